@@ -1,0 +1,45 @@
+"""Settings from environment variables with safe defaults, read in this one place."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_RULES_DIR = REPO_ROOT / "rules"
+DEFAULT_DATABASE_URL = f"sqlite:///{REPO_ROOT / 'var' / 'sop.db'}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    rules_dir: Path = DEFAULT_RULES_DIR
+    environment: str = "development"
+    solver: str = "CLARABEL"
+    allowed_origins: tuple[str, ...] = field(default_factory=tuple)
+    max_page_size: int = 500
+    max_query_depth: int = 10
+    max_aliases: int = 30
+    max_body_bytes: int = 1_000_000
+
+    @property
+    def production(self) -> bool:
+        return self.environment == "production"
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    """Read SOP_* variables; anything unset keeps its default."""
+    env = dict(os.environ) if env is None else env
+    origins = tuple(o.strip() for o in env.get("SOP_ALLOWED_ORIGINS", "").split(",") if o.strip())
+    return Settings(
+        database_url=env.get("SOP_DATABASE_URL", DEFAULT_DATABASE_URL),
+        rules_dir=Path(env.get("SOP_RULES_DIR", str(DEFAULT_RULES_DIR))),
+        environment=env.get("SOP_ENV", "development"),
+        solver=env.get("SOP_SOLVER", "CLARABEL").upper(),
+        allowed_origins=origins,
+        max_page_size=int(env.get("SOP_MAX_PAGE_SIZE", "500")),
+        max_query_depth=int(env.get("SOP_MAX_QUERY_DEPTH", "10")),
+        max_aliases=int(env.get("SOP_MAX_ALIASES", "30")),
+        max_body_bytes=int(env.get("SOP_MAX_BODY_BYTES", "1000000")),
+    )

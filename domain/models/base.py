@@ -1,0 +1,46 @@
+"""Declarative base, naming convention and the column types the models share."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from sqlalchemy import JSON, DateTime, Enum, MetaData, Numeric, String
+from sqlalchemy.orm import DeclarativeBase, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {
+        Decimal: Numeric(14, 2),
+        datetime: DateTime(timezone=True),
+        dict[str, Any]: JSON,
+        dict[str, str]: JSON,
+        list[dict[str, Any]]: JSON,
+        list[dict[str, object]]: JSON,
+        list[int]: JSON,
+    }
+
+
+def str_enum(enum_cls: type[enum.Enum], length: int = 24) -> Enum:
+    """Enums are stored as plain strings so both databases migrate them the same way."""
+    return Enum(enum_cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
+
+
+intpk = Annotated[int, mapped_column(primary_key=True)]
+code_str = Annotated[str, mapped_column(String(64))]
+name_str = Annotated[str, mapped_column(String(200))]

@@ -1,0 +1,93 @@
+"""The closed vocabularies of the plant: tiers, statuses, kinds."""
+
+from __future__ import annotations
+
+import enum
+
+
+class CustomerTier(enum.StrEnum):
+    STRATEGIC = "STRATEGIC"
+    KEY = "KEY"
+    REGULAR = "REGULAR"
+
+
+class ProcessMaturity(enum.StrEnum):
+    PROVEN = "PROVEN"
+    NEW = "NEW"
+
+
+class OrderStatus(enum.StrEnum):
+    RECEIVED = "RECEIVED"
+    ACCEPTED = "ACCEPTED"
+    PROPOSED = "PROPOSED"
+    REJECTED = "REJECTED"
+    SCHEDULED = "SCHEDULED"
+    IN_PRODUCTION = "IN_PRODUCTION"
+    IN_STOCK = "IN_STOCK"
+    SHIPPED = "SHIPPED"
+    CANCELLED = "CANCELLED"
+
+
+class ReviewDecision(enum.StrEnum):
+    ACCEPT = "ACCEPT"
+    PROPOSE_DATE = "PROPOSE_DATE"
+    SPLIT = "SPLIT"
+    REJECT = "REJECT"
+
+
+class DeliveryStatus(enum.StrEnum):
+    PROPOSED = "PROPOSED"
+    PROMISED = "PROMISED"
+    DELIVERED = "DELIVERED"
+
+
+class RushCause(enum.StrEnum):
+    DEMAND_ABOVE_FORECAST = "DEMAND_ABOVE_FORECAST"
+    CUSTOMER_CHANGE = "CUSTOMER_CHANGE"
+    INTERNAL = "INTERNAL"
+
+
+class ForecastTier(enum.StrEnum):
+    LOW = "LOW"
+    MID = "MID"
+    HIGH = "HIGH"
+
+
+class ProductionOrderStatus(enum.StrEnum):
+    SUGGESTED = "SUGGESTED"
+    RELEASED = "RELEASED"
+    DONE = "DONE"
+    CANCELLED = "CANCELLED"
+
+
+class IncidentKind(enum.StrEnum):
+    EQUIPMENT_FAILURE = "EQUIPMENT_FAILURE"
+    MATERIAL_SHORTAGE = "MATERIAL_SHORTAGE"
+
+
+class FeedbackKind(enum.StrEnum):
+    COMPLAINT = "COMPLAINT"
+    RETURN = "RETURN"
+    REQUIREMENT = "REQUIREMENT"
+
+
+class FeedbackCause(enum.StrEnum):
+    PRODUCTION = "PRODUCTION"
+    LOGISTICS = "LOGISTICS"
+    OTHER = "OTHER"
+
+
+class Role(enum.StrEnum):
+    VIEWER = "viewer"
+    PARTNER = "partner"
+    MES = "mes"
+    PLANNER = "planner"
+    ADMIN = "admin"
+
+
+class StockMovementKind(enum.StrEnum):
+    PRODUCED = "PRODUCED"
+    SHIPPED = "SHIPPED"
+    RETURNED = "RETURNED"
+    ADJUSTED = "ADJUSTED"
+    SCRAPPED = "SCRAPPED"

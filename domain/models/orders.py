@@ -1,0 +1,130 @@
+"""Orders, their lines, promised deliveries, reviews, payments and the append-only order history."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Float, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from domain.models.base import Base, code_str, intpk, str_enum, utcnow
+from domain.models.enums import DeliveryStatus, OrderStatus, ReviewDecision, RushCause
+from domain.models.plant import Customer, Product
+
+
+class Order(Base):
+    __tablename__ = "orders"
+    __table_args__ = (
+        Index("ix_orders_customer_received", "customer_id", "received_at", "id"),
+        Index("ix_orders_status_id", "status", "id"),
+        Index("ix_orders_requested_date", "requested_date"),
+        Index("ix_orders_promised_date", "promised_date"),
+        Index("ix_orders_received_at", "received_at"),
+    )
+    id: Mapped[intpk]
+    code: Mapped[code_str] = mapped_column(unique=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    status: Mapped[OrderStatus] = mapped_column(str_enum(OrderStatus))
+    # Optimistic concurrency: every change bumps it; writers state the version they read.
+    version: Mapped[int] = mapped_column(default=1)
+    requested_date: Mapped[date]
+    promised_date: Mapped[date | None]
+    amount: Mapped[Decimal]
+    gross_margin: Mapped[Decimal]
+    rush: Mapped[bool] = mapped_column(default=False)
+    rush_tier: Mapped[str | None] = mapped_column(String(32))
+    rush_cause: Mapped[RushCause | None] = mapped_column(str_enum(RushCause))
+    priority_tier: Mapped[str] = mapped_column(String(32), default="")
+    priority_score: Mapped[float] = mapped_column(Float, default=0.0)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    scheduled_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
+    shipped_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+    created_by: Mapped[str | None] = mapped_column(String(64))
+    customer: Mapped[Customer] = relationship(lazy="raise")
+    lines: Mapped[list[OrderLine]] = relationship(
+        back_populates="order", lazy="raise", order_by="OrderLine.line_no", cascade="all, delete-orphan"
+    )
+
+
+class OrderLine(Base):
+    __tablename__ = "order_lines"
+    __table_args__ = (
+        Index("ix_order_lines_order", "order_id", "line_no"),
+        Index("ix_order_lines_product", "product_id"),
+    )
+    id: Mapped[intpk]
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    line_no: Mapped[int]
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    quantity: Mapped[float] = mapped_column(Float)
+    unit_price: Mapped[Decimal]
+    unit_cost: Mapped[Decimal]
+    quantity_made: Mapped[float] = mapped_column(Float, default=0.0)
+    # Special requirements from the customer (R8), e.g. packaging, visible to production.
+    requirements: Mapped[str | None] = mapped_column(Text)
+    order: Mapped[Order] = relationship(back_populates="lines", lazy="raise")
+    product: Mapped[Product] = relationship(lazy="raise")
+
+
+class Delivery(Base):
+    """A promised (or proposed) quantity of one order line on one date; a split has several."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (Index("ix_deliveries_order", "order_id"), Index("ix_deliveries_date", "date"))
+    id: Mapped[intpk]
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    order_line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id", ondelete="CASCADE"))
+    quantity: Mapped[float] = mapped_column(Float)
+    date: Mapped[date]
+    status: Mapped[DeliveryStatus] = mapped_column(str_enum(DeliveryStatus))
+
+
+class OrderReview(Base):
+    """One review of an order: the decision, each criterion's verdict and the rules that fired."""
+
+    __tablename__ = "order_reviews"
+    __table_args__ = (Index("ix_order_reviews_order", "order_id", "id"),)
+    id: Mapped[intpk]
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    decision: Mapped[ReviewDecision] = mapped_column(str_enum(ReviewDecision))
+    criteria: Mapped[list[dict[str, Any]]]
+    fired_rules: Mapped[list[dict[str, Any]]]
+    # The facts the rules saw, kept so a candidate rule set can be backtested on real history.
+    facts: Mapped[dict[str, Any]]
+    rules_version: Mapped[str] = mapped_column(String(64))
+    proposed_date: Mapped[date | None]
+    proposed_deliveries: Mapped[list[dict[str, Any]]]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OrderEvent(Base):
+    """Append-only history of every order change: who, what, when, before -> after."""
+
+    __tablename__ = "order_events"
+    __table_args__ = (Index("ix_order_events_order", "order_id", "id"), Index("ix_order_events_at", "at"))
+    id: Mapped[intpk]
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    order_code: Mapped[code_str]
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str | None] = mapped_column(String(64))
+    message: Mapped[str | None] = mapped_column(Text)
+    from_status: Mapped[OrderStatus | None] = mapped_column(str_enum(OrderStatus))
+    to_status: Mapped[OrderStatus | None] = mapped_column(str_enum(OrderStatus))
+    before: Mapped[dict[str, Any] | None]
+    after: Mapped[dict[str, Any] | None]
+
+
+class Payment(Base):
+    """Money collected against an order (collection rate, R12)."""
+
+    __tablename__ = "payments"
+    id: Mapped[intpk]
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    amount: Mapped[Decimal]
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -1,0 +1,57 @@
+"""Fixtures shared by every test: databases on SQLite and (when configured) PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from tests.dbutil import backends, fresh_database, migrate, sync_engine, wipe
+
+
+@pytest.fixture(scope="session", params=backends())
+def db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated database for this test run, one per backend; tests see it empty."""
+    tmp: Path = tmp_path_factory.mktemp("db")
+    with fresh_database(request.param, tmp) as url:
+        migrate(url)
+        yield url
+
+
+@pytest.fixture(scope="session")
+def _session_engine(db_url: str) -> Iterator[Engine]:
+    engine = sync_engine(db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def db(_session_engine: Engine) -> Iterator[Engine]:
+    """A sync engine on an empty migrated database; rows are wiped after the test."""
+    try:
+        yield _session_engine
+    finally:
+        wipe(_session_engine)
+
+
+@pytest.fixture
+def session(db: Engine) -> Iterator[Session]:
+    s = sessionmaker(db, expire_on_commit=False)()
+    try:
+        yield s
+    finally:
+        s.close()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say how many database tests passed on each backend, so a run shows both were exercised."""
+    counts = {backend: 0 for backend in backends()}
+    for report in terminalreporter.stats.get("passed", []):
+        for backend in counts:
+            if f"[{backend}" in report.nodeid or f"-{backend}" in report.nodeid:
+                counts[backend] += 1
+    summary = ", ".join(f"{backend}: {n} passed" for backend, n in counts.items())
+    terminalreporter.write_line(f"database tests by backend -> {summary}")
