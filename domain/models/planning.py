@@ -95,8 +95,19 @@ class LineWeekLoad(Base):
 class CapacityLedger(Base):
     """Live capacity of a line-week against which orders are promised.
 
-    Promising locks this row (SELECT ... FOR UPDATE on PostgreSQL), so two orders are never
-    promised the same hours.
+    capacity_hours: calendar hours (after calendar exceptions); reserve_hours: the rush reserve
+    (capacity policy share); lost_hours: hours lost to incidents; planned_hours: hours the plan in
+    force spends on forecast / stock demand (not on firm orders); promised_hours: hours promised to
+    accepted regular orders (sum of their CapacityReservation rows); rush_hours_used: hours of the
+    reserve promised to rush orders.
+
+    Invariants (checked after every test scenario):
+      planned_hours + promised_hours <= capacity_hours - reserve_hours - lost_hours (+ overtime allowed by policy)
+      rush_hours_used <= reserve_hours + any regular headroom left
+    Promising is one conditional UPDATE (``SET promised_hours = promised_hours + :h WHERE ... AND
+    promised_hours + :h <= <free>``) whose row count says whether it fitted, so two orders are
+    never promised the same hours, on SQLite and PostgreSQL alike, without a check-then-act race.
+    The weekly replan refreshes capacity, reserve and planned hours and leaves promises in place.
     """
 
     __tablename__ = "capacity_ledger"
