@@ -1,0 +1,135 @@
+"""The weekly capacity LP in CVXPY, compiled once per plant structure and re-solved with new data (DPP)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cvxpy as cp
+import numpy as np
+import scipy.sparse as sp
+
+from solver.frozen import FrozenWindow
+from solver.plan import change_weeks
+from solver.problem import PlanningProblem
+
+
+@dataclass(frozen=True)
+class Structure:
+    """What fixes the compiled problem: sizes, the allowed routes and the window lengths."""
+
+    n_products: int
+    n_lines: int
+    n_weeks: int
+    route_product: bytes
+    route_line: bytes
+    route_rate: bytes
+    frozen: int
+    change_window: int
+
+    @classmethod
+    def of(cls, problem: PlanningProblem) -> Structure:
+        n_products, n_lines, _, n_weeks = problem.shape
+        return cls(
+            n_products,
+            n_lines,
+            n_weeks,
+            np.asarray(problem.route_product, np.int64).tobytes(),
+            np.asarray(problem.route_line, np.int64).tobytes(),
+            np.asarray(problem.route_rate, np.float64).tobytes(),
+            problem.frozen,
+            problem.change_window,
+        )
+
+
+def incidence(rows: np.ndarray, n_rows: int, values: np.ndarray | None = None) -> sp.csr_matrix:
+    """Matrix [n_rows, R] summing routes into their product or line (0/1, or weighted by values)."""
+    n_routes = len(rows)
+    data = np.ones(n_routes) if values is None else values
+    return sp.csr_matrix((data, (rows, np.arange(n_routes))), shape=(n_rows, n_routes))
+
+
+def weighted_sum(weight: cp.Parameter, variable: cp.Variable) -> cp.Expression:
+    """sum(weight * variable) as one row: cp.multiply(parameter, variable) compiles a tensor of
+    size(parameter) x size(variable) rows under DPP (seconds on the medium plant); a dot product does not."""
+    return cp.vec(weight, order="F") @ cp.vec(variable, order="F")
+
+
+class CapacityModel:
+    """The LP over route hours h [R, W - F] of the weeks after the frozen ones; every number that
+    changes week to week is a Parameter. Frozen weeks are data (see frozen.py): variables pinned
+    to fixed values stall interior-point solvers.
+
+    Working in hours scales the LP well (units = rate * h). Rates are constants of the structure:
+    a parametric rate would need cp.multiply(parameter, variable), which DPP compiles slowly.
+    """
+
+    def __init__(
+        self, structure: Structure, route_product: np.ndarray, route_line: np.ndarray, route_rate: np.ndarray
+    ) -> None:
+        n_p, n_l, n_w = structure.n_products, structure.n_lines, structure.n_weeks
+        n_r, n_f, n_k = len(route_product), structure.frozen, structure.change_window
+        n_free = n_w - n_f
+        self.structure = structure
+        self.capacity = cp.Parameter((n_l, n_free), nonneg=True)  # already net of the reserve
+        self.overtime_max = cp.Parameter((n_l, n_free), nonneg=True)
+        self.demand = cp.Parameter((n_p, n_w))  # less the starting stock and the frozen production
+        self.backlog_weight = cp.Parameter((n_p, n_w), nonneg=True)
+        self.holding = cp.Parameter((n_p, n_w), nonneg=True)
+        self.safety_stock = cp.Parameter((n_p, n_w), nonneg=True)
+        self.overtime_cost = cp.Parameter(nonneg=True)
+        self.shortfall_cost = cp.Parameter(nonneg=True)
+        self.hours = cp.Variable((n_r, n_free), nonneg=True)
+        self.inventory = cp.Variable((n_p, n_w), nonneg=True)
+        self.backlog = cp.Variable((n_p, n_w), nonneg=True)
+        self.overtime = cp.Variable((n_l, n_free), nonneg=True)
+        self.shortfall = cp.Variable((n_p, n_w), nonneg=True)
+        to_product, to_line = incidence(route_product, n_p, route_rate), incidence(route_line, n_l)
+        net = self.inventory - self.backlog
+        made = to_product @ self.hours
+        if n_f:
+            made = cp.hstack([np.zeros((n_p, n_f)), made])
+        change = net - net @ sp.eye(n_w, k=1, format="csr")  # (net @ S)[:, t] = net[:, t-1]
+        self.capacity_limit = to_line @ self.hours <= self.capacity + self.overtime
+        constraints = [
+            change == made - self.demand,
+            self.capacity_limit,
+            self.overtime <= self.overtime_max,
+            self.shortfall >= self.safety_stock - self.inventory,
+        ]
+        cost = (
+            weighted_sum(self.backlog_weight, self.backlog)
+            + weighted_sum(self.holding, self.inventory)
+            + self.overtime_cost * cp.sum(self.overtime)
+            + self.shortfall_cost * cp.sum(self.shortfall)
+        )
+        self.previous_hours = cp.Parameter((n_r, n_k), nonneg=True)
+        self.change_weight = cp.Parameter((n_r, n_k), nonneg=True)  # per hour moved
+        if n_k:
+            # |h - h_prev| = up + down keeps the weighted penalty DPP (a parameter times abs() is not).
+            up, down = cp.Variable((n_r, n_k), nonneg=True), cp.Variable((n_r, n_k), nonneg=True)
+            constraints.append(self.hours[:, :n_k] - self.previous_hours == up - down)
+            cost += weighted_sum(self.change_weight, up) + weighted_sum(self.change_weight, down)
+        self.problem = cp.Problem(cp.Minimize(cost), constraints)
+
+    def load(self, problem: PlanningProblem, frozen: FrozenWindow) -> None:
+        """Copy one week's data into the parameters (numpy only, no recompilation)."""
+        n_w, n_f, n_k = len(problem.weeks), self.structure.frozen, self.structure.change_window
+        rate = np.asarray(problem.route_rate, float)
+        self.capacity.value = problem.effective_capacity[:, n_f:]
+        self.overtime_max.value = np.asarray(problem.overtime_max_hours, float)[:, n_f:]
+        demand = np.array(problem.demand, float)
+        demand[:, 0] -= np.asarray(problem.initial_inventory, float) - np.asarray(problem.initial_backlog, float)
+        np.subtract.at(demand[:, :n_f], np.asarray(problem.route_product), frozen.hours * rate[:, None])
+        self.demand.value = demand
+        self.backlog_weight.value = np.asarray(problem.backlog_weight, float)
+        self.holding.value = np.repeat(np.asarray(problem.holding_cost, float)[:, None], n_w, axis=1)
+        self.safety_stock.value = np.repeat(np.asarray(problem.safety_stock, float)[:, None], n_w, axis=1)
+        self.overtime_cost.value = float(problem.overtime_cost)
+        self.shortfall_cost.value = float(problem.safety_shortfall_cost)
+        weight = np.zeros((len(rate), n_k))
+        previous = np.zeros((len(rate), n_k))
+        if problem.plan_in_force is not None and n_k:
+            previous = np.asarray(problem.plan_in_force, float)[:, n_f : n_f + n_k] / rate[:, None]
+            weight[:, : change_weeks(problem)] = problem.change_penalty * rate[:, None]
+        self.previous_hours.value = np.maximum(previous, 0.0)
+        self.change_weight.value = weight

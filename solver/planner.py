@@ -1,0 +1,147 @@
+"""CapacityPlanner: solve a PlanningProblem, reusing the compiled LP while the plant's structure holds."""
+
+from __future__ import annotations
+
+import time
+
+import cvxpy as cp
+import numpy as np
+
+from solver.diagnostics import diagnose
+from solver.frozen import FrozenWindow, frozen_window
+from solver.model import CapacityModel, Structure
+from solver.plan import plan_arrays
+from solver.problem import PlanningProblem
+from solver.result import Diagnostic, LineLoad, PlanResult
+
+DEFAULT_SOLVER = "CLARABEL"
+SOLVERS = ("CLARABEL", "HIGHS", "HIGHS_IPM")
+
+
+def solve_options(solver: str) -> tuple[str, dict[str, object]]:
+    """CVXPY solver name and options for one of SOLVERS."""
+    if solver == "CLARABEL":
+        return cp.CLARABEL, {}
+    if solver == "HIGHS":
+        # CVXPY's default warm start made HiGHS LP re-solves about twice as slow (MEASUREMENTS.md).
+        return cp.HIGHS, {"warm_start": False}
+    if solver == "HIGHS_IPM":
+        return cp.HIGHS, {"warm_start": False, "highs_options": {"solver": "ipm", "run_crossover": "off"}}
+    raise ValueError(f"unknown solver {solver!r}; choose one of {', '.join(SOLVERS)}")
+
+
+class CapacityPlanner:
+    """Compiled once per plant structure (sizes, routes, window lengths); .solve() only swaps data."""
+
+    def __init__(self, solver: str = DEFAULT_SOLVER) -> None:
+        solve_options(solver)  # fail early on an unknown name
+        self.solver = solver
+        self.model: CapacityModel | None = None
+
+    def solve(self, problem: PlanningProblem) -> PlanResult:
+        """Plan one horizon; the result always carries a plan and diagnostics in words."""
+        problem.validate()
+        model = self._model_for(problem)
+        frozen = frozen_window(problem)
+        model.load(problem, frozen)
+        name, options = solve_options(self.solver)
+        started = time.perf_counter()
+        try:
+            model.problem.solve(solver=name, **options)
+            status = str(model.problem.status)
+        except cp.error.SolverError as error:
+            status = f"solver error: {error}"
+        wall = time.perf_counter() - started
+        compile_seconds = float(model.problem.compilation_time or 0.0)
+        return self._result(problem, model, frozen, status, wall - compile_seconds, compile_seconds)
+
+    def _model_for(self, problem: PlanningProblem) -> CapacityModel:
+        structure = Structure.of(problem)
+        if self.model is None or self.model.structure != structure:
+            self.model = CapacityModel(
+                structure,
+                np.asarray(problem.route_product),
+                np.asarray(problem.route_line),
+                np.asarray(problem.route_rate, float),
+            )
+        return self.model
+
+    def _result(
+        self,
+        problem: PlanningProblem,
+        model: CapacityModel,
+        frozen: FrozenWindow,
+        status: str,
+        solve_seconds: float,
+        compile_seconds: float,
+    ) -> PlanResult:
+        notes: list[Diagnostic] = list(frozen.conflicts)
+        solved = status in (cp.OPTIMAL, cp.OPTIMAL_INACCURATE) and model.hours.value is not None
+        if solved:
+            hours = np.hstack([frozen.hours, np.asarray(model.hours.value)])
+            shadow = np.zeros_like(problem.effective_capacity)
+            shadow[:, problem.frozen :] = np.maximum(np.asarray(model.capacity_limit.dual_value), 0.0)
+        else:
+            hours = fallback_hours(problem)
+            shadow = np.zeros_like(problem.effective_capacity)
+            notes.append(Diagnostic("solver", solver_failure_message(self.solver, status)))
+        hours = fit_to_capacity(problem, hours)
+        arrays = plan_arrays(problem, hours)
+        loads = LineLoad(
+            planned_hours=arrays.line_hours,
+            reserved_hours=problem.reserve_hours,
+            capacity_hours=np.asarray(problem.capacity_hours, float),
+            overtime_hours=arrays.overtime,
+            shadow_price=shadow,
+        )
+        if not solved:
+            plan_status = "infeasible_degraded"
+        elif frozen.conflicts:
+            plan_status = "degraded"
+        else:
+            plan_status = "optimal" if status == cp.OPTIMAL else "optimal_inaccurate"
+        result = PlanResult(
+            status=plan_status,
+            objective=arrays.objective,
+            production=arrays.production,
+            hours=arrays.hours,
+            inventory=arrays.inventory,
+            backlog=arrays.backlog,
+            overtime=arrays.overtime,
+            shortfall=arrays.shortfall,
+            loads=loads,
+            diagnostics=notes,
+            solve_seconds=solve_seconds,
+            compile_seconds=compile_seconds,
+            solver=self.solver,
+            cost_breakdown=arrays.costs,
+        )
+        result.diagnostics.extend(diagnose(problem, result))
+        return result
+
+
+def fit_to_capacity(problem: PlanningProblem, hours: np.ndarray) -> np.ndarray:
+    """Scale a line-week down where solver round-off overshoots its plannable hours plus overtime."""
+    hours = np.maximum(hours, 0.0)
+    line = np.asarray(problem.route_line)
+    loads = np.zeros_like(problem.effective_capacity)
+    np.add.at(loads, line, hours)
+    limit = problem.effective_capacity + np.asarray(problem.overtime_max_hours, float)
+    scale = np.divide(limit, loads, out=np.ones_like(loads), where=loads > limit)
+    return hours * np.minimum(scale, 1.0)[line]
+
+
+def fallback_hours(problem: PlanningProblem) -> np.ndarray:
+    """Without a solution keep the plan in force (or nothing), so callers still get a plan to show."""
+    n_routes, n_weeks = len(problem.route_product), len(problem.weeks)
+    if problem.plan_in_force is None:
+        return np.zeros((n_routes, n_weeks))
+    return np.maximum(np.asarray(problem.plan_in_force, float), 0.0) / np.asarray(problem.route_rate)[:, None]
+
+
+def solver_failure_message(solver: str, status: str) -> str:
+    """Explain in words why no new plan came out."""
+    return (
+        f"The {solver} solver could not finish the plan ({status}); the plan in force is kept, trimmed to "
+        "the capacity now available. Check for extreme costs or capacities, or retry with another solver."
+    )
