@@ -1,0 +1,25 @@
+"""Business rules: YAML files compiled to durable-rules, validated, explained and hot-reloaded."""
+
+from rules.backtest import BacktestReport, compare
+from rules.book import RULE_SETS, RuleBook, load_rulebook, load_rulebook_from_texts
+from rules.errors import EngineError, InvalidFacts, RuleFileError, RulesError
+from rules.live import LiveRules
+from rules.model import Action, Evaluation, FiredRule, RuleInfo, RuleSetInfo
+from rules.views import (
+                         CapacityPolicy,
+                         CostAllocation,
+                         CriterionVerdict,
+                         Displacement,
+                         PriorityOutcome,
+                         ReviewOutcome,
+                         RushOutcome,
+                         ScorecardPolicy,
+                         ScoreComponentPolicy,
+)
+
+__all__ = [
+    "RULE_SETS", "Action", "BacktestReport", "CapacityPolicy", "CostAllocation", "CriterionVerdict",
+    "Displacement", "EngineError", "Evaluation", "FiredRule", "InvalidFacts", "LiveRules", "PriorityOutcome",
+    "ReviewOutcome", "RuleBook", "RuleFileError", "RuleInfo", "RuleSetInfo", "RulesError", "RushOutcome",
+    "ScoreComponentPolicy", "ScorecardPolicy", "compare", "load_rulebook", "load_rulebook_from_texts",
+]

@@ -1,0 +1,132 @@
+"""The closed list of actions per rule set, with typed parameters a rule file may pass."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rules.errors import did_you_mean
+from rules.vocabulary import FieldType, enum
+
+CRITERIA = enum("CAPACITY", "MATERIAL", "TECHNOLOGY", "MARGIN")
+OUTCOMES = enum("ACCEPT", "PROPOSE_DATE", "SPLIT", "REJECT")
+WEEKDAYS = enum("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
+TEAMS = enum("SALES", "PRODUCTION")
+KPIS = enum("orderFulfillmentRate", "complaintRate", "orderResponseHours", "rushInsertionSuccessRate",
+            "rushOnTimeRate", "planCompletionRate", "inventoryTurnover", "forecastAccuracy")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: FieldType
+    required: bool = True
+    minimum: float | None = None
+    maximum: float | None = None
+    is_list: bool = False
+
+
+def _p(name: str, kind: str, **options: Any) -> Param:
+    return Param(name, FieldType(kind), **options)
+
+
+def _e(name: str, field_type: FieldType, **options: Any) -> Param:
+    return Param(name, field_type, **options)
+
+
+REASON = _p("reason", "text", required=False)
+
+# rule set name -> action name -> parameters; the first action listed is the set's main decision
+ACTIONS: dict[str, dict[str, tuple[Param, ...]]] = {
+    "review": {
+        "decide": (_e("outcome", OUTCOMES), REASON, _p("delay_days", "int", required=False, minimum=0)),
+        "fail_criterion": (_e("criterion", CRITERIA), REASON),
+        "pass_criterion": (_e("criterion", CRITERIA), REASON),
+    },
+    "rush": {
+        "mark_rush": (_p("tier", "text"), _p("may_displace", "bool"), _p("may_be_moved", "bool"), REASON),
+    },
+    "priority": {
+        "set_priority": (_p("tier", "text"), _p("score", "number"),
+                         _p("margin_weight", "number", required=False, minimum=0), REASON),
+    },
+    "capacity_policy": {
+        "reserve_share": (_p("percent", "number", minimum=0, maximum=100),
+                          _p("min_percent", "number", minimum=0, maximum=100),
+                          _p("max_percent", "number", minimum=0, maximum=100)),
+        "frozen_window": (_p("days", "int", minimum=0, maximum=7),),
+        "weekly_cutoff": (_e("weekday", WEEKDAYS),),
+        "displacement": (_p("rush_tier", "text"), _p("may_move", "text", is_list=True),
+                         _p("may_split", "text", is_list=True)),
+        "overtime_limit": (_p("percent", "number", minimum=0, maximum=100),),
+    },
+    "cost_allocation": {
+        "allocate_cost": (_p("sales_share", "number", minimum=0, maximum=1),
+                          _p("production_share", "number", minimum=0, maximum=1), REASON),
+    },
+    "scorecards": {
+        "set_weight": (_e("team", TEAMS), _e("kpi", KPIS), _p("weight", "number", minimum=0, maximum=1),
+                       _p("target", "number"), _p("higher_is_better", "bool")),
+        "bonus": (_p("threshold", "number", minimum=0, maximum=1), _p("rate", "number", minimum=0, maximum=1)),
+    },
+}
+
+
+def check_action(rule_set: str, name: str, raw: Any) -> tuple[dict[str, Any], list[str]]:
+    """Typed parameters of one action call, and the problems found (empty when fine)."""
+    allowed = ACTIONS[rule_set]
+    if name not in allowed:
+        elsewhere = [rs for rs, actions in ACTIONS.items() if name in actions]
+        hint = f"; '{name}' belongs to {elsewhere[0]}.yaml" if elsewhere else ""
+        return {}, [f"unknown action '{name}'{did_you_mean(name, allowed)}{hint}; "
+                    f"{rule_set} rules may use: {', '.join(allowed)}"]
+    if not isinstance(raw, dict):
+        return {}, [f"action '{name}' needs its parameters as a mapping, e.g. {{{allowed[name][0].name}: ...}}"]
+    params, problems = {}, []
+    known = {param.name: param for param in allowed[name]}
+    for key in raw:
+        if key not in known:
+            problems.append(f"action '{name}' has no parameter '{key}'{did_you_mean(key, known)}")
+    for param in allowed[name]:
+        if param.name not in raw:
+            if param.required:
+                problems.append(f"action '{name}' needs parameter '{param.name}'")
+            continue
+        value, problem = _check_param(name, param, raw[param.name])
+        if problem:
+            problems.append(problem)
+        else:
+            params[param.name] = value
+    if not problems and name in _CROSS_CHECKS:
+        problems.extend(filter(None, [_CROSS_CHECKS[name](params)]))
+    return params, problems
+
+
+def _shares_add_up(p: dict[str, Any]) -> str | None:
+    total = p["sales_share"] + p["production_share"]
+    return None if abs(total - 1) < 1e-9 else f"sales_share + production_share must be 1, got {total:g}"
+
+
+def _share_within_bounds(p: dict[str, Any]) -> str | None:
+    inside = p["min_percent"] <= p["percent"] <= p["max_percent"]
+    return None if inside else (f"reserve_share percent {p['percent']:g} must lie between "
+                                f"min_percent {p['min_percent']:g} and max_percent {p['max_percent']:g}")
+
+
+_CROSS_CHECKS = {"allocate_cost": _shares_add_up, "reserve_share": _share_within_bounds}
+
+
+def _check_param(action: str, param: Param, value: Any) -> tuple[Any, str | None]:
+    if param.is_list:
+        if not isinstance(value, list):
+            return None, f"{action}.{param.name} needs a list, e.g. [P3, P4], got {value!r}"
+        checked = [_check_param(action, Param(param.name, param.type), item) for item in value]
+        problem = next((p for _, p in checked if p), None)
+        return tuple(v for v, _ in checked), problem
+    if not param.type.accepts(value):
+        got = "text" if isinstance(value, str) else type(value).__name__
+        hint = did_you_mean(value, param.type.choices) if isinstance(value, str) else ""
+        return None, f"{action}.{param.name} is {param.type.describe()}, got {got} {value!r}{hint}"
+    if (param.minimum is not None and value < param.minimum) or (param.maximum is not None and value > param.maximum):
+        return None, f"{action}.{param.name} must lie between {param.minimum} and {param.maximum}, got {value}"
+    return (float(value) if param.type.kind == "number" else value), None

@@ -1,0 +1,89 @@
+"""Replay facts through the live and a candidate rule book and report what would change."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from tqdm import tqdm
+
+from rules.book import RuleBook
+
+# the field of each rule set's outcome that a business user calls "the decision"
+DECISION_KEY = {"review": "decision", "rush": "tier", "priority": "tier", "cost_allocation": "sales_share",
+                "capacity_policy": "reserve_share", "scorecards": "bonus_rate"}
+
+
+@dataclass(frozen=True)
+class RuleChange:
+    rule: str
+    live: int
+    candidate: int
+
+
+@dataclass(frozen=True)
+class DecisionChange:
+    index: int
+    key: str  # e.g. the order code when the facts carry one, else the line number
+    live: Any
+    candidate: Any
+
+
+@dataclass
+class BacktestReport:
+    rule_set: str
+    live_version: str
+    candidate_version: str
+    evaluated: int = 0
+    rules: list[RuleChange] = field(default_factory=list)
+    changes: list[DecisionChange] = field(default_factory=list)
+
+    def to_table(self, max_orders: int = 50) -> str:
+        lines = [f"backtest of {self.rule_set}: live {self.live_version} vs candidate "
+                 f"{self.candidate_version} over {self.evaluated} orders",
+                 "", f"{'rule':<28}{'live':>10}{'candidate':>12}{'change':>10}"]
+        for rule in self.rules:
+            lines.append(f"{rule.rule:<28}{rule.live:>10}{rule.candidate:>12}{rule.candidate - rule.live:>+10}")
+        lines += ["", f"{len(self.changes)} orders would change {DECISION_KEY[self.rule_set]}"]
+        for change in self.changes[:max_orders]:
+            lines.append(f"  {change.key:<26}{_show(change.live):>14} -> {_show(change.candidate)}")
+        if len(self.changes) > max_orders:
+            lines.append(f"  ... and {len(self.changes) - max_orders} more")
+        return "\n".join(lines)
+
+
+def compare(live: RuleBook, candidate: RuleBook, rule_set: str, facts: Iterable[Mapping[str, Any]],
+            progress: bool = False, keys: Iterable[str] | None = None) -> BacktestReport:
+    """Per rule: how often it fires under each book; per order: where the decision differs.
+
+    keys optionally names each order (e.g. order codes) in the same order as facts.
+    """
+    report = BacktestReport(rule_set, live.version, candidate.version)
+    fired_live: Counter[str] = Counter()
+    fired_candidate: Counter[str] = Counter()
+    decision = DECISION_KEY[rule_set]
+    key_iter = iter(keys) if keys is not None else None
+    rows = tqdm(facts, desc=f"backtest {rule_set}", unit="order", disable=not progress)
+    for index, order_facts in enumerate(rows):
+        key = next(key_iter) if key_iter is not None else f"#{index + 1}"
+        before = live.outcome(rule_set, order_facts)
+        after = candidate.outcome(rule_set, order_facts)
+        fired_live.update(rule.rule for rule in before.fired)
+        fired_candidate.update(rule.rule for rule in after.fired)
+        old, new = before.summary()[decision], after.summary()[decision]
+        if old != new:
+            report.changes.append(DecisionChange(index, key, old, new))
+        report.evaluated += 1
+    names = list(dict.fromkeys([*_rule_ids(live, rule_set), *_rule_ids(candidate, rule_set)]))
+    report.rules = [RuleChange(name, fired_live[name], fired_candidate[name]) for name in names]
+    return report
+
+
+def _rule_ids(book: RuleBook, rule_set: str) -> list[str]:
+    return [rule.id for rule in book.compiled(rule_set).spec.rules]
+
+
+def _show(value: Any) -> str:
+    return "none" if value is None else str(value)

@@ -1,0 +1,197 @@
+"""Typed outcomes the domain reads, built from the actions of the rules that fired."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from rules.actions import CRITERIA, WEEKDAYS
+from rules.model import Evaluation, FiredRule
+
+
+@dataclass(frozen=True)
+class CriterionVerdict:
+    passed: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class ReviewOutcome:
+    decision: str  # ACCEPT | PROPOSE_DATE | SPLIT | REJECT
+    reason: str
+    delay_days: int  # extra days to add to the proposed date (e.g. process validation)
+    criteria: dict[str, CriterionVerdict]
+    fired: list[FiredRule]
+
+    def summary(self) -> dict[str, Any]:
+        verdicts = {f"criteria.{name}": "pass" if v.passed else "fail" for name, v in self.criteria.items()}
+        return {"decision": self.decision, "delay_days": self.delay_days, **verdicts}
+
+
+def review_outcome(evaluation: Evaluation) -> ReviewOutcome:
+    decide = evaluation.first("decide")
+    if decide is None:  # load_rulebook insists on a default decide rule, so this is a broken invariant
+        raise ValueError("no review rule decided an outcome")
+    criteria = {}
+    for criterion in CRITERIA.choices:
+        failed = [a for a in evaluation.all("fail_criterion") if a.params["criterion"] == criterion]
+        passed = [a for a in evaluation.all("pass_criterion") if a.params["criterion"] == criterion]
+        if failed:
+            criteria[criterion] = CriterionVerdict(False, failed[0].params["reason"])
+        else:
+            message = passed[0].params["reason"] if passed else "no rule found a problem"
+            criteria[criterion] = CriterionVerdict(True, message)
+    return ReviewOutcome(decide.params["outcome"], decide.params["reason"],
+                         int(decide.params.get("delay_days", 0)), criteria, evaluation.fired)
+
+
+@dataclass(frozen=True)
+class RushOutcome:
+    rush: bool
+    tier: str | None
+    may_displace: bool  # may move or split planned non-strategic orders (see CapacityPolicy.displacement)
+    may_be_moved: bool  # may itself be moved or split by a higher rush tier
+    reason: str
+    fired: list[FiredRule]
+
+    def summary(self) -> dict[str, Any]:
+        return {"rush": self.rush, "tier": self.tier, "may_displace": self.may_displace,
+                "may_be_moved": self.may_be_moved}
+
+
+def rush_outcome(evaluation: Evaluation) -> RushOutcome:
+    mark = evaluation.first("mark_rush")
+    if mark is None:
+        return RushOutcome(False, None, False, True, "no rush rule applies", evaluation.fired)
+    p = mark.params
+    return RushOutcome(True, p["tier"], p["may_displace"], p["may_be_moved"], p["reason"], evaluation.fired)
+
+
+@dataclass(frozen=True)
+class PriorityOutcome:
+    tier: str
+    score: float  # higher is served first; margin breaks ties inside a tier
+    fired: list[FiredRule]
+
+    def summary(self) -> dict[str, Any]:
+        return {"tier": self.tier, "score": self.score}
+
+
+def priority_outcome(evaluation: Evaluation, margin_pct: float | None) -> PriorityOutcome:
+    chosen = evaluation.first("set_priority")
+    if chosen is None:
+        raise ValueError("no priority rule set a tier")
+    p = chosen.params
+    score = p["score"] + p.get("margin_weight", 0.0) * (margin_pct or 0.0)
+    return PriorityOutcome(p["tier"], round(score, 6), evaluation.fired)
+
+
+@dataclass(frozen=True)
+class CostAllocation:
+    sales_share: float
+    production_share: float
+    reason: str
+    fired: list[FiredRule]
+
+    def summary(self) -> dict[str, Any]:
+        return {"sales_share": self.sales_share, "production_share": self.production_share}
+
+
+def cost_allocation(evaluation: Evaluation) -> CostAllocation:
+    chosen = evaluation.first("allocate_cost")
+    if chosen is None:
+        raise ValueError("no cost-allocation rule applied")
+    p = chosen.params
+    return CostAllocation(p["sales_share"], p["production_share"], p["reason"], evaluation.fired)
+
+
+@dataclass(frozen=True)
+class Displacement:
+    may_move: frozenset[str]  # priority tiers of planned orders this rush tier may move to later dates
+    may_split: frozenset[str]  # priority tiers of planned orders this rush tier may split
+
+
+@dataclass(frozen=True)
+class CapacityPolicy:
+    reserve_share: float  # share of capacity held back for rush orders, e.g. 0.12
+    reserve_share_min: float
+    reserve_share_max: float
+    frozen_days: int  # first days of each week that a replan leaves alone
+    cutoff_weekday: int  # 0 = Monday ... 4 = Friday: last day for next week's orders and changes
+    overtime_share: float  # overtime allowed as a share of regular capacity
+    displacement: dict[str, Displacement] = field(default_factory=dict)  # rush tier -> what it may do
+
+    @property
+    def movable_priority_tiers(self) -> frozenset[str]:
+        return frozenset().union(*(d.may_move for d in self.displacement.values()))
+
+    @property
+    def splittable_priority_tiers(self) -> frozenset[str]:
+        return frozenset().union(*(d.may_split for d in self.displacement.values()))
+
+    def summary(self) -> dict[str, Any]:
+        return {"reserve_share": self.reserve_share, "frozen_days": self.frozen_days,
+                "cutoff_weekday": self.cutoff_weekday, "overtime_share": self.overtime_share,
+                "reserve_share_min": self.reserve_share_min, "reserve_share_max": self.reserve_share_max,
+                **{f"may_move.{t}": sorted(d.may_move) for t, d in self.displacement.items()},
+                **{f"may_split.{t}": sorted(d.may_split) for t, d in self.displacement.items()}}
+
+
+def capacity_policy(evaluation: Evaluation) -> CapacityPolicy:
+    needed = ("reserve_share", "frozen_window", "weekly_cutoff", "overtime_limit")
+    missing = [name for name in needed if evaluation.first(name) is None]
+    if missing:
+        raise ValueError(f"capacity policy must set {', '.join(missing)}")
+    reserve = evaluation.first("reserve_share").params  # type: ignore[union-attr]
+    low, share, high = reserve["min_percent"], reserve["percent"], reserve["max_percent"]
+    if not low <= share <= high:
+        raise ValueError(f"reserve_share {share}% lies outside its bounds {low}-{high}%")
+    displacement = {}
+    for action in reversed(evaluation.all("displacement")):  # reversed: the highest priority wins
+        p = action.params
+        displacement[p["rush_tier"]] = Displacement(frozenset(p["may_move"]), frozenset(p["may_split"]))
+    return CapacityPolicy(
+        reserve_share=share / 100, reserve_share_min=low / 100, reserve_share_max=high / 100,
+        frozen_days=evaluation.first("frozen_window").params["days"],  # type: ignore[union-attr]
+        cutoff_weekday=WEEKDAYS.choices.index(evaluation.first("weekly_cutoff").params["weekday"]),  # type: ignore[union-attr]
+        overtime_share=evaluation.first("overtime_limit").params["percent"] / 100,  # type: ignore[union-attr]
+        displacement=displacement,
+    )
+
+
+@dataclass(frozen=True)
+class ScoreComponentPolicy:
+    kpi: str
+    weight: float
+    target: float
+    higher_is_better: bool
+
+
+@dataclass(frozen=True)
+class ScorecardPolicy:
+    teams: dict[str, list[ScoreComponentPolicy]]  # SALES, PRODUCTION
+    bonus_threshold: float  # attainment above which both teams earn the bonus, e.g. 0.9
+    bonus_rate: float  # e.g. 0.05
+
+    def summary(self) -> dict[str, Any]:
+        weights = {f"weight.{team}.{c.kpi}": c.weight for team, cs in self.teams.items() for c in cs}
+        return {"bonus_threshold": self.bonus_threshold, "bonus_rate": self.bonus_rate, **weights}
+
+
+def scorecard_policy(evaluation: Evaluation) -> ScorecardPolicy:
+    bonus = evaluation.first("bonus")
+    if bonus is None:
+        raise ValueError("scorecards must set a bonus (threshold, rate)")
+    teams: dict[str, list[ScoreComponentPolicy]] = {"SALES": [], "PRODUCTION": []}
+    seen: dict[str, str] = {}
+    for action in evaluation.all("set_weight"):
+        p = action.params
+        if p["kpi"] in seen:
+            raise ValueError(f"KPI {p['kpi']} is weighted twice (in {seen[p['kpi']]} and {p['team']})")
+        seen[p["kpi"]] = p["team"]
+        teams[p["team"]].append(ScoreComponentPolicy(p["kpi"], p["weight"], p["target"], p["higher_is_better"]))
+    for team, components in teams.items():
+        total = sum(c.weight for c in components)
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"the weights of {team} add up to {total:g}, they must add up to 1")
+    return ScorecardPolicy(teams, bonus.params["threshold"], bonus.params["rate"])

@@ -1,0 +1,93 @@
+"""The closed, typed vocabulary of facts that rule files may test, and the operators per type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+
+@dataclass(frozen=True)
+class FieldType:
+    """kind is one of: money, number, int, bool, enum, text."""
+
+    kind: str
+    choices: tuple[str, ...] = ()
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in ("money", "number", "int")
+
+    def accepts(self, value: Any) -> bool:
+        # bool is an int in Python, but durable-rules compares True as 1: never let it pass as a number
+        if isinstance(value, bool):
+            return self.kind == "bool"
+        if self.kind == "int":
+            return isinstance(value, int)
+        if self.numeric:
+            return isinstance(value, (int, float, Decimal))
+        if self.kind == "enum":
+            return isinstance(value, str) and value in self.choices
+        if self.kind == "text":
+            return isinstance(value, str)
+        return False
+
+    def describe(self) -> str:
+        if self.kind == "enum":
+            return "one of " + "|".join(self.choices)
+        return {"money": "a number (money)", "number": "a number", "int": "a whole number",
+                "bool": "true or false", "text": "a text"}[self.kind]
+
+
+MONEY = FieldType("money")
+NUMBER = FieldType("number")
+INT = FieldType("int")
+BOOL = FieldType("bool")
+TEXT = FieldType("text")
+
+
+def enum(*choices: str) -> FieldType:
+    return FieldType("enum", tuple(choices))
+
+
+CUSTOMER_TIERS = enum("STRATEGIC", "KEY", "REGULAR")
+
+FIELDS: dict[str, FieldType] = {
+    "order.amount": MONEY,
+    "order.quantity": NUMBER,
+    "order.days_to_due": INT,
+    "order.line_count": INT,
+    "order.rush": BOOL,
+    "order.cause": enum("DEMAND_ABOVE_FORECAST", "CUSTOMER_CHANGE", "INTERNAL"),
+    "customer.tier": CUSTOMER_TIERS,
+    "customer.code": TEXT,
+    "customer.price_sensitivity": NUMBER,
+    "product.maturity": enum("PROVEN", "NEW"),
+    "product.family": TEXT,
+    "capacity.fits": BOOL,
+    "capacity.days_late": INT,
+    "capacity.splittable_share": NUMBER,
+    "capacity.rush_reserve_fits": BOOL,
+    "material.fits": BOOL,
+    "material.short_quantity": NUMBER,
+    "margin.pct": NUMBER,
+    "rush.tier": TEXT,
+    "forecast.excess_pct": NUMBER,
+    "adjustment.cost": MONEY,
+}
+
+COMPARISONS = (">", ">=", "<", "<=", "==", "!=")
+OPERATORS_BY_KIND: dict[str, tuple[str, ...]] = {
+    "money": (*COMPARISONS, "between", "in", "not_in"),
+    "number": (*COMPARISONS, "between", "in", "not_in"),
+    "int": (*COMPARISONS, "between", "in", "not_in"),
+    "bool": ("==", "!="),
+    "enum": ("==", "!=", "in", "not_in"),
+    "text": ("==", "!=", "in", "not_in"),
+}
+ALL_OPERATORS = (*COMPARISONS, "between", "not_in", "in")
+
+
+def engine_key(field: str) -> str:
+    """The key a field has inside a durable-rules fact (dots would be read as nesting)."""
+    return field.replace(".", "__")
