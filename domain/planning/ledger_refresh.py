@@ -1,0 +1,73 @@
+"""After a replan: refresh the capacity ledger's calendar, reserve and forecast hours; promises stay."""
+
+from __future__ import annotations
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from domain.db import dialect_insert
+from domain.models import CapacityLedger
+from domain.planning.snapshot import PlantSnapshot
+from solver.result import PlanResult
+
+
+def forecast_hours(snapshot: PlantSnapshot, result: PlanResult) -> np.ndarray:
+    """[L, W] plan hours spent on forecast / stock demand rather than on firm orders.
+
+    The LP does not tell which unit serves which demand, so each route-week's hours are split in
+    proportion to the forecast's share of that product-week's demand.
+    """
+    problem = snapshot.problem
+    demand = snapshot.firm_demand + snapshot.forecast_net
+    share = np.divide(snapshot.forecast_net, demand, out=np.ones_like(demand), where=demand > 0)
+    route_share = share[np.asarray(problem.route_product)]
+    hours = np.zeros((len(problem.lines), len(problem.weeks)))
+    np.add.at(hours, np.asarray(problem.route_line), result.hours * route_share)
+    return hours
+
+
+def refresh_ledger(session: Session, snapshot: PlantSnapshot, result: PlanResult) -> None:
+    """Upsert one ledger row per line-week of the horizon, never planning over promised hours."""
+    problem = snapshot.problem
+    calendar = np.asarray(problem.capacity_hours) + 0.0  # after incidents: lost hours are kept apart below
+    reserve = calendar * problem.reserve_share
+    planned = forecast_hours(snapshot, result)
+    existing = {
+        (row.line_id, row.week): row
+        for row in session.scalars(
+            select(CapacityLedger).where(
+                CapacityLedger.week >= problem.weeks[0], CapacityLedger.week <= problem.weeks[-1]
+            )
+        )
+    }
+    rows = []
+    for li, line_id in enumerate(snapshot.line_ids):
+        for wi, week in enumerate(problem.weeks):
+            current = existing.get((line_id, week))
+            lost = current.lost_hours if current else 0.0
+            promised = current.promised_hours if current else 0.0
+            # The snapshot's capacity is net of incidents; the ledger keeps calendar and lost apart.
+            capacity = float(calendar[li, wi] + lost)
+            free = max(capacity - float(reserve[li, wi]) - lost - promised, 0.0)
+            rows.append(
+                {
+                    "line_id": line_id,
+                    "week": week,
+                    "capacity_hours": capacity,
+                    "reserve_hours": float(reserve[li, wi]),
+                    "planned_hours": min(float(planned[li, wi]), free),
+                }
+            )
+    if not rows:
+        return
+    statement = dialect_insert(session.get_bind().dialect.name, CapacityLedger)
+    statement = statement.on_conflict_do_update(
+        index_elements=["line_id", "week"],
+        set_={
+            "capacity_hours": statement.excluded.capacity_hours,
+            "reserve_hours": statement.excluded.reserve_hours,
+            "planned_hours": statement.excluded.planned_hours,
+        },
+    )
+    session.execute(statement, rows)

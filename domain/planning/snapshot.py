@@ -1,0 +1,247 @@
+"""Read the plant from the database into the solver's PlanningProblem (plain arrays)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from domain.models import (
+    CapacityLedger,
+    Forecast,
+    ForecastTier,
+    LineCalendarDay,
+    Order,
+    OrderLine,
+    OrderStatus,
+    Product,
+    ProductionLine,
+    Routing,
+)
+from domain.planning.calendar import weeks_from
+from solver.problem import PlanningProblem
+
+# Statuses whose open quantity production still owes.
+FIRM_STATUSES = (OrderStatus.ACCEPTED, OrderStatus.SCHEDULED, OrderStatus.IN_PRODUCTION)
+# Carrying cost per year as a share of unit cost (holding cost of the LP).
+ANNUAL_CARRYING_SHARE = 0.25
+
+
+@dataclass(frozen=True)
+class PlantSnapshot:
+    """The problem plus the database ids behind its indices, to save the plan back."""
+
+    problem: PlanningProblem
+    product_ids: list[int]
+    line_ids: list[int]
+    firm_demand: np.ndarray  # [P, W] units of accepted orders
+    forecast_net: np.ndarray  # [P, W] forecast of the tier net of orders
+    fingerprint: str
+
+
+def _index(ids: list[int]) -> dict[int, int]:
+    return {value: i for i, value in enumerate(ids)}
+
+
+def _capacity(session: Session, lines: list[ProductionLine], weeks: list[date]) -> np.ndarray:
+    """[L, W] calendar hours: weekly hours spread over working days, with calendar exceptions."""
+    horizon_end = weeks[-1] + timedelta(days=7)
+    capacity = np.zeros((len(lines), len(weeks)))
+    exceptions = {
+        (row.line_id, row.day): row.hours
+        for row in session.scalars(
+            select(LineCalendarDay).where(LineCalendarDay.day >= weeks[0], LineCalendarDay.day < horizon_end)
+        )
+    }
+    for li, line in enumerate(lines):
+        workdays = [i for i, flag in enumerate(line.working_days) if flag == "1"] or [0]
+        per_day = line.weekly_capacity_hours / len(workdays)
+        for wi, monday in enumerate(weeks):
+            days = (monday + timedelta(days=d) for d in range(7))
+            capacity[li, wi] = sum(
+                exceptions.get((line.id, day), per_day if day.weekday() in workdays else 0.0) for day in days
+            )
+    return capacity
+
+
+def _week_of(dates: np.ndarray, first: date, n_weeks: int) -> np.ndarray:
+    """Week index of each date in the horizon; overdue dates fall in week 0, later ones are dropped (-1)."""
+    offsets = np.array([(d - first).days // 7 for d in dates], dtype=np.int64)
+    offsets[offsets < 0] = 0
+    offsets[offsets >= n_weeks] = -1
+    return offsets
+
+
+def _firm_demand(session: Session, pindex: dict[int, int], weeks: list[date]) -> tuple[np.ndarray, np.ndarray]:
+    """Open quantity of firm orders per product-week, and the highest priority score behind it."""
+    rows = session.execute(
+        select(
+            OrderLine.product_id,
+            OrderLine.quantity - OrderLine.quantity_made,
+            func.coalesce(Order.promised_date, Order.requested_date),
+            Order.priority_score,
+        )
+        .join(Order, Order.id == OrderLine.order_id)
+        .where(Order.status.in_(FIRM_STATUSES), OrderLine.quantity > OrderLine.quantity_made)
+    ).all()
+    demand = np.zeros((len(pindex), len(weeks)))
+    priority = np.zeros((len(pindex), len(weeks)))
+    if not rows:
+        return demand, priority
+    products = np.array([pindex[r[0]] for r in rows])
+    quantity = np.array([float(r[1]) for r in rows])
+    week = _week_of(np.array([r[2] for r in rows]), weeks[0], len(weeks))
+    score = np.array([float(r[3] or 0.0) for r in rows])
+    inside = week >= 0
+    np.add.at(demand, (products[inside], week[inside]), quantity[inside])
+    np.maximum.at(priority, (products[inside], week[inside]), score[inside])
+    return demand, priority
+
+
+def _forecast(session: Session, pindex: dict[int, int], weeks: list[date], tier: ForecastTier) -> np.ndarray:
+    """The latest submitted forecast of the tier per product-week."""
+    column = {ForecastTier.LOW: Forecast.low, ForecastTier.MID: Forecast.mid, ForecastTier.HIGH: Forecast.high}[tier]
+    latest = (
+        select(Forecast.product_id, Forecast.week, func.max(Forecast.submitted_at).label("at"))
+        .where(Forecast.week >= weeks[0], Forecast.week <= weeks[-1])
+        .group_by(Forecast.product_id, Forecast.week)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Forecast.product_id, Forecast.week, column).join(
+            latest,
+            and_(
+                Forecast.product_id == latest.c.product_id,
+                Forecast.week == latest.c.week,
+                Forecast.submitted_at == latest.c.at,
+            ),
+        )
+    ).all()
+    forecast = np.zeros((len(pindex), len(weeks)))
+    wmap = {w: i for i, w in enumerate(weeks)}
+    for product_id, week, quantity in rows:
+        if week in wmap:
+            forecast[pindex[product_id], wmap[week]] = float(quantity)
+    return forecast
+
+
+def _stock_held_for_orders(session: Session, pindex: dict[int, int]) -> np.ndarray:
+    """Finished units already made for orders that wait in stock to ship: not free inventory."""
+    rows = session.execute(
+        select(OrderLine.product_id, func.sum(OrderLine.quantity_made))
+        .join(Order, Order.id == OrderLine.order_id)
+        .where(Order.status == OrderStatus.IN_STOCK)
+        .group_by(OrderLine.product_id)
+    ).all()
+    held = np.zeros(len(pindex))
+    for product_id, quantity in rows:
+        held[pindex[product_id]] = float(quantity or 0.0)
+    return held
+
+
+def _lost_hours(session: Session, lindex: dict[int, int], weeks: list[date]) -> np.ndarray:
+    lost = np.zeros((len(lindex), len(weeks)))
+    wmap = {w: i for i, w in enumerate(weeks)}
+    for row in session.execute(
+        select(CapacityLedger.line_id, CapacityLedger.week, CapacityLedger.lost_hours).where(
+            CapacityLedger.week >= weeks[0], CapacityLedger.week <= weeks[-1], CapacityLedger.lost_hours > 0
+        )
+    ):
+        if row.week in wmap and row.line_id in lindex:
+            lost[lindex[row.line_id], wmap[row.week]] = float(row.lost_hours)
+    return lost
+
+
+def load_snapshot(
+    session: Session,
+    start: date,
+    horizon_weeks: int,
+    tier: ForecastTier,
+    reserve_share: float,
+    plan_in_force: tuple[list[date], dict[tuple[int, int], np.ndarray]] | None = None,
+    frozen_weeks: int = 0,
+) -> PlantSnapshot:
+    """Everything the LP needs for `horizon_weeks` weeks from the week of `start`."""
+    weeks = weeks_from(start, horizon_weeks)
+    products = list(session.scalars(select(Product).order_by(Product.id)))
+    lines = list(session.scalars(select(ProductionLine).order_by(ProductionLine.id)))
+    pindex, lindex = _index([p.id for p in products]), _index([line.id for line in lines])
+    routes = session.execute(
+        select(Routing.product_id, Routing.line_id, Routing.units_per_hour).order_by(Routing.id)
+    ).all()
+    route_product = np.array([pindex[r[0]] for r in routes], dtype=np.int64)
+    route_line = np.array([lindex[r[1]] for r in routes], dtype=np.int64)
+    route_rate = np.array([float(r[2]) for r in routes])
+    firm, priority = _firm_demand(session, pindex, weeks)
+    forecast_net = np.maximum(_forecast(session, pindex, weeks, tier) - firm, 0.0)
+    on_hand = np.array([p.on_hand for p in products], dtype=float)
+    inventory = np.maximum(on_hand - _stock_held_for_orders(session, pindex), 0.0)
+    unit_cost = np.array([float(p.unit_cost) for p in products])
+    unit_margin = np.maximum(np.array([float(p.list_price) for p in products]) - unit_cost, 1.0)
+    # Late units cost their margin per week, scaled up by the priority of the orders behind them.
+    backlog_weight = unit_margin[:, None] * (1.0 + priority / 100.0)
+    capacity = np.maximum(_capacity(session, lines, weeks) - _lost_hours(session, lindex, weeks), 0.0)
+    overtime = np.repeat(np.array([[line.max_overtime_hours] for line in lines], dtype=float), len(weeks), axis=1)
+    previous = None
+    if plan_in_force is not None:
+        previous = _align_plan(plan_in_force, weeks, routes, pindex, lindex)
+    problem = PlanningProblem(
+        weeks=weeks,
+        products=[p.sku for p in products],
+        lines=[line.code for line in lines],
+        families=[p.family for p in products],
+        route_product=route_product,
+        route_line=route_line,
+        route_rate=route_rate,
+        capacity_hours=capacity,
+        overtime_max_hours=overtime,
+        demand=firm + forecast_net,
+        initial_inventory=inventory,
+        initial_backlog=np.zeros(len(products)),
+        safety_stock=np.array([p.safety_stock for p in products], dtype=float),
+        holding_cost=np.maximum(unit_cost * ANNUAL_CARRYING_SHARE / 52.0, 1e-3),
+        backlog_weight=backlog_weight,
+        reserve_share=reserve_share,
+        overtime_cost=float(np.median(unit_margin)) if len(unit_margin) else 1.0,
+        plan_in_force=previous,
+        frozen_weeks=frozen_weeks if previous is not None else 0,
+    )
+    digest = hashlib.sha256()
+    for array in (problem.capacity_hours, problem.demand, problem.initial_inventory, route_rate):
+        digest.update(np.ascontiguousarray(array, dtype=float).tobytes())
+    digest.update(f"{tier}|{reserve_share}|{weeks[0]}|{horizon_weeks}|{frozen_weeks}".encode())
+    return PlantSnapshot(
+        problem,
+        [p.id for p in products],
+        [line.id for line in lines],
+        firm,
+        forecast_net,
+        digest.hexdigest()[:16],
+    )
+
+
+def _align_plan(
+    plan: tuple[list[date], dict[tuple[int, int], np.ndarray]],
+    weeks: list[date],
+    routes: Sequence[Any],
+    pindex: dict[int, int],
+    lindex: dict[int, int],
+) -> np.ndarray:
+    """Production of the plan in force per route of this snapshot, on this snapshot's weeks."""
+    plan_weeks, quantities = plan
+    aligned = np.zeros((len(routes), len(weeks)))
+    position = {w: i for i, w in enumerate(plan_weeks)}
+    for ri, (product_id, line_id, _rate) in enumerate(routes):
+        row = quantities.get((product_id, line_id))
+        if row is None:
+            continue
+        for wi, week in enumerate(weeks):
+            if week in position:
+                aligned[ri, wi] = row[position[week]]
+    return aligned

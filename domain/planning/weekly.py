@@ -1,0 +1,146 @@
+"""The rolling weekly replan (R5, R14): one at a time, behind the frozen window, then orders are scheduled."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select, text, update
+from sqlalchemy.orm import Session
+
+from domain.errors import InvalidInput, PlanInProgress
+from domain.models import ForecastTier, Order, OrderEvent, OrderStatus, Plan, utcnow
+from domain.planning.calendar import frozen_until, week_start
+from domain.planning.ledger_refresh import refresh_ledger
+from domain.planning.snapshot import load_snapshot
+from domain.planning.versions import plan_in_force, production_of, put_in_force, save_plan
+from solver.planner import CapacityPlanner
+
+# Any constant works; every API process and the CLI use the same one.
+REPLAN_LOCK_KEY = 72_431_905
+MAX_HORIZON_WEEKS = 26
+_local_replan = threading.Lock()
+
+
+@dataclass(frozen=True)
+class ReplanSettings:
+    tier: ForecastTier = ForecastTier.MID
+    horizon_weeks: int = 13
+    reserve_share: float = 0.12
+    frozen_days: int = 3
+    solver: str = "CLARABEL"
+    rules_version: str = ""
+
+
+@dataclass
+class ReplanOutcome:
+    plan: Plan
+    scheduled_event_ids: list[int] = field(default_factory=list)
+    previous_plan_id: int | None = None
+
+
+@contextmanager
+def replan_lock(session: Session) -> Iterator[None]:
+    """One replan at a time: a PostgreSQL advisory lock across processes, a lock in this process too."""
+    if not _local_replan.acquire(blocking=False):
+        raise PlanInProgress("a replan is already running in this process; try again when it has finished")
+    try:
+        if session.get_bind().dialect.name == "postgresql":
+            got = session.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": REPLAN_LOCK_KEY}).scalar()
+            if not got:
+                raise PlanInProgress("a replan is already running in another process; try again when it has finished")
+        yield
+    finally:
+        _local_replan.release()
+
+
+def horizon_start(today: date) -> date:
+    """Weekdays replan the running week; a weekend replan (R5) plans from next Monday."""
+    return week_start(today) if today.weekday() < 5 else week_start(today + timedelta(days=7))
+
+
+def replan(
+    session: Session,
+    *,
+    today: date,
+    settings: ReplanSettings,
+    actor: str | None,
+    cutoff: datetime | None = None,
+    planner: CapacityPlanner | None = None,
+    progress: Callable[[str], None] = lambda _step: None,
+) -> ReplanOutcome:
+    """Solve the plan for the horizon, save it as the next version, put it in force, schedule orders.
+
+    Orders accepted up to `cutoff` (default: now) become SCHEDULED. Runs in the caller's transaction.
+    """
+    if not 1 <= settings.horizon_weeks <= MAX_HORIZON_WEEKS:
+        raise InvalidInput(f"horizonWeeks must be between 1 and {MAX_HORIZON_WEEKS}", ["input", "horizonWeeks"])
+    with replan_lock(session):
+        current = plan_in_force(session)
+        start = horizon_start(today)
+        running_week = start <= today
+        progress("reading the plant")
+        snapshot = load_snapshot(
+            session,
+            start,
+            settings.horizon_weeks,
+            settings.tier,
+            settings.reserve_share,
+            plan_in_force=production_of(session, current.id) if current else None,
+            frozen_weeks=1 if running_week and settings.frozen_days > 0 else 0,
+        )
+        progress("solving the capacity plan")
+        result = (planner or CapacityPlanner(settings.solver)).solve(snapshot.problem)
+        progress("saving the plan")
+        plan = save_plan(
+            session,
+            snapshot,
+            result,
+            tier=settings.tier,
+            frozen_until=frozen_until(today, settings.frozen_days) if running_week else start - timedelta(days=1),
+            actor=actor,
+            rules_version=settings.rules_version,
+        )
+        put_in_force(session, plan)
+        refresh_ledger(session, snapshot, result)
+        events = schedule_accepted_orders(session, cutoff or utcnow(), actor, plan.version)
+        return ReplanOutcome(plan, events, current.id if current else None)
+
+
+def schedule_accepted_orders(session: Session, cutoff: datetime, actor: str | None, version: int) -> list[int]:
+    """ACCEPTED orders received by the cut-off become SCHEDULED, each with a history event."""
+    now = utcnow()
+    orders = session.execute(
+        select(Order.id, Order.code, Order.customer_id).where(
+            Order.status == OrderStatus.ACCEPTED, Order.received_at <= cutoff
+        )
+    ).all()
+    if not orders:
+        return []
+    ids = [o.id for o in orders]
+    for chunk in range(0, len(ids), 1000):
+        session.execute(
+            update(Order)
+            .where(Order.id.in_(ids[chunk : chunk + 1000]), Order.status == OrderStatus.ACCEPTED)
+            .values(status=OrderStatus.SCHEDULED, scheduled_at=now, version=Order.version + 1)
+        )
+    events = [
+        OrderEvent(
+            order_id=o.id,
+            order_code=o.code,
+            customer_id=o.customer_id,
+            kind="STATUS",
+            at=now,
+            actor=actor,
+            message=f"scheduled in plan version {version}",
+            from_status=OrderStatus.ACCEPTED,
+            to_status=OrderStatus.SCHEDULED,
+        )
+        for o in orders
+    ]
+    session.add_all(events)
+    session.flush()
+    return [e.id for e in events]

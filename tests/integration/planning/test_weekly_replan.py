@@ -1,0 +1,103 @@
+"""The weekly replan saves a new plan version in force, keeps the reserve free, schedules accepted orders."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import Engine, func, select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from domain.errors import InvalidInput, PlanInProgress
+from domain.models import CapacityLedger, LineWeekLoad, Order, OrderEvent, OrderLine, OrderStatus, PlanItem, Product
+from domain.planning.versions import diff_plans, plan_in_force
+from domain.planning.weekly import REPLAN_LOCK_KEY, ReplanSettings, replan
+from tests.integration.planning.plant import TODAY, build_plant
+
+
+def test_replan_creates_version_in_force_and_schedules_orders(session: Session) -> None:
+    build_plant(session)
+    outcome = replan(session, today=TODAY, settings=ReplanSettings(horizon_weeks=4), actor="planner:test")
+    session.commit()
+    plan = plan_in_force(session)
+    assert plan is not None and plan.id == outcome.plan.id and plan.version == 1
+    assert plan.horizon_start == TODAY - timedelta(days=TODAY.weekday())
+    items = session.scalar(select(func.count()).select_from(PlanItem).where(PlanItem.plan_id == plan.id))
+    assert items and items > 0
+    statuses = set(session.scalars(select(Order.status)))
+    assert statuses == {OrderStatus.SCHEDULED}
+    events = session.scalars(select(OrderEvent).where(OrderEvent.to_status == OrderStatus.SCHEDULED)).all()
+    assert len(events) == 2 and all(e.from_status == OrderStatus.ACCEPTED for e in events)
+    assert sorted(outcome.scheduled_event_ids) == sorted(e.id for e in events)
+
+
+def test_reserve_is_never_planned_and_ledger_matches(session: Session) -> None:
+    build_plant(session)
+    settings = ReplanSettings(horizon_weeks=4, reserve_share=0.15)
+    plan = replan(session, today=TODAY, settings=settings, actor=None).plan
+    session.commit()
+    loads = session.scalars(select(LineWeekLoad).where(LineWeekLoad.plan_id == plan.id)).all()
+    assert len(loads) == 2 * 4
+    for load in loads:
+        # Planned hours fit in capacity less the reserve, plus the line's bounded overtime.
+        assert load.planned_hours <= load.capacity_hours * 0.85 + load.overtime_hours + 1e-4
+        assert load.reserved_hours == pytest.approx(load.capacity_hours * 0.15)
+    for row in session.scalars(select(CapacityLedger)):
+        assert row.planned_hours + row.promised_hours <= row.capacity_hours - row.reserve_hours - row.lost_hours + 1e-6
+
+
+def test_second_replan_keeps_frozen_week_and_lists_changes(session: Session) -> None:
+    build_plant(session)
+    first = replan(session, today=TODAY, settings=ReplanSettings(horizon_weeks=4), actor=None).plan
+    session.commit()
+    # New firm demand lands in the running (frozen) week and in week 3: only week 3 may react.
+    customer_id = session.scalar(select(Order.customer_id))
+    sku0 = session.scalar(select(Product.id).where(Product.sku == "SKU-0"))
+    for n, due in enumerate(
+        (first.horizon_start + timedelta(days=4), first.horizon_start + timedelta(weeks=2, days=2))
+    ):
+        order = Order(
+            code=f"NEW-{n}",
+            customer_id=customer_id,
+            status=OrderStatus.ACCEPTED,
+            requested_date=due,
+            promised_date=due,
+            amount=Decimal("1"),
+            gross_margin=Decimal("1"),
+        )
+        order.lines = [
+            OrderLine(line_no=1, product_id=sku0, quantity=400.0, unit_price=Decimal("15"), unit_cost=Decimal("10"))
+        ]
+        session.add(order)
+    session.commit()
+    second = replan(session, today=TODAY, settings=ReplanSettings(horizon_weeks=4), actor=None).plan
+    session.commit()
+    assert second.version == first.version + 1 and plan_in_force(session).id == second.id  # type: ignore[union-attr]
+    changes = diff_plans(session, first.id, second.id)
+    assert changes, "new demand must change the plan somewhere"
+    assert [c for c in changes if c.week == first.horizon_start] == []  # the running week does not move
+    assert any(c.week > first.horizon_start and c.after > c.before for c in changes)
+
+
+def test_horizon_out_of_range_is_refused(session: Session) -> None:
+    """Input tried: horizonWeeks 0 and 27."""
+    build_plant(session)
+    for weeks in (0, 27):
+        with pytest.raises(InvalidInput) as error:
+            replan(session, today=TODAY, settings=ReplanSettings(horizon_weeks=weeks), actor=None)
+        assert error.value.field == ["input", "horizonWeeks"]
+
+
+def test_only_one_replan_at_a_time_across_processes(db: Engine) -> None:
+    if db.dialect.name != "postgresql":
+        pytest.skip("the cross-process advisory lock is PostgreSQL's")
+    make = sessionmaker(db)
+    with make() as setup:
+        build_plant(setup)
+        setup.commit()
+    with make() as holder, make() as other:
+        holder.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": REPLAN_LOCK_KEY})
+        with pytest.raises(PlanInProgress):
+            replan(other, today=TODAY, settings=ReplanSettings(horizon_weeks=4), actor=None)
+        holder.rollback()
