@@ -54,3 +54,7 @@ class RulesRejected(DomainError):
 
 class PlanInProgress(DomainError):
     code = "PLAN_IN_PROGRESS"
+
+
+class DatabaseNotEmpty(DomainError):
+    code = "NOT_EMPTY"
