@@ -6,17 +6,24 @@ import click
 
 from domain.cli.db import db_cli
 from domain.cli.keys import keys_cli
+from domain.cli.plan import plan_cli
+from domain.cli.rules import rules_cli
 from domain.cli.serve import serve
+from domain.config import load_settings
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """Sales-and-operations decision service."""
+    ctx.obj = {"rules_dir": load_settings().rules_dir}
 
 
 cli.add_command(serve)
 cli.add_command(db_cli)
 cli.add_command(keys_cli)
+cli.add_command(plan_cli)
+cli.add_command(rules_cli)
 
 
 def main() -> None:

@@ -1,0 +1,97 @@
+"""`sop plan`: the weekly replan with a progress bar, and what changed between two versions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import click
+from tqdm import tqdm
+
+from domain.config import load_settings
+from domain.db import session_scope, sync_engine
+from domain.errors import DomainError
+from domain.models import ForecastTier
+from domain.planning.calendar import weekly_cutoff
+from domain.planning.versions import diff_plans
+from domain.planning.weekly import ReplanSettings, replan
+from rules import load_rulebook
+
+STEPS = ("reading the plant", "solving the capacity plan", "saving the plan")
+
+
+@click.group("plan")
+def plan_cli() -> None:
+    """The rolling weekly plan."""
+
+
+@plan_cli.command("weekly")
+@click.option("--tier", type=click.Choice([t.value for t in ForecastTier]), default="MID", show_default=True)
+@click.option("--horizon", "horizon_weeks", type=int, default=13, show_default=True, help="Weeks (1-26).")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Plan as of this day.")
+def weekly(tier: str, horizon_weeks: int, today: datetime | None) -> None:
+    """Replan from the orders and changes received up to the weekly cut-off (R5)."""
+    settings = load_settings()
+    policy = load_rulebook(settings.rules_dir)
+    day = today.date() if today else date.today()
+    capacity = policy.capacity_policy()
+    replan_settings = ReplanSettings(
+        tier=ForecastTier(tier),
+        horizon_weeks=horizon_weeks,
+        reserve_share=capacity.reserve_share,
+        frozen_days=capacity.frozen_days,
+        solver=settings.solver,
+        rules_version=policy.version,
+    )
+    # Orders received after this week's cut-off wait for next week's replan.
+    cutoff_day = weekly_cutoff(day, capacity.cutoff_weekday)
+    cutoff = datetime.combine(cutoff_day if cutoff_day <= day else day, datetime.max.time()).astimezone()
+    engine = sync_engine(settings.database_url)
+    bar = tqdm(total=len(STEPS), desc="weekly replan", unit="step")
+
+    def step(name: str) -> None:
+        bar.set_postfix_str(name)
+        bar.update(0 if name == STEPS[0] else 1)
+
+    try:
+        with session_scope(engine) as session:
+            outcome = replan(session, today=day, settings=replan_settings, actor="cli", cutoff=cutoff, progress=step)
+            plan = outcome.plan
+            bar.update(1)
+            changes = diff_plans(session, outcome.previous_plan_id, plan.id) if outcome.previous_plan_id else []
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    finally:
+        bar.close()
+        engine.dispose()
+    click.echo(
+        f"plan version {plan.version} in force: {plan.status}, objective {plan.objective:.1f}, "
+        f"{plan.solve_seconds:.2f} s solve, {len(outcome.scheduled_event_ids)} orders scheduled, "
+        f"{len(changes)} changes against the previous plan, frozen until {plan.frozen_until}"
+    )
+    for diagnostic in plan.diagnostics[:10]:
+        click.echo(f"  {diagnostic['kind']}: {diagnostic['message']}")
+
+
+@plan_cli.command("diff")
+@click.argument("old_version", type=int)
+@click.argument("new_version", type=int)
+def diff(old_version: int, new_version: int) -> None:
+    """List the weekly quantities that differ between two plan versions."""
+    from sqlalchemy import select
+
+    from domain.models import Plan
+
+    engine = sync_engine(load_settings().database_url)
+    try:
+        with session_scope(engine) as session:
+            ids = dict(
+                session.execute(select(Plan.version, Plan.id).where(Plan.version.in_([old_version, new_version]))).all()
+            )
+            missing = [v for v in (old_version, new_version) if v not in ids]
+            if missing:
+                raise click.ClickException(f"no plan version {missing[0]}")
+            for change in diff_plans(session, ids[old_version], ids[new_version]):
+                line = f"{change.week} {change.line_code:<10} {change.sku:<14}"
+                click.echo(f"{line} {change.before:>10.1f} -> {change.after:>10.1f}")
+    finally:
+        engine.dispose()
