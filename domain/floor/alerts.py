@@ -1,0 +1,55 @@
+"""Open, update and close alerts; a dedup key keeps one open alert per condition (R10, R11)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.floor.outbox import Outbox
+from domain.models import Alert, utcnow
+
+
+async def raise_alert(
+    session: AsyncSession,
+    outbox: Outbox,
+    *,
+    kind: str,
+    severity: str,
+    message: str,
+    dedup_key: str | None = None,
+    **links: Any,
+) -> Alert:
+    """A new alert, or the open one with the same dedup key brought up to date (not a second one)."""
+    alert = None
+    if dedup_key is not None:
+        alert = await session.scalar(
+            select(Alert).where(Alert.dedup_key == dedup_key, Alert.open.is_(True)).order_by(Alert.id).limit(1)
+        )
+    if alert is None:
+        alert = Alert(kind=kind, severity=severity, message=message, dedup_key=dedup_key, open=True, **links)
+        session.add(alert)
+    else:
+        changed = alert.message != message or alert.severity != severity
+        alert.message, alert.severity = message, severity
+        for name, value in links.items():
+            setattr(alert, name, value)
+        if not changed:
+            return alert  # nothing new to tell subscribers
+    await session.flush()
+    outbox.alert(alert)
+    return alert
+
+
+async def close_alerts(
+    session: AsyncSession, outbox: Outbox, dedup_key: str, at: datetime | None = None
+) -> list[Alert]:
+    """Close the open alerts of a condition that no longer holds."""
+    alerts = list(await session.scalars(select(Alert).where(Alert.dedup_key == dedup_key, Alert.open.is_(True))))
+    for alert in alerts:
+        alert.open = False
+        alert.closed_at = at or utcnow()
+        outbox.alert(alert)
+    return alerts

@@ -1,0 +1,25 @@
+"""Open demand of a sku: what accepted orders still need made, in the order it should be served."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.models import Order, OrderLine, OrderStatus
+
+# Orders that hold a promise and are not yet fully made.
+OPEN_STATUSES = (OrderStatus.ACCEPTED, OrderStatus.SCHEDULED, OrderStatus.IN_PRODUCTION)
+
+
+async def open_demand(session: AsyncSession, product_id: int) -> float:
+    """Units of the sku promised to open orders and not made yet."""
+    total = await session.scalar(
+        select(func.coalesce(func.sum(OrderLine.quantity - OrderLine.quantity_made), 0.0))
+        .join(Order, Order.id == OrderLine.order_id)
+        .where(
+            OrderLine.product_id == product_id,
+            Order.status.in_(OPEN_STATUSES),
+            OrderLine.quantity > OrderLine.quantity_made,
+        )
+    )
+    return float(total or 0.0)

@@ -1,0 +1,137 @@
+"""reportProgress: the MES reports quantity made and scrap; stock, orders and plan completion follow (R7)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import case, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.access import Principal
+from domain.errors import InvalidInput, InvalidTransition
+from domain.floor import validate
+from domain.floor.allocation import Allocation, allocate, orders_waiting_for
+from domain.floor.demand import OPEN_STATUSES
+from domain.floor.history import record_order_event
+from domain.floor.lookup import line_by_code, order_by_code, product_by_sku
+from domain.floor.outbox import EventBroker, Outbox
+from domain.floor.plan_progress import count_against_plan
+from domain.floor.stock import check_safety_stock
+from domain.models import (
+    Alert,
+    Order,
+    OrderEvent,
+    OrderStatus,
+    Product,
+    ProgressEvent,
+    StockMovement,
+    StockMovementKind,
+    utcnow,
+)
+
+
+@dataclass
+class ProgressOutcome:
+    event: ProgressEvent
+    product: Product
+    orders: list[Order] = field(default_factory=list)
+    alerts: list[Alert] = field(default_factory=list)
+    plan_items_updated: int = 0
+
+
+async def _take_into_stock(session: AsyncSession, product: Product, made: float, scrapped: float) -> None:
+    """In the database, not from the copy read earlier, so concurrent reports never lose units."""
+    used = made + scrapped
+    await session.execute(
+        update(Product)
+        .where(Product.id == product.id)
+        .values(
+            on_hand=Product.on_hand + made,
+            work_in_progress=case((Product.work_in_progress > used, Product.work_in_progress - used), else_=0.0),
+        )
+    )
+    await session.refresh(product)
+
+
+def _advance(
+    session: AsyncSession, order: Order, made: list[Allocation], actor: str, at: datetime
+) -> list[OrderEvent]:
+    events: list[OrderEvent] = []
+    line_text = "; ".join(
+        f"line {a.line.line_no}: +{a.quantity:g} ({a.line.quantity_made:g}/{a.line.quantity:g})" for a in made
+    )
+    events.append(record_order_event(session, order, "PROGRESS", actor=actor, message=f"made {line_text}"))
+    if order.status in (OrderStatus.ACCEPTED, OrderStatus.SCHEDULED):
+        events.append(
+            record_order_event(
+                session, order, "STATUS", actor=actor, message="production started",
+                to_status=OrderStatus.IN_PRODUCTION,
+            )
+        )
+    if all(line.quantity_made >= line.quantity for line in order.lines):
+        order.completed_at = at
+        events.append(
+            record_order_event(
+                session, order, "STATUS", actor=actor, message="every line made: in stock",
+                to_status=OrderStatus.IN_STOCK,
+            )
+        )
+    return events
+
+
+async def report_progress(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    line_code: str,
+    sku: str,
+    quantity: float,
+    scrap: float | None = None,
+    scrap_reason: str | None = None,
+    order_code: str | None = None,
+    at: datetime | None = None,
+    broker: EventBroker | None = None,
+) -> ProgressOutcome:
+    """Record the report, move stock, orders and plan completion, commit, then publish."""
+    made = validate.quantity(quantity, ["quantity"])
+    scrapped = validate.quantity(scrap or 0.0, ["scrap"])
+    at = at or utcnow()
+    line = await line_by_code(session, line_code, ["lineCode"])
+    product = await product_by_sku(session, sku, ["sku"])
+    if order_code is not None:
+        order = await order_by_code(session, order_code, ["orderCode"])
+        if all(item.product_id != product.id for item in order.lines):
+            raise InvalidInput(f"order {order_code!r} has no line for sku {sku!r}", ["orderCode"])
+        if order.status not in (*OPEN_STATUSES, OrderStatus.IN_STOCK):
+            raise InvalidTransition(
+                f"order {order_code!r} is {order.status.value}: it takes no progress", ["orderCode"]
+            )
+        waiting = [order]
+    else:
+        waiting = await orders_waiting_for(session, product.id)
+
+    event = ProgressEvent(
+        line_id=line.id, product_id=product.id, order_id=waiting[0].id if order_code else None,
+        quantity=made, scrap=scrapped, scrap_reason=scrap_reason, at=at, reported_by=principal.actor,
+    )
+    session.add(event)
+    await _take_into_stock(session, product, made, scrapped)
+    if made > 0:
+        session.add(StockMovement(
+            product_id=product.id, kind=StockMovementKind.PRODUCED, quantity=made, at=at,
+            order_id=event.order_id, note=f"made on {line.code}",
+        ))
+    outbox = Outbox()
+    allocations = allocate(waiting, product.id, made)
+    touched: list[Order] = []
+    for order in waiting:
+        mine = [a for a in allocations if a.order is order]
+        if mine:
+            outbox.order_events.extend(_advance(session, order, mine, principal.actor, at))
+            touched.append(order)
+    plan_items = await count_against_plan(session, line.id, product.id, at.date(), made)
+    alerts = await check_safety_stock(session, [product.id], outbox, at.date())
+    await session.commit()
+    await outbox.publish(broker)
+    return ProgressOutcome(event, product, touched, alerts, plan_items)
