@@ -56,7 +56,7 @@ def compile_files(texts: Mapping[str, str]) -> tuple[dict[str, CompiledRuleSet],
 
 def _check_spec(spec: RuleSetSpec, seen: Mapping[str, CompiledRuleSet]) -> list[RuleFileError]:
     errors = []
-    if spec.file != f"{spec.name}.yaml":
+    if pathlib.PurePath(spec.file).name != f"{spec.name}.yaml":
         errors.append(RuleFileError(spec.file, 1, None, f"rule_set {spec.name} belongs in {spec.name}.yaml"))
     if spec.name in seen:
         errors.append(RuleFileError(spec.file, 1, None, f"rule_set {spec.name} is also in {seen[spec.name].spec.file}"))

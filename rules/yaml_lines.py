@@ -6,6 +6,9 @@ from typing import Any
 
 import yaml
 
+# libyaml's loader is ~10x faster and keeps the same marks; pure Python when it is not built in
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class LineDict(dict[str, Any]):
     """A mapping that remembers its own line and the line of each key."""
@@ -31,7 +34,7 @@ class YamlProblem(Exception):
 def load_yaml(text: str) -> Any:
     """Parse one YAML document into plain values, LineDicts and LineLists."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None

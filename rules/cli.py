@@ -1,0 +1,111 @@
+"""`sop rules ...`: check rule files, run their examples, backtest a candidate folder."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+from collections.abc import Iterator
+from typing import Any
+
+import click
+
+from rules.backtest import compare
+from rules.book import RULE_SETS, compile_files, load_rulebook, load_rulebook_from_texts, read_folder
+from rules.errors import RulesError
+
+PACKAGE_FOLDER = pathlib.Path(__file__).resolve().parent
+
+
+@click.group("rules")
+@click.option("--folder", type=click.Path(file_okay=False, path_type=pathlib.Path), default=None,
+              help="Rules folder (default: the one the service uses).")
+@click.pass_context
+def rules_cli(ctx: click.Context, folder: pathlib.Path | None) -> None:
+    """Check, test and backtest the business rule files."""
+    # the sop entry point may put its configured folder (SOP_RULES_DIR) in ctx.obj["rules_dir"]
+    parent = ctx.obj if isinstance(ctx.obj, dict) else {}
+    ctx.obj = {**parent, "rules_dir": pathlib.Path(folder or parent.get("rules_dir") or PACKAGE_FOLDER)}
+
+
+@rules_cli.command()
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=pathlib.Path))
+@click.pass_obj
+def check(obj: dict[str, Any], files: tuple[pathlib.Path, ...]) -> None:
+    """Validate rule files and run their examples; exit code 1 on any error."""
+    try:
+        if files:
+            texts = {str(path): path.read_text(encoding="utf-8") for path in files}
+            _, errors, results = compile_files(texts)
+            if errors:
+                raise RulesError(errors)
+            click.echo(f"ok: {len(files)} file(s), {len(results)} example(s) passed")
+        else:
+            book = load_rulebook(obj["rules_dir"])
+            click.echo(f"ok: {len(book.rule_sets)} rule sets, version {book.version}")
+    except RulesError as error:
+        for problem in error.errors:
+            click.echo(str(problem), err=True)
+        raise SystemExit(1) from None
+
+
+@rules_cli.command()
+@click.pass_obj
+def test(obj: dict[str, Any]) -> None:
+    """Run every file's examples and print a table of pass/fail."""
+    try:
+        texts = read_folder(obj["rules_dir"])
+    except RulesError as error:
+        raise click.ClickException(str(error)) from None
+    _, errors, results = compile_files(texts)
+    width = max((len(r.example) for r in results), default=10)
+    click.echo(f"{'file':<22}{'example':<{width + 2}}result")
+    for result in results:
+        verdict = "pass" if result.passed else f"FAIL  {result.message}"
+        click.echo(f"{result.file:<22}{result.example:<{width + 2}}{verdict}")
+    example_failures = {str(r.as_error()) for r in results if not r.passed}
+    for problem in errors:
+        if str(problem) not in example_failures:
+            click.echo(str(problem), err=True)
+    passed = sum(r.passed for r in results)
+    click.echo(f"{passed}/{len(results)} examples passed")
+    if errors:
+        raise SystemExit(1)
+
+
+@rules_cli.command()
+@click.option("--candidate", required=True, type=click.Path(exists=True, file_okay=False, path_type=pathlib.Path))
+@click.option("--facts", "facts_file", required=True, type=click.Path(exists=True, dir_okay=False,
+                                                                       path_type=pathlib.Path),
+              help="JSON lines: each a facts mapping, or {\"key\": ORDER, \"facts\": {...}}.")
+@click.option("--rule-set", default="review", type=click.Choice(RULE_SETS), show_default=True)
+@click.pass_obj
+def backtest(obj: dict[str, Any], candidate: pathlib.Path, facts_file: pathlib.Path, rule_set: str) -> None:
+    """Replay facts through the live and the candidate rules; print what would change."""
+    try:
+        live = load_rulebook(obj["rules_dir"])
+        candidate_book = load_rulebook_from_texts(read_folder(candidate))
+    except RulesError as error:
+        for problem in error.errors:
+            click.echo(str(problem), err=True)
+        raise SystemExit(1) from None
+    rows = list(_read_jsonl(facts_file))
+    report = compare(live, candidate_book, rule_set, (facts for _, facts in rows), progress=True,
+                     keys=(key for key, _ in rows))
+    click.echo(report.to_table())
+
+
+def _read_jsonl(path: pathlib.Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    with path.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise click.ClickException(f"{path}:{number}: not valid JSON: {error.msg}") from None
+            if isinstance(row, dict) and isinstance(row.get("facts"), dict):
+                yield str(row.get("key", f"{path.name}:{number}")), row["facts"]
+            elif isinstance(row, dict):
+                yield f"{path.name}:{number}", row
+            else:
+                raise click.ClickException(f"{path}:{number}: expected a JSON object of facts")

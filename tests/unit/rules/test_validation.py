@@ -1,0 +1,149 @@
+"""Broken rule files are refused with file:line, the rule id and a suggestion; nothing half-loads."""
+
+from __future__ import annotations
+
+import pathlib
+
+import pytest
+
+from rules import RuleFileError, RulesError, load_rulebook
+from rules.book import compile_files
+from tests.unit.rules.conftest import edit
+
+
+def line_of(folder: pathlib.Path, file: str, text: str) -> int:
+    lines = (folder / file).read_text().splitlines()
+    return next(number for number, line in enumerate(lines, start=1) if text in line)
+
+
+def errors_of(folder: pathlib.Path) -> list[str]:
+    with pytest.raises(RulesError) as raised:
+        load_rulebook(folder)
+    return [str(error) for error in raised.value.errors]
+
+
+def test_error_text_has_file_line_rule_and_message() -> None:
+    error = RuleFileError("review.yaml", 14, "MARGIN-KEY", "unknown field 'margn.pct' (did you mean 'margin.pct'?)")
+    assert str(error) == "review.yaml:14: rule MARGIN-KEY: unknown field 'margn.pct' (did you mean 'margin.pct'?)"
+
+
+def test_typo_in_a_field_suggests_the_nearest_name(rules_copy: pathlib.Path) -> None:
+    edit(rules_copy, "review.yaml", "        - margin.pct < 15", "        - margn.pct < 15")
+    line = line_of(rules_copy, "review.yaml", "margn.pct < 15")
+    assert errors_of(rules_copy) == [
+        f"review.yaml:{line}: rule MARGIN-KEY: unknown field 'margn.pct' (did you mean 'margin.pct'?)"]
+
+
+def test_unknown_action_is_named_with_the_allowed_ones(rules_copy: pathlib.Path) -> None:
+    edit(rules_copy, "rush.yaml", "- mark_rush: {tier: URGENT", "- mark_rsh: {tier: URGENT")
+    line = line_of(rules_copy, "rush.yaml", "mark_rsh")
+    [error] = errors_of(rules_copy)
+    assert error.startswith(f"rush.yaml:{line}: rule URGENT-DUE: unknown action 'mark_rsh' "
+                            "(did you mean 'mark_rush'?)")
+
+
+def test_action_of_another_rule_set_says_where_it_belongs(rules_copy: pathlib.Path) -> None:
+    edit(rules_copy, "rush.yaml", "- mark_rush: {tier: URGENT, may_displace: true, may_be_moved: true}",
+         "- decide: {outcome: ACCEPT}")
+    [error] = errors_of(rules_copy)
+    assert "unknown action 'decide'; 'decide' belongs to review.yaml" in error
+
+
+def test_text_where_a_number_is_due(rules_copy: pathlib.Path) -> None:
+    edit(rules_copy, "rush.yaml", "order.amount > 50000", "order.amount > fifty_thousand")
+    line = line_of(rules_copy, "rush.yaml", "fifty_thousand")
+    assert errors_of(rules_copy) == [f"rush.yaml:{line}: rule LARGE-AMOUNT: order.amount is a number (money), "
+                                     "got text 'fifty_thousand'"]
+
+
+def test_text_where_a_number_parameter_is_due(rules_copy: pathlib.Path) -> None:
+    edit(rules_copy, "capacity_policy.yaml", "frozen_window: {days: 3}", "frozen_window: {days: three}")
+    line = line_of(rules_copy, "capacity_policy.yaml", "days: three")
+    assert errors_of(rules_copy) == [f"capacity_policy.yaml:{line}: rule FROZEN-WINDOW: frozen_window.days is "
+                                     "a whole number, got text 'three'"]
+
+
+def test_bad_yaml_gives_the_line(rules_copy: pathlib.Path) -> None:
+    edit(rules_copy, "priority.yaml", "      - set_priority: {tier: P3, score: 200, margin_weight: 0.01}",
+         "      - set_priority: {tier: P3, score: 200, margin_weight: 0.01")
+    [error] = errors_of(rules_copy)
+    assert error.startswith("priority.yaml:") and "not valid YAML" in error
+    assert int(error.split(":")[1]) >= line_of(rules_copy, "priority.yaml", "tier: P3")
+
+
+def test_a_failing_example_blocks_the_file(rules_copy: pathlib.Path) -> None:
+    edit(rules_copy, "rush.yaml", "when: order.days_to_due < 3", "when: order.days_to_due < 1")
+    line = line_of(rules_copy, "rush.yaml", "- name: due in 2 days is urgent")
+    errors = errors_of(rules_copy)
+    assert errors[0] == (f"rush.yaml:{line}: example 'due in 2 days is urgent': expected rush true, "
+                         "got false; expected tier URGENT, got nothing; expected may_displace true, "
+                         "got false (fired: none)")
+    assert errors[1].endswith("expected URGENT-DUE to fire (fired: STRATEGIC-SHORT-DUE, LARGE-AMOUNT)")
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("customer.tier == KEY\n        - margin.pct < 15", "customer.tier == KYE\n        - margin.pct < 15",
+     "customer.tier has no value 'KYE' (did you mean 'KEY'?)"),
+    ("margin.pct < 15", "margin.pct =< 15", "unknown operator '=<'"),
+    ("margin.pct < 15", "margin.pct between [15]", "'between' needs [low, high]"),
+    ("capacity.fits == false\n    then:\n      - fail", "capacity.fits > false\n    then:\n      - fail",
+     "operator '>' does not apply to capacity.fits (bool)"),
+    ("  - id: MARGIN-KEY", "  - id: MARGIN-STRATEGIC", "rule id is used twice"),
+    ("  - id: MARGIN-KEY", "  - id: margin key", "rule id must be capitals"),
+    ("    priority: 90", "    priorty: 90", "unknown rule key 'priorty' (did you mean 'priority'?)"),
+    ("- decide: {outcome: SPLIT}", "- decide: {outcome: SPILT}", "got text 'SPILT' (did you mean 'SPLIT'?)"),
+    ("- decide: {outcome: SPLIT}", "- decide: {outcom: SPLIT}", "no parameter 'outcom' (did you mean 'outcome'?)"),
+    ("      any:\n        - all: [customer.tier == STRATEGIC", "      anny:\n        - all: [customer.tier == STRATEGIC",
+     "unknown combinator 'anny' (did you mean 'any'?)"),
+])
+def test_other_mistakes_in_review_yaml(rules_copy: pathlib.Path, old: str, new: str, message: str) -> None:
+    edit(rules_copy, "review.yaml", old, new)
+    errors = errors_of(rules_copy)
+    assert any(message in error and error.startswith("review.yaml:") for error in errors), errors
+
+
+def test_a_review_without_a_default_decision_is_refused(rules_copy: pathlib.Path) -> None:
+    edit(rules_copy, "review.yaml", "    priority: 0\n    then:", "    priority: 0\n    when: margin.pct > 1000\n    then:")
+    assert any("needs a default rule without 'when' that uses decide" in e for e in errors_of(rules_copy))
+
+
+def test_cost_shares_must_add_up_to_one(rules_copy: pathlib.Path) -> None:
+    edit(rules_copy, "cost_allocation.yaml", "{sales_share: 0.7, production_share: 0.3}",
+         "{sales_share: 0.7, production_share: 0.4}")
+    assert any("sales_share + production_share must be 1, got 1.1" in e for e in errors_of(rules_copy))
+
+
+def test_reserve_share_outside_its_bounds(rules_copy: pathlib.Path) -> None:
+    edit(rules_copy, "capacity_policy.yaml", "percent: 12,", "percent: 18,")
+    assert any("must lie between min_percent 10 and max_percent 15" in e for e in errors_of(rules_copy))
+
+
+def test_scorecard_weights_must_sum_to_one(rules_copy: pathlib.Path) -> None:
+    edit(rules_copy, "scorecards.yaml", "kpi: orderFulfillmentRate, weight: 0.20", "kpi: orderFulfillmentRate, weight: 0.25")
+    assert any("the weights of SALES add up to 1.05" in e for e in errors_of(rules_copy))
+
+
+def test_displacement_tiers_must_exist_in_the_other_files(rules_copy: pathlib.Path) -> None:
+    edit(rules_copy, "capacity_policy.yaml", "rush_tier: URGENT, may_move: [P4]", "rush_tier: URGENT, may_move: [P5]")
+    assert any("priority tier P5 is not a tier of priority.yaml" in e for e in errors_of(rules_copy))
+
+
+def test_a_missing_file_is_reported(rules_copy: pathlib.Path) -> None:
+    (rules_copy / "scorecards.yaml").unlink()
+    assert errors_of(rules_copy) == ["scorecards.yaml: rule file missing (rule_set scorecards)"]
+
+
+def test_unknown_fact_in_an_example(rules_copy: pathlib.Path) -> None:
+    edit(rules_copy, "rush.yaml", "  order.amount: 10000", "  order.amout: 10000")
+    assert any("unknown field 'order.amout' (did you mean 'order.amount'?)" in e for e in errors_of(rules_copy))
+
+
+def test_every_error_of_a_file_is_reported_at_once(rules_copy: pathlib.Path) -> None:
+    edit(rules_copy, "review.yaml", "        - margin.pct < 15", "        - margn.pct < 15")
+    edit(rules_copy, "rush.yaml", "order.amount > 50000", "order.amount > lots")
+    assert len(errors_of(rules_copy)) == 2
+
+
+def test_one_file_can_be_checked_alone(rules_copy: pathlib.Path) -> None:
+    _, errors, results = compile_files({"rush.yaml": (rules_copy / "rush.yaml").read_text()})
+    assert errors == [] and len(results) == 5
