@@ -131,7 +131,7 @@ def test_bad_facts_are_refused_before_the_engine_sees_them(book: RuleBook, facts
 
 
 def test_missing_facts_are_named(book: RuleBook) -> None:
-    with pytest.raises(InvalidFacts, match="rush rules need facts customer.tier, order.days_to_due"):
+    with pytest.raises(InvalidFacts, match=r"rush rules need facts customer\.tier, order\.days_to_due"):
         book.rush({"order.amount": 5.0})
 
 

@@ -93,8 +93,8 @@ def test_a_failing_example_blocks_the_file(rules_copy: pathlib.Path) -> None:
     ("    priority: 90", "    priorty: 90", "unknown rule key 'priorty' (did you mean 'priority'?)"),
     ("- decide: {outcome: SPLIT}", "- decide: {outcome: SPILT}", "got text 'SPILT' (did you mean 'SPLIT'?)"),
     ("- decide: {outcome: SPLIT}", "- decide: {outcom: SPLIT}", "no parameter 'outcom' (did you mean 'outcome'?)"),
-    ("      any:\n        - all: [customer.tier == STRATEGIC", "      anny:\n        - all: [customer.tier == STRATEGIC",
-     "unknown combinator 'anny' (did you mean 'any'?)"),
+    ("      any:\n        - all: [customer.tier == STRATEGIC",
+     "      anny:\n        - all: [customer.tier == STRATEGIC", "unknown combinator 'anny' (did you mean 'any'?)"),
 ])
 def test_other_mistakes_in_review_yaml(rules_copy: pathlib.Path, old: str, new: str, message: str) -> None:
     edit(rules_copy, "review.yaml", old, new)
@@ -103,7 +103,8 @@ def test_other_mistakes_in_review_yaml(rules_copy: pathlib.Path, old: str, new: 
 
 
 def test_a_review_without_a_default_decision_is_refused(rules_copy: pathlib.Path) -> None:
-    edit(rules_copy, "review.yaml", "    priority: 0\n    then:", "    priority: 0\n    when: margin.pct > 1000\n    then:")
+    edit(rules_copy, "review.yaml", "    priority: 0\n    then:",
+         "    priority: 0\n    when: margin.pct > 1000\n    then:")
     assert any("needs a default rule without 'when' that uses decide" in e for e in errors_of(rules_copy))
 
 
@@ -119,7 +120,8 @@ def test_reserve_share_outside_its_bounds(rules_copy: pathlib.Path) -> None:
 
 
 def test_scorecard_weights_must_sum_to_one(rules_copy: pathlib.Path) -> None:
-    edit(rules_copy, "scorecards.yaml", "kpi: orderFulfillmentRate, weight: 0.20", "kpi: orderFulfillmentRate, weight: 0.25")
+    edit(rules_copy, "scorecards.yaml", "kpi: orderFulfillmentRate, weight: 0.20",
+         "kpi: orderFulfillmentRate, weight: 0.25")
     assert any("the weights of SALES add up to 1.05" in e for e in errors_of(rules_copy))
 
 
