@@ -43,16 +43,18 @@ class PlantSnapshot:
     firm_demand: np.ndarray  # [P, W] units of accepted orders
     forecast_net: np.ndarray  # [P, W] forecast of the tier net of orders
     fingerprint: str
+    day_hours: np.ndarray  # [L, W, 7] calendar hours per day
+    crew_size: np.ndarray  # [L]
 
 
 def _index(ids: list[int]) -> dict[int, int]:
     return {value: i for i, value in enumerate(ids)}
 
 
-def _capacity(session: Session, lines: list[ProductionLine], weeks: list[date]) -> np.ndarray:
-    """[L, W] calendar hours: weekly hours spread over working days, with calendar exceptions."""
+def _day_hours(session: Session, lines: list[ProductionLine], weeks: list[date]) -> np.ndarray:
+    """[L, W, 7] calendar hours per day: weekly hours spread over working days, with calendar exceptions."""
     horizon_end = weeks[-1] + timedelta(days=7)
-    capacity = np.zeros((len(lines), len(weeks)))
+    hours = np.zeros((len(lines), len(weeks), 7))
     exceptions = {
         (row.line_id, row.day): row.hours
         for row in session.scalars(
@@ -62,12 +64,13 @@ def _capacity(session: Session, lines: list[ProductionLine], weeks: list[date]) 
     for li, line in enumerate(lines):
         workdays = [i for i, flag in enumerate(line.working_days) if flag == "1"] or [0]
         per_day = line.weekly_capacity_hours / len(workdays)
+        hours[li, :, workdays] = per_day
         for wi, monday in enumerate(weeks):
-            days = (monday + timedelta(days=d) for d in range(7))
-            capacity[li, wi] = sum(
-                exceptions.get((line.id, day), per_day if day.weekday() in workdays else 0.0) for day in days
-            )
-    return capacity
+            for d in range(7):
+                special = exceptions.get((line.id, monday + timedelta(days=d)))
+                if special is not None:
+                    hours[li, wi, d] = special
+    return hours
 
 
 def _week_of(dates: np.ndarray, first: date, n_weeks: int) -> np.ndarray:
@@ -186,7 +189,8 @@ def load_snapshot(
     unit_margin = np.maximum(np.array([float(p.list_price) for p in products]) - unit_cost, 1.0)
     # Late units cost their margin per week, scaled up by the priority of the orders behind them.
     backlog_weight = unit_margin[:, None] * (1.0 + priority / 100.0)
-    capacity = np.maximum(_capacity(session, lines, weeks) - _lost_hours(session, lindex, weeks), 0.0)
+    day_hours = _day_hours(session, lines, weeks)
+    capacity = np.maximum(day_hours.sum(axis=2) - _lost_hours(session, lindex, weeks), 0.0)
     overtime = np.repeat(np.array([[line.max_overtime_hours] for line in lines], dtype=float), len(weeks), axis=1)
     previous = None
     if plan_in_force is not None:
@@ -223,6 +227,8 @@ def load_snapshot(
         firm,
         forecast_net,
         digest.hexdigest()[:16],
+        day_hours,
+        np.array([line.crew_size for line in lines], dtype=float),
     )
 
 

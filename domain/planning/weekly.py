@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from domain.errors import InvalidInput, PlanInProgress
 from domain.models import ForecastTier, Order, OrderEvent, OrderStatus, Plan, utcnow
 from domain.planning.calendar import frozen_until, week_start
+from domain.planning.daily import first_week_tasks
 from domain.planning.ledger_refresh import refresh_ledger
 from domain.planning.snapshot import load_snapshot
 from domain.planning.versions import plan_in_force, production_of, put_in_force, save_plan
@@ -95,6 +96,14 @@ def replan(
         progress("solving the capacity plan")
         result = (planner or CapacityPlanner(settings.solver)).solve(snapshot.problem)
         progress("saving the plan")
+        daily = first_week_tasks(
+            session,
+            snapshot,
+            result,
+            frozen_days=settings.frozen_days,
+            previous_plan_id=current.id if current else None,
+            running_week=running_week,
+        )
         plan = save_plan(
             session,
             snapshot,
@@ -103,6 +112,7 @@ def replan(
             frozen_until=frozen_until(today, settings.frozen_days) if running_week else start - timedelta(days=1),
             actor=actor,
             rules_version=settings.rules_version,
+            daily=daily,
         )
         put_in_force(session, plan)
         refresh_ledger(session, snapshot, result)

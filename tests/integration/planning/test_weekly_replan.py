@@ -101,3 +101,31 @@ def test_only_one_replan_at_a_time_across_processes(db: Engine) -> None:
         with pytest.raises(PlanInProgress):
             replan(other, today=TODAY, settings=ReplanSettings(horizon_weeks=4), actor=None)
         holder.rollback()
+
+
+def test_first_week_has_daily_tasks_within_the_calendar_and_frozen_days_stay(session: Session) -> None:
+    build_plant(session)
+    first = replan(session, today=TODAY, settings=ReplanSettings(horizon_weeks=4), actor=None).plan
+    session.commit()
+    tasks = session.scalars(select(PlanItem).where(PlanItem.plan_id == first.id, PlanItem.day.is_not(None))).all()
+    assert tasks, "the first week is broken into daily tasks"
+    assert all(t.week == first.horizon_start and t.crew_hours > 0 for t in tasks)
+    per_line_day: dict[tuple[int, object], float] = {}
+    for t in tasks:
+        per_line_day[(t.line_id, t.day)] = per_line_day.get((t.line_id, t.day), 0.0) + t.hours
+    # Line 1: 80 h over five working days = 16 h a day, line 2: 8 h a day; overtime may add 8 h a week on line 1.
+    assert max(h for (line, _), h in per_line_day.items()) <= 16 + 8 + 1e-6
+    second = replan(session, today=TODAY, settings=ReplanSettings(horizon_weeks=4), actor=None).plan
+    session.commit()
+
+    def frozen(plan_id: int) -> list[tuple[object, int, int, float]]:
+        rows = session.scalars(
+            select(PlanItem).where(
+                PlanItem.plan_id == plan_id,
+                PlanItem.day.is_not(None),
+                PlanItem.day < first.horizon_start + timedelta(days=3),
+            )
+        )
+        return sorted((r.day, r.line_id, r.product_id, round(r.quantity, 6)) for r in rows)
+
+    assert frozen(first.id) and frozen(first.id) == frozen(second.id)  # Monday..Wednesday tasks do not move
