@@ -21,7 +21,13 @@ class Settings:
     max_page_size: int = 500
     max_query_depth: int = 10
     max_aliases: int = 30
+    max_tokens: int = 5000
+    max_mutations: int = 10
     max_body_bytes: int = 1_000_000
+    # Capacity-adjustment cost of a rush order (R15), in the company currency.
+    overtime_hour_cost: float = 60.0
+    changeover_cost: float = 400.0
+    displaced_order_cost: float = 250.0
 
     @property
     def production(self) -> bool:
@@ -41,5 +47,10 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         max_page_size=int(env.get("SOP_MAX_PAGE_SIZE", "500")),
         max_query_depth=int(env.get("SOP_MAX_QUERY_DEPTH", "10")),
         max_aliases=int(env.get("SOP_MAX_ALIASES", "30")),
+        max_tokens=int(env.get("SOP_MAX_TOKENS", "5000")),
+        max_mutations=int(env.get("SOP_MAX_MUTATIONS", "10")),
         max_body_bytes=int(env.get("SOP_MAX_BODY_BYTES", "1000000")),
+        overtime_hour_cost=float(env.get("SOP_OVERTIME_HOUR_COST", "60")),
+        changeover_cost=float(env.get("SOP_CHANGEOVER_COST", "400")),
+        displaced_order_cost=float(env.get("SOP_DISPLACED_ORDER_COST", "250")),
     )

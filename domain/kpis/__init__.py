@@ -1,0 +1,37 @@
+"""Shared performance (R12-R15): KPIs by SQL aggregation, scorecards, forecast accuracy, rush costs, targets."""
+
+from domain.kpis.cost_allocation import AdjustmentRates, CostAllocationReport, RushCost, cost_allocation_report
+from domain.kpis.definitions import KPI_DEFINITIONS
+from domain.kpis.forecast_report import ForecastAccuracyReport, ForecastAccuracyRow, TierError, forecast_accuracy_report
+from domain.kpis.period import Granularity, Period
+from domain.kpis.report import KpiReport, kpi_report, kpi_report_async, kpi_series, kpi_series_async
+from domain.kpis.rush_review import RushReviewRow, rush_review
+from domain.kpis.scorecards import ATTAINMENT_CAP, Scorecard, ScoreComponent, attainment, scorecards
+from domain.kpis.values import KpiValue
+
+__all__ = [
+    "ATTAINMENT_CAP",
+    "KPI_DEFINITIONS",
+    "AdjustmentRates",
+    "CostAllocationReport",
+    "ForecastAccuracyReport",
+    "ForecastAccuracyRow",
+    "Granularity",
+    "KpiReport",
+    "KpiValue",
+    "Period",
+    "RushCost",
+    "RushReviewRow",
+    "ScoreComponent",
+    "Scorecard",
+    "TierError",
+    "attainment",
+    "cost_allocation_report",
+    "forecast_accuracy_report",
+    "kpi_report",
+    "kpi_report_async",
+    "kpi_series",
+    "kpi_series_async",
+    "rush_review",
+    "scorecards",
+]

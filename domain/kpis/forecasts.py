@@ -1,0 +1,95 @@
+"""Forecast against orders per sku and week (R14): the accuracy KPI and the per-tier error sums."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, Subquery, and_, func, select
+from sqlalchemy.orm import Session
+
+from domain.kpis.period import Period
+from domain.kpis.sqlfuncs import utc_date, week_monday
+from domain.kpis.values import KpiValue, number
+from domain.models import Forecast, Order, OrderLine, OrderStatus
+
+TIERS = ("low", "mid", "high")
+
+
+def forecast_vs_orders(period: Period) -> Subquery:
+    """One row per forecast sku-week of the period: product_id, week, low, mid, high, actual.
+
+    The forecast is the latest submission made on a UTC day before its week began (what the plan
+    could have used); actual is the quantity ordered on non-cancelled orders requested that week.
+    """
+    ranked = (
+        select(
+            Forecast.product_id,
+            Forecast.week,
+            Forecast.low,
+            Forecast.mid,
+            Forecast.high,
+            func.row_number()
+            .over(
+                partition_by=(Forecast.product_id, Forecast.week),
+                order_by=(Forecast.submitted_at.desc(), Forecast.id.desc()),
+            )
+            .label("newest"),
+        )
+        .where(
+            Forecast.week >= period.start, Forecast.week < period.end, utc_date(Forecast.submitted_at) < Forecast.week
+        )
+        .subquery()
+    )
+    week = week_monday(Order.requested_date)
+    ordered = (
+        select(
+            OrderLine.product_id.label("product_id"), week.label("week"), func.sum(OrderLine.quantity).label("actual")
+        )
+        .join(Order, Order.id == OrderLine.order_id)
+        .where(
+            Order.status != OrderStatus.CANCELLED,
+            Order.requested_date >= period.start,
+            Order.requested_date < period.end + timedelta(days=7),
+        )
+        .group_by(OrderLine.product_id, week)
+        .subquery()
+    )
+    return (
+        select(
+            ranked.c.product_id,
+            ranked.c.week,
+            ranked.c.low,
+            ranked.c.mid,
+            ranked.c.high,
+            func.coalesce(ordered.c.actual, 0.0).label("actual"),
+        )
+        .outerjoin(ordered, and_(ordered.c.product_id == ranked.c.product_id, ordered.c.week == ranked.c.week))
+        .where(ranked.c.newest == 1)
+        .subquery()
+    )
+
+
+def error_sums(rows: Subquery) -> list[ColumnElement[Any]]:
+    """sum(actual), then per tier sum |tier - actual| and sum (tier - actual), then the sku-weeks."""
+    columns: list[ColumnElement[Any]] = [func.sum(rows.c.actual).label("actual")]
+    for tier in TIERS:
+        columns.append(func.sum(func.abs(rows.c[tier] - rows.c.actual)).label(f"{tier}_abs_error"))
+        columns.append(func.sum(rows.c[tier] - rows.c.actual).label(f"{tier}_error"))
+    columns.append(func.count().label("sku_weeks"))
+    return columns
+
+
+def accuracy_select(period: Period) -> Select[float, float]:
+    """(sum |ordered - mid|, sum ordered) over the period's forecast sku-weeks."""
+    rows = forecast_vs_orders(period)
+    return select(func.sum(func.abs(rows.c.mid - rows.c.actual)), func.sum(rows.c.actual))
+
+
+def forecast_accuracy(session: Session, period: Period) -> KpiValue:
+    abs_error, ordered = session.execute(accuracy_select(period)).one()
+    error, demand = number(abs_error), number(ordered)
+    if demand == 0:
+        reason = "no forecast sku-week of the period" if abs_error is None else "nothing forecast was ordered"
+        return KpiValue("forecastAccuracy", None, error, demand, reason)
+    return KpiValue("forecastAccuracy", 1 - error / demand, error, demand)

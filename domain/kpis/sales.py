@@ -1,0 +1,51 @@
+"""Sales KPIs: revenue, collection rate and revenue growth against the same days a year before."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, Select, exists, func, select
+from sqlalchemy.orm import Session
+
+from domain.kpis.period import Period
+from domain.kpis.values import KpiValue, number, ratio, total
+from domain.models import Order, Payment
+
+
+def _shipped_in(period: Period) -> tuple[ColumnElement[bool], ...]:
+    return (Order.shipped_at >= period.start_at, Order.shipped_at < period.end_at)
+
+
+def revenue_select(period: Period) -> Select[Decimal]:
+    return select(func.sum(Order.amount)).where(*_shipped_in(period))
+
+
+def collection_select(period: Period) -> Select[float, float, bool]:
+    """(paid before `to` against orders shipped in the period, their amount, any payment recorded at all)."""
+    shipped = select(Order.id).where(*_shipped_in(period))
+    paid = (
+        select(func.sum(Payment.amount))
+        .where(Payment.order_id.in_(shipped), Payment.received_at < period.end_at)
+        .scalar_subquery()
+    )
+    amount = select(func.sum(Order.amount)).where(*_shipped_in(period)).scalar_subquery()
+    return select(paid, amount, exists(select(Payment.id)))
+
+
+def revenue(session: Session, period: Period) -> KpiValue:
+    return total("revenue", session.execute(revenue_select(period)).scalar(), "money")
+
+
+def collection_rate(session: Session, period: Period) -> KpiValue:
+    paid, amount, any_payment = session.execute(collection_select(period)).one()
+    if not any_payment:
+        return KpiValue("collectionRate", None, number(paid), number(amount), "no payment has been recorded")
+    return ratio("collectionRate", paid, amount, "no order was shipped in the period")
+
+
+def revenue_growth(session: Session, period: Period) -> KpiValue:
+    now = number(session.execute(revenue_select(period)).scalar())
+    before = number(session.execute(revenue_select(period.year_before())).scalar())
+    if before == 0:
+        return KpiValue("revenueGrowth", None, now, before, "no revenue in the same period a year before")
+    return KpiValue("revenueGrowth", now / before - 1, now, before)
