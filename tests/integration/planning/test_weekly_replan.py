@@ -129,3 +129,18 @@ def test_first_week_has_daily_tasks_within_the_calendar_and_frozen_days_stay(ses
         return sorted((r.day, r.line_id, r.product_id, round(r.quantity, 6)) for r in rows)
 
     assert frozen(first.id) and frozen(first.id) == frozen(second.id)  # Monday..Wednesday tasks do not move
+
+
+def test_high_forecast_needs_more_elastic_capacity_than_low(session: Session) -> None:
+    from domain.planning.scenarios import forecast_scenarios
+
+    build_plant(session)
+    result = {
+        s.tier.value: s
+        for s in forecast_scenarios(session, today=TODAY, horizon_weeks=4, reserve_share=0.12, solver="CLARABEL")
+    }
+    assert set(result) == {"LOW", "MID", "HIGH"}
+    # Forecasts are 50 / 100 / 150 units per sku-week on top of the same firm orders.
+    assert result["LOW"].demand_units < result["MID"].demand_units < result["HIGH"].demand_units
+    pressure = {t: sum(n.planned_hours + n.overtime_hours + n.late_hours for n in s.needs) for t, s in result.items()}
+    assert pressure["LOW"] <= pressure["MID"] <= pressure["HIGH"] and pressure["HIGH"] > pressure["LOW"]

@@ -1,0 +1,76 @@
+"""The capacity ledger's invariants, checked after every test scenario: no promise the plan does not have."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from domain.models import CapacityLedger, CapacityReservation, Order, OrderLine, OrderStatus
+
+TOLERANCE = 1e-4
+# Orders that must hold hours for what is still to be made.
+HOLDING = (OrderStatus.ACCEPTED, OrderStatus.SCHEDULED)
+# Orders that may still hold hours (production under way keeps its reservation until made).
+MAY_HOLD = (*HOLDING, OrderStatus.IN_PRODUCTION)
+
+
+def ledger_violations(session: Session) -> list[str]:
+    """Every broken invariant as a sentence; [] when the ledger is sound. Async callers: run_sync."""
+    problems: list[str] = []
+    held: dict[tuple[int, date, bool], float] = defaultdict(float)
+    for line_id, week, from_reserve, hours in session.execute(
+        select(CapacityReservation.line_id, CapacityReservation.week, CapacityReservation.from_reserve,
+               func.sum(CapacityReservation.hours))
+        .group_by(CapacityReservation.line_id, CapacityReservation.week, CapacityReservation.from_reserve)
+    ):
+        held[(line_id, week, bool(from_reserve))] = float(hours)
+    rows = {(r.line_id, r.week): r for r in session.scalars(select(CapacityLedger))}
+    for line_id, week, _ in held:
+        if (line_id, week) not in rows:
+            problems.append(f"line {line_id} week {week}: reservations without a ledger row")
+    for (line_id, week), r in sorted(rows.items()):
+        where = f"line {line_id} week {week}"
+        regular, rush = held.get((line_id, week, False), 0.0), held.get((line_id, week, True), 0.0)
+        if abs(regular - r.promised_hours) > TOLERANCE:
+            problems.append(f"{where}: promised_hours {r.promised_hours:.4f} but reservations hold {regular:.4f}")
+        if abs(rush - r.rush_hours_used) > TOLERANCE:
+            problems.append(f"{where}: rush_hours_used {r.rush_hours_used:.4f} but reserve reservations hold "
+                            f"{rush:.4f}")
+        regular_room = r.capacity_hours - r.reserve_hours - r.lost_hours
+        if r.planned_hours + r.promised_hours > regular_room + TOLERANCE:
+            problems.append(f"{where}: over-promised, planned {r.planned_hours:.2f} + promised "
+                            f"{r.promised_hours:.2f} > {regular_room:.2f} regular hours")
+        if r.rush_hours_used > r.reserve_hours + TOLERANCE:
+            problems.append(f"{where}: rush orders use {r.rush_hours_used:.2f} of a {r.reserve_hours:.2f} h reserve")
+        if r.planned_hours + r.promised_hours + r.rush_hours_used > r.capacity_hours - r.lost_hours + TOLERANCE:
+            problems.append(f"{where}: more hours used than the line has")
+    problems.extend(_order_problems(session))
+    return problems
+
+
+def _order_problems(session: Session) -> list[str]:
+    problems = []
+    reserved: dict[int, float] = defaultdict(float)
+    for line_id, quantity in session.execute(
+        select(CapacityReservation.order_line_id, func.sum(CapacityReservation.quantity))
+        .group_by(CapacityReservation.order_line_id)
+    ):
+        reserved[line_id] = float(quantity)
+    for code, line_no, line_id, open_quantity in session.execute(
+        select(Order.code, OrderLine.line_no, OrderLine.id, OrderLine.quantity - OrderLine.quantity_made)
+        .join(Order, Order.id == OrderLine.order_id)
+        .where(Order.status.in_(HOLDING))
+    ):
+        if reserved.get(line_id, 0.0) + TOLERANCE * max(1.0, open_quantity) < open_quantity:
+            problems.append(f"order {code} line {line_no}: accepted for {open_quantity:g} open units but holds "
+                            f"hours for {reserved.get(line_id, 0.0):g}")
+    for code, status in session.execute(
+        select(Order.code, Order.status)
+        .where(Order.id.in_(select(CapacityReservation.order_id)), Order.status.not_in(MAY_HOLD))
+        .distinct()
+    ):
+        problems.append(f"order {code} is {status.value} but still holds capacity")
+    return problems
