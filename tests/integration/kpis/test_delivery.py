@@ -55,9 +55,18 @@ def test_rush_insertion_success_needs_a_promise_by_the_requested_date(session: S
     order(session, c, S.SCHEDULED, promised=date(2024, 2, 6), **kw)  # promised a day late
     order(session, c, S.PROPOSED, promised=date(2024, 2, 4), **kw)  # only a proposal, not accepted
     order(session, c, S.REJECTED, **kw)
-    order(session, c, S.ACCEPTED, promised=date(2024, 2, 5), received_at=received, requested=date(2024, 2, 5))  # not rush
-    order(session, c, S.ACCEPTED, promised=date(2024, 2, 5), rush=True, requested=date(2024, 2, 5),
-          received_at=at(2024, 4, 1))  # received after the period
+    order(
+        session, c, S.ACCEPTED, promised=date(2024, 2, 5), received_at=received, requested=date(2024, 2, 5)
+    )  # not rush
+    order(
+        session,
+        c,
+        S.ACCEPTED,
+        promised=date(2024, 2, 5),
+        rush=True,
+        requested=date(2024, 2, 5),
+        received_at=at(2024, 4, 1),
+    )  # received after the period
     session.commit()
 
     kpi = rush_insertion_success_rate(session, Q1)

@@ -17,8 +17,9 @@ Q1 = Period(date(2024, 1, 1), date(2024, 4, 1))
 WEEK1, WEEK2 = date(2024, 1, 1), date(2024, 1, 8)
 
 
-def _forecast(session: Session, item: Product, week: date, low: float, mid: float, high: float,
-              submitted: tuple[int, int, int]) -> None:
+def _forecast(
+    session: Session, item: Product, week: date, low: float, mid: float, high: float, submitted: tuple[int, int, int]
+) -> None:
     session.add(Forecast(product_id=item.id, week=week, low=low, mid=mid, high=high, submitted_at=at(*submitted)))
 
 

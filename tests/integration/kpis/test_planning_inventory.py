@@ -18,8 +18,14 @@ Q1 = Period(date(2024, 1, 1), date(2024, 4, 1))
 
 
 def _plan(session: Session, version: int, horizon_start: date) -> Plan:
-    plan = Plan(version=version, tier=ForecastTier.MID, horizon_start=horizon_start, horizon_weeks=13,
-                frozen_until=horizon_start, inputs_fingerprint=f"v{version}")
+    plan = Plan(
+        version=version,
+        tier=ForecastTier.MID,
+        horizon_start=horizon_start,
+        horizon_weeks=13,
+        frozen_until=horizon_start,
+        inputs_fingerprint=f"v{version}",
+    )
     session.add(plan)
     session.flush()
     return plan
@@ -30,8 +36,18 @@ def test_plan_completion_uses_the_plan_each_week_ran_on(session: Session) -> Non
     v1, v2 = _plan(session, 1, date(2024, 1, 1)), _plan(session, 2, date(2024, 1, 8))
 
     def item(plan: Plan, week: date, planned: float, made: float, day: date | None = None) -> None:
-        session.add(PlanItem(plan_id=plan.id, week=week, day=day, line_id=ln.id, product_id=p.id,
-                             quantity=planned, hours=1.0, quantity_made=made))
+        session.add(
+            PlanItem(
+                plan_id=plan.id,
+                week=week,
+                day=day,
+                line_id=ln.id,
+                product_id=p.id,
+                quantity=planned,
+                hours=1.0,
+                quantity_made=made,
+            )
+        )
 
     item(v1, date(2024, 1, 1), 100, 90)  # week 1 ran on v1
     item(v1, date(2024, 1, 8), 50, 50)  # superseded by v2 for week 2

@@ -21,6 +21,7 @@ def test_complaint_rate_counts_production_complaints_over_completed_orders(sessi
     c = customer(session)
     done = [order(session, c, S.IN_STOCK, completed_at=at(2024, 1, d)) for d in (5, 6, 7)]
     order(session, c, S.IN_STOCK, completed_at=at(2023, 12, 30))  # completed before the period
+
     def feedback(kind: FeedbackKind, cause: FeedbackCause, when: tuple[int, int, int]) -> None:
         session.add(Feedback(order_id=done[0].id, kind=kind, cause=cause, message="x", created_at=at(*when)))
 

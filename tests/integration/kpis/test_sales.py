@@ -23,7 +23,11 @@ def test_revenue_collection_and_growth(session: Session) -> None:
     second = order(session, c, S.SHIPPED, shipped_at=at(2024, 3, 31, 23), amount="500")
     order(session, c, S.SHIPPED, shipped_at=at(2023, 2, 1), amount="1200")  # Q1 a year before
     order(session, c, S.SHIPPED, shipped_at=at(2024, 4, 1), amount="700")  # after the period
-    for paid, which, when in ((600, first, at(2024, 2, 1)), (400, first, at(2024, 4, 2)), (500, second, at(2024, 3, 31))):
+    for paid, which, when in (
+        (600, first, at(2024, 2, 1)),
+        (400, first, at(2024, 4, 2)),
+        (500, second, at(2024, 3, 31)),
+    ):
         session.add(Payment(order_id=which.id, amount=Decimal(paid), received_at=when))
     session.commit()
 
