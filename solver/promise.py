@@ -142,8 +142,9 @@ class CapableToPromise:
         made = np.minimum(cumulative, quantity)
         by_week = np.diff(made, prepend=0.0)  # [W] units allocated per week
         share = np.divide(by_week, capacity, out=np.zeros_like(capacity), where=capacity > EPS)
-        hours = free * share  # [k, W]
-        from_residual = np.minimum(hours, residual[route_line])
+        hours = free * np.clip(share, 0.0, 1.0)  # [k, W]
+        # Residual hours first; only a rush quote may reach into the reserve (and round-off may not).
+        from_residual = np.minimum(hours, residual[route_line]) if use_reserve else hours
         ready = np.flatnonzero(cumulative >= quantity * (1 - 1e-12))
         ready_week = int(ready[0]) if len(ready) else None
         mask = hours > EPS
