@@ -9,11 +9,11 @@ from domain.models import Alert, OrderEvent
 
 
 class EventBroker(Protocol):
-    """What the floor needs of the broker in domain/events: fan out ids of committed rows."""
+    """What the floor needs of domain.events.EventPublisher: announce ids of committed rows."""
 
-    async def publish_order_event(self, event: OrderEvent) -> None: ...
+    async def publish_order_event(self, order_event_id: int) -> None: ...
 
-    async def publish_alert(self, alert: Alert) -> None: ...
+    async def publish_alert(self, alert_id: int) -> None: ...
 
 
 @dataclass
@@ -30,6 +30,6 @@ class Outbox:
         if broker is None:
             return
         for event in self.order_events:
-            await broker.publish_order_event(event)
+            await broker.publish_order_event(event.id)
         for alert in self.alerts:
-            await broker.publish_alert(alert)
+            await broker.publish_alert(alert.id)

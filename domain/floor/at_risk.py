@@ -1,0 +1,136 @@
+"""After a line-week lost hours: which promises no longer fit, moved lowest priority first, and who is told."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from domain.floor.alerts import raise_alert
+from domain.floor.downtime import last_working_day
+from domain.floor.floor_history import at_risk_event
+from domain.floor.outbox import Outbox
+from domain.floor.repromise import move_hours
+from domain.models import CapacityLedger, CapacityReservation, CustomerTier, Order, ProductionLine
+from domain.orders.ledger import HOURS_TOLERANCE
+
+
+@dataclass
+class AtRisk:
+    """An order whose hours moved: late when expected_date passes its promise (None: no room found)."""
+
+    order: Order
+    expected_date: date | None = None
+    moved_hours: float = 0.0
+    no_room: bool = False  # some hours found no free week within the search horizon
+
+    @property
+    def late(self) -> bool:
+        promised = self.order.promised_date
+        return self.expected_date is None or (promised is not None and self.expected_date > promised)
+
+
+def move_first(order: Order) -> tuple[bool, bool, float, int, int]:
+    """Sort key: who gives way first. Strategic customers last, rush orders late, then by priority score;
+    among equals the order with the latest promise (the most slack) moves first."""
+    promised = order.promised_date.toordinal() if order.promised_date else 0
+    return (order.customer.tier is CustomerTier.STRATEGIC, order.rush, order.priority_score, -promised, -order.id)
+
+
+async def _ledger(session: AsyncSession, line_id: int, week: date) -> CapacityLedger | None:
+    return await session.scalar(
+        select(CapacityLedger)
+        .where(CapacityLedger.line_id == line_id, CapacityLedger.week == week)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
+async def _holders(session: AsyncSession, line_id: int, week: date) -> list[tuple[CapacityReservation, Order]]:
+    rows = await session.execute(
+        select(CapacityReservation, Order)
+        .join(Order, Order.id == CapacityReservation.order_id)
+        .where(CapacityReservation.line_id == line_id, CapacityReservation.week == week)
+        .options(selectinload(Order.customer))
+        .order_by(CapacityReservation.id)
+    )
+    pairs = [(r, o) for r, o in rows]
+    return sorted(pairs, key=lambda pair: move_first(pair[1]))
+
+
+async def recheck_line_week(
+    session: AsyncSession, line: ProductionLine, week: date, reserve_share: float
+) -> dict[int, AtRisk]:
+    """Make the line-week's promises fit what is left of it; returns the orders whose hours moved.
+
+    Planned (forecast) hours give way first, since a firm order outranks stock; then regular
+    promises, then rush promises held in the reserve, each lowest priority first.
+    """
+    row = await _ledger(session, line.id, week)
+    if row is None:
+        return {}
+    regular_room = max(row.capacity_hours - row.reserve_hours - row.lost_hours, 0.0)
+    planned = min(row.planned_hours, max(regular_room - row.promised_hours, 0.0))
+    if planned < row.planned_hours:
+        await session.execute(update(CapacityLedger).where(CapacityLedger.id == row.id).values(planned_hours=planned))
+    moved: dict[int, AtRisk] = {}
+    regular_over = row.promised_hours - regular_room
+    total_over = planned + row.promised_hours + row.rush_hours_used - max(row.capacity_hours - row.lost_hours, 0.0)
+    for reservation, order in await _holders(session, line.id, week):
+        over = total_over if reservation.from_reserve else max(regular_over, total_over)
+        if over <= HOURS_TOLERANCE:
+            continue
+        hours = min(reservation.hours, over)
+        _placed, unplaced = await move_hours(session, reservation, hours, reserve_share)
+        shifted = hours - unplaced
+        if reservation.from_reserve:
+            total_over -= shifted
+        else:
+            regular_over -= shifted
+            total_over -= shifted
+        entry = moved.setdefault(order.id, AtRisk(order))
+        entry.moved_hours += shifted
+        entry.no_room = entry.no_room or unplaced > HOURS_TOLERANCE
+    return moved
+
+
+async def expected_dates(session: AsyncSession, line: ProductionLine, moved: dict[int, AtRisk]) -> None:
+    """An order is ready when the last week holding its hours ends (on the line's last working day)."""
+    if not moved:
+        return
+    rows = await session.execute(
+        select(CapacityReservation.order_id, CapacityReservation.week).where(
+            CapacityReservation.order_id.in_(list(moved))
+        )
+    )
+    last: dict[int, date] = {}
+    for order_id, week in rows:
+        last[order_id] = max(week, last.get(order_id, week))
+    for order_id, entry in moved.items():
+        if not entry.no_room and order_id in last:
+            entry.expected_date = last_working_day(line, last[order_id])
+
+
+async def tell_sales(
+    session: AsyncSession, outbox: Outbox, moved: dict[int, AtRisk], cause: str, actor: str, line_id: int | None = None
+) -> list[AtRisk]:
+    """AT_RISK (with the new expected date) for orders now late, MOVED for the ones still on time."""
+    late: list[AtRisk] = []
+    for entry in moved.values():
+        event = at_risk_event(session, entry.order, entry.expected_date, entry.late, cause, actor)
+        outbox.order_events.append(event)
+        if not entry.late:
+            continue
+        late.append(entry)
+        when = entry.expected_date.isoformat() if entry.expected_date else "not within a year"
+        await raise_alert(
+            session, outbox, kind="LATE_ORDER", severity="CRITICAL" if entry.order.rush else "WARNING",
+            message=f"order {entry.order.code} at risk after {cause}: expected {when}, "
+            f"promised {entry.order.promised_date.isoformat() if entry.order.promised_date else '-'}",
+            dedup_key=f"LATE_ORDER:{entry.order.code}", order_id=entry.order.id,
+            customer_id=entry.order.customer_id, line_id=line_id,
+        )
+    return late

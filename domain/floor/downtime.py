@@ -1,0 +1,52 @@
+"""Spread an equipment failure's lost hours over the line's working days, from when it starts, per week."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.models import LineCalendarDay, ProductionLine
+from domain.planning.calendar import week_start
+
+# A failure longer than this is a line out of service, not an incident to spread over weeks.
+MAX_DAYS = 366
+
+
+def last_working_day(line: ProductionLine, week: date) -> date:
+    """The last day of the week the line usually works: when a week's production is ready."""
+    workdays = [i for i, flag in enumerate(line.working_days) if flag == "1"] or [6]
+    return week + timedelta(days=max(workdays))
+
+
+async def lost_hours_by_week(
+    session: AsyncSession, line: ProductionLine, starts: date, hours: float
+) -> dict[date, float]:
+    """Hours lost per week: each working day from `starts` loses its calendar hours until `hours` are spent."""
+    exceptions = dict(
+        (
+            await session.execute(
+                select(LineCalendarDay.day, LineCalendarDay.hours).where(
+                    LineCalendarDay.line_id == line.id,
+                    LineCalendarDay.day >= starts,
+                    LineCalendarDay.day < starts + timedelta(days=MAX_DAYS),
+                )
+            )
+        ).all()
+    )
+    workdays = [i for i, flag in enumerate(line.working_days) if flag == "1"]
+    usual = line.weekly_capacity_hours / len(workdays) if workdays else 0.0
+    lost: dict[date, float] = defaultdict(float)
+    left = hours
+    for offset in range(MAX_DAYS):
+        if left <= 0:
+            break
+        day = starts + timedelta(days=offset)
+        available = exceptions.get(day, usual if day.weekday() in workdays else 0.0)
+        share = min(available, left)
+        if share > 0:
+            lost[week_start(day)] += share
+            left -= share
+    return dict(lost)
