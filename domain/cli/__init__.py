@@ -6,6 +6,7 @@ import click
 
 from domain.cli.db import db_cli
 from domain.cli.keys import keys_cli
+from domain.cli.kpis import kpis_cli
 from domain.cli.plan import plan_cli
 from domain.cli.rules import rules_cli
 from domain.cli.serve import serve
@@ -24,6 +25,7 @@ cli.add_command(db_cli)
 cli.add_command(keys_cli)
 cli.add_command(plan_cli)
 cli.add_command(rules_cli)
+cli.add_command(kpis_cli)
 
 
 def main() -> None:
