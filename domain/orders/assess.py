@@ -1,0 +1,161 @@
+"""One review of an order, saved or not: promise on the ledger, materials, facts, rule outcomes, deliveries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.models import ReviewDecision, RushCause
+from domain.orders.context import OrderContext
+from domain.orders.facts import PricedLine, capacity_facts, forecast_excess_pct, material_facts, order_facts
+from domain.orders.ledger import LedgerView, load_ledger
+from domain.orders.materials import MaterialCheck, check_materials, material_arrays
+from domain.orders.promise import OrderPromise, build_ctp, promise_order
+from domain.orders.rush import Displacement, plan_displacement
+from domain.planning.calendar import frozen_until, week_start, weeks_from
+from rules import PriorityOutcome, ReviewOutcome, RuleBook, RushOutcome
+
+# Weeks ahead that capable-to-promise looks at; an order later than this is "not within the horizon".
+PROMISE_HORIZON_WEEKS = 16
+
+
+@dataclass(frozen=True)
+class PlannedDelivery:
+    line_index: int
+    quantity: float
+    date: date
+
+
+@dataclass
+class Assessment:
+    """What the rules decided and the promise that goes with it; nothing here is saved yet."""
+
+    facts: dict[str, Any]
+    review: ReviewOutcome
+    rush: RushOutcome
+    priority: PriorityOutcome
+    cause: RushCause | None
+    promise: OrderPromise  # the promise whose hours an acceptance reserves
+    material: MaterialCheck
+    deliveries: list[PlannedDelivery]
+    promised_date: date | None  # ACCEPT only
+    proposed_date: date | None  # PROPOSE_DATE / SPLIT: the last delivery date
+    displacement: Displacement | None = None
+    frozen_until: date | None = None
+    extra_fired: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def decision(self) -> ReviewDecision:
+        return ReviewDecision(self.review.decision)
+
+
+@dataclass(frozen=True)
+class Request:
+    """The order as reviewed: priced lines, requested date, and who it is for."""
+
+    context: OrderContext
+    lines: list[PricedLine]
+    requested: date
+    order_id: int | None = None  # set when re-reviewing a saved order (its own hours are released first)
+    cause_hint: RushCause | None = None  # CUSTOMER_CHANGE when an update made the order rush
+
+
+def _compact(facts: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in facts.items() if value is not None}
+
+
+async def assess(session: AsyncSession, book: RuleBook, request: Request, today: date, *, saving: bool) -> Assessment:
+    policy = book.capacity_policy()
+    frozen = frozen_until(today, policy.frozen_days)
+    earliest_day = max(today, frozen + timedelta(days=1))
+    weeks = weeks_from(today, PROMISE_HORIZON_WEEKS)
+    context, quantities = request.context, [line.quantity for line in request.lines]
+    view = await load_ledger(session, context.line_ids, weeks, policy.reserve_share, earliest_day,
+                             create_missing=saving)
+    ctp, rates = build_ctp(view, context)
+    regular = promise_order(ctp, rates, view, quantities, request.requested, earliest_day, use_reserve=False)
+    facts = order_facts(context, request.lines, request.requested, today)
+    rush = book.rush(facts)
+    chosen = regular
+    facts["order.rush"] = rush.rush
+    facts["rush.tier"] = rush.tier
+    excess = await forecast_excess_pct(session, context, quantities, request.requested, request.order_id)
+    facts["forecast.excess_pct"] = excess
+    cause = _cause(rush.rush, excess, request.cause_hint)
+    facts["order.cause"] = cause.value if cause else None
+    displacement = None
+    if rush.rush:
+        with_reserve = promise_order(ctp, rates, view, quantities, request.requested, earliest_day, use_reserve=True)
+        facts["capacity.rush_reserve_fits"] = with_reserve.fits
+        if not regular.fits:
+            chosen = with_reserve
+    priority = book.priority(_compact(facts))
+    if rush.rush and not chosen.fits and rush.may_displace:
+        displacement = await plan_displacement(
+            session, book, view, context, quantities, request, rush, priority, frozen, earliest_day
+        )
+        if displacement is not None:
+            chosen = displacement.promise
+    horizon_days = (weeks[-1] + timedelta(days=7) - request.requested).days + 1
+    facts.update(capacity_facts(chosen, horizon_days))
+    need = min((u.week for line in chosen.lines for u in line.uses), default=week_start(request.requested))
+    material = check_materials(context, quantities, max(need, today), today)
+    facts.update(material_facts(material))
+    facts = _compact(facts)
+    review = book.review(facts)
+    assessment = Assessment(facts, review, rush, priority, cause, chosen, material, [], None, None, displacement,
+                            frozen)
+    _plan_deliveries(assessment, request, view, context, quantities, earliest_day, today)
+    return assessment
+
+
+def _cause(rush: bool, excess: float | None, hint: RushCause | None) -> RushCause | None:
+    if not rush:
+        return None
+    if excess is not None and excess > 0:
+        return RushCause.DEMAND_ABOVE_FORECAST
+    return hint or RushCause.INTERNAL
+
+
+def _plan_deliveries(a: Assessment, request: Request, view: LedgerView, context: OrderContext,
+                     quantities: list[float], earliest_day: date, today: date) -> None:
+    """Dates the plan can keep: the requested date when it fits, else the promise's own dates."""
+    decision, promise = a.decision, a.promise
+    if decision is ReviewDecision.REJECT:
+        return
+    if decision is ReviewDecision.SPLIT and promise.ready_date is not None:
+        for line in promise.lines:
+            early = min(line.by_requested, line.quantity)
+            if early > 1e-9:
+                a.deliveries.append(PlannedDelivery(line.index, early, request.requested))
+            if line.quantity - early > 1e-9 and line.ready_date is not None:
+                a.deliveries.append(
+                    PlannedDelivery(line.index, line.quantity - early, max(line.ready_date, request.requested)))
+        a.proposed_date = max(d.date for d in a.deliveries)
+        return
+    if decision is ReviewDecision.ACCEPT and promise.fits:
+        a.promised_date = request.requested
+    else:
+        if not a.material.fits:
+            # Production waits for the components: promise again with materials bounding each week.
+            ids, available, bill = material_arrays(context, view.weeks, today)
+            ctp, rates = build_ctp(view, context, (available, bill) if ids else None)
+            promise = promise_order(ctp, rates, view, quantities, request.requested, earliest_day,
+                                    use_reserve=promise.use_reserve)
+            a.promise = promise
+        ready = promise.ready_date
+        if ready is None:  # nothing the plan can keep within the horizon: the honest answer is no
+            a.review = ReviewOutcome("REJECT", "no date within the planning horizon", 0, a.review.criteria,
+                                     a.review.fired)
+            return
+        day = max(ready, request.requested + timedelta(days=a.review.delay_days), earliest_day)
+        if decision is ReviewDecision.ACCEPT:
+            a.promised_date = day  # a rule file accepted what does not fit: promise when it is ready
+        else:
+            a.proposed_date = day
+    final = a.promised_date or a.proposed_date
+    assert final is not None
+    a.deliveries.extend(PlannedDelivery(i, q, final) for i, q in enumerate(quantities))

@@ -1,0 +1,88 @@
+"""What a caller sends to create, update or cancel an order, validated with field paths."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from domain.errors import InvalidInput
+
+MAX_LINES = 200
+
+
+@dataclass(frozen=True)
+class LineInput:
+    sku: str
+    quantity: float
+    unit_price: Decimal | None = None  # list price when omitted
+
+
+@dataclass(frozen=True)
+class OrderInput:
+    customer_code: str
+    requested_date: date
+    lines: tuple[LineInput, ...]
+    code: str | None = None
+    idempotency_key: str | None = None
+
+    def body(self) -> dict[str, Any]:
+        """The request without its idempotency key: what a replay must repeat exactly."""
+        return {"code": self.code, "customer": self.customer_code, "requested": self.requested_date.isoformat(),
+                "lines": lines_body(self.lines)}
+
+
+@dataclass(frozen=True)
+class UpdateInput:
+    code: str
+    expected_version: int
+    requested_date: date | None = None
+    lines: tuple[LineInput, ...] | None = None
+    idempotency_key: str | None = None
+
+    def body(self) -> dict[str, Any]:
+        return {"code": self.code, "version": self.expected_version,
+                "requested": self.requested_date.isoformat() if self.requested_date else None,
+                "lines": lines_body(self.lines) if self.lines is not None else None}
+
+
+@dataclass(frozen=True)
+class CancelInput:
+    code: str
+    expected_version: int
+    reason: str | None = None
+    idempotency_key: str | None = None
+
+    def body(self) -> dict[str, Any]:
+        return {"code": self.code, "version": self.expected_version, "reason": self.reason}
+
+
+def lines_body(lines: tuple[LineInput, ...]) -> list[list[Any]]:
+    return [[line.sku, line.quantity, None if line.unit_price is None else str(line.unit_price)] for line in lines]
+
+
+def validate_lines(lines: tuple[LineInput, ...]) -> None:
+    """Raise InvalidInput naming the first bad line, e.g. ["lines", "2", "quantity"]."""
+    if not lines:
+        raise InvalidInput("an order needs at least one line", ["lines"])
+    if len(lines) > MAX_LINES:
+        raise InvalidInput(f"an order has at most {MAX_LINES} lines, got {len(lines)}", ["lines"])
+    seen: set[str] = set()
+    for index, line in enumerate(lines):
+        where = ["lines", str(index)]
+        if not line.sku.strip():
+            raise InvalidInput("sku must not be empty", [*where, "sku"])
+        if line.sku in seen:
+            raise InvalidInput(f"sku {line.sku!r} appears on two lines; put the whole quantity on one", [*where, "sku"])
+        seen.add(line.sku)
+        if not line.quantity > 0 or line.quantity != line.quantity or line.quantity == float("inf"):
+            raise InvalidInput(f"quantity must be a positive number, got {line.quantity}", [*where, "quantity"])
+        if line.unit_price is not None and (not line.unit_price.is_finite() or line.unit_price < 0):
+            raise InvalidInput(f"unitPrice must be zero or more, got {line.unit_price}", [*where, "unitPrice"])
+
+
+def validate_requested_date(requested: date, today: date) -> None:
+    if requested < today:
+        raise InvalidInput(f"requestedDate {requested.isoformat()} lies in the past (today is {today.isoformat()})",
+                           ["requestedDate"])

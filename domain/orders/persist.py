@@ -1,0 +1,110 @@
+"""Write a review's consequences: order fields, review row, deliveries, reservations, moved orders, rush record."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.floor.history import record_order_event
+from domain.models import (
+    Delivery,
+    DeliveryStatus,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderReview,
+    OrderStatus,
+    ReviewDecision,
+    RushInsertion,
+)
+from domain.orders.assess import Assessment
+from domain.orders.ledger import release_order, reserve_all
+from domain.orders.results import ReviewResult
+
+STATUS_OF = {
+    ReviewDecision.ACCEPT: OrderStatus.ACCEPTED,
+    ReviewDecision.PROPOSE_DATE: OrderStatus.PROPOSED,
+    ReviewDecision.SPLIT: OrderStatus.PROPOSED,
+    ReviewDecision.REJECT: OrderStatus.REJECTED,
+}
+
+
+def apply_outcome(order: Order, a: Assessment) -> OrderStatus:
+    """Set the order's promise, rush and priority fields; returns the status the review leads to."""
+    order.promised_date = a.promised_date
+    order.rush = a.rush.rush
+    order.rush_tier = a.rush.tier
+    order.rush_cause = a.cause
+    order.priority_tier = a.priority.tier
+    order.priority_score = a.priority.score
+    return STATUS_OF[a.decision]
+
+
+def review_row(order: Order, a: Assessment, result: ReviewResult) -> OrderReview:
+    return OrderReview(
+        order_id=order.id,
+        decision=a.decision,
+        criteria=[{"criterion": c.criterion, "passed": c.passed, "message": c.message} for c in result.criteria],
+        fired_rules=[{"rule_set": f.rule_set, "rule": f.rule, "message": f.message} for f in result.fired_rules],
+        facts=a.facts,
+        rules_version=result.rules_version,
+        proposed_date=a.proposed_date,
+        proposed_deliveries=[{"sku": d.sku, "quantity": d.quantity, "date": d.date.isoformat()}
+                             for d in result.deliveries],
+    )
+
+
+async def write_deliveries(session: AsyncSession, order: Order, lines: list[OrderLine], a: Assessment) -> None:
+    """Replace the order's deliveries: PROMISED when accepted, PROPOSED while the customer decides."""
+    await session.execute(delete(Delivery).where(Delivery.order_id == order.id))
+    status = DeliveryStatus.PROMISED if a.decision is ReviewDecision.ACCEPT else DeliveryStatus.PROPOSED
+    for d in a.deliveries:
+        session.add(Delivery(order_id=order.id, order_line_id=lines[d.line_index].id, quantity=d.quantity,
+                             date=d.date, status=status))
+
+
+async def reserve_promise(session: AsyncSession, order: Order, lines: list[OrderLine], a: Assessment,
+                          actor: str | None) -> list[OrderEvent]:
+    """Hold the accepted promise's hours; first free what displaced orders held, then promise them again."""
+    events: list[OrderEvent] = []
+    moved = a.displacement.moved if a.displacement else []
+    for m in moved:
+        await release_order(session, m.order.id)
+    await reserve_all(session, a.promise.reservations(order.id, [ln.id for ln in lines]))
+    for m in moved:
+        await reserve_all(session, m.promise.reservations(m.order.id, m.order_line_ids))
+        await session.execute(delete(Delivery).where(Delivery.order_id == m.order.id))
+        for line_id, quantity, day in m.deliveries:
+            session.add(Delivery(order_id=m.order.id, order_line_id=line_id, quantity=quantity, date=day,
+                                 status=DeliveryStatus.PROMISED))
+        before = {"promised_date": m.old_date.isoformat() if m.old_date else None}
+        m.order.promised_date = m.new_date
+        split = len({day for _, _, day in m.deliveries}) > 1
+        events.append(record_order_event(
+            session, m.order, "MOVED", actor=actor,
+            message=f"{'split' if split else 'moved'} to make room for rush order {order.code}; "
+                    f"new promise {m.new_date.isoformat()}",
+            before=before,
+            after={"promised_date": m.new_date.isoformat(), "rush_order": order.code,
+                   "deliveries": [[line_id, q, day.isoformat()] for line_id, q, day in m.deliveries]},
+        ))
+    await session.flush()
+    return events
+
+
+async def record_rush(session: AsyncSession, order: Order, a: Assessment) -> None:
+    """One RushInsertion per rush order (R15): how it was fitted in and why it was rush."""
+    existing = await session.scalar(select(RushInsertion).where(RushInsertion.order_id == order.id))
+    if not a.rush.rush or a.cause is None:
+        if existing is not None:
+            await session.delete(existing)
+        return
+    row = existing or RushInsertion(order_id=order.id)
+    row.cause = a.cause
+    row.succeeded = a.decision is ReviewDecision.ACCEPT and a.promised_date is not None and (
+        a.promised_date <= order.requested_date)
+    row.reserve_hours_used = a.promise.reserve_hours if a.decision is ReviewDecision.ACCEPT else 0.0
+    row.displaced_order_ids = [m.order.id for m in a.displacement.moved] if a.displacement else []
+    row.forecast_excess_pct = a.facts.get("forecast.excess_pct")
+    if existing is None:
+        session.add(row)

@@ -1,0 +1,155 @@
+"""quote_order (review, nothing saved) and create_order (review, save, reserve: one transaction)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.access import Principal
+from domain.errors import Forbidden, InvalidInput, NotFound
+from domain.events import EventPublisher
+from domain.models import Customer, Order, OrderEvent, OrderLine, OrderStatus, ReviewDecision, Role, utcnow
+from domain.orders.assess import Request, assess
+from domain.orders.context import OrderContext, load_context, load_customer
+from domain.orders.facts import PricedLine, amount_of, margin_of
+from domain.orders.idempotency import Replay, claim
+from domain.orders.inputs import LineInput, OrderInput, validate_lines, validate_requested_date
+from domain.orders.persist import apply_outcome, record_rush, reserve_promise, review_row, write_deliveries
+from domain.orders.results import OrderResult, ReviewResult, review_result
+from domain.orders.retry import with_retries
+from domain.orders.scoping import may_see_customer
+from rules import RuleBook
+
+
+def ensure_may_write(principal: Principal, customer_id: int | None = None) -> None:
+    """Partners write their own customers' orders only (others' do not exist for them); planners any."""
+    if not principal.may(Role.PARTNER, Role.PLANNER):
+        raise Forbidden(f"role {principal.role.value} may not change orders")
+    if customer_id is not None and not may_see_customer(principal, customer_id):
+        raise NotFound("customer does not exist", ["customerCode"])
+
+
+def priced_lines(context: OrderContext, lines: Sequence[LineInput]) -> list[PricedLine]:
+    return [PricedLine(line.quantity, line.unit_price if line.unit_price is not None else product.list_price,
+                       product.unit_cost) for line, product in zip(lines, context.products, strict=True)]
+
+
+async def _prepare(session: AsyncSession, principal: Principal, data: OrderInput, today: date
+                   ) -> tuple[Customer, OrderContext, list[PricedLine]]:
+    validate_lines(data.lines)
+    validate_requested_date(data.requested_date, today)
+    customer = await load_customer(session, data.customer_code)
+    ensure_may_write(principal, customer.id)
+    context = await load_context(session, customer, data.lines)
+    return customer, context, priced_lines(context, data.lines)
+
+
+async def quote_order(session: AsyncSession, principal: Principal, book: RuleBook, data: OrderInput, today: date
+                      ) -> ReviewResult:
+    """The review createOrder would give now; no row is written (missing ledger rows are only imagined)."""
+    try:
+        _, context, priced = await _prepare(session, principal, data, today)
+        a = await assess(session, book, Request(context, priced, data.requested_date), today, saving=False)
+        return await review_result(session, a, context, [p.quantity for p in priced], book.version)
+    finally:
+        await session.rollback()
+
+
+async def publish(publisher: EventPublisher | None, events: Sequence[OrderEvent]) -> None:
+    """After commit only: a rolled-back change is never announced."""
+    if publisher is None:
+        return
+    for event in events:
+        await publisher.publish_order_event(event.id)
+
+
+async def replayed_order(session: AsyncSession, replay: Replay) -> OrderResult:
+    order = await session.get(Order, replay.response["order_id"])
+    if order is None:
+        raise NotFound(f"order {replay.response.get('code')!r} of the first answer no longer exists")
+    return OrderResult(order, None, replayed=True)
+
+
+async def load_lines(session: AsyncSession, order_id: int) -> list[OrderLine]:
+    return list((await session.scalars(
+        select(OrderLine).where(OrderLine.order_id == order_id).order_by(OrderLine.line_no))).all())
+
+
+async def _new_code(session: AsyncSession, code: str | None) -> str:
+    if code is None:
+        return f"SO-{uuid.uuid4().hex[:12].upper()}"
+    if not code.strip() or len(code) > 64:
+        raise InvalidInput("code must be 1 to 64 characters", ["code"])
+    if await session.scalar(select(Order.id).where(Order.code == code)) is not None:
+        raise InvalidInput(f"an order with code {code!r} already exists", ["code"])
+    return code
+
+
+async def create_order(
+    session: AsyncSession, principal: Principal, book: RuleBook, data: OrderInput, today: date,
+    publisher: EventPublisher | None = None,
+) -> OrderResult:
+    """Review and save the order; an accepted one holds its line-week hours before the commit."""
+    events: list[OrderEvent] = []
+
+    async def attempt() -> OrderResult:
+        events.clear()
+        record = None
+        if data.idempotency_key is not None:
+            claimed = await claim(session, "createOrder", principal, data.idempotency_key, data.body())
+            if isinstance(claimed, Replay):
+                return await replayed_order(session, claimed)
+            record = claimed
+        customer, context, priced = await _prepare(session, principal, data, today)
+        order = Order(code=await _new_code(session, data.code), customer_id=customer.id,
+                      status=OrderStatus.RECEIVED, version=1, requested_date=data.requested_date,
+                      amount=amount_of(priced), gross_margin=margin_of(priced), received_at=utcnow(),
+                      created_by=principal.actor)
+        session.add(order)
+        try:
+            await session.flush()
+        except IntegrityError:
+            raise InvalidInput(f"an order with code {order.code!r} already exists", ["code"]) from None
+        lines = [OrderLine(order_id=order.id, line_no=i + 1, product_id=p.id, quantity=pl.quantity,
+                           unit_price=pl.unit_price, unit_cost=pl.unit_cost)
+                 for i, (p, pl) in enumerate(zip(context.products, priced, strict=True))]
+        session.add_all(lines)
+        await session.flush()
+        a = await assess(session, book, Request(context, priced, data.requested_date, order.id), today, saving=True)
+        order.status = apply_outcome(order, a)
+        result = await review_result(session, a, context, [p.quantity for p in priced], book.version)
+        session.add(review_row(order, a, result))
+        await write_deliveries(session, order, lines, a)
+        if a.decision is ReviewDecision.ACCEPT:
+            events.extend(await reserve_promise(session, order, lines, a, principal.actor))
+        await record_rush(session, order, a)
+        created = OrderEvent(
+            order_id=order.id, order_code=order.code, customer_id=order.customer_id, kind="CREATED", at=utcnow(),
+            actor=principal.actor, from_status=None, to_status=order.status,
+            message=f"received and reviewed: {a.decision.value} ({a.review.reason})",
+            after={"decision": a.decision.value, "promised_date": _iso(a.promised_date),
+                   "proposed_date": _iso(a.proposed_date), "rush": a.rush.rush, "priority": a.priority.tier,
+                   "substitutes": [[s.sku, s.for_sku, s.on_hand] for s in result.substitutes]},
+        )
+        session.add(created)
+        events.insert(0, created)
+        if record is not None:
+            record.response = {"order_id": order.id, "code": order.code, "version": order.version,
+                               "status": order.status.value}
+        await session.commit()
+        return OrderResult(order, result)
+
+    outcome = await with_retries(session, attempt)
+    if not outcome.replayed:
+        await publish(publisher, events)
+    return outcome
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+

@@ -1,0 +1,186 @@
+"""Rush insertion (R6, R15): make room by moving or splitting lower-priority, non-strategic promises."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.models import (
+    CapacityReservation,
+    Customer,
+    CustomerTier,
+    Order,
+    OrderLine,
+    OrderReview,
+    OrderStatus,
+)
+from domain.orders.context import OrderContext, load_order_context
+from domain.orders.ledger import LedgerView, load_ledger
+from domain.orders.promise import OrderPromise, build_ctp, promise_order
+from rules import PriorityOutcome, RuleBook, RushOutcome
+
+if TYPE_CHECKING:
+    from domain.orders.assess import Request
+
+# Promises that may still be moved: accepted and planned, not yet being made.
+MOVABLE = (OrderStatus.ACCEPTED, OrderStatus.SCHEDULED)
+
+
+@dataclass
+class MovedOrder:
+    """A promise given up for a rush order and promised again later (whole, or split when allowed)."""
+
+    order: Order
+    order_line_ids: list[int]
+    old_date: date | None
+    promise: OrderPromise
+    deliveries: list[tuple[int, float, date]]  # (order line id, quantity, date)
+
+    @property
+    def new_date(self) -> date:
+        return max(day for _, _, day in self.deliveries)
+
+
+@dataclass
+class Displacement:
+    promise: OrderPromise  # the rush order's promise once the moved orders made room
+    moved: list[MovedOrder]
+
+
+async def _may_be_moved(session: AsyncSession, book: RuleBook, order: Order) -> bool:
+    """A rush order may be moved only if its own rush tier allows it (evaluated on its last review)."""
+    if not order.rush:
+        return True
+    facts = await session.scalar(
+        select(OrderReview.facts).where(OrderReview.order_id == order.id).order_by(OrderReview.id.desc()).limit(1)
+    )
+    return facts is not None and book.rush(facts).may_be_moved
+
+
+async def _candidates(
+    session: AsyncSession, book: RuleBook, tiers: frozenset[str], below_score: float, line_ids: list[int],
+    due: date, frozen: date, exclude: int | None,
+) -> list[Order]:
+    """Orders holding hours on these lines by the due date, lowest priority first; strategic ones never."""
+    held = (
+        select(CapacityReservation.order_id)
+        .where(CapacityReservation.line_id.in_(line_ids), CapacityReservation.week <= due)
+        .distinct()
+    )
+    frozen_held = select(CapacityReservation.order_id).where(CapacityReservation.week <= frozen).distinct()
+    query = (
+        select(Order)
+        .join(Customer, Customer.id == Order.customer_id)
+        .where(
+            Order.id.in_(held), Order.id.not_in(frozen_held), Order.status.in_(MOVABLE),
+            Customer.tier != CustomerTier.STRATEGIC, Order.priority_tier.in_(sorted(tiers)),
+            Order.priority_score < below_score,
+        )
+        .order_by(Order.priority_score, Order.promised_date.desc(), Order.id.desc())
+        .limit(20)
+    )
+    if exclude is not None:
+        query = query.where(Order.id != exclude)
+    orders = list((await session.scalars(query)).all())
+    return [o for o in orders if await _may_be_moved(session, book, o)]
+
+
+async def _holdings(session: AsyncSession, order: Order) -> tuple[list[CapacityReservation], list[OrderLine]]:
+    held = list((await session.scalars(
+        select(CapacityReservation).where(CapacityReservation.order_id == order.id))).all())
+    lines = list((await session.scalars(
+        select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.line_no))).all())
+    return held, lines
+
+
+def _give_back(view: LedgerView, held: list[CapacityReservation]) -> LedgerView:
+    residual, reserve = view.residual.copy(), view.reserve.copy()
+    line_index, week_index = view.line_index(), {w: i for i, w in enumerate(view.weeks)}
+    for row in held:
+        if row.line_id in line_index and row.week in week_index:
+            target = reserve if row.from_reserve else residual
+            target[line_index[row.line_id], week_index[row.week]] += row.hours
+    return dataclasses.replace(view, residual=residual, reserve=reserve)
+
+
+def _take(view: LedgerView, promise: OrderPromise) -> LedgerView:
+    residual, reserve = view.residual.copy(), view.reserve.copy()
+    line_index, week_index = view.line_index(), {w: i for i, w in enumerate(view.weeks)}
+    for line in promise.lines:
+        for use in line.uses:
+            target = reserve if use.from_reserve else residual
+            cell = (line_index[use.line_id], week_index[use.week])
+            target[cell] = max(target[cell] - use.hours, 0.0)
+    return dataclasses.replace(view, residual=residual, reserve=reserve)
+
+
+async def plan_displacement(
+    session: AsyncSession, book: RuleBook, view: LedgerView, context: OrderContext, quantities: list[float],
+    request: Request, rush: RushOutcome, priority: PriorityOutcome, frozen: date, earliest_day: date,
+) -> Displacement | None:
+    """Free the fewest lowest-priority promises that let the rush order fit, and promise them again later."""
+    rule = book.capacity_policy().displacement.get(rush.tier or "")
+    if rule is None or not (rule.may_move | rule.may_split):
+        return None
+    orders = await _candidates(session, book, rule.may_move | rule.may_split, priority.score, context.line_ids,
+                               request.requested, frozen, request.order_id)
+    if not orders:
+        return None
+    holdings = {o.id: await _holdings(session, o) for o in orders}
+    contexts: dict[int, OrderContext] = {}
+    line_ids = set(context.line_ids)
+    for order in orders:
+        customer = await session.get(Customer, order.customer_id)
+        assert customer is not None
+        products = [ln.product_id for ln in holdings[order.id][1]]
+        contexts[order.id] = await load_order_context(session, customer, products)
+        line_ids.update(contexts[order.id].line_ids)
+    joint = view if line_ids == set(view.line_ids) else await load_ledger(
+        session, sorted(line_ids), view.weeks, book.capacity_policy().reserve_share, earliest_day,
+        create_missing=True)
+    freed: list[Order] = []
+    for order in orders:
+        joint = _give_back(joint, holdings[order.id][0])
+        freed.append(order)
+        ctp, rates = build_ctp(joint, context)
+        promise = promise_order(ctp, rates, joint, quantities, request.requested, earliest_day, use_reserve=True)
+        if not promise.fits:
+            continue
+        moved = _promise_again(_take(joint, promise), freed, holdings, contexts, rule.may_split, earliest_day)
+        return None if moved is None else Displacement(promise, moved)
+    return None
+
+
+def _promise_again(
+    view: LedgerView, freed: list[Order], holdings: dict[int, tuple[list[CapacityReservation], list[OrderLine]]],
+    contexts: dict[int, OrderContext], may_split: frozenset[str], earliest_day: date,
+) -> list[MovedOrder] | None:
+    moved = []
+    for order in sorted(freed, key=lambda o: -o.priority_score):
+        lines = holdings[order.id][1]
+        open_quantities = [max(ln.quantity - ln.quantity_made, 1e-9) for ln in lines]
+        old = order.promised_date or order.requested_date
+        ctp, rates = build_ctp(view, contexts[order.id])
+        promise = promise_order(ctp, rates, view, open_quantities, old, earliest_day, use_reserve=False)
+        if promise.ready_date is None:
+            return None  # it could not be made within the horizon: do not move it at all
+        view = _take(view, promise)
+        deliveries: dict[tuple[int, date], float] = defaultdict(float)
+        for part in promise.lines:
+            line_id = lines[part.index].id
+            assert part.ready_date is not None
+            later = max(part.ready_date, old)
+            early = min(part.by_requested, part.quantity) if order.priority_tier in may_split else 0.0
+            if early > 1e-9:
+                deliveries[(line_id, old)] += early
+            if part.quantity - early > 1e-9:
+                deliveries[(line_id, later)] += part.quantity - early
+        moved.append(MovedOrder(order, [ln.id for ln in lines], order.promised_date, promise,
+                                [(line_id, q, day) for (line_id, day), q in deliveries.items()]))
+    return moved
