@@ -7,23 +7,28 @@ from domain.kpis.period import Granularity, Period
 from domain.kpis.report import KpiReport, kpi_report, kpi_report_async, kpi_series, kpi_series_async
 from domain.kpis.rush_review import RushReviewRow, rush_review
 from domain.kpis.scorecards import ATTAINMENT_CAP, Scorecard, ScoreComponent, attainment, scorecards
+from domain.kpis.targets import CapacityGap, FamilyQuarterTarget, MixTarget, TargetPlan, plan_targets
 from domain.kpis.values import KpiValue
 
 __all__ = [
     "ATTAINMENT_CAP",
     "KPI_DEFINITIONS",
     "AdjustmentRates",
+    "CapacityGap",
     "CostAllocationReport",
     "ForecastAccuracyReport",
+    "FamilyQuarterTarget",
     "ForecastAccuracyRow",
     "Granularity",
     "KpiReport",
     "KpiValue",
+    "MixTarget",
     "Period",
     "RushCost",
     "RushReviewRow",
     "ScoreComponent",
     "Scorecard",
+    "TargetPlan",
     "TierError",
     "attainment",
     "cost_allocation_report",
@@ -32,6 +37,7 @@ __all__ = [
     "kpi_report_async",
     "kpi_series",
     "kpi_series_async",
+    "plan_targets",
     "rush_review",
     "scorecards",
 ]
