@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from domain.errors import InvalidInput, NotFound
 from domain.models import ApiKey, Customer, Role
@@ -84,7 +84,9 @@ async def authenticate(session: AsyncSession, key: str) -> Principal | None:
     prefix = _prefix_of(key)
     if prefix is None:
         return None
-    row = await session.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
+    # One statement (joined, not the relationship's default selectin): it runs on every request.
+    stmt = select(ApiKey).options(joinedload(ApiKey.customers)).where(ApiKey.prefix == prefix)
+    row = (await session.execute(stmt)).unique().scalar_one_or_none()
     return _principal(row, key)
 
 

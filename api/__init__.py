@@ -1,0 +1,1 @@
+"""The GraphQL API: translates GraphQL to domain calls and domain results to GraphQL types."""

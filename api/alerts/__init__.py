@@ -1,0 +1,1 @@
+"""Alerts in GraphQL: the alerts connection and the alerts subscription."""

@@ -1,0 +1,61 @@
+"""The Alert type: plain fields from the row, and the codes of what it is about through DataLoaders."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from api.catalog.dataloaders import CatalogLoaders
+from api.core.context import Context
+from api.core.node import global_id
+from api.orders.dataloaders import OrderLoaders
+from domain import models
+
+Info = strawberry.Info[Context, None]
+
+
+@strawberry.type
+class Alert:
+    id: strawberry.ID
+    kind: str
+    severity: str
+    message: str
+    created_at: datetime
+    open: bool
+    order_id: strawberry.Private[int | None]
+    product_id: strawberry.Private[int | None]
+    line_id: strawberry.Private[int | None]
+
+    @strawberry.field
+    async def order_code(self, info: Info) -> str | None:
+        if self.order_id is None:
+            return None
+        return await info.context.loader(OrderLoaders).code.load(self.order_id)  # type: ignore[no-any-return]
+
+    @strawberry.field
+    async def sku(self, info: Info) -> str | None:
+        if self.product_id is None:
+            return None
+        return (await info.context.loader(CatalogLoaders).product.load(self.product_id)).sku  # type: ignore[no-any-return]
+
+    @strawberry.field
+    async def line_code(self, info: Info) -> str | None:
+        if self.line_id is None:
+            return None
+        line = await info.context.loader(CatalogLoaders).line.load(self.line_id)
+        return line.code if line is not None else None
+
+    @classmethod
+    def from_row(cls, row: models.Alert) -> Alert:
+        return cls(
+            id=global_id("Alert", row.id),
+            kind=row.kind,
+            severity=row.severity,
+            message=row.message,
+            created_at=row.created_at,
+            open=row.open,
+            order_id=row.order_id,
+            product_id=row.product_id,
+            line_id=row.line_id,
+        )

@@ -1,0 +1,72 @@
+"""The ASGI application: /graphql (HTTP and websocket), /healthz, /readyz and /metrics."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route, WebSocketRoute
+
+from api.core.limits import BodySizeLimit
+from api.core.metrics import Metrics
+from api.core.view import Services, SopGraphQL
+from api.schema import build_schema
+from domain.config import Settings, load_settings
+from domain.db import async_engine, async_sessions
+from domain.events import EventPublisher, make_broker
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """Build the app; nothing connects until the first request (tests need no lifespan)."""
+    settings = settings or load_settings()
+    engine = async_engine(settings.database_url)
+    broker = make_broker(settings.database_url)
+    metrics = Metrics()
+    # HOOK(lead): wire the live rule book here once rules/ lands: rules=rules.LiveRules(settings.rules_dir)
+    rule_book = None
+    services = Services(settings, async_sessions(engine), EventPublisher(broker), metrics, rule_book)
+    graphql = SopGraphQL(
+        build_schema(settings, metrics),
+        services,
+        graphql_ide=None if settings.production else "graphiql",
+        allowed_origins=settings.allowed_origins,
+    )
+
+    async def healthz(request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> Response:
+        try:
+            async with engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        except Exception as exc:  # any failure means "not ready"; say which kind, not the details
+            return JSONResponse({"status": "unavailable", "database": type(exc).__name__}, status_code=503)
+        return JSONResponse({"status": "ok", "database": "ok"})
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        await broker.close()
+        await engine.dispose()
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/metrics", metrics.endpoint),
+        ],
+        middleware=[Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)],
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.services = services
+    app.state.broker = broker
+    return app

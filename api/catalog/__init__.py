@@ -1,0 +1,1 @@
+"""Catalogue in GraphQL: products, customers, production lines, finished-goods stock."""

@@ -1,0 +1,60 @@
+"""Catalogue queries: products, customers, productionLines, inventory."""
+
+from __future__ import annotations
+
+import strawberry
+
+from api.catalog.types import Customer, Product, ProductionLine, StockPosition
+from api.core.context import Context
+from api.core.pagination import Connection, connection, decode_cursor, page_size
+from domain.catalog import queries
+
+DEFAULT_PAGE = 50
+
+
+@strawberry.type
+class CatalogQueries:
+    @strawberry.field(description="Products by sku.")
+    async def products(
+        self, info: strawberry.Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[Product]:
+        ctx = info.context
+        size = page_size(first, DEFAULT_PAGE, ctx.settings.max_page_size)
+        position = decode_cursor(after, "products")
+        async with ctx.db() as session:
+            page = await queries.list_products(session, size, position)
+
+        async def count() -> int:
+            async with ctx.db() as session:
+                return await queries.count_products(session)
+
+        return connection(page, queries.PRODUCT_BY_SKU, "products", Product.from_row, count, position)
+
+    @strawberry.field(description="Customers by code (a partner sees only its own).")
+    async def customers(
+        self, info: strawberry.Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[Customer]:
+        ctx = info.context
+        size = page_size(first, DEFAULT_PAGE, ctx.settings.max_page_size)
+        position = decode_cursor(after, "customers")
+        async with ctx.db() as session:
+            page = await queries.list_customers(session, ctx.user, size, position)
+
+        async def count() -> int:
+            async with ctx.db() as session:
+                return await queries.count_customers(session, ctx.user)
+
+        return connection(page, queries.CUSTOMER_BY_CODE, "customers", Customer.from_row, count, position)
+
+    @strawberry.field
+    async def production_lines(self, info: strawberry.Info[Context, None]) -> list[ProductionLine]:
+        async with info.context.db() as session:
+            return [ProductionLine.from_row(row) for row in await queries.production_lines(session)]
+
+    @strawberry.field(description="Finished-goods stock per sku; belowSafetyStock filters when given.")
+    async def inventory(
+        self, info: strawberry.Info[Context, None], below_safety_stock: bool | None = None
+    ) -> list[StockPosition]:
+        async with info.context.db() as session:
+            rows = await queries.stock_positions(session, below_safety_stock)
+        return [StockPosition.from_row(row) for row in rows]

@@ -1,0 +1,1 @@
+"""What every feature of the API shares: context, auth, permissions, errors, pagination, limits, metrics."""

@@ -1,0 +1,39 @@
+"""Authentication in one place: `Authorization: Bearer <key>` on HTTP, or in the websocket connection params."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from api.core.context import Context, NotAuthenticated
+from domain.access import Principal, authenticate
+
+SCHEME = "bearer"
+
+
+def bearer_key(authorization: str | None) -> str | None:
+    if not authorization:
+        return None
+    scheme, _, key = authorization.strip().partition(" ")
+    return key.strip() or None if scheme.lower() == SCHEME else None
+
+
+def authorization_of(params: Mapping[str, Any] | None) -> str | None:
+    """The Authorization entry of websocket connection params, whatever its capitalisation."""
+    for name, value in (params or {}).items():
+        if name.lower() == "authorization" and isinstance(value, str):
+            return value
+    return None
+
+
+async def sign_in(context: Context, authorization: str | None) -> Principal:
+    """Set the caller on the context, or raise NotAuthenticated (no valid key: no data)."""
+    key = bearer_key(authorization)
+    if key is None:
+        raise NotAuthenticated("missing API key: send the header 'Authorization: Bearer <key>'")
+    async with context.db() as session:
+        principal = await authenticate(session, key)
+    if principal is None:
+        raise NotAuthenticated("invalid or revoked API key")
+    context.principal = principal
+    return principal

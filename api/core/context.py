@@ -1,0 +1,69 @@
+"""The per-request context: the caller, one lazily opened database session, DataLoaders, events."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.requests import Request
+from starlette.websockets import WebSocket
+
+from domain.access import Principal
+from domain.config import Settings
+from domain.errors import Forbidden
+from domain.events import EventPublisher
+
+L = TypeVar("L")
+
+
+class NotAuthenticated(Exception):
+    """No valid API key: the request gets HTTP 401 and no data."""
+
+
+@dataclass
+class Context:
+    request: Request | WebSocket
+    settings: Settings
+    sessions: async_sessionmaker[AsyncSession]
+    events: EventPublisher
+    rules: Any = None  # the live rule book (rules.LiveRules) once the lead wires it in api/app.py
+    principal: Principal | None = None
+    # graphql-transport-ws puts the connection_init payload here (it carries the Authorization).
+    connection_params: dict[str, Any] | None = None
+    _session: AsyncSession | None = field(default=None, repr=False)
+    _lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
+    _loaders: dict[Callable[[Context], Any], Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def user(self) -> Principal:
+        """The authenticated caller; resolvers only run after authentication, so this is set."""
+        if self.principal is None:
+            raise Forbidden("this operation needs an API key")
+        return self.principal
+
+    @asynccontextmanager
+    async def db(self) -> AsyncIterator[AsyncSession]:
+        """The request's read session; DataLoaders run concurrently and one AsyncSession must not."""
+        async with self._lock:
+            if self._session is None:
+                self._session = self.sessions()
+            yield self._session
+
+    def loader(self, factory: Callable[[Context], L]) -> L:
+        """The request's instance of a feature's loaders (created on first use, dropped with the request)."""
+        if factory not in self._loaders:
+            self._loaders[factory] = factory(self)
+        return self._loaders[factory]  # type: ignore[no-any-return]
+
+    def reset_loaders(self) -> None:
+        """After a write inside the request (a mutation), so later fields read fresh rows."""
+        self._loaders.clear()
+
+    async def close(self) -> None:
+        if self._session is not None:
+            session, self._session = self._session, None
+            await session.close()

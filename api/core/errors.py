@@ -1,0 +1,106 @@
+"""Errors in ONE place: domain exceptions -> UserError codes, bad arguments -> clear GraphQL errors, masking."""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections.abc import Sequence
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors
+
+from domain.errors import DomainError, VersionConflict
+
+log = logging.getLogger("api.errors")
+
+
+@strawberry.enum
+class ErrorCode(enum.Enum):
+    INVALID = "INVALID"
+    NOT_FOUND = "NOT_FOUND"
+    VERSION_CONFLICT = "VERSION_CONFLICT"
+    IDEMPOTENCY_MISMATCH = "IDEMPOTENCY_MISMATCH"
+    FROZEN_WINDOW = "FROZEN_WINDOW"
+    FORBIDDEN = "FORBIDDEN"
+    INVALID_TRANSITION = "INVALID_TRANSITION"
+    RULES_INVALID = "RULES_INVALID"
+    PLAN_IN_PROGRESS = "PLAN_IN_PROGRESS"
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    INTERNAL = "INTERNAL"
+
+
+@strawberry.type(description="Why a mutation did not do what was asked; `field` is a path into the input.")
+class UserError:
+    field: list[str] | None
+    message: str
+    code: ErrorCode
+    current_version: int | None = strawberry.field(
+        default=None, description="With VERSION_CONFLICT: the order's version now; read it again and retry."
+    )
+
+
+def code_of(exc: DomainError) -> ErrorCode:
+    try:
+        return ErrorCode(exc.code)
+    except ValueError:
+        return ErrorCode.INVALID
+
+
+def user_error(exc: DomainError) -> UserError:
+    """The mapping every mutation payload uses: a domain exception becomes a UserError."""
+    current = exc.current_version if isinstance(exc, VersionConflict) else None
+    return UserError(field=exc.field, message=exc.message, code=code_of(exc), current_version=current)
+
+
+def argument_error(argument: str, message: str) -> GraphQLError:
+    """A bad query argument (page size, cursor): raised from a resolver, shown as it is."""
+    return GraphQLError(f"Argument '{argument}': {message}", extensions={"code": "INVALID", "argument": argument})
+
+
+def field_path(*parts: str | int) -> list[str]:
+    """The UserError.field convention: ["lines", "2", "quantity"] (indexes as strings, 0-based)."""
+    return [str(p) for p in parts]
+
+
+def _shaped(error: GraphQLError) -> GraphQLError:
+    original = error.original_error
+    if original is None or isinstance(original, GraphQLError):
+        kept = error.extensions or (original.extensions if original is not None else None)
+        kept = kept or {"code": "GRAPHQL_VALIDATION_FAILED" if original is None else "INVALID"}
+        return GraphQLError(error.message, error.nodes, error.source, error.positions, error.path, None, kept)
+    if isinstance(original, DomainError):
+        extensions: dict[str, object] = {"code": code_of(original).value}
+        if original.field:
+            extensions["field"] = original.field
+        return GraphQLError(original.message, error.nodes, error.source, error.positions, error.path, None, extensions)
+    # Anything else is our bug: log it with its stack, tell the client only that it happened.
+    log.error("unexpected error at %s", error.path, exc_info=original)
+    return GraphQLError(
+        "Internal server error.", error.nodes, error.source, error.positions, error.path, None, {"code": "INTERNAL"}
+    )
+
+
+class ShapeErrors(MaskErrors):
+    """MaskErrors that keeps our own errors readable (with a code) and hides everything else."""
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        # MaskErrors applies this to plain, streamed and subscription results alike.
+        return [_shaped(error) for error in errors]
+
+
+def code_for(error: GraphQLError) -> str:
+    """The code a client sees for this error, whether or not it has been shaped yet."""
+    original = error.original_error
+    if isinstance(original, DomainError):
+        return code_of(original).value
+    kept = error.extensions or (original.extensions if isinstance(original, GraphQLError) else None)
+    if kept and "code" in kept:
+        return str(kept["code"])
+    if original is None:
+        return "GRAPHQL_VALIDATION_FAILED"
+    return "INVALID" if isinstance(original, GraphQLError) else "INTERNAL"
+
+
+def error_codes(errors: Sequence[GraphQLError] | None) -> list[str]:
+    return [code_for(e) for e in errors or []]

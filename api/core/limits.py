@@ -1,0 +1,143 @@
+"""Limits that keep one request from hurting the service: document shape, mutations, body size, argument paths."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from graphql import (
+    ArgumentNode,
+    FieldNode,
+    GraphQLError,
+    ObjectFieldNode,
+    OperationDefinitionNode,
+    OperationType,
+    ValidationRule,
+    ValuesOfCorrectTypeRule,
+)
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from strawberry.extensions import (
+    AddValidationRules,
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+
+from domain.config import Settings
+
+
+def max_mutations_rule(limit: int) -> type[ValidationRule]:
+    class MaxMutations(ValidationRule):
+        def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
+            if node.operation is OperationType.MUTATION and len(node.selection_set.selections) > limit:
+                self.report_error(
+                    GraphQLError(
+                        f"'{node.name.value if node.name else 'anonymous'}' has "
+                        f"{len(node.selection_set.selections)} mutations; at most {limit} per document",
+                        node,
+                        extensions={"code": "LIMIT_EXCEEDED"},
+                    )
+                )
+
+    return MaxMutations
+
+
+class ArgumentValuesRule(ValuesOfCorrectTypeRule):
+    """graphql-core's literal-value check, with the field and argument named in each message."""
+
+    def __init__(self, context: Any) -> None:
+        super().__init__(context)
+        self.path: list[str] = []
+
+    def enter_field(self, node: FieldNode, *_: Any) -> None:
+        self.path = [node.name.value]
+
+    def enter_argument(self, node: ArgumentNode, *_: Any) -> None:
+        self.path = [*self.path[:1], node.name.value]
+
+    def enter_object_field(self, node: ObjectFieldNode, *_: Any) -> None:
+        self.path.append(node.name.value)
+
+    def leave_object_field(self, node: ObjectFieldNode, *_: Any) -> None:
+        self.path.pop()
+
+    def report_error(self, error: GraphQLError) -> None:
+        if len(self.path) > 1:
+            where = f"Argument '{'.'.join(self.path[1:])}' of field '{self.path[0]}'"
+            error = GraphQLError(f"{where}: {error.message}", error.nodes, extensions={"code": "INVALID"})
+        super().report_error(error)
+
+
+class NamedArgumentErrors(SchemaExtension):
+    def on_operation(self) -> Any:
+        rules = self.execution_context.validation_rules
+        self.execution_context.validation_rules = tuple(
+            ArgumentValuesRule if rule is ValuesOfCorrectTypeRule else rule for rule in rules
+        )
+        yield
+
+
+def limit_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
+    extensions: list[Callable[[], SchemaExtension]] = [
+        NamedArgumentErrors,
+        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: AddValidationRules([max_mutations_rule(settings.max_mutations)]),
+    ]
+    if settings.production:
+        extensions.append(DisableIntrospection)
+    return extensions
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class BodySizeLimit:
+    """ASGI middleware: refuse request bodies over `max_bytes` with 413, declared or streamed."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(send)
+            return
+        received = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_bytes:
+                raise BodyTooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except BodyTooLarge:
+            if not started:
+                await self._refuse(send)
+
+    async def _refuse(self, send: Send) -> None:
+        body = (
+            b'{"data":null,"errors":[{"message":"request body larger than %d bytes",'
+            b'"extensions":{"code":"LIMIT_EXCEEDED"}}]}' % self.max_bytes
+        )
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})

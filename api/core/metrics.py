@@ -1,0 +1,65 @@
+"""Prometheus metrics: requests and latency per operation name, errors per code; one registry per app."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from starlette.requests import Request
+from starlette.responses import Response
+from strawberry.extensions import SchemaExtension
+
+from api.core.errors import error_codes
+
+# Operation names come from clients: keep label values short and tame so they cannot explode the series.
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "sop_graphql_requests", "GraphQL operations executed", ["operation", "type"], registry=self.registry
+        )
+        self.latency = Histogram(
+            "sop_graphql_request_seconds",
+            "GraphQL operation latency",
+            ["operation"],
+            registry=self.registry,
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+        )
+        self.errors = Counter("sop_graphql_errors", "GraphQL errors by code", ["code"], registry=self.registry)
+
+    def operation_label(self, name: str | None) -> str:
+        if name is None:
+            return "anonymous"
+        return name if _NAME.match(name) else "invalid_name"
+
+    def record_error(self, code: str) -> None:
+        self.errors.labels(code=code).inc()
+
+    async def endpoint(self, request: Request) -> Response:
+        return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+def metrics_extension(metrics: Metrics) -> type[SchemaExtension]:
+    class RecordMetrics(SchemaExtension):
+        def on_operation(self) -> Iterator[None]:
+            started = time.perf_counter()
+            yield
+            context = self.execution_context
+            operation = metrics.operation_label(context.operation_name)
+            try:
+                kind = context.operation_type.value
+            except Exception:  # the document did not parse: no operation type to report
+                kind = "invalid"
+            metrics.requests.labels(operation=operation, type=kind).inc()
+            metrics.latency.labels(operation=operation).observe(time.perf_counter() - started)
+            result = context.result
+            for code in error_codes(getattr(result, "errors", None) or context.pre_execution_errors):
+                metrics.record_error(code)
+
+    return RecordMetrics

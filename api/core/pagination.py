@@ -1,0 +1,98 @@
+"""Relay connections with opaque keyset cursors: base64 of (list, ordering, sort value, id)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any, Generic, TypeVar
+
+import strawberry
+
+from api.core.errors import argument_error
+from domain.paging import Page, Position, SortKey
+
+NodeT = TypeVar("NodeT")
+RowT = TypeVar("RowT")
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[NodeT]):
+    node: NodeT
+    cursor: str
+
+
+@strawberry.type
+class Connection(Generic[NodeT]):
+    edges: list[Edge[NodeT]]
+    page_info: PageInfo
+    count: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field(description="How many rows match the filter (one extra statement, only when asked).")
+    async def total_count(self) -> int:
+        return await self.count()
+
+
+def page_size(first: int | None, default: int, maximum: int) -> int:
+    """Check `first`: a clear error naming the argument, never a silent clamp."""
+    if first is None:
+        return min(default, maximum)
+    if first < 0 or first > maximum:
+        raise argument_error("first", f"must be between 0 and {maximum}, got {first}")
+    return first
+
+
+def encode_cursor(ordering: str, value: str, row_id: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps([ordering, value, row_id]).encode()).decode()
+
+
+def decode_cursor(cursor: str | None, ordering: str) -> Position | None:
+    """The position after which the next page starts; `ordering` names the list and its sort."""
+    if cursor is None:
+        return None
+    try:
+        name, value, row_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, TypeError, binascii.Error):
+        raise argument_error("after", "not a cursor returned by this API") from None
+    if name != ordering or not isinstance(value, str) or not isinstance(row_id, int):
+        raise argument_error("after", "this cursor belongs to another list or ordering") from None
+    return Position(value, row_id)
+
+
+def connection(
+    page: Page[RowT],
+    key: SortKey,
+    ordering: str,
+    to_node: Callable[[RowT], NodeT],
+    count: Callable[[], Awaitable[int]],
+    after: Position | None,
+) -> Connection[NodeT]:
+    edges = [Edge(node=to_node(row), cursor=encode_cursor(ordering, key.text_of(row), _id(row))) for row in page.rows]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=page.has_next,
+            # Keyset pages only look forward; a page reached with a cursor has rows before it.
+            has_previous_page=after is not None,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        count=count,
+    )
+
+
+def _id(row: Any) -> int:
+    return int(row.id)
+
+
+def nodes(items: Iterable[Any], to_node: Callable[[Any], NodeT]) -> list[NodeT]:
+    return [to_node(item) for item in items]

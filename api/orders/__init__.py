@@ -1,0 +1,1 @@
+"""Orders in GraphQL: types, the orders connection and its filters, DataLoaders, subscriptions."""

@@ -1,0 +1,191 @@
+"""GraphQL types of orders: leaf fields are plain attributes; only children that need I/O resolve async."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import strawberry
+
+from api.catalog.dataloaders import CatalogLoaders
+from api.catalog.types import Customer, Product
+from api.core.context import Context
+from api.core.node import Node, global_id
+from api.orders.dataloaders import OrderLoaders
+from api.orders.enums import OrderStatus, ReviewDecision
+from domain import models
+from domain.orders.queries import PromisedDelivery
+
+Info = strawberry.Info[Context, None]
+
+
+@strawberry.enum
+class Criterion(enum.Enum):
+    CAPACITY = "CAPACITY"
+    MATERIAL = "MATERIAL"
+    TECHNOLOGY = "TECHNOLOGY"
+    MARGIN = "MARGIN"
+
+
+@strawberry.type
+class Delivery:
+    sku: str
+    quantity: float
+    date: date
+
+    @classmethod
+    def from_row(cls, row: PromisedDelivery) -> Delivery:
+        return cls(sku=row.sku, quantity=row.quantity, date=row.date)
+
+    @classmethod
+    def from_json(cls, item: dict[str, Any]) -> Delivery:
+        return cls(sku=str(item["sku"]), quantity=float(item["quantity"]), date=date.fromisoformat(str(item["date"])))
+
+
+@strawberry.type
+class CriterionResult:
+    criterion: Criterion
+    passed: bool
+    message: str
+
+
+@strawberry.type
+class FiredRule:
+    rule_set: str
+    rule: str
+    message: str
+
+
+@strawberry.type
+class Review:
+    decision: ReviewDecision
+    criteria: list[CriterionResult]
+    fired_rules: list[FiredRule]
+    rules_version: str
+    proposed_date: date | None
+    deliveries: list[Delivery]
+
+    @classmethod
+    def from_row(cls, row: models.OrderReview) -> Review:
+        """The JSON columns hold {criterion, passed, message}, {rule_set, rule, message}, {sku, quantity, date}."""
+        return cls(
+            decision=row.decision,
+            criteria=[
+                CriterionResult(criterion=Criterion(str(c["criterion"]).upper()), passed=bool(c["passed"]),
+                                message=str(c.get("message", "")))
+                for c in row.criteria
+            ],
+            fired_rules=[
+                FiredRule(rule_set=str(r.get("rule_set", r.get("ruleSet", ""))), rule=str(r.get("rule", "")),
+                          message=str(r.get("message", "")))
+                for r in row.fired_rules
+            ],
+            rules_version=row.rules_version,
+            proposed_date=row.proposed_date,
+            deliveries=[Delivery.from_json(d) for d in row.proposed_deliveries],
+        )
+
+
+@strawberry.type
+class OrderEvent:
+    order_code: str
+    kind: str
+    at: datetime
+    actor: str | None
+    message: str | None
+    from_status: OrderStatus | None
+    to_status: OrderStatus | None
+
+    @classmethod
+    def from_row(cls, row: models.OrderEvent) -> OrderEvent:
+        return cls(
+            order_code=row.order_code,
+            kind=row.kind,
+            at=row.at,
+            actor=row.actor,
+            message=row.message,
+            from_status=row.from_status,
+            to_status=row.to_status,
+        )
+
+
+@strawberry.type
+class OrderLine:
+    quantity: float
+    unit_price: Decimal
+    quantity_made: float
+    product_id: strawberry.Private[int]
+
+    @strawberry.field
+    async def product(self, info: Info) -> Product:
+        return await info.context.loader(CatalogLoaders).product.load(self.product_id)  # type: ignore[no-any-return]
+
+    @classmethod
+    def from_row(cls, row: models.OrderLine) -> OrderLine:
+        return cls(
+            quantity=row.quantity, unit_price=row.unit_price, quantity_made=row.quantity_made, product_id=row.product_id
+        )
+
+
+@strawberry.type
+class Order(Node):
+    code: str
+    version: int
+    status: OrderStatus
+    requested_date: date
+    promised_date: date | None
+    amount: Decimal
+    gross_margin: Decimal
+    rush: bool
+    priority_tier: str
+    received_at: datetime
+    scheduled_at: datetime | None
+    completed_at: datetime | None
+    pk: strawberry.Private[int]
+    customer_id: strawberry.Private[int]
+
+    @strawberry.field
+    async def customer(self, info: Info) -> Customer:
+        return await info.context.loader(CatalogLoaders).customer.load(self.customer_id)  # type: ignore[no-any-return]
+
+    @strawberry.field
+    async def lines(self, info: Info) -> list[OrderLine]:
+        rows = await info.context.loader(OrderLoaders).lines.load(self.pk)
+        return [OrderLine.from_row(row) for row in rows]
+
+    @strawberry.field(description="The latest review (null before the first one).")
+    async def review(self, info: Info) -> Review | None:
+        row = await info.context.loader(OrderLoaders).review.load(self.pk)
+        return Review.from_row(row) if row is not None else None
+
+    @strawberry.field(description="What was promised: quantity and date per sku (several for a split).")
+    async def deliveries(self, info: Info) -> list[Delivery]:
+        rows = await info.context.loader(OrderLoaders).deliveries.load(self.pk)
+        return [Delivery.from_row(row) for row in rows]
+
+    @strawberry.field(description="Every change of the order, oldest first.")
+    async def history(self, info: Info) -> list[OrderEvent]:
+        rows = await info.context.loader(OrderLoaders).history.load(self.pk)
+        return [OrderEvent.from_row(row) for row in rows]
+
+    @classmethod
+    def from_row(cls, row: models.Order) -> Order:
+        return cls(
+            id=global_id("Order", row.id),
+            code=row.code,
+            version=row.version,
+            status=row.status,
+            requested_date=row.requested_date,
+            promised_date=row.promised_date,
+            amount=row.amount,
+            gross_margin=row.gross_margin,
+            rush=row.rush,
+            priority_tier=row.priority_tier,
+            received_at=row.received_at,
+            scheduled_at=row.scheduled_at,
+            completed_at=row.completed_at,
+            pk=row.id,
+            customer_id=row.customer_id,
+        )

@@ -1,0 +1,42 @@
+"""The root schema, composed from the features' query, mutation and subscription classes."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.extensions import SchemaExtension
+from strawberry.tools import merge_types
+
+from api.alerts.queries import AlertQueries
+from api.alerts.subscriptions import AlertSubscriptions
+from api.catalog.queries import CatalogQueries
+from api.core.errors import ShapeErrors, UserError
+from api.core.limits import limit_extensions
+from api.core.metrics import Metrics, metrics_extension
+from api.orders.queries import OrderQueries
+from api.orders.subscriptions import OrderSubscriptions
+from domain.config import Settings
+
+QUERIES: tuple[type, ...] = (OrderQueries, CatalogQueries, AlertQueries)
+# Each feature adds its mutations class here (api/<feature>/mutations.py), e.g. OrderMutations.
+MUTATIONS: tuple[type, ...] = ()
+SUBSCRIPTIONS: tuple[type, ...] = (OrderSubscriptions, AlertSubscriptions)
+
+Query = merge_types("Query", QUERIES)
+Mutation = merge_types("Mutation", MUTATIONS) if MUTATIONS else None
+Subscription = merge_types("Subscription", SUBSCRIPTIONS)
+
+
+def build_schema(settings: Settings | None = None, metrics: Metrics | None = None) -> strawberry.Schema:
+    """The schema with the limits of `settings`; its SDL does not depend on them."""
+    settings = settings or Settings()
+    extensions: list[type[SchemaExtension] | object] = [*limit_extensions(settings)]
+    if metrics is not None:
+        extensions.append(metrics_extension(metrics))
+    extensions.append(ShapeErrors)  # last: it reshapes the errors every other extension produced
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        types=[UserError],  # the payload error type is part of the contract before any mutation uses it
+        extensions=extensions,  # type: ignore[arg-type]
+    )

@@ -1,0 +1,1 @@
+"""Master data as the API reads it: products, customers, production lines and finished-goods stock."""

@@ -1,0 +1,6 @@
+"""Change notifications for subscribers: publish ids after commit; subscribers refetch what they may see."""
+
+from domain.events.broker import ALERTS, CHANNELS, ORDER_EVENTS, EventBroker, EventPublisher, make_broker
+from domain.events.memory import InProcessBroker
+
+__all__ = ["ALERTS", "CHANNELS", "ORDER_EVENTS", "EventBroker", "EventPublisher", "InProcessBroker", "make_broker"]
