@@ -1,4 +1,8 @@
-"""Open, update and close alerts; a dedup key keeps one open alert per condition (R10, R11)."""
+"""Open, update and close alerts; a dedup key keeps one open alert per condition (R10, R11).
+
+Written once for a sync Session (the weekly replan runs sync); async use cases call the same code
+through AsyncSession.run_sync.
+"""
 
 from __future__ import annotations
 
@@ -7,25 +11,20 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from domain.floor.outbox import Outbox
 from domain.models import Alert, utcnow
 
 
-async def raise_alert(
-    session: AsyncSession,
-    outbox: Outbox,
-    *,
-    kind: str,
-    severity: str,
-    message: str,
-    dedup_key: str | None = None,
+def raise_alert_sync(
+    session: Session, outbox: Outbox, *, kind: str, severity: str, message: str, dedup_key: str | None = None,
     **links: Any,
 ) -> Alert:
     """A new alert, or the open one with the same dedup key brought up to date (not a second one)."""
     alert = None
     if dedup_key is not None:
-        alert = await session.scalar(
+        alert = session.scalar(
             select(Alert).where(Alert.dedup_key == dedup_key, Alert.open.is_(True)).order_by(Alert.id).limit(1)
         )
     if alert is None:
@@ -38,18 +37,33 @@ async def raise_alert(
             setattr(alert, name, value)
         if not changed:
             return alert  # nothing new to tell subscribers
-    await session.flush()
+    session.flush()
     outbox.alert(alert)
     return alert
 
 
-async def close_alerts(
-    session: AsyncSession, outbox: Outbox, dedup_key: str, at: datetime | None = None
-) -> list[Alert]:
+def close_alerts_sync(session: Session, outbox: Outbox, dedup_key: str, at: datetime | None = None) -> list[Alert]:
     """Close the open alerts of a condition that no longer holds."""
-    alerts = list(await session.scalars(select(Alert).where(Alert.dedup_key == dedup_key, Alert.open.is_(True))))
+    alerts = list(session.scalars(select(Alert).where(Alert.dedup_key == dedup_key, Alert.open.is_(True))))
     for alert in alerts:
         alert.open = False
         alert.closed_at = at or utcnow()
         outbox.alert(alert)
     return alerts
+
+
+async def raise_alert(
+    session: AsyncSession, outbox: Outbox, *, kind: str, severity: str, message: str, dedup_key: str | None = None,
+    **links: Any,
+) -> Alert:
+    return await session.run_sync(
+        lambda s: raise_alert_sync(
+            s, outbox, kind=kind, severity=severity, message=message, dedup_key=dedup_key, **links
+        )
+    )
+
+
+async def close_alerts(
+    session: AsyncSession, outbox: Outbox, dedup_key: str, at: datetime | None = None
+) -> list[Alert]:
+    return await session.run_sync(lambda s: close_alerts_sync(s, outbox, dedup_key, at))

@@ -1,0 +1,121 @@
+"""recordFeedback: complaints, returns and special requirements from sales, attached to orders for production (R8)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.access import Principal
+from domain.errors import InvalidInput
+from domain.floor import validate
+from domain.floor.history import record_order_event
+from domain.floor.lookup import order_by_code
+from domain.floor.outbox import EventBroker, Outbox
+from domain.floor.stock import check_safety_stock
+from domain.models import (
+    Feedback,
+    FeedbackCause,
+    FeedbackKind,
+    Order,
+    OrderLine,
+    Product,
+    StockMovement,
+    StockMovementKind,
+    utcnow,
+)
+
+
+@dataclass
+class FeedbackOutcome:
+    feedback: Feedback
+    order: Order
+
+
+def _line_for(order: Order, sku: str | None, products: dict[int, str]) -> OrderLine | None:
+    if sku is None:
+        return order.lines[0] if len(order.lines) == 1 else None
+    return next((line for line in order.lines if products[line.product_id] == sku), None)
+
+
+async def _put_back(session: AsyncSession, order: Order, line: OrderLine, quantity: float, note: str) -> None:
+    await session.execute(
+        update(Product).where(Product.id == line.product_id).values(on_hand=Product.on_hand + quantity)
+    )
+    session.add(StockMovement(
+        product_id=line.product_id, kind=StockMovementKind.RETURNED, quantity=quantity, order_id=order.id, note=note,
+    ))
+
+
+async def record_feedback(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    order_code: str,
+    kind: FeedbackKind,
+    message: str,
+    cause: FeedbackCause | None = None,
+    quantity: float | None = None,
+    sku: str | None = None,
+    broker: EventBroker | None = None,
+) -> FeedbackOutcome:
+    """Attach the feedback to the order (a partner only to its own customers' orders), commit, then publish.
+
+    A RETURN with a quantity puts those units back in stock; a REQUIREMENT is copied onto the order's
+    lines (or the sku's line) so production sees it with the work.
+    """
+    text = message.strip()
+    if not text:
+        raise InvalidInput("message must say what the customer reported", ["message"])
+    if kind in (FeedbackKind.COMPLAINT, FeedbackKind.RETURN) and cause is None:
+        raise InvalidInput(f"a {kind.value.lower()} needs a cause: PRODUCTION, LOGISTICS or OTHER", ["cause"])
+    if quantity is not None:
+        validate.quantity(quantity, ["quantity"], positive=True)
+    order = await order_by_code(session, order_code, ["orderCode"], principal)
+    products = dict((await session.execute(
+        select(Product.id, Product.sku).where(Product.id.in_([line.product_id for line in order.lines]))
+    )).all())
+    line = _line_for(order, sku, products)
+    if sku is not None and line is None:
+        raise InvalidInput(f"order {order_code!r} has no line for sku {sku!r}", ["sku"])
+    if kind is FeedbackKind.RETURN and quantity is not None:
+        if line is None:
+            raise InvalidInput("the order has several lines: say which sku comes back", ["sku"])
+        if quantity > line.quantity:
+            raise InvalidInput(f"{quantity:g} returned but only {line.quantity:g} ordered", ["quantity"])
+        await _put_back(session, order, line, quantity, f"returned: {text[:150]}")
+    if kind is FeedbackKind.REQUIREMENT:
+        for target in [line] if line is not None else order.lines:
+            target.requirements = f"{target.requirements}\n{text}" if target.requirements else text
+    feedback = Feedback(
+        order_id=order.id, kind=kind, cause=cause, message=text, quantity=quantity, created_at=utcnow(),
+        created_by=principal.actor,
+    )
+    session.add(feedback)
+    outbox = Outbox()
+    label = kind.value + (f" ({cause.value})" if cause else "")
+    outbox.order_events.append(record_order_event(session, order, "FEEDBACK", actor=principal.actor,
+                                                  message=f"{label}: {text}"))
+    if kind is FeedbackKind.RETURN and quantity is not None and line is not None:
+        await check_safety_stock(session, [line.product_id], outbox, utcnow().date())
+    await session.commit()
+    await outbox.publish(broker)
+    return FeedbackOutcome(feedback, order)
+
+
+async def feedback_of_orders(session: AsyncSession, order_ids: list[int]) -> dict[int, list[Feedback]]:
+    """Feedback per order, oldest first (for the Order.feedback field's loader)."""
+    grouped: dict[int, list[Feedback]] = {order_id: [] for order_id in order_ids}
+    for item in await session.scalars(
+        select(Feedback).where(Feedback.order_id.in_(order_ids)).order_by(Feedback.order_id, Feedback.id)
+    ):
+        grouped[item.order_id].append(item)
+    return grouped
+
+
+async def open_feedback(session: AsyncSession, limit: int) -> list[Feedback]:
+    """What production still has to act on, oldest first."""
+    return list(await session.scalars(
+        select(Feedback).where(Feedback.status == "OPEN").order_by(Feedback.id).limit(limit)
+    ))
