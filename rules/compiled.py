@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 from rules.compile import to_durable, to_predicate
@@ -26,6 +25,14 @@ def flatten_facts(facts: Mapping[str, Any]) -> dict[str, Any]:
     return flat
 
 
+# exact types that need no further look (an enum still has to be one of its choices)
+_FAST_TYPES: dict[str, tuple[type, ...]] = {
+    name: {"money": (int, float), "number": (int, float), "int": (int,), "bool": (bool,),
+           "text": (str,), "enum": ()}[field_type.kind]
+    for name, field_type in FIELDS.items()
+}
+
+
 class CompiledRuleSet:
     def __init__(self, spec: RuleSetSpec, version: str) -> None:
         self.spec = spec
@@ -41,9 +48,11 @@ class CompiledRuleSet:
 
     def checked_facts(self, facts: Mapping[str, Any]) -> dict[str, Any]:
         """Typed dotted facts; durable-rules would compare 'abc' > 5 as true and never match None."""
-        flat = flatten_facts(facts)
+        flat = dict(facts) if all(key in FIELDS for key in facts) else flatten_facts(facts)
         problems = []
         for key, value in flat.items():
+            if type(value) in _FAST_TYPES.get(key, ()):  # the common case, checked cheaply
+                continue
             field_type = FIELDS.get(key)
             if field_type is None:
                 problems.append(f"unknown fact '{key}'{did_you_mean(key, FIELDS)}")
@@ -52,8 +61,8 @@ class CompiledRuleSet:
                     problems.append(f"fact '{key}' is None; {self.name} rules need {field_type.describe()}")
             elif not field_type.accepts(value):
                 problems.append(f"fact '{key}' must be {field_type.describe()}, got {value!r}")
-            elif isinstance(value, Decimal):
-                flat[key] = float(value)
+            elif field_type.numeric:
+                flat[key] = float(value) if field_type.kind != "int" else int(value)
         missing = [key for key in self.required if key not in flat]
         if missing:
             problems.append(f"{self.name} rules need facts {', '.join(missing)}")

@@ -1,8 +1,9 @@
-"""The one durable-rules host of the process: no timer threads, one lock, sessions and rulesets freed."""
+"""durable-rules driven through its C engine: no Host threads, one lock, sessions and rulesets always freed."""
 
 from __future__ import annotations
 
 import itertools
+import json
 import threading
 import weakref
 from collections import deque
@@ -10,7 +11,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import durable_rules_engine
-from durable.engine import Host
 
 from rules.errors import EngineError
 
@@ -18,63 +18,58 @@ from rules.errors import EngineError
 EVALUATION_LOCK = threading.RLock()
 _ruleset_serial = itertools.count()
 _session_serial = itertools.count()
-_retired: deque[tuple[str, int]] = deque()
-
-
-class HostWithoutTimers(Host):  # type: ignore[misc]
-    """The default Host starts two timer threads that dispatch behind the caller's back."""
-
-    def _run(self) -> None:
-        pass
-
-
-_host = HostWithoutTimers()
+_retired: deque[int] = deque()
+_live_handles: set[int] = set()
+_CATCH_ALL = "handled"
+_NOT_HANDLED = 1
 
 
 def _free_retired() -> None:
-    """Free rulesets whose rule book is gone; only ever called holding the lock, between evaluations."""
+    """Free rulesets whose rule book is gone; only called holding the lock, between evaluations."""
     while _retired:
-        name, handle = _retired.popleft()
-        ruleset = _host._ruleset_directory.pop(name, None)
-        if ruleset is not None:
-            _host._ruleset_list.remove(ruleset)
-        # without this each replaced ruleset stays in the engine: 2,000 reloads grew 285 MB
+        handle = _retired.popleft()
+        _live_handles.discard(handle)
+        # without this each replaced ruleset stays in the engine: 500 replacements grew ~190 MB
         durable_rules_engine.delete_ruleset(handle)
 
 
 def live_ruleset_count() -> int:
     with EVALUATION_LOCK:
         _free_retired()
-        return len(_host._ruleset_list)
+        return len(_live_handles)
 
 
 class DurableRuleSet:
-    """One compiled rule set registered in durable-rules; match() returns the indexes of the rules that fired."""
+    """One compiled rule set in durable-rules; match() returns the indexes of the rules that fired.
+
+    We drive the engine's agenda ourselves instead of through durable.engine.Host: the Host starts two
+    timer threads, and runs each fired rule as a Python callback with a JSON round trip and a state
+    re-assert (12x slower here) whose exceptions it swallows into state['exception']. Here the engine
+    only matches and orders; rules/ applies the actions afterwards, in plain Python, where errors raise.
+    """
 
     def __init__(self, name: str, patterns: Sequence[tuple[dict[str, Any], int]]) -> None:
         self.type_tag = name
-        self.registered_name = f"{name}_{next(_ruleset_serial)}"  # a name cannot be registered twice
-        self._fired: list[int] = []
-        fired = self._fired  # the actions hold the list, not self, so a dropped rule book can be collected
         top = max((priority for _, priority in patterns), default=0)
+        bottom = top - min((priority for _, priority in patterns), default=0) + 1
         # durable-rules fires the lowest `pri` first; our files say "higher priority wins"
         definition: dict[str, Any] = {
-            f"r{index}": {"all": [{"m": pattern}], "pri": top - priority, "run": _recorder(fired, index)}
+            f"r{index}": {"all": [{"m": pattern}], "pri": top - priority}
             for index, (pattern, priority) in enumerate(patterns)
         }
         # a fact no rule matches still opens a session, and delete_state on that session corrupts
         # the heap (free(): invalid pointer); this catch-all keeps every fact handled
-        bottom = top - min((priority for _, priority in patterns), default=0) + 1
-        definition["handled"] = {"all": [{"m": {"t": name}}], "pri": bottom, "run": _ignore}
+        definition[_CATCH_ALL] = {"all": [{"m": {"t": name}}], "pri": bottom}
         with EVALUATION_LOCK:
             _free_retired()
-            _host.register_rulesets({self.registered_name: definition})
-            self._ruleset = _host._ruleset_directory[self.registered_name]
-        handle = self._ruleset._handle
-        self._finalizer = weakref.finalize(self, _retired.append, (self.registered_name, handle))
+            # a ruleset name can be registered once: every compilation gets its own
+            self._handle: int = durable_rules_engine.create_ruleset(
+                f"{name}_{next(_ruleset_serial)}", json.dumps(definition))
+            _live_handles.add(self._handle)
+        self._finalizer = weakref.finalize(self, _retired.append, self._handle)
 
     def match(self, fact: dict[str, Any]) -> list[int]:
-        """Assert one fact in a fresh session; every matching rule fires (post would fire only one)."""
+        """Assert one fact in a fresh session; every matching rule fires (post would fire only the first)."""
         with EVALUATION_LOCK:
             if not self._finalizer.alive:
                 raise EngineError(f"rule set {self.type_tag} was closed")
@@ -82,30 +77,26 @@ class DurableRuleSet:
             sid = str(next(_session_serial))
             fact["sid"] = sid
             fact["t"] = self.type_tag
-            self._fired.clear()
+            fired: list[int] = []
             try:
-                state = _host.assert_fact(self.registered_name, fact)
+                result = durable_rules_engine.assert_fact(self._handle, json.dumps(fact))
+                if result[0] == _NOT_HANDLED:
+                    raise EngineError(f"rule set {self.type_tag}: fact not handled")
+                started = durable_rules_engine.start_action_for_state(self._handle, result[1])
+                message = started[1] if started else None
+                while message:
+                    # a message is {"<rule name>": {...}}: the name is all we need
+                    rule = message[2:message.index('"', 2)]
+                    if rule != _CATCH_ALL:
+                        fired.append(int(rule[1:]))
+                    message = durable_rules_engine.complete_and_start_action(self._handle, result[1])
             finally:
                 # a live session per evaluation would hit MemoryError at the 1,025th, then segfault
-                self._ruleset.delete_state(sid)
-            if state and "exception" in state:
-                # durable-rules swallows exceptions of actions into the state; surface them
-                raise EngineError(f"rule set {self.type_tag}: an action failed: {state['exception']}")
-            return list(self._fired)
+                durable_rules_engine.delete_state(self._handle, sid)
+            return fired
 
     def close(self) -> None:
         """Free the ruleset now instead of when it is collected."""
         with EVALUATION_LOCK:
             self._finalizer()
             _free_retired()
-
-
-def _ignore(closure: Any) -> None:
-    pass
-
-
-def _recorder(fired: list[int], index: int) -> Any:
-    def record(closure: Any) -> None:
-        fired.append(index)
-
-    return record

@@ -29,18 +29,23 @@ class ReviewOutcome:
 
 
 def review_outcome(evaluation: Evaluation) -> ReviewOutcome:
-    decide = evaluation.first("decide")
+    decide = None
+    failed: dict[str, str] = {}
+    passed: dict[str, str] = {}
+    for action in evaluation.actions:  # highest priority first: the first word on each point stands
+        if action.name == "decide":
+            decide = decide or action
+        elif action.name == "fail_criterion":
+            failed.setdefault(action.params["criterion"], action.params["reason"])
+        elif action.name == "pass_criterion":
+            passed.setdefault(action.params["criterion"], action.params["reason"])
     if decide is None:  # load_rulebook insists on a default decide rule, so this is a broken invariant
         raise ValueError("no review rule decided an outcome")
-    criteria = {}
-    for criterion in CRITERIA.choices:
-        failed = [a for a in evaluation.all("fail_criterion") if a.params["criterion"] == criterion]
-        passed = [a for a in evaluation.all("pass_criterion") if a.params["criterion"] == criterion]
-        if failed:
-            criteria[criterion] = CriterionVerdict(False, failed[0].params["reason"])
-        else:
-            message = passed[0].params["reason"] if passed else "no rule found a problem"
-            criteria[criterion] = CriterionVerdict(True, message)
+    criteria = {
+        criterion: CriterionVerdict(False, failed[criterion]) if criterion in failed
+        else CriterionVerdict(True, passed.get(criterion, "no rule found a problem"))
+        for criterion in CRITERIA.choices
+    }
     return ReviewOutcome(decide.params["outcome"], decide.params["reason"],
                          int(decide.params.get("delay_days", 0)), criteria, evaluation.fired)
 

@@ -12,9 +12,11 @@ from typing import Any
 
 import pytest
 
-from rules import EngineError, InvalidFacts, RuleBook, load_rulebook
+from rules import EngineError, InvalidFacts, RuleBook, engine, load_rulebook
 from rules.compile import to_durable
-from rules.engine import EVALUATION_LOCK, DurableRuleSet, live_ruleset_count
+from rules.engine import EVALUATION_LOCK, live_ruleset_count
+from rules.model import Evaluation
+from rules.views import review_outcome
 from tests.unit.rules.conftest import REGULAR_ORDER, SHIPPED
 
 REPRO = pathlib.Path(__file__).resolve().parents[3] / "bench" / "repro"
@@ -68,17 +70,32 @@ def test_untagged_pattern_loops_on_the_reasserted_state_every_pattern_is_tagged(
             assert pattern == {"t": f"sop.{name}"} or pattern["$and"][0] == {"t": f"sop.{name}"}
 
 
-def test_exceptions_in_actions_are_swallowed_ours_are_raised() -> None:
+def test_exceptions_in_actions_are_swallowed_ours_are_raised(book: RuleBook,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     assert repro("swallowed_exception") == (0, {"raised": False, "state_exception": True})
-    rule_set = DurableRuleSet("sop.test_boom", [({"t": "sop.test_boom"}, 0)])
+    # rules/ runs no Python inside durable-rules' agenda: a failure while draining it reaches the caller,
+    # and the session is still deleted
+    real = engine.durable_rules_engine.complete_and_start_action
+    deleted: list[str] = []
+    real_delete = engine.durable_rules_engine.delete_state
 
-    def boom(closure: object) -> None:
-        raise ValueError("boom in an action")
+    def failing(handle: int, state: int) -> str:
+        raise RuntimeError("engine failed mid-agenda")
 
-    for promise in rule_set._ruleset._actions.values():  # make every action of the compiled set raise
-        promise._func = boom
-    with pytest.raises(EngineError, match="boom in an action"):
-        rule_set.match({})
+    def recording_delete(handle: int, sid: str) -> None:
+        deleted.append(sid)
+        real_delete(handle, sid)
+
+    monkeypatch.setattr(engine.durable_rules_engine, "complete_and_start_action", failing)
+    monkeypatch.setattr(engine.durable_rules_engine, "delete_state", recording_delete)
+    with pytest.raises(RuntimeError, match="mid-agenda"):
+        book.review(REGULAR_ORDER)
+    assert len(deleted) == 1
+    monkeypatch.setattr(engine.durable_rules_engine, "complete_and_start_action", real)
+    assert book.review(REGULAR_ORDER).decision == "ACCEPT"
+    # and a view that cannot be built (no decision) raises instead of answering silently
+    with pytest.raises(ValueError, match="no review rule decided"):
+        review_outcome(Evaluation("review", [], []))
 
 
 def test_names_register_once_and_replaced_rulesets_are_freed() -> None:
