@@ -1,0 +1,62 @@
+"""`sop rules check|test|backtest` through click: exit codes and file:line errors."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+
+from click.testing import CliRunner
+
+from rules.cli import rules_cli
+from tests.unit.rules.conftest import edit
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(rules_cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_check_passes_on_the_shipped_rules(rules_copy: pathlib.Path) -> None:
+    code, out, _ = run("--folder", str(rules_copy), "check")
+    assert code == 0 and out.startswith("ok: 6 rule sets, version ")
+
+
+def test_check_reports_file_line_and_exits_1(rules_copy: pathlib.Path) -> None:
+    edit(rules_copy, "review.yaml", "        - margin.pct < 15", "        - margn.pct < 15")
+    code, _, err = run("--folder", str(rules_copy), "check")
+    assert code == 1
+    assert "review.yaml:60: rule MARGIN-KEY: unknown field 'margn.pct' (did you mean 'margin.pct'?)" in err
+
+
+def test_check_of_named_files_shows_their_paths(rules_copy: pathlib.Path) -> None:
+    edit(rules_copy, "rush.yaml", "order.amount > 50000", "order.amount > lots")
+    path = str(rules_copy / "rush.yaml")
+    code, _, err = run("check", path)
+    assert code == 1 and err.startswith(f"{path}:")
+    code, out, _ = run("check", str(rules_copy / "review.yaml"))
+    assert code == 0 and "9 example(s) passed" in out
+
+
+def test_test_prints_a_table_and_fails_on_a_broken_example(rules_copy: pathlib.Path) -> None:
+    code, out, _ = run("--folder", str(rules_copy), "test")
+    assert code == 0 and "25/25 examples passed" in out and "due in 2 days is urgent" in out
+    edit(rules_copy, "rush.yaml", "when: order.days_to_due < 3", "when: order.days_to_due < 1")
+    code, out, _ = run("--folder", str(rules_copy), "test")
+    assert code == 1 and "FAIL  expected rush true, got false" in out and "23/25 examples passed" in out
+
+
+def test_backtest_prints_changes_per_rule_and_order(rules_copy: pathlib.Path, tmp_path: pathlib.Path) -> None:
+    live = tmp_path / "live"
+    live.mkdir()
+    for path in rules_copy.glob("*.yaml"):
+        (live / path.name).write_text(path.read_text())
+    edit(rules_copy, "rush.yaml", "when: order.days_to_due < 3", "when: order.days_to_due < 5")
+    edit(rules_copy, "rush.yaml", "facts: {order.days_to_due: 3}", "facts: {order.days_to_due: 5}")
+    facts = tmp_path / "orders.jsonl"
+    rows = [{"key": f"SO-{d}", "facts": {"order.amount": 100.0, "order.days_to_due": d, "customer.tier": "KEY"}}
+            for d in range(6)]
+    facts.write_text("\n".join(json.dumps(row) for row in rows) + "\n")
+    code, out, _ = run("--folder", str(live), "backtest", "--candidate", str(rules_copy), "--facts", str(facts),
+                       "--rule-set", "rush")
+    assert code == 0, out
+    assert "2 orders would change tier" in out and "SO-4" in out and "URGENT-DUE" in out
