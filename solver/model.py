@@ -77,7 +77,7 @@ class CapacityModel:
         self.holding = cp.Parameter((n_p, n_w), nonneg=True)
         self.safety_stock = cp.Parameter((n_p, n_w), nonneg=True)
         self.overtime_cost = cp.Parameter(nonneg=True)
-        self.shortfall_cost = cp.Parameter(nonneg=True)
+        self.shortfall_cost = cp.Parameter((n_p, n_w), nonneg=True)
         self.hours = cp.Variable((n_r, n_free), nonneg=True)
         self.inventory = cp.Variable((n_p, n_w), nonneg=True)
         self.backlog = cp.Variable((n_p, n_w), nonneg=True)
@@ -100,7 +100,7 @@ class CapacityModel:
             weighted_sum(self.backlog_weight, self.backlog)
             + weighted_sum(self.holding, self.inventory)
             + self.overtime_cost * cp.sum(self.overtime)
-            + self.shortfall_cost * cp.sum(self.shortfall)
+            + weighted_sum(self.shortfall_cost, self.shortfall)
         )
         self.previous_hours = cp.Parameter((n_r, n_k), nonneg=True)
         self.change_weight = cp.Parameter((n_r, n_k), nonneg=True)  # per hour moved
@@ -122,10 +122,11 @@ class CapacityModel:
         np.subtract.at(demand[:, :n_f], np.asarray(problem.route_product), frozen.hours * rate[:, None])
         self.demand.value = demand
         self.backlog_weight.value = np.asarray(problem.backlog_weight, float)
-        self.holding.value = np.repeat(np.asarray(problem.holding_cost, float)[:, None], n_w, axis=1)
+        length = problem.period_lengths[None, :]  # stock held over a multi-week period costs per week
+        self.holding.value = np.asarray(problem.holding_cost, float)[:, None] * length
         self.safety_stock.value = np.repeat(np.asarray(problem.safety_stock, float)[:, None], n_w, axis=1)
         self.overtime_cost.value = float(problem.overtime_cost)
-        self.shortfall_cost.value = float(problem.safety_shortfall_cost)
+        self.shortfall_cost.value = np.repeat(problem.safety_shortfall_cost * length, len(problem.products), axis=0)
         weight = np.zeros((len(rate), n_k))
         previous = np.zeros((len(rate), n_k))
         if problem.plan_in_force is not None and n_k:
@@ -133,3 +134,11 @@ class CapacityModel:
             weight[:, : change_weeks(problem)] = problem.change_penalty * rate[:, None]
         self.previous_hours.value = np.maximum(previous, 0.0)
         self.change_weight.value = weight
+
+    def free_hours(self) -> np.ndarray:
+        """[R, W - F] route hours of the solution in the weeks after the frozen ones."""
+        return np.asarray(self.hours.value)
+
+    def capacity_price(self) -> np.ndarray:
+        """[L, W - F] objective gain per extra plannable hour (dual of the capacity rows)."""
+        return np.maximum(np.asarray(self.capacity_limit.dual_value), 0.0)

@@ -9,6 +9,7 @@ import numpy as np
 
 from solver.diagnostics import diagnose
 from solver.frozen import FrozenWindow, frozen_window
+from solver.horizon import coarsen, expand, period_of_week
 from solver.model import CapacityModel, Structure
 from solver.plan import plan_arrays
 from solver.problem import PlanningProblem
@@ -39,11 +40,16 @@ class CapacityPlanner:
         self.model: CapacityModel | None = None
 
     def solve(self, problem: PlanningProblem) -> PlanResult:
-        """Plan one horizon; the result always carries a plan and diagnostics in words."""
+        """Plan one horizon; the result always carries a plan and diagnostics in words.
+
+        With problem.detail_weeks set, weeks after them are planned in buckets (horizon.py) and the
+        bucket plan is spread back over its weeks; the result is always per week."""
         problem.validate()
-        model = self._model_for(problem)
-        frozen = frozen_window(problem)
-        model.load(problem, frozen)
+        period = period_of_week(problem)
+        coarse = coarsen(problem, period)
+        model = self._model_for(coarse)
+        frozen = frozen_window(coarse)
+        model.load(coarse, frozen)
         name, options = solve_options(self.solver)
         started = time.perf_counter()
         try:
@@ -53,7 +59,7 @@ class CapacityPlanner:
             status = f"solver error: {error}"
         wall = time.perf_counter() - started
         compile_seconds = float(model.problem.compilation_time or 0.0)
-        return self._result(problem, model, frozen, status, wall - compile_seconds, compile_seconds)
+        return self._result(problem, period, model, frozen, status, wall - compile_seconds, compile_seconds)
 
     def _model_for(self, problem: PlanningProblem) -> CapacityModel:
         structure = Structure.of(problem)
@@ -69,6 +75,7 @@ class CapacityPlanner:
     def _result(
         self,
         problem: PlanningProblem,
+        period: np.ndarray,
         model: CapacityModel,
         frozen: FrozenWindow,
         status: str,
@@ -78,9 +85,10 @@ class CapacityPlanner:
         notes: list[Diagnostic] = list(frozen.conflicts)
         solved = status in (cp.OPTIMAL, cp.OPTIMAL_INACCURATE) and model.hours.value is not None
         if solved:
-            hours = np.hstack([frozen.hours, np.asarray(model.hours.value)])
-            shadow = np.zeros_like(problem.effective_capacity)
-            shadow[:, problem.frozen :] = np.maximum(np.asarray(model.capacity_limit.dual_value), 0.0)
+            hours = expand(problem, period, np.hstack([frozen.hours, model.free_hours()]))
+            price = np.zeros((len(problem.lines), int(period.max()) + 1))
+            price[:, problem.frozen :] = model.capacity_price()
+            shadow = price[:, period]
         else:
             hours = fallback_hours(problem)
             shadow = np.zeros_like(problem.effective_capacity)
@@ -114,6 +122,7 @@ class CapacityPlanner:
             solve_seconds=solve_seconds,
             compile_seconds=compile_seconds,
             solver=self.solver,
+            formulation="monolithic" if len(period) == period.max() + 1 else "weekly+buckets",
             cost_breakdown=arrays.costs,
         )
         result.diagnostics.extend(diagnose(problem, result))

@@ -43,8 +43,10 @@ class PlanningProblem:
     frozen_weeks: int = 1  # leading weeks fixed to the plan in force (ignored without one)
     change_penalty: float = 0.05  # per unit moved against the plan in force
     change_window_weeks: int | None = None  # weeks after the frozen ones with a change penalty
-    families: list[str] | None = None  # family of each product (aggregated planning)
-    detail_weeks: int | None = None  # with families: weeks planned per product, the rest per family
+    families: list[str] | None = None  # family of each product (a label for reports)
+    detail_weeks: int | None = None  # weeks planned week by week; later weeks in buckets (None: all)
+    bucket_weeks: int = 4  # length of the buckets after the detail weeks
+    period_weeks: np.ndarray | None = None  # [W] weeks each period spans (set by horizon.coarsen)
     extra: dict[str, object] = field(default_factory=dict)  # free labels for the caller
 
     @property
@@ -74,6 +76,13 @@ class PlanningProblem:
             return 0
         rest = len(self.weeks) - self.frozen
         return rest if self.change_window_weeks is None else min(self.change_window_weeks, rest)
+
+    @property
+    def period_lengths(self) -> np.ndarray:
+        """[W] weeks each period spans (all ones for a week-by-week problem)."""
+        if self.period_weeks is None:
+            return np.ones(len(self.weeks))
+        return np.asarray(self.period_weeks, float)
 
     def validate(self) -> None:
         """Raise PlanningInputError naming the first input with a wrong shape or value."""
@@ -112,6 +121,8 @@ class PlanningProblem:
         for name in ("overtime_cost", "safety_shortfall_cost", "change_penalty"):
             if getattr(self, name) < 0:
                 raise PlanningInputError(f"{name} must not be negative")
+        if (self.detail_weeks is not None and self.detail_weeks < 1) or self.bucket_weeks < 1:
+            raise PlanningInputError("detail_weeks and bucket_weeks must be at least 1")
         if self.families is not None and len(self.families) != n_products:
             raise PlanningInputError(f"families has {len(self.families)} entries for {n_products} products")
 

@@ -53,3 +53,14 @@ def test_a_product_without_a_line_is_named_as_late_for_that_reason(problem: Plan
         if result.backlog[product].max() > 1e-6:
             (note,) = [d for d in result.diagnostics if d.product == product and d.kind == "no_route"]
             assert "no line is allowed to make it" in note.message
+
+
+@SETTINGS
+@given(plants())
+def test_a_bucketed_horizon_still_gives_a_valid_week_by_week_plan(problem: PlanningProblem) -> None:
+    import dataclasses
+
+    bucketed = dataclasses.replace(problem, detail_weeks=1, bucket_weeks=2)
+    result = CapacityPlanner().solve(bucketed)
+    assert violations(bucketed, result) == []
+    assert np.isclose(result.objective, plan_cost(bucketed, result), rtol=1e-9, atol=1e-9)
