@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from domain.kpis.forecasts import TIERS, error_sums, forecast_vs_orders
+from domain.kpis.forecasts import TIERS, forecast_vs_orders
 from domain.kpis.period import Period
 from domain.models import Product
 
@@ -63,34 +64,53 @@ def _row(
     return ForecastAccuracyRow(sku, family, week, ordered, int(values.sku_weeks or 0), tiers, best)
 
 
-def _closest_tier(rows: Any) -> ColumnElement[str]:
-    err = {tier: func.abs(rows.c[tier] - rows.c.actual) for tier in TIERS}
-    return case(
-        (and_(err["mid"] <= err["low"], err["mid"] <= err["high"]), "MID"),
-        (err["low"] <= err["high"], "LOW"),
-        else_="HIGH",
-    )
+def _closest(low: float, mid: float, high: float, actual: float) -> str:
+    errors = {"MID": abs(mid - actual), "LOW": abs(low - actual), "HIGH": abs(high - actual)}
+    return min(errors, key=lambda tier: (errors[tier], ("MID", "LOW", "HIGH").index(tier)))
+
+
+@dataclass
+class _Sums:
+    """Running error sums of one group, shaped like the columns _row reads."""
+
+    actual: float = 0.0
+    low_abs_error: float = 0.0
+    low_error: float = 0.0
+    mid_abs_error: float = 0.0
+    mid_error: float = 0.0
+    high_abs_error: float = 0.0
+    high_error: float = 0.0
+    sku_weeks: int = 0
+
+    def add(self, low: float, mid: float, high: float, actual: float) -> None:
+        self.actual += actual
+        for tier, value in (("low", low), ("mid", mid), ("high", high)):
+            setattr(self, f"{tier}_abs_error", getattr(self, f"{tier}_abs_error") + abs(value - actual))
+            setattr(self, f"{tier}_error", getattr(self, f"{tier}_error") + value - actual)
+        self.sku_weeks += 1
 
 
 def forecast_accuracy_report(session: Session, period: Period) -> ForecastAccuracyReport:
+    """One SQL pass gives the sku-weeks (forecast and ordered quantity, already aggregated from the order
+    lines); the groups by sku, family and week are sums over those few thousand rows."""
     rows = forecast_vs_orders(period)
-    sums = error_sums(rows)
-    joined = select(Product.sku, Product.family, *sums).join(Product, Product.id == rows.c.product_id)
-    by_sku = [
-        _row(r, sku=r.sku, family=r.family)
-        for r in session.execute(joined.group_by(Product.sku, Product.family).order_by(Product.sku))
-    ]
-    family_q = select(Product.family, *sums).join(Product, Product.id == rows.c.product_id)
-    by_family = [
-        _row(r, family=r.family) for r in session.execute(family_q.group_by(Product.family).order_by(Product.family))
-    ]
-    by_week = [
-        _row(r, week=r.week)
-        for r in session.execute(select(rows.c.week, *sums).group_by(rows.c.week).order_by(rows.c.week))
-    ]
-    overall = _row(session.execute(select(*sums)).one())
-    closest = _closest_tier(rows).label("tier")
+    query = select(Product.sku, Product.family, rows.c.week, rows.c.low, rows.c.mid, rows.c.high, rows.c.actual).join(
+        Product, Product.id == rows.c.product_id
+    )
+    by_sku: dict[tuple[str, str], _Sums] = defaultdict(_Sums)
+    by_family: dict[str, _Sums] = defaultdict(_Sums)
+    by_week: dict[date, _Sums] = defaultdict(_Sums)
+    overall = _Sums()
     counts = {tier.upper(): 0 for tier in TIERS}
-    for tier, n in session.execute(select(closest, func.count()).group_by(closest)):
-        counts[str(tier)] = int(n)
-    return ForecastAccuracyReport(by_sku, by_family, by_week, overall, counts)
+    for sku, family, week, low, mid, high, actual in session.execute(query):
+        values = (float(low), float(mid), float(high), float(actual))
+        for sums in (by_sku[sku, family], by_family[family], by_week[week], overall):
+            sums.add(*values)
+        counts[_closest(*values)] += 1
+    return ForecastAccuracyReport(
+        [_row(v, sku=k[0], family=k[1]) for k, v in sorted(by_sku.items())],
+        [_row(v, family=k) for k, v in sorted(by_family.items())],
+        [_row(v, week=k) for k, v in sorted(by_week.items())],
+        _row(overall),
+        counts,
+    )

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, and_, func, select
+from sqlalchemy import Select, Subquery, and_, func, select
 from sqlalchemy.orm import Session
 
 from domain.kpis.period import Period
@@ -68,16 +67,6 @@ def forecast_vs_orders(period: Period) -> Subquery:
         .where(ranked.c.newest == 1)
         .subquery()
     )
-
-
-def error_sums(rows: Subquery) -> list[ColumnElement[Any]]:
-    """sum(actual), then per tier sum |tier - actual| and sum (tier - actual), then the sku-weeks."""
-    columns: list[ColumnElement[Any]] = [func.sum(rows.c.actual).label("actual")]
-    for tier in TIERS:
-        columns.append(func.sum(func.abs(rows.c[tier] - rows.c.actual)).label(f"{tier}_abs_error"))
-        columns.append(func.sum(rows.c[tier] - rows.c.actual).label(f"{tier}_error"))
-    columns.append(func.count().label("sku_weeks"))
-    return columns
 
 
 def accuracy_select(period: Period) -> Select[float, float]:
