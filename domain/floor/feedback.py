@@ -25,6 +25,7 @@ from domain.models import (
     StockMovementKind,
     utcnow,
 )
+from domain.orders.scoping import visible_orders
 
 
 @dataclass
@@ -114,8 +115,17 @@ async def feedback_of_orders(session: AsyncSession, order_ids: list[int]) -> dic
     return grouped
 
 
-async def open_feedback(session: AsyncSession, limit: int) -> list[Feedback]:
-    """What production still has to act on, oldest first."""
-    return list(await session.scalars(
-        select(Feedback).where(Feedback.status == "OPEN").order_by(Feedback.id).limit(limit)
-    ))
+async def list_feedback(
+    session: AsyncSession, principal: Principal, limit: int, *, open_only: bool | None = None,
+    order_code: str | None = None,
+) -> list[tuple[Feedback, str]]:
+    """Feedback with its order's code, oldest first (open_only: what production still has to act on).
+
+    A partner sees only its own customers' orders' feedback.
+    """
+    statement = select(Feedback, Order.code).join(Order, Order.id == Feedback.order_id).where(visible_orders(principal))
+    if open_only is not None:
+        statement = statement.where((Feedback.status == "OPEN") if open_only else (Feedback.status != "OPEN"))
+    if order_code is not None:
+        statement = statement.where(Order.code == order_code)
+    return [(row, code) for row, code in await session.execute(statement.order_by(Feedback.id).limit(limit))]

@@ -10,7 +10,8 @@ from sqlalchemy.orm import selectinload
 
 from domain.access import Principal
 from domain.errors import NotFound
-from domain.models import Material, Order, Product, ProductionLine, Role
+from domain.models import Material, Order, Product, ProductionLine
+from domain.orders.scoping import may_see_customer
 
 
 async def line_by_code(session: AsyncSession, code: str, field: Sequence[str]) -> ProductionLine:
@@ -44,12 +45,7 @@ async def order_by_code(
         .options(selectinload(Order.lines), selectinload(Order.customer))
         .execution_options(populate_existing=True)
     )
-    hidden = (
-        order is not None
-        and principal is not None
-        and principal.role is Role.PARTNER
-        and order.customer_id not in principal.customer_ids
-    )
+    hidden = order is not None and principal is not None and not may_see_customer(principal, order.customer_id)
     if order is None or hidden:
         # Another customer's order does not exist for a partner: the same answer as a wrong code.
         raise NotFound(f"order {code!r} does not exist", field)

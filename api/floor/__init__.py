@@ -1,0 +1,1 @@
+"""The shop floor over GraphQL: reportProgress, reportIncident, recordFeedback, submitForecast, feedback."""

@@ -1,0 +1,118 @@
+"""Floor mutations: check the role, call the domain use case, shape the payload. No decision lives here."""
+
+from __future__ import annotations
+
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.alerts.types import Alert
+from api.core.context import Context
+from api.core.mutations import run_use_case
+from api.core.permissions import require
+from api.floor.inputs import FeedbackInput, ForecastInput, IncidentInput, ProgressInput
+from api.floor.types import (
+    AtRiskOrder,
+    Feedback,
+    FeedbackPayload,
+    Forecast,
+    ForecastPayload,
+    Incident,
+    IncidentPayload,
+    ProgressPayload,
+    ProgressReport,
+)
+from api.orders.types import Order
+from domain.access import Principal
+from domain.floor.feedback import FeedbackOutcome, record_feedback
+from domain.floor.forecasts import submit_forecast
+from domain.floor.incidents import IncidentOutcome, report_incident
+from domain.floor.progress import ProgressOutcome, report_progress
+from domain.models import Forecast as ForecastRow
+from domain.models import Role, utcnow
+
+Info = strawberry.Info[Context, None]
+
+
+def _reserve_share(ctx: Context) -> float:
+    """The capacity policy's rush reserve, from the live rule book (read from the folder until one is wired)."""
+    if ctx.rules is not None:
+        return float(ctx.rules.current.capacity_policy().reserve_share)
+    from rules import load_rulebook
+
+    return float(load_rulebook(ctx.settings.rules_dir).capacity_policy().reserve_share)
+
+
+@strawberry.type
+class FloorMutations:
+    @strawberry.mutation(description="MES: quantity made and scrap on a line; stock, orders and plan follow.")
+    async def report_progress(self, info: Info, input: ProgressInput) -> ProgressPayload:
+        async def use_case(session: AsyncSession, principal: Principal) -> ProgressOutcome:
+            return await report_progress(
+                session, require(principal, Role.MES), line_code=input.line_code, sku=input.sku,
+                quantity=input.quantity, scrap=input.scrap, scrap_reason=input.scrap_reason,
+                order_code=input.order_code, at=input.at, broker=info.context.events,
+            )
+
+        outcome = await run_use_case(info, use_case)
+        done = outcome.value
+        if done is None:
+            return ProgressPayload(progress=None, orders=[], errors=outcome.errors)
+        report = ProgressReport(
+            line_code=input.line_code, sku=input.sku, quantity=done.event.quantity, scrap=done.event.scrap,
+            scrap_reason=done.event.scrap_reason, at=done.event.at, on_hand=done.product.on_hand,
+            work_in_progress=done.product.work_in_progress,
+        )
+        return ProgressPayload(progress=report, orders=[Order.from_row(o) for o in done.orders], errors=[])
+
+    @strawberry.mutation(description="MES: an equipment failure (line, hours) or a material shortage (material, qty).")
+    async def report_incident(self, info: Info, input: IncidentInput) -> IncidentPayload:
+        ctx = info.context
+
+        async def use_case(session: AsyncSession, principal: Principal) -> IncidentOutcome:
+            return await report_incident(
+                session, require(principal, Role.MES), kind=input.kind, line_code=input.line_code,
+                material_code=input.material_code, hours=input.hours, quantity=input.quantity,
+                starts_at=input.starts_at, message=input.message, today=utcnow().date(),
+                reserve_share=_reserve_share(ctx), broker=ctx.events,
+            )
+
+        outcome = await run_use_case(info, use_case)
+        done = outcome.value
+        if done is None:
+            return IncidentPayload(incident=None, at_risk=[], alerts=[], errors=outcome.errors)
+        return IncidentPayload(
+            incident=Incident.from_row(done.incident, input.line_code, input.material_code),
+            at_risk=[AtRiskOrder.from_outcome(entry) for entry in done.at_risk],
+            alerts=[Alert.from_row(a) for a in done.alerts],
+            errors=[],
+        )
+
+    @strawberry.mutation(description="Sales: a complaint, return or special requirement on an order (R8).")
+    async def record_feedback(self, info: Info, input: FeedbackInput) -> FeedbackPayload:
+        async def use_case(session: AsyncSession, principal: Principal) -> FeedbackOutcome:
+            return await record_feedback(
+                session, require(principal, Role.PARTNER, Role.PLANNER), order_code=input.order_code,
+                kind=input.kind, message=input.message, cause=input.cause, quantity=input.quantity, sku=input.sku,
+                broker=info.context.events,
+            )
+
+        outcome = await run_use_case(info, use_case)
+        done = outcome.value
+        if done is None:
+            return FeedbackPayload(feedback=None, order=None, errors=outcome.errors)
+        return FeedbackPayload(
+            feedback=Feedback.from_row(done.feedback, done.order.code), order=Order.from_row(done.order), errors=[]
+        )
+
+    @strawberry.mutation(description="Planner: low / mid / high forecast of a sku for a week (a Monday).")
+    async def submit_forecast(self, info: Info, input: ForecastInput) -> ForecastPayload:
+        async def use_case(session: AsyncSession, principal: Principal) -> ForecastRow:
+            return await submit_forecast(
+                session, require(principal, Role.PLANNER), sku=input.sku, week=input.week, low=input.low,
+                mid=input.mid, high=input.high,
+            )
+
+        outcome = await run_use_case(info, use_case)
+        if outcome.value is None:
+            return ForecastPayload(forecast=None, errors=outcome.errors)
+        return ForecastPayload(forecast=Forecast.from_row(outcome.value, input.sku), errors=[])

@@ -1,0 +1,127 @@
+"""GraphQL types of the floor's reports and their payloads: the object, what it changed, and errors."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import strawberry
+
+from api.alerts.types import Alert
+from api.core.errors import UserError
+from api.core.node import global_id
+from api.orders.types import Order
+from domain import models
+from domain.floor.at_risk import AtRisk
+
+strawberry.enum(models.IncidentKind, name="IncidentKind")
+strawberry.enum(models.FeedbackKind, name="FeedbackKind")
+strawberry.enum(models.FeedbackCause, name="FeedbackCause")
+
+
+@strawberry.type(description="One progress report as recorded, with the sku's stock after it.")
+class ProgressReport:
+    line_code: str
+    sku: str
+    quantity: float
+    scrap: float
+    scrap_reason: str | None
+    at: datetime
+    on_hand: float
+    work_in_progress: float
+
+
+@strawberry.type
+class ProgressPayload:
+    progress: ProgressReport | None
+    orders: list[Order] = strawberry.field(description="Orders the quantity made was counted against.")
+    errors: list[UserError]
+
+
+@strawberry.type
+class Incident:
+    id: strawberry.ID
+    kind: models.IncidentKind
+    line_code: str | None
+    material_code: str | None
+    hours: float | None
+    quantity: float | None
+    starts_at: datetime
+    message: str | None
+
+    @classmethod
+    def from_row(cls, row: models.Incident, line_code: str | None, material_code: str | None) -> Incident:
+        return cls(
+            id=global_id("Incident", row.id), kind=row.kind, line_code=line_code, material_code=material_code,
+            hours=row.hours, quantity=row.quantity, starts_at=row.starts_at, message=row.message,
+        )
+
+
+@strawberry.type(description="An order the incident made late: when it is now expected (null: no date found).")
+class AtRiskOrder:
+    order: Order
+    expected_date: date | None
+    moved_hours: float
+
+    @classmethod
+    def from_outcome(cls, entry: AtRisk) -> AtRiskOrder:
+        return cls(order=Order.from_row(entry.order), expected_date=entry.expected_date, moved_hours=entry.moved_hours)
+
+
+@strawberry.type
+class IncidentPayload:
+    incident: Incident | None
+    at_risk: list[AtRiskOrder] = strawberry.field(description="Orders now expected after their promised date.")
+    alerts: list[Alert]
+    errors: list[UserError]
+
+
+@strawberry.type(description="A complaint, return or special requirement attached to an order (R8).")
+class Feedback:
+    id: strawberry.ID
+    order_code: str
+    kind: models.FeedbackKind
+    cause: models.FeedbackCause | None
+    message: str
+    quantity: float | None
+    status: str
+    created_at: datetime
+    created_by: str | None
+
+    @classmethod
+    def from_row(cls, row: models.Feedback, order_code: str) -> Feedback:
+        return cls(
+            id=global_id("Feedback", row.id), order_code=order_code, kind=row.kind, cause=row.cause,
+            message=row.message, quantity=row.quantity, status=row.status, created_at=row.created_at,
+            created_by=row.created_by,
+        )
+
+
+@strawberry.type
+class FeedbackPayload:
+    feedback: Feedback | None
+    order: Order | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class Forecast:
+    sku: str
+    week: date
+    low: float
+    mid: float
+    high: float
+    submitted_at: datetime
+    submitted_by: str | None
+
+    @classmethod
+    def from_row(cls, row: models.Forecast, sku: str) -> Forecast:
+        return cls(
+            sku=sku, week=row.week, low=row.low, mid=row.mid, high=row.high, submitted_at=row.submitted_at,
+            submitted_by=row.submitted_by,
+        )
+
+
+@strawberry.type
+class ForecastPayload:
+    forecast: Forecast | None
+    errors: list[UserError]
