@@ -21,6 +21,7 @@ _session_serial = itertools.count()
 _retired: deque[int] = deque()
 _live_handles: set[int] = set()
 _CATCH_ALL = "handled"
+_encode = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
 _NOT_HANDLED = 1
 
 
@@ -79,7 +80,7 @@ class DurableRuleSet:
             fact["t"] = self.type_tag
             fired: list[int] = []
             try:
-                result = durable_rules_engine.assert_fact(self._handle, json.dumps(fact))
+                result = durable_rules_engine.assert_fact(self._handle, _encode(fact))
                 if result[0] == _NOT_HANDLED:
                     raise EngineError(f"rule set {self.type_tag}: fact not handled")
                 started = durable_rules_engine.start_action_for_state(self._handle, result[1])
