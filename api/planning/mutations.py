@@ -1,0 +1,74 @@
+"""The replan mutation: planner role, solved in a worker thread, events published after commit."""
+
+from __future__ import annotations
+
+import anyio
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.core.context import Context
+from api.core.errors import UserError
+from api.core.mutations import run_use_case
+from api.core.permissions import require
+from api.planning.plan import Plan
+from domain.access import Principal
+from domain.models import ForecastTier, Role, utcnow
+from domain.planning import queries
+from domain.planning.service import ReplanDone, run_replan
+from domain.planning.weekly import ReplanSettings
+
+Info = strawberry.Info[Context, None]
+
+
+@strawberry.input(description="The rolling weekly replan (R5): forecast tier and horizon in weeks (1-26, default 13).")
+class ReplanInput:
+    tier: ForecastTier = ForecastTier.MID
+    horizon_weeks: int | None = None
+
+
+@strawberry.type
+class PlanPayload:
+    plan: Plan | None
+    changes: int = strawberry.field(description="Weekly items that differ from the previous plan in force.")
+    scheduled_orders: int = strawberry.field(description="Accepted orders that became SCHEDULED.")
+    errors: list[UserError]
+
+
+@strawberry.type
+class PlanningMutations:
+    @strawberry.mutation(description="Replan the rolling horizon now; one replan runs at a time across processes.")
+    async def replan(self, info: Info, input: ReplanInput | None = None) -> PlanPayload:
+        ctx = info.context
+        given = input or ReplanInput()
+        book = ctx.rules.current
+        policy = book.capacity_policy()
+        settings = ReplanSettings(
+            tier=given.tier,
+            horizon_weeks=given.horizon_weeks or 13,
+            reserve_share=policy.reserve_share,
+            frozen_days=policy.frozen_days,
+            solver=ctx.settings.solver,
+            rules_version=book.version,
+        )
+
+        async def use_case(session: AsyncSession, principal: Principal) -> ReplanDone:
+            actor = require(principal, Role.PLANNER).actor
+            done = await anyio.to_thread.run_sync(
+                lambda: run_replan(ctx.settings.database_url, today=utcnow().date(), settings=settings, actor=actor)
+            )
+            for event_id in done.scheduled_event_ids:
+                await ctx.events.publish_order_event(event_id)
+            return done
+
+        outcome = await run_use_case(info, use_case)
+        if outcome.value is None:
+            return PlanPayload(plan=None, changes=0, scheduled_orders=0, errors=outcome.errors)
+        async with ctx.db() as session:
+            row = await queries.get_plan(session, outcome.value.plan_id)
+        assert row is not None
+        return PlanPayload(
+            plan=Plan.from_row(row, in_force=True),
+            changes=outcome.value.changes,
+            scheduled_orders=len(outcome.value.scheduled_event_ids),
+            errors=[],
+        )

@@ -1,0 +1,67 @@
+"""The Plan type: a version of the rolling plan; items and loads are read when selected."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import strawberry
+
+from api.core.context import Context
+from api.planning.types import LineWeekLoad, PlanDiagnostic, PlanItem
+from domain import models
+from domain.planning import queries
+
+Info = strawberry.Info[Context, None]
+
+
+@strawberry.type(description="A version of the rolling weekly plan (R5); `inForce` marks the one production follows.")
+class Plan:
+    id: strawberry.ID
+    version: int
+    created_at: datetime
+    in_force: bool
+    tier: models.ForecastTier
+    frozen_until: date
+    horizon_start: date
+    horizon_weeks: int
+    status: str
+    objective: float | None
+    solve_seconds: float | None
+    inputs_fingerprint: str
+    rules_version: str
+    diagnostics: list[PlanDiagnostic]
+    pk: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: models.Plan, in_force: bool) -> Plan:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            version=row.version,
+            created_at=row.created_at,
+            in_force=in_force,
+            tier=row.tier,
+            frozen_until=row.frozen_until,
+            horizon_start=row.horizon_start,
+            horizon_weeks=row.horizon_weeks,
+            status=row.status,
+            objective=row.objective,
+            solve_seconds=row.solve_seconds,
+            inputs_fingerprint=row.inputs_fingerprint,
+            rules_version=row.rules_version,
+            diagnostics=[PlanDiagnostic(kind=str(d["kind"]), message=str(d["message"])) for d in row.diagnostics],
+            pk=row.id,
+        )
+
+    @strawberry.field(description="Weekly items; `daily: true` gives the daily tasks of the first week instead.")
+    async def items(
+        self, info: Info, week: date | None = None, line_code: str | None = None, daily: bool = False
+    ) -> list[PlanItem]:
+        async with info.context.db() as session:
+            rows = await queries.plan_items(session, self.pk, daily=daily, week=week, line_code=line_code)
+        return [PlanItem.from_row(r) for r in rows]
+
+    @strawberry.field(description="The plan's load per line and week as it was solved.")
+    async def loads(self, info: Info) -> list[LineWeekLoad]:
+        async with info.context.db() as session:
+            rows = await queries.plan_loads(session, self.pk)
+        return [LineWeekLoad.from_row(r) for r in rows]

@@ -1,0 +1,76 @@
+"""Planning queries: a plan (the one in force by default), the live capacity load, forecast scenarios."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import anyio
+import strawberry
+
+from api.core.context import Context
+from api.core.errors import argument_error
+from api.core.permissions import allow
+from api.planning.plan import Plan
+from api.planning.types import ForecastScenario, LineWeekLoad
+from domain.models import Role, utcnow
+from domain.planning import queries
+from domain.planning.scenarios import forecast_scenarios
+from domain.planning.service import engine_for
+from domain.planning.weekly import MAX_HORIZON_WEEKS
+
+Info = strawberry.Info[Context, None]
+
+
+def _weeks(argument: str, weeks: int) -> int:
+    if not 1 <= weeks <= MAX_HORIZON_WEEKS:
+        raise argument_error(argument, f"{argument} must be between 1 and {MAX_HORIZON_WEEKS}, got {weeks}")
+    return weeks
+
+
+@strawberry.type
+class PlanningQueries:
+    @strawberry.field(description="A plan version by id; the plan in force when id is omitted.")
+    async def plan(self, info: Info, id: strawberry.ID | None = None) -> Plan | None:
+        plan_id = None
+        if id is not None:
+            if not str(id).isdigit():
+                raise argument_error("id", f"id {id!r} is not a plan id")
+            plan_id = int(id)
+        async with info.context.db() as session:
+            row = await queries.get_plan(session, plan_id)
+            in_force = row is not None and row.id == await queries.current_plan_id(session)
+        return Plan.from_row(row, in_force) if row is not None else None
+
+    @strawberry.field(description="Live load per line and week from `from` (its Monday) for `weeks` weeks.")
+    async def capacity_load(
+        self, info: Info, from_: Annotated[date, strawberry.argument(name="from")], weeks: int
+    ) -> list[LineWeekLoad]:
+        _weeks("weeks", weeks)
+        async with info.context.db() as session:
+            rows = await queries.capacity_load(session, from_, weeks)
+        return [LineWeekLoad.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="The horizon solved for the LOW, MID and HIGH forecasts: the elastic capacity each needs.",
+        permission_classes=[allow(Role.PLANNER)],
+    )
+    async def plan_scenarios(self, info: Info, horizon_weeks: int = 13) -> list[ForecastScenario]:
+        _weeks("horizonWeeks", horizon_weeks)
+        ctx = info.context
+        reserve = ctx.rules.current.capacity_policy().reserve_share
+
+        def solve() -> list[ForecastScenario]:
+            from sqlalchemy.orm import Session
+
+            with Session(engine_for(ctx.settings.database_url)) as session:
+                found = forecast_scenarios(
+                    session,
+                    today=utcnow().date(),
+                    horizon_weeks=horizon_weeks,
+                    reserve_share=reserve,
+                    solver=ctx.settings.solver,
+                )
+            return [ForecastScenario.from_row(s) for s in found]
+
+        return await anyio.to_thread.run_sync(solve)
