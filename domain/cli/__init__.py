@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from domain.cli.db import db_cli
+from domain.cli.demo import demo_cli
 from domain.cli.keys import keys_cli
 from domain.cli.kpis import kpis_cli
 from domain.cli.plan import plan_cli
@@ -22,6 +23,7 @@ def cli(ctx: click.Context) -> None:
 
 cli.add_command(serve)
 cli.add_command(db_cli)
+cli.add_command(demo_cli)
 cli.add_command(keys_cli)
 cli.add_command(plan_cli)
 cli.add_command(rules_cli)

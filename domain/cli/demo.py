@@ -1,0 +1,66 @@
+"""`sop demo load`: fill an empty database with the demo plant and print one API key per role."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from domain.access import create_api_key
+from domain.config import load_settings
+from domain.db import session_scope, sync_engine
+from domain.demo import DEFAULT_SEED, SIZES, load_demo
+from domain.errors import DomainError
+from domain.models import Customer, CustomerTier
+
+ROLES = ("viewer", "partner", "mes", "planner", "admin")
+GRAPHQL_URL = "http://127.0.0.1:8000/graphql"
+
+
+@click.group("demo")
+def demo_cli() -> None:
+    """The demo plant."""
+
+
+def _partner_customers(session: Session) -> list[str]:
+    """A partner key acts for one strategic and one other demo customer."""
+    strategic = session.scalars(select(Customer.code).where(Customer.tier == CustomerTier.STRATEGIC)
+                                .order_by(Customer.id).limit(1)).all()
+    other = session.scalars(select(Customer.code).where(Customer.code.not_in(strategic))
+                            .order_by(Customer.id).limit(1)).all()
+    return [*strategic, *other]
+
+
+@demo_cli.command("load")
+@click.option("--size", type=click.Choice(list(SIZES)), default="small", show_default=True)
+@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help="Same seed, same plant.")
+@click.option("--if-empty", is_flag=True, help="Skip loading (without error) when the database already has a plant.")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="The day taken as today [default: today].")
+def load(size: str, seed: int, if_empty: bool, today: object) -> None:
+    """Load the demo plant of SIZE into the database named by SOP_DATABASE_URL."""
+    day: date | None = today.date() if today is not None else None  # type: ignore[attr-defined]
+    engine = sync_engine(load_settings().database_url)
+    try:
+        report = load_demo(engine, size, seed, day, if_empty=if_empty, progress=True)
+        if report.skipped:
+            click.echo("the database already holds a plant: demo load skipped (--if-empty)")
+        else:
+            click.echo(f"loaded the {size} demo plant (seed {seed}, today {report.today}): {report.total_rows:,} rows "
+                       f"in {report.generate_seconds + report.insert_seconds:.1f} s")
+        with session_scope(engine) as session:
+            partner_codes = _partner_customers(session)
+            keys = {role: create_api_key(session, role, f"demo-{role}", partner_codes if role == "partner" else None)
+                    for role in ROLES}
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    finally:
+        engine.dispose()
+    click.echo(f"API keys (new each run; shown once; partner acts for {', '.join(partner_codes)}):")
+    for role, key in keys.items():
+        click.echo(f"{role}: {key}")
+    click.echo("try:")
+    click.echo(f"curl -s {GRAPHQL_URL} -H 'Authorization: Bearer {keys['viewer']}' -H 'Content-Type: application/json' "
+               "-d '{\"query\": \"{ orders(first: 5) { edges { node { code status customer { name } } } } }\"}'")

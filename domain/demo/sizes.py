@@ -1,0 +1,48 @@
+"""How big a demo plant is: the named sizes `sop demo load --size` offers, and custom ones for tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.errors import InvalidInput
+
+
+@dataclass(frozen=True)
+class DemoSize:
+    """The dimensions of a generated plant; every count must be at least 1."""
+
+    name: str
+    products: int
+    families: int
+    lines: int
+    customers: int
+    orders: int
+    materials_per_family: int = 4
+    forecast_weeks_ahead: int = 26
+    forecast_weeks_back: int = 26
+    history_days: int = 365
+
+    def __post_init__(self) -> None:
+        for field, value in vars(self).items():
+            if field != "name" and value < 1:
+                raise InvalidInput(f"demo size {self.name!r}: {field} must be at least 1, got {value}", [field])
+        if self.families > self.products:
+            raise InvalidInput(
+                f"demo size {self.name!r}: {self.families} families need at least as many products "
+                f"(got {self.products})",
+                ["families"],
+            )
+
+
+SIZES: dict[str, DemoSize] = {
+    "small": DemoSize("small", products=30, families=4, lines=5, customers=40, orders=2_000),
+    "medium": DemoSize("medium", products=500, families=8, lines=20, customers=300, orders=20_000),
+    "large": DemoSize("large", products=2_000, families=12, lines=50, customers=1_000, orders=100_000),
+}
+
+
+def size_named(name: str) -> DemoSize:
+    try:
+        return SIZES[name]
+    except KeyError:
+        raise InvalidInput(f"unknown demo size {name!r}; sizes are {', '.join(SIZES)}", ["size"]) from None
