@@ -70,5 +70,29 @@ def expand(problem: PlanningProblem, period: np.ndarray, hours: np.ndarray) -> n
     week_hours = regular_part + beyond * np.divide(
         extra, extra_total[:, period], out=np.zeros_like(extra), where=extra_total[:, period] > 0
     )
-    share = np.divide(week_hours, planned, out=np.zeros_like(week_hours), where=planned > 0)  # [L, W]
-    return hours[:, period] * share[line]
+    return fit_to_demand_timing(problem, period, starts, hours, week_hours)
+
+
+def fit_to_demand_timing(
+    problem: PlanningProblem, period: np.ndarray, starts: np.ndarray, hours: np.ndarray, week_hours: np.ndarray
+) -> np.ndarray:
+    """[R, W] route hours whose bucket totals are the route's and whose line-week totals are
+    week_hours, shaped like each product's demand inside the bucket (iterative proportional
+    fitting, all buckets at once), so products due early in a bucket are made early in it."""
+    line, product = np.asarray(problem.route_line), np.asarray(problem.route_product)
+    demand = np.asarray(problem.demand, float)[product] + 1e-6  # [R, W]
+    timing = demand / np.add.reduceat(demand, starts, axis=1)[:, period]
+    fitted = hours[:, period] * timing
+    for _ in range(30):
+        line_total = np.zeros_like(week_hours)
+        np.add.at(line_total, line, fitted)
+        fitted *= np.divide(week_hours, line_total, out=np.zeros_like(week_hours), where=line_total > 0)[line]
+        route_total = np.add.reduceat(fitted, starts, axis=1)[:, period]
+        fitted *= np.divide(hours[:, period], route_total, out=np.zeros_like(fitted), where=route_total > 0)
+    line_total = np.zeros_like(week_hours)
+    np.add.at(line_total, line, fitted)
+    # End on the line side (never above the line-week's hours); the route totals are then near, not exact.
+    return (
+        fitted
+        * np.minimum(np.divide(week_hours, line_total, out=np.ones_like(week_hours), where=line_total > 0), 1.0)[line]
+    )
