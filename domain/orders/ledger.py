@@ -114,20 +114,18 @@ async def load_ledger(
     reserve = np.zeros_like(residual)
     for li, line_id in enumerate(ids):
         for wi, week in enumerate(weeks):
+            # Only the open days of the first week can be promised; promises there already sit in them.
+            share = shares.get(line_id, 0.0) if wi == 0 else 1.0
             row = found.get((line_id, week))
-            if row is None:
-                capacity, reserved = calendar[(line_id, week)], calendar[(line_id, week)] * reserve_share
-                residual[li, wi], reserve[li, wi] = capacity - reserved, reserved
-                continue
-            left = row.capacity_hours - row.lost_hours - row.planned_hours - row.promised_hours - row.rush_hours_used
-            residual[li, wi] = row.capacity_hours - row.reserve_hours - row.lost_hours - row.planned_hours - (
-                row.promised_hours
-            )
-            reserve[li, wi] = min(row.reserve_hours - row.rush_hours_used, left)
+            capacity = row.capacity_hours if row else calendar[(line_id, week)]
+            reserved = row.reserve_hours if row else capacity * reserve_share
+            lost, planned = (row.lost_hours, row.planned_hours) if row else (0.0, 0.0)
+            promised, rush_used = (row.promised_hours, row.rush_hours_used) if row else (0.0, 0.0)
+            residual[li, wi] = share * (capacity - reserved - lost - planned) - promised
+            left = share * (capacity - lost - planned) - promised - rush_used
+            reserve[li, wi] = min(share * reserved - rush_used, left)
     open_share = np.array([shares.get(line_id, 0.0) for line_id in ids])
     residual, reserve = np.maximum(residual, 0.0), np.maximum(reserve, 0.0)
-    residual[:, 0] *= open_share
-    reserve[:, 0] *= open_share
     return LedgerView(ids, weeks, residual, reserve, open_share)
 
 

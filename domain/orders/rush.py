@@ -73,12 +73,13 @@ async def _candidates(
         .where(CapacityReservation.line_id.in_(line_ids), CapacityReservation.week <= due)
         .distinct()
     )
-    frozen_held = select(CapacityReservation.order_id).where(CapacityReservation.week <= frozen).distinct()
     query = (
         select(Order)
         .join(Customer, Customer.id == Order.customer_id)
         .where(
-            Order.id.in_(held), Order.id.not_in(frozen_held), Order.status.in_(MOVABLE),
+            Order.id.in_(held), Order.status.in_(MOVABLE),
+            # The running plan's deliveries stay: only promises after the frozen window may move.
+            Order.promised_date > frozen,
             Customer.tier != CustomerTier.STRATEGIC, Order.priority_tier.in_(sorted(tiers)),
             Order.priority_score < below_score,
         )

@@ -22,9 +22,12 @@ def ledger_violations(session: Session) -> list[str]:
     problems: list[str] = []
     held: dict[tuple[int, date, bool], float] = defaultdict(float)
     for line_id, week, from_reserve, hours in session.execute(
-        select(CapacityReservation.line_id, CapacityReservation.week, CapacityReservation.from_reserve,
-               func.sum(CapacityReservation.hours))
-        .group_by(CapacityReservation.line_id, CapacityReservation.week, CapacityReservation.from_reserve)
+        select(
+            CapacityReservation.line_id,
+            CapacityReservation.week,
+            CapacityReservation.from_reserve,
+            func.sum(CapacityReservation.hours),
+        ).group_by(CapacityReservation.line_id, CapacityReservation.week, CapacityReservation.from_reserve)
     ):
         held[(line_id, week, bool(from_reserve))] = float(hours)
     rows = {(r.line_id, r.week): r for r in session.scalars(select(CapacityLedger))}
@@ -37,12 +40,15 @@ def ledger_violations(session: Session) -> list[str]:
         if abs(regular - r.promised_hours) > TOLERANCE:
             problems.append(f"{where}: promised_hours {r.promised_hours:.4f} but reservations hold {regular:.4f}")
         if abs(rush - r.rush_hours_used) > TOLERANCE:
-            problems.append(f"{where}: rush_hours_used {r.rush_hours_used:.4f} but reserve reservations hold "
-                            f"{rush:.4f}")
+            problems.append(
+                f"{where}: rush_hours_used {r.rush_hours_used:.4f} but reserve reservations hold {rush:.4f}"
+            )
         regular_room = r.capacity_hours - r.reserve_hours - r.lost_hours
         if r.planned_hours + r.promised_hours > regular_room + TOLERANCE:
-            problems.append(f"{where}: over-promised, planned {r.planned_hours:.2f} + promised "
-                            f"{r.promised_hours:.2f} > {regular_room:.2f} regular hours")
+            problems.append(
+                f"{where}: over-promised, planned {r.planned_hours:.2f} + promised "
+                f"{r.promised_hours:.2f} > {regular_room:.2f} regular hours"
+            )
         if r.rush_hours_used > r.reserve_hours + TOLERANCE:
             problems.append(f"{where}: rush orders use {r.rush_hours_used:.2f} of a {r.reserve_hours:.2f} h reserve")
         if r.planned_hours + r.promised_hours + r.rush_hours_used > r.capacity_hours - r.lost_hours + TOLERANCE:
@@ -55,8 +61,9 @@ def _order_problems(session: Session) -> list[str]:
     problems = []
     reserved: dict[int, float] = defaultdict(float)
     for line_id, quantity in session.execute(
-        select(CapacityReservation.order_line_id, func.sum(CapacityReservation.quantity))
-        .group_by(CapacityReservation.order_line_id)
+        select(CapacityReservation.order_line_id, func.sum(CapacityReservation.quantity)).group_by(
+            CapacityReservation.order_line_id
+        )
     ):
         reserved[line_id] = float(quantity)
     for code, line_no, line_id, open_quantity in session.execute(
@@ -65,8 +72,10 @@ def _order_problems(session: Session) -> list[str]:
         .where(Order.status.in_(HOLDING))
     ):
         if reserved.get(line_id, 0.0) + TOLERANCE * max(1.0, open_quantity) < open_quantity:
-            problems.append(f"order {code} line {line_no}: accepted for {open_quantity:g} open units but holds "
-                            f"hours for {reserved.get(line_id, 0.0):g}")
+            problems.append(
+                f"order {code} line {line_no}: accepted for {open_quantity:g} open units but holds "
+                f"hours for {reserved.get(line_id, 0.0):g}"
+            )
     for code, status in session.execute(
         select(Order.code, Order.status)
         .where(Order.id.in_(select(CapacityReservation.order_id)), Order.status.not_in(MAY_HOLD))

@@ -1,0 +1,152 @@
+"""update_order (re-review and re-reserve) and cancel_order (release): versioned, keyed, outside the frozen window."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.access import Principal
+from domain.events import EventPublisher
+from domain.floor.history import record_order_event
+from domain.models import (
+    Customer,
+    Delivery,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderStatus,
+    ReviewDecision,
+    RushCause,
+    utcnow,
+)
+from domain.orders.assess import Request, assess
+from domain.orders.context import load_context, load_order_context
+from domain.orders.facts import amount_of, margin_of
+from domain.orders.idempotency import Replay, claim
+from domain.orders.inputs import CancelInput, LineInput, UpdateInput, validate_lines, validate_requested_date
+from domain.orders.ledger import release_order
+from domain.orders.lookup import claim_version, order_to_change, refuse_frozen
+from domain.orders.persist import apply_outcome, record_rush, reserve_promise, review_row, write_deliveries
+from domain.orders.results import OrderResult, review_result
+from domain.orders.retry import with_retries
+from domain.orders.review import load_lines, priced_lines, publish, replayed_order
+from rules import RuleBook
+
+
+def _snapshot(order: Order, lines: list[OrderLine]) -> dict[str, Any]:
+    return {"status": order.status.value, "requested_date": order.requested_date.isoformat(),
+            "promised_date": order.promised_date.isoformat() if order.promised_date else None,
+            "lines": [[ln.product_id, ln.quantity, str(ln.unit_price)] for ln in lines]}
+
+
+async def _replace_lines(session: AsyncSession, order: Order, lines: list[OrderLine],
+                         new: tuple[LineInput, ...] | None, customer: Customer) -> tuple[list[OrderLine], Any]:
+    """The order's lines after the change (new ones replace the old), with their context."""
+    if new is None:
+        context = await load_order_context(session, customer, [ln.product_id for ln in lines])
+        return lines, context
+    validate_lines(new)
+    context = await load_context(session, customer, new)
+    priced = priced_lines(context, new)
+    await session.execute(delete(Delivery).where(Delivery.order_id == order.id))
+    await session.execute(delete(OrderLine).where(OrderLine.order_id == order.id))
+    replaced = [OrderLine(order_id=order.id, line_no=i + 1, product_id=p.id, quantity=pl.quantity,
+                          unit_price=pl.unit_price, unit_cost=pl.unit_cost)
+                for i, (p, pl) in enumerate(zip(context.products, priced, strict=True))]
+    session.add_all(replaced)
+    await session.flush()
+    order.amount, order.gross_margin = amount_of(priced), margin_of(priced)
+    return replaced, context
+
+
+async def update_order(session: AsyncSession, principal: Principal, book: RuleBook, data: UpdateInput, today: date,
+                       publisher: EventPublisher | None = None) -> OrderResult:
+    """Change the date and/or lines; the order is reviewed again and holds the hours of its new promise."""
+    events: list[OrderEvent] = []
+
+    async def attempt() -> OrderResult:
+        events.clear()
+        record = None
+        if data.idempotency_key is not None:
+            claimed = await claim(session, "updateOrder", principal, data.idempotency_key, data.body())
+            if isinstance(claimed, Replay):
+                return await replayed_order(session, claimed)
+            record = claimed
+        if data.requested_date is not None:
+            validate_requested_date(data.requested_date, today)
+        order = await order_to_change(session, principal, data.code)
+        await refuse_frozen(session, order, data.requested_date, today, book.capacity_policy().frozen_days)
+        await claim_version(session, order, data.expected_version)
+        lines = await load_lines(session, order.id)
+        before = _snapshot(order, lines)
+        was_rush, old_cause = order.rush, order.rush_cause
+        await release_order(session, order.id)
+        customer = await session.get(Customer, order.customer_id)
+        assert customer is not None
+        lines, context = await _replace_lines(session, order, lines, data.lines, customer)
+        if data.requested_date is not None:
+            order.requested_date = data.requested_date
+        priced = priced_lines(context, [LineInput(context.products[i].sku, ln.quantity, ln.unit_price)
+                                        for i, ln in enumerate(lines)])
+        hint = old_cause if was_rush else RushCause.CUSTOMER_CHANGE
+        a = await assess(session, book, Request(context, priced, order.requested_date, order.id, hint), today,
+                         saving=True)
+        status = apply_outcome(order, a)
+        result = await review_result(session, a, context, [p.quantity for p in priced], book.version)
+        session.add(review_row(order, a, result))
+        await write_deliveries(session, order, lines, a)
+        await record_rush(session, order, a)
+        events.append(record_order_event(
+            session, order, "UPDATED", actor=principal.actor, to_status=status, before=before,
+            message=f"changed by the customer and reviewed again: {a.decision.value} ({a.review.reason})",
+            after={**_snapshot(order, lines), "status": status.value, "decision": a.decision.value}))
+        if a.decision is ReviewDecision.ACCEPT:
+            events.extend(await reserve_promise(session, order, lines, a, principal.actor))
+        if record is not None:
+            record.response = {"order_id": order.id, "code": order.code, "version": order.version}
+        await session.commit()
+        return OrderResult(order, result)
+
+    outcome = await with_retries(session, attempt)
+    if not outcome.replayed:
+        await publish(publisher, events)
+    return outcome
+
+
+async def cancel_order(session: AsyncSession, principal: Principal, book: RuleBook, data: CancelInput, today: date,
+                       publisher: EventPublisher | None = None) -> OrderResult:
+    """Cancel and give every reserved hour back to the ledger."""
+    events: list[OrderEvent] = []
+
+    async def attempt() -> OrderResult:
+        events.clear()
+        record = None
+        if data.idempotency_key is not None:
+            claimed = await claim(session, "cancelOrder", principal, data.idempotency_key, data.body())
+            if isinstance(claimed, Replay):
+                return await replayed_order(session, claimed)
+            record = claimed
+        order = await order_to_change(session, principal, data.code)
+        await refuse_frozen(session, order, None, today, book.capacity_policy().frozen_days)
+        await claim_version(session, order, data.expected_version)
+        released = await release_order(session, order.id)
+        await session.execute(delete(Delivery).where(Delivery.order_id == order.id))
+        order.cancelled_at = utcnow()
+        hours = sum(r.hours for r in released)
+        events.append(record_order_event(
+            session, order, "CANCELLED", actor=principal.actor, to_status=OrderStatus.CANCELLED,
+            message=f"cancelled{': ' + data.reason if data.reason else ''}; {hours:g} h given back",
+            before={"promised_date": order.promised_date.isoformat() if order.promised_date else None},
+            after={"released_hours": hours}))
+        if record is not None:
+            record.response = {"order_id": order.id, "code": order.code, "version": order.version}
+        await session.commit()
+        return OrderResult(order)
+
+    outcome = await with_retries(session, attempt)
+    if not outcome.replayed:
+        await publish(publisher, events)
+    return outcome

@@ -1,0 +1,78 @@
+"""Find an order a caller may change, claim its version atomically, and refuse changes in the frozen window."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.access import Principal
+from domain.errors import FrozenWindow, InvalidTransition, NotFound, VersionConflict
+from domain.models import CapacityReservation, Order, OrderStatus
+from domain.orders.review import ensure_may_write
+from domain.orders.scoping import visible_orders
+from domain.planning.calendar import frozen_until, week_start
+
+# Orders whose promise production has not started on: they may still be changed or cancelled.
+CHANGEABLE = (OrderStatus.RECEIVED, OrderStatus.ACCEPTED, OrderStatus.PROPOSED, OrderStatus.SCHEDULED,
+              OrderStatus.REJECTED)
+
+
+async def order_to_change(session: AsyncSession, principal: Principal, code: str,
+                          allowed: tuple[OrderStatus, ...] = CHANGEABLE) -> Order:
+    ensure_may_write(principal)
+    order = await session.scalar(select(Order).where(Order.code == code, visible_orders(principal)))
+    if order is None:
+        raise NotFound(f"order {code!r} does not exist", ["code"])
+    if order.status not in allowed:
+        raise InvalidTransition(
+            f"order {code} is {order.status.value}; this change needs one of {', '.join(s.value for s in allowed)}",
+            ["code"])
+    return order
+
+
+async def claim_version(session: AsyncSession, order: Order, expected: int) -> None:
+    """One conditional UPDATE: of two writers holding the same version exactly one gets past here.
+
+    The row stays locked (PostgreSQL) or the database write-locked (SQLite) until the commit, so
+    the loser sees the winner's version. The in-memory version is bumped by the history event.
+    """
+    claimed = await session.execute(
+        update(Order).where(Order.id == order.id, Order.version == expected)
+        .values(version=expected + 1).execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        current = await session.scalar(
+            select(Order.version).where(Order.id == order.id).execution_options(populate_existing=True))
+        raise VersionConflict(
+            f"order {order.code} is at version {current}, not {expected}: read it again and retry",
+            current_version=int(current or order.version), field=["expectedVersion"])
+    order.version = expected
+
+
+async def refuse_frozen(session: AsyncSession, order: Order, new_date: date | None, today: date,
+                        frozen_days: int) -> None:
+    """The running plan keeps its promises (R14): nothing due, or being made, in the frozen window changes.
+
+    While the window is open (the first days of the week) the hours an order holds in this week are
+    part of the running plan; once it is over, the rest of the week is open again.
+    """
+    frozen = frozen_until(today, frozen_days)
+    if order.promised_date is not None and order.promised_date <= frozen:
+        raise FrozenWindow(
+            f"order {order.code} is promised for {order.promised_date.isoformat()}, inside the frozen window "
+            f"(until {frozen.isoformat()}); it can no longer be changed", ["code"])
+    if new_date is not None and new_date <= frozen:
+        raise FrozenWindow(
+            f"requestedDate {new_date.isoformat()} falls inside the frozen window (until {frozen.isoformat()})",
+            ["requestedDate"])
+    if frozen >= today:
+        running = await session.scalar(
+            select(CapacityReservation.week).where(
+                CapacityReservation.order_id == order.id, CapacityReservation.week <= frozen,
+                CapacityReservation.week >= week_start(today)).limit(1))
+        if running is not None:
+            raise FrozenWindow(
+                f"order {order.code} is in the running plan of the week of {running.isoformat()}, frozen until "
+                f"{frozen.isoformat()}; it can be changed after that", ["code"])

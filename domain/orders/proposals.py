@@ -1,0 +1,126 @@
+"""respond_to_proposal: the customer takes a proposed date or split (if the plan still has it) or declines.
+
+A declined proposal CANCELS the order: the customer withdrew it, the plant did not refuse it, so it
+does not count as a rejection in the KPIs.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.access import Principal
+from domain.events import EventPublisher
+from domain.floor.history import record_order_event
+from domain.models import (
+    Customer,
+    Delivery,
+    DeliveryStatus,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderStatus,
+    ReviewDecision,
+    utcnow,
+)
+from domain.orders.assess import PROMISE_HORIZON_WEEKS, Request, assess
+from domain.orders.context import OrderContext, load_order_context
+from domain.orders.inputs import LineInput
+from domain.orders.ledger import load_ledger, reserve_all
+from domain.orders.lookup import claim_version, order_to_change
+from domain.orders.persist import apply_outcome, record_rush, reserve_promise, review_row, write_deliveries
+from domain.orders.promise import OrderPromise, build_ctp, promise_order
+from domain.orders.results import OrderResult, review_result
+from domain.orders.retry import with_retries
+from domain.orders.review import load_lines, priced_lines, publish
+from domain.planning.calendar import frozen_until, weeks_from
+from rules import RuleBook
+
+
+async def _still_possible(session: AsyncSession, book: RuleBook, order: Order, lines: list[OrderLine],
+                          context: OrderContext, proposed: list[tuple[int, float, date]], today: date
+                          ) -> OrderPromise | None:
+    """The promise for the proposed deliveries if the ledger can still keep every one of them."""
+    policy = book.capacity_policy()
+    earliest = max(today, frozen_until(today, policy.frozen_days) + timedelta(days=1))
+    if any(day < earliest for _, _, day in proposed):
+        return None
+    view = await load_ledger(session, context.line_ids, weeks_from(today, PROMISE_HORIZON_WEEKS),
+                             policy.reserve_share, earliest, create_missing=True)
+    ctp, rates = build_ctp(view, context)
+    last = max(day for _, _, day in proposed)
+    quantities = [ln.quantity for ln in lines]
+    promise = promise_order(ctp, rates, view, quantities, last, earliest, use_reserve=order.rush)
+    if not promise.fits:
+        return None
+    for day in sorted({day for _, _, day in proposed if day < last}):
+        early = promise_order(ctp, rates, view, quantities, day, earliest, use_reserve=order.rush)
+        for index in range(len(lines)):
+            due = sum(q for line_index, q, d in proposed if line_index == index and d <= day)
+            if early.lines[index].by_requested + 1e-6 < due:
+                return None
+    return promise
+
+
+async def respond_to_proposal(
+    session: AsyncSession, principal: Principal, book: RuleBook, code: str, expected_version: int, accept: bool,
+    today: date, publisher: EventPublisher | None = None,
+) -> OrderResult:
+    events: list[OrderEvent] = []
+
+    async def attempt() -> OrderResult:
+        events.clear()
+        order = await order_to_change(session, principal, code, (OrderStatus.PROPOSED,))
+        await claim_version(session, order, expected_version)
+        lines = await load_lines(session, order.id)
+        if not accept:
+            await session.execute(delete(Delivery).where(Delivery.order_id == order.id))
+            order.cancelled_at = utcnow()
+            events.append(record_order_event(session, order, "PROPOSAL_DECLINED", actor=principal.actor,
+                                             to_status=OrderStatus.CANCELLED, message="the customer declined"))
+            await session.commit()
+            return OrderResult(order)
+        customer = await session.get(Customer, order.customer_id)
+        assert customer is not None
+        context = await load_order_context(session, customer, [ln.product_id for ln in lines])
+        deliveries = (await session.scalars(select(Delivery).where(Delivery.order_id == order.id))).all()
+        by_id = {ln.id: i for i, ln in enumerate(lines)}
+        proposed = [(by_id[d.order_line_id], d.quantity, d.date) for d in deliveries]
+        promise = await _still_possible(session, book, order, lines, context, proposed, today) if proposed else None
+        if promise is not None:
+            await reserve_all(session, promise.reservations(order.id, [ln.id for ln in lines]))
+            for d in deliveries:
+                d.status = DeliveryStatus.PROMISED
+            order.promised_date = max(day for _, _, day in proposed)
+            events.append(record_order_event(
+                session, order, "PROPOSAL_ACCEPTED", actor=principal.actor, to_status=OrderStatus.ACCEPTED,
+                message=f"the customer accepted; promised {order.promised_date.isoformat()}"))
+            await session.commit()
+            return OrderResult(order)
+        return await _propose_again(order, lines, context)
+
+    async def _propose_again(order: Order, lines: list[OrderLine], context: OrderContext) -> OrderResult:
+        """The plan no longer has the proposal's hours: review the order again from its requested date."""
+        priced = priced_lines(context, [LineInput(p.sku, ln.quantity, ln.unit_price)
+                                        for p, ln in zip(context.products, lines, strict=True)])
+        a = await assess(session, book, Request(context, priced, order.requested_date, order.id), today,
+                         saving=True)
+        status = apply_outcome(order, a)
+        result = await review_result(session, a, context, [p.quantity for p in priced], book.version)
+        session.add(review_row(order, a, result))
+        await write_deliveries(session, order, lines, a)
+        await record_rush(session, order, a)
+        events.append(record_order_event(
+            session, order, "PROPOSAL_RENEWED", actor=principal.actor, to_status=status,
+            message=f"the proposal is no longer available; new review: {a.decision.value} ({a.review.reason})"))
+        if a.decision is ReviewDecision.ACCEPT:
+            events.extend(await reserve_promise(session, order, lines, a, principal.actor))
+        await session.commit()
+        return OrderResult(order, result)
+
+    outcome = await with_retries(session, attempt)
+    await publish(publisher, events)
+    return outcome
+
