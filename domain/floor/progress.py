@@ -29,6 +29,7 @@ from domain.models import (
     StockMovementKind,
     utcnow,
 )
+from domain.orders.ledger import release_order
 
 
 @dataclass
@@ -54,7 +55,7 @@ async def _take_into_stock(session: AsyncSession, product: Product, made: float,
     await session.refresh(product)
 
 
-def _advance(
+async def _advance(
     session: AsyncSession, order: Order, made: list[Allocation], actor: str, at: datetime
 ) -> list[OrderEvent]:
     events: list[OrderEvent] = []
@@ -71,6 +72,8 @@ def _advance(
         )
     if all(line.quantity_made >= line.quantity for line in order.lines):
         order.completed_at = at
+        # Made in full: the hours it held are spent, and an order in stock holds no capacity.
+        await release_order(session, order.id)
         events.append(
             record_order_event(
                 session, order, "STATUS", actor=actor, message="every line made: in stock",
@@ -128,7 +131,7 @@ async def report_progress(
     for order in waiting:
         mine = [a for a in allocations if a.order is order]
         if mine:
-            outbox.order_events.extend(_advance(session, order, mine, principal.actor, at))
+            outbox.order_events.extend(await _advance(session, order, mine, principal.actor, at))
             touched.append(order)
     plan_items = await count_against_plan(session, line.id, product.id, at.date(), made)
     alerts = await check_safety_stock(session, [product.id], outbox, at.date())

@@ -13,7 +13,7 @@ from domain.errors import InvalidInput, NotFound
 from domain.events import ORDER_EVENTS, EventPublisher, InProcessBroker
 from domain.floor.incidents import report_incident
 from domain.models import Alert, CapacityLedger, IncidentKind, Material, MaterialReceipt, OrderEvent
-from tests.integration.floor.ledger_check import ledger_problems
+from domain.planning.checks import ledger_violations
 from tests.integration.floor.plant import MES, MONDAY, TODAY, Plant, add_order, build_plant, ledger_row, reserve
 
 FRIDAY = date(2026, 6, 5)
@@ -24,7 +24,7 @@ MONDAY_8AM = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
 async def _two_promises(asession: AsyncSession, plant: Plant | None = None, regular_hours: float = 40.0) -> None:
     """SO-REG and SO-STRAT each hold hours of L1's first week, both promised for its Friday."""
     plant = plant or await build_plant(asession)
-    regular = await add_order(asession, "SO-REG", plant.regular, plant.widget, 400, promised=FRIDAY)
+    regular = await add_order(asession, "SO-REG", plant.regular, plant.widget, regular_hours * 10, promised=FRIDAY)
     strategic = await add_order(asession, "SO-STRAT", plant.strategic, plant.widget, 400, promised=FRIDAY)
     await reserve(asession, regular, plant.line, MONDAY, regular_hours, regular_hours * 10)
     await reserve(asession, strategic, plant.line, MONDAY, 40, 400)
@@ -54,7 +54,7 @@ async def test_a_failure_puts_the_regular_order_at_risk_and_spares_the_strategic
     assert row is not None and row.lost_hours == 20 and row.promised_hours == 70
     alerts = list(await asession.scalars(select(Alert).order_by(Alert.id)))
     assert sorted(a.kind for a in alerts) == ["INCIDENT", "LATE_ORDER"]
-    assert await ledger_problems(asession) == []
+    assert await asession.run_sync(ledger_violations) == []
 
 
 async def test_the_strategic_order_gives_way_only_after_the_regular_one_has(asession: AsyncSession) -> None:
@@ -67,7 +67,7 @@ async def test_the_strategic_order_gives_way_only_after_the_regular_one_has(ases
     assert [risk.order.code for risk in outcome.moved] == ["SO-REG", "SO-STRAT"]
     assert outcome.moved[0].moved_hours == 10 and outcome.moved[1].moved_hours == 10
     assert [e.order_code for e in await _events(asession, "AT_RISK")] == ["SO-REG", "SO-STRAT"]
-    assert await ledger_problems(asession) == []
+    assert await asession.run_sync(ledger_violations) == []
 
 
 async def test_planned_stock_hours_give_way_before_promises(asession: AsyncSession) -> None:
@@ -85,7 +85,7 @@ async def test_planned_stock_hours_give_way_before_promises(asession: AsyncSessi
         select(CapacityLedger).where(CapacityLedger.week == MONDAY).execution_options(populate_existing=True)
     )
     assert refreshed is not None and refreshed.planned_hours == 0  # 100 - 10 - 10 - 80 promised
-    assert await ledger_problems(asession) == []
+    assert await asession.run_sync(ledger_violations) == []
 
 
 async def test_a_material_shortage_puts_the_order_served_last_at_risk(asession: AsyncSession) -> None:

@@ -10,8 +10,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import InvalidInput, NotFound
 from domain.floor.progress import report_progress
-from domain.models import Order, OrderEvent, OrderLine, OrderStatus, PlanItem, StockMovement, StockMovementKind
-from tests.integration.floor.plant import MES, MONDAY, TODAY, add_order, build_plant, plan_in_force
+from domain.models import (
+    CapacityReservation,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderStatus,
+    PlanItem,
+    StockMovement,
+    StockMovementKind,
+)
+from domain.planning.checks import ledger_violations
+from tests.integration.floor.plant import MES, MONDAY, TODAY, add_order, build_plant, plan_in_force, reserve
 
 AT = datetime(2026, 6, 3, 10, 0, tzinfo=UTC)
 
@@ -19,6 +29,7 @@ AT = datetime(2026, 6, 3, 10, 0, tzinfo=UTC)
 async def test_progress_moves_an_order_in_production_then_in_stock(asession: AsyncSession) -> None:
     plant = await build_plant(asession)
     order = await add_order(asession, "SO-1", plant.regular, plant.widget, 30, promised=TODAY)
+    await reserve(asession, order, plant.line, MONDAY, 3, 30)
     plan = await plan_in_force(asession, [(plant.line, plant.widget, MONDAY, 100)])
 
     first = await report_progress(asession, MES, line_code="L1", sku="W-1", quantity=10, scrap=2, at=AT)
@@ -53,6 +64,9 @@ async def test_progress_moves_an_order_in_production_then_in_stock(asession: Asy
         select(StockMovement.quantity).where(StockMovement.kind == StockMovementKind.PRODUCED)
     )
     assert sorted(produced) == [10, 25]
+    # In stock, the order no longer holds the 3 h it was promised.
+    assert await asession.scalar(select(CapacityReservation.id)) is None
+    assert await asession.run_sync(ledger_violations) == []
 
 
 async def test_progress_serves_the_earliest_promise_first(asession: AsyncSession) -> None:
