@@ -12,13 +12,16 @@ from api.catalog.queries import CatalogQueries
 from api.core.errors import ShapeErrors, UserError
 from api.core.limits import limit_extensions
 from api.core.metrics import Metrics, metrics_extension
+from api.floor.mutations import FloorMutations
+from api.floor.queries import FloorQueries
+from api.kpis.queries import KpiQueries
 from api.orders.queries import OrderQueries
 from api.orders.subscriptions import OrderSubscriptions
 from domain.config import Settings
 
-QUERIES: tuple[type, ...] = (OrderQueries, CatalogQueries, AlertQueries)
+QUERIES: tuple[type, ...] = (OrderQueries, CatalogQueries, AlertQueries, FloorQueries, KpiQueries)
 # Each feature adds its mutations class here (api/<feature>/mutations.py), e.g. OrderMutations.
-MUTATIONS: tuple[type, ...] = ()
+MUTATIONS: tuple[type, ...] = (FloorMutations,)
 SUBSCRIPTIONS: tuple[type, ...] = (OrderSubscriptions, AlertSubscriptions)
 
 Query = merge_types("Query", QUERIES)

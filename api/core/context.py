@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
@@ -16,6 +16,9 @@ from domain.access import Principal
 from domain.config import Settings
 from domain.errors import Forbidden
 from domain.events import EventPublisher
+
+if TYPE_CHECKING:
+    from api.core.metrics import Metrics
 
 L = TypeVar("L")
 
@@ -31,6 +34,7 @@ class Context:
     sessions: async_sessionmaker[AsyncSession]
     events: EventPublisher
     rules: Any = None  # the live rule book (rules.LiveRules) once the lead wires it in api/app.py
+    metrics: Metrics | None = None
     principal: Principal | None = None
     # graphql-transport-ws puts the connection_init payload here (it carries the Authorization).
     connection_params: dict[str, Any] | None = None

@@ -6,15 +6,19 @@ from collections.abc import Callable
 from typing import Any
 
 from graphql import (
+    SKIP,
     ArgumentNode,
     FieldNode,
     GraphQLError,
-    ObjectFieldNode,
+    GraphQLInputType,
     OperationDefinitionNode,
     OperationType,
     ValidationRule,
+    ValueNode,
     ValuesOfCorrectTypeRule,
 )
+from graphql.language.visitor import VisitorAction
+from graphql.utilities.validate_input_value import validate_input_literal
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import (
     AddValidationRules,
@@ -45,7 +49,7 @@ def max_mutations_rule(limit: int) -> type[ValidationRule]:
 
 
 class ArgumentValuesRule(ValuesOfCorrectTypeRule):
-    """graphql-core's literal-value check, with the field and argument named in each message."""
+    """graphql-core's literal-value check, with the field and the argument path named in each message."""
 
     def __init__(self, context: Any) -> None:
         super().__init__(context)
@@ -57,17 +61,18 @@ class ArgumentValuesRule(ValuesOfCorrectTypeRule):
     def enter_argument(self, node: ArgumentNode, *_: Any) -> None:
         self.path = [*self.path[:1], node.name.value]
 
-    def enter_object_field(self, node: ObjectFieldNode, *_: Any) -> None:
-        self.path.append(node.name.value)
+    def is_valid_value_node(self, node: ValueNode, input_type: GraphQLInputType | None) -> VisitorAction:
+        if input_type:
 
-    def leave_object_field(self, node: ObjectFieldNode, *_: Any) -> None:
-        self.path.pop()
+            def on_error(error: GraphQLError, inner: list[str | int]) -> None:
+                where = ".".join(self.path[1:]) + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in inner)
+                if where:
+                    message = f"Argument '{where}' of field '{self.path[0]}': {error.message}"
+                    error = GraphQLError(message, error.nodes, extensions={"code": "INVALID", "argument": where})
+                self.report_error(error)
 
-    def report_error(self, error: GraphQLError) -> None:
-        if len(self.path) > 1:
-            where = f"Argument '{'.'.join(self.path[1:])}' of field '{self.path[0]}'"
-            error = GraphQLError(f"{where}: {error.message}", error.nodes, extensions={"code": "INVALID"})
-        super().report_error(error)
+            validate_input_literal(node, input_type, on_error, None, None, self.context.hide_suggestions)
+        return SKIP
 
 
 class NamedArgumentErrors(SchemaExtension):

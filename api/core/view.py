@@ -45,7 +45,9 @@ class SopGraphQL(GraphQL[Context, None]):
 
     def new_context(self, request: Request | WebSocket) -> Context:
         s = self.services
-        return Context(request=request, settings=s.settings, sessions=s.sessions, events=s.events, rules=s.rules)
+        return Context(
+            request=request, settings=s.settings, sessions=s.sessions, events=s.events, rules=s.rules, metrics=s.metrics
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":

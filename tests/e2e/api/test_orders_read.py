@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.e2e.api.conftest import GraphQLClient
+from tests.e2e.api.conftest import GraphQLClient, Plant
 
 ORDERS = """
 query Orders($first: Int) {
@@ -44,3 +44,46 @@ async def test_viewer_lists_orders_with_customer_and_lines(gql: GraphQLClient) -
     ]
     assert first["amount"] == "75.00"
     assert orders["pageInfo"]["hasNextPage"] is False
+
+
+async def test_partner_sees_only_its_customers_orders(gql: GraphQLClient, plant: Plant) -> None:
+    partner = plant.keys["partner"]
+    body = await gql("{ orders(first: 50) { totalCount edges { node { code id customer { code } } } } }", key=partner)
+    orders = body["data"]["orders"]
+    assert orders["totalCount"] == 3
+    assert {e["node"]["customer"]["code"] for e in orders["edges"]} == {"CUST0"}
+    # Filtering on another customer's code finds nothing rather than an error: those orders do not exist for it.
+    body = await gql('{ orders(filter: {customerCode: "CUST1"}) { totalCount edges { node { code } } } }', key=partner)
+    assert body["data"]["orders"] == {"totalCount": 0, "edges": []}
+    customers = await gql("{ customers { totalCount edges { node { code } } } }", key=partner)
+    assert customers["data"]["customers"]["totalCount"] == 1
+
+
+async def test_partner_cannot_read_another_customers_order_by_code_or_id(gql: GraphQLClient, plant: Plant) -> None:
+    other = await gql('{ order(code: "ORD-1-0") { id code } }')  # the viewer sees it and gives us its id
+    other_id = other["data"]["order"]["id"]
+    partner = plant.keys["partner"]
+    assert (await gql('{ order(code: "ORD-1-0") { code } }', key=partner))["data"]["order"] is None
+    query = "query($id: ID!) { node(id: $id) { id ... on Order { code history { kind } } } }"
+    assert (await gql(query, {"id": other_id}, key=partner))["data"]["node"] is None
+    own = (await gql('{ order(code: "ORD-0-1") { id } }', key=partner))["data"]["order"]["id"]
+    found = await gql(query, {"id": own}, key=partner)
+    assert found["data"]["node"] == {"id": own, "code": "ORD-0-1", "history": []}
+
+
+async def test_order_by_code_with_review_deliveries_and_history(gql: GraphQLClient) -> None:
+    body = await gql('{ order(code: "ORD-0-0") { code version status rush review { decision } deliveries { sku } '
+                     "history { kind } customer { name } } }")
+    order = body["data"]["order"]
+    assert order.pop("customer")["name"]
+    assert order == {
+        "code": "ORD-0-0", "version": 1, "status": "RECEIVED", "rush": False, "review": None, "deliveries": [],
+        "history": [],
+    }
+    assert (await gql('{ order(code: "NOPE") { code } }'))["data"]["order"] is None
+
+
+async def test_every_role_may_read(gql: GraphQLClient, plant: Plant) -> None:
+    for role in ("viewer", "mes", "planner", "admin"):
+        body = await gql("{ orders { totalCount } productionLines { code } inventory { sku } }", key=plant.keys[role])
+        assert body["data"]["orders"]["totalCount"] == 6, role

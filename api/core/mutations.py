@@ -1,0 +1,45 @@
+"""The one way a mutation runs a domain use case: own session, DomainError -> payload UserErrors."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.core.context import Context
+from api.core.errors import UserError, user_error
+from domain.access import Principal
+from domain.errors import DomainError
+
+T = TypeVar("T")
+
+
+@dataclass
+class Outcome(Generic[T]):
+    value: T | None
+    errors: list[UserError] = field(default_factory=list)
+
+
+async def run_use_case(
+    info: strawberry.Info[Context, None], use_case: Callable[[AsyncSession, Principal], Awaitable[T]]
+) -> Outcome[T]:
+    """Call `use_case(session, principal)` in a fresh session (the use case commits, then publishes).
+
+    A DomainError becomes `Outcome(None, [UserError])` and is counted in /metrics by its code;
+    any other exception propagates and is masked as INTERNAL by api/core/errors.py.
+    """
+    ctx = info.context
+    async with ctx.sessions() as session:
+        try:
+            value = await use_case(session, ctx.user)
+        except DomainError as exc:
+            await session.rollback()
+            error = user_error(exc)
+            if ctx.metrics is not None:
+                ctx.metrics.record_error(error.code.value)
+            return Outcome(None, [error])
+    ctx.reset_loaders()  # later fields of this request read what the use case wrote
+    return Outcome(value)

@@ -1,0 +1,44 @@
+"""KPI queries: kpis(from, to) for every reader, planTargets for planners."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Annotated
+
+import strawberry
+
+from api.core.context import Context
+from api.core.permissions import allow
+from api.kpis.report import KpiReport, rulebook
+from api.kpis.types import PlanTargetsInput, TargetPlan
+from domain import kpis
+from domain.models import Role
+
+
+@strawberry.type
+class KpiQueries:
+    @strawberry.field(description="Shared KPIs and scorecards of the period [from, to).")
+    async def kpis(
+        self,
+        info: strawberry.Info[Context, None],
+        from_: Annotated[datetime.date, strawberry.argument(name="from", description="First day (included).")],
+        to: Annotated[datetime.date, strawberry.argument(description="Day after the last (excluded).")],
+    ) -> KpiReport:
+        ctx = info.context
+        period = kpis.Period(from_, to)
+        async with ctx.db() as session:
+            report = await kpis.kpi_report_async(session, period)
+        cards = kpis.scorecards(report, rulebook(ctx).scorecards())
+        return KpiReport.of(report, cards)
+
+    @strawberry.field(
+        description="Break an annual revenue target into quarterly family volumes and show the capacity gaps.",
+        permission_classes=[allow(Role.PLANNER)],
+    )
+    async def plan_targets(self, info: strawberry.Info[Context, None], input: PlanTargetsInput) -> TargetPlan:
+        ctx = info.context
+        mix = [kpis.MixTarget(m.family, m.growth, m.quarter) for m in input.mix]
+        reserve = rulebook(ctx).capacity_policy().reserve_share
+        async with ctx.db() as session:
+            plan = await session.run_sync(kpis.plan_targets, input.year, input.revenue_growth, mix, reserve)
+        return TargetPlan.of(plan)

@@ -1,0 +1,109 @@
+"""The KpiReport type: the contract's KPIs as plain fields, the heavier reports resolved only when asked."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import strawberry
+
+from api.core.context import Context
+from api.kpis.types import (
+    CostAllocation,
+    ForecastAccuracyReport,
+    KpiValue,
+    RushReviewRow,
+    Scorecard,
+)
+from domain import kpis
+from domain.kpis import KPI_DEFINITIONS
+
+
+def rulebook(ctx: Context) -> Any:
+    """The live rules when the app holds them, else the rule folder of the settings."""
+    if ctx.rules is not None:
+        return ctx.rules.current
+    from rules import load_rulebook
+
+    return load_rulebook(ctx.settings.rules_dir)
+
+
+def _d(name: str) -> str:
+    return KPI_DEFINITIONS[name]
+
+
+@strawberry.type(description="Shared KPIs of [from, to) (R12); a KPI is null when its denominator is empty.")
+class KpiReport:
+    from_: datetime.date = strawberry.field(name="from")
+    to: datetime.date
+    order_fulfillment_rate: float | None = strawberry.field(description=_d("orderFulfillmentRate"))
+    complaint_rate: float | None = strawberry.field(description=_d("complaintRate"))
+    order_response_hours: float | None = strawberry.field(description=_d("orderResponseHours"))
+    rush_insertion_success_rate: float | None = strawberry.field(description=_d("rushInsertionSuccessRate"))
+    rush_on_time_rate: float | None = strawberry.field(description=_d("rushOnTimeRate"))
+    plan_completion_rate: float | None = strawberry.field(description=_d("planCompletionRate"))
+    inventory_turnover: float | None = strawberry.field(description=_d("inventoryTurnover"))
+    forecast_accuracy: float | None = strawberry.field(description=_d("forecastAccuracy"))
+    revenue: float | None = strawberry.field(description=_d("revenue"))
+    collection_rate: float | None = strawberry.field(description=_d("collectionRate"))
+    output: float | None = strawberry.field(description=_d("output"))
+    yield_: float | None = strawberry.field(name="yield", description=_d("yield"))
+    revenue_growth: float | None = strawberry.field(description=_d("revenueGrowth"))
+    details: list[KpiValue] = strawberry.field(description="Every KPI with its numerator, denominator and reason.")
+    scorecards: list[Scorecard]
+    period: strawberry.Private[kpis.Period]
+
+    @classmethod
+    def of(cls, report: kpis.KpiReport, cards: list[kpis.Scorecard]) -> KpiReport:
+        v = report.value
+        return cls(
+            from_=report.period.start,
+            to=report.period.end,
+            order_fulfillment_rate=v("orderFulfillmentRate"),
+            complaint_rate=v("complaintRate"),
+            order_response_hours=v("orderResponseHours"),
+            rush_insertion_success_rate=v("rushInsertionSuccessRate"),
+            rush_on_time_rate=v("rushOnTimeRate"),
+            plan_completion_rate=v("planCompletionRate"),
+            inventory_turnover=v("inventoryTurnover"),
+            forecast_accuracy=v("forecastAccuracy"),
+            revenue=v("revenue"),
+            collection_rate=v("collectionRate"),
+            output=v("output"),
+            yield_=v("yield"),
+            revenue_growth=v("revenueGrowth"),
+            details=[KpiValue.of(k) for k in report.kpis.values()],
+            scorecards=[Scorecard.of(c) for c in cards],
+            period=report.period,
+        )
+
+    @strawberry.field(description="The same KPIs per calendar week, month or quarter of the period (clipped to it).")
+    async def series(self, info: strawberry.Info[Context, None], granularity: kpis.Granularity) -> list[KpiReport]:
+        ctx = info.context
+        async with ctx.db() as session:
+            reports = await kpis.kpi_series_async(session, self.period, granularity)
+        cards = rulebook(ctx).scorecards()
+        return [KpiReport.of(r, kpis.scorecards(r, cards)) for r in reports]
+
+    @strawberry.field
+    async def forecast_accuracy_report(self, info: strawberry.Info[Context, None]) -> ForecastAccuracyReport:
+        async with info.context.db() as session:
+            report = await session.run_sync(kpis.forecast_accuracy_report, self.period)
+        return ForecastAccuracyReport.of(report)
+
+    @strawberry.field
+    async def cost_allocation(self, info: strawberry.Info[Context, None]) -> CostAllocation:
+        ctx = info.context
+        rates = kpis.AdjustmentRates.from_settings(ctx.settings)
+        book = rulebook(ctx)
+        async with ctx.db() as session:
+            report = await session.run_sync(kpis.cost_allocation_report, self.period, book, rates)
+        return CostAllocation.of(report)
+
+    @strawberry.field
+    async def rush_review(self, info: strawberry.Info[Context, None]) -> list[RushReviewRow]:
+        async with info.context.db() as session:
+            rows = await session.run_sync(kpis.rush_review, self.period)
+        return [
+            RushReviewRow(cause=r.cause, tier=r.tier, outcome=r.outcome, orders=r.orders, amount=r.amount) for r in rows
+        ]

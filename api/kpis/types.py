@@ -1,0 +1,267 @@
+"""GraphQL types of the KPI report, scorecards, forecast accuracy, rush costs and target breakdown."""
+
+from __future__ import annotations
+
+import datetime
+import enum
+
+import strawberry
+
+from domain import kpis
+from domain.kpis import KPI_DEFINITIONS
+
+
+@strawberry.enum(description="The teams measured on shared numbers (R13).")
+class Team(enum.Enum):
+    SALES = "SALES"
+    PRODUCTION = "PRODUCTION"
+
+
+# Registers the domain enum itself, so resolvers annotate with kpis.Granularity.
+strawberry.enum(kpis.Granularity, name="Granularity", description="Calendar buckets of a KPI series.")
+
+
+@strawberry.type(description="One KPI with what it was computed from, so a person can check it.")
+class KpiValue:
+    name: str
+    value: float | None = strawberry.field(description="Null when the denominator is empty; `reason` says why.")
+    numerator: float | None
+    denominator: float | None
+    reason: str | None
+    unit: str
+    definition: str = strawberry.field(description="How the KPI is computed (the normative definition).")
+
+    @classmethod
+    def of(cls, v: kpis.KpiValue) -> KpiValue:
+        return cls(
+            name=v.name,
+            value=v.value,
+            numerator=v.numerator,
+            denominator=v.denominator,
+            reason=v.reason,
+            unit=v.unit,
+            definition=KPI_DEFINITIONS[v.name],
+        )
+
+
+@strawberry.type
+class ScoreComponent:
+    kpi: str
+    weight: float
+    target: float
+    value: float | None
+    attainment: float | None = strawberry.field(
+        description=f"value / target (target / value when lower is better), capped at {kpis.ATTAINMENT_CAP}; "
+        "null when the KPI is null (it then adds nothing to the score)."
+    )
+    higher_is_better: bool
+
+
+@strawberry.type(description="A team's weighted KPI attainment (R13); weights, targets and bonus from scorecards.yaml.")
+class Scorecard:
+    team: Team
+    score: float = strawberry.field(description="Sum of weight x attainment over the team's KPIs.")
+    bonus_eligible: bool = strawberry.field(description="score >= the rule file's bonus threshold.")
+    bonus_rate: float = strawberry.field(description="The rule file's bonus rate, paid when bonusEligible.")
+    components: list[ScoreComponent]
+
+    @classmethod
+    def of(cls, card: kpis.Scorecard) -> Scorecard:
+        return cls(
+            team=Team(card.team),
+            score=card.score,
+            bonus_eligible=card.bonus_eligible,
+            bonus_rate=card.bonus_rate,
+            components=[
+                ScoreComponent(
+                    kpi=c.kpi,
+                    weight=c.weight,
+                    target=c.target,
+                    value=c.value,
+                    attainment=c.attainment,
+                    higher_is_better=c.higher_is_better,
+                )
+                for c in card.components
+            ],
+        )
+
+
+@strawberry.type(description="WMAPE = sum|tier - ordered| / sum ordered; bias = sum(tier - ordered) / sum ordered.")
+class TierError:
+    tier: str
+    wmape: float | None
+    bias: float | None
+
+
+@strawberry.type
+class ForecastAccuracyRow:
+    sku: str | None
+    family: str | None
+    week: datetime.date | None
+    ordered: float
+    sku_weeks: int
+    tiers: list[TierError]
+    best_tier: str | None = strawberry.field(description="The tier with the smallest WMAPE: the one that was right.")
+
+    @classmethod
+    def of(cls, row: kpis.ForecastAccuracyRow) -> ForecastAccuracyRow:
+        return cls(
+            sku=row.sku,
+            family=row.family,
+            week=row.week,
+            ordered=row.ordered,
+            sku_weeks=row.sku_weeks,
+            tiers=[TierError(tier=t.tier, wmape=t.wmape, bias=t.bias) for t in row.tiers],
+            best_tier=row.best_tier,
+        )
+
+
+@strawberry.type(description="Forecast accuracy per sku, family and week (R14), latest submission before each week.")
+class ForecastAccuracyReport:
+    by_sku: list[ForecastAccuracyRow]
+    by_family: list[ForecastAccuracyRow]
+    by_week: list[ForecastAccuracyRow]
+    overall: ForecastAccuracyRow
+    closest_low: int = strawberry.field(description="Sku-weeks on which LOW was the closest tier.")
+    closest_mid: int
+    closest_high: int
+
+    @classmethod
+    def of(cls, r: kpis.ForecastAccuracyReport) -> ForecastAccuracyReport:
+        return cls(
+            by_sku=[ForecastAccuracyRow.of(x) for x in r.by_sku],
+            by_family=[ForecastAccuracyRow.of(x) for x in r.by_family],
+            by_week=[ForecastAccuracyRow.of(x) for x in r.by_week],
+            overall=ForecastAccuracyRow.of(r.overall),
+            closest_low=r.closest_tier_counts["LOW"],
+            closest_mid=r.closest_tier_counts["MID"],
+            closest_high=r.closest_tier_counts["HIGH"],
+        )
+
+
+@strawberry.type(description="A rush order's capacity-adjustment cost and its split between sales and production.")
+class RushCost:
+    order_code: str
+    customer_code: str
+    cause: str
+    forecast_excess_pct: float | None
+    overtime_hours: float
+    changeovers: int
+    displaced_orders: int
+    cost: float = strawberry.field(
+        description="overtime hours x rate + changeovers x cost + displaced orders x cost "
+        "(SOP_OVERTIME_HOUR_COST, SOP_CHANGEOVER_COST, SOP_DISPLACED_ORDER_COST)."
+    )
+    sales_share: float
+    production_share: float
+    reason: str
+
+
+@strawberry.type(description="Forecast-error cost allocation (R15) of the rush orders received in the period.")
+class CostAllocation:
+    rush_orders: list[RushCost]
+    total_cost: float
+    sales_cost: float
+    production_cost: float
+    forecast_error_cost: float = strawberry.field(
+        description="The cost of rush orders caused by demand above forecast."
+    )
+
+    @classmethod
+    def of(cls, r: kpis.CostAllocationReport) -> CostAllocation:
+        return cls(
+            rush_orders=[
+                RushCost(
+                    order_code=c.order_code,
+                    customer_code=c.customer_code,
+                    cause=c.cause,
+                    forecast_excess_pct=c.forecast_excess_pct,
+                    overtime_hours=c.overtime_hours,
+                    changeovers=c.changeovers,
+                    displaced_orders=c.displaced_orders,
+                    cost=c.cost,
+                    sales_share=c.sales_share,
+                    production_share=c.production_share,
+                    reason=c.reason,
+                )
+                for c in r.rush_orders
+            ],
+            total_cost=r.total_cost,
+            sales_cost=r.sales_cost,
+            production_cost=r.production_cost,
+            forecast_error_cost=r.forecast_error_cost,
+        )
+
+
+@strawberry.type(
+    description="Rush orders received in the period by cause, rush tier and outcome "
+    "(NOT_PROMISED, ON_TIME, LATE, OPEN)."
+)
+class RushReviewRow:
+    cause: str
+    tier: str
+    outcome: str
+    orders: int
+    amount: float
+
+
+@strawberry.input
+class MixTargetInput:
+    family: str
+    growth: float = strawberry.field(description="The family's own growth, e.g. 0.3 for +30%.")
+    quarter: int | None = strawberry.field(default=None, description="1-4; all year when omitted.")
+
+
+@strawberry.input
+class PlanTargetsInput:
+    year: int
+    revenue_growth: float = strawberry.field(description="Growth of revenue over the year before, e.g. 0.2.")
+    mix: list[MixTargetInput] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class FamilyQuarterTarget:
+    family: str
+    quarter: int
+    last_year_revenue: float
+    growth: float
+    revenue: float
+    volume: float
+    forecast_volume: float | None
+    capped_volume: float
+    capped_revenue: float
+
+
+@strawberry.type
+class CapacityGap:
+    line_code: str
+    quarter: int
+    capacity_hours: float
+    needed_hours: float
+    short_hours: float
+
+
+@strawberry.type(
+    description="An annual revenue target broken into quarterly volumes per family (R1, R2). Capacity "
+    "is checked by aggregation: a family's units go to its routed lines in proportion to their hours; a "
+    "line-quarter has weekly hours x 13 x (1 - rush reserve); gaps are reported, not hidden, and the "
+    "capped target scales each family-quarter by its tightest line."
+)
+class TargetPlan:
+    year: int
+    last_year_revenue: float
+    target_revenue: float
+    capped_revenue: float
+    targets: list[FamilyQuarterTarget]
+    gaps: list[CapacityGap]
+
+    @classmethod
+    def of(cls, p: kpis.TargetPlan) -> TargetPlan:
+        return cls(
+            year=p.year,
+            last_year_revenue=p.last_year_revenue,
+            target_revenue=p.target_revenue,
+            capped_revenue=p.capped_revenue,
+            targets=[FamilyQuarterTarget(**vars(t)) for t in p.targets],
+            gaps=[CapacityGap(**vars(g)) for g in p.gaps],
+        )

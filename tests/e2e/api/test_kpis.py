@@ -1,0 +1,56 @@
+"""kpis(from, to) and planTargets through GraphQL: the contract's fields, details, scorecards and roles."""
+
+from __future__ import annotations
+
+from tests.e2e.api.conftest import GraphQLClient, Plant
+
+REPORT = """
+query($from: Date!, $to: Date!) {
+  kpis(from: $from, to: $to) {
+    from to orderFulfillmentRate complaintRate orderResponseHours rushInsertionSuccessRate rushOnTimeRate
+    planCompletionRate inventoryTurnover forecastAccuracy revenue output
+    details { name value numerator denominator reason }
+    scorecards { team score bonusEligible bonusRate components { kpi weight target value attainment } }
+    series(granularity: MONTH) { from to orderFulfillmentRate }
+    forecastAccuracyReport { overall { ordered bestTier } }
+    costAllocation { totalCost salesCost productionCost }
+    rushReview { cause tier outcome orders }
+  }
+}
+"""
+
+
+async def test_an_empty_quarter_answers_nulls_with_reasons(gql: GraphQLClient) -> None:
+    # the seeded orders have no promise, completion or shipment in 2024 Q1
+    body = await gql(REPORT, {"from": "2024-01-01", "to": "2024-04-01"})
+    assert "errors" not in body, body
+    report = body["data"]["kpis"]
+    assert (report["from"], report["to"], report["orderFulfillmentRate"], report["revenue"]) == (
+        "2024-01-01",
+        "2024-04-01",
+        None,
+        0.0,
+    )
+    fulfilment = next(d for d in report["details"] if d["name"] == "orderFulfillmentRate")
+    assert fulfilment["reason"] == "no accepted order has its promised date in the period"
+    assert {c["team"] for c in report["scorecards"]} == {"SALES", "PRODUCTION"}
+    assert [s["from"] for s in report["series"]] == ["2024-01-01", "2024-02-01", "2024-03-01"]
+    assert report["costAllocation"]["totalCost"] == 0.0 and report["rushReview"] == []
+
+
+async def test_an_inverted_period_is_refused_with_a_clear_message(gql: GraphQLClient) -> None:
+    # tried: from 2024-04-01 to 2024-01-01
+    body = await gql(REPORT, {"from": "2024-04-01", "to": "2024-01-01"})
+    assert body["data"] is None
+    assert "'to' (2024-01-01) must be after 'from' (2024-04-01)" in body["errors"][0]["message"]
+
+
+PLAN = "query { planTargets(input: {year: 2024, revenueGrowth: 0.2}) { targetRevenue gaps { lineCode } } }"
+
+
+async def test_plan_targets_is_for_planners(gql: GraphQLClient, plant: Plant) -> None:
+    viewer = await gql(PLAN)
+    assert viewer["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    planner = await gql(PLAN, key=plant.keys["planner"])
+    # the seeded plant has no orders in 2023: the planner is told there is no seasonality to use
+    assert "no orders in 2023" in planner["errors"][0]["message"]
