@@ -60,7 +60,8 @@ class PostgresBroker:
         """Start listening (once per process) and wait until LISTEN took effect."""
         if self._listener is None:
             self._listener = asyncio.create_task(self._listen_forever(), name="sop-event-listener")
-        await self._listening.wait()
+        # The listener retries forever; a subscriber waits a bounded time and then gets an error.
+        await asyncio.wait_for(self._listening.wait(), timeout=10)
 
     async def _listen_forever(self) -> None:
         while True:
