@@ -2,6 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from sqlalchemy import Engine, select
+
+from domain.db import session_scope
+from domain.models import (
+    Delivery,
+    DeliveryStatus,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderReview,
+    OrderStatus,
+    ReviewDecision,
+)
 from tests.e2e.api.conftest import GraphQLClient, Plant
 
 ORDERS = """
@@ -87,3 +102,38 @@ async def test_every_role_may_read(gql: GraphQLClient, plant: Plant) -> None:
     for role in ("viewer", "mes", "planner", "admin"):
         body = await gql("{ orders { totalCount } productionLines { code } inventory { sku } }", key=plant.keys[role])
         assert body["data"]["orders"]["totalCount"] == 6, role
+
+
+async def test_review_deliveries_and_history_of_a_reviewed_order(db: Engine, gql: GraphQLClient, plant: Plant) -> None:
+    with session_scope(db) as s:
+        order = s.scalars(select(Order).where(Order.code == "ORD-0-1")).one()
+        line = s.scalars(select(OrderLine).where(OrderLine.order_id == order.id, OrderLine.line_no == 2)).one()
+        s.add(OrderReview(order_id=order.id, decision=ReviewDecision.PROPOSE_DATE, rules_version="old", facts={},
+                          criteria=[], fired_rules=[], proposed_date=None, proposed_deliveries=[]))
+        s.add(OrderReview(
+            order_id=order.id, decision=ReviewDecision.SPLIT, rules_version="v2", facts={},
+            criteria=[{"criterion": "CAPACITY", "passed": False, "message": "line L1 full in week 12"}],
+            fired_rules=[{"rule_set": "review", "rule": "split-when-partial", "message": "half now"}],
+            proposed_date=date(2025, 3, 20),
+            proposed_deliveries=[{"sku": "SKU1", "quantity": 1.0, "date": "2025-03-10"},
+                                 {"sku": "SKU1", "quantity": 1.0, "date": "2025-03-20"}],
+        ))
+        s.add(Delivery(order_id=order.id, order_line_id=line.id, quantity=2.0, date=date(2025, 3, 10),
+                       status=DeliveryStatus.PROMISED))
+        s.add(OrderEvent(order_id=order.id, order_code=order.code, customer_id=order.customer_id, kind="CREATED",
+                         actor="partner:x", from_status=None, to_status=OrderStatus.ACCEPTED))
+    body = await gql('{ order(code: "ORD-0-1") { review { decision rulesVersion proposedDate '
+                     "criteria { criterion passed message } firedRules { ruleSet rule message } "
+                     "deliveries { sku quantity date } } deliveries { sku quantity date } "
+                     "history { kind actor fromStatus toStatus } } }")
+    order_data = body["data"]["order"]
+    assert order_data["review"] == {
+        "decision": "SPLIT", "rulesVersion": "v2", "proposedDate": "2025-03-20",
+        "criteria": [{"criterion": "CAPACITY", "passed": False, "message": "line L1 full in week 12"}],
+        "firedRules": [{"ruleSet": "review", "rule": "split-when-partial", "message": "half now"}],
+        "deliveries": [{"sku": "SKU1", "quantity": 1.0, "date": "2025-03-10"},
+                       {"sku": "SKU1", "quantity": 1.0, "date": "2025-03-20"}],
+    }
+    assert order_data["deliveries"] == [{"sku": "SKU1", "quantity": 2.0, "date": "2025-03-10"}]
+    assert order_data["history"] == [{"kind": "CREATED", "actor": "partner:x", "fromStatus": None,
+                                      "toStatus": "ACCEPTED"}]
