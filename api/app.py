@@ -19,6 +19,8 @@ from api.schema import build_schema
 from domain.config import Settings, load_settings
 from domain.db import async_engine, async_sessions
 from domain.events import EventPublisher, make_broker
+from domain.rules_sync import RulesInForce
+from rules import LiveRules
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -27,8 +29,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     engine = async_engine(settings.database_url)
     broker = make_broker(settings.database_url)
     metrics = Metrics()
-    # HOOK(lead): wire the live rule book here once rules/ lands: rules=rules.LiveRules(settings.rules_dir)
-    rule_book = None
+    # The rules in force; a reload in any process reaches this one through the database.
+    rule_book = RulesInForce(LiveRules(settings.rules_dir))
     services = Services(settings, async_sessions(engine), EventPublisher(broker), metrics, rule_book)
     graphql = SopGraphQL(
         build_schema(settings, metrics),

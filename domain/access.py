@@ -7,12 +7,12 @@ import hmac
 import secrets
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, joinedload
 
 from domain.errors import InvalidInput, NotFound
-from domain.models import ApiKey, Customer, Role
+from domain.models import ApiKey, Customer, Role, RuleRevision
 
 KEY_PREFIX = "sop"
 
@@ -79,15 +79,32 @@ def _principal(row: ApiKey | None, key: str) -> Principal | None:
     return Principal(row.id, row.name, row.role, frozenset(c.id for c in row.customers))
 
 
-async def authenticate(session: AsyncSession, key: str) -> Principal | None:
-    """The caller behind a key, or None for an unknown, malformed or revoked key."""
+@dataclass(frozen=True)
+class SignIn:
+    """The caller, and the newest rules revision any process activated (read in the same statement)."""
+
+    principal: Principal | None
+    rules_revision: int | None
+
+
+async def sign_in_with_key(session: AsyncSession, key: str) -> SignIn:
+    """One statement per request: the key with its customers, and the latest rules revision id."""
     prefix = _prefix_of(key)
     if prefix is None:
-        return None
-    # One statement (joined, not the relationship's default selectin): it runs on every request.
-    stmt = select(ApiKey).options(joinedload(ApiKey.customers)).where(ApiKey.prefix == prefix)
-    row = (await session.execute(stmt)).unique().scalar_one_or_none()
-    return _principal(row, key)
+        return SignIn(None, None)
+    # Joined, not the relationship's default selectin; the revision rides along as a scalar subquery
+    # so a rules reload in another process is seen on the next request at no extra round trip.
+    latest_rules = select(func.max(RuleRevision.id)).scalar_subquery()
+    stmt = select(ApiKey, latest_rules).options(joinedload(ApiKey.customers)).where(ApiKey.prefix == prefix)
+    row = (await session.execute(stmt)).unique().first()
+    if row is None:
+        return SignIn(None, None)
+    return SignIn(_principal(row[0], key), row[1])
+
+
+async def authenticate(session: AsyncSession, key: str) -> Principal | None:
+    """The caller behind a key, or None for an unknown, malformed or revoked key."""
+    return (await sign_in_with_key(session, key)).principal
 
 
 def authenticate_sync(session: Session, key: str) -> Principal | None:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from api.core.context import Context, NotAuthenticated
-from domain.access import Principal, authenticate
+from domain.access import Principal, sign_in_with_key
 
 SCHEME = "bearer"
 
@@ -32,7 +32,11 @@ async def sign_in(context: Context, authorization: str | None) -> Principal:
     if key is None:
         raise NotAuthenticated("missing API key: send the header 'Authorization: Bearer <key>'")
     async with context.db() as session:
-        principal = await authenticate(session, key)
+        found = await sign_in_with_key(session, key)
+        principal = found.principal
+        if principal is not None and context.rules is not None:
+            # A rules reload made by another process is adopted before this request decides anything.
+            await context.rules.adopt(session, found.rules_revision)
     if principal is None:
         raise NotAuthenticated("invalid or revoked API key")
     context.principal = principal
