@@ -15,13 +15,20 @@ from api.core.metrics import Metrics, metrics_extension
 from api.floor.mutations import FloorMutations
 from api.floor.queries import FloorQueries
 from api.kpis.queries import KpiQueries
+from api.orders.mutations import OrderMutations
 from api.orders.queries import OrderQueries
 from api.orders.subscriptions import OrderSubscriptions
+from api.planning.mutations import PlanningMutations
+from api.planning.queries import PlanningQueries
+from api.rules.mutations import RulesMutations
+from api.rules.queries import RulesQueries
 from domain.config import Settings
 
-QUERIES: tuple[type, ...] = (OrderQueries, CatalogQueries, AlertQueries, FloorQueries, KpiQueries)
+QUERIES: tuple[type, ...] = (
+    OrderQueries, CatalogQueries, AlertQueries, FloorQueries, KpiQueries, PlanningQueries, RulesQueries
+)
 # Each feature adds its mutations class here (api/<feature>/mutations.py), e.g. OrderMutations.
-MUTATIONS: tuple[type, ...] = (FloorMutations,)
+MUTATIONS: tuple[type, ...] = (OrderMutations, FloorMutations, PlanningMutations, RulesMutations)
 SUBSCRIPTIONS: tuple[type, ...] = (OrderSubscriptions, AlertSubscriptions)
 
 Query = merge_types("Query", QUERIES)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -55,8 +55,9 @@ async def refuse_frozen(session: AsyncSession, order: Order, new_date: date | No
                         frozen_days: int) -> None:
     """The running plan keeps its promises (R14): nothing due, or being made, in the frozen window changes.
 
-    While the window is open (the first days of the week) the hours an order holds in this week are
-    part of the running plan; once it is over, the rest of the week is open again.
+    While the window is open (the first days of the week) the hours an order was given in this week
+    before the week began are part of the running plan; hours promised since then lie in the open
+    days after the window, and once the window is over the rest of the week is open again.
     """
     frozen = frozen_until(today, frozen_days)
     if order.promised_date is not None and order.promised_date <= frozen:
@@ -71,7 +72,8 @@ async def refuse_frozen(session: AsyncSession, order: Order, new_date: date | No
         running = await session.scalar(
             select(CapacityReservation.week).where(
                 CapacityReservation.order_id == order.id, CapacityReservation.week <= frozen,
-                CapacityReservation.week >= week_start(today)).limit(1))
+                CapacityReservation.week >= week_start(today),
+                CapacityReservation.created_at < datetime.combine(week_start(today), time(), UTC)).limit(1))
         if running is not None:
             raise FrozenWindow(
                 f"order {order.code} is in the running plan of the week of {running.isoformat()}, frozen until "

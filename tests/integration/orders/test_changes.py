@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import DomainError, FrozenWindow, InvalidTransition, VersionConflict
@@ -84,6 +84,9 @@ async def test_changes_inside_the_frozen_window_are_refused(
     # 300 units: 140.8 made this week, the rest next week.
     created = await create_order(asession, PLANNER, book, order("REG", IN_TWO_WEEKS, ("W-1", 300)), TODAY)
     code, order_id = created.order.code, created.order.id
+    # The clock of this scenario is TODAY: the hours were promised then, before next week began.
+    await asession.execute(update(CapacityReservation).values(created_at=datetime.combine(TODAY, time(12), UTC)))
+    await asession.commit()
     # Tried: next Tuesday (Monday..Wednesday frozen), while it is being made, changing the quantity; cancelling.
     tuesday = TODAY + timedelta(days=5)
     with pytest.raises(FrozenWindow):

@@ -1,0 +1,95 @@
+"""Order mutations: check the role, call the domain use case, shape the payload. No decision lives here."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.core.context import Context
+from api.core.mutations import run_use_case
+from api.core.permissions import require
+from api.orders.mutation_types import (
+    CancelOrderInput,
+    OrderInput,
+    OrderPayload,
+    ProposalResponseInput,
+    QuotePayload,
+    UpdateOrderInput,
+)
+from api.orders.types import Order
+from domain.access import Principal
+from domain.models import Role, utcnow
+from domain.orders.changes import cancel_order, update_order
+from domain.orders.proposals import respond_to_proposal
+from domain.orders.results import OrderResult, ReviewResult
+from domain.orders.review import create_order, quote_order
+from rules import RuleBook
+
+Info = strawberry.Info[Context, None]
+# Partners change their own customers' orders (scoped in the domain); planners any.
+WRITERS = (Role.PARTNER, Role.PLANNER)
+
+
+def rulebook(ctx: Context) -> RuleBook:
+    """The live rule book, or the rules folder when the app runs without one."""
+    if ctx.rules is not None:
+        return ctx.rules.current  # type: ignore[no-any-return]
+    from rules import load_rulebook
+
+    return load_rulebook(ctx.settings.rules_dir)
+
+
+async def _order_payload(
+    info: Info, call: Callable[[AsyncSession, Principal, RuleBook], Awaitable[OrderResult]]
+) -> OrderPayload:
+    book = rulebook(info.context)
+
+    async def use_case(session: AsyncSession, principal: Principal) -> OrderResult:
+        return await call(session, require(principal, *WRITERS), book)
+
+    outcome = await run_use_case(info, use_case)
+    if outcome.value is None:
+        return OrderPayload(order=None, errors=outcome.errors)
+    return OrderPayload(order=Order.from_row(outcome.value.order), errors=[])
+
+
+@strawberry.type
+class OrderMutations:
+    @strawberry.mutation(description="Dry run: the review createOrder would give now; nothing is saved.")
+    async def quote_order(self, info: Info, input: OrderInput) -> QuotePayload:
+        book = rulebook(info.context)
+
+        async def use_case(session: AsyncSession, principal: Principal) -> ReviewResult:
+            return await quote_order(session, require(principal, *WRITERS), book, input.to_domain(),
+                                     utcnow().date())
+
+        outcome = await run_use_case(info, use_case)
+        if outcome.value is None:
+            return QuotePayload(review=None, promised_date=None, errors=outcome.errors)
+        return QuotePayload.from_result(outcome.value)
+
+    @strawberry.mutation(description="Review and save an order; an accepted one holds its capacity at once.")
+    async def create_order(self, info: Info, input: OrderInput) -> OrderPayload:
+        events = info.context.events
+        return await _order_payload(info, lambda s, p, b: create_order(s, p, b, input.to_domain(), utcnow().date(),
+                                                                         events))
+
+    @strawberry.mutation(description="Change the date or lines (expectedVersion required); reviewed again.")
+    async def update_order(self, info: Info, input: UpdateOrderInput) -> OrderPayload:
+        events = info.context.events
+        return await _order_payload(info, lambda s, p, b: update_order(s, p, b, input.to_domain(), utcnow().date(),
+                                                                         events))
+
+    @strawberry.mutation(description="Cancel (expectedVersion required); the reserved capacity is released.")
+    async def cancel_order(self, info: Info, input: CancelOrderInput) -> OrderPayload:
+        events = info.context.events
+        return await _order_payload(info, lambda s, p, b: cancel_order(s, p, b, input.to_domain(), utcnow().date(),
+                                                                         events))
+
+    @strawberry.mutation(description="The customer accepts or declines a proposed date or split.")
+    async def respond_to_proposal(self, info: Info, input: ProposalResponseInput) -> OrderPayload:
+        events = info.context.events
+        return await _order_payload(info, lambda s, p, b: respond_to_proposal(
+            s, p, b, input.code, input.expected_version, input.accept, utcnow().date(), events))
