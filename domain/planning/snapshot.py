@@ -169,6 +169,9 @@ def load_snapshot(
     reserve_share: float,
     plan_in_force: tuple[list[date], dict[tuple[int, int], np.ndarray]] | None = None,
     frozen_weeks: int = 0,
+    change_window_weeks: int | None = None,
+    detail_weeks: int | None = None,
+    bucket_weeks: int = 4,
 ) -> PlantSnapshot:
     """Everything the LP needs for `horizon_weeks` weeks from the week of `start`."""
     weeks = weeks_from(start, horizon_weeks)
@@ -215,11 +218,14 @@ def load_snapshot(
         overtime_cost=float(np.median(unit_margin)) if len(unit_margin) else 1.0,
         plan_in_force=previous,
         frozen_weeks=frozen_weeks if previous is not None else 0,
+        change_window_weeks=change_window_weeks,
+        detail_weeks=detail_weeks,
+        bucket_weeks=bucket_weeks,
     )
     digest = hashlib.sha256()
     for array in (problem.capacity_hours, problem.demand, problem.initial_inventory, route_rate):
         digest.update(np.ascontiguousarray(array, dtype=float).tobytes())
-    digest.update(f"{tier}|{reserve_share}|{weeks[0]}|{horizon_weeks}|{frozen_weeks}".encode())
+    digest.update(f"{tier}|{reserve_share}|{weeks[0]}|{horizon_weeks}|{frozen_weeks}|{detail_weeks}".encode())
     return PlantSnapshot(
         problem,
         [p.id for p in products],

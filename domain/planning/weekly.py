@@ -8,11 +8,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from domain.errors import InvalidInput, PlanInProgress
-from domain.models import ForecastTier, Order, OrderEvent, OrderStatus, Plan, utcnow
+from domain.models import ForecastTier, Order, OrderEvent, OrderStatus, Plan, Routing, utcnow
 from domain.planning.calendar import frozen_until, week_start
 from domain.planning.daily import first_week_tasks
 from domain.planning.ledger_refresh import refresh_ledger
@@ -20,6 +20,9 @@ from domain.planning.snapshot import load_snapshot
 from domain.planning.versions import plan_in_force, production_of, put_in_force, save_plan
 from solver.planner import CapacityPlanner
 
+# Above this many route-weeks the horizon is planned in buckets after the first weeks.
+LARGE_ROUTE_WEEKS = 150_000
+LARGE_DETAIL_WEEKS = 4
 # Any constant works; every API process and the CLI use the same one.
 REPLAN_LOCK_KEY = 72_431_905
 MAX_HORIZON_WEEKS = 26
@@ -34,6 +37,12 @@ class ReplanSettings:
     frozen_days: int = 3
     solver: str = "CLARABEL"
     rules_version: str = ""
+    # Plan stability is priced only this many weeks past the frozen ones (MEASUREMENTS.md: a 4-6 week
+    # window cut the large solve 3x; on medium it cost 5% of objective against the full window).
+    change_window_weeks: int | None = 6
+    # None: week-by-week detail for plants up to LARGE_ROUTE_WEEKS, then `large_detail_weeks` weeks
+    # and 4-week buckets after them (solver/horizon.py), which keeps the large plant under 30 s.
+    detail_weeks: int | None = None
 
 
 @dataclass
@@ -56,6 +65,12 @@ def replan_lock(session: Session) -> Iterator[None]:
         yield
     finally:
         _local_replan.release()
+
+
+def detail_for(session: Session, settings: ReplanSettings) -> int | None:
+    """Week-by-week detail for normal plants; buckets after LARGE_DETAIL_WEEKS for very large ones."""
+    routes = session.scalar(select(func.count()).select_from(Routing)) or 0
+    return LARGE_DETAIL_WEEKS if routes * settings.horizon_weeks > LARGE_ROUTE_WEEKS else None
 
 
 def horizon_start(today: date) -> date:
@@ -92,6 +107,8 @@ def replan(
             settings.reserve_share,
             plan_in_force=production_of(session, current.id) if current else None,
             frozen_weeks=1 if running_week and settings.frozen_days > 0 else 0,
+            change_window_weeks=settings.change_window_weeks,
+            detail_weeks=settings.detail_weeks if settings.detail_weeks is not None else detail_for(session, settings),
         )
         progress("solving the capacity plan")
         result = (planner or CapacityPlanner(settings.solver)).solve(snapshot.problem)
