@@ -58,6 +58,8 @@ class PlanningMutations:
             )
             for event_id in done.scheduled_event_ids:
                 await ctx.events.publish_order_event(event_id)
+            for alert_id in done.material_alert_ids:
+                await ctx.events.publish_alert(alert_id)
             return done
 
         outcome = await run_use_case(info, use_case)

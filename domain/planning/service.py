@@ -19,6 +19,7 @@ class ReplanDone:
     version: int
     scheduled_event_ids: list[int]
     changes: int
+    material_alert_ids: list[int]
 
 
 @cache
@@ -35,4 +36,6 @@ def run_replan(
         outcome = replan(session, today=today, settings=settings, actor=actor, cutoff=cutoff)
         previous = outcome.previous_plan_id
         changes = len(diff_plans(session, previous, outcome.plan.id)) if previous else 0
-        return ReplanDone(outcome.plan.id, outcome.plan.version, outcome.scheduled_event_ids, changes)
+        return ReplanDone(
+            outcome.plan.id, outcome.plan.version, outcome.scheduled_event_ids, changes, outcome.material_alert_ids
+        )

@@ -12,6 +12,8 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from domain.errors import InvalidInput, PlanInProgress
+from domain.floor.materials import material_shortages
+from domain.floor.outbox import Outbox
 from domain.models import ForecastTier, Order, OrderEvent, OrderStatus, Plan, Routing, utcnow
 from domain.planning.calendar import frozen_until, week_start
 from domain.planning.daily import first_week_tasks
@@ -50,6 +52,8 @@ class ReplanOutcome:
     plan: Plan
     scheduled_event_ids: list[int] = field(default_factory=list)
     previous_plan_id: int | None = None
+    material_alert_ids: list[int] = field(default_factory=list)
+    material_shortages: int = 0
 
 
 @contextmanager
@@ -134,7 +138,13 @@ def replan(
         put_in_force(session, plan)
         refresh_ledger(session, snapshot, result)
         events = schedule_accepted_orders(session, cutoff or utcnow(), actor, plan.version)
-        return ReplanOutcome(plan, events, current.id if current else None)
+        # The new plan's material needs against stock and receipts: shortages alert early (R10).
+        outbox = Outbox()
+        shortages = material_shortages(session, settings.horizon_weeks, today=today, outbox=outbox)
+        session.flush()
+        return ReplanOutcome(
+            plan, events, current.id if current else None, [a.id for a in outbox.alerts], len(shortages)
+        )
 
 
 def schedule_accepted_orders(session: Session, cutoff: datetime, actor: str | None, version: int) -> list[int]:

@@ -144,3 +144,20 @@ def test_high_forecast_needs_more_elastic_capacity_than_low(session: Session) ->
     assert result["LOW"].demand_units < result["MID"].demand_units < result["HIGH"].demand_units
     pressure = {t: sum(n.planned_hours + n.overtime_hours + n.late_hours for n in s.needs) for t, s in result.items()}
     assert pressure["LOW"] <= pressure["MID"] <= pressure["HIGH"] and pressure["HIGH"] > pressure["LOW"]
+
+
+def test_replan_raises_material_alerts_for_the_new_plan(session: Session) -> None:
+    from domain.models import Alert, BomItem, Material
+
+    build_plant(session)
+    steel = Material(code="STEEL", name="Steel sheet", on_hand=10.0, lead_time_days=21)
+    session.add(steel)
+    session.flush()
+    sku0 = session.scalar(select(Product.id).where(Product.sku == "SKU-0"))
+    session.add(BomItem(product_id=sku0, material_id=steel.id, quantity_per_unit=2.0))
+    outcome = replan(session, today=TODAY, settings=ReplanSettings(horizon_weeks=4), actor=None)
+    session.commit()
+    # SKU-0 is planned (forecast 100 a week plus an order of 120) and needs 2 sheets each: 10 on hand is short.
+    assert outcome.material_shortages == 1 and len(outcome.material_alert_ids) == 1
+    alert = session.get(Alert, outcome.material_alert_ids[0])
+    assert alert is not None and alert.open and alert.material_id == steel.id and "STEEL" in alert.message
