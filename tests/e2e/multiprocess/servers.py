@@ -1,0 +1,128 @@
+"""Real uvicorn server processes on loopback ports, started and always stopped (tests and bench/api.py)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+START_TRIES = 3  # a free port can be taken between choosing it and binding it: try another one
+
+
+@dataclass(frozen=True)
+class Server:
+    """A running uvicorn process: where it listens and where it logs."""
+
+    process: subprocess.Popen[bytes]
+    port: int
+    log: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    def log_tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def stop(process: subprocess.Popen[bytes], grace_seconds: float = 5.0) -> None:
+    """SIGTERM, a bounded wait, then SIGKILL: the process is gone when this returns."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=grace_seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=grace_seconds)
+
+
+def _wait_ready(process: subprocess.Popen[bytes], url: str, ready_path: str, timeout: float) -> bool:
+    """True once `ready_path` answers 200; False if the process died first (e.g. the port was taken)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        try:
+            if httpx.get(url + ready_path, timeout=2.0).status_code == 200:
+                return True
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise TimeoutError(f"{url}{ready_path} was not ready within {timeout:.0f} s")
+
+
+def _launch(app: str, env: Mapping[str, str], log_dir: Path, name: str) -> Server:
+    port = free_port()
+    log = log_dir / f"{name}-{port}.log"
+    command = [sys.executable, "-m", "uvicorn", app, "--factory", "--host", "127.0.0.1", "--port", str(port),
+               "--log-level", "warning", "--no-access-log"]
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, cwd=REPO_ROOT, env={**os.environ, **env}, stdout=out,
+                                   stderr=subprocess.STDOUT)
+    return Server(process, port, log)
+
+
+@contextmanager
+def uvicorn_servers(
+    app: str, envs: list[Mapping[str, str]], log_dir: Path, *, name: str = "server", ready_path: str = "/readyz",
+    timeout: float = 60.0,
+) -> Iterator[list[Server]]:
+    """`python -m uvicorn <app> --factory` on 127.0.0.1, one process per env (started side by side).
+
+    Every process started here is stopped on exit, whatever happened, including a failed start.
+    """
+    started: list[Server] = []
+    try:
+        servers = []
+        for i, env in enumerate(envs):
+            server = _launch(app, env, log_dir, f"{name}-{i}")
+            started.append(server)
+            servers.append(server)
+        for i, env in enumerate(envs):
+            for attempt in range(1, START_TRIES + 1):
+                if _wait_ready(servers[i].process, servers[i].url, ready_path, timeout):
+                    break
+                tail = servers[i].log_tail()
+                if attempt == START_TRIES or "address already in use" not in tail.lower():
+                    raise RuntimeError(f"{name}-{i} exited with {servers[i].process.returncode} before it was "
+                                       f"ready:\n{tail}")
+                servers[i] = _launch(app, env, log_dir, f"{name}-{i}")
+                started.append(servers[i])
+        yield servers
+    finally:
+        for server in started:  # all at once, then a bounded wait for each
+            if server.process.poll() is None:
+                server.process.terminate()
+        for server in started:
+            stop(server.process)
+
+
+@contextmanager
+def uvicorn_server(app: str, env: Mapping[str, str], log_dir: Path, *, name: str = "server",
+                   ready_path: str = "/readyz", timeout: float = 60.0) -> Iterator[Server]:
+    """One server process; see uvicorn_servers."""
+    with uvicorn_servers(app, [env], log_dir, name=name, ready_path=ready_path, timeout=timeout) as servers:
+        yield servers[0]
