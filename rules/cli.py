@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import pathlib
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 import click
@@ -74,12 +75,18 @@ def test(obj: dict[str, Any]) -> None:
 
 @rules_cli.command()
 @click.option("--candidate", required=True, type=click.Path(exists=True, file_okay=False, path_type=pathlib.Path))
-@click.option("--facts", "facts_file", required=True, type=click.Path(exists=True, dir_okay=False,
-                                                                       path_type=pathlib.Path),
-              help="JSON lines: each a facts mapping, or {\"key\": ORDER, \"facts\": {...}}.")
+@click.option("--facts", "facts_file", default=None, type=click.Path(exists=True, dir_okay=False,
+                                                                     path_type=pathlib.Path),
+              help="JSON lines: each a facts mapping, or {\"key\": ORDER, \"facts\": {...}}. "
+                   "Without it, the stored orders' review facts are replayed (from, to).")
+@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Stored orders received from this day (inclusive).")
+@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Stored orders received before this day.")
 @click.option("--rule-set", default="review", type=click.Choice(RULE_SETS), show_default=True)
 @click.pass_obj
-def backtest(obj: dict[str, Any], candidate: pathlib.Path, facts_file: pathlib.Path, rule_set: str) -> None:
+def backtest(obj: dict[str, Any], candidate: pathlib.Path, facts_file: pathlib.Path | None,
+             start: datetime | None, end: datetime | None, rule_set: str) -> None:
     """Replay facts through the live and the candidate rules; print what would change."""
     try:
         live = load_rulebook(obj["rules_dir"])
@@ -88,7 +95,13 @@ def backtest(obj: dict[str, Any], candidate: pathlib.Path, facts_file: pathlib.P
         for problem in error.errors:
             click.echo(str(problem), err=True)
         raise SystemExit(1) from None
-    rows = list(_read_jsonl(facts_file))
+    if facts_file is not None:
+        rows = list(_read_jsonl(facts_file))
+    elif callable(obj.get("stored_facts")):
+        # The `sop` entry point passes a reader of the database's stored review facts: rules/ has no storage.
+        rows = list(obj["stored_facts"](start, end))
+    else:
+        raise click.UsageError("give --facts FILE (no stored orders are reachable from here)")
     report = compare(live, candidate_book, rule_set, (facts for _, facts in rows), progress=True,
                      keys=(key for key, _ in rows))
     click.echo(report.to_table())

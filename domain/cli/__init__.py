@@ -9,7 +9,7 @@ from domain.cli.demo import demo_cli
 from domain.cli.keys import keys_cli
 from domain.cli.kpis import kpis_cli
 from domain.cli.plan import plan_cli
-from domain.cli.rules import rules_cli
+from domain.cli.rules import rules_cli, stored_review_facts
 from domain.cli.serve import serve
 from domain.config import load_settings
 
@@ -18,7 +18,7 @@ from domain.config import load_settings
 @click.pass_context
 def cli(ctx: click.Context) -> None:
     """Sales-and-operations decision service."""
-    ctx.obj = {"rules_dir": load_settings().rules_dir}
+    ctx.obj = {"rules_dir": load_settings().rules_dir, "stored_facts": stored_review_facts}
 
 
 cli.add_command(serve)
