@@ -16,7 +16,8 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     rules_dir: Path = DEFAULT_RULES_DIR
     environment: str = "development"
-    solver: str = "CLARABEL"
+    # AUTO picks by plant size from measurements (domain/planning/weekly.py: choose_solver).
+    solver: str = "AUTO"
     allowed_origins: tuple[str, ...] = field(default_factory=tuple)
     max_page_size: int = 500
     max_query_depth: int = 10
@@ -42,7 +43,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         database_url=env.get("SOP_DATABASE_URL", DEFAULT_DATABASE_URL),
         rules_dir=Path(env.get("SOP_RULES_DIR", str(DEFAULT_RULES_DIR))),
         environment=env.get("SOP_ENV", "development"),
-        solver=env.get("SOP_SOLVER", "CLARABEL").upper(),
+        solver=env.get("SOP_SOLVER", "AUTO").upper(),
         allowed_origins=origins,
         max_page_size=int(env.get("SOP_MAX_PAGE_SIZE", "500")),
         max_query_depth=int(env.get("SOP_MAX_QUERY_DEPTH", "10")),

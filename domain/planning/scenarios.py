@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from domain.models import ForecastTier
 from domain.planning.snapshot import load_snapshot
-from domain.planning.weekly import horizon_start
+from domain.planning.weekly import ReplanSettings, choose_solver, horizon_start
 from solver import CapacityPlanner, elastic_capacity, scenarios
 
 
@@ -42,8 +42,9 @@ def forecast_scenarios(
     start = horizon_start(today)
     snapshots = {tier: load_snapshot(session, start, horizon_weeks, tier, reserve_share) for tier in ForecastTier}
     base = snapshots[ForecastTier.MID].problem
+    name = choose_solver(session, ReplanSettings(horizon_weeks=horizon_weeks, solver=solver))
     results = scenarios(
-        CapacityPlanner(solver), base, {tier.value: snap.problem.demand for tier, snap in snapshots.items()}
+        CapacityPlanner(name), base, {tier.value: snap.problem.demand for tier, snap in snapshots.items()}
     )
     out = []
     for tier in ForecastTier:
