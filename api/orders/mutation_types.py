@@ -78,6 +78,15 @@ class SubstituteOffer:
 class OrderPayload:
     order: Order | None
     errors: list[UserError]
+    substitutes: list[SubstituteOffer] = strawberry.field(
+        default_factory=list, description="When the review did not accept: products in stock that could replace "
+                                          "a line's product (R10).")
+
+    @staticmethod
+    def offers(result: ReviewResult | None) -> list[SubstituteOffer]:
+        if result is None:
+            return []
+        return [SubstituteOffer(sku=s.sku, for_sku=s.for_sku, on_hand=s.on_hand) for s in result.substitutes]
 
 
 @strawberry.type
@@ -101,5 +110,4 @@ class QuotePayload:
             deliveries=[Delivery(sku=d.sku, quantity=d.quantity, date=d.date) for d in r.deliveries],
         )
         return cls(review=review, promised_date=r.promised_date, rush=r.rush, priority_tier=r.priority_tier,
-                   substitutes=[SubstituteOffer(sku=s.sku, for_sku=s.for_sku, on_hand=s.on_hand)
-                                for s in r.substitutes], errors=[])
+                   substitutes=OrderPayload.offers(r), errors=[])

@@ -52,7 +52,8 @@ async def _order_payload(
     outcome = await run_use_case(info, use_case)
     if outcome.value is None:
         return OrderPayload(order=None, errors=outcome.errors)
-    return OrderPayload(order=Order.from_row(outcome.value.order), errors=[])
+    return OrderPayload(order=Order.from_row(outcome.value.order), errors=[],
+                        substitutes=OrderPayload.offers(outcome.value.review))
 
 
 @strawberry.type
