@@ -43,7 +43,8 @@ def ledger_violations(session: Session) -> list[str]:
             problems.append(
                 f"{where}: rush_hours_used {r.rush_hours_used:.4f} but reserve reservations hold {rush:.4f}"
             )
-        regular_room = r.capacity_hours - r.reserve_hours - r.lost_hours
+        # A week lost to a failure has no regular hours left, not fewer than none (its reserve is lost too).
+        regular_room = max(r.capacity_hours - r.reserve_hours - r.lost_hours, 0.0)
         if r.planned_hours + r.promised_hours > regular_room + TOLERANCE:
             problems.append(
                 f"{where}: over-promised, planned {r.planned_hours:.2f} + promised "
