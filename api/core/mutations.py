@@ -32,6 +32,9 @@ async def run_use_case(
     any other exception propagates and is masked as INTERNAL by api/core/errors.py.
     """
     ctx = info.context
+    # Give the sign-in's read session back first: a request holding it while waiting for a second
+    # connection deadlocks the pool once as many mutations run as it has connections.
+    await ctx.close()
     async with ctx.sessions() as session:
         try:
             value = await use_case(session, ctx.user)
