@@ -17,6 +17,8 @@ from domain.demo.timeline import Stage, stage_at
 ACTORS = {"ACCEPTED": "system:review", "PROPOSED": "system:review", "REJECTED": "system:review",
           "SCHEDULED": "planner:weekly-plan", "IN_PRODUCTION": "mes:shop-floor", "IN_STOCK": "mes:shop-floor",
           "SHIPPED": "partner:erp", "CANCELLED": "partner:erp"}
+# One shared object per status for the events' before/after: half a million rows, a dozen distinct values.
+STATUS_JSON = {status: {"status": status} for status in ("RECEIVED", *ACTORS)}
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ def _add_events(plant: DemoPlant, order: PlacedOrder, code: str, customer_id: in
             kind, actor, message = "STATUS_CHANGED", ACTORS[status], None
         plant.add("order_events", order_id=order.id, order_code=code, customer_id=customer_id, kind=kind, at=at,
                   actor=actor, message=message, from_status=previous, to_status=status,
-                  before={"status": previous} if previous else None, after={"status": status})
+                  before=STATUS_JSON[previous] if previous else None, after=STATUS_JSON[status])
         previous = status
 
 

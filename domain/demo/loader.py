@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import JSON, Connection, Engine, Table, func, insert, select, text
+from sqlalchemy import Connection, Engine, func, insert, select, text
 from tqdm import tqdm
 
 from domain.demo.generate import DEFAULT_SEED, generate_plant
-from domain.demo.plant import DemoPlant, Row
+from domain.demo.plant import DemoPlant
+from domain.demo.postgres_load import copy_rows, foreign_keys_checked_at_end, move_sequences
 from domain.demo.sizes import DemoSize, size_named
 from domain.errors import DatabaseNotEmpty
 from domain.models import Customer, Order, Product, ProductionLine
@@ -40,42 +40,34 @@ def database_is_empty(conn: Connection) -> bool:
     return all(conn.scalar(select(func.count()).select_from(model)) == 0 for model in PLANT_TABLES)
 
 
-def _copy_rows(conn: Connection, table: Table, rows: list[Row], bar: tqdm) -> None:  # type: ignore[type-arg]
-    """PostgreSQL COPY through the driver: several times faster than multi-row INSERTs for large plants."""
-    columns = list(rows[0])
-    as_json = {c for c in columns if isinstance(table.c[c].type, JSON)}
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    with cursor.copy(f'COPY "{table.name}" ({", ".join(columns)}) FROM STDIN') as copy:
-        for count, row in enumerate(rows, 1):
-            copy.write_row([json.dumps(row[c]) if c in as_json and row[c] is not None else row[c] for c in columns])
-            if count % BATCH_ROWS == 0:
-                bar.update(BATCH_ROWS)
-    bar.update(len(rows) % BATCH_ROWS)
-
-
 def insert_plant(conn: Connection, plant: DemoPlant, progress: bool = False, copy: bool | None = None) -> None:
     """Bulk-insert every row in foreign-key order; ids come from the plant, not the database.
 
-    Core executemany in batches everywhere; COPY on PostgreSQL unless copy=False.
+    COPY on PostgreSQL (unless copy=False) with foreign keys checked once at the end; Core executemany
+    in batches otherwise.
     """
     postgres = conn.dialect.name == "postgresql"
     use_copy = postgres if copy is None else copy and postgres
-    with tqdm(total=plant.total_rows, unit="rows", desc="demo plant", disable=not progress) as bar:
-        for table, rows in plant.tables():
-            bar.set_postfix_str(table.name)
-            if use_copy:
-                _copy_rows(conn, table, rows, bar)
-                continue
-            for start in range(0, len(rows), BATCH_ROWS):
-                batch = rows[start : start + BATCH_ROWS]
-                conn.execute(insert(table), batch)
-                bar.update(len(batch))
+    tables = list(plant.tables())
     if postgres:
-        # Ids were given explicitly, so the sequences still stand at 1: move them past the rows.
-        for table, _ in plant.tables():
-            if "id" in table.c:
-                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                                  f"(SELECT max(id) FROM \"{table.name}\"))"))
+        # Nothing is durable before the commit anyway; the commit need not wait for the WAL flush.
+        conn.execute(text("SET LOCAL synchronous_commit = off"))
+    with tqdm(total=plant.total_rows, unit="rows", desc="demo plant", disable=not progress) as bar:
+        if use_copy:
+            with foreign_keys_checked_at_end(conn, [table.name for table, _ in tables]):
+                for table, rows in tables:
+                    bar.set_postfix_str(table.name)
+                    copy_rows(conn, table, rows, bar)
+                bar.set_postfix_str("checking foreign keys")
+        else:
+            for table, rows in tables:
+                bar.set_postfix_str(table.name)
+                for start in range(0, len(rows), BATCH_ROWS):
+                    batch = rows[start : start + BATCH_ROWS]
+                    conn.execute(insert(table), batch)
+                    bar.update(len(batch))
+    if postgres:
+        move_sequences(conn, [table for table, _ in tables])
 
 
 def load_demo(engine: Engine, size: DemoSize | str, seed: int = DEFAULT_SEED, today: date | None = None, *,

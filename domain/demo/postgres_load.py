@@ -1,0 +1,50 @@
+"""PostgreSQL bulk load: COPY text per table, foreign keys checked once at the end, sequences moved on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Connection, Table, text
+from tqdm import tqdm
+
+from domain.demo.copy_text import copy_chunks
+from domain.demo.plant import Row
+
+CHUNK_ROWS = 5_000
+
+
+@contextmanager
+def foreign_keys_checked_at_end(conn: Connection, tables: list[str]) -> Iterator[None]:
+    """Drop the foreign keys of `tables` and add them back, exactly as defined, when the block ends.
+
+    Row-by-row checks cost more than half of the load; adding a key back checks every row in one join,
+    and fails the load (the transaction) if any row points nowhere. The schema ends as migrated.
+    """
+    keys = conn.execute(text(
+        "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
+        "WHERE c.contype = 'f' AND c.conrelid = ANY(CAST(:tables AS regclass[])) ORDER BY c.oid"),
+        {"tables": tables}).all()
+    for table, name, _ in keys:
+        conn.execute(text(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"'))
+    yield
+    for table, name, definition in keys:
+        conn.execute(text(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'))
+
+
+def copy_rows(conn: Connection, table: Table, rows: list[Row], bar: tqdm) -> None:  # type: ignore[type-arg]
+    """COPY of text built a column at a time: several times faster than multi-row INSERTs or write_row."""
+    columns = list(rows[0])
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy(f'COPY "{table.name}" ({", ".join(columns)}) FROM STDIN') as copy:
+        for count, chunk in copy_chunks(table, columns, rows, CHUNK_ROWS):
+            copy.write(chunk)
+            bar.update(count)
+
+
+def move_sequences(conn: Connection, tables: list[Table]) -> None:
+    """Ids were given explicitly, so the sequences still stand at 1: move them past the rows."""
+    for table in tables:
+        if "id" in table.c:
+            conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                              f"(SELECT max(id) FROM \"{table.name}\"))"))
