@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import httpx
 import pytest
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from domain.db import session_scope
 from domain.models import (
@@ -20,6 +22,7 @@ from domain.models import (
     product_substitutes,
 )
 from domain.planning.calendar import week_start
+from domain.planning.checks import ledger_violations
 from tests.e2e.api.conftest import GraphQLClient, app, client  # noqa: F401 - fixtures
 from tests.factories import make_api_key, make_customer, make_order, make_product
 
@@ -49,12 +52,16 @@ def floor_plant(db: Engine) -> FloorPlant:
         friday = NEXT_MONDAY + timedelta(days=4)
         order = make_order(s, regular, code="SO-1", status=OrderStatus.SCHEDULED, lines=[(widget, 600, None)],
                            promised_date=friday)
-        make_order(s, other, code="SO-OTHER", status=OrderStatus.SCHEDULED, lines=[(widget, 10, None)])
+        other_order = make_order(s, other, code="SO-OTHER", status=OrderStatus.SCHEDULED,
+                                 lines=[(widget, 10, None)], promised_date=friday)
         s.flush()
+        # SO-OTHER (strategic) holds its 1 h too: every scheduled order holds what it still has to make.
         s.add(CapacityLedger(line_id=line.id, week=NEXT_MONDAY, capacity_hours=100.0, reserve_hours=10.0,
-                             planned_hours=0.0, promised_hours=60.0, rush_hours_used=0.0, lost_hours=0.0))
+                             planned_hours=0.0, promised_hours=61.0, rush_hours_used=0.0, lost_hours=0.0))
         s.add(CapacityReservation(order_id=order.id, order_line_id=order.lines[0].id, line_id=line.id,
                                   week=NEXT_MONDAY, hours=60.0, quantity=600.0))
+        s.add(CapacityReservation(order_id=other_order.id, order_line_id=other_order.lines[0].id, line_id=line.id,
+                                  week=NEXT_MONDAY, hours=1.0, quantity=10.0))
         keys = {role: make_api_key(s, role) for role in ("viewer", "mes", "planner", "admin")}
         keys["partner"] = make_api_key(s, "partner", [regular])
     return FloorPlant(keys, "SO-1", "SO-OTHER")
@@ -63,3 +70,11 @@ def floor_plant(db: Engine) -> FloorPlant:
 @pytest.fixture
 def gql(client: httpx.AsyncClient, floor_plant: FloorPlant) -> GraphQLClient:  # noqa: F811
     return GraphQLClient(client, floor_plant.keys["mes"])
+
+
+@pytest.fixture(autouse=True)
+def sound_ledger(db: Engine) -> Iterator[None]:
+    """No accepted order is ever promised capacity the plan does not have, whatever the scenario did."""
+    yield
+    with Session(db) as s:
+        assert ledger_violations(s) == []
