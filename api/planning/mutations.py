@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import anyio
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,6 +26,11 @@ Info = strawberry.Info[Context, None]
 class ReplanInput:
     tier: ForecastTier = ForecastTier.MID
     horizon_weeks: int | None = None
+    cutoff: datetime | None = strawberry.field(
+        default=None,
+        description="Schedule only orders accepted up to this instant (the weekly cut-off, as `sop plan weekly` "
+        "uses); default: every order accepted so far.",
+    )
 
 
 @strawberry.type
@@ -36,7 +43,10 @@ class PlanPayload:
 
 @strawberry.type
 class PlanningMutations:
-    @strawberry.mutation(description="Replan the rolling horizon now; one replan runs at a time across processes.")
+    @strawberry.mutation(
+        description="Replan the rolling horizon now behind the frozen window; accepted orders become SCHEDULED. "
+        "One replan runs at a time across processes (PLAN_IN_PROGRESS otherwise)."
+    )
     async def replan(self, info: Info, input: ReplanInput | None = None) -> PlanPayload:
         ctx = info.context
         given = input or ReplanInput()
@@ -54,7 +64,13 @@ class PlanningMutations:
         async def use_case(session: AsyncSession, principal: Principal) -> ReplanDone:
             actor = require(principal, Role.PLANNER).actor
             done = await anyio.to_thread.run_sync(
-                lambda: run_replan(ctx.settings.database_url, today=utcnow().date(), settings=settings, actor=actor)
+                lambda: run_replan(
+                    ctx.settings.database_url,
+                    today=utcnow().date(),
+                    settings=settings,
+                    actor=actor,
+                    cutoff=given.cutoff,
+                )
             )
             for event_id in done.scheduled_event_ids:
                 await ctx.events.publish_order_event(event_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import click
 from tqdm import tqdm
@@ -11,7 +11,7 @@ from domain.config import load_settings
 from domain.db import session_scope, sync_engine
 from domain.errors import DomainError
 from domain.models import ForecastTier
-from domain.planning.calendar import weekly_cutoff
+from domain.planning.calendar import last_cutoff
 from domain.planning.versions import diff_plans
 from domain.planning.weekly import ReplanSettings, replan
 from rules import load_rulebook
@@ -42,9 +42,8 @@ def weekly(tier: str, horizon_weeks: int, today: datetime | None) -> None:
         solver=settings.solver,
         rules_version=policy.version,
     )
-    # Orders received after this week's cut-off wait for next week's replan.
-    cutoff_day = weekly_cutoff(day, capacity.cutoff_weekday)
-    cutoff = datetime.combine(cutoff_day if cutoff_day <= day else day, datetime.max.time()).astimezone()
+    # Orders received after the last cut-off (Friday by default) wait for next week's replan.
+    cutoff = datetime.combine(last_cutoff(day, capacity.cutoff_weekday), datetime.max.time(), tzinfo=UTC)
     engine = sync_engine(settings.database_url)
     bar = tqdm(total=len(STEPS), desc="weekly replan", unit="step")
 

@@ -33,3 +33,8 @@ def is_frozen(day: date, today: date, frozen_days: int) -> bool:
 def weekly_cutoff(today: date, cutoff_weekday: int) -> date:
     """The next cut-off day (0 = Monday .. 4 = Friday) on or after today: changes by then make the weekend replan."""
     return today + timedelta(days=(cutoff_weekday - today.weekday()) % 7)
+
+
+def last_cutoff(today: date, cutoff_weekday: int) -> date:
+    """The latest cut-off day on or before today: what the weekly replan run today takes in (R5)."""
+    return today - timedelta(days=(today.weekday() - cutoff_weekday) % 7)

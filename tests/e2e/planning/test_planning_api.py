@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -129,3 +129,17 @@ async def test_reload_rules_admin_only_and_broken_files_keep_rules(
     assert {s["version"] for s in done["ruleSets"] if s["name"] == "review"} != {
         s["version"] for s in before if s["name"] == "review"
     }
+
+
+async def test_orders_accepted_after_the_cutoff_wait_for_the_next_replan(
+    gql: tuple[GraphQLClient, dict[str, str]],
+) -> None:
+    """The plant's two orders were accepted yesterday; a cut-off a week ago leaves them ACCEPTED."""
+    client, keys = gql
+    week_ago = (datetime.now(UTC) - timedelta(days=7)).isoformat()
+    answer = await client(REPLAN, {"input": {"horizonWeeks": 4, "cutoff": week_ago}}, key=keys["planner"])
+    assert answer["data"]["replan"]["errors"] == [] and answer["data"]["replan"]["scheduledOrders"] == 0
+    shown = await client("{ orders(first: 10) { edges { node { status } } } }", key=keys["viewer"])
+    assert {e["node"]["status"] for e in shown["data"]["orders"]["edges"]} == {"ACCEPTED"}
+    answer = await client(REPLAN, {"input": {"horizonWeeks": 4}}, key=keys["planner"])
+    assert answer["data"]["replan"]["scheduledOrders"] == 2

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from domain.planning.calendar import frozen_until, is_frozen, week_start, weekly_cutoff, weeks_from
+from domain.planning.calendar import frozen_until, is_frozen, last_cutoff, week_start, weekly_cutoff, weeks_from
 
 
 def test_week_start_is_monday() -> None:
@@ -28,3 +28,9 @@ def test_frozen_window_is_first_three_days_of_the_week() -> None:
 def test_weekly_cutoff_is_next_friday() -> None:
     assert weekly_cutoff(date(2026, 11, 25), 4) == date(2026, 11, 27)
     assert weekly_cutoff(date(2026, 11, 27), 4) == date(2026, 11, 27)
+
+
+def test_last_cutoff_is_the_friday_on_or_before_today() -> None:
+    assert last_cutoff(date(2026, 11, 28), 4) == date(2026, 11, 27)  # Saturday's replan takes in up to Friday
+    assert last_cutoff(date(2026, 11, 27), 4) == date(2026, 11, 27)
+    assert last_cutoff(date(2026, 11, 30), 4) == date(2026, 11, 27)  # Monday: orders since Friday wait a week
