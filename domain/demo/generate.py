@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import numpy as np
@@ -20,18 +21,34 @@ from domain.demo.sizes import DemoSize
 DEFAULT_SEED = 7
 
 
-def generate_plant(size: DemoSize, seed: int = DEFAULT_SEED, today: date | None = None) -> DemoPlant:
-    """The same size, seed and today always give the same rows."""
+def generate_plant(size: DemoSize, seed: int = DEFAULT_SEED, today: date | None = None,
+                   ready: Callable[[DemoPlant, list[str]], None] | None = None) -> DemoPlant:
+    """The same size, seed and today always give the same rows.
+
+    `ready(plant, tables)`, when given, is told along the way which tables' rows so far are final
+    (no later step changes them), so a loader can send them while the rest is generated.
+    """
     plant = DemoPlant(today or date.today())
+
+    def done(*tables: str) -> None:
+        if ready is not None:
+            ready(plant, list(tables))
+
     # One stream per part, so changing how one part draws does not reshuffle the others.
     streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(7)]
     catalogue = build_catalogue(plant, size, streams[0])
+    done("customers", "products", "product_substitutes")
     facilities = build_facilities(plant, size, catalogue, streams[1])
+    done("materials", "material_receipts", "bom_items", "production_lines", "line_calendar_days", "routings")
     specs = plan_orders(size, catalogue, plant.now, streams[2])
-    placed = add_history(plant, specs, catalogue, streams[3], plant.now)
+    placed = add_history(plant, specs, catalogue, streams[3], plant.now,
+                         lambda: done("orders", "deliveries", "order_reviews", "rush_insertions", "order_events"))
     add_shopfloor(plant, placed, facilities, streams[4], plant.now)
+    done("progress_events")
     add_aftersales(plant, placed, catalogue, streams[5], plant.now)
+    done("order_lines", "stock_movements", "payments", "feedback")
     add_forecasts(plant, size, catalogue, placed, streams[6])
     add_incidents(plant, facilities, streams[6])
     add_alerts(plant, placed)
+    done("forecasts", "incidents", "alerts")
     return plant

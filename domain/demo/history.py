@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -17,6 +18,7 @@ from domain.demo.timeline import Stage, stage_at
 ACTORS = {"ACCEPTED": "system:review", "PROPOSED": "system:review", "REJECTED": "system:review",
           "SCHEDULED": "planner:weekly-plan", "IN_PRODUCTION": "mes:shop-floor", "IN_STOCK": "mes:shop-floor",
           "SHIPPED": "partner:erp", "CANCELLED": "partner:erp"}
+HISTORY_BATCH = 10_000
 # One shared object per status for the events' before/after: half a million rows, a dozen distinct values.
 STATUS_JSON = {status: {"status": status} for status in ("RECEIVED", *ACTORS)}
 
@@ -97,9 +99,10 @@ def _add_order(plant: DemoPlant, spec: OrderSpec, cat: Catalogue, stage: Stage) 
 
 
 def add_history(plant: DemoPlant, specs: list[OrderSpec], cat: Catalogue, rng: np.random.Generator,
-                now: datetime) -> list[PlacedOrder]:
+                now: datetime, batch_done: Callable[[], None] = lambda: None) -> list[PlacedOrder]:
+    """The orders' rows; `batch_done` is called every few thousand orders (their rows are then final)."""
     placed = []
-    for spec in specs:
+    for number, spec in enumerate(specs, 1):
         stage = stage_at(spec.timeline, spec.received_at, now)
         order = _add_order(plant, spec, cat, stage)
         planned = _deliveries(spec, cat, order.requested, order.line_ids)
@@ -111,4 +114,7 @@ def add_history(plant: DemoPlant, specs: list[OrderSpec], cat: Catalogue, rng: n
                 add_rush_insertion(plant, order.id, spec, stage.reviewed_at, rng)
         _add_events(plant, order, plant.rows["orders"][-1]["code"], spec.customer + 1)
         placed.append(order)
+        if number % HISTORY_BATCH == 0:
+            batch_done()
+    batch_done()
     return placed

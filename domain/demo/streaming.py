@@ -1,0 +1,74 @@
+"""Loads a plant into PostgreSQL while it is still being generated: COPY in a thread, the server on another core."""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Connection, Table
+from tqdm import tqdm
+
+from domain.demo.generate import generate_plant
+from domain.demo.plant import DemoPlant, Row
+from domain.demo.postgres_load import copy_rows, foreign_keys_checked_at_end, move_sequences
+from domain.demo.sizes import DemoSize
+from domain.models import Base
+
+
+@dataclass
+class _Copier:
+    """Sends the rows of a table that generation has declared final, from a thread of its own."""
+
+    conn: Connection
+    bar: tqdm  # type: ignore[type-arg]
+    sent: dict[str, int] = field(default_factory=dict)
+    work: queue.Queue[tuple[Table, list[Row]] | None] = field(default_factory=queue.Queue)
+    error: BaseException | None = None
+
+    def run(self) -> None:
+        while (item := self.work.get()) is not None:
+            if self.error is None:
+                try:
+                    copy_rows(self.conn, *item, self.bar)
+                except BaseException as error:  # handed to the generating thread by finish()
+                    self.error = error
+
+    def ready(self, plant: DemoPlant, tables: list[str]) -> None:
+        """Queue the rows of `tables` added since the last call; generation never changes them again."""
+        for name in tables:
+            rows = plant.rows.get(name, [])
+            start = self.sent.get(name, 0)
+            if len(rows) > start:
+                self.sent[name] = len(rows)
+                self.work.put((Base.metadata.tables[name], rows[start:]))
+
+
+def generate_and_copy(conn: Connection, size: DemoSize, seed: int, today: date,
+                      progress: bool) -> tuple[DemoPlant, float]:
+    """The generated plant, loaded; and the seconds generation took (the load overlaps it).
+
+    Python generates on one core while PostgreSQL takes in the finished rows on the other.
+    """
+    tables = [table.name for table in Base.metadata.sorted_tables]
+    with foreign_keys_checked_at_end(conn, tables), \
+            tqdm(unit="rows", desc="demo plant", disable=not progress) as bar:
+        copier = _Copier(conn, bar)
+        worker = threading.Thread(target=copier.run, name="demo-copy", daemon=True)
+        worker.start()
+        try:
+            started = time.perf_counter()
+            plant = generate_plant(size, seed, today, ready=lambda p, names: copier.ready(p, names))
+            generated = time.perf_counter() - started
+            bar.total = plant.total_rows
+            copier.ready(plant, tables)  # whatever generation did not declare final along the way
+        finally:
+            copier.work.put(None)
+            worker.join()
+        if copier.error is not None:
+            raise copier.error
+        bar.set_postfix_str("checking foreign keys")
+    move_sequences(conn, [Base.metadata.tables[name] for name in tables if name in plant.rows])
+    return plant, generated
