@@ -1,16 +1,20 @@
-"""Rows as PostgreSQL COPY text, converted a column at a time: much faster than formatting row by row."""
+"""Rows as PostgreSQL COPY text (timestamps in UTC), a column at a time: much faster than row by row."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import numpy as np
 from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, Numeric, Table
 
 from domain.demo.plant import Row
 
 NULL = "\\N"
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
 # Characters COPY's text format gives a meaning to; values holding one must be escaped.
 SPECIAL = ("\\", "\t", "\n", "\r")
 
@@ -37,6 +41,14 @@ def _json(values: list[Any]) -> list[str]:
     return _escaped([None if v is None else t for v, t in zip(values, texts, strict=True)])
 
 
+def _timestamps(values: list[datetime | None]) -> list[str]:
+    """UTC wall-clock text, for a session whose TimeZone is UTC; aware datetimes only (naive ones raise)."""
+    # numpy formats a column three times faster than datetime.isoformat() does value by value.
+    stamps = np.array([0 if v is None else (v - EPOCH) // MICROSECOND for v in values], dtype="datetime64[us]")
+    texts = np.datetime_as_string(stamps).tolist()
+    return [NULL if v is None else t for v, t in zip(values, texts, strict=True)]
+
+
 def _converter(table: Table, column: str) -> Callable[[list[Any]], list[str]]:
     """How one column's values become text; only strings and JSON can hold characters that need escaping."""
     kind = table.c[column].type
@@ -44,7 +56,9 @@ def _converter(table: Table, column: str) -> Callable[[list[Any]], list[str]]:
         return _json
     if isinstance(kind, Boolean):
         return lambda values: [NULL if v is None else "t" if v else "f" for v in values]
-    if isinstance(kind, DateTime | Date):
+    if isinstance(kind, DateTime):
+        return _timestamps
+    if isinstance(kind, Date):
         return lambda values: [NULL if v is None else v.isoformat() for v in values]
     if isinstance(kind, Integer | Float | Numeric):
         # str() of Python and numpy numbers is what PostgreSQL reads back exactly.

@@ -6,12 +6,17 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Connection, Engine, func, insert, select, text
+from sqlalchemy import Connection, Engine, func, insert, select
 from tqdm import tqdm
 
 from domain.demo.generate import DEFAULT_SEED, generate_plant
 from domain.demo.plant import DemoPlant
-from domain.demo.postgres_load import copy_rows, foreign_keys_checked_at_end, move_sequences
+from domain.demo.postgres_load import (
+    copy_rows,
+    foreign_keys_checked_at_end,
+    move_sequences,
+    prepare_session,
+)
 from domain.demo.sizes import DemoSize, size_named
 from domain.demo.streaming import generate_and_copy
 from domain.errors import DatabaseNotEmpty
@@ -52,8 +57,7 @@ def insert_plant(conn: Connection, plant: DemoPlant, progress: bool = False, cop
     use_copy = postgres if copy is None else copy and postgres
     tables = list(plant.tables())
     if postgres:
-        # Nothing is durable before the commit anyway; the commit need not wait for the WAL flush.
-        conn.execute(text("SET LOCAL synchronous_commit = off"))
+        prepare_session(conn)
     with tqdm(total=plant.total_rows, unit="rows", desc="demo plant", disable=not progress) as bar:
         if use_copy:
             with foreign_keys_checked_at_end(conn, [table.name for table, _ in tables]):

@@ -129,15 +129,22 @@ def plan_orders(size: DemoSize, cat: Catalogue, now: datetime, rng: np.random.Ge
     line_counts = rng.choice(len(LINE_COUNT_SHARES), size=n, p=LINE_COUNT_SHARES) + 1
     choice = _product_choice(size, cat, now)
     picks = rng.random((n, 4))
-    # Plain Python floats from here on: numpy scalars are several times slower in per-order arithmetic.
+    # Plain Python values from here on: numpy scalars are several times slower in per-order arithmetic.
     sizes, discounts = rng.lognormal(-1.0, 0.6, (n, 4)).tolist(), rng.random((n, 4)).tolist()
     u = rng.random((n, 12)).tolist()
     demand, price, cost = cat.product_weekly_demand.tolist(), cat.product_price.tolist(), cat.product_cost.tolist()
     sensitivity, received = cat.customer_sensitivity.tolist(), [now - timedelta(days=a) for a in ages.tolist()]
+    # Products of every order at once, one search per week of age rather than one per order.
+    week = (ages // 7).astype(int)
+    picked = np.empty((n, 4), dtype=int)
+    for w in np.unique(week):
+        picked[week == w] = np.searchsorted(choice[w], picks[week == w])
+    picked_products, counts = picked.tolist(), line_counts.tolist()
+    customer_of, leads, rushes = customers.tolist(), lead.tolist(), rush.tolist()
     specs = []
     for i in range(n):
-        customer = int(customers[i])
-        products = sorted(set(np.searchsorted(choice[int(ages[i] // 7)], picks[i, : line_counts[i]]).tolist()))
+        customer = customer_of[i]
+        products = sorted(set(picked_products[i][: counts[i]]))
         tier = cat.customer_tier[customer]
         lines = []
         for k, p in enumerate(products):
@@ -146,8 +153,8 @@ def plan_orders(size: DemoSize, cat: Catalogue, now: datetime, rng: np.random.Ge
             discount = TIER_DISCOUNT[tier] + 0.06 * sensitivity[customer] * discounts[i][k]
             lines.append((p, quantity, round(price[p] * (1 - discount), 2), cost[p]))
         draws = u[i]
-        spec = OrderSpec(customer, received[i], int(lead[i]), bool(rush[i]),
-                         RUSH_CAUSES[int(draws[7] * 3)] if rush[i] else None, lines, "ACCEPT",
+        spec = OrderSpec(customer, received[i], leads[i], rushes[i],
+                         RUSH_CAUSES[int(draws[7] * 3)] if rushes[i] else None, lines, "ACCEPT",
                          int(3 + 11 * draws[8]), False, False, draws, Timeline())
         spec.decision = _decision(spec.margin_pct, draws[9], draws[10])
         spec.cancel = draws[11] < (0.15 if spec.decision == "PROPOSE_DATE" else 0.03)

@@ -25,10 +25,12 @@ class DemoPlant:
         self.rows: dict[str, list[Row]] = {}
 
     def add(self, table: str, **values: Any) -> int:
-        rows = self.rows.setdefault(table, [])
-        values["id"] = len(rows) + 1
+        rows = self.rows.get(table)
+        if rows is None:
+            rows = self.rows[table] = []
+        values["id"] = number = len(rows) + 1
         rows.append(values)
-        return int(values["id"])
+        return number
 
     def link(self, table: str, **values: Any) -> None:
         """A row of an association table (no id column)."""

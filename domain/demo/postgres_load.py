@@ -14,6 +14,13 @@ from domain.demo.plant import Row
 CHUNK_ROWS = 5_000
 
 
+def prepare_session(conn: Connection) -> None:
+    """Settings for this transaction only: COPY text carries UTC timestamps without an offset."""
+    conn.execute(text("SET LOCAL TIME ZONE 'UTC'"))
+    # Nothing is durable before the commit anyway; the commit need not wait for the WAL flush.
+    conn.execute(text("SET LOCAL synchronous_commit = off"))
+
+
 @contextmanager
 def foreign_keys_checked_at_end(conn: Connection, tables: list[str]) -> Iterator[None]:
     """Drop the foreign keys of `tables` and add them back, exactly as defined, when the block ends.

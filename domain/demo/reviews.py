@@ -25,10 +25,14 @@ def rush_tier(spec: OrderSpec, cat: Catalogue) -> str:
     return "LARGE" if spec.amount > 50_000 else "URGENT"
 
 
+def priority_tier(spec: OrderSpec, cat: Catalogue) -> str:
+    tier = cat.customer_tier[spec.customer]
+    return "P1" if tier == "STRATEGIC" or spec.rush else "P2" if tier == "KEY" else "P3"
+
+
 def priority(spec: OrderSpec, cat: Catalogue) -> tuple[str, float]:
     """Strategic customers and rush orders first, then key accounts; margin breaks ties."""
-    tier = cat.customer_tier[spec.customer]
-    name = "P1" if tier == "STRATEGIC" or spec.rush else "P2" if tier == "KEY" else "P3"
+    name = priority_tier(spec, cat)
     score = {"P1": 80.0, "P2": 50.0, "P3": 20.0}[name] + min(20.0, max(0.0, spec.margin_pct / 2))
     return name, round(score + (10.0 if spec.rush else 0.0), 1)
 
@@ -62,8 +66,7 @@ def _fired(spec: OrderSpec, cat: Catalogue, rejected_on_margin: bool) -> list[di
     if spec.rush:
         fired.append({"ruleSet": "rush", "rule": f"rush-{rush_tier(spec, cat).lower()}",
                       "message": f"due in {spec.lead_days} days"})
-    tier, _ = priority(spec, cat)
-    fired.append({"ruleSet": "priority", "rule": f"priority-{tier.lower()}",
+    fired.append({"ruleSet": "priority", "rule": f"priority-{priority_tier(spec, cat).lower()}",
                   "message": f"{cat.customer_tier[spec.customer].lower()} customer"})
     return fired
 

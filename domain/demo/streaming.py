@@ -13,7 +13,12 @@ from tqdm import tqdm
 
 from domain.demo.generate import generate_plant
 from domain.demo.plant import DemoPlant, Row
-from domain.demo.postgres_load import copy_rows, foreign_keys_checked_at_end, move_sequences
+from domain.demo.postgres_load import (
+    copy_rows,
+    foreign_keys_checked_at_end,
+    move_sequences,
+    prepare_session,
+)
 from domain.demo.sizes import DemoSize
 from domain.models import Base
 
@@ -53,6 +58,7 @@ def generate_and_copy(conn: Connection, size: DemoSize, seed: int, today: date,
     Python generates on one core while PostgreSQL takes in the finished rows on the other.
     """
     tables = [table.name for table in Base.metadata.sorted_tables]
+    prepare_session(conn)
     with foreign_keys_checked_at_end(conn, tables), \
             tqdm(unit="rows", desc="demo plant", disable=not progress) as bar:
         copier = _Copier(conn, bar)

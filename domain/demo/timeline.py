@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 ALL_STATUSES = ("RECEIVED", "ACCEPTED", "PROPOSED", "REJECTED", "SCHEDULED", "IN_PRODUCTION", "IN_STOCK",
                 "SHIPPED", "CANCELLED")
 TERMINAL = {"REJECTED", "CANCELLED", "SHIPPED"}
+HOUR = timedelta(hours=1)
 
 
 @dataclass
@@ -22,9 +23,6 @@ class Timeline:
 
     def offset(self, status: str) -> float | None:
         return next((h for h, s in self.phases if s == status), None)
-
-    def reached(self, age_hours: float) -> list[tuple[float, str]]:
-        return [(h, s) for h, s in self.phases if h <= age_hours]
 
     def age_inside(self, status: str) -> float:
         """An age at which the order stands in `status` (the middle of that phase)."""
@@ -51,17 +49,17 @@ class Stage:
 
 
 def stage_at(timeline: Timeline, received_at: datetime, now: datetime) -> Stage:
-    age = (now - received_at) / timedelta(hours=1)
-    reached = timeline.reached(age)
-    at = {status: received_at + timedelta(hours=hours) for hours, status in reached}
-    reviewed = timeline.phases[1][0] if len(timeline.phases) > 1 and timeline.phases[1][0] <= age else None
+    age = (now - received_at) / HOUR
+    # Phases come in time order, so what was reached is a prefix; each timestamp is computed once.
+    transitions = [(received_at + timedelta(hours=h), s) for h, s in timeline.phases if h <= age]
+    at = {status: when for when, status in transitions}
     return Stage(
-        status=reached[-1][1],
-        reviewed_at=received_at + timedelta(hours=reviewed) if reviewed is not None else None,
+        status=transitions[-1][1],
+        reviewed_at=transitions[1][0] if len(transitions) > 1 else None,
         scheduled_at=at.get("SCHEDULED"),
         started_at=at.get("IN_PRODUCTION"),
         completed_at=at.get("IN_STOCK"),
         shipped_at=at.get("SHIPPED"),
         cancelled_at=at.get("CANCELLED"),
-        transitions=[(received_at + timedelta(hours=h), s) for h, s in reached],
+        transitions=transitions,
     )
