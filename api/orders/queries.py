@@ -7,7 +7,9 @@ import strawberry
 from api.core.context import Context
 from api.core.node import Node, parse_global_id
 from api.core.pagination import Connection, connection, decode_cursor, page_size
+from api.core.selection import selected_below
 from api.orders.filters import OrderFilter, OrderOrderBy, SortDirection
+from api.orders.preload import preload_children
 from api.orders.types import Order
 from domain.orders import queries
 from domain.orders.queries import OrderSearch
@@ -42,7 +44,10 @@ class OrderQueries:
                 return await queries.count_orders(session, ctx.user, search)
 
         key = queries.SORT_KEYS[order_by.field]
-        return connection(page, key, ordering, Order.from_row, count, position)
+        found = connection(page, key, ordering, Order.from_row, count, position)
+        nodes = [edge.node for edge in found.edges]
+        await preload_children(info, nodes, selected_below(info.selected_fields, "orders", "edges", "node"))
+        return found
 
     @strawberry.field(description="One order by its code; null when it does not exist for the caller.")
     async def order(self, info: Info, code: str) -> Order | None:

@@ -1,11 +1,17 @@
-"""GraphQL types of orders: leaf fields are plain attributes; only children that need I/O resolve async."""
+"""GraphQL types of orders: leaf fields are plain attributes; children come preloaded or from a DataLoader.
+
+A list resolver that preloads its orders' children (api/orders/preload.py) lets `customer`, `lines`,
+`lines.product` and `review` return plain values: an awaitable per field costs graphql-core and asyncio far
+more than the field itself. Without a preload they return the DataLoader's awaitable, batched as before.
+"""
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Awaitable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeAlias, TypeVar
 
 import strawberry
 
@@ -19,6 +25,18 @@ from domain import models
 from domain.orders.queries import PromisedDelivery
 
 Info = strawberry.Info[Context, None]
+T = TypeVar("T")
+# A child already loaded, or the DataLoader's awaitable (graphql-core awaits it); the GraphQL type is T.
+Loaded: TypeAlias = T | Awaitable[T]
+
+
+class NotLoaded(enum.Enum):
+    """Marks a child nobody preloaded (None is a loaded answer: an order with no review yet)."""
+
+    NOT_LOADED = "NOT_LOADED"
+
+
+NOT_LOADED = NotLoaded.NOT_LOADED
 
 
 @strawberry.enum
@@ -117,10 +135,13 @@ class OrderLine:
     unit_price: Decimal
     quantity_made: float
     product_id: strawberry.Private[int]
+    loaded_product: strawberry.Private[Product | None] = None
 
-    @strawberry.field
-    async def product(self, info: Info) -> Product:
-        return await info.context.loader(CatalogLoaders).product.load(self.product_id)  # type: ignore[no-any-return]
+    @strawberry.field(graphql_type=Product)
+    def product(self, info: Info) -> Loaded[Product]:
+        if self.loaded_product is not None:
+            return self.loaded_product
+        return info.context.loader(CatalogLoaders).product.load(self.product_id)  # type: ignore[no-any-return]
 
     @classmethod
     def from_row(cls, row: models.OrderLine) -> OrderLine:
@@ -145,18 +166,33 @@ class Order(Node):
     completed_at: datetime | None
     pk: strawberry.Private[int]
     customer_id: strawberry.Private[int]
+    loaded_customer: strawberry.Private[Customer | None] = None
+    loaded_lines: strawberry.Private[list[OrderLine] | None] = None
+    loaded_review: strawberry.Private[Review | NotLoaded | None] = NOT_LOADED
 
-    @strawberry.field
-    async def customer(self, info: Info) -> Customer:
-        return await info.context.loader(CatalogLoaders).customer.load(self.customer_id)  # type: ignore[no-any-return]
+    @strawberry.field(graphql_type=Customer)
+    def customer(self, info: Info) -> Loaded[Customer]:
+        if self.loaded_customer is not None:
+            return self.loaded_customer
+        return info.context.loader(CatalogLoaders).customer.load(self.customer_id)  # type: ignore[no-any-return]
 
-    @strawberry.field
-    async def lines(self, info: Info) -> list[OrderLine]:
+    @strawberry.field(graphql_type=list[OrderLine])
+    def lines(self, info: Info) -> Loaded[list[OrderLine]]:
+        if self.loaded_lines is not None:
+            return self.loaded_lines
+        return self._load_lines(info)
+
+    async def _load_lines(self, info: Info) -> list[OrderLine]:
         rows = await info.context.loader(OrderLoaders).lines.load(self.pk)
         return [OrderLine.from_row(row) for row in rows]
 
-    @strawberry.field(description="The latest review (null before the first one).")
-    async def review(self, info: Info) -> Review | None:
+    @strawberry.field(graphql_type=Review | None, description="The latest review (null before the first one).")
+    def review(self, info: Info) -> Loaded[Review | None]:
+        if self.loaded_review is not NOT_LOADED:
+            return self.loaded_review
+        return self._load_review(info)
+
+    async def _load_review(self, info: Info) -> Review | None:
         row = await info.context.loader(OrderLoaders).review.load(self.pk)
         return Review.from_row(row) if row is not None else None
 
