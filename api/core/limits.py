@@ -8,9 +8,11 @@ from typing import Any
 from graphql import (
     SKIP,
     ArgumentNode,
+    ASTValidationRule,
     FieldNode,
     GraphQLError,
     GraphQLInputType,
+    NoSchemaIntrospectionCustomRule,
     OperationDefinitionNode,
     OperationType,
     ValidationRule,
@@ -22,14 +24,17 @@ from graphql.utilities.validate_input_value import validate_input_literal
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import (
     AddValidationRules,
-    DisableIntrospection,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
-    QueryDepthLimiter,
+    ParserCache,
     SchemaExtension,
+    ValidationCache,
 )
+from strawberry.extensions.max_aliases import create_validator as aliases_validator
+from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
 
 from domain.config import Settings
+
+DOCUMENT_CACHE_SIZE = 256  # distinct query texts kept parsed and validated (a client's few screens, times clients)
 
 
 def max_mutations_rule(limit: int) -> type[ValidationRule]:
@@ -85,16 +90,27 @@ class NamedArgumentErrors(SchemaExtension):
 
 
 def limit_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
-    extensions: list[Callable[[], SchemaExtension]] = [
-        NamedArgumentErrors,
-        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
-        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: AddValidationRules([max_mutations_rule(settings.max_mutations)]),
+    """The limits, plus caches of parsed and validated documents.
+
+    The rule classes are made once here, not per request: a class per request would defeat the validation
+    cache (its key holds the rules) and leave a new class for the garbage collector on every request.
+    """
+    rules: list[type[ASTValidationRule]] = [
+        depth_validator(settings.max_query_depth, None),
+        aliases_validator(settings.max_aliases),
+        max_mutations_rule(settings.max_mutations),
     ]
     if settings.production:
-        extensions.append(DisableIntrospection)
-    return extensions
+        rules.append(NoSchemaIntrospectionCustomRule)
+    return [
+        NamedArgumentErrors,
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: AddValidationRules(rules),
+        # A repeated query text (a screen polling its page) is parsed and validated once, not per request;
+        # the parse key holds max_tokens (parse options) and the validation key the rules above.
+        lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
+        lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
+    ]
 
 
 class BodyTooLarge(Exception):
