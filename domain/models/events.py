@@ -15,7 +15,10 @@ class ProgressEvent(Base):
     """Quantity made (and scrapped) on a line, as reported by the MES (R7)."""
 
     __tablename__ = "progress_events"
-    __table_args__ = (Index("ix_progress_events_at", "at"), Index("ix_progress_events_product", "product_id", "at"))
+    __table_args__ = (
+        Index("ix_progress_events_at_quantities", "at", "quantity", "scrap"),  # output and yield read the index alone
+        Index("ix_progress_events_product", "product_id", "at"),
+    )
     id: Mapped[intpk]
     line_id: Mapped[int] = mapped_column(ForeignKey("production_lines.id"))
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))

@@ -123,11 +123,15 @@ class StockMovement(Base):
     """Every change of finished-goods stock, so stock at any past date can be derived."""
 
     __tablename__ = "stock_movements"
-    __table_args__ = (Index("ix_stock_movements_product_at", "product_id", "at"),)
+    __table_args__ = (
+        Index("ix_stock_movements_product_at", "product_id", "at"),
+        # stock value at an instant sums the movements after it per product from the index alone
+        Index("ix_stock_movements_at_product", "at", "product_id", "quantity"),
+    )
     id: Mapped[intpk]
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
     kind: Mapped[StockMovementKind] = mapped_column(str_enum(StockMovementKind))
     quantity: Mapped[float] = mapped_column(Float)
-    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id", ondelete="SET NULL"))
     note: Mapped[str | None] = mapped_column(String(200))
