@@ -5,13 +5,27 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import InvalidInput, NotFound
 from domain.models import BomItem, Customer, Material, MaterialReceipt, Product, Routing
 from domain.orders.inputs import LineInput
+
+# Master data read as plain rows (Core on the session's connection): no ORM objects to build.
+ROUTINGS, BOM = cast(Table, Routing.__table__), cast(Table, BomItem.__table__)
+MATERIALS, RECEIPTS = cast(Table, Material.__table__), cast(Table, MaterialReceipt.__table__)
+
+
+@dataclass(frozen=True)
+class KeyMaterial:
+    """A key component: what is in stock and how long a purchase takes."""
+
+    id: int
+    on_hand: float
+    lead_time_days: int
 
 
 @dataclass
@@ -22,7 +36,7 @@ class OrderContext:
     products: list[Product]  # in line order
     routes: dict[int, list[tuple[int, float]]]  # product id -> [(line id, units per hour)]
     bom: dict[int, list[tuple[int, float]]]  # product id -> [(material id, units per product unit)]
-    materials: dict[int, Material]
+    materials: dict[int, KeyMaterial]
     receipts: dict[int, list[tuple[date, float]]] = field(default_factory=dict)  # material id -> open receipts
 
     @property
@@ -30,48 +44,71 @@ class OrderContext:
         return sorted({line_id for routes in self.routes.values() for line_id, _ in routes})
 
 
-async def load_customer(session: AsyncSession, code: str) -> Customer:
-    customer = await session.scalar(select(Customer).where(Customer.code == code))
-    if customer is None:
+async def load_customer_products(session: AsyncSession, code: str, skus: list[str]
+                                 ) -> tuple[Customer, dict[str, Product]]:
+    """The customer (NotFound if none) and those of the skus that exist, in one statement."""
+    rows = (await session.execute(
+        select(Customer, Product).outerjoin(Product, Product.sku.in_(skus)).where(Customer.code == code))).all()
+    if not rows:
         raise NotFound(f"customer {code!r} does not exist", ["customerCode"])
-    return customer
+    return rows[0][0], {product.sku: product for _, product in rows if product is not None}
 
 
-async def load_context(session: AsyncSession, customer: Customer, lines: tuple[LineInput, ...]) -> OrderContext:
-    """Products by sku (NotFound names the line), their routes, bills of materials and open receipts."""
+async def load_context(session: AsyncSession, customer: Customer, lines: tuple[LineInput, ...],
+                       by_sku: dict[str, Product] | None = None) -> OrderContext:
+    """Products by sku (NotFound names the line; by_sku when already read), routes, key materials, receipts."""
     skus = [line.sku for line in lines]
-    by_sku = {p.sku: p for p in (await session.scalars(select(Product).where(Product.sku.in_(skus)))).all()}
+    if by_sku is None:
+        by_sku = {p.sku: p for p in (await session.scalars(select(Product).where(Product.sku.in_(skus)))).all()}
     for index, sku in enumerate(skus):
         if sku not in by_sku:
             raise NotFound(f"product {sku!r} does not exist", ["lines", str(index), "sku"])
     products = [by_sku[sku] for sku in skus]
     ids = [p.id for p in products]
+    connection = await session.connection()
     routes: dict[int, list[tuple[int, float]]] = defaultdict(list)
-    for routing in (await session.scalars(select(Routing).where(Routing.product_id.in_(ids)))).all():
-        if routing.units_per_hour > 0:
-            routes[routing.product_id].append((routing.line_id, routing.units_per_hour))
+    route_rows = await connection.execute(
+        select(ROUTINGS.c.product_id, ROUTINGS.c.line_id, ROUTINGS.c.units_per_hour)
+        .where(ROUTINGS.c.product_id.in_(ids)))
+    for product_id, line_id, units_per_hour in route_rows:
+        if units_per_hour > 0:
+            routes[product_id].append((line_id, units_per_hour))
     for index, product in enumerate(products):
         if not routes.get(product.id):
             raise InvalidInput(f"no production line can make {product.sku}", ["lines", str(index), "sku"])
-    bom: dict[int, list[tuple[int, float]]] = defaultdict(list)
-    for item in (await session.scalars(select(BomItem).where(BomItem.product_id.in_(ids)))).all():
-        bom[item.product_id].append((item.material_id, item.quantity_per_unit))
-    material_ids = sorted({m for items in bom.values() for m, _ in items})
-    materials = {
-        m.id: m
-        for m in (
-            await session.scalars(select(Material).where(Material.id.in_(material_ids), Material.key_component))
-        ).all()
-    }
-    receipts: dict[int, list[tuple[date, float]]] = defaultdict(list)
-    rows = await session.execute(
-        select(MaterialReceipt.material_id, MaterialReceipt.due_date, MaterialReceipt.quantity)
-        .where(MaterialReceipt.material_id.in_(list(materials)), MaterialReceipt.received.is_(False))
-        .order_by(MaterialReceipt.due_date)
+    bom, materials, receipts = await _bills(session, ids)
+    return OrderContext(customer, products, dict(routes), bom, materials, receipts)
+
+
+Bills = dict[int, list[tuple[int, float]]]
+Receipts = dict[int, list[tuple[date, float]]]
+
+
+async def _bills(session: AsyncSession, product_ids: list[int]) -> tuple[Bills, dict[int, KeyMaterial], Receipts]:
+    """Bills of materials with their key components and open receipts, in one statement.
+
+    A bill line repeats once per open receipt of its component; other components never bound a promise.
+    """
+    key = and_(MATERIALS.c.id == BOM.c.material_id, MATERIALS.c.key_component)
+    open_receipt = and_(RECEIPTS.c.material_id == MATERIALS.c.id, RECEIPTS.c.received.is_(False))
+    rows = await (await session.connection()).execute(
+        select(BOM.c.product_id, BOM.c.material_id, BOM.c.quantity_per_unit, MATERIALS.c.id, MATERIALS.c.on_hand,
+               MATERIALS.c.lead_time_days, RECEIPTS.c.id, RECEIPTS.c.due_date, RECEIPTS.c.quantity)
+        .select_from(BOM.outerjoin(MATERIALS, key).outerjoin(RECEIPTS, open_receipt))
+        .where(BOM.c.product_id.in_(product_ids))
     )
-    for material_id, due, quantity in rows:
-        receipts[material_id].append((due, quantity))
-    return OrderContext(customer, products, dict(routes), dict(bom), materials, dict(receipts))
+    bom: dict[int, dict[int, float]] = defaultdict(dict)
+    materials: dict[int, KeyMaterial] = {}
+    arrivals: dict[int, dict[int, tuple[date, float]]] = defaultdict(dict)
+    for product_id, material_id, per_unit, key_id, on_hand, lead_time, receipt_id, due, quantity in rows:
+        bom[product_id][material_id] = per_unit
+        if key_id is not None:
+            materials[key_id] = KeyMaterial(key_id, on_hand, lead_time)
+            if receipt_id is not None:
+                arrivals[key_id][receipt_id] = (due, quantity)
+    receipts = {m: [arrival for _, arrival in sorted(found.items(), key=lambda item: (item[1][0], item[0]))]
+                for m, found in arrivals.items()}
+    return {p: list(items.items()) for p, items in bom.items()}, materials, receipts
 
 
 async def load_order_context(session: AsyncSession, customer: Customer, product_ids: list[int]) -> OrderContext:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Date, Integer, Select, Table, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.models import Forecast, Order, OrderLine, OrderStatus, ProcessMaturity
@@ -18,6 +18,7 @@ from domain.planning.calendar import week_start
 
 # Orders that no longer count as demand for the sku-week.
 NOT_DEMAND = (OrderStatus.CANCELLED, OrderStatus.REJECTED)
+FORECASTS, ORDERS, LINES = (cast(Table, model.__table__) for model in (Forecast, Order, OrderLine))
 
 
 @dataclass(frozen=True)
@@ -75,31 +76,50 @@ def material_facts(check: MaterialCheck) -> dict[str, Any]:
     return {"material.fits": check.fits, "material.short_quantity": round(check.short_quantity, 6)}
 
 
+def _forecast_statement() -> Select[Any]:
+    """The week's forecasts of some skus (newest first) with what is already ordered of each that week."""
+    f, line, order = FORECASTS.c, LINES.c, ORDERS.c
+    week = bindparam("week", type_=Date)
+    ordered = (
+        select(func.coalesce(func.sum(line.quantity), 0.0))
+        .select_from(LINES.join(ORDERS, order.id == line.order_id))
+        .where(line.product_id == f.product_id, order.requested_date >= week,
+               order.requested_date < bindparam("week_end", type_=Date), order.status.not_in(NOT_DEMAND),
+               order.id != bindparam("exclude_order_id", type_=Integer))
+        .scalar_subquery()
+    )
+    return (
+        select(f.product_id, f.mid, ordered)
+        .where(f.product_id.in_(bindparam("product_ids", expanding=True)), f.week == week)
+        .order_by(f.product_id, f.submitted_at.desc(), f.id.desc())
+    )
+
+
+FORECAST_AND_ORDERED = _forecast_statement()
+
+
 async def forecast_excess_pct(
     session: AsyncSession, context: OrderContext, quantities: list[float], requested: date,
     exclude_order_id: int | None = None,
 ) -> float | None:
-    """How far ordered quantity of the requested week exceeds the latest mid forecast (largest over skus)."""
+    """How far ordered quantity of the requested week exceeds the latest mid forecast (largest over skus).
+
+    One statement for the whole order: each sku's forecasts for the week with what is ordered already.
+    """
     week = week_start(requested)
+    rows = await (await session.connection()).execute(FORECAST_AND_ORDERED, {
+        "product_ids": [product.id for product in context.products], "week": week,
+        "week_end": week + timedelta(days=7),
+        "exclude_order_id": exclude_order_id or 0,  # ids start at 1: 0 excludes nothing
+    })
+    latest: dict[int, tuple[float | None, float]] = {}
+    for product_id, mid, ordered in rows:
+        latest.setdefault(product_id, (mid, float(ordered or 0.0)))
     worst: float | None = None
     for product, quantity in zip(context.products, quantities, strict=True):
-        mid = await session.scalar(
-            select(Forecast.mid)
-            .where(Forecast.product_id == product.id, Forecast.week == week)
-            .order_by(Forecast.submitted_at.desc(), Forecast.id.desc())
-            .limit(1)
-        )
+        mid, ordered = latest.get(product.id, (None, 0.0))
         if mid is None or mid <= 0:
             continue
-        ordered_query = (
-            select(func.coalesce(func.sum(OrderLine.quantity), 0.0))
-            .join(Order, Order.id == OrderLine.order_id)
-            .where(OrderLine.product_id == product.id, Order.requested_date >= week,
-                   Order.requested_date < week + timedelta(days=7), Order.status.not_in(NOT_DEMAND))
-        )
-        if exclude_order_id is not None:
-            ordered_query = ordered_query.where(Order.id != exclude_order_id)
-        ordered = float(await session.scalar(ordered_query) or 0.0) + quantity
-        excess = round((ordered - mid) / mid * 100, 4)
+        excess = round((ordered + quantity - mid) / mid * 100, 4)
         worst = excess if worst is None else max(worst, excess)
     return worst

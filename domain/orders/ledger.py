@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
+from typing import Any, cast
 
 import numpy as np
-from sqlalchemy import delete, select, update
+from sqlalchemy import Boolean, Date, Float, Table, and_, bindparam, delete, not_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.db import dialect_insert
-from domain.models import CapacityLedger, CapacityReservation, LineCalendarDay, ProductionLine
+from domain.models import CapacityLedger, CapacityReservation
+from domain.orders.line_hours import line_weeks
 
 # Float sums of hours drift by tiny amounts; a promise that fits up to this is taken as fitting.
 HOURS_TOLERANCE = 1e-6
+
+
+# The ledger as a Core table: reserving and releasing are executemany UPDATEs, not ORM bulk updates.
+LEDGER = cast(Table, CapacityLedger.__table__)
 
 
 class CapacityTaken(Exception):
@@ -35,38 +41,6 @@ class LedgerView:
         return {line_id: i for i, line_id in enumerate(self.line_ids)}
 
 
-def _day_hours(line: ProductionLine, day: date, exceptions: dict[tuple[int, date], float]) -> float:
-    workdays = [i for i, flag in enumerate(line.working_days) if flag == "1"] or [0]
-    usual = line.weekly_capacity_hours / len(workdays) if day.weekday() in workdays else 0.0
-    return exceptions.get((line.id, day), usual)
-
-
-async def _calendar(
-    session: AsyncSession, lines: Sequence[ProductionLine], weeks: list[date], open_from: date
-) -> tuple[dict[tuple[int, date], float], dict[int, float]]:
-    """Calendar hours per line-week, and the share of the first week's hours on or after open_from."""
-    end = weeks[-1] + timedelta(days=7)
-    rows = await session.execute(
-        select(LineCalendarDay.line_id, LineCalendarDay.day, LineCalendarDay.hours).where(
-            LineCalendarDay.line_id.in_([line.id for line in lines]),
-            LineCalendarDay.day >= weeks[0],
-            LineCalendarDay.day < end,
-        )
-    )
-    exceptions = {(line_id, day): hours for line_id, day, hours in rows}
-    hours: dict[tuple[int, date], float] = {}
-    shares: dict[int, float] = {}
-    for line in lines:
-        for week in weeks:
-            days = [week + timedelta(days=d) for d in range(7)]
-            hours[(line.id, week)] = sum(_day_hours(line, day, exceptions) for day in days)
-        first = [week_day for week_day in (weeks[0] + timedelta(days=d) for d in range(7))]
-        total = sum(_day_hours(line, day, exceptions) for day in first)
-        open_hours = sum(_day_hours(line, day, exceptions) for day in first if day >= open_from)
-        shares[line.id] = open_hours / total if total > 0 else 0.0
-    return hours, shares
-
-
 async def load_ledger(
     session: AsyncSession,
     line_ids: Sequence[int],
@@ -83,83 +57,113 @@ async def load_ledger(
     from there).
     """
     ids = sorted(set(line_ids))
-    lines = list((await session.scalars(select(ProductionLine).where(ProductionLine.id.in_(ids)))).all())
-    calendar, shares = await _calendar(session, lines, weeks, open_from)
-    found = {
-        (row.line_id, row.week): row
-        for row in (
-            await session.scalars(
-                select(CapacityLedger).where(
-                    CapacityLedger.line_id.in_(ids), CapacityLedger.week >= weeks[0], CapacityLedger.week <= weeks[-1]
-                )
-            )
-        ).all()
-    }
-    missing = [key for key in calendar if key not in found]
-    if missing and create_missing:
+    calendar = await line_weeks(session, ids, weeks)
+    found = await _rows(session, ids, weeks)
+    fresh: dict[tuple[int, date], tuple[float, ...]] = {}
+    for line_id in ids:
+        for week in weeks:
+            if (line_id, week) not in found:
+                capacity = calendar[line_id].week_hours(week)
+                fresh[(line_id, week)] = (capacity, capacity * reserve_share, 0.0, 0.0, 0.0, 0.0)
+    if fresh and create_missing:
         statement = dialect_insert(session.get_bind().dialect.name, CapacityLedger).on_conflict_do_nothing(
             index_elements=["line_id", "week"]
         )
-        await session.execute(
-            statement,
-            [
-                {"line_id": line_id, "week": week, "capacity_hours": calendar[(line_id, week)],
-                 "reserve_hours": calendar[(line_id, week)] * reserve_share, "planned_hours": 0.0,
-                 "promised_hours": 0.0, "rush_hours_used": 0.0, "lost_hours": 0.0}
-                for line_id, week in missing
-            ],
-        )
-        return await load_ledger(session, ids, weeks, reserve_share, open_from, create_missing=False)
+        await session.execute(statement, [
+            {"line_id": line_id, "week": week, "capacity_hours": capacity, "reserve_hours": reserved,
+             "planned_hours": 0.0, "promised_hours": 0.0, "rush_hours_used": 0.0, "lost_hours": 0.0}
+            for (line_id, week), (capacity, reserved, *_) in fresh.items()
+        ])
+        # Read again: a concurrent order may have created and filled some of them first.
+        found = await _rows(session, ids, weeks)
+    found = {**fresh, **found}
+    shares = {line_id: calendar[line_id].open_share(weeks[0], open_from) for line_id in ids}
     residual = np.zeros((len(ids), len(weeks)))
     reserve = np.zeros_like(residual)
     for li, line_id in enumerate(ids):
         for wi, week in enumerate(weeks):
             # Only the open days of the first week can be promised; promises there already sit in them.
-            share = shares.get(line_id, 0.0) if wi == 0 else 1.0
-            row = found.get((line_id, week))
-            capacity = row.capacity_hours if row else calendar[(line_id, week)]
-            reserved = row.reserve_hours if row else capacity * reserve_share
-            lost, planned = (row.lost_hours, row.planned_hours) if row else (0.0, 0.0)
-            promised, rush_used = (row.promised_hours, row.rush_hours_used) if row else (0.0, 0.0)
+            share = shares[line_id] if wi == 0 else 1.0
+            capacity, reserved, lost, planned, promised, rush_used = found[(line_id, week)]
             residual[li, wi] = share * (capacity - reserved - lost - planned) - promised
             left = share * (capacity - lost - planned) - promised - rush_used
             reserve[li, wi] = min(share * reserved - rush_used, left)
-    open_share = np.array([shares.get(line_id, 0.0) for line_id in ids])
+    open_share = np.array([shares[line_id] for line_id in ids])
     residual, reserve = np.maximum(residual, 0.0), np.maximum(reserve, 0.0)
     return LedgerView(ids, weeks, residual, reserve, open_share)
 
 
-async def take_hours(
-    session: AsyncSession, reservation: CapacityReservation
-) -> None:
+async def _rows(session: AsyncSession, ids: list[int], weeks: list[date]) -> dict[tuple[int, date], tuple[float, ...]]:
+    """(line, week) -> capacity, reserve, lost, planned, promised and rush hours used, as stored."""
+    rows = await (await session.connection()).execute(LEDGER_ROWS, {"line_ids": ids, "first": weeks[0],
+                                                                    "last": weeks[-1]})
+    return {(row[0], row[1]): tuple(row[2:]) for row in rows}
+
+
+def _take_statement() -> Any:
+    """One conditional UPDATE for regular and reserve hours alike (:from_reserve picks the test).
+
+    Regular hours fit under capacity - reserve - lost; reserve hours under the reserve and under
+    what the line has left at all.
+    """
+    ledger = LEDGER.c
+    regular, rush = bindparam("regular", type_=Float), bindparam("rush", type_=Float)
+    from_reserve = bindparam("from_reserve", type_=Boolean)
+    fits_regular = (ledger.planned_hours + ledger.promised_hours + regular
+                    <= ledger.capacity_hours - ledger.reserve_hours - ledger.lost_hours + HOURS_TOLERANCE)
+    fits_reserve = and_(
+        ledger.rush_hours_used + rush <= ledger.reserve_hours + HOURS_TOLERANCE,
+        ledger.planned_hours + ledger.promised_hours + ledger.rush_hours_used + rush
+        <= ledger.capacity_hours - ledger.lost_hours + HOURS_TOLERANCE,
+    )
+    return (
+        update(LEDGER)
+        .where(ledger.line_id == bindparam("ledger_line_id"), ledger.week == bindparam("ledger_week"),
+               or_(and_(not_(from_reserve), fits_regular), and_(from_reserve, fits_reserve)))
+        .values(promised_hours=ledger.promised_hours + regular, rush_hours_used=ledger.rush_hours_used + rush)
+    )
+
+
+TAKE = _take_statement()
+LEDGER_ROWS = (
+    select(LEDGER.c.line_id, LEDGER.c.week, LEDGER.c.capacity_hours, LEDGER.c.reserve_hours, LEDGER.c.lost_hours,
+           LEDGER.c.planned_hours, LEDGER.c.promised_hours, LEDGER.c.rush_hours_used)
+    .where(LEDGER.c.line_id.in_(bindparam("line_ids", expanding=True)),
+           LEDGER.c.week >= bindparam("first", type_=Date), LEDGER.c.week <= bindparam("last", type_=Date))
+)
+# Releasing needs no test: the hours were taken by this order (in line, week order, like taking).
+GIVE_BACK = (
+    update(LEDGER)
+    .where(LEDGER.c.line_id == bindparam("ledger_line_id"), LEDGER.c.week == bindparam("ledger_week"))
+    .values(promised_hours=LEDGER.c.promised_hours - bindparam("regular", type_=Float),
+            rush_hours_used=LEDGER.c.rush_hours_used - bindparam("rush", type_=Float))
+)
+
+
+async def take_hours(session: AsyncSession, reservation: CapacityReservation) -> None:
     """Add a reservation's hours to its line-week if they still fit; raise CapacityTaken if not."""
-    ledger = CapacityLedger.__table__.c
-    where = [ledger.line_id == reservation.line_id, ledger.week == reservation.week]
-    h = reservation.hours
-    if reservation.from_reserve:
-        statement = update(CapacityLedger).where(
-            *where,
-            ledger.rush_hours_used + h <= ledger.reserve_hours + HOURS_TOLERANCE,
-            ledger.planned_hours + ledger.promised_hours + ledger.rush_hours_used + h
-            <= ledger.capacity_hours - ledger.lost_hours + HOURS_TOLERANCE,
-        ).values(rush_hours_used=ledger.rush_hours_used + h)
-    else:
-        statement = update(CapacityLedger).where(
-            *where,
-            ledger.planned_hours + ledger.promised_hours + h
-            <= ledger.capacity_hours - ledger.reserve_hours - ledger.lost_hours + HOURS_TOLERANCE,
-        ).values(promised_hours=ledger.promised_hours + h)
-    result = await session.execute(statement.execution_options(synchronize_session=False))
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise CapacityTaken(f"line {reservation.line_id} week {reservation.week} has no {h:.2f} free hours left")
-    session.add(reservation)
+    await reserve_all(session, [reservation])
 
 
 async def reserve_all(session: AsyncSession, reservations: Sequence[CapacityReservation]) -> None:
-    """Take every reservation, in (line, week) order so concurrent orders lock rows in one order."""
-    for reservation in sorted(reservations, key=lambda r: (r.line_id, r.week, r.from_reserve)):
-        await take_hours(session, reservation)
-    await session.flush()
+    """Take every reservation's hours, or raise CapacityTaken if any no longer fits; add the rows to the session.
+
+    One executemany (one round trip in a psycopg pipeline), run in (line, week) order so concurrent
+    orders lock ledger rows in one order; each UPDATE counts one row only if its hours still fit.
+    """
+    ordered = sorted(reservations, key=lambda r: (r.line_id, r.week, r.from_reserve))
+    if not ordered:
+        return
+    # On the connection: no autoflush of the rows the caller has pending (they go in at its commit).
+    result = await (await session.connection()).execute(TAKE, [
+        {"ledger_line_id": r.line_id, "ledger_week": r.week, "from_reserve": r.from_reserve,
+         "regular": 0.0 if r.from_reserve else r.hours, "rush": r.hours if r.from_reserve else 0.0}
+        for r in ordered
+    ])
+    if result.rowcount != len(ordered):  # type: ignore[attr-defined]
+        where = ", ".join(f"line {r.line_id} week {r.week} ({r.hours:.2f} h)" for r in ordered)
+        raise CapacityTaken(f"some of these hours are no longer free: {where}")
+    session.add_all(ordered)
 
 
 async def release_order(session: AsyncSession, order_id: int) -> list[CapacityReservation]:
@@ -173,15 +177,11 @@ async def release_order(session: AsyncSession, order_id: int) -> list[CapacityRe
             )
         ).all()
     )
-    ledger = CapacityLedger.__table__.c
-    for row in held:
-        column = "rush_hours_used" if row.from_reserve else "promised_hours"
-        await session.execute(
-            update(CapacityLedger)
-            .where(ledger.line_id == row.line_id, ledger.week == row.week)
-            .values({column: ledger[column] - row.hours})
-            .execution_options(synchronize_session=False)
-        )
     if held:
+        await session.execute(GIVE_BACK, [
+            {"ledger_line_id": r.line_id, "ledger_week": r.week, "regular": 0.0 if r.from_reserve else r.hours,
+             "rush": r.hours if r.from_reserve else 0.0}
+            for r in held
+        ])
         await session.execute(delete(CapacityReservation).where(CapacityReservation.order_id == order_id))
     return held

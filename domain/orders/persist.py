@@ -54,13 +54,17 @@ def review_row(order: Order, a: Assessment, result: ReviewResult) -> OrderReview
     )
 
 
-async def write_deliveries(session: AsyncSession, order: Order, lines: list[OrderLine], a: Assessment) -> None:
-    """Replace the order's deliveries: PROMISED when accepted, PROPOSED while the customer decides."""
-    await session.execute(delete(Delivery).where(Delivery.order_id == order.id))
+async def write_deliveries(session: AsyncSession, order: Order, lines: list[OrderLine], a: Assessment,
+                           *, new: bool = False) -> None:
+    """Replace the order's deliveries: PROMISED when accepted, PROPOSED while the customer decides.
+
+    new: the order was inserted in this transaction, so it has none to delete yet.
+    """
+    if not new:
+        await session.execute(delete(Delivery).where(Delivery.order_id == order.id))
     status = DeliveryStatus.PROMISED if a.decision is ReviewDecision.ACCEPT else DeliveryStatus.PROPOSED
-    for d in a.deliveries:
-        session.add(Delivery(order_id=order.id, order_line_id=lines[d.line_index].id, quantity=d.quantity,
-                             date=d.date, status=status))
+    session.add_all([Delivery(order_id=order.id, order_line_id=lines[d.line_index].id, quantity=d.quantity,
+                              date=d.date, status=status) for d in a.deliveries])
 
 
 async def reserve_promise(session: AsyncSession, order: Order, lines: list[OrderLine], a: Assessment,
@@ -88,13 +92,13 @@ async def reserve_promise(session: AsyncSession, order: Order, lines: list[Order
             after={"promised_date": m.new_date.isoformat(), "rush_order": order.code,
                    "deliveries": [[line_id, q, day.isoformat()] for line_id, q, day in m.deliveries]},
         ))
-    await session.flush()
     return events
 
 
-async def record_rush(session: AsyncSession, order: Order, a: Assessment) -> None:
-    """One RushInsertion per rush order (R15): how it was fitted in and why it was rush."""
-    existing = await session.scalar(select(RushInsertion).where(RushInsertion.order_id == order.id))
+async def record_rush(session: AsyncSession, order: Order, a: Assessment, *, new: bool = False) -> None:
+    """One RushInsertion per rush order (R15): how it was fitted in and why it was rush (new: none yet)."""
+    existing = None if new else await session.scalar(
+        select(RushInsertion).where(RushInsertion.order_id == order.id))
     if not a.rush.rush or a.cause is None:
         if existing is not None:
             await session.delete(existing)

@@ -15,7 +15,7 @@ from domain.errors import Forbidden, InvalidInput, NotFound
 from domain.events import EventPublisher
 from domain.models import Customer, Order, OrderEvent, OrderLine, OrderStatus, ReviewDecision, Role, utcnow
 from domain.orders.assess import Request, assess
-from domain.orders.context import OrderContext, load_context, load_customer
+from domain.orders.context import OrderContext, load_context, load_customer_products
 from domain.orders.facts import PricedLine, amount_of, margin_of
 from domain.orders.idempotency import Replay, claim
 from domain.orders.inputs import LineInput, OrderInput, validate_lines, validate_requested_date
@@ -43,9 +43,9 @@ async def _prepare(session: AsyncSession, principal: Principal, data: OrderInput
                    ) -> tuple[Customer, OrderContext, list[PricedLine]]:
     validate_lines(data.lines)
     validate_requested_date(data.requested_date, today)
-    customer = await load_customer(session, data.customer_code)
+    customer, by_sku = await load_customer_products(session, data.customer_code, [line.sku for line in data.lines])
     ensure_may_write(principal, customer.id)
-    context = await load_context(session, customer, data.lines)
+    context = await load_context(session, customer, data.lines, by_sku)
     return customer, context, priced_lines(context, data.lines)
 
 
@@ -80,13 +80,12 @@ async def load_lines(session: AsyncSession, order_id: int) -> list[OrderLine]:
         select(OrderLine).where(OrderLine.order_id == order_id).order_by(OrderLine.line_no))).all())
 
 
-async def _new_code(session: AsyncSession, code: str | None) -> str:
+def _new_code(code: str | None) -> str:
+    """The caller's code (checked for shape; a taken one fails the unique constraint on insert) or a fresh one."""
     if code is None:
         return f"SO-{uuid.uuid4().hex[:12].upper()}"
     if not code.strip() or len(code) > 64:
         raise InvalidInput("code must be 1 to 64 characters", ["code"])
-    if await session.scalar(select(Order.id).where(Order.code == code)) is not None:
-        raise InvalidInput(f"an order with code {code!r} already exists", ["code"])
     return code
 
 
@@ -106,28 +105,27 @@ async def create_order(
                 return await replayed_order(session, claimed)
             record = claimed
         customer, context, priced = await _prepare(session, principal, data, today)
-        order = Order(code=await _new_code(session, data.code), customer_id=customer.id,
-                      status=OrderStatus.RECEIVED, version=1, requested_date=data.requested_date,
-                      amount=amount_of(priced), gross_margin=margin_of(priced), received_at=utcnow(),
-                      created_by=principal.actor)
+        lines = [OrderLine(line_no=i + 1, product_id=p.id, quantity=pl.quantity, unit_price=pl.unit_price,
+                           unit_cost=pl.unit_cost)
+                 for i, (p, pl) in enumerate(zip(context.products, priced, strict=True))]
+        order = Order(code=_new_code(data.code), customer_id=customer.id, status=OrderStatus.RECEIVED, version=1,
+                      requested_date=data.requested_date, amount=amount_of(priced), gross_margin=margin_of(priced),
+                      received_at=utcnow(), created_by=principal.actor, lines=lines)
         session.add(order)
         try:
+            # Before the ledger is read: on SQLite this write takes the database's write lock, so
+            # concurrent orders review one after another and never on a ledger read before a commit.
             await session.flush()
         except IntegrityError:
             raise InvalidInput(f"an order with code {order.code!r} already exists", ["code"]) from None
-        lines = [OrderLine(order_id=order.id, line_no=i + 1, product_id=p.id, quantity=pl.quantity,
-                           unit_price=pl.unit_price, unit_cost=pl.unit_cost)
-                 for i, (p, pl) in enumerate(zip(context.products, priced, strict=True))]
-        session.add_all(lines)
-        await session.flush()
         a = await assess(session, book, Request(context, priced, data.requested_date, order.id), today, saving=True)
         order.status = apply_outcome(order, a)
         result = await review_result(session, a, context, [p.quantity for p in priced], book.version)
         session.add(review_row(order, a, result))
-        await write_deliveries(session, order, lines, a)
+        await write_deliveries(session, order, lines, a, new=True)
         if a.decision is ReviewDecision.ACCEPT:
             events.extend(await reserve_promise(session, order, lines, a, principal.actor))
-        await record_rush(session, order, a)
+        await record_rush(session, order, a, new=True)
         created = OrderEvent(
             order_id=order.id, order_code=order.code, customer_id=order.customer_id, kind="CREATED", at=utcnow(),
             actor=principal.actor, from_status=None, to_status=order.status,
