@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import CTE, ColumnElement, CompoundSelect, Date, String, and_, case, cast, func, null, select, union_all
 from sqlalchemy.orm import Session
 
-from domain.kpis.forecasts import TIERS, forecast_vs_orders
+from domain.kpis.forecasts import TIERS, sku_weeks_select
 from domain.kpis.period import Period
 from domain.models import Product
 
@@ -58,20 +59,68 @@ def _row(
         )
         for tier in TIERS
     )
-    scored = [t for t in tiers if t.wmape is not None]
-    preference = {"MID": 0, "LOW": 1, "HIGH": 2}
-    best = min(scored, key=lambda t: (t.wmape, preference[t.tier])).tier if scored else None
-    return ForecastAccuracyRow(sku, family, week, ordered, int(values.sku_weeks or 0), tiers, best)
+    return ForecastAccuracyRow(sku, family, week, ordered, int(values.sku_weeks or 0), tiers, _best_tier(tiers))
 
 
-def _closest(low: float, mid: float, high: float, actual: float) -> str:
-    errors = {"MID": abs(mid - actual), "LOW": abs(low - actual), "HIGH": abs(high - actual)}
-    return min(errors, key=lambda tier: (errors[tier], ("MID", "LOW", "HIGH").index(tier)))
+def _best_tier(tiers: tuple[TierError, ...]) -> str | None:
+    """The smallest WMAPE; WMAPEs equal but for float rounding (sums added in another order) are a tie,
+    which goes to MID, then LOW, then HIGH, whatever order the database summed in."""
+    scored = [(t.wmape, t.tier) for t in tiers if t.wmape is not None]
+    if not scored:
+        return None
+    smallest = min(wmape for wmape, _ in scored)
+    tied = {tier for wmape, tier in scored if math.isclose(wmape, smallest, rel_tol=1e-9, abs_tol=1e-12)}
+    return next(tier for tier in ("MID", "LOW", "HIGH") if tier in tied)
+
+
+def closest_tier(low: ColumnElement[float], mid: ColumnElement[float], high: ColumnElement[float],
+                 actual: ColumnElement[float]) -> ColumnElement[str]:
+    """The tier nearest to what was ordered; ties go to MID, then LOW, then HIGH."""
+    low_off, mid_off, high_off = func.abs(low - actual), func.abs(mid - actual), func.abs(high - actual)
+    return case(
+        (and_(mid_off <= low_off, mid_off <= high_off), "MID"),
+        (low_off <= high_off, "LOW"),
+        else_="HIGH",
+    )
+
+
+def _sku_week_errors(period: Period) -> CTE:
+    """Each sku-week's signed and absolute error per tier and its closest tier, worked out once."""
+    rows = sku_weeks_select(period).subquery()
+    columns: list[ColumnElement[Any]] = [rows.c.product_id, rows.c.week, rows.c.actual]
+    for tier in TIERS:
+        columns.append(func.abs(rows.c[tier] - rows.c.actual).label(f"{tier}_abs_error"))
+        columns.append((rows.c[tier] - rows.c.actual).label(f"{tier}_error"))
+    columns.append(closest_tier(rows.c.low, rows.c.mid, rows.c.high, rows.c.actual).label("closest"))
+    return select(*columns).cte("sku_week_errors")
+
+
+def _error_sums(errors: CTE) -> list[ColumnElement[Any]]:
+    """The columns _row reads, summed over a group of sku-weeks, and how often each tier was the closest."""
+    columns: list[ColumnElement[Any]] = [func.sum(errors.c.actual).label("actual"), func.count().label("sku_weeks")]
+    for tier in TIERS:
+        columns.append(func.sum(errors.c[f"{tier}_abs_error"]).label(f"{tier}_abs_error"))
+        columns.append(func.sum(errors.c[f"{tier}_error"]).label(f"{tier}_error"))
+        columns.append(func.sum(case((errors.c.closest == tier.upper(), 1), else_=0)).label(f"{tier}_closest"))
+    return columns
+
+
+def report_select(period: Period) -> CompoundSelect[Any]:
+    """The error sums per sku (with its family) and per week, in one statement: the sku-weeks' errors are
+    computed once (a CTE used twice is materialized by both databases) and grouped twice."""
+    errors = _sku_week_errors(period)
+    by_sku = (
+        select(Product.sku, Product.family, cast(null(), Date).label("week"), *_error_sums(errors))
+        .join(Product, Product.id == errors.c.product_id)
+        .group_by(Product.id, Product.sku, Product.family)
+    )
+    by_week = select(cast(null(), String), cast(null(), String), errors.c.week, *_error_sums(errors))
+    return union_all(by_sku, by_week.group_by(errors.c.week))
 
 
 @dataclass
 class _Sums:
-    """Running error sums of one group, shaped like the columns _row reads."""
+    """Error sums of a family or of everything, added up from the per-sku rows (sums of sums)."""
 
     actual: float = 0.0
     low_abs_error: float = 0.0
@@ -82,31 +131,28 @@ class _Sums:
     high_error: float = 0.0
     sku_weeks: int = 0
 
-    def add(self, low: float, mid: float, high: float, actual: float) -> None:
-        self.actual += actual
-        for tier, value in (("low", low), ("mid", mid), ("high", high)):
-            setattr(self, f"{tier}_abs_error", getattr(self, f"{tier}_abs_error") + abs(value - actual))
-            setattr(self, f"{tier}_error", getattr(self, f"{tier}_error") + value - actual)
-        self.sku_weeks += 1
+    def add(self, row: Any) -> None:
+        for name in vars(self):
+            setattr(self, name, getattr(self, name) + (getattr(row, name) or 0))
 
 
 def forecast_accuracy_report(session: Session, period: Period) -> ForecastAccuracyReport:
-    """One SQL pass gives the sku-weeks (forecast and ordered quantity, already aggregated from the order
-    lines); the groups by sku, family and week are sums over those few thousand rows."""
-    rows = forecast_vs_orders(period)
-    query = select(Product.sku, Product.family, rows.c.week, rows.c.low, rows.c.mid, rows.c.high, rows.c.actual).join(
-        Product, Product.id == rows.c.product_id
-    )
-    by_sku: dict[tuple[str, str], _Sums] = defaultdict(_Sums)
+    """SQL groups the sku-weeks by sku and by week; families and the total are sums of the few sku rows."""
+    by_sku: dict[tuple[str, str], Any] = {}
+    by_week: dict[date, Any] = {}
+    for row in session.execute(report_select(period)):
+        if row.week is None:
+            by_sku[row.sku, row.family] = row
+        else:
+            by_week[row.week] = row
     by_family: dict[str, _Sums] = defaultdict(_Sums)
-    by_week: dict[date, _Sums] = defaultdict(_Sums)
     overall = _Sums()
     counts = {tier.upper(): 0 for tier in TIERS}
-    for sku, family, week, low, mid, high, actual in session.execute(query):
-        values = (float(low), float(mid), float(high), float(actual))
-        for sums in (by_sku[sku, family], by_family[family], by_week[week], overall):
-            sums.add(*values)
-        counts[_closest(*values)] += 1
+    for (_, family), row in by_sku.items():
+        by_family[family].add(row)
+        overall.add(row)
+        for tier in TIERS:
+            counts[tier.upper()] += int(getattr(row, f"{tier}_closest") or 0)
     return ForecastAccuracyReport(
         [_row(v, sku=k[0], family=k[1]) for k, v in sorted(by_sku.items())],
         [_row(v, family=k) for k, v in sorted(by_family.items())],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import Select, Subquery, and_, func, select
 from sqlalchemy.orm import Session
@@ -16,6 +17,11 @@ TIERS = ("low", "mid", "high")
 
 
 def forecast_vs_orders(period: Period) -> Subquery:
+    """sku_weeks_select as a subquery."""
+    return sku_weeks_select(period).subquery()
+
+
+def sku_weeks_select(period: Period) -> Select[Any]:
     """One row per forecast sku-week of the period: product_id, week, low, mid, high, actual.
 
     The forecast is the latest submission made on a UTC day before its week began (what the plan
@@ -65,7 +71,6 @@ def forecast_vs_orders(period: Period) -> Subquery:
         )
         .outerjoin(ordered, and_(ordered.c.product_id == ranked.c.product_id, ordered.c.week == ranked.c.week))
         .where(ranked.c.newest == 1)
-        .subquery()
     )
 
 

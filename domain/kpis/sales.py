@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Select, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from domain.kpis.period import Period
@@ -32,6 +32,15 @@ def collection_select(period: Period) -> Select[float, float, bool]:
     return select(paid, amount, exists(select(Payment.id)))
 
 
+def growth_select(period: Period) -> Select[Decimal, Decimal]:
+    """(revenue in the period, revenue in the same days a year before) in one pass over both ranges."""
+    before = period.year_before()
+    now_in, before_in = and_(*_shipped_in(period)), and_(*_shipped_in(before))
+    return select(
+        func.sum(case((now_in, Order.amount))), func.sum(case((before_in, Order.amount)))
+    ).where(or_(now_in, before_in))
+
+
 def revenue(session: Session, period: Period) -> KpiValue:
     return total("revenue", session.execute(revenue_select(period)).scalar(), "money")
 
@@ -44,8 +53,8 @@ def collection_rate(session: Session, period: Period) -> KpiValue:
 
 
 def revenue_growth(session: Session, period: Period) -> KpiValue:
-    now = number(session.execute(revenue_select(period)).scalar())
-    before = number(session.execute(revenue_select(period.year_before())).scalar())
+    now_raw, before_raw = session.execute(growth_select(period)).one()
+    now, before = number(now_raw), number(before_raw)
     if before == 0:
         return KpiValue("revenueGrowth", None, now, before, "no revenue in the same period a year before")
     return KpiValue("revenueGrowth", now / before - 1, now, before)

@@ -63,3 +63,23 @@ def test_report_gives_each_tier_and_the_tier_that_was_right(session: Session) ->
     assert by_sku["P2"].best_tier is None  # nothing ordered: no WMAPE for any tier
     assert [row.family for row in report.by_family] == ["F1", "F2"]
     assert [row.week for row in report.by_week] == [WEEK1, WEEK2]
+
+
+def test_best_tier_tie_goes_to_mid_even_when_float_sums_differ_in_the_last_bit(session: Session) -> None:
+    p1 = product(session, "P1", family="F1")
+    _forecast(session, p1, WEEK1, 0.8, 1.3, 2.0, (2023, 12, 20))
+    _forecast(session, p1, WEEK2, 0.3, 1.6, 2.0, (2023, 12, 20))
+    c = customer(session)
+    order(session, c, S.ACCEPTED, requested=date(2024, 1, 3), lines=[(p1, 1, "1")])
+    order(session, c, S.ACCEPTED, requested=date(2024, 1, 10), lines=[(p1, 1, "1")])
+    session.commit()
+    report = forecast_accuracy_report(session, Q1)
+    # low: 0.2 + 0.7 = 0.9, mid: 0.3 + 0.6 = 0.9 over 2 ordered: a tie (in floats 0.8999.. vs 0.9000..1),
+    # which the definition gives to MID; high: 1 + 1 = 2.
+    tiers = {t.tier: t.wmape for t in report.overall.tiers}
+    assert tiers["LOW"] == pytest.approx(0.45) and tiers["MID"] == pytest.approx(0.45)
+    assert tiers["HIGH"] == pytest.approx(1.0)
+    assert report.overall.best_tier == "MID"
+    assert report.by_sku[0].best_tier == "MID" and report.by_family[0].best_tier == "MID"
+    # per sku-week: week 1 low is 0.2 off (mid 0.3), week 2 mid is 0.6 off (low 0.7)
+    assert report.closest_tier_counts == {"LOW": 1, "MID": 1, "HIGH": 0}
