@@ -63,6 +63,8 @@ def _add_deliveries(plant: DemoPlant, order: PlacedOrder, planned: list[dict[str
 
 
 def _add_events(plant: DemoPlant, order: PlacedOrder, code: str, customer_id: int) -> None:
+    # Half a million rows: appended directly rather than through plant.add, with the same columns.
+    events = plant.rows.setdefault("order_events", [])
     previous: str | None = None
     for at, status in order.stage.transitions:
         if previous is None:
@@ -71,9 +73,10 @@ def _add_events(plant: DemoPlant, order: PlacedOrder, code: str, customer_id: in
             kind, actor, message = "REVIEWED", ACTORS[status], f"review decision {order.spec.decision}"
         else:
             kind, actor, message = "STATUS_CHANGED", ACTORS[status], None
-        plant.add("order_events", order_id=order.id, order_code=code, customer_id=customer_id, kind=kind, at=at,
-                  actor=actor, message=message, from_status=previous, to_status=status,
-                  before=STATUS_JSON[previous] if previous else None, after=STATUS_JSON[status])
+        events.append({"order_id": order.id, "order_code": code, "customer_id": customer_id, "kind": kind, "at": at,
+                       "actor": actor, "message": message, "from_status": previous, "to_status": status,
+                       "before": STATUS_JSON[previous] if previous else None, "after": STATUS_JSON[status],
+                       "id": len(events) + 1})
         previous = status
 
 
