@@ -50,13 +50,18 @@ def add_forecasts(plant: DemoPlant, size: DemoSize, cat: Catalogue, placed: list
     weeks = [this_week + timedelta(weeks=k) for k in range(-size.forecast_weeks_back, size.forecast_weeks_ahead)]
     noise = rng.lognormal(0, 0.2, (len(weeks), len(weekly_rate)))
     spreads = rng.uniform(0, 1, (len(weeks), len(weekly_rate), 2))
+    # Plain floats and one seasonality per family and week: the same arithmetic, without numpy scalars.
+    rate, family = weekly_rate.tolist(), cat.product_family.tolist()
+    noise_, spreads_ = noise.tolist(), spreads.tolist()
     for w, week in enumerate(weeks):
         submitted = _submitted_at(week, plant.now)
-        for p in range(len(weekly_rate)):
-            expected = weekly_rate[p] * cat.seasonality(int(cat.product_family[p]), week)
+        season = [cat.seasonality(f, week) for f in range(len(cat.family_names))]
+        for p in range(len(rate)):
+            expected = rate[p] * season[family[p]]
             actual = ordered.get((p + 1, week), 0.0) if week < this_week else 0.0
             # Past forecasts miss the real orders by ~20%; future ones follow the season.
-            mid = float((actual or expected) * noise[w, p])
-            plant.add("forecasts", product_id=p + 1, week=week, low=round(mid * (0.75 + 0.15 * spreads[w, p, 0]), 1),
-                      mid=round(mid, 1), high=round(mid * (1.1 + 0.25 * spreads[w, p, 1]), 1),
+            mid = (actual or expected) * noise_[w][p]
+            low, high = spreads_[w][p]
+            plant.add("forecasts", product_id=p + 1, week=week, low=round(mid * (0.75 + 0.15 * low), 1),
+                      mid=round(mid, 1), high=round(mid * (1.1 + 0.25 * high), 1),
                       submitted_at=submitted, submitted_by="sales:forecast")

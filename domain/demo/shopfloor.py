@@ -20,7 +20,7 @@ def _made_share(order: PlacedOrder, now: datetime) -> float:
     start, end = order.spec.timeline.offset("IN_PRODUCTION"), order.spec.timeline.offset("IN_STOCK")
     assert start is not None and end is not None
     age = (now - order.spec.received_at) / timedelta(hours=1)
-    return float(np.clip((age - start) / (end - start), 0.05, 0.95))
+    return min(max((age - start) / (end - start), 0.05), 0.95)
 
 
 def add_shopfloor(plant: DemoPlant, placed: list[PlacedOrder], fac: Facilities, rng: np.random.Generator,
