@@ -26,16 +26,16 @@ class Outcome(Generic[T]):
 async def run_use_case(
     info: strawberry.Info[Context, None], use_case: Callable[[AsyncSession, Principal], Awaitable[T]]
 ) -> Outcome[T]:
-    """Call `use_case(session, principal)` in a fresh session (the use case commits, then publishes).
+    """Call `use_case(session, principal)` in the request's session (the use case commits, then publishes).
 
+    The session the sign-in read the key with goes on with the use case: one connection per request,
+    and no ROLLBACK, checkout and BEGIN between the two. Afterwards the session forgets its objects,
+    so later fields of the request read what was written, as from a fresh session.
     A DomainError becomes `Outcome(None, [UserError])` and is counted in /metrics by its code;
-    any other exception propagates and is masked as INTERNAL by api/core/errors.py.
+    any other exception propagates (after a rollback) and is masked as INTERNAL by api/core/errors.py.
     """
     ctx = info.context
-    # Give the sign-in's read session back first: a request holding it while waiting for a second
-    # connection deadlocks the pool once as many mutations run as it has connections.
-    await ctx.close()
-    async with ctx.sessions() as session:
+    async with ctx.db() as session:
         try:
             value = await use_case(session, ctx.user)
         except DomainError as exc:
@@ -44,5 +44,10 @@ async def run_use_case(
             if ctx.metrics is not None:
                 ctx.metrics.record_error(error.code.value)
             return Outcome(None, [error])
+        except BaseException:
+            await session.rollback()  # the next mutation of the document starts clean
+            raise
+        finally:
+            session.expunge_all()
     ctx.reset_loaders()  # later fields of this request read what the use case wrote
     return Outcome(value)

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any, cast
 
 import numpy as np
-from sqlalchemy import Boolean, Date, Float, Table, and_, bindparam, delete, not_, or_, select, update
+from sqlalchemy import Boolean, Date, Float, Table, and_, bindparam, delete, insert, not_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.db import dialect_insert
@@ -20,7 +20,7 @@ HOURS_TOLERANCE = 1e-6
 
 
 # The ledger as a Core table: reserving and releasing are executemany UPDATEs, not ORM bulk updates.
-LEDGER = cast(Table, CapacityLedger.__table__)
+LEDGER, RESERVATIONS = cast(Table, CapacityLedger.__table__), cast(Table, CapacityReservation.__table__)
 
 
 class CapacityTaken(Exception):
@@ -146,7 +146,7 @@ async def take_hours(session: AsyncSession, reservation: CapacityReservation) ->
 
 
 async def reserve_all(session: AsyncSession, reservations: Sequence[CapacityReservation]) -> None:
-    """Take every reservation's hours, or raise CapacityTaken if any no longer fits; add the rows to the session.
+    """Take every reservation's hours, or raise CapacityTaken if any no longer fits; insert the reservation rows.
 
     One executemany (one round trip in a psycopg pipeline), run in (line, week) order so concurrent
     orders lock ledger rows in one order; each UPDATE counts one row only if its hours still fit.
@@ -155,7 +155,8 @@ async def reserve_all(session: AsyncSession, reservations: Sequence[CapacityRese
     if not ordered:
         return
     # On the connection: no autoflush of the rows the caller has pending (they go in at its commit).
-    result = await (await session.connection()).execute(TAKE, [
+    connection = await session.connection()
+    result = await connection.execute(TAKE, [
         {"ledger_line_id": r.line_id, "ledger_week": r.week, "from_reserve": r.from_reserve,
          "regular": 0.0 if r.from_reserve else r.hours, "rush": r.hours if r.from_reserve else 0.0}
         for r in ordered
@@ -163,7 +164,9 @@ async def reserve_all(session: AsyncSession, reservations: Sequence[CapacityRese
     if result.rowcount != len(ordered):  # type: ignore[attr-defined]
         where = ", ".join(f"line {r.line_id} week {r.week} ({r.hours:.2f} h)" for r in ordered)
         raise CapacityTaken(f"some of these hours are no longer free: {where}")
-    session.add_all(ordered)
+    await connection.execute(insert(RESERVATIONS), [
+        {"order_id": r.order_id, "order_line_id": r.order_line_id, "line_id": r.line_id, "week": r.week,
+         "hours": r.hours, "quantity": r.quantity, "from_reserve": r.from_reserve} for r in ordered])
 
 
 async def release_order(session: AsyncSession, order_id: int) -> list[CapacityReservation]:

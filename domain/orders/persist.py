@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from typing import Any, cast
+
+from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.floor.history import record_order_event
@@ -21,6 +23,7 @@ from domain.orders.assess import Assessment
 from domain.orders.ledger import release_order, reserve_all
 from domain.orders.results import ReviewResult
 
+REVIEWS, DELIVERIES = cast(Table, OrderReview.__table__), cast(Table, Delivery.__table__)
 STATUS_OF = {
     ReviewDecision.ACCEPT: OrderStatus.ACCEPTED,
     ReviewDecision.PROPOSE_DATE: OrderStatus.PROPOSED,
@@ -41,7 +44,16 @@ def apply_outcome(order: Order, a: Assessment) -> OrderStatus:
 
 
 def review_row(order: Order, a: Assessment, result: ReviewResult) -> OrderReview:
-    return OrderReview(
+    return OrderReview(**review_values(order, a, result))
+
+
+async def insert_review(session: AsyncSession, order: Order, a: Assessment, result: ReviewResult) -> None:
+    """The review row as one plain INSERT (nothing reads it back as an object in this transaction)."""
+    await (await session.connection()).execute(insert(REVIEWS), review_values(order, a, result))
+
+
+def review_values(order: Order, a: Assessment, result: ReviewResult) -> dict[str, Any]:
+    return dict(
         order_id=order.id,
         decision=a.decision,
         criteria=[{"criterion": c.criterion, "passed": c.passed, "message": c.message} for c in result.criteria],
@@ -63,8 +75,10 @@ async def write_deliveries(session: AsyncSession, order: Order, lines: list[Orde
     if not new:
         await session.execute(delete(Delivery).where(Delivery.order_id == order.id))
     status = DeliveryStatus.PROMISED if a.decision is ReviewDecision.ACCEPT else DeliveryStatus.PROPOSED
-    session.add_all([Delivery(order_id=order.id, order_line_id=lines[d.line_index].id, quantity=d.quantity,
-                              date=d.date, status=status) for d in a.deliveries])
+    if a.deliveries:  # one INSERT for all of them, with no objects to track
+        await (await session.connection()).execute(insert(DELIVERIES), [
+            {"order_id": order.id, "order_line_id": lines[d.line_index].id, "quantity": d.quantity, "date": d.date,
+             "status": status} for d in a.deliveries])
 
 
 async def reserve_promise(session: AsyncSession, order: Order, lines: list[OrderLine], a: Assessment,

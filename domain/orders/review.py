@@ -19,7 +19,7 @@ from domain.orders.context import OrderContext, load_context, load_customer_prod
 from domain.orders.facts import PricedLine, amount_of, margin_of
 from domain.orders.idempotency import Replay, claim
 from domain.orders.inputs import LineInput, OrderInput, validate_lines, validate_requested_date
-from domain.orders.persist import apply_outcome, record_rush, reserve_promise, review_row, write_deliveries
+from domain.orders.persist import apply_outcome, insert_review, record_rush, reserve_promise, write_deliveries
 from domain.orders.results import OrderResult, ReviewResult, review_result
 from domain.orders.retry import with_retries
 from domain.orders.scoping import may_see_customer
@@ -121,7 +121,7 @@ async def create_order(
         a = await assess(session, book, Request(context, priced, data.requested_date, order.id), today, saving=True)
         order.status = apply_outcome(order, a)
         result = await review_result(session, a, context, [p.quantity for p in priced], book.version)
-        session.add(review_row(order, a, result))
+        await insert_review(session, order, a, result)
         await write_deliveries(session, order, lines, a, new=True)
         if a.decision is ReviewDecision.ACCEPT:
             events.extend(await reserve_promise(session, order, lines, a, principal.actor))
