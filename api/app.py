@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -52,6 +53,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # Modules, the schema and the mappers live as long as the process (~220k objects on the medium plant's
+        # server): freezing them spares every full collection from walking them again. Measured: a full
+        # collection cost ~200 ms of CPU before, ~25 ms after; the orders page triggers one every ~25 pages.
+        gc.collect()
+        gc.freeze()
         yield
         await broker.close()
         await engine.dispose()
