@@ -44,19 +44,33 @@ class OrderContext:
         return sorted({line_id for routes in self.routes.values() for line_id, _ in routes})
 
 
+Routes = dict[int, list[tuple[int, float]]]
+
+
 async def load_customer_products(session: AsyncSession, code: str, skus: list[str]
-                                 ) -> tuple[Customer, dict[str, Product]]:
-    """The customer (NotFound if none) and those of the skus that exist, in one statement."""
+                                 ) -> tuple[Customer, dict[str, Product], Routes]:
+    """The customer (NotFound if none), those of the skus that exist and their routes, in one statement."""
     rows = (await session.execute(
-        select(Customer, Product).outerjoin(Product, Product.sku.in_(skus)).where(Customer.code == code))).all()
+        select(Customer, Product, Routing.line_id, Routing.units_per_hour)
+        .select_from(Customer)
+        .outerjoin(Product, Product.sku.in_(skus))
+        .outerjoin(Routing, Routing.product_id == Product.id)
+        .where(Customer.code == code))).all()
     if not rows:
         raise NotFound(f"customer {code!r} does not exist", ["customerCode"])
-    return rows[0][0], {product.sku: product for _, product in rows if product is not None}
+    routes: Routes = defaultdict(list)
+    for _, product, line_id, units_per_hour in rows:
+        if product is not None and line_id is not None and units_per_hour > 0:
+            routes[product.id].append((line_id, units_per_hour))
+    return rows[0][0], {product.sku: product for _, product, _, _ in rows if product is not None}, routes
 
 
 async def load_context(session: AsyncSession, customer: Customer, lines: tuple[LineInput, ...],
-                       by_sku: dict[str, Product] | None = None) -> OrderContext:
-    """Products by sku (NotFound names the line; by_sku when already read), routes, key materials, receipts."""
+                       by_sku: dict[str, Product] | None = None, routes: Routes | None = None) -> OrderContext:
+    """Products by sku (NotFound names the line), routes, key materials and receipts.
+
+    by_sku and routes: when already read with the customer (load_customer_products).
+    """
     skus = [line.sku for line in lines]
     if by_sku is None:
         by_sku = {p.sku: p for p in (await session.scalars(select(Product).where(Product.sku.in_(skus)))).all()}
@@ -65,14 +79,14 @@ async def load_context(session: AsyncSession, customer: Customer, lines: tuple[L
             raise NotFound(f"product {sku!r} does not exist", ["lines", str(index), "sku"])
     products = [by_sku[sku] for sku in skus]
     ids = [p.id for p in products]
-    connection = await session.connection()
-    routes: dict[int, list[tuple[int, float]]] = defaultdict(list)
-    route_rows = await connection.execute(
-        select(ROUTINGS.c.product_id, ROUTINGS.c.line_id, ROUTINGS.c.units_per_hour)
-        .where(ROUTINGS.c.product_id.in_(ids)))
-    for product_id, line_id, units_per_hour in route_rows:
-        if units_per_hour > 0:
-            routes[product_id].append((line_id, units_per_hour))
+    if routes is None:
+        routes = defaultdict(list)
+        route_rows = await (await session.connection()).execute(
+            select(ROUTINGS.c.product_id, ROUTINGS.c.line_id, ROUTINGS.c.units_per_hour)
+            .where(ROUTINGS.c.product_id.in_(ids)))
+        for product_id, line_id, units_per_hour in route_rows:
+            if units_per_hour > 0:
+                routes[product_id].append((line_id, units_per_hour))
     for index, product in enumerate(products):
         if not routes.get(product.id):
             raise InvalidInput(f"no production line can make {product.sku}", ["lines", str(index), "sku"])

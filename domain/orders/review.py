@@ -43,9 +43,10 @@ async def _prepare(session: AsyncSession, principal: Principal, data: OrderInput
                    ) -> tuple[Customer, OrderContext, list[PricedLine]]:
     validate_lines(data.lines)
     validate_requested_date(data.requested_date, today)
-    customer, by_sku = await load_customer_products(session, data.customer_code, [line.sku for line in data.lines])
+    customer, by_sku, routes = await load_customer_products(session, data.customer_code,
+                                                            [line.sku for line in data.lines])
     ensure_may_write(principal, customer.id)
-    context = await load_context(session, customer, data.lines, by_sku)
+    context = await load_context(session, customer, data.lines, by_sku, routes)
     return customer, context, priced_lines(context, data.lines)
 
 
