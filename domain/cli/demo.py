@@ -14,6 +14,9 @@ from domain.db import session_scope, sync_engine
 from domain.demo import DEFAULT_SEED, SIZES, load_demo
 from domain.errors import DomainError
 from domain.models import Customer, CustomerTier
+from domain.planning.service import run_replan
+from domain.planning.weekly import ReplanSettings
+from rules import load_rulebook
 
 ROLES = ("viewer", "partner", "mes", "planner", "admin")
 GRAPHQL_URL = "http://127.0.0.1:8000/graphql"
@@ -33,13 +36,26 @@ def _partner_customers(session: Session) -> list[str]:
     return [*strategic, *other]
 
 
+def _first_plan(today: date) -> str:
+    """The weekly replan over the fresh plant, with the rules in force; returns a line to print."""
+    settings = load_settings()
+    book = load_rulebook(settings.rules_dir)
+    policy = book.capacity_policy()
+    replan = ReplanSettings(reserve_share=policy.reserve_share, frozen_days=policy.frozen_days,
+                            solver=settings.solver, rules_version=book.version)
+    done = run_replan(settings.database_url, today=today, settings=replan, actor="demo")
+    return f"plan version {done.version} in force ({len(done.scheduled_event_ids)} orders scheduled)"
+
+
 @demo_cli.command("load")
 @click.option("--size", type=click.Choice(list(SIZES)), default="small", show_default=True)
 @click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help="Same seed, same plant.")
 @click.option("--if-empty", is_flag=True, help="Skip loading (without error) when the database already has a plant.")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="The day taken as today [default: today].")
-def load(size: str, seed: int, if_empty: bool, today: object) -> None:
+@click.option("--plan/--no-plan", default=True, show_default=True,
+              help="Run the weekly replan after loading, so a plan is in force from the start.")
+def load(size: str, seed: int, if_empty: bool, today: object, plan: bool) -> None:
     """Load the demo plant of SIZE into the database named by SOP_DATABASE_URL."""
     day: date | None = today.date() if today is not None else None  # type: ignore[attr-defined]
     engine = sync_engine(load_settings().database_url)
@@ -50,6 +66,8 @@ def load(size: str, seed: int, if_empty: bool, today: object) -> None:
         else:
             click.echo(f"loaded the {size} demo plant (seed {seed}, today {report.today}): {report.total_rows:,} rows "
                        f"in {report.generate_seconds + report.insert_seconds:.1f} s")
+            if plan:
+                click.echo(_first_plan(report.today))
         with session_scope(engine) as session:
             partner_codes = _partner_customers(session)
             keys = {role: create_api_key(session, role, f"demo-{role}", partner_codes if role == "partner" else None)
