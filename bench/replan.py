@@ -27,7 +27,7 @@ os.environ.setdefault("SOP_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:
 from domain.db import session_scope, sync_engine
 from domain.demo import load_demo
 from domain.planning.snapshot import load_snapshot
-from domain.planning.weekly import ReplanSettings, detail_for, horizon_start, replan
+from domain.planning.weekly import ReplanSettings, choose_solver, detail_for, horizon_start, replan
 from rules import load_rulebook
 from solver import CapacityPlanner
 from tests.dbutil import fresh_database, migrate
@@ -71,18 +71,19 @@ def run(size: str) -> dict[str, object]:
         rolled = _timed_replan(engine, settings)
         with session_scope(engine) as session:
             detail = detail_for(session, settings)
+            solver_name = choose_solver(session, settings)
             snapshot = load_snapshot(
                 session, horizon_start(TODAY), settings.horizon_weeks, settings.tier, settings.reserve_share,
                 change_window_weeks=settings.change_window_weeks, detail_weeks=detail,
             )
         started = time.perf_counter()
-        baseline = CapacityPlanner(settings.solver).solve(snapshot.problem)
+        baseline = CapacityPlanner(solver_name).solve(snapshot.problem)
         solver_only = time.perf_counter() - started
         engine.dispose()
     p, lines, routes, weeks = snapshot.problem.shape
     return {
         "bench": "replan", "size": size, "products": p, "lines": lines, "routes": routes, "weeks": weeks,
-        "detail_weeks": detail, "demo_load_s": round(load_seconds, 2),
+        "detail_weeks": detail, "solver": solver_name, "demo_load_s": round(load_seconds, 2),
         "first": {k: round(v, 3) if isinstance(v, float) else v for k, v in first.items()},
         "rolled": {k: round(v, 3) if isinstance(v, float) else v for k, v in rolled.items()},
         "solver_only_s": round(solver_only, 3), "solver_only_status": baseline.status,
