@@ -22,8 +22,9 @@ from domain.planning.snapshot import load_snapshot
 from domain.planning.versions import plan_in_force, production_of, put_in_force, save_plan
 from solver.planner import CapacityPlanner
 
-# Above this many route-weeks the horizon is planned in buckets after the first weeks.
-LARGE_ROUTE_WEEKS = 150_000
+# Above this many route-weeks the horizon is planned in buckets after the first weeks (the medium
+# demo plant has 11.6k, the large one 103k: monolithic with HiGHS it took 28-40 s, bench/replan.py).
+LARGE_ROUTE_WEEKS = 50_000
 LARGE_DETAIL_WEEKS = 4
 # Any constant works; every API process and the CLI use the same one.
 REPLAN_LOCK_KEY = 72_431_905
