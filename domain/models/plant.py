@@ -124,8 +124,9 @@ class StockMovement(Base):
 
     __tablename__ = "stock_movements"
     __table_args__ = (
-        Index("ix_stock_movements_product_at", "product_id", "at"),
-        # stock value at an instant sums the movements after it per product from the index alone
+        # quantity rides along: the KPI stock value sums each product's movements after an instant
+        # from this index alone, already in product order (no sort for its GROUP BY)
+        Index("ix_stock_movements_product_at_quantity", "product_id", "at", "quantity"),
         Index("ix_stock_movements_at_product", "at", "product_id", "quantity"),
     )
     id: Mapped[intpk]
