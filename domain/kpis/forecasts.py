@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Select, Subquery, and_, func, select
+from sqlalchemy import Float, Select, Subquery, cast, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from domain.kpis.period import Period
@@ -26,6 +26,10 @@ def sku_weeks_select(period: Period) -> Select[Any]:
 
     The forecast is the latest submission made on a UTC day before its week began (what the plan
     could have used); actual is the quantity ordered on non-cancelled orders requested that week.
+    The latest forecasts and the order lines are stacked and grouped by sku-week once (a single sort,
+    where grouping the lines and then joining them to the forecasts sorted twice); each group holds
+    at most one forecast row, so its low / mid / high sums are that forecast's numbers, and groups
+    without one (ordered but never forecast) are left out.
     """
     ranked = (
         select(
@@ -46,10 +50,25 @@ def sku_weeks_select(period: Period) -> Select[Any]:
         )
         .subquery()
     )
-    week = week_monday(Order.requested_date)
-    ordered = (
+    none = cast(literal(0.0), Float)
+    forecast_rows = select(
+        ranked.c.product_id,
+        ranked.c.week,
+        ranked.c.low,
+        ranked.c.mid,
+        ranked.c.high,
+        none.label("quantity"),
+        literal(1).label("forecasts"),
+    ).where(ranked.c.newest == 1)
+    line_rows = (
         select(
-            OrderLine.product_id.label("product_id"), week.label("week"), func.sum(OrderLine.quantity).label("actual")
+            OrderLine.product_id,
+            week_monday(Order.requested_date),
+            none,
+            none,
+            none,
+            cast(OrderLine.quantity, Float),
+            literal(0),
         )
         .join(Order, Order.id == OrderLine.order_id)
         .where(
@@ -57,20 +76,19 @@ def sku_weeks_select(period: Period) -> Select[Any]:
             Order.requested_date >= period.start,
             Order.requested_date < period.end + timedelta(days=7),
         )
-        .group_by(OrderLine.product_id, week)
-        .subquery()
     )
+    rows = union_all(forecast_rows, line_rows).subquery()
     return (
         select(
-            ranked.c.product_id,
-            ranked.c.week,
-            ranked.c.low,
-            ranked.c.mid,
-            ranked.c.high,
-            func.coalesce(ordered.c.actual, 0.0).label("actual"),
+            rows.c.product_id,
+            rows.c.week,
+            func.sum(rows.c.low).label("low"),
+            func.sum(rows.c.mid).label("mid"),
+            func.sum(rows.c.high).label("high"),
+            func.sum(rows.c.quantity).label("actual"),
         )
-        .outerjoin(ordered, and_(ordered.c.product_id == ranked.c.product_id, ordered.c.week == ranked.c.week))
-        .where(ranked.c.newest == 1)
+        .group_by(rows.c.product_id, rows.c.week)
+        .having(func.sum(rows.c.forecasts) > 0)
     )
 
 
