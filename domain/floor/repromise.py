@@ -37,7 +37,7 @@ async def _place(
         weeks = [first + timedelta(weeks=chunk + i) for i in range(CHUNK_WEEKS)]
         view = await load_ledger(session, [template.line_id], weeks, reserve_share, weeks[0], create_missing=True)
         for wi, week in enumerate(weeks):
-            take = min(float(view.residual[0, wi]), left)
+            take = min(float(view.free_residual[0, wi]), left)
             if take <= HOURS_TOLERANCE:
                 continue
             moved = CapacityReservation(

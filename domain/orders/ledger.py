@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
@@ -33,12 +33,22 @@ class LedgerView:
 
     line_ids: list[int]
     weeks: list[date]
+    # Kept unclamped (negative where a line-week is over-promised, e.g. after an incident), so giving
+    # back a displaced order's hours cannot create room that is not there; free_* clamp at zero.
     residual: np.ndarray  # regular hours still free: capacity - reserve - lost - planned - promised
     reserve: np.ndarray  # rush reserve still free (bounded by what the line has left at all)
     open_share: np.ndarray  # [L] share of the first week's hours outside the frozen window
 
     def line_index(self) -> dict[int, int]:
         return {line_id: i for i, line_id in enumerate(self.line_ids)}
+
+    @property
+    def free_residual(self) -> np.ndarray:
+        return np.maximum(self.residual, 0.0)
+
+    @property
+    def free_reserve(self) -> np.ndarray:
+        return np.maximum(self.reserve, 0.0)
 
 
 async def load_ledger(
@@ -89,7 +99,6 @@ async def load_ledger(
             left = share * (capacity - lost - planned) - promised - rush_used
             reserve[li, wi] = min(share * reserved - rush_used, left)
     open_share = np.array([shares[line_id] for line_id in ids])
-    residual, reserve = np.maximum(residual, 0.0), np.maximum(reserve, 0.0)
     return LedgerView(ids, weeks, residual, reserve, open_share)
 
 
@@ -109,12 +118,17 @@ def _take_statement() -> Any:
     ledger = LEDGER.c
     regular, rush = bindparam("regular", type_=Float), bindparam("rush", type_=Float)
     from_reserve = bindparam("from_reserve", type_=Boolean)
-    fits_regular = (ledger.planned_hours + ledger.promised_hours + regular
-                    <= ledger.capacity_hours - ledger.reserve_hours - ledger.lost_hours + HOURS_TOLERANCE)
+    # :share is the part of the week still open (the days after the frozen window in the running
+    # week, 1 otherwise): the same room capable-to-promise offered (LedgerView), so two orders
+    # reading the ledger at once cannot both fill the open days of the running week.
+    share = bindparam("share", type_=Float)
+    fits_regular = (ledger.promised_hours + regular
+                    <= share * (ledger.capacity_hours - ledger.reserve_hours - ledger.lost_hours - ledger.planned_hours)
+                    + HOURS_TOLERANCE)
     fits_reserve = and_(
-        ledger.rush_hours_used + rush <= ledger.reserve_hours + HOURS_TOLERANCE,
-        ledger.planned_hours + ledger.promised_hours + ledger.rush_hours_used + rush
-        <= ledger.capacity_hours - ledger.lost_hours + HOURS_TOLERANCE,
+        ledger.rush_hours_used + rush <= share * ledger.reserve_hours + HOURS_TOLERANCE,
+        ledger.promised_hours + ledger.rush_hours_used + rush
+        <= share * (ledger.capacity_hours - ledger.lost_hours - ledger.planned_hours) + HOURS_TOLERANCE,
     )
     return (
         update(LEDGER)
@@ -140,12 +154,13 @@ GIVE_BACK = (
 )
 
 
-async def take_hours(session: AsyncSession, reservation: CapacityReservation) -> None:
+async def take_hours(session: AsyncSession, reservation: CapacityReservation, open_share: float = 1.0) -> None:
     """Add a reservation's hours to its line-week if they still fit; raise CapacityTaken if not."""
-    await reserve_all(session, [reservation])
+    await reserve_all(session, [reservation], {(reservation.line_id, reservation.week): open_share})
 
 
-async def reserve_all(session: AsyncSession, reservations: Sequence[CapacityReservation]) -> None:
+async def reserve_all(session: AsyncSession, reservations: Sequence[CapacityReservation],
+                      open_shares: Mapping[tuple[int, date], float] | None = None) -> None:
     """Take every reservation's hours, or raise CapacityTaken if any no longer fits; insert the reservation rows.
 
     One executemany (one round trip in a psycopg pipeline), run in (line, week) order so concurrent
@@ -158,7 +173,8 @@ async def reserve_all(session: AsyncSession, reservations: Sequence[CapacityRese
     connection = await session.connection()
     result = await connection.execute(TAKE, [
         {"ledger_line_id": r.line_id, "ledger_week": r.week, "from_reserve": r.from_reserve,
-         "regular": 0.0 if r.from_reserve else r.hours, "rush": r.hours if r.from_reserve else 0.0}
+         "regular": 0.0 if r.from_reserve else r.hours, "rush": r.hours if r.from_reserve else 0.0,
+         "share": (open_shares or {}).get((r.line_id, r.week), 1.0)}
         for r in ordered
     ])
     if result.rowcount != len(ordered):  # type: ignore[attr-defined]

@@ -88,9 +88,9 @@ async def reserve_promise(session: AsyncSession, order: Order, lines: list[Order
     moved = a.displacement.moved if a.displacement else []
     for m in moved:
         await release_order(session, m.order.id)
-    await reserve_all(session, a.promise.reservations(order.id, [ln.id for ln in lines]))
+    await reserve_all(session, a.promise.reservations(order.id, [ln.id for ln in lines]), a.promise.open_shares)
     for m in moved:
-        await reserve_all(session, m.promise.reservations(m.order.id, m.order_line_ids))
+        await reserve_all(session, m.promise.reservations(m.order.id, m.order_line_ids), m.promise.open_shares)
         await session.execute(delete(Delivery).where(Delivery.order_id == m.order.id))
         for line_id, quantity, day in m.deliveries:
             session.add(Delivery(order_id=m.order.id, order_line_id=line_id, quantity=quantity, date=day,

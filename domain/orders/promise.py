@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -41,6 +41,8 @@ class OrderPromise:
     requested: date
     use_reserve: bool
     lines: list[LinePromise]
+    # (line id, week) -> share of the running week still open; reserving checks against the same room.
+    open_shares: dict[tuple[int, date], float] = field(default_factory=dict)
 
     @property
     def fits(self) -> bool:
@@ -84,7 +86,7 @@ def build_ctp(view: LedgerView, context: OrderContext, materials: tuple[np.ndarr
     available, bill = materials if materials is not None else (None, None)
     ctp = CapableToPromise(
         view.weeks, [str(i) for i in view.line_ids], np.array(route_product), np.array(route_line),
-        np.array(route_rate), view.residual, view.reserve, available, bill, n_products=len(context.products),
+        np.array(route_rate), view.free_residual, view.free_reserve, available, bill, n_products=len(context.products),
     )
     return ctp, rates
 
@@ -114,4 +116,5 @@ def promise_order(
         ready = None if answer.promise_date is None else max(answer.promise_date, earliest_day)
         by_requested = answer.quantity_by_requested if requested >= earliest_day else 0.0
         lines.append(LinePromise(i, answer.quantity, by_requested, ready, uses))
-    return OrderPromise(requested, use_reserve, lines)
+    shares = {(line_id, view.weeks[0]): float(view.open_share[li]) for li, line_id in enumerate(view.line_ids)}
+    return OrderPromise(requested, use_reserve, lines, shares)

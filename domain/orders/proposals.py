@@ -90,7 +90,7 @@ async def respond_to_proposal(
         proposed = [(by_id[d.order_line_id], d.quantity, d.date) for d in deliveries]
         promise = await _still_possible(session, book, order, lines, context, proposed, today) if proposed else None
         if promise is not None:
-            await reserve_all(session, promise.reservations(order.id, [ln.id for ln in lines]))
+            await reserve_all(session, promise.reservations(order.id, [ln.id for ln in lines]), promise.open_shares)
             for d in deliveries:
                 d.status = DeliveryStatus.PROMISED
             order.promised_date = max(day for _, _, day in proposed)

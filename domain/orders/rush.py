@@ -117,7 +117,7 @@ def _take(view: LedgerView, promise: OrderPromise) -> LedgerView:
         for use in line.uses:
             target = reserve if use.from_reserve else residual
             cell = (line_index[use.line_id], week_index[use.week])
-            target[cell] = max(target[cell] - use.hours, 0.0)
+            target[cell] -= use.hours
     return dataclasses.replace(view, residual=residual, reserve=reserve)
 
 
