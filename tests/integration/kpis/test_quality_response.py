@@ -51,8 +51,9 @@ def test_output_and_yield_from_progress_reports(session: Session) -> None:
 
 @pytest.mark.parametrize(
     ("hours", "median"),
-    [((2, 10, 4, 30), 7.0), ((2, 10, 4), 4.0), ((5.5,), 5.5)],
-    ids=["even: mean of 4 and 10", "odd: the middle one", "one order"],
+    [((2, 10, 4, 30), 7.0), ((2, 10, 4), 4.0), ((5.5,), 5.5), ((9, 3), 6.0), ((8, 4, 4, 4, 1, 30), 4.0)],
+    ids=["even: mean of 4 and 10", "odd: the middle one", "one order", "two: their mean",
+         "ties in the middle"],
 )
 def test_response_hours_is_the_median_from_receipt_to_schedule(
     session: Session, hours: tuple[float, ...], median: float
