@@ -15,6 +15,8 @@ from rules.vocabulary import FIELDS, engine_key
 
 def flatten_facts(facts: Mapping[str, Any]) -> dict[str, Any]:
     """Dotted keys as given; nested mappings ({'order': {'amount': 1}}) become dotted keys too."""
+    if all(key in FIELDS for key in facts):  # the common case: already dotted (checked cheaply, no ABC checks)
+        return dict(facts)
     flat: dict[str, Any] = {}
     for key, value in facts.items():
         if isinstance(value, Mapping) and key not in FIELDS:
@@ -39,6 +41,7 @@ class CompiledRuleSet:
         self.name = spec.name
         self.version = version
         self.required = sorted(spec.fields)
+        self._required = frozenset(self.required)
         self._predicates = [to_predicate(rule.condition) for rule in spec.rules]
         self._rank = {index: (-rule.priority, index) for index, rule in enumerate(spec.rules)}
         self._actions = [[Action(call.name, {"reason": rule.description, **call.params})
@@ -48,7 +51,7 @@ class CompiledRuleSet:
 
     def checked_facts(self, facts: Mapping[str, Any]) -> dict[str, Any]:
         """Typed dotted facts; durable-rules would compare 'abc' > 5 as true and never match None."""
-        flat = dict(facts) if all(key in FIELDS for key in facts) else flatten_facts(facts)
+        flat = flatten_facts(facts)
         problems = []
         for key, value in flat.items():
             if type(value) in _FAST_TYPES.get(key, ()):  # the common case, checked cheaply
@@ -57,7 +60,7 @@ class CompiledRuleSet:
             if field_type is None:
                 problems.append(f"unknown fact '{key}'{did_you_mean(key, FIELDS)}")
             elif value is None:
-                if key in self.required:
+                if key in self._required:
                     problems.append(f"fact '{key}' is None; {self.name} rules need {field_type.describe()}")
             elif not field_type.accepts(value):
                 problems.append(f"fact '{key}' must be {field_type.describe()}, got {value!r}")
