@@ -25,14 +25,13 @@ from domain.models import (
 from domain.orders.assess import Request, assess
 from domain.orders.context import load_context, load_order_context
 from domain.orders.facts import amount_of, margin_of
-from domain.orders.idempotency import Replay, claim
 from domain.orders.inputs import CancelInput, LineInput, UpdateInput, validate_lines, validate_requested_date
 from domain.orders.ledger import release_order
 from domain.orders.lookup import claim_version, order_to_change, refuse_frozen
 from domain.orders.persist import apply_outcome, record_rush, reserve_promise, review_row, write_deliveries
 from domain.orders.results import OrderResult, review_result
 from domain.orders.retry import with_retries
-from domain.orders.review import load_lines, priced_lines, publish, replayed_order
+from domain.orders.review import claim_key, load_lines, priced_lines, publish
 from rules import RuleBook
 
 
@@ -69,12 +68,9 @@ async def update_order(session: AsyncSession, principal: Principal, book: RuleBo
 
     async def attempt() -> OrderResult:
         events.clear()
-        record = None
-        if data.idempotency_key is not None:
-            claimed = await claim(session, "updateOrder", principal, data.idempotency_key, data.body())
-            if isinstance(claimed, Replay):
-                return await replayed_order(session, claimed)
-            record = claimed
+        record, replay = await claim_key(session, "updateOrder", principal, data.idempotency_key, data.body())
+        if replay is not None:
+            return replay
         if data.requested_date is not None:
             validate_requested_date(data.requested_date, today)
         order = await order_to_change(session, principal, data.code)
@@ -123,12 +119,9 @@ async def cancel_order(session: AsyncSession, principal: Principal, book: RuleBo
 
     async def attempt() -> OrderResult:
         events.clear()
-        record = None
-        if data.idempotency_key is not None:
-            claimed = await claim(session, "cancelOrder", principal, data.idempotency_key, data.body())
-            if isinstance(claimed, Replay):
-                return await replayed_order(session, claimed)
-            record = claimed
+        record, replay = await claim_key(session, "cancelOrder", principal, data.idempotency_key, data.body())
+        if replay is not None:
+            return replay
         order = await order_to_change(session, principal, data.code)
         await refuse_frozen(session, order, None, today, book.capacity_policy().frozen_days)
         await claim_version(session, order, data.expected_version)

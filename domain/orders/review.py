@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -13,7 +14,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.access import Principal
 from domain.errors import Forbidden, InvalidInput, NotFound
 from domain.events import EventPublisher
-from domain.models import Customer, Order, OrderEvent, OrderLine, OrderStatus, ReviewDecision, Role, utcnow
+from domain.models import (
+    Customer,
+    IdempotencyRecord,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderStatus,
+    ReviewDecision,
+    Role,
+    utcnow,
+)
 from domain.orders.assess import Request, assess
 from domain.orders.context import OrderContext, load_context, load_customer_products
 from domain.orders.facts import PricedLine, amount_of, margin_of
@@ -76,6 +87,17 @@ async def replayed_order(session: AsyncSession, replay: Replay) -> OrderResult:
     return OrderResult(order, None, replayed=True)
 
 
+async def claim_key(session: AsyncSession, operation: str, principal: Principal, key: str | None,
+                    body: Any) -> tuple[IdempotencyRecord | None, OrderResult | None]:
+    """(the record to fill with this answer, None) for a new key; (None, the first answer) for a retry."""
+    if key is None:
+        return None, None
+    claimed = await claim(session, operation, principal, key, body)
+    if isinstance(claimed, Replay):
+        return None, await replayed_order(session, claimed)
+    return claimed, None
+
+
 async def load_lines(session: AsyncSession, order_id: int) -> list[OrderLine]:
     return list((await session.scalars(
         select(OrderLine).where(OrderLine.order_id == order_id).order_by(OrderLine.line_no))).all())
@@ -99,12 +121,9 @@ async def create_order(
 
     async def attempt() -> OrderResult:
         events.clear()
-        record = None
-        if data.idempotency_key is not None:
-            claimed = await claim(session, "createOrder", principal, data.idempotency_key, data.body())
-            if isinstance(claimed, Replay):
-                return await replayed_order(session, claimed)
-            record = claimed
+        record, replay = await claim_key(session, "createOrder", principal, data.idempotency_key, data.body())
+        if replay is not None:
+            return replay
         customer, context, priced = await _prepare(session, principal, data, today)
         lines = [OrderLine(line_no=i + 1, product_id=p.id, quantity=pl.quantity, unit_price=pl.unit_price,
                            unit_cost=pl.unit_cost)
