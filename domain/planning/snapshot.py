@@ -24,6 +24,7 @@ from domain.models import (
     ProductionLine,
     Routing,
 )
+from domain.orders.line_hours import usual_hours
 from domain.planning.calendar import weeks_from
 from solver.problem import PlanningProblem
 
@@ -62,9 +63,7 @@ def _day_hours(session: Session, lines: list[ProductionLine], weeks: list[date])
         )
     }
     for li, line in enumerate(lines):
-        workdays = [i for i, flag in enumerate(line.working_days) if flag == "1"] or [0]
-        per_day = line.weekly_capacity_hours / len(workdays)
-        hours[li, :, workdays] = per_day
+        hours[li, :, :] = usual_hours(line.weekly_capacity_hours, line.working_days)
         for wi, monday in enumerate(weeks):
             for d in range(7):
                 special = exceptions.get((line.id, monday + timedelta(days=d)))
