@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import numpy as np
@@ -21,6 +23,23 @@ from domain.demo.sizes import DemoSize
 DEFAULT_SEED = 7
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off inside the block, and back as it was after.
+
+    A plant is millions of small dicts, lists and datetimes with no reference cycle among them, so the
+    collector frees nothing here, yet each automatic pass walked the whole growing heap: generating `large`
+    took 13.6-14.7 s with it and 8.1 s without (same rows, same peak memory).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def generate_plant(size: DemoSize, seed: int = DEFAULT_SEED, today: date | None = None,
                    ready: Callable[[DemoPlant, list[str]], None] | None = None) -> DemoPlant:
     """The same size, seed and today always give the same rows.
@@ -28,7 +47,13 @@ def generate_plant(size: DemoSize, seed: int = DEFAULT_SEED, today: date | None 
     `ready(plant, tables)`, when given, is told along the way which tables' rows so far are final
     (no later step changes them), so a loader can send them while the rest is generated.
     """
-    plant = DemoPlant(today or date.today())
+    with collector_paused():
+        return _generate(size, seed, today or date.today(), ready)
+
+
+def _generate(size: DemoSize, seed: int, today: date,
+              ready: Callable[[DemoPlant, list[str]], None] | None) -> DemoPlant:
+    plant = DemoPlant(today)
 
     def done(*tables: str) -> None:
         if ready is not None:
