@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import gc
+import sys
 from datetime import date
 
 from sqlalchemy import Engine, func, select
@@ -37,7 +39,11 @@ def test_rows_declared_final_never_change() -> None:
 
 
 def test_streamed_load_holds_every_row(db: Engine) -> None:
+    switch_interval = sys.getswitchinterval()
     report = load_demo(db, SIZE, seed=5, today=TODAY)
+    # The load tunes the interpreter for its two threads and gives the settings back.
+    assert sys.getswitchinterval() == switch_interval
+    assert gc.isenabled()
     plant = generate_plant(SIZE, seed=5, today=TODAY)
     with Session(db) as session:
         for table, rows in plant.tables():
