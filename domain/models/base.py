@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from sqlalchemy import JSON, DateTime, Enum, MetaData, Numeric, String
+from sqlalchemy import JSON, DateTime, Dialect, Enum, MetaData, Numeric, String, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, mapped_column
 
 NAMING = {
@@ -23,11 +23,30 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timestamp with time zone that reads back aware, in UTC where the database keeps no offset.
+
+    PostgreSQL keeps the instant. SQLite keeps text without an offset: written there in UTC and read back as
+    UTC, or the API on SQLite printed times with no offset and a +02:00 time was stored as its wall clock.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None or value.tzinfo is None or dialect.name != "sqlite":
+            return value
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map = {
         Decimal: Numeric(14, 2),
-        datetime: DateTime(timezone=True),
+        datetime: UtcDateTime(),
         dict[str, Any]: JSON,
         dict[str, str]: JSON,
         list[dict[str, Any]]: JSON,
