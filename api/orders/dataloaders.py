@@ -8,6 +8,7 @@ from strawberry.dataloader import DataLoader
 
 from api.core.context import Context
 from domain import models
+from domain.floor.feedback import feedback_of_orders
 from domain.orders import queries
 from domain.orders.queries import PromisedDelivery
 
@@ -22,6 +23,7 @@ class OrderLoaders:
         self.review = DataLoader(self._review)
         self.history = DataLoader(self._history)
         self.code = DataLoader(self._code)
+        self.feedback = DataLoader(self._feedback)
 
     async def _lines(self, ids: Sequence[int]) -> list[list[models.OrderLine]]:
         async with self.context.db() as session:
@@ -47,3 +49,8 @@ class OrderLoaders:
         async with self.context.db() as session:
             found = await queries.codes_by_order(session, ids)
         return [found.get(i) for i in ids]
+
+    async def _feedback(self, ids: Sequence[int]) -> list[list[models.Feedback]]:
+        async with self.context.db() as session:
+            found = await feedback_of_orders(session, list(ids))
+        return [found.get(i, []) for i in ids]

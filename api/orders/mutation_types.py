@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import strawberry
@@ -58,6 +58,26 @@ class CancelOrderInput:
 
     def to_domain(self) -> inputs.CancelInput:
         return inputs.CancelInput(self.code, self.expected_version, self.reason, self.idempotency_key)
+
+
+@strawberry.input
+class ShipmentLineInput:
+    sku: str
+    quantity: float
+
+
+@strawberry.input(description="What left the warehouse for an order; lines omitted: everything made and not shipped.")
+class ShipOrderInput:
+    code: str
+    expected_version: int
+    lines: list[ShipmentLineInput] | None = None
+    at: datetime | None = strawberry.field(default=None, description="When it left (with a UTC offset); now if "
+                                                                      "omitted.")
+    idempotency_key: str | None = None
+
+    def to_domain(self) -> inputs.ShipInput:
+        lines = None if self.lines is None else tuple(inputs.ShipmentLine(ln.sku, ln.quantity) for ln in self.lines)
+        return inputs.ShipInput(self.code, self.expected_version, lines, self.at, self.idempotency_key)
 
 
 @strawberry.input

@@ -16,6 +16,7 @@ from api.orders.mutation_types import (
     OrderPayload,
     ProposalResponseInput,
     QuotePayload,
+    ShipOrderInput,
     UpdateOrderInput,
 )
 from api.orders.types import Order
@@ -25,6 +26,7 @@ from domain.orders.changes import cancel_order, update_order
 from domain.orders.proposals import respond_to_proposal
 from domain.orders.results import OrderResult, ReviewResult
 from domain.orders.review import create_order, quote_order
+from domain.orders.shipments import ship_order
 from rules import RuleBook
 
 Info = strawberry.Info[Context, None]
@@ -94,3 +96,9 @@ class OrderMutations:
         events = info.context.events
         return await _order_payload(info, lambda s, p, b: respond_to_proposal(
             s, p, b, input.code, input.expected_version, input.accept, utcnow().date(), events))
+
+    @strawberry.mutation(description="ERP: what left the warehouse for an order (in parts or in full); stock falls, "
+                                     "deliveries are delivered, the order is SHIPPED once every unit has left.")
+    async def ship_order(self, info: Info, input: ShipOrderInput) -> OrderPayload:
+        events = info.context.events
+        return await _order_payload(info, lambda s, p, b: ship_order(s, p, input.to_domain(), events))

@@ -11,7 +11,7 @@ import enum
 from collections.abc import Awaitable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, TypeVar
 
 import strawberry
 
@@ -23,6 +23,9 @@ from api.orders.dataloaders import OrderLoaders
 from api.orders.enums import OrderStatus, ReviewDecision
 from domain import models
 from domain.orders.queries import PromisedDelivery
+
+if TYPE_CHECKING:
+    from api.floor.types import Feedback
 
 Info = strawberry.Info[Context, None]
 T = TypeVar("T")
@@ -134,6 +137,7 @@ class OrderLine:
     quantity: float
     unit_price: Decimal
     quantity_made: float
+    quantity_shipped: float
     product_id: strawberry.Private[int]
     loaded_product: strawberry.Private[Product | None] = None
 
@@ -146,7 +150,8 @@ class OrderLine:
     @classmethod
     def from_row(cls, row: models.OrderLine) -> OrderLine:
         return cls(
-            quantity=row.quantity, unit_price=row.unit_price, quantity_made=row.quantity_made, product_id=row.product_id
+            quantity=row.quantity, unit_price=row.unit_price, quantity_made=row.quantity_made,
+            quantity_shipped=row.quantity_shipped, product_id=row.product_id,
         )
 
 
@@ -164,6 +169,8 @@ class Order(Node):
     received_at: datetime
     scheduled_at: datetime | None
     completed_at: datetime | None
+    shipped_at: datetime | None
+    cancelled_at: datetime | None
     pk: strawberry.Private[int]
     customer_id: strawberry.Private[int]
     loaded_customer: strawberry.Private[Customer | None] = None
@@ -206,6 +213,13 @@ class Order(Node):
         rows = await info.context.loader(OrderLoaders).history.load(self.pk)
         return [OrderEvent.from_row(row) for row in rows]
 
+    @strawberry.field(description="Complaints, returns and special requirements recorded on the order, oldest first.")
+    async def feedback(self, info: Info) -> list[Annotated[Feedback, strawberry.lazy("api.floor.types")]]:
+        from api.floor.types import Feedback  # the floor's types refer to Order: imported when first asked
+
+        rows = await info.context.loader(OrderLoaders).feedback.load(self.pk)
+        return [Feedback.from_row(row, self.code) for row in rows]
+
     @classmethod
     def from_row(cls, row: models.Order) -> Order:
         return cls(
@@ -222,6 +236,8 @@ class Order(Node):
             received_at=row.received_at,
             scheduled_at=row.scheduled_at,
             completed_at=row.completed_at,
+            shipped_at=row.shipped_at,
+            cancelled_at=row.cancelled_at,
             pk=row.id,
             customer_id=row.customer_id,
         )

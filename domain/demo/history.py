@@ -96,7 +96,8 @@ def _add_order(plant: DemoPlant, spec: OrderSpec, cat: Catalogue, stage: Stage) 
         completed_at=stage.completed_at, shipped_at=stage.shipped_at, cancelled_at=stage.cancelled_at,
         created_by="partner:erp")
     line_ids = [plant.add("order_lines", order_id=order_id, line_no=k + 1, product_id=p + 1, quantity=q,
-                          unit_price=price, unit_cost=cost, quantity_made=0.0, requirements=None)
+                          unit_price=price, unit_cost=cost, quantity_made=0.0, quantity_shipped=0.0,
+                          requirements=None)
                 for k, (p, q, price, cost) in enumerate(spec.lines)]
     return PlacedOrder(order_id, spec, stage, requested, promised, line_ids)
 

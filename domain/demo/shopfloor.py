@@ -50,6 +50,7 @@ def add_shopfloor(plant: DemoPlant, placed: list[PlacedOrder], fac: Facilities, 
                 plant.add("stock_movements", product_id=product + 1, kind="PRODUCED", quantity=made,
                           at=order.stage.completed_at, order_id=order.id, note=None)
             if order.stage.shipped_at is not None:
+                row["quantity_shipped"] = made
                 # Outgoing movements are negative, so stock at a date is the sum of movements before it.
                 plant.add("stock_movements", product_id=product + 1, kind="SHIPPED", quantity=-made,
                           at=order.stage.shipped_at, order_id=order.id, note=None)

@@ -69,6 +69,8 @@ class OrderLine(Base):
     unit_price: Mapped[Decimal]
     unit_cost: Mapped[Decimal]
     quantity_made: Mapped[float] = mapped_column(Float, default=0.0)
+    # Shipped so far, never more than made: a split ships its first part while the rest is being made.
+    quantity_shipped: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
     # Special requirements from the customer (R8), e.g. packaging, visible to production.
     requirements: Mapped[str | None] = mapped_column(Text)
     order: Mapped[Order] = relationship(back_populates="lines", lazy="raise")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -56,6 +56,27 @@ class CancelInput:
 
     def body(self) -> dict[str, Any]:
         return {"code": self.code, "version": self.expected_version, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class ShipmentLine:
+    sku: str
+    quantity: float
+
+
+@dataclass(frozen=True)
+class ShipInput:
+    """A shipment of an order: the lines and quantities that left, or (lines None) all that is made and waiting."""
+
+    code: str
+    expected_version: int
+    lines: tuple[ShipmentLine, ...] | None = None
+    at: datetime | None = None
+    idempotency_key: str | None = None
+
+    def body(self) -> dict[str, Any]:
+        return {"code": self.code, "version": self.expected_version, "at": self.at.isoformat() if self.at else None,
+                "lines": None if self.lines is None else [[line.sku, line.quantity] for line in self.lines]}
 
 
 def lines_body(lines: tuple[LineInput, ...]) -> list[list[Any]]:
