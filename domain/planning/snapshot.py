@@ -134,16 +134,20 @@ def _forecast(session: Session, pindex: dict[int, int], weeks: list[date], tier:
 
 
 def _stock_held_for_orders(session: Session, pindex: dict[int, int]) -> np.ndarray:
-    """Finished units already made for orders that wait in stock to ship: not free inventory."""
+    """Finished units made for orders and not shipped yet: not free inventory.
+
+    An order in production holds what is made of it so far (its demand is only what is left to make),
+    one in stock holds all of it; a part already shipped has left the stock.
+    """
     rows = session.execute(
-        select(OrderLine.product_id, func.sum(OrderLine.quantity_made))
+        select(OrderLine.product_id, func.sum(OrderLine.quantity_made - OrderLine.quantity_shipped))
         .join(Order, Order.id == OrderLine.order_id)
-        .where(Order.status == OrderStatus.IN_STOCK)
+        .where(Order.status.in_((OrderStatus.IN_PRODUCTION, OrderStatus.IN_STOCK)))
         .group_by(OrderLine.product_id)
     ).all()
     held = np.zeros(len(pindex))
     for product_id, quantity in rows:
-        held[pindex[product_id]] = float(quantity or 0.0)
+        held[pindex[product_id]] = max(float(quantity or 0.0), 0.0)
     return held
 
 

@@ -1,0 +1,34 @@
+"""What the plan starts from: free stock is what is on hand less what is made for orders and not shipped."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from domain.models import ForecastTier, Order, OrderLine, OrderStatus, Product
+from domain.planning.snapshot import load_snapshot
+from tests.integration.planning.plant import TODAY, build_plant
+
+
+def test_units_made_for_orders_are_not_free_stock(session: Session) -> None:
+    build_plant(session)
+    # O-0 wants 120 SKU-0 and is half made: 60 of SKU-0's 70 on hand are its. O-1 (60 SKU-2) is made and
+    # has shipped 20: 40 of SKU-2's 50 on hand are its. Each product has 10 free units.
+    session.execute(update(Order).where(Order.code == "O-0").values(status=OrderStatus.IN_PRODUCTION))
+    session.execute(update(Order).where(Order.code == "O-1").values(status=OrderStatus.IN_STOCK))
+    o0 = session.scalar(select(Order.id).where(Order.code == "O-0"))
+    o1 = session.scalar(select(Order.id).where(Order.code == "O-1"))
+    session.execute(update(OrderLine).where(OrderLine.order_id == o0).values(quantity_made=60.0))
+    session.execute(update(OrderLine).where(OrderLine.order_id == o1).values(quantity_made=60.0,
+                                                                              quantity_shipped=20.0))
+    session.execute(update(Product).where(Product.sku == "SKU-0").values(on_hand=70.0))
+    session.execute(update(Product).where(Product.sku == "SKU-2").values(on_hand=50.0))
+    session.flush()
+
+    snapshot = load_snapshot(session, TODAY, 4, ForecastTier.MID, reserve_share=0.12)
+
+    free = dict(zip(snapshot.problem.products, snapshot.problem.initial_inventory.tolist(), strict=True))
+    assert free == {"SKU-0": 10.0, "SKU-1": 10.0, "SKU-2": 10.0}
+    # O-0's firm demand is what is left to make: its 60 made units are counted neither as demand nor as stock.
+    firm = dict(zip(snapshot.problem.products, snapshot.firm_demand.sum(axis=1).tolist(), strict=True))
+    assert firm == {"SKU-0": 60.0, "SKU-1": 0.0, "SKU-2": 0.0}
