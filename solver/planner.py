@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import os
+import sys
 import time
 
 import cvxpy as cp
@@ -23,12 +26,34 @@ def solve_options(solver: str) -> tuple[str, dict[str, object]]:
     """CVXPY solver name and options for one of SOLVERS."""
     if solver == "CLARABEL":
         return cp.CLARABEL, {}
+    if solver in ("HIGHS", "HIGHS_IPM"):
+        _first_highs_without_banner()
     if solver == "HIGHS":
         # CVXPY's default warm start made HiGHS LP re-solves about twice as slow (MEASUREMENTS.md).
         return cp.HIGHS, {"warm_start": False}
     if solver == "HIGHS_IPM":
         return cp.HIGHS, {"warm_start": False, "highs_options": {"solver": "ipm", "run_crossover": "off"}}
     raise ValueError(f"unknown solver {solver!r}; choose one of {', '.join(SOLVERS)}")
+
+
+@functools.cache
+def _first_highs_without_banner() -> None:
+    """Build the process's first HiGHS object with file descriptor 1 pointed at /dev/null.
+
+    HiGHS 1.16 writes its licence banner to the C stdout when the first Highs object of a process
+    is built, before any option (output_flag included) can be set, so `sop plan weekly` and
+    `sop demo load` printed it among their own lines; later objects print nothing."""
+    import highspy
+
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 class CapacityPlanner:
