@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.models import LineCalendarDay, ProductionLine
+from domain.orders.line_hours import usual_hours, working_weekdays
 from domain.planning.calendar import week_start
 
 # A failure longer than this is a line out of service, not an incident to spread over weeks.
@@ -17,8 +18,7 @@ MAX_DAYS = 366
 
 def last_working_day(line: ProductionLine, week: date) -> date:
     """The last day of the week the line usually works: when a week's production is ready."""
-    workdays = [i for i, flag in enumerate(line.working_days) if flag == "1"] or [6]
-    return week + timedelta(days=max(workdays))
+    return week + timedelta(days=max(working_weekdays(line.working_days)))
 
 
 async def lost_hours_by_week(
@@ -36,15 +36,14 @@ async def lost_hours_by_week(
             )
         ).all()
     )
-    workdays = [i for i, flag in enumerate(line.working_days) if flag == "1"]
-    usual = line.weekly_capacity_hours / len(workdays) if workdays else 0.0
+    usual = usual_hours(line.weekly_capacity_hours, line.working_days)
     lost: dict[date, float] = defaultdict(float)
     left = hours
     for offset in range(MAX_DAYS):
         if left <= 0:
             break
         day = starts + timedelta(days=offset)
-        available = exceptions.get(day, usual if day.weekday() in workdays else 0.0)
+        available = exceptions.get(day, usual[day.weekday()])
         share = min(available, left)
         if share > 0:
             lost[week_start(day)] += share

@@ -15,6 +15,7 @@ from domain.floor.alerts import close_alerts, raise_alert
 from domain.floor.demand import open_demand
 from domain.floor.outbox import Outbox
 from domain.models import Alert, Product, ProductionLine, ProductionOrder, ProductionOrderStatus, Routing
+from domain.orders.line_hours import usual_hours
 
 SAFETY_STOCK = "SAFETY_STOCK"
 SUGGESTION_REASON = "safety stock"
@@ -37,11 +38,20 @@ async def _fastest_line(session: AsyncSession, product_id: int) -> tuple[Product
     return (row[0], float(row[1])) if row else None
 
 
-def _due_date(line: ProductionLine, units_per_hour: float, quantity: float, today: date) -> date:
-    """When the fastest line could have it made, running on its usual working days."""
-    working_days = max(1, line.working_days.count("1"))
-    hours_per_day = line.weekly_capacity_hours / working_days or 1.0
-    return today + timedelta(days=math.ceil(quantity / units_per_hour / hours_per_day) or 1)
+def due_date(line: ProductionLine, units_per_hour: float, quantity: float, today: date) -> date:
+    """When the fastest line could have it made, working its usual hours from tomorrow on."""
+    day_hours = usual_hours(line.weekly_capacity_hours, line.working_days)
+    if sum(day_hours) <= 0:
+        return today + timedelta(days=1)
+    hours_left, day = quantity / units_per_hour, today
+    whole_weeks = max(0, math.floor(hours_left / sum(day_hours)) - 1)
+    hours_left -= whole_weeks * sum(day_hours)
+    day += timedelta(weeks=whole_weeks)
+    while True:
+        day += timedelta(days=1)
+        hours_left -= day_hours[day.weekday()]
+        if hours_left <= 1e-9:
+            return day
 
 
 async def suggest_production(
@@ -57,7 +67,7 @@ async def suggest_production(
         )
     )
     line, units_per_hour = fastest if fastest else (None, 0.0)
-    due = _due_date(line, units_per_hour, quantity, today) if line else today
+    due = due_date(line, units_per_hour, quantity, today) if line else today
     if suggestion is None:
         suggestion = ProductionOrder(
             code=f"PO-{product.sku}-{uuid.uuid4().hex[:8]}",

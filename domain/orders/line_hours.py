@@ -36,9 +36,14 @@ class LineWeeks:
         return open_hours / total if total > 0 else 0.0
 
 
+def working_weekdays(working_days: str) -> list[int]:
+    """The weekdays (Monday = 0) a line usually works, from "1111100"; a line with none set works Mondays."""
+    return [i for i, flag in enumerate(working_days) if flag == "1"] or [0]
+
+
 def usual_hours(weekly_capacity_hours: float, working_days: str) -> list[float]:
-    """The week's hours spread evenly over its working days ("1111100"); a line with none works Mondays."""
-    workdays = [i for i, flag in enumerate(working_days) if flag == "1"] or [0]
+    """The week's hours spread evenly over its working days (working_weekdays), Monday first."""
+    workdays = working_weekdays(working_days)
     per_day = weekly_capacity_hours / len(workdays)
     return [per_day if weekday in workdays else 0.0 for weekday in range(7)]
 
