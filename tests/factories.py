@@ -64,11 +64,16 @@ def make_production_line(session: Session, code: str | None = None, weekly_capac
     return line
 
 
-def make_line(product: Product, quantity: float = 10.0, unit_price: Decimal | str | None = None) -> OrderLine:
-    """An order line (not yet added): pass it in make_order(lines=[...]) or append it to order.lines."""
+def make_line(product: Product, quantity: float = 10.0, unit_price: Decimal | str | None = None,
+              unit_cost: Decimal | str | None = None) -> OrderLine:
+    """An order line (not yet added): pass it in make_order(lines=[...]) or append it to order.lines.
+    Price and cost default to the product's list price and unit cost."""
     price = Decimal(unit_price) if unit_price is not None else product.list_price
-    return OrderLine(product_id=product.id, quantity=quantity, unit_price=price, unit_cost=product.unit_cost,
-                     line_no=0)
+    cost = Decimal(unit_cost) if unit_cost is not None else product.unit_cost
+    return OrderLine(product_id=product.id, quantity=quantity, unit_price=price, unit_cost=cost, line_no=0)
+
+
+LineSpec = tuple[Product, float, Decimal | str | None] | tuple[Product, float, Decimal | str | None, Decimal | str]
 
 
 def make_order(
@@ -77,14 +82,14 @@ def make_order(
     *,
     code: str | None = None,
     status: OrderStatus = OrderStatus.RECEIVED,
-    lines: Sequence[tuple[Product, float, Decimal | str | None]] = (),
+    lines: Sequence[LineSpec] = (),
     requested_date: date | None = None,
     received_at: datetime | None = None,
     **fields: object,
 ) -> Order:
-    """An order with lines given as (product, quantity, unit price or None for the list price)."""
+    """An order with lines given as (product, quantity, unit price or None for the list price[, unit cost])."""
     n = _n()
-    order_lines = [make_line(p, q, price) for p, q, price in lines]
+    order_lines = [make_line(*spec) for spec in lines]
     for i, line in enumerate(order_lines, start=1):
         line.line_no = i
     amount = sum((Decimal(str(line.quantity)) * line.unit_price for line in order_lines), Decimal("0"))
