@@ -8,6 +8,7 @@ import strawberry
 
 from api.catalog.dataloaders import CatalogLoaders
 from api.core.context import Context
+from api.core.convert import from_attributes
 from api.core.node import global_id
 from api.orders.dataloaders import OrderLoaders
 from domain import models
@@ -48,14 +49,4 @@ class Alert:
 
     @classmethod
     def from_row(cls, row: models.Alert) -> Alert:
-        return cls(
-            id=global_id("Alert", row.id),
-            kind=row.kind,
-            severity=row.severity,
-            message=row.message,
-            created_at=row.created_at,
-            open=row.open,
-            order_id=row.order_id,
-            product_id=row.product_id,
-            line_id=row.line_id,
-        )
+        return from_attributes(cls, row, id=global_id("Alert", row.id))

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import strawberry
 
+from api.core.convert import from_attributes
 from domain import models
 from domain.catalog.queries import StockPosition as StockRow
 
@@ -23,7 +24,7 @@ class Customer:
 
     @classmethod
     def from_row(cls, row: models.Customer) -> Customer:
-        return cls(code=row.code, name=row.name, tier=row.tier, pk=row.id)
+        return from_attributes(cls, row, pk=row.id)
 
 
 @strawberry.type
@@ -40,17 +41,7 @@ class Product:
 
     @classmethod
     def from_row(cls, row: models.Product) -> Product:
-        return cls(
-            sku=row.sku,
-            name=row.name,
-            family=row.family,
-            unit_cost=row.unit_cost,
-            list_price=row.list_price,
-            maturity=row.maturity,
-            safety_stock=row.safety_stock,
-            on_hand=row.on_hand,
-            pk=row.id,
-        )
+        return from_attributes(cls, row, pk=row.id)
 
 
 @strawberry.type
@@ -61,7 +52,7 @@ class ProductionLine:
 
     @classmethod
     def from_row(cls, row: models.ProductionLine) -> ProductionLine:
-        return cls(code=row.code, name=row.name, weekly_capacity_hours=row.weekly_capacity_hours)
+        return from_attributes(cls, row)
 
 
 @strawberry.type
@@ -74,10 +65,4 @@ class StockPosition:
 
     @classmethod
     def from_row(cls, row: StockRow) -> StockPosition:
-        return cls(
-            sku=row.sku,
-            on_hand=row.on_hand,
-            safety_stock=row.safety_stock,
-            below_safety_stock=row.below_safety_stock,
-            substitutes=row.substitutes_in_stock,
-        )
+        return from_attributes(cls, row, substitutes=row.substitutes_in_stock)

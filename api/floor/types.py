@@ -7,6 +7,7 @@ from datetime import date, datetime
 import strawberry
 
 from api.alerts.types import Alert
+from api.core.convert import from_attributes
 from api.core.errors import UserError
 from api.core.node import global_id
 from api.orders.types import Order
@@ -50,9 +51,8 @@ class Incident:
 
     @classmethod
     def from_row(cls, row: models.Incident, line_code: str | None, material_code: str | None) -> Incident:
-        return cls(
-            id=global_id("Incident", row.id), kind=row.kind, line_code=line_code, material_code=material_code,
-            hours=row.hours, quantity=row.quantity, starts_at=row.starts_at, message=row.message,
+        return from_attributes(
+            cls, row, id=global_id("Incident", row.id), line_code=line_code, material_code=material_code
         )
 
 
@@ -89,11 +89,7 @@ class Feedback:
 
     @classmethod
     def from_row(cls, row: models.Feedback, order_code: str) -> Feedback:
-        return cls(
-            id=global_id("Feedback", row.id), order_code=order_code, kind=row.kind, cause=row.cause,
-            message=row.message, quantity=row.quantity, status=row.status, created_at=row.created_at,
-            created_by=row.created_by,
-        )
+        return from_attributes(cls, row, id=global_id("Feedback", row.id), order_code=order_code)
 
 
 @strawberry.type
@@ -115,10 +111,7 @@ class Forecast:
 
     @classmethod
     def from_row(cls, row: models.Forecast, sku: str) -> Forecast:
-        return cls(
-            sku=sku, week=row.week, low=row.low, mid=row.mid, high=row.high, submitted_at=row.submitted_at,
-            submitted_by=row.submitted_by,
-        )
+        return from_attributes(cls, row, sku=sku)
 
 
 @strawberry.type

@@ -7,6 +7,7 @@ import enum
 
 import strawberry
 
+from api.core.convert import from_attributes
 from domain import kpis
 from domain.kpis import KPI_DEFINITIONS
 
@@ -33,15 +34,7 @@ class KpiValue:
 
     @classmethod
     def of(cls, v: kpis.KpiValue) -> KpiValue:
-        return cls(
-            name=v.name,
-            value=v.value,
-            numerator=v.numerator,
-            denominator=v.denominator,
-            reason=v.reason,
-            unit=v.unit,
-            definition=KPI_DEFINITIONS[v.name],
-        )
+        return from_attributes(cls, v, definition=KPI_DEFINITIONS[v.name])
 
 
 @strawberry.type
@@ -67,22 +60,8 @@ class Scorecard:
 
     @classmethod
     def of(cls, card: kpis.Scorecard) -> Scorecard:
-        return cls(
-            team=Team(card.team),
-            score=card.score,
-            bonus_eligible=card.bonus_eligible,
-            bonus_rate=card.bonus_rate,
-            components=[
-                ScoreComponent(
-                    kpi=c.kpi,
-                    weight=c.weight,
-                    target=c.target,
-                    value=c.value,
-                    attainment=c.attainment,
-                    higher_is_better=c.higher_is_better,
-                )
-                for c in card.components
-            ],
+        return from_attributes(
+            cls, card, team=Team(card.team), components=[from_attributes(ScoreComponent, c) for c in card.components]
         )
 
 
@@ -105,15 +84,7 @@ class ForecastAccuracyRow:
 
     @classmethod
     def of(cls, row: kpis.ForecastAccuracyRow) -> ForecastAccuracyRow:
-        return cls(
-            sku=row.sku,
-            family=row.family,
-            week=row.week,
-            ordered=row.ordered,
-            sku_weeks=row.sku_weeks,
-            tiers=[TierError(tier=t.tier, wmape=t.wmape, bias=t.bias) for t in row.tiers],
-            best_tier=row.best_tier,
-        )
+        return from_attributes(cls, row, tiers=[from_attributes(TierError, t) for t in row.tiers])
 
 
 @strawberry.type(description="Forecast accuracy per sku, family and week (R14), latest submission before each week.")
@@ -169,28 +140,7 @@ class CostAllocation:
 
     @classmethod
     def of(cls, r: kpis.CostAllocationReport) -> CostAllocation:
-        return cls(
-            rush_orders=[
-                RushCost(
-                    order_code=c.order_code,
-                    customer_code=c.customer_code,
-                    cause=c.cause,
-                    forecast_excess_pct=c.forecast_excess_pct,
-                    overtime_hours=c.overtime_hours,
-                    changeovers=c.changeovers,
-                    displaced_orders=c.displaced_orders,
-                    cost=c.cost,
-                    sales_share=c.sales_share,
-                    production_share=c.production_share,
-                    reason=c.reason,
-                )
-                for c in r.rush_orders
-            ],
-            total_cost=r.total_cost,
-            sales_cost=r.sales_cost,
-            production_cost=r.production_cost,
-            forecast_error_cost=r.forecast_error_cost,
-        )
+        return from_attributes(cls, r, rush_orders=[from_attributes(RushCost, c) for c in r.rush_orders])
 
 
 @strawberry.type(
@@ -257,11 +207,9 @@ class TargetPlan:
 
     @classmethod
     def of(cls, p: kpis.TargetPlan) -> TargetPlan:
-        return cls(
-            year=p.year,
-            last_year_revenue=p.last_year_revenue,
-            target_revenue=p.target_revenue,
-            capped_revenue=p.capped_revenue,
-            targets=[FamilyQuarterTarget(**vars(t)) for t in p.targets],
-            gaps=[CapacityGap(**vars(g)) for g in p.gaps],
+        return from_attributes(
+            cls,
+            p,
+            targets=[from_attributes(FamilyQuarterTarget, t) for t in p.targets],
+            gaps=[from_attributes(CapacityGap, g) for g in p.gaps],
         )

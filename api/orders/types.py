@@ -18,6 +18,7 @@ import strawberry
 from api.catalog.dataloaders import CatalogLoaders
 from api.catalog.types import Customer, Product
 from api.core.context import Context
+from api.core.convert import from_attributes
 from api.core.node import Node, global_id
 from api.orders.dataloaders import OrderLoaders
 from api.orders.enums import OrderStatus, ReviewDecision
@@ -58,7 +59,7 @@ class Delivery:
 
     @classmethod
     def from_row(cls, row: PromisedDelivery) -> Delivery:
-        return cls(sku=row.sku, quantity=row.quantity, date=row.date)
+        return from_attributes(cls, row)
 
     @classmethod
     def from_json(cls, item: dict[str, Any]) -> Delivery:
@@ -121,15 +122,7 @@ class OrderEvent:
 
     @classmethod
     def from_row(cls, row: models.OrderEvent) -> OrderEvent:
-        return cls(
-            order_code=row.order_code,
-            kind=row.kind,
-            at=row.at,
-            actor=row.actor,
-            message=row.message,
-            from_status=row.from_status,
-            to_status=row.to_status,
-        )
+        return from_attributes(cls, row)
 
 
 @strawberry.type
@@ -149,10 +142,7 @@ class OrderLine:
 
     @classmethod
     def from_row(cls, row: models.OrderLine) -> OrderLine:
-        return cls(
-            quantity=row.quantity, unit_price=row.unit_price, quantity_made=row.quantity_made,
-            quantity_shipped=row.quantity_shipped, product_id=row.product_id,
-        )
+        return from_attributes(cls, row)
 
 
 @strawberry.type
@@ -222,22 +212,4 @@ class Order(Node):
 
     @classmethod
     def from_row(cls, row: models.Order) -> Order:
-        return cls(
-            id=global_id("Order", row.id),
-            code=row.code,
-            version=row.version,
-            status=row.status,
-            requested_date=row.requested_date,
-            promised_date=row.promised_date,
-            amount=row.amount,
-            gross_margin=row.gross_margin,
-            rush=row.rush,
-            priority_tier=row.priority_tier,
-            received_at=row.received_at,
-            scheduled_at=row.scheduled_at,
-            completed_at=row.completed_at,
-            shipped_at=row.shipped_at,
-            cancelled_at=row.cancelled_at,
-            pk=row.id,
-            customer_id=row.customer_id,
-        )
+        return from_attributes(cls, row, id=global_id("Order", row.id), pk=row.id)

@@ -7,6 +7,7 @@ from datetime import date, datetime
 import strawberry
 
 from api.core.context import Context
+from api.core.convert import from_attributes
 from api.planning.types import LineWeekLoad, PlanDiagnostic, PlanItem
 from domain import models
 from domain.planning import queries
@@ -34,20 +35,11 @@ class Plan:
 
     @classmethod
     def from_row(cls, row: models.Plan, in_force: bool) -> Plan:
-        return cls(
+        return from_attributes(
+            cls,
+            row,
             id=strawberry.ID(str(row.id)),
-            version=row.version,
-            created_at=row.created_at,
             in_force=in_force,
-            tier=row.tier,
-            frozen_until=row.frozen_until,
-            horizon_start=row.horizon_start,
-            horizon_weeks=row.horizon_weeks,
-            status=row.status,
-            objective=row.objective,
-            solve_seconds=row.solve_seconds,
-            inputs_fingerprint=row.inputs_fingerprint,
-            rules_version=row.rules_version,
             diagnostics=[PlanDiagnostic(kind=str(d["kind"]), message=str(d["message"])) for d in row.diagnostics],
             pk=row.id,
         )

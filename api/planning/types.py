@@ -6,6 +6,7 @@ from datetime import date
 
 import strawberry
 
+from api.core.convert import from_attributes
 from domain import models
 from domain.planning.queries import LoadRow, PlanItemRow
 from domain.planning.scenarios import TierScenario
@@ -29,17 +30,7 @@ class PlanItem:
 
     @classmethod
     def from_row(cls, row: PlanItemRow) -> PlanItem:
-        return cls(
-            week=row.week,
-            line_code=row.line_code,
-            sku=row.sku,
-            quantity=row.quantity,
-            hours=row.hours,
-            day=row.day,
-            crew_hours=row.crew_hours,
-            quantity_made=row.quantity_made,
-            frozen=row.frozen,
-        )
+        return from_attributes(cls, row)
 
 
 @strawberry.type(description="Load of one line in one week: hours available, planned, held for rush, overtime.")
@@ -57,18 +48,7 @@ class LineWeekLoad:
 
     @classmethod
     def from_row(cls, row: LoadRow) -> LineWeekLoad:
-        return cls(
-            line_code=row.line_code,
-            week=row.week,
-            capacity_hours=row.capacity_hours,
-            planned_hours=row.planned_hours,
-            reserved_hours=row.reserved_hours,
-            overtime_hours=row.overtime_hours,
-            utilization=row.utilization,
-            promised_hours=row.promised_hours,
-            rush_hours_used=row.rush_hours_used,
-            lost_hours=row.lost_hours,
-        )
+        return from_attributes(cls, row)
 
 
 @strawberry.type(description="A finding of the capacity model in words: bottleneck, late demand, frozen conflict.")
@@ -99,22 +79,4 @@ class ForecastScenario:
 
     @classmethod
     def from_row(cls, row: TierScenario) -> ForecastScenario:
-        return cls(
-            tier=row.tier,
-            status=row.status,
-            objective=row.objective,
-            demand_units=row.demand_units,
-            backlog_units=row.backlog_units,
-            overtime_hours=row.overtime_hours,
-            line_weeks=[
-                ScenarioLineWeek(
-                    line_code=n.line_code,
-                    week=n.week,
-                    capacity_hours=n.capacity_hours,
-                    planned_hours=n.planned_hours,
-                    overtime_hours=n.overtime_hours,
-                    late_hours=n.late_hours,
-                )
-                for n in row.needs
-            ],
-        )
+        return from_attributes(cls, row, line_weeks=[from_attributes(ScenarioLineWeek, n) for n in row.needs])
