@@ -26,12 +26,12 @@ from domain.orders.assess import Request, assess
 from domain.orders.context import load_context, load_order_context
 from domain.orders.facts import amount_of, margin_of
 from domain.orders.inputs import CancelInput, LineInput, UpdateInput, validate_lines, validate_requested_date
+from domain.orders.keyed import keyed_change
 from domain.orders.ledger import release_order
 from domain.orders.lookup import claim_version, order_to_change, refuse_frozen
 from domain.orders.persist import apply_outcome, record_rush, reserve_promise, review_row, write_deliveries
 from domain.orders.results import OrderResult, review_result
-from domain.orders.retry import with_retries
-from domain.orders.review import claim_key, load_lines, priced_lines, publish
+from domain.orders.review import load_lines, priced_lines, publish
 from rules import RuleBook
 
 
@@ -66,11 +66,8 @@ async def update_order(session: AsyncSession, principal: Principal, book: RuleBo
     """Change the date and/or lines; the order is reviewed again and holds the hours of its new promise."""
     events: list[OrderEvent] = []
 
-    async def attempt() -> OrderResult:
+    async def update() -> OrderResult:
         events.clear()
-        record, replay = await claim_key(session, "updateOrder", principal, data.idempotency_key, data.body())
-        if replay is not None:
-            return replay
         if data.requested_date is not None:
             validate_requested_date(data.requested_date, today)
         order = await order_to_change(session, principal, data.code)
@@ -101,12 +98,9 @@ async def update_order(session: AsyncSession, principal: Principal, book: RuleBo
             after={**_snapshot(order, lines), "status": status.value, "decision": a.decision.value}))
         if a.decision is ReviewDecision.ACCEPT:
             events.extend(await reserve_promise(session, order, lines, a, principal.actor))
-        if record is not None:
-            record.response = {"order_id": order.id, "code": order.code, "version": order.version}
-        await session.commit()
         return OrderResult(order, result)
 
-    outcome = await with_retries(session, attempt)
+    outcome = await keyed_change(session, "updateOrder", principal, data.idempotency_key, data.body(), update)
     if not outcome.replayed:
         await publish(publisher, events)
     return outcome
@@ -117,11 +111,8 @@ async def cancel_order(session: AsyncSession, principal: Principal, book: RuleBo
     """Cancel and give every reserved hour back to the ledger."""
     events: list[OrderEvent] = []
 
-    async def attempt() -> OrderResult:
+    async def cancel() -> OrderResult:
         events.clear()
-        record, replay = await claim_key(session, "cancelOrder", principal, data.idempotency_key, data.body())
-        if replay is not None:
-            return replay
         order = await order_to_change(session, principal, data.code)
         await refuse_frozen(session, order, None, today, book.capacity_policy().frozen_days)
         await claim_version(session, order, data.expected_version)
@@ -134,12 +125,9 @@ async def cancel_order(session: AsyncSession, principal: Principal, book: RuleBo
             message=f"cancelled{': ' + data.reason if data.reason else ''}; {hours:g} h given back",
             before={"promised_date": order.promised_date.isoformat() if order.promised_date else None},
             after={"released_hours": hours}))
-        if record is not None:
-            record.response = {"order_id": order.id, "code": order.code, "version": order.version}
-        await session.commit()
         return OrderResult(order)
 
-    outcome = await with_retries(session, attempt)
+    outcome = await keyed_change(session, "cancelOrder", principal, data.idempotency_key, data.body(), cancel)
     if not outcome.replayed:
         await publish(publisher, events)
     return outcome

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -16,7 +15,6 @@ from domain.errors import Forbidden, InvalidInput, NotFound
 from domain.events import EventPublisher
 from domain.models import (
     Customer,
-    IdempotencyRecord,
     Order,
     OrderEvent,
     OrderLine,
@@ -28,11 +26,10 @@ from domain.models import (
 from domain.orders.assess import Request, assess
 from domain.orders.context import OrderContext, load_context, load_customer_products
 from domain.orders.facts import PricedLine, amount_of, margin_of
-from domain.orders.idempotency import Replay, claim
 from domain.orders.inputs import LineInput, OrderInput, validate_lines, validate_requested_date
+from domain.orders.keyed import keyed_change
 from domain.orders.persist import apply_outcome, insert_review, record_rush, reserve_promise, write_deliveries
 from domain.orders.results import OrderResult, ReviewResult, review_result
-from domain.orders.retry import with_retries
 from domain.orders.scoping import may_see_customer
 from rules import RuleBook
 
@@ -80,24 +77,6 @@ async def publish(publisher: EventPublisher | None, events: Sequence[OrderEvent]
         await publisher.publish_order_event(event.id)
 
 
-async def replayed_order(session: AsyncSession, replay: Replay) -> OrderResult:
-    order = await session.get(Order, replay.response["order_id"])
-    if order is None:
-        raise NotFound(f"order {replay.response.get('code')!r} of the first answer no longer exists")
-    return OrderResult(order, None, replayed=True)
-
-
-async def claim_key(session: AsyncSession, operation: str, principal: Principal, key: str | None,
-                    body: Any) -> tuple[IdempotencyRecord | None, OrderResult | None]:
-    """(the record to fill with this answer, None) for a new key; (None, the first answer) for a retry."""
-    if key is None:
-        return None, None
-    claimed = await claim(session, operation, principal, key, body)
-    if isinstance(claimed, Replay):
-        return None, await replayed_order(session, claimed)
-    return claimed, None
-
-
 async def load_lines(session: AsyncSession, order_id: int) -> list[OrderLine]:
     return list((await session.scalars(
         select(OrderLine).where(OrderLine.order_id == order_id).order_by(OrderLine.line_no))).all())
@@ -119,11 +98,8 @@ async def create_order(
     """Review and save the order; an accepted one holds its line-week hours before the commit."""
     events: list[OrderEvent] = []
 
-    async def attempt() -> OrderResult:
+    async def create() -> OrderResult:
         events.clear()
-        record, replay = await claim_key(session, "createOrder", principal, data.idempotency_key, data.body())
-        if replay is not None:
-            return replay
         customer, context, priced = await _prepare(session, principal, data, today)
         lines = [OrderLine(line_no=i + 1, product_id=p.id, quantity=pl.quantity, unit_price=pl.unit_price,
                            unit_cost=pl.unit_cost)
@@ -156,13 +132,9 @@ async def create_order(
         )
         session.add(created)
         events.insert(0, created)
-        if record is not None:
-            record.response = {"order_id": order.id, "code": order.code, "version": order.version,
-                               "status": order.status.value}
-        await session.commit()
         return OrderResult(order, result)
 
-    outcome = await with_retries(session, attempt)
+    outcome = await keyed_change(session, "createOrder", principal, data.idempotency_key, data.body(), create)
     if not outcome.replayed:
         await publish(publisher, events)
     return outcome

@@ -25,10 +25,10 @@ from domain.models import (
     utcnow,
 )
 from domain.orders.inputs import ShipInput
+from domain.orders.keyed import keyed_change
 from domain.orders.lookup import claim_version, order_to_change
 from domain.orders.results import OrderResult
-from domain.orders.retry import with_retries
-from domain.orders.review import claim_key, load_lines
+from domain.orders.review import load_lines
 
 # Units are made for an order from IN_PRODUCTION on; IN_STOCK means every line is made.
 SHIPPABLE = (OrderStatus.IN_PRODUCTION, OrderStatus.IN_STOCK)
@@ -101,12 +101,9 @@ async def ship_order(session: AsyncSession, principal: Principal, data: ShipInpu
         raise InvalidInput(f"at {at.isoformat()} is in the future: book a shipment when it leaves", ["at"])
     outbox = Outbox()
 
-    async def attempt() -> OrderResult:
+    async def ship() -> OrderResult:
         outbox.order_events.clear()
         outbox.alerts.clear()
-        record, replay = await claim_key(session, "shipOrder", principal, data.idempotency_key, data.body())
-        if replay is not None:
-            return replay
         order = await order_to_change(session, principal, data.code, allowed=SHIPPABLE)
         await claim_version(session, order, data.expected_version)
         lines = await load_lines(session, order.id)
@@ -135,12 +132,9 @@ async def ship_order(session: AsyncSession, principal: Principal, data: ShipInpu
             outbox.order_events.append(record_order_event(session, order, "SHIPPED_PART", actor=principal.actor,
                                                           message=text))
         await check_safety_stock(session, [ln.product_id for ln in lines if ln.id in wanted], outbox, at.date())
-        if record is not None:
-            record.response = {"order_id": order.id, "code": order.code, "version": order.version}
-        await session.commit()
         return OrderResult(order)
 
-    outcome = await with_retries(session, attempt)
+    outcome = await keyed_change(session, "shipOrder", principal, data.idempotency_key, data.body(), ship)
     if not outcome.replayed:
         await outbox.publish(broker)
     return outcome
