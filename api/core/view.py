@@ -1,4 +1,4 @@
-"""The /graphql endpoint: strawberry's ASGI view with our context, authentication and 401 answers."""
+"""The /graphql endpoint: strawberry's ASGI view with our context, authentication and GraphQL-shaped refusals."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from cross_web import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -32,10 +32,15 @@ class Services:
     rules: Any = None
 
 
+def refusal(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Response:
+    """A request refused before execution, shaped like a GraphQL answer (as the 413 of api/core/limits.py)."""
+    body = {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
 def unauthenticated(reason: str) -> Response:
-    """HTTP 401 with a GraphQL-shaped body and no data."""
-    body = {"data": None, "errors": [{"message": reason, "extensions": {"code": "UNAUTHENTICATED"}}]}
-    return JSONResponse(body, status_code=401, headers={"WWW-Authenticate": 'Bearer realm="sop"'})
+    """HTTP 401 with no data."""
+    return refusal(401, "UNAUTHENTICATED", reason, {"WWW-Authenticate": 'Bearer realm="sop"'})
 
 
 class SopGraphQL(GraphQL[Context, None]):
@@ -68,11 +73,20 @@ class SopGraphQL(GraphQL[Context, None]):
         except NotAuthenticated as exc:
             self.services.metrics.record_error("UNAUTHENTICATED")
             response = unauthenticated(str(exc))
-        except HTTPException as exc:
-            response = PlainTextResponse(exc.reason, status_code=exc.status_code)
+        except HTTPException as exc:  # strawberry's transport errors: body not JSON, batching, content type, ...
+            code = "NOT_FOUND" if exc.status_code == 404 else "BAD_REQUEST"  # 404: GraphiQL off in production
+            self.services.metrics.record_error(code)
+            response = refusal(exc.status_code, code, exc.reason)
         finally:
             await context.close()
         await response(scope, receive, send)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """The body (or a GET parameter) as JSON; a bare number or string would reach strawberry as a 500."""
+        parsed = super().parse_json(data)
+        if not isinstance(parsed, (dict, list)):
+            raise HTTPException(400, "Expected a JSON object such as {\"query\": \"{ orders { totalCount } }\"}")
+        return parsed
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """graphql-transport-ws: the key comes in the connection_init payload (or the handshake headers)."""
