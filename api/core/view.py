@@ -5,17 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from cross_web import HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from graphql import GraphQLError, OperationDefinitionNode
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.extensions import ParserCache
+from strawberry.http import GraphQLRequestData
 from strawberry.types.unset import UNSET, UnsetType
 
 from api.core.auth import authorization_of, sign_in
 from api.core.context import Context, NotAuthenticated
+from api.core.limits import DOCUMENT_CACHE_SIZE
 from api.core.metrics import Metrics
 from domain.config import Settings
 from domain.events import EventPublisher
@@ -47,6 +51,8 @@ class SopGraphQL(GraphQL[Context, None]):
     def __init__(self, schema: Any, services: Services, **options: Any) -> None:
         super().__init__(schema, **options)
         self.services = services
+        # The schema's own parse cache (shared per size): the document counted here is not parsed twice.
+        self.parse = ParserCache(maxsize=DOCUMENT_CACHE_SIZE).cached_parse_document
 
     def new_context(self, request: Request | WebSocket) -> Context:
         s = self.services
@@ -80,6 +86,33 @@ class SopGraphQL(GraphQL[Context, None]):
         finally:
             await context.close()
         await response(scope, receive, send)
+
+    async def execute_operation(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        request_data: GraphQLRequestData | list[GraphQLRequestData],
+        context: Context,
+        root_value: None,
+        sub_response: Any,
+    ) -> Any:
+        for data in request_data if isinstance(request_data, list) else [request_data]:
+            if data.operation_name is None and self.operation_count(data.query) > 1:
+                # strawberry would run the first one; the GraphQL spec makes this a request error.
+                raise HTTPException(400, "The document has several operations: give operationName")
+        return await super().execute_operation(
+            request, request_adapter, request_data, context, root_value, sub_response
+        )
+
+    def operation_count(self, query: str | None) -> int:
+        """Operations in the document; 0 when it does not parse (the schema then reports the syntax error)."""
+        if not query:
+            return 0
+        try:
+            document = self.parse(query, max_tokens=self.services.settings.max_tokens)
+        except GraphQLError:
+            return 0
+        return sum(isinstance(d, OperationDefinitionNode) for d in document.definitions)
 
     def parse_json(self, data: str | bytes) -> Any:
         """The body (or a GET parameter) as JSON; a bare number or string would reach strawberry as a 500."""

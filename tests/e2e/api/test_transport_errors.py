@@ -1,4 +1,4 @@
-"""Requests refused before execution (body, content type, batching, operation name) get GraphQL-shaped JSON."""
+"""Requests refused before execution (body, content type, batching, operation choice) get GraphQL-shaped JSON."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 from tests.e2e.api.conftest import Plant
 
 QUERY = "{ productionLines { code } }"
+TWO_OPERATIONS = "query Lines { productionLines { code } } query Count { customers { totalCount } }"
 
 # (what was tried, keyword arguments of httpx's request, words the message must hold)
 REFUSED: list[tuple[str, dict[str, Any], list[str]]] = [
@@ -24,6 +25,7 @@ REFUSED: list[tuple[str, dict[str, Any], list[str]]] = [
     ("no query at all", {"json": {"variables": {}}}, ["query"]),
     ("a bare JSON number (was a 500)", {"json": 42}, ["JSON object"]),
     ("a bare JSON string (was a 500)", {"json": "{ productionLines { code } }"}, ["JSON object"]),
+    ("two operations, no operationName", {"json": {"query": TWO_OPERATIONS}}, ["operationName"]),
 ]
 
 
@@ -71,3 +73,20 @@ async def test_refusals_are_counted_in_metrics(client: httpx.AsyncClient, plant:
     await client.post("/graphql", content=b"{", headers=headers_with(plant.keys["viewer"], {
         "headers": {"Content-Type": "application/json"}}))
     assert 'sop_graphql_errors_total{code="BAD_REQUEST"} 1.0' in (await client.get("/metrics")).text
+
+
+async def test_several_operations_need_an_operation_name(client: httpx.AsyncClient, plant: Plant) -> None:
+    # The GraphQL spec: a document with several operations and no operationName is a request error.
+    # Before, the first operation ran and answered 200; with a name, the named one runs.
+    headers = headers_with(plant.keys["viewer"], {})
+    named = await client.post("/graphql", json={"query": TWO_OPERATIONS, "operationName": "Count"}, headers=headers)
+    assert named.status_code == 200 and named.json() == {"data": {"customers": {"totalCount": 2}}}, named.text
+    single = await client.post("/graphql", json={"query": "query Lines { productionLines { code } }"}, headers=headers)
+    assert single.status_code == 200 and single.json() == {"data": {"productionLines": []}}, single.text
+    # Fragments are not operations: one operation and a fragment is fine without a name.
+    with_fragment = "query Lines { productionLines { ...L } } fragment L on ProductionLine { code }"
+    fragment = await client.post("/graphql", json={"query": with_fragment}, headers=headers)
+    assert fragment.status_code == 200 and "errors" not in fragment.json(), fragment.text
+    # A syntax error is still the schema's GraphQL error (200), not hidden by the operation count.
+    broken = await client.post("/graphql", json={"query": "query A { x } query B {"}, headers=headers)
+    assert broken.status_code == 200 and "Syntax Error" in broken.json()["errors"][0]["message"], broken.text
