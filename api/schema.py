@@ -12,6 +12,7 @@ from api.catalog.queries import CatalogQueries
 from api.core.errors import ShapeErrors, UserError
 from api.core.limits import limit_extensions
 from api.core.metrics import Metrics, metrics_extension
+from api.core.scalars import SCALAR_OVERRIDES
 from api.floor.mutations import FloorMutations
 from api.floor.queries import FloorQueries
 from api.kpis.queries import KpiQueries
@@ -49,4 +50,5 @@ def build_schema(settings: Settings | None = None, metrics: Metrics | None = Non
         subscription=Subscription,
         types=[UserError],  # the payload error type is part of the contract before any mutation uses it
         extensions=extensions,  # type: ignore[arg-type]
+        scalar_overrides=SCALAR_OVERRIDES,  # type: ignore[arg-type]
     )

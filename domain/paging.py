@@ -60,12 +60,27 @@ PARSERS: dict[str, Callable[[str], object]] = {
 }
 
 
+BIGINT = 2**63
+
+
+def _bindable(value: object) -> object:
+    """A cursor is base64 JSON a client can forge: refuse what no row holds and a driver cannot bind."""
+    if isinstance(value, int) and not -BIGINT <= value < BIGINT:
+        raise ValueError("integer out of range")
+    if isinstance(value, Decimal) and (not value.is_finite() or abs(value) >= BIGINT):
+        raise ValueError("number out of range")
+    if isinstance(value, datetime) and value.tzinfo is None:
+        raise ValueError("instant without an offset")
+    return value
+
+
 def after(
     key: SortKey, id_column: InstrumentedAttribute[int], position: Position, descending: bool
 ) -> ColumnElement[bool]:
     """Rows strictly after the position in (key, id) order; written as OR/AND so both databases bind types."""
     try:
-        value = key.parse(position.value)
+        value = _bindable(key.parse(position.value))
+        _bindable(position.id)
     except (ValueError, TypeError):
         raise InvalidInput("after: not a valid cursor for this list and ordering", ["after"]) from None
     if descending:

@@ -24,8 +24,8 @@ Info = strawberry.Info[Context, None]
 
 @strawberry.input(description="The rolling weekly replan (R5): forecast tier and horizon in weeks (1-26, default 13).")
 class ReplanInput:
-    tier: ForecastTier = ForecastTier.MID
-    horizon_weeks: int | None = None
+    tier: ForecastTier | None = strawberry.field(default=ForecastTier.MID, description="MID when omitted or null.")
+    horizon_weeks: int | None = strawberry.field(default=None, description="13 when omitted or null.")
     cutoff: datetime | None = strawberry.field(
         default=None,
         description="Schedule only orders accepted up to this instant (the weekly cut-off, as `sop plan weekly` "
@@ -53,8 +53,8 @@ class PlanningMutations:
         book = ctx.rules.current
         policy = book.capacity_policy()
         settings = ReplanSettings(
-            tier=given.tier,
-            horizon_weeks=given.horizon_weeks or 13,
+            tier=given.tier or ForecastTier.MID,
+            horizon_weeks=13 if given.horizon_weeks is None else given.horizon_weeks,
             reserve_share=policy.reserve_share,
             frozen_days=policy.frozen_days,
             solver=ctx.settings.solver,

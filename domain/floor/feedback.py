@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain import bounds
 from domain.access import Principal
 from domain.errors import InvalidInput
-from domain.floor import validate
 from domain.floor.history import record_order_event
 from domain.floor.lookup import order_by_code
 from domain.floor.outbox import EventBroker, Outbox
@@ -66,13 +66,13 @@ async def record_feedback(
     A RETURN with a quantity puts those units back in stock; a REQUIREMENT is copied onto the order's
     lines (or the sku's line) so production sees it with the work.
     """
-    text = message.strip()
+    text = (bounds.text(message, ["message"]) or "").strip()
     if not text:
         raise InvalidInput("message must say what the customer reported", ["message"])
     if kind in (FeedbackKind.COMPLAINT, FeedbackKind.RETURN) and cause is None:
         raise InvalidInput(f"a {kind.value.lower()} needs a cause: PRODUCTION, LOGISTICS or OTHER", ["cause"])
     if quantity is not None:
-        validate.quantity(quantity, ["quantity"], positive=True)
+        bounds.quantity(quantity, ["quantity"], positive=True)
     order = await order_by_code(session, order_code, ["orderCode"], principal)
     products = dict((await session.execute(
         select(Product.id, Product.sku).where(Product.id.in_([line.product_id for line in order.lines]))

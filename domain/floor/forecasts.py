@@ -6,9 +6,9 @@ from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain import bounds
 from domain.access import Principal
 from domain.errors import InvalidInput
-from domain.floor import validate
 from domain.floor.lookup import product_by_sku
 from domain.models import Forecast, utcnow
 
@@ -28,7 +28,7 @@ async def submit_forecast(
     if week.weekday() != 0:
         raise InvalidInput(f"week must be a Monday; {week.isoformat()} is a {week.strftime('%A')}", ["week"])
     for name, value in (("low", low), ("mid", mid), ("high", high)):
-        validate.quantity(value, [name])
+        bounds.quantity(value, [name])
     if low > mid:
         raise InvalidInput(f"low ({low:g}) must not exceed mid ({mid:g})", ["low"])
     if mid > high:

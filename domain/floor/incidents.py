@@ -8,9 +8,9 @@ from datetime import date, datetime
 from sqlalchemy import case, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain import bounds
 from domain.access import Principal
 from domain.errors import InvalidInput
-from domain.floor import validate
 from domain.floor.alerts import raise_alert
 from domain.floor.at_risk import AtRisk, expected_dates, recheck_line_week, tell_sales
 from domain.floor.downtime import lost_hours_by_week
@@ -37,7 +37,7 @@ async def _equipment_failure(
         raise InvalidInput("an equipment failure needs the line that failed", ["lineCode"])
     if hours is None:
         raise InvalidInput("an equipment failure needs the hours lost", ["hours"])
-    lost = validate.quantity(hours, ["hours"], positive=True)
+    lost = bounds.quantity(hours, ["hours"], positive=True, most=bounds.MAX_INCIDENT_HOURS)
     line = await line_by_code(session, line_code, ["lineCode"])
     incident.line_id, incident.hours = line.id, lost
     by_week = await lost_hours_by_week(session, line, incident.starts_at.date(), lost)
@@ -77,7 +77,7 @@ async def _material_shortage(
         raise InvalidInput("a material shortage needs the material", ["materialCode"])
     if quantity is None:
         raise InvalidInput("a material shortage needs the quantity lost", ["quantity"])
-    lost = validate.quantity(quantity, ["quantity"], positive=True)
+    lost = bounds.quantity(quantity, ["quantity"], positive=True)
     material = await material_by_code(session, material_code, ["materialCode"])
     incident.material_id, incident.quantity = material.id, lost
     held = material.on_hand
@@ -112,6 +112,8 @@ async def report_incident(
 
     reserve_share: the capacity policy's rush reserve, for ledger rows this creates.
     """
+    bounds.text(message, ["message"])
+    bounds.instant(starts_at, ["startsAt"])
     incident = Incident(kind=kind, starts_at=starts_at or utcnow(), message=message, reported_by=principal.actor)
     session.add(incident)
     outbox = Outbox()

@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlalchemy import case, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain import bounds
 from domain.access import Principal
 from domain.errors import InvalidInput, InvalidTransition
-from domain.floor import validate
 from domain.floor.allocation import Allocation, allocate, orders_waiting_for
 from domain.floor.demand import OPEN_STATUSES
 from domain.floor.history import record_order_event
@@ -97,9 +97,10 @@ async def report_progress(
     broker: EventBroker | None = None,
 ) -> ProgressOutcome:
     """Record the report, move stock, orders and plan completion, commit, then publish."""
-    made = validate.quantity(quantity, ["quantity"])
-    scrapped = validate.quantity(scrap or 0.0, ["scrap"])
-    at = at or utcnow()
+    made = bounds.quantity(quantity, ["quantity"])
+    scrapped = bounds.quantity(scrap or 0.0, ["scrap"])
+    bounds.text(scrap_reason, ["scrapReason"], bounds.MAX_SHORT_TEXT)
+    at = bounds.instant(at, ["at"]) or utcnow()
     line = await line_by_code(session, line_code, ["lineCode"])
     product = await product_by_sku(session, sku, ["sku"])
     if order_code is not None:

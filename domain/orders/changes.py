@@ -8,7 +8,9 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain import bounds
 from domain.access import Principal
+from domain.errors import InvalidInput
 from domain.events import EventPublisher
 from domain.floor.history import record_order_event
 from domain.models import (
@@ -64,6 +66,9 @@ async def _replace_lines(session: AsyncSession, order: Order, lines: list[OrderL
 async def update_order(session: AsyncSession, principal: Principal, book: RuleBook, data: UpdateInput, today: date,
                        publisher: EventPublisher | None = None) -> OrderResult:
     """Change the date and/or lines; the order is reviewed again and holds the hours of its new promise."""
+    if data.requested_date is None and data.lines is None:
+        # Not a silent new version: a retry of it would meet VERSION_CONFLICT for a change that changed nothing.
+        raise InvalidInput("nothing to change: give requestedDate, lines or both", ["requestedDate"])
     events: list[OrderEvent] = []
 
     async def update() -> OrderResult:
@@ -109,6 +114,7 @@ async def update_order(session: AsyncSession, principal: Principal, book: RuleBo
 async def cancel_order(session: AsyncSession, principal: Principal, book: RuleBook, data: CancelInput, today: date,
                        publisher: EventPublisher | None = None) -> OrderResult:
     """Cancel and give every reserved hour back to the ledger."""
+    bounds.text(data.reason, ["reason"])
     events: list[OrderEvent] = []
 
     async def cancel() -> OrderResult:

@@ -10,6 +10,7 @@ from typing import cast
 from sqlalchemy import Table, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.bounds import shown
 from domain.errors import InvalidInput, NotFound
 from domain.models import BomItem, Customer, Material, MaterialReceipt, Product, Routing
 from domain.orders.inputs import LineInput
@@ -57,7 +58,7 @@ async def load_customer_products(session: AsyncSession, code: str, skus: list[st
         .outerjoin(Routing, Routing.product_id == Product.id)
         .where(Customer.code == code))).all()
     if not rows:
-        raise NotFound(f"customer {code!r} does not exist", ["customerCode"])
+        raise NotFound(f"customer {shown(code)} does not exist", ["customerCode"])
     routes: Routes = defaultdict(list)
     for _, product, line_id, units_per_hour in rows:
         if product is not None and line_id is not None and units_per_hour > 0:
@@ -76,7 +77,7 @@ async def load_context(session: AsyncSession, customer: Customer, lines: tuple[L
         by_sku = {p.sku: p for p in (await session.scalars(select(Product).where(Product.sku.in_(skus)))).all()}
     for index, sku in enumerate(skus):
         if sku not in by_sku:
-            raise NotFound(f"product {sku!r} does not exist", ["lines", str(index), "sku"])
+            raise NotFound(f"product {shown(sku)} does not exist", ["lines", str(index), "sku"])
     products = [by_sku[sku] for sku in skus]
     ids = [p.id for p in products]
     if routes is None:

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from domain import bounds
 from domain.errors import InvalidInput
 
 MAX_LINES = 200
@@ -94,16 +95,31 @@ def validate_lines(lines: tuple[LineInput, ...]) -> None:
         where = ["lines", str(index)]
         if not line.sku.strip():
             raise InvalidInput("sku must not be empty", [*where, "sku"])
+        if len(line.sku) > bounds.CODE_SHOWN:
+            raise InvalidInput(f"sku has at most {bounds.CODE_SHOWN} characters, got {len(line.sku)}",
+                               [*where, "sku"])
         if line.sku in seen:
             raise InvalidInput(f"sku {line.sku!r} appears on two lines; put the whole quantity on one", [*where, "sku"])
         seen.add(line.sku)
-        if not line.quantity > 0 or line.quantity != line.quantity or line.quantity == float("inf"):
-            raise InvalidInput(f"quantity must be a positive number, got {line.quantity}", [*where, "quantity"])
-        if line.unit_price is not None and (not line.unit_price.is_finite() or line.unit_price < 0):
-            raise InvalidInput(f"unitPrice must be zero or more, got {line.unit_price}", [*where, "unitPrice"])
+        bounds.quantity(line.quantity, [*where, "quantity"], positive=True)
+        if line.unit_price is not None and (
+            not line.unit_price.is_finite() or not 0 <= line.unit_price <= bounds.MAX_UNIT_PRICE
+        ):
+            raise InvalidInput(f"unitPrice must be between 0 and {bounds.MAX_UNIT_PRICE:,.0f}, got {line.unit_price}",
+                               [*where, "unitPrice"])
 
 
 def validate_requested_date(requested: date, today: date) -> None:
     if requested < today:
         raise InvalidInput(f"requestedDate {requested.isoformat()} lies in the past (today is {today.isoformat()})",
                            ["requestedDate"])
+    if requested.year > today.year + bounds.MAX_YEARS_AHEAD:
+        raise InvalidInput(f"requestedDate {requested.isoformat()} lies more than {bounds.MAX_YEARS_AHEAD} years "
+                           "ahead: the plant does not take orders that far out", ["requestedDate"])
+
+
+def validate_amount(amount: Decimal) -> None:
+    """The order's total must fit the books (NUMERIC(14, 2)); list prices count where no price was given."""
+    if amount > bounds.MAX_AMOUNT:
+        raise InvalidInput(f"the order comes to {amount:,.2f}, more than the {bounds.MAX_AMOUNT:,.2f} an order "
+                           "may come to: split it into several orders", ["lines"])

@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import Principal
+from domain.bounds import shown
 from domain.errors import FrozenWindow, InvalidTransition, NotFound, VersionConflict
 from domain.models import CapacityReservation, Order, OrderStatus
 from domain.orders.review import ensure_may_write
@@ -24,7 +25,7 @@ async def order_to_change(session: AsyncSession, principal: Principal, code: str
     ensure_may_write(principal)
     order = await session.scalar(select(Order).where(Order.code == code, visible_orders(principal)))
     if order is None:
-        raise NotFound(f"order {code!r} does not exist", ["code"])
+        raise NotFound(f"order {shown(code)} does not exist", ["code"])
     if order.status not in allowed:
         raise InvalidTransition(
             f"order {code} is {order.status.value}; this change needs one of {', '.join(s.value for s in allowed)}",

@@ -63,7 +63,7 @@ class OrderSearch:
 
     def conditions(self) -> list[ColumnElement[bool]]:
         found: list[ColumnElement[bool]] = []
-        if self.statuses:
+        if self.statuses is not None:  # an empty list matches no order, as IN () does
             found.append(Order.status.in_(list(self.statuses)))
         if self.customer_code is not None:
             customer_id = select(Customer.id).where(Customer.code == self.customer_code).scalar_subquery()

@@ -11,6 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import Principal
+from domain.bounds import code as bounds_code
+from domain.bounds import shown
 from domain.errors import Forbidden, InvalidInput, NotFound
 from domain.events import EventPublisher
 from domain.models import (
@@ -26,7 +28,7 @@ from domain.models import (
 from domain.orders.assess import Request, assess
 from domain.orders.context import OrderContext, load_context, load_customer_products
 from domain.orders.facts import PricedLine, amount_of, margin_of
-from domain.orders.inputs import LineInput, OrderInput, validate_lines, validate_requested_date
+from domain.orders.inputs import LineInput, OrderInput, validate_amount, validate_lines, validate_requested_date
 from domain.orders.keyed import keyed_change
 from domain.orders.persist import apply_outcome, insert_review, record_rush, reserve_promise, write_deliveries
 from domain.orders.results import OrderResult, ReviewResult, review_result
@@ -34,17 +36,21 @@ from domain.orders.scoping import may_see_customer
 from rules import RuleBook
 
 
-def ensure_may_write(principal: Principal, customer_id: int | None = None) -> None:
-    """Partners write their own customers' orders only (others' do not exist for them); planners any."""
+def ensure_may_write(principal: Principal, customer_id: int | None = None, customer_code: str = "") -> None:
+    """Partners write their own customers' orders only (others' do not exist for them: the answer is the one an
+    unknown customer code gets); planners any."""
     if not principal.may(Role.PARTNER, Role.PLANNER):
         raise Forbidden(f"role {principal.role.value} may not change orders")
     if customer_id is not None and not may_see_customer(principal, customer_id):
-        raise NotFound("customer does not exist", ["customerCode"])
+        raise NotFound(f"customer {shown(customer_code)} does not exist", ["customerCode"])
 
 
 def priced_lines(context: OrderContext, lines: Sequence[LineInput]) -> list[PricedLine]:
-    return [PricedLine(line.quantity, line.unit_price if line.unit_price is not None else product.list_price,
-                       product.unit_cost) for line, product in zip(lines, context.products, strict=True)]
+    """The lines at their given price or the list price; the order's total must fit the books."""
+    priced = [PricedLine(line.quantity, line.unit_price if line.unit_price is not None else product.list_price,
+                         product.unit_cost) for line, product in zip(lines, context.products, strict=True)]
+    validate_amount(amount_of(priced))
+    return priced
 
 
 async def _prepare(session: AsyncSession, principal: Principal, data: OrderInput, today: date
@@ -53,7 +59,7 @@ async def _prepare(session: AsyncSession, principal: Principal, data: OrderInput
     validate_requested_date(data.requested_date, today)
     customer, by_sku, routes = await load_customer_products(session, data.customer_code,
                                                             [line.sku for line in data.lines])
-    ensure_may_write(principal, customer.id)
+    ensure_may_write(principal, customer.id, data.customer_code)
     context = await load_context(session, customer, data.lines, by_sku, routes)
     return customer, context, priced_lines(context, data.lines)
 
@@ -86,9 +92,7 @@ def _new_code(code: str | None) -> str:
     """The caller's code (checked for shape; a taken one fails the unique constraint on insert) or a fresh one."""
     if code is None:
         return f"SO-{uuid.uuid4().hex[:12].upper()}"
-    if not code.strip() or len(code) > 64:
-        raise InvalidInput("code must be 1 to 64 characters", ["code"])
-    return code
+    return bounds_code(code, ["code"])
 
 
 async def create_order(

@@ -7,9 +7,9 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain import bounds
 from domain.access import Principal
 from domain.errors import InvalidInput
-from domain.floor import validate
 from domain.floor.history import record_order_event
 from domain.floor.outbox import EventBroker, Outbox
 from domain.floor.stock import check_safety_stock
@@ -58,7 +58,7 @@ def _quantities(data: ShipInput, lines: list[OrderLine], skus: dict[int, str]) -
         line = by_sku.get(item.sku)
         if line is None:
             raise InvalidInput(f"order {data.code} has no line for sku {item.sku!r}", ["lines", str(index), "sku"])
-        total = wanted.get(line.id, (0.0, where))[0] + validate.quantity(item.quantity, where, positive=True)
+        total = wanted.get(line.id, (0.0, where))[0] + bounds.quantity(item.quantity, where, positive=True)
         if total > _waiting(line) + 1e-9:
             raise InvalidInput(f"{total:g} of {item.sku} to ship but only {_waiting(line):g} made for order "
                                f"{data.code} and not shipped yet", where)
@@ -94,9 +94,7 @@ async def _mark_delivered(session: AsyncSession, order: Order, lines: list[Order
 async def ship_order(session: AsyncSession, principal: Principal, data: ShipInput,
                      broker: EventBroker | None = None) -> OrderResult:
     """Book the shipment (stock falls, deliveries are delivered), commit, then publish the order event."""
-    at = data.at or utcnow()
-    if at.tzinfo is None:
-        raise InvalidInput(f"at {at.isoformat()} needs a UTC offset, e.g. 2026-11-25T14:30:00Z", ["at"])
+    at = bounds.instant(data.at, ["at"]) or utcnow()
     if at > utcnow() + CLOCK_SKEW:
         raise InvalidInput(f"at {at.isoformat()} is in the future: book a shipment when it leaves", ["at"])
     outbox = Outbox()

@@ -116,7 +116,7 @@ async def test_bad_shipments_say_what_and_where_and_change_nothing(
         ({"code": "SO-BAD", "expectedVersion": version, "lines": [{"sku": "S-1", "quantity": 1}]}, "planner",
          "INVALID", ["lines", "0", "sku"], "no line for sku 'S-1'"),
         ({"code": "SO-BAD", "expectedVersion": version, "lines": [{"sku": "W-1", "quantity": -5}]}, "planner",
-         "INVALID", ["lines", "0", "quantity"], "greater than 0"),
+         "INVALID", ["lines", "0", "quantity"], "at least 0.001"),
         ({"code": "SO-BAD", "expectedVersion": version, "lines": [{"sku": "W-1", "quantity": 20},
                                                                     {"sku": "W-1", "quantity": 20}]}, "planner",
          "INVALID", ["lines", "1", "quantity"], "40 of W-1 to ship but only 30"),
