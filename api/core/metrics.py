@@ -14,12 +14,15 @@ from strawberry.extensions import SchemaExtension
 
 from api.core.errors import error_codes
 
-# Operation names come from clients: keep label values short and tame so they cannot explode the series.
+# Operation names come from clients: keep label values short and tame, and few, so they cannot explode the series.
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+MAX_OPERATION_NAMES = 200  # distinct names per process; the frontends' screens and partners' calls fit many times
 
 
 class Metrics:
-    def __init__(self) -> None:
+    def __init__(self, max_operation_names: int = MAX_OPERATION_NAMES) -> None:
+        self.max_operation_names = max_operation_names
+        self.operation_names: set[str] = set()
         self.registry = CollectorRegistry()
         self.requests = Counter(
             "sop_graphql_requests", "GraphQL operations executed", ["operation", "type"], registry=self.registry
@@ -34,9 +37,15 @@ class Metrics:
         self.errors = Counter("sop_graphql_errors", "GraphQL errors by code", ["code"], registry=self.registry)
 
     def operation_label(self, name: str | None) -> str:
+        """The name as label while it is tame and among the first `max_operation_names` seen; else "other"."""
         if name is None:
             return "anonymous"
-        return name if _NAME.match(name) else "invalid_name"
+        if name in self.operation_names:
+            return name
+        if len(self.operation_names) >= self.max_operation_names or not _NAME.match(name):
+            return "other"
+        self.operation_names.add(name)
+        return name
 
     def record_error(self, code: str) -> None:
         self.errors.labels(code=code).inc()
