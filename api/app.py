@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
@@ -62,6 +63,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await broker.close()
         await engine.dispose()
 
+    middleware = [Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)]
+    if settings.allowed_origins:
+        # Outermost, so preflights are answered here and every answer (401, 413 included) carries the headers a
+        # browser needs to read it. Keys travel in Authorization, not cookies: no credentials mode.
+        cors = Middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.allowed_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+        middleware.insert(0, cors)
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
@@ -70,7 +82,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/readyz", readyz),
             Route("/metrics", metrics.endpoint),
         ],
-        middleware=[Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)],
+        middleware=middleware,
         lifespan=lifespan,
     )
     app.state.settings = settings
