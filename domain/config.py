@@ -25,6 +25,9 @@ class Settings:
     max_tokens: int = 5000
     max_mutations: int = 10
     max_body_bytes: int = 1_000_000
+    # Objects one request may resolve, estimated before it runs (api/core/cost.py): a 500-order page with
+    # lines, history, deliveries and review is about 35,000.
+    max_query_cost: int = 100_000
     # Capacity-adjustment cost of a rush order (R15), in the company currency.
     overtime_hour_cost: float = 60.0
     changeover_cost: float = 400.0
@@ -51,6 +54,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         max_tokens=int(env.get("SOP_MAX_TOKENS", "5000")),
         max_mutations=int(env.get("SOP_MAX_MUTATIONS", "10")),
         max_body_bytes=int(env.get("SOP_MAX_BODY_BYTES", "1000000")),
+        max_query_cost=int(env.get("SOP_MAX_QUERY_COST", "100000")),
         overtime_hour_cost=float(env.get("SOP_OVERTIME_HOUR_COST", "60")),
         changeover_cost=float(env.get("SOP_CHANGEOVER_COST", "400")),
         displaced_order_cost=float(env.get("SOP_DISPLACED_ORDER_COST", "250")),

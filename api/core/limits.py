@@ -32,6 +32,7 @@ from strawberry.extensions import (
 from strawberry.extensions.max_aliases import create_validator as aliases_validator
 from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
 
+from api.core.cost import cost_extension
 from domain.config import Settings
 
 DOCUMENT_CACHE_SIZE = 256  # distinct query texts kept parsed and validated (a client's few screens, times clients)
@@ -104,6 +105,7 @@ def limit_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
         rules.append(NoSchemaIntrospectionCustomRule)
     return [
         NamedArgumentErrors,
+        cost_extension(settings.max_query_cost, settings.max_page_size),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: AddValidationRules(rules),
         # A repeated query text (a screen polling its page) is parsed and validated once, not per request;
