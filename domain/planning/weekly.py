@@ -116,7 +116,7 @@ def replan(
     Orders accepted up to `cutoff` (default: now) become SCHEDULED. Runs in the caller's transaction.
     """
     if not 1 <= settings.horizon_weeks <= MAX_HORIZON_WEEKS:
-        raise InvalidInput(f"horizonWeeks must be between 1 and {MAX_HORIZON_WEEKS}", ["input", "horizonWeeks"])
+        raise InvalidInput(f"horizonWeeks must be between 1 and {MAX_HORIZON_WEEKS}", ["horizonWeeks"])
     with replan_lock(session):
         current = plan_in_force(session)
         start = horizon_start(today)

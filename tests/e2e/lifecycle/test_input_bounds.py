@@ -176,6 +176,7 @@ async def test_an_empty_status_filter_matches_no_order(gql: GraphQLClient) -> No
 
 async def test_replan_takes_no_horizon_of_zero_and_a_null_tier_means_mid(gql: GraphQLClient) -> None:
     zero = await gql("mutation { replan(input: {horizonWeeks: 0}) { plan { version } errors { field message } } }")
-    assert "horizon" in _only_error(zero)["message"]
+    error = _only_error(zero)
+    assert "horizon" in error["message"] and error["field"] == ["horizonWeeks"]  # a path into the input, as createOrder
     null_tier = await gql("mutation { replan(input: {tier: null}) { plan { tier } errors { message } } }")
     assert null_tier["data"]["replan"]["errors"] == [] and null_tier["data"]["replan"]["plan"]["tier"] == "MID"

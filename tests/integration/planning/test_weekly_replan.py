@@ -86,7 +86,7 @@ def test_horizon_out_of_range_is_refused(session: Session) -> None:
     for weeks in (0, 27):
         with pytest.raises(InvalidInput) as error:
             replan(session, today=TODAY, settings=ReplanSettings(horizon_weeks=weeks), actor=None)
-        assert error.value.field == ["input", "horizonWeeks"]
+        assert error.value.field == ["horizonWeeks"]
 
 
 def test_only_one_replan_at_a_time_across_processes(db: Engine) -> None:
