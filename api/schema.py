@@ -9,7 +9,7 @@ from strawberry.tools import merge_types
 from api.alerts.queries import AlertQueries
 from api.alerts.subscriptions import AlertSubscriptions
 from api.catalog.queries import CatalogQueries
-from api.core.errors import ShapeErrors, UserError
+from api.core.errors import Schema, ShapeErrors, UserError
 from api.core.limits import limit_extensions
 from api.core.metrics import Metrics, metrics_extension
 from api.core.scalars import SCALAR_OVERRIDES
@@ -44,7 +44,7 @@ def build_schema(settings: Settings | None = None, metrics: Metrics | None = Non
     if metrics is not None:
         extensions.append(metrics_extension(metrics))
     extensions.append(ShapeErrors)  # last: it reshapes the errors every other extension produced
-    return strawberry.Schema(
+    return Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
