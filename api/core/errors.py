@@ -7,7 +7,7 @@ import logging
 from collections.abc import Sequence
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import MaskErrors
 from strawberry.types import ExecutionContext
 
@@ -97,6 +97,8 @@ def code_for(error: GraphQLError) -> str:
     kept = error.extensions or (original.extensions if isinstance(original, GraphQLError) else None)
     if kept and "code" in kept:
         return str(kept["code"])
+    if isinstance(error, GraphQLSyntaxError):
+        return "GRAPHQL_PARSE_FAILED"
     if original is None:
         return "GRAPHQL_VALIDATION_FAILED"
     return "INVALID" if isinstance(original, GraphQLError) else "INTERNAL"
@@ -104,6 +106,14 @@ def code_for(error: GraphQLError) -> str:
 
 def error_codes(errors: Sequence[GraphQLError] | None) -> list[str]:
     return [code_for(e) for e in errors or []]
+
+
+def with_codes(errors: Sequence[GraphQLError] | None) -> None:
+    """Give every error of an answer its code: a syntax error leaves strawberry (its parser cache raises)
+    before ShapeErrors sees it, and came back with no extensions at all."""
+    for error in errors or []:
+        if not (error.extensions or {}).get("code"):
+            error.extensions = {**(error.extensions or {}), "code": code_for(error)}
 
 
 def log_error(error: GraphQLError) -> None:

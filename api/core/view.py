@@ -14,11 +14,13 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.extensions import ParserCache
-from strawberry.http import GraphQLRequestData
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from api.core.auth import authorization_of, sign_in
 from api.core.context import Context, NotAuthenticated
+from api.core.errors import with_codes
 from api.core.limits import DOCUMENT_CACHE_SIZE
 from api.core.metrics import Metrics
 from domain.config import Settings
@@ -113,6 +115,10 @@ class SopGraphQL(GraphQL[Context, None]):
         except GraphQLError:
             return 0
         return sum(isinstance(d, OperationDefinitionNode) for d in document.definitions)
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        with_codes(result.errors)
+        return await super().process_result(request, result)
 
     def parse_json(self, data: str | bytes) -> Any:
         """The body (or a GET parameter) as JSON; a bare number or string would reach strawberry as a 500."""
