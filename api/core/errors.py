@@ -73,7 +73,9 @@ def _shaped(error: GraphQLError) -> GraphQLError:
     if isinstance(original, DomainError):
         extensions: dict[str, object] = {"code": code_of(original).value}
         if original.field:
+            # field as mutation payloads say it; argument as argument_error and the literal checks say it.
             extensions["field"] = original.field
+            extensions["argument"] = ".".join(original.field)
         return GraphQLError(original.message, error.nodes, error.source, error.positions, error.path, None, extensions)
     # Anything else is our bug (logged with its stack by Schema.process_errors): tell the client only that it happened.
     return GraphQLError(

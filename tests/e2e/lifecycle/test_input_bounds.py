@@ -180,3 +180,10 @@ async def test_replan_takes_no_horizon_of_zero_and_a_null_tier_means_mid(gql: Gr
     assert "horizon" in error["message"] and error["field"] == ["horizonWeeks"]  # a path into the input, as createOrder
     null_tier = await gql("mutation { replan(input: {tier: null}) { plan { tier } errors { message } } }")
     assert null_tier["data"]["replan"]["errors"] == [] and null_tier["data"]["replan"]["plan"]["tier"] == "MID"
+
+
+async def test_a_query_refusing_its_arguments_names_them_as_argument(gql: GraphQLClient) -> None:
+    # kpis with from >= to: a domain refusal in a query said extensions.field only; argument_error says argument.
+    answer = await gql('{ kpis(from: "2026-02-01", to: "2026-01-01") { orderFulfillmentRate } }')
+    extensions = _only_error(answer)["extensions"]
+    assert extensions["code"] == "INVALID" and extensions["argument"] in ("from", "to"), extensions
