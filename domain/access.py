@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, joinedload
 
+from domain.bounds import shown
 from domain.errors import InvalidInput, NotFound
 from domain.models import ApiKey, Customer, Role, RuleRevision
 
@@ -50,7 +51,7 @@ def create_api_key(
     for code in customer_codes or []:
         customer = session.scalar(select(Customer).where(Customer.code == code))
         if customer is None:
-            raise NotFound(f"customer {code!r} does not exist", ["customer"])
+            raise NotFound(f"customer {shown(code)} does not exist", ["customer"])
         customers.append(customer)
     if parsed_role is Role.PARTNER and not customers:
         raise InvalidInput("a partner key must be bound to at least one customer (--customer)", ["customer"])

@@ -8,6 +8,7 @@ import strawberry
 
 from api.core.context import Context
 from api.orders.types import OrderEvent
+from domain.bounds import shown
 from domain.catalog.queries import customer_by_code
 from domain.errors import NotFound
 from domain.events import ORDER_EVENTS
@@ -25,7 +26,7 @@ class OrderSubscriptions:
         if customer_code is not None:
             async with ctx.sessions() as session:
                 if await customer_by_code(session, principal, customer_code) is None:
-                    raise NotFound(f"customer {customer_code!r} does not exist", ["customerCode"])
+                    raise NotFound(f"customer {shown(customer_code)} does not exist", ["customerCode"])
         async with ctx.events.broker.subscribe(ORDER_EVENTS) as event_ids:
             async for event_id in event_ids:
                 # The broker sends ids only: read the row back through the caller's scope.

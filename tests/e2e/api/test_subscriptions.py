@@ -79,7 +79,8 @@ async def test_customer_filter_of_another_customer_is_not_found_for_a_partner(ap
     assert message["type"] == "next", message
     assert message["payload"]["data"] is None
     assert message["payload"]["errors"][0]["message"] == "customer 'CUST1' does not exist"
-    assert message["payload"]["errors"][0]["extensions"] == {"code": "NOT_FOUND", "field": ["customerCode"]}
+    assert message["payload"]["errors"][0]["extensions"] == {
+        "code": "NOT_FOUND", "field": ["customerCode"], "argument": "customerCode"}
 
 
 async def test_viewer_receives_alerts(app: Starlette, db: Engine, plant: Plant) -> None:
