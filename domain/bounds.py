@@ -21,6 +21,8 @@ MAX_TEXT = 4000  # a reason, message, complaint or requirement
 MAX_SHORT_TEXT = 200  # a scrap reason
 MAX_YEARS_AHEAD = 5  # of a requested delivery date
 CODE_SHOWN = 64  # a code longer than any stored one is cut when echoed in a message
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999  # of any date a caller sends: year 9999 plus a week overflowed
+MAX_GROWTH = 10.0  # a sales target's growth: +1000% is a typing mistake, -100% is no sales at all
 
 
 def quantity(value: float, field: Sequence[str], *, positive: bool = False, most: float = MAX_QUANTITY) -> float:

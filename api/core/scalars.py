@@ -12,7 +12,8 @@ import dateutil.parser
 from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.types.scalar import ScalarDefinition
 
-EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
+from domain.bounds import EARLIEST_YEAR, LATEST_YEAR
+
 # Money and quantities beyond this are typing mistakes, and their products would not fit a NUMERIC(18, x).
 LARGEST_DECIMAL = decimal.Decimal("1e12")
 

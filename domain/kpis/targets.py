@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from domain import bounds
 from domain.errors import InvalidInput
 from domain.kpis.target_inputs import (
     forecast_by_family_quarter,
@@ -87,6 +88,13 @@ def plan_targets(
     session: Session, year: int, revenue_growth: float, mix: list[MixTarget] | None = None, reserve_share: float = 0.12
 ) -> TargetPlan:
     """Break last year's revenue x (1 + revenue_growth) into family-quarter volumes and check capacity."""
+    if not bounds.EARLIEST_YEAR < year < bounds.LATEST_YEAR:
+        raise InvalidInput(f"year must lie between {bounds.EARLIEST_YEAR + 1} and {bounds.LATEST_YEAR - 1}", ["year"])
+    for asked, field in [(revenue_growth, ["revenueGrowth"]),
+                          *((m.growth, ["mix", m.family, "growth"]) for m in mix or [])]:
+        if not -1.0 <= asked <= bounds.MAX_GROWTH:
+            raise InvalidInput(f"growth must lie between -1 (no sales) and {bounds.MAX_GROWTH:g} (+"
+                               f"{bounds.MAX_GROWTH:.0%}), got {asked:g}", field)
     sales = sales_by_family_quarter(session, year - 1)
     if not sales:
         raise InvalidInput(f"no orders in {year - 1} to take seasonality from", ["year"])

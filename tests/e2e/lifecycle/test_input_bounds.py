@@ -187,3 +187,16 @@ async def test_a_query_refusing_its_arguments_names_them_as_argument(gql: GraphQ
     answer = await gql('{ kpis(from: "2026-02-01", to: "2026-01-01") { orderFulfillmentRate } }')
     extensions = _only_error(answer)["extensions"]
     assert extensions["code"] == "INVALID" and extensions["argument"] in ("from", "to"), extensions
+
+
+@pytest.mark.parametrize(
+    ("target", "argument"),
+    [
+        ("{year: 99999, revenueGrowth: 0.2}", "year"),  # was INTERNAL (date(99999, 1, 1))
+        ("{year: 2026, revenueGrowth: 1e300}", "revenueGrowth"),  # was served: a target of 4.8e305
+        ('{year: 2026, revenueGrowth: 0.2, mix: [{family: "F1", growth: -3}]}', "mix.F1.growth"),
+    ],
+)
+async def test_a_sales_target_beyond_reason_is_refused(gql: GraphQLClient, target: str, argument: str) -> None:
+    answer = await gql("{ planTargets(input: " + target + ") { targetRevenue } }")
+    assert _only_error(answer)["extensions"]["argument"] == argument, answer
