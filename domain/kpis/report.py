@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
+from domain.errors import InvalidInput
 from domain.kpis.delivery import order_fulfillment_rate, rush_insertion_success_rate, rush_on_time_rate
 from domain.kpis.forecasts import forecast_accuracy
 from domain.kpis.inventory import inventory_turnover
@@ -21,6 +22,9 @@ from domain.kpis.values import KpiValue
 KpiQuery = Callable[[Session, Period], KpiValue]
 
 # The contract's KPIs first, in its order, then the extra ones of R12.
+# Ten years of weeks.
+MAX_SERIES_BUCKETS = 520
+
 _SINGLE: tuple[KpiQuery, ...] = (
     order_fulfillment_rate,
     complaint_rate,
@@ -54,7 +58,13 @@ def kpi_report(session: Session, period: Period) -> KpiReport:
 
 def kpi_series(session: Session, period: Period, granularity: Granularity) -> list[KpiReport]:
     """The report per calendar week, month or quarter of the period (buckets clipped to it)."""
-    return [kpi_report(session, bucket) for bucket in period.buckets(granularity)]
+    buckets = period.buckets(granularity)
+    if len(buckets) > MAX_SERIES_BUCKETS:
+        # Each bucket is a whole report (tens of milliseconds on a large plant): 1900-2999 by week was 57,000.
+        raise InvalidInput(f"a series has at most {MAX_SERIES_BUCKETS} buckets, this period has {len(buckets)} "
+                           f"{granularity.value.lower()}s: ask a coarser granularity or a shorter period",
+                           ["granularity"])
+    return [kpi_report(session, bucket) for bucket in buckets]
 
 
 async def kpi_report_async(session: AsyncSession, period: Period) -> KpiReport:

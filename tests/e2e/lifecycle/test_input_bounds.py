@@ -200,3 +200,12 @@ async def test_a_query_refusing_its_arguments_names_them_as_argument(gql: GraphQ
 async def test_a_sales_target_beyond_reason_is_refused(gql: GraphQLClient, target: str, argument: str) -> None:
     answer = await gql("{ planTargets(input: " + target + ") { targetRevenue } }")
     assert _only_error(answer)["extensions"]["argument"] == argument, answer
+
+
+async def test_a_kpi_series_of_more_than_ten_years_of_weeks_is_refused(gql: GraphQLClient) -> None:
+    # 1900-2999 by week: 57,000 whole reports in one request.
+    many = await gql('{ kpis(from: "1900-01-01", to: "2999-12-31") { series(granularity: WEEK) { from } } }')
+    error = _only_error(many)
+    assert error["extensions"]["argument"] == "granularity" and "at most 520" in error["message"], error
+    quarters = await gql('{ kpis(from: "2000-01-01", to: "2010-01-01") { series(granularity: QUARTER) { from } } }')
+    assert "errors" not in quarters and len(quarters["data"]["kpis"]["series"]) == 40
