@@ -2,14 +2,61 @@
 
 from __future__ import annotations
 
+import logging
+import pathlib
 import time
 from collections.abc import Callable
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
+from domain.db import session_scope, sync_engine
 from domain.models import RuleRevision
-from rules import LiveRules, RuleBook, RulesError
+from rules import LiveRules, RuleBook, RulesError, load_rulebook, load_rulebook_from_texts
+
+log = logging.getLogger("domain.rules")
+
+
+def stored_rule_files(session: Session) -> dict[str, str] | None:
+    """The files of the newest activated revision (what every API process runs), or None before any reload."""
+    latest = session.scalar(select(RuleRevision.files).order_by(RuleRevision.id.desc()).limit(1))
+    return dict(latest) if latest else None
+
+
+def rulebook_in_force(session: Session, folder: pathlib.Path) -> RuleBook:
+    """The rules the API decides with: the newest activated revision, else the rules folder.
+
+    The folder may hold edits nobody reloaded yet (or a broken file a reload refused): commands
+    such as `sop plan weekly` and `sop kpis` must not decide with those."""
+    files = stored_rule_files(session)
+    if files:
+        try:
+            return load_rulebook_from_texts(files)
+        except RulesError as error:  # a revision of an older release of the rule files
+            log.warning("the stored rules revision does not load (%s); using the rules folder", error)
+    return load_rulebook(folder)
+
+
+def live_rules_at_start(database_url: str, folder: pathlib.Path) -> LiveRules:
+    """A starting API process runs the revision the others run; the folder only before the first reload.
+
+    A folder left broken by a refused reload then does not keep the service from starting."""
+    engine = sync_engine(database_url)
+    try:
+        with session_scope(engine) as session:
+            files = stored_rule_files(session)
+    except DBAPIError:
+        files = None  # not migrated yet: `sop serve` says so; the folder's rules meanwhile
+    finally:
+        engine.dispose()
+    if files:
+        try:
+            return LiveRules(folder, files)
+        except RulesError as error:
+            log.warning("the stored rules revision does not load (%s); starting from the rules folder", error)
+    return LiveRules(folder)
 
 
 class RulesInForce:

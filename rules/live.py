@@ -12,10 +12,12 @@ from rules.book import RuleBook, load_rulebook, load_rulebook_from_texts
 class LiveRules:
     """Holds the RuleBook in force; a failed reload raises RulesError and leaves it in force."""
 
-    def __init__(self, folder: pathlib.Path) -> None:
+    def __init__(self, folder: pathlib.Path, files: Mapping[str, str] | None = None) -> None:
+        """The folder's rules, or `files` ({'review.yaml': text, ...}, e.g. a stored revision) when given;
+        reload() always reads the folder."""
         self.folder = pathlib.Path(folder)
         self._reloading = threading.Lock()
-        self._book = load_rulebook(self.folder)
+        self._book = load_rulebook_from_texts(files) if files is not None else load_rulebook(self.folder)
 
     @property
     def current(self) -> RuleBook:

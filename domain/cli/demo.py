@@ -16,7 +16,7 @@ from domain.errors import DomainError
 from domain.models import Customer, CustomerTier
 from domain.planning.service import run_replan
 from domain.planning.weekly import ReplanSettings
-from rules import load_rulebook
+from domain.rules_sync import rulebook_in_force
 
 ROLES = ("viewer", "partner", "mes", "planner", "admin")
 GRAPHQL_URL = "http://127.0.0.1:8000/graphql"
@@ -39,7 +39,12 @@ def _partner_customers(session: Session) -> list[str]:
 def _first_plan(today: date) -> str:
     """The weekly replan over the fresh plant, with the rules in force; returns a line to print."""
     settings = load_settings()
-    book = load_rulebook(settings.rules_dir)
+    engine = sync_engine(settings.database_url)
+    try:
+        with session_scope(engine) as session:
+            book = rulebook_in_force(session, settings.rules_dir)
+    finally:
+        engine.dispose()
     policy = book.capacity_policy()
     replan = ReplanSettings(reserve_share=policy.reserve_share, frozen_days=policy.frozen_days,
                             solver=settings.solver, rules_version=book.version)

@@ -14,7 +14,7 @@ from domain.config import load_settings
 from domain.db import session_scope, sync_engine
 from domain.errors import DomainError
 from domain.kpis import KpiReport, KpiValue, Period, Scorecard, kpi_report, scorecards
-from rules import load_rulebook
+from domain.rules_sync import rulebook_in_force
 
 COLUMNS = ("kpi", "value", "numerator", "denominator", "unit", "reason")
 
@@ -64,9 +64,10 @@ def kpis_cli(start: datetime, end: datetime, fmt: str) -> None:
     try:
         with session_scope(engine) as session:
             report = kpi_report(session, period)
+            book = rulebook_in_force(session, settings.rules_dir)
     finally:
         engine.dispose()
-    cards = scorecards(report, load_rulebook(settings.rules_dir).scorecards())
+    cards = scorecards(report, book.scorecards())
     if fmt == "json":
         body = {
             "from": period.start.isoformat(),

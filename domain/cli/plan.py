@@ -14,7 +14,7 @@ from domain.models import ForecastTier
 from domain.planning.calendar import last_cutoff
 from domain.planning.versions import diff_plans
 from domain.planning.weekly import ReplanSettings, replan
-from rules import load_rulebook
+from domain.rules_sync import rulebook_in_force
 
 STEPS = ("reading the plant", "solving the capacity plan", "saving the plan")
 
@@ -31,7 +31,9 @@ def plan_cli() -> None:
 def weekly(tier: str, horizon_weeks: int, today: datetime | None) -> None:
     """Replan from the orders and changes received up to the weekly cut-off (R5)."""
     settings = load_settings()
-    policy = load_rulebook(settings.rules_dir)
+    engine = sync_engine(settings.database_url)
+    with session_scope(engine) as session:
+        policy = rulebook_in_force(session, settings.rules_dir)
     day = today.date() if today else date.today()
     capacity = policy.capacity_policy()
     replan_settings = ReplanSettings(
@@ -44,7 +46,6 @@ def weekly(tier: str, horizon_weeks: int, today: datetime | None) -> None:
     )
     # Orders received after the last cut-off (Friday by default) wait for next week's replan.
     cutoff = datetime.combine(last_cutoff(day, capacity.cutoff_weekday), datetime.max.time(), tzinfo=UTC)
-    engine = sync_engine(settings.database_url)
     bar = tqdm(total=len(STEPS), desc="weekly replan", unit="step")
 
     def step(name: str) -> None:

@@ -80,3 +80,40 @@ def test_backtest_replays_stored_orders_through_the_candidate(db: Engine, db_url
     urgent = next(line.split() for line in result.output.splitlines() if line.startswith("URGENT-DUE"))
     assert int(urgent[2]) - int(urgent[1]) == changed and urgent[3] == f"+{changed}"
     assert "would change tier" in result.output
+
+
+def _activate_edited_reserve(db: Engine, folder: Path) -> str:
+    """Reload a copy whose rush reserve is edited, store the revision as reloadRules does; its version."""
+    rush_free = folder / "capacity_policy.yaml"
+    rush_free.write_text(rush_free.read_text() + "\n# reviewed by the planners\n")
+    book, revision = RulesInForce(LiveRules(folder)).activate(actor="admin:test")
+    with Session(db) as session:
+        session.add(revision)
+        session.commit()
+    return book.version
+
+
+def test_commands_decide_with_the_activated_revision_not_the_folder(db: Engine, tmp_path: Path) -> None:
+    """Input tried: a revision activated, then the folder edited without a reload, then broken (a typo)."""
+    from domain.rules_sync import rulebook_in_force
+
+    folder = _copy_rules(tmp_path / "rules")
+    with Session(db) as session:
+        assert rulebook_in_force(session, folder).version == LiveRules(folder).current.version  # no revision yet
+    activated = _activate_edited_reserve(db, folder)
+    (folder / "review.yaml").write_text("rules: [unclosed\n")  # left on disk by a refused reload
+    with Session(db) as session:
+        assert rulebook_in_force(session, folder).version == activated
+
+
+def test_a_server_starts_with_the_activated_revision_when_the_folder_is_broken(
+    db: Engine, db_url: str, tmp_path: Path
+) -> None:
+    from domain.rules_sync import live_rules_at_start
+
+    folder = _copy_rules(tmp_path / "rules")
+    activated = _activate_edited_reserve(db, folder)
+    (folder / "review.yaml").write_text("rules: [unclosed\n")
+    assert live_rules_at_start(db_url, folder).current.version == activated
+    with pytest.raises(RulesError):
+        LiveRules(folder)  # what the server did before: it would not start
