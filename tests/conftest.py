@@ -54,4 +54,6 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             if f"[{backend}" in report.nodeid or f"-{backend}" in report.nodeid:
                 counts[backend] += 1
     summary = ", ".join(f"{backend}: {n} passed" for backend, n in counts.items())
+    if "postgresql" not in counts:
+        summary += "; postgresql not run (set SOP_TEST_POSTGRES_URL=postgresql://user@host/db to run it too)"
     terminalreporter.write_line(f"database tests by backend -> {summary}")
