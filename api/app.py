@@ -11,7 +11,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
 from api.core.limits import BodySizeLimit
@@ -39,6 +39,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         graphql_ide=None if settings.production else "graphiql",
         allowed_origins=settings.allowed_origins,
     )
+
+    async def home(request: Request) -> Response:
+        # Someone who opens the printed address without its path lands on GraphiQL, not a 404.
+        return RedirectResponse("/graphql", status_code=307)
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -75,6 +79,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         middleware.insert(0, cors)
     app = Starlette(
         routes=[
+            Route("/", home),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),

@@ -54,3 +54,9 @@ async def test_production_hides_graphiql_and_introspection(db_url: str, plant: P
     await app.state.engine.dispose()
     assert page.status_code == 404
     assert "introspection" in body["errors"][0]["message"].lower()
+
+
+async def test_the_bare_address_leads_to_graphiql(client: httpx.AsyncClient) -> None:
+    # Tried: GET / (the address make run prints, without its path) was a 404.
+    answer = await client.get("/")
+    assert answer.status_code == 307 and answer.headers["location"] == "/graphql"
