@@ -31,7 +31,25 @@ def content_hash(texts: Mapping[str, str]) -> str:
 def read_folder(folder: pathlib.Path) -> dict[str, str]:
     if not folder.is_dir():
         raise RulesError([RuleFileError(str(folder), None, None, "rules folder not found")])
-    return {path.name: path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.yaml"))}
+    texts, errors = {}, []
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            texts[path.name] = read_rule_text(path, path.name)
+        except RulesError as error:
+            errors.extend(error.errors)
+    if errors:
+        raise RulesError(errors)
+    return texts
+
+
+def read_rule_text(path: pathlib.Path, file: str) -> str:
+    """The text of a rule file; RulesError naming the line when it is not UTF-8 (Notepad's "ANSI", Latin-1)."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise RulesError([RuleFileError(file, line, None, "the file is not UTF-8 text; save it as UTF-8")]) from None
 
 
 def compile_files(texts: Mapping[str, str]) -> tuple[dict[str, CompiledRuleSet], list[RuleFileError],

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from rules.backtest import compare
-from rules.book import RULE_SETS, compile_files, load_rulebook, load_rulebook_from_texts, read_folder
+from rules.book import RULE_SETS, compile_files, load_rulebook, load_rulebook_from_texts, read_folder, read_rule_text
 from rules.errors import RulesError
 
 PACKAGE_FOLDER = pathlib.Path(__file__).resolve().parent
@@ -35,7 +35,7 @@ def check(obj: dict[str, Any], files: tuple[pathlib.Path, ...]) -> None:
     """Validate rule files and run their examples; exit code 1 on any error."""
     try:
         if files:
-            texts = {str(path): path.read_text(encoding="utf-8") for path in files}
+            texts = {str(path): read_rule_text(path, str(path)) for path in files}
             _, errors, results = compile_files(texts)
             if errors:
                 raise RulesError(errors)

@@ -1,0 +1,61 @@
+"""What the rules folder may hold: UTF-8 rule files named after their rule set, nothing else."""
+
+from __future__ import annotations
+
+import pathlib
+
+import pytest
+from click.testing import CliRunner
+
+from rules import LiveRules, RulesError, load_rulebook
+from rules.cli import rules_cli
+
+NOT_UTF8 = "the file is not UTF-8 text; save it as UTF-8"
+
+
+def save_as_latin1(folder: pathlib.Path, file: str, old: str, new: str) -> int:
+    """Replace `old` by `new` and save the file the way Windows Notepad's "ANSI" does; the line changed."""
+    path = folder / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_bytes(text.replace(old, new, 1).encode("latin-1"))
+    return text[: text.index(old)].count("\n") + 1
+
+
+def test_a_file_saved_as_latin1_is_refused_with_its_line(rules_copy: pathlib.Path) -> None:
+    """Input tried: rush.yaml's description given an 'é' and saved in Latin-1 (Notepad "ANSI").
+
+    Before: `sop rules check` ended in a UnicodeDecodeError traceback (reloadRules: INTERNAL)."""
+    line = save_as_latin1(rules_copy, "rush.yaml", "Tell rush orders apart", "Tell rush orders apart (café)")
+    with pytest.raises(RulesError) as raised:
+        load_rulebook(rules_copy)
+    assert [str(error) for error in raised.value.errors] == [f"rush.yaml:{line}: {NOT_UTF8}"]
+
+
+def test_a_reload_of_a_latin1_file_keeps_the_rules_in_force(rules_copy: pathlib.Path) -> None:
+    """Input tried: a server's rules folder gets a Latin-1 'ü' in a comment of review.yaml, then a reload."""
+    live = LiveRules(rules_copy)
+    before = live.current.version
+    line = save_as_latin1(rules_copy, "review.yaml", "\n", "\n# geprüft\n")
+    with pytest.raises(RulesError) as raised:
+        live.reload()
+    assert str(raised.value) == f"review.yaml:{line + 1}: {NOT_UTF8}"
+    assert live.current.version == before
+
+
+def test_check_says_which_file_to_save_as_utf8(rules_copy: pathlib.Path) -> None:
+    """Input tried: `sop rules check` on the folder and on the file alone, rush.yaml in Latin-1."""
+    line = save_as_latin1(rules_copy, "rush.yaml", "Tell rush orders apart", "Tell rush orders apart (café)")
+    result = CliRunner().invoke(rules_cli, ["--folder", str(rules_copy), "check"])
+    assert (result.exit_code, result.stderr) == (1, f"rush.yaml:{line}: {NOT_UTF8}\n")
+    path = str(rules_copy / "rush.yaml")
+    result = CliRunner().invoke(rules_cli, ["check", path])
+    assert (result.exit_code, result.stderr) == (1, f"{path}:{line}: {NOT_UTF8}\n")
+
+
+def test_utf8_with_a_byte_order_mark_loads(rules_copy: pathlib.Path) -> None:
+    """Input tried: rush.yaml saved as "UTF-8 with BOM" (older Notepad's UTF-8), with an 'é'."""
+    path = rules_copy / "rush.yaml"
+    path.write_bytes(path.read_text(encoding="utf-8").replace("apart", "apart (café)").encode("utf-8-sig"))
+    book = load_rulebook(rules_copy)
+    assert book.rush({"customer.tier": "REGULAR", "order.days_to_due": 2, "order.amount": 1.0}).tier == "URGENT"
