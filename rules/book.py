@@ -11,7 +11,7 @@ from typing import Any
 from rules import views
 from rules.compiled import CompiledRuleSet, flatten_facts
 from rules.conditions import Always
-from rules.errors import RuleFileError, RulesError
+from rules.errors import RuleFileError, RulesError, did_you_mean
 from rules.examples import OUTCOMES, ExampleResult, run_examples
 from rules.model import Evaluation, RuleInfo, RuleSetInfo
 from rules.spec import RuleSetSpec, read_rule_file
@@ -32,7 +32,16 @@ def read_folder(folder: pathlib.Path) -> dict[str, str]:
     if not folder.is_dir():
         raise RulesError([RuleFileError(str(folder), None, None, "rules folder not found")])
     texts, errors = {}, []
-    for path in sorted(folder.glob("*.yaml")):
+    known = [f"{name}.yaml" for name in RULE_SETS]
+    # dot files are editors' and file shares' own (.#rush.yaml, ._rush.yaml); sub-folders are not read
+    paths = [path for path in sorted(folder.glob("*.yaml")) if path.is_file() and not path.name.startswith(".")]
+    for path in paths:
+        if path.name not in known:
+            missing = [name for name in known if not (folder / name).is_file()]
+            errors.append(RuleFileError(path.name, None, None, f"not a rule file{did_you_mean(path.name, missing)}; "
+                                        f"this folder holds only {', '.join(known)}. Keep copies outside it "
+                                        "or in its backup/ sub-folder, which is not read"))
+            continue
         try:
             texts[path.name] = read_rule_text(path, path.name)
         except RulesError as error:

@@ -59,3 +59,33 @@ def test_utf8_with_a_byte_order_mark_loads(rules_copy: pathlib.Path) -> None:
     path.write_bytes(path.read_text(encoding="utf-8").replace("apart", "apart (café)").encode("utf-8-sig"))
     book = load_rulebook(rules_copy)
     assert book.rush({"customer.tier": "REGULAR", "order.days_to_due": 2, "order.amount": 1.0}).tier == "URGENT"
+
+
+def test_a_copy_beside_the_rule_files_is_refused_saying_where_copies_go(rules_copy: pathlib.Path) -> None:
+    """Input tried: rush_old.yaml (a copy of rush.yaml, as the README's "keep a copy" invited) in the folder.
+
+    Before: "rush_old.yaml:1: rule_set rush belongs in rush.yaml" and "... is also in rush.yaml"."""
+    (rules_copy / "rush_old.yaml").write_text((rules_copy / "rush.yaml").read_text())
+    with pytest.raises(RulesError) as raised:
+        load_rulebook(rules_copy)
+    assert [str(error) for error in raised.value.errors] == [
+        "rush_old.yaml: not a rule file; this folder holds only review.yaml, rush.yaml, priority.yaml, "
+        "capacity_policy.yaml, cost_allocation.yaml, scorecards.yaml. Keep copies outside it or in its "
+        "backup/ sub-folder, which is not read"]
+
+
+def test_a_misspelt_file_name_suggests_the_missing_one(rules_copy: pathlib.Path) -> None:
+    """Input tried: review.yaml renamed reveiw.yaml."""
+    (rules_copy / "review.yaml").rename(rules_copy / "reveiw.yaml")
+    with pytest.raises(RulesError) as raised:
+        load_rulebook(rules_copy)
+    assert str(raised.value).startswith("reveiw.yaml: not a rule file (did you mean 'review.yaml'?); ")
+
+
+def test_copies_in_a_backup_sub_folder_and_dot_files_are_not_read(rules_copy: pathlib.Path) -> None:
+    """Input tried: backup/rush.yaml broken on purpose, and ._rush.yaml (what macOS leaves on a file share)."""
+    (rules_copy / "backup").mkdir()
+    (rules_copy / "backup" / "rush.yaml").write_text("rule_set: [unclosed\n")
+    (rules_copy / "._rush.yaml").write_bytes(b"\x00\x05\x16\x07\xff")
+    assert {info.file for info in load_rulebook(rules_copy).rule_sets} == {
+        "review.yaml", "rush.yaml", "priority.yaml", "capacity_policy.yaml", "cost_allocation.yaml", "scorecards.yaml"}
