@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import random
+import re
 from decimal import Decimal
 
 import pytest
 
 from rules import RULE_SETS, InvalidFacts, RuleBook
 from rules.book import compile_files, read_folder
+from rules.spec import read_rule_file
 from tests.unit.rules.conftest import REGULAR_ORDER, SHIPPED
 
 
@@ -144,3 +146,17 @@ def test_the_engine_and_the_python_twin_agree_on_many_orders(book: RuleBook) -> 
                  "capacity.days_late": rng.randint(0, 50), "capacity.splittable_share": rng.random(),
                  "material.fits": rng.random() < 0.8}
         compiled.cross_check(facts)
+
+
+def test_example_names_that_give_days_to_due_agree_with_their_facts() -> None:
+    """Input tried: every shipped example named "... due in N days ..." (rush.yaml named 5 days and gave 2)."""
+    checked = 0
+    for file, text in read_folder(SHIPPED).items():
+        spec, errors = read_rule_file(file, text)
+        assert spec is not None, errors
+        for example in spec.examples:
+            said = re.search(r"due in (?:exactly )?(\d+) days", example.name)
+            if said:
+                checked += 1
+                assert example.facts["order.days_to_due"] == int(said.group(1)), f"{file}: {example.name}"
+    assert checked >= 4
