@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pathlib
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -82,10 +83,8 @@ def read_rule_file(file: str, text: str) -> tuple[RuleSetSpec | None, list[RuleF
         out.add(1, "a rule file is a mapping with rule_set, description, rules and examples")
         return None, out.errors
     out.unknown_keys(document, _TOP_KEYS, "top-level")
-    name = document.get("rule_set")
-    if name not in ACTIONS:
-        out.add(line_of(document, "rule_set"), f"rule_set must be one of {', '.join(ACTIONS)}, got {name!r}"
-                + (did_you_mean(name, ACTIONS) if isinstance(name, str) else ""))
+    name = _read_rule_set_name(out, document)
+    if name is None:
         return None, out.errors
     rules = _read_rules(out, name, document)
     examples = _read_examples(out, document)
@@ -93,6 +92,26 @@ def read_rule_file(file: str, text: str) -> tuple[RuleSetSpec | None, list[RuleF
         return None, out.errors
     spec = RuleSetSpec(name, file, str(document.get("description", "")), tuple(rules), tuple(examples))
     return spec, []
+
+
+def _read_rule_set_name(out: _Collector, document: LineDict) -> str | None:
+    name = document.get("rule_set")
+    line = line_of(document, "rule_set")
+    # a file named after a rule set holds that one: say so before its actions all look unknown
+    stem = pathlib.PurePath(out.file).stem
+    held = stem if stem in ACTIONS else None
+    if name is None:
+        write = f"'rule_set: {held}'" if held else f"'rule_set: NAME' (NAME one of {', '.join(ACTIONS)})"
+        out.add(line, f"'rule_set' is missing; start the file with {write}")
+    elif name not in ACTIONS:
+        out.add(line, f"rule_set must be one of {', '.join(ACTIONS)}, got {name!r}"
+                + (did_you_mean(name, ACTIONS) if isinstance(name, str) else ""))
+    elif held and name != held:
+        out.add(line, f"rule_set is '{name}' but this file holds the '{held}' rule set; write 'rule_set: {held}', "
+                      f"or put these rules in {name}.yaml")
+    else:
+        return str(name)
+    return None
 
 
 def _read_rules(out: _Collector, rule_set: str, document: LineDict) -> list[RuleSpec]:
@@ -107,6 +126,9 @@ def _read_rules(out: _Collector, rule_set: str, document: LineDict) -> list[Rule
             out.add(line, "each rule is a mapping with id, description, when, then")
             continue
         rule_id = raw.get("id")
+        if rule_id is None:
+            out.add(line, "'id' is missing; give the rule an id in capitals, digits and dashes, like MARGIN-KEY")
+            continue
         if not isinstance(rule_id, str) or not _RULE_ID.match(rule_id):
             out.add(line, f"rule id must be capitals, digits and dashes like MARGIN-KEY, got {rule_id!r}")
             continue

@@ -149,3 +149,27 @@ def test_every_error_of_a_file_is_reported_at_once(rules_copy: pathlib.Path) -> 
 def test_one_file_can_be_checked_alone(rules_copy: pathlib.Path) -> None:
     _, errors, results = compile_files({"rush.yaml": (rules_copy / "rush.yaml").read_text()})
     assert errors == [] and len(results) == 5
+
+
+def test_a_missing_rule_id_is_called_missing(rules_copy: pathlib.Path) -> None:
+    """Input tried: the `id: URGENT-DUE` line of rush.yaml deleted (before: "... got None")."""
+    line = line_of(rules_copy, "rush.yaml", "  - id: URGENT-DUE")
+    edit(rules_copy, "rush.yaml", "  - id: URGENT-DUE\n    description", "  - description")
+    assert errors_of(rules_copy) == [
+        f"rush.yaml:{line}: 'id' is missing; give the rule an id in capitals, digits and dashes, like MARGIN-KEY"]
+
+
+def test_a_missing_rule_set_is_called_missing_and_named(rules_copy: pathlib.Path) -> None:
+    """Input tried: the `rule_set: rush` line of rush.yaml deleted (before: "rule_set must be one of ..., got None")."""
+    edit(rules_copy, "rush.yaml", "rule_set: rush\n", "")
+    line = line_of(rules_copy, "rush.yaml", "description: Tell rush orders apart")
+    assert errors_of(rules_copy) == [f"rush.yaml:{line}: 'rule_set' is missing; start the file with 'rule_set: rush'"]
+
+
+def test_a_rule_set_that_does_not_match_the_file_is_said_first_and_alone(rules_copy: pathlib.Path) -> None:
+    """Input tried: `rule_set: priority` in rush.yaml (before: three "unknown action 'mark_rush'" lines)."""
+    edit(rules_copy, "rush.yaml", "rule_set: rush\n", "rule_set: priority\n")
+    line = line_of(rules_copy, "rush.yaml", "rule_set: priority")
+    assert errors_of(rules_copy) == [
+        f"rush.yaml:{line}: rule_set is 'priority' but this file holds the 'rush' rule set; "
+        "write 'rule_set: rush', or put these rules in priority.yaml"]
