@@ -10,15 +10,12 @@ from typing import Any
 
 from rules import views
 from rules.compiled import CompiledRuleSet, flatten_facts
-from rules.conditions import Always
 from rules.errors import RuleFileError, RulesError, did_you_mean
 from rules.examples import OUTCOMES, ExampleResult, run_examples
 from rules.model import Evaluation, RuleInfo, RuleSetInfo
 from rules.spec import RuleSetSpec, read_rule_file
 
 RULE_SETS = ("review", "rush", "priority", "capacity_policy", "cost_allocation", "scorecards")
-# the decision a rule set must always reach: a rule without `when` has to make it
-_DEFAULT_ACTION = {"review": "decide", "priority": "set_priority", "cost_allocation": "allocate_cost"}
 
 
 def content_hash(texts: Mapping[str, str]) -> str:
@@ -87,12 +84,6 @@ def _check_spec(spec: RuleSetSpec, seen: Mapping[str, CompiledRuleSet]) -> list[
         errors.append(RuleFileError(spec.file, 1, None, f"rule_set {spec.name} belongs in {spec.name}.yaml"))
     if spec.name in seen:
         errors.append(RuleFileError(spec.file, 1, None, f"rule_set {spec.name} is also in {seen[spec.name].spec.file}"))
-    action = _DEFAULT_ACTION.get(spec.name)
-    has_default = any(isinstance(rule.condition, Always) and any(a.name == action for a in rule.actions)
-                      for rule in spec.rules)
-    if action and not has_default:
-        errors.append(RuleFileError(spec.file, None, None, f"needs a default rule without 'when' that uses "
-                                    f"{action}, so every order gets an answer"))
     return errors
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pathlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from rules.actions import ACTIONS, check_action
 from rules.conditions import Condition, ConditionProblem, fields_of, normalize, parse_condition
 from rules.errors import RuleFileError, did_you_mean
+from rules.file_checks import ALWAYS_APPLY, whole_file_problems
 from rules.vocabulary import FIELDS
 from rules.yaml_lines import LineDict, LineList, YamlProblem, line_of, load_yaml
 
@@ -18,6 +19,7 @@ from rules.yaml_lines import LineDict, LineList, YamlProblem, line_of, load_yaml
 class ActionCall:
     name: str
     params: dict[str, Any]
+    line: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,9 @@ def read_rule_file(file: str, text: str) -> tuple[RuleSetSpec | None, list[RuleF
     if name is None:
         return None, out.errors
     rules = _read_rules(out, name, document)
+    if not out.errors:
+        for line, rule_id, message in whole_file_problems(name, rules, line_of(document, "rules")):
+            out.add(line, message, rule_id)
     examples = _read_examples(out, document)
     if out.errors:
         return None, out.errors
@@ -151,6 +156,9 @@ def _read_rule(out: _Collector, rule_set: str, rule_id: str, raw: LineDict, line
     if not isinstance(priority, int) or isinstance(priority, bool):
         out.add(line_of(raw, "priority"), f"priority must be a whole number, got {priority!r}", rule_id)
     condition: Condition | None = None
+    if rule_set in ALWAYS_APPLY and raw.get("when") not in (None, "always"):
+        out.add(line_of(raw, "when"), f"{rule_set} rules always apply: leave out 'when' ({rule_set} is read "
+                "without any order's facts, so a condition could never be tested)", rule_id)
     try:
         condition = normalize(parse_condition(raw.get("when"), line_of(raw, "when")))
     except ConditionProblem as problem:
@@ -169,7 +177,7 @@ def _read_rule(out: _Collector, rule_set: str, rule_id: str, raw: LineDict, line
         params, problems = check_action(rule_set, name, params_raw)
         for message in problems:
             out.add(item_line, message, rule_id)
-        actions.append(ActionCall(name, params))
+        actions.append(ActionCall(name, params, item_line))
     if len(out.errors) > errors_before or condition is None:
         return None
     return RuleSpec(rule_id, str(description).strip(), int(priority), condition, tuple(actions), line)

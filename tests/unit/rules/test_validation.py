@@ -120,9 +120,59 @@ def test_reserve_share_outside_its_bounds(rules_copy: pathlib.Path) -> None:
 
 
 def test_scorecard_weights_must_sum_to_one(rules_copy: pathlib.Path) -> None:
+    """Input tried: SALES orderFulfillmentRate weight 0.20 -> 0.25 (before: blamed on the example, line 54)."""
     edit(rules_copy, "scorecards.yaml", "kpi: orderFulfillmentRate, weight: 0.20",
          "kpi: orderFulfillmentRate, weight: 0.25")
-    assert any("the weights of SALES add up to 1.05" in e for e in errors_of(rules_copy))
+    lines = [line_of(rules_copy, "scorecards.yaml", f"kpi: {kpi}")
+             for kpi in ("orderFulfillmentRate", "forecastAccuracy", "inventoryTurnover")]
+    assert errors_of(rules_copy) == [
+        f"scorecards.yaml:{lines[0]}: the SALES weights add up to 1.05, they must add up to 1: "
+        f"0.25 (line {lines[0]}) + 0.4 (line {lines[1]}) + 0.4 (line {lines[2]})"]
+
+
+def test_a_kpi_weighted_twice_names_both_lines(rules_copy: pathlib.Path) -> None:
+    """Input tried: PRODUCTION-COMPLAINTS given kpi forecastAccuracy, which SALES already weighs."""
+    edit(rules_copy, "scorecards.yaml", "team: PRODUCTION, kpi: complaintRate",
+         "team: PRODUCTION, kpi: forecastAccuracy")
+    first = line_of(rules_copy, "scorecards.yaml", "team: SALES, kpi: forecastAccuracy")
+    second = line_of(rules_copy, "scorecards.yaml", "team: PRODUCTION, kpi: forecastAccuracy")
+    assert errors_of(rules_copy) == [f"scorecards.yaml:{second}: rule PRODUCTION-COMPLAINTS: KPI forecastAccuracy "
+                                     f"is weighted twice (lines {first} and {second}); each KPI sits in one scorecard"]
+
+
+def test_a_missing_default_rule_names_the_rules_line(rules_copy: pathlib.Path) -> None:
+    """Input tried: P4-OTHERS in priority.yaml given `when: margin.pct > 1000` (before: "priority.yaml: needs ...",
+    no line, and two example failures)."""
+    edit(rules_copy, "priority.yaml", "    description: Every other order, ranked by margin.\n",
+         "    description: Every other order, ranked by margin.\n    when: margin.pct > 1000\n")
+    line = line_of(rules_copy, "priority.yaml", "rules:")
+    assert errors_of(rules_copy) == [f"priority.yaml:{line}: needs a default rule without 'when' that uses "
+                                     "set_priority, so every order gets an answer"]
+
+
+def test_a_policy_rule_with_a_condition_is_refused(rules_copy: pathlib.Path) -> None:
+    """Input tried: `when: order.amount > 50000` on OVERTIME-LIMIT; the policy is read with no order's facts, so
+    RuleBook.capacity_policy() would have raised on every call (before: only the example failed)."""
+    edit(rules_copy, "capacity_policy.yaml", "  - id: OVERTIME-LIMIT\n",
+         "  - id: OVERTIME-LIMIT\n    when: order.amount > 50000\n")
+    line = line_of(rules_copy, "capacity_policy.yaml", "when: order.amount > 50000")
+    assert errors_of(rules_copy) == [
+        f"capacity_policy.yaml:{line}: rule OVERTIME-LIMIT: capacity_policy rules always apply: leave out 'when' "
+        "(capacity_policy is read without any order's facts, so a condition could never be tested)"]
+
+
+def test_a_policy_setting_given_twice_or_not_at_all(rules_copy: pathlib.Path) -> None:
+    """Input tried: OVERTIME-LIMIT's action replaced by a second frozen_window (before: the example failed with
+    'capacity policy must set overtime_limit', and a second frozen_window would have been ignored silently)."""
+    edit(rules_copy, "capacity_policy.yaml", "      - overtime_limit: {percent: 10}",
+         "      - frozen_window: {days: 2}")
+    first = line_of(rules_copy, "capacity_policy.yaml", "frozen_window: {days: 3}")
+    second = line_of(rules_copy, "capacity_policy.yaml", "frozen_window: {days: 2}")
+    rules = line_of(rules_copy, "capacity_policy.yaml", "rules:")
+    assert errors_of(rules_copy) == [
+        f"capacity_policy.yaml:{second}: rule OVERTIME-LIMIT: frozen_window is set twice (lines {first} and "
+        f"{second}); keep one",
+        f"capacity_policy.yaml:{rules}: no rule sets overtime_limit; add one with '- overtime_limit: {{percent: ...}}'"]
 
 
 def test_displacement_tiers_must_exist_in_the_other_files(rules_copy: pathlib.Path) -> None:
