@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rules.errors import did_you_mean
-from rules.vocabulary import FieldType, enum
+from rules.vocabulary import FieldType, enum, not_finite
 
 CRITERIA = enum("CAPACITY", "MATERIAL", "TECHNOLOGY", "MARGIN")
 OUTCOMES = enum("ACCEPT", "PROPOSE_DATE", "SPLIT", "REJECT")
@@ -123,6 +123,9 @@ def _check_param(action: str, param: Param, value: Any) -> tuple[Any, str | None
         checked = [_check_param(action, Param(param.name, param.type), item) for item in value]
         problem = next((p for _, p in checked if p), None)
         return tuple(v for v, _ in checked), problem
+    odd = not_finite(value)
+    if odd:
+        return None, f"{action}.{param.name} needs a plain number, got {odd}"
     if not param.type.accepts(value):
         got = "text" if isinstance(value, str) else type(value).__name__
         hint = did_you_mean(value, param.type.choices) if isinstance(value, str) else ""

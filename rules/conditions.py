@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from rules.errors import did_you_mean
-from rules.vocabulary import ALL_OPERATORS, FIELDS, OPERATORS_BY_KIND, FieldType
+from rules.vocabulary import ALL_OPERATORS, FIELDS, OPERATORS_BY_KIND, FieldType, not_finite
 from rules.yaml_lines import LineDict, LineList, line_of
 
 
@@ -117,6 +117,9 @@ def _checked_value(field: str, field_type: FieldType, op: str, value: Any, line:
 
 
 def _checked_scalar(field: str, field_type: FieldType, value: Any, line: int | None) -> Any:
+    odd = not_finite(value)
+    if odd:
+        raise ConditionProblem(line, f"{field} needs a plain number to compare with, got {odd}")
     if field_type.accepts(value):
         return float(value) if field_type.kind in ("money", "number") else value
     if field_type.kind == "enum" and isinstance(value, str):

@@ -11,7 +11,7 @@ from rules.actions import ACTIONS, check_action
 from rules.conditions import Condition, ConditionProblem, fields_of, normalize, parse_condition
 from rules.errors import RuleFileError, did_you_mean
 from rules.file_checks import ALWAYS_APPLY, whole_file_problems
-from rules.vocabulary import FIELDS
+from rules.vocabulary import FIELDS, not_finite
 from rules.yaml_lines import LineDict, LineList, YamlProblem, line_of, load_yaml
 
 
@@ -212,6 +212,8 @@ def _read_examples(out: _Collector, document: LineDict) -> list[ExampleSpec]:
 
 
 def _check_fact_names(out: _Collector, facts: dict[str, Any], line: int | None) -> None:
-    for key in facts:
+    for key, value in facts.items():
         if key not in FIELDS:
             out.add(line_of(facts, key, line), f"unknown field '{key}'{did_you_mean(key, FIELDS)}")
+        elif not_finite(value):
+            out.add(line_of(facts, key, line), f"{key} needs a plain number, got {not_finite(value)}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -37,6 +38,17 @@ class FieldType:
             return "one of " + "|".join(self.choices)
         return {"money": "a number (money)", "number": "a number", "int": "a whole number",
                 "bool": "true or false", "text": "a text"}[self.kind]
+
+
+def not_finite(value: Any) -> str | None:
+    """'.nan (not a number)' or '.inf (infinity)' for what YAML reads from .nan/.inf, else None.
+
+    Every comparison with NaN is false: a threshold of .nan would silently never (or always) apply."""
+    if not isinstance(value, float) or math.isfinite(value):
+        return None
+    if math.isnan(value):
+        return ".nan (not a number)"
+    return f"{'-' if value < 0 else ''}.inf (infinity)"
 
 
 MONEY = FieldType("money")

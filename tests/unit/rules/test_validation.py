@@ -223,3 +223,25 @@ def test_a_rule_set_that_does_not_match_the_file_is_said_first_and_alone(rules_c
     assert errors_of(rules_copy) == [
         f"rush.yaml:{line}: rule_set is 'priority' but this file holds the 'rush' rule set; "
         "write 'rule_set: rush', or put these rules in priority.yaml"]
+
+
+@pytest.mark.parametrize(("file", "old", "new", "message"), [
+    ("rush.yaml", "order.amount > 50000", "order.amount > .nan",
+     "rule LARGE-AMOUNT: order.amount needs a plain number to compare with, got .nan (not a number)"),
+    ("rush.yaml", "order.amount > 50000", "order.amount between [50000, .inf]",
+     "rule LARGE-AMOUNT: order.amount needs a plain number to compare with, got .inf (infinity)"),
+    ("review.yaml", "margin.pct < 15", "margin.pct < -.Inf",
+     "rule MARGIN-KEY: margin.pct needs a plain number to compare with, got -.inf (infinity)"),
+    ("priority.yaml", "{tier: P4, score: 100,", "{tier: P4, score: .inf,",
+     "rule P4-OTHERS: set_priority.score needs a plain number, got .inf (infinity)"),
+    ("priority.yaml", "  margin.pct: 20", "  margin.pct: .NaN",
+     "margin.pct needs a plain number, got .nan (not a number)"),
+])
+def test_nan_and_infinity_are_refused_naming_the_line(rules_copy: pathlib.Path, file: str, old: str, new: str,
+                                                       message: str) -> None:
+    """Input tried: .nan and .inf as thresholds, as an action's number and as an example's fact.
+
+    Before: they passed; every comparison with .nan is false, so a rule with it would silently never apply."""
+    edit(rules_copy, file, old, new)
+    line = line_of(rules_copy, file, new.strip())
+    assert errors_of(rules_copy) == [f"{file}:{line}: {message}"]
