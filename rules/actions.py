@@ -24,6 +24,7 @@ class Param:
     minimum: float | None = None
     maximum: float | None = None
     is_list: bool = False
+    why: str = ""  # why the bounds are what they are, told with a value outside them
 
 
 def _p(name: str, kind: str, **options: Any) -> Param:
@@ -35,6 +36,8 @@ def _e(name: str, field_type: FieldType, **options: Any) -> Param:
 
 
 REASON = _p("reason", "text", required=False)
+_RESERVE_WHY = ("holding back more than half of each line's capacity for rush orders leaves too little "
+                "for the planned orders (the brief's range is 10-15)")
 
 # rule set name -> action name -> parameters; the first action listed is the set's main decision
 ACTIONS: dict[str, dict[str, tuple[Param, ...]]] = {
@@ -51,9 +54,8 @@ ACTIONS: dict[str, dict[str, tuple[Param, ...]]] = {
                          _p("margin_weight", "number", required=False, minimum=0), REASON),
     },
     "capacity_policy": {
-        "reserve_share": (_p("percent", "number", minimum=0, maximum=100),
-                          _p("min_percent", "number", minimum=0, maximum=100),
-                          _p("max_percent", "number", minimum=0, maximum=100)),
+        "reserve_share": tuple(_p(name, "number", minimum=0, maximum=50, why=_RESERVE_WHY)
+                              for name in ("percent", "min_percent", "max_percent")),
         "frozen_window": (_p("days", "int", minimum=0, maximum=7),),
         "weekly_cutoff": (_e("weekday", WEEKDAYS),),
         "displacement": (_p("rush_tier", "text"), _p("may_move", "text", is_list=True),
@@ -131,5 +133,12 @@ def _check_param(action: str, param: Param, value: Any) -> tuple[Any, str | None
         hint = did_you_mean(value, param.type.choices) if isinstance(value, str) else ""
         return None, f"{action}.{param.name} is {param.type.describe()}, got {got} {value!r}{hint}"
     if (param.minimum is not None and value < param.minimum) or (param.maximum is not None and value > param.maximum):
-        return None, f"{action}.{param.name} must lie between {param.minimum} and {param.maximum}, got {value}"
+        why = f": {param.why}" if param.why else ""
+        return None, f"{action}.{param.name} must be {_bounds(param)}, got {value}{why}"
     return (float(value) if param.type.kind == "number" else value), None
+
+
+def _bounds(param: Param) -> str:
+    if param.minimum is not None and param.maximum is not None:
+        return f"between {param.minimum:g} and {param.maximum:g}"
+    return f"at least {param.minimum:g}" if param.minimum is not None else f"at most {param.maximum:g}"

@@ -245,3 +245,34 @@ def test_nan_and_infinity_are_refused_naming_the_line(rules_copy: pathlib.Path, 
     edit(rules_copy, file, old, new)
     line = line_of(rules_copy, file, new.strip())
     assert errors_of(rules_copy) == [f"{file}:{line}: {message}"]
+
+
+def test_a_reserve_above_half_the_capacity_is_refused_saying_why(rules_copy: pathlib.Path) -> None:
+    """Input tried: reserve_share {percent: 100, min_percent: 100, max_percent: 100} with the example expecting 1.0.
+
+    Before: it passed check and would have held every hour of every line back for rush orders."""
+    edit(rules_copy, "capacity_policy.yaml", "{percent: 12, min_percent: 10, max_percent: 15}",
+         "{percent: 100, min_percent: 100, max_percent: 100}")
+    edit(rules_copy, "capacity_policy.yaml", "reserve_share: 0.12, reserve_share_min: 0.10, reserve_share_max: 0.15",
+         "reserve_share: 1.0, reserve_share_min: 1.0, reserve_share_max: 1.0")
+    line = line_of(rules_copy, "capacity_policy.yaml", "percent: 100")
+    why = ("holding back more than half of each line's capacity for rush orders leaves too little for the planned "
+           "orders (the brief's range is 10-15)")
+    assert errors_of(rules_copy) == [f"capacity_policy.yaml:{line}: rule RUSH-RESERVE: reserve_share.{name} must be "
+                                     f"between 0 and 50, got 100: {why}"
+                                     for name in ("percent", "min_percent", "max_percent")]
+
+
+def test_a_reserve_of_half_the_capacity_is_still_allowed(rules_copy: pathlib.Path) -> None:
+    """Input tried: reserve_share {percent: 50, min_percent: 10, max_percent: 50}: the cap is 50, not 15."""
+    edit(rules_copy, "capacity_policy.yaml", "{percent: 12, min_percent: 10, max_percent: 15}",
+         "{percent: 50, min_percent: 10, max_percent: 50}")
+    edit(rules_copy, "capacity_policy.yaml", "reserve_share: 0.12, reserve_share_min: 0.10, reserve_share_max: 0.15",
+         "reserve_share: 0.5, reserve_share_min: 0.10, reserve_share_max: 0.5")
+    assert load_rulebook(rules_copy).capacity_policy().reserve_share == 0.5
+
+
+def test_a_bound_with_one_side_says_at_least(rules_copy: pathlib.Path) -> None:
+    """Input tried: decide delay_days -3 in review.yaml (before: "must lie between 0 and None")."""
+    edit(rules_copy, "review.yaml", "delay_days: 14", "delay_days: -3")
+    assert any("decide.delay_days must be at least 0, got -3" in error for error in errors_of(rules_copy))
