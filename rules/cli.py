@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pathlib
+import sys
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -12,7 +13,7 @@ import click
 
 from rules.backtest import compare
 from rules.book import RULE_SETS, compile_files, load_rulebook, load_rulebook_from_texts, read_folder, read_rule_text
-from rules.errors import RulesError
+from rules.errors import InvalidFacts, RulesError
 
 PACKAGE_FOLDER = pathlib.Path(__file__).resolve().parent
 
@@ -68,7 +69,10 @@ def test(obj: dict[str, Any]) -> None:
         if str(problem) not in example_failures:
             click.echo(str(problem), err=True)
     passed = sum(r.passed for r in results)
-    click.echo(f"{passed}/{len(results)} examples passed")
+    # A file that does not load runs none of its examples: they are not in the count.
+    unread = sorted({problem.file for problem in errors} - {r.file for r in results})
+    not_run = f"; not run: the examples of {', '.join(unread)} (the file does not load)" if unread else ""
+    click.echo(f"{passed}/{len(results)} examples passed{not_run}")
     if errors:
         raise SystemExit(1)
 
@@ -88,6 +92,11 @@ def test(obj: dict[str, Any]) -> None:
 def backtest(obj: dict[str, Any], candidate: pathlib.Path, facts_file: pathlib.Path | None,
              start: datetime | None, end: datetime | None, rule_set: str) -> None:
     """Replay facts through the live and the candidate rules; print what would change."""
+    if facts_file is not None and (start or end):
+        raise click.UsageError("--from and --to choose stored orders; they do not apply to --facts FILE")
+    if start and end and end <= start:
+        raise click.BadParameter(f"the period is empty: --to ({end:%Y-%m-%d}) must be after --from "
+                                 f"({start:%Y-%m-%d})", param_hint="--to")
     try:
         live = load_rulebook(obj["rules_dir"])
         candidate_book = load_rulebook_from_texts(read_folder(candidate))
@@ -102,8 +111,20 @@ def backtest(obj: dict[str, Any], candidate: pathlib.Path, facts_file: pathlib.P
         rows = list(obj["stored_facts"](start, end))
     else:
         raise click.UsageError("give --facts FILE (no stored orders are reachable from here)")
-    report = compare(live, candidate_book, rule_set, (facts for _, facts in rows), progress=True,
-                     keys=(key for key, _ in rows))
+    replaying = ""
+
+    def facts() -> Iterator[dict[str, Any]]:
+        nonlocal replaying
+        for key, row_facts in rows:
+            replaying = key
+            yield row_facts
+
+    try:
+        # The bar only on a terminal: redrawn into a log or a pipe it was hundreds of lines.
+        report = compare(live, candidate_book, rule_set, facts(), progress=sys.stderr.isatty(),
+                         keys=(key for key, _ in rows))
+    except InvalidFacts as error:
+        raise click.ClickException(f"facts of {replaying} do not fit the {rule_set} rule set: {error}") from None
     click.echo(report.to_table())
 
 
