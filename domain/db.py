@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,8 +10,10 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 
 def _normalise(url: str | URL, *, async_: bool) -> URL:
@@ -22,6 +25,89 @@ def _normalise(url: str | URL, *, async_: bool) -> URL:
     if backend == "postgresql":
         return parsed.set(drivername="postgresql+psycopg")
     raise ValueError(f"SOP_DATABASE_URL: unsupported database {backend!r} (use sqlite or postgresql)")
+
+
+class DatabaseUnusable(Exception):
+    """The configured database cannot be used as it is: a bad URL, unreachable, or not migrated to the head."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def masked(url: str | URL) -> str:
+    """The URL to print: the password hidden, also in text that does not parse as a URL."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", str(url))
+
+
+def checked_url(url: str | URL) -> URL:
+    """The parsed URL of a supported database, or DatabaseUnusable naming the problem and the masked URL."""
+    try:
+        parsed = make_url(url)
+        if parsed.get_backend_name() in ("sqlite", "postgresql"):
+            # The dialect reads the URL's parts without connecting: sqlite://user:pw@host/x is refused here.
+            create_engine(_normalise(parsed, async_=False), poolclass=NullPool).dispose()
+    except (ArgumentError, ValueError):  # ValueError: e.g. a port that is not a number
+        raise DatabaseUnusable(f"SOP_DATABASE_URL {masked(url)!r} is not a database URL "
+                               "(use sqlite:///path or postgresql://user@host/db)") from None
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise DatabaseUnusable(f"SOP_DATABASE_URL {masked(parsed)}: unsupported database "
+                               f"{parsed.get_backend_name()!r} (use sqlite or postgresql)")
+    path = _sqlite_path(parsed)
+    if path is not None and path.is_dir():
+        raise DatabaseUnusable(f"database {masked(parsed)}: {path} is a folder, not a database file")
+    return parsed
+
+
+def require_migrated(url: str | URL) -> None:
+    """Refuse (DatabaseUnusable) a database that is unreachable, not a database, or not at the newest migration.
+
+    Creates nothing: a SQLite file that does not exist is reported, not made (only `sop db upgrade` makes it)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    from domain.migrate import alembic_config
+
+    parsed = checked_url(url)
+    shown = masked(parsed)
+    path = _sqlite_path(parsed)
+    if parsed.get_backend_name() == "sqlite" and (path is None or not path.exists()):
+        raise DatabaseUnusable(f"database {shown} is not migrated: run `sop db upgrade`")
+    # No pragmas (they write), no pool, and a bounded wait for a server that does not answer.
+    connect_args = {"connect_timeout": 10} if parsed.get_backend_name() == "postgresql" else {}
+    engine = create_engine(_normalise(parsed, async_=False), poolclass=NullPool, connect_args=connect_args)
+    try:
+        with engine.connect() as conn:
+            current = set(MigrationContext.configure(conn).get_current_heads())
+    except DBAPIError as error:
+        raise DatabaseUnusable(f"cannot use database {shown}: {one_line(error.orig)}") from None
+    finally:
+        engine.dispose()
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    heads = set(script.get_heads())
+    if not current:
+        raise DatabaseUnusable(f"database {shown} is not migrated: run `sop db upgrade`")
+    known = {revision.revision for revision in script.walk_revisions()}
+    if current - known:
+        raise DatabaseUnusable(f"database {shown} is at migration {', '.join(sorted(current))}, which this code "
+                               "does not know (migrated by a newer version?)")
+    if current != heads:
+        raise DatabaseUnusable(f"database {shown} is at migration {', '.join(sorted(current))}, this code needs "
+                               f"{', '.join(sorted(heads))}: run `sop db upgrade`")
+
+
+def one_line(error: BaseException | None) -> str:
+    """A driver's message on one line (psycopg's spans several)."""
+    return " ".join(str(error).split())
+
+
+def _sqlite_path(url: URL) -> Path | None:
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database)
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
@@ -48,6 +134,12 @@ def sync_engine(url: str | URL, **kwargs: object) -> Engine:
     if real.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def migrated_engine(url: str | URL, **kwargs: object) -> Engine:
+    """A sync engine on a database at the newest migration, else DatabaseUnusable (and nothing created)."""
+    require_migrated(url)
+    return sync_engine(url, **kwargs)
 
 
 def async_engine(url: str | URL, **kwargs: object) -> AsyncEngine:

@@ -6,6 +6,7 @@ import click
 
 from domain.cli.db import db_cli
 from domain.cli.demo import demo_cli
+from domain.cli.errors import HandledGroup
 from domain.cli.keys import keys_cli
 from domain.cli.kpis import kpis_cli
 from domain.cli.plan import plan_cli
@@ -14,7 +15,7 @@ from domain.cli.serve import serve
 from domain.config import load_settings
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=HandledGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.pass_context
 def cli(ctx: click.Context) -> None:
     """Sales-and-operations decision service."""

@@ -10,9 +10,8 @@ from sqlalchemy.orm import Session
 
 from domain.access import create_api_key
 from domain.config import load_settings
-from domain.db import session_scope, sync_engine
+from domain.db import migrated_engine, session_scope, sync_engine
 from domain.demo import DEFAULT_SEED, SIZES, load_demo
-from domain.errors import DomainError
 from domain.models import Customer, CustomerTier
 from domain.planning.service import run_replan
 from domain.planning.weekly import ReplanSettings
@@ -63,7 +62,7 @@ def _first_plan(today: date) -> str:
 def load(size: str, seed: int, if_empty: bool, today: object, plan: bool) -> None:
     """Load the demo plant of SIZE into the database named by SOP_DATABASE_URL."""
     day: date | None = today.date() if today is not None else None  # type: ignore[attr-defined]
-    engine = sync_engine(load_settings().database_url)
+    engine = migrated_engine(load_settings().database_url)
     try:
         report = load_demo(engine, size, seed, day, if_empty=if_empty, progress=True)
         if report.skipped:
@@ -77,8 +76,6 @@ def load(size: str, seed: int, if_empty: bool, today: object, plan: bool) -> Non
             partner_codes = _partner_customers(session)
             keys = {role: create_api_key(session, role, f"demo-{role}", partner_codes if role == "partner" else None)
                     for role in ROLES}
-    except DomainError as error:
-        raise click.ClickException(error.message) from error
     finally:
         engine.dispose()
     click.echo(f"API keys (new each run; shown once; partner acts for {', '.join(partner_codes)}):")

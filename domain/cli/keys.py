@@ -6,8 +6,7 @@ import click
 
 from domain.access import create_api_key
 from domain.config import load_settings
-from domain.db import session_scope, sync_engine
-from domain.errors import DomainError
+from domain.db import migrated_engine, session_scope
 
 
 @click.group("keys")
@@ -21,12 +20,10 @@ def keys_cli() -> None:
 @click.option("--name", default=None, help="A label to recognise the key by.")
 def create(role: str, customers: tuple[str, ...], name: str | None) -> None:
     """Create a key for ROLE and print it."""
-    engine = sync_engine(load_settings().database_url)
+    engine = migrated_engine(load_settings().database_url)
     try:
         with session_scope(engine) as session:
             key = create_api_key(session, role, name, list(customers))
-    except DomainError as error:
-        raise click.ClickException(error.message) from error
     finally:
         engine.dispose()
     click.echo(f"created {role} key (store it now; it is not shown again):")

@@ -11,7 +11,7 @@ from datetime import datetime
 import click
 
 from domain.config import load_settings
-from domain.db import session_scope, sync_engine
+from domain.db import migrated_engine, session_scope
 from domain.errors import DomainError
 from domain.kpis import KpiReport, KpiValue, Period, Scorecard, kpi_report, scorecards
 from domain.rules_sync import rulebook_in_force
@@ -60,7 +60,7 @@ def kpis_cli(start: datetime, end: datetime, fmt: str) -> None:
         period = Period(start.date(), end.date())
     except DomainError as error:
         raise click.BadParameter(error.message, param_hint="--to") from error
-    engine = sync_engine(settings.database_url)
+    engine = migrated_engine(settings.database_url)
     try:
         with session_scope(engine) as session:
             report = kpi_report(session, period)

@@ -8,8 +8,7 @@ import click
 from tqdm import tqdm
 
 from domain.config import load_settings
-from domain.db import session_scope, sync_engine
-from domain.errors import DomainError
+from domain.db import migrated_engine, session_scope
 from domain.models import ForecastTier
 from domain.planning.calendar import last_cutoff
 from domain.planning.versions import diff_plans
@@ -31,7 +30,7 @@ def plan_cli() -> None:
 def weekly(tier: str, horizon_weeks: int, today: datetime | None) -> None:
     """Replan from the orders and changes received up to the weekly cut-off (R5)."""
     settings = load_settings()
-    engine = sync_engine(settings.database_url)
+    engine = migrated_engine(settings.database_url)
     with session_scope(engine) as session:
         policy = rulebook_in_force(session, settings.rules_dir)
     day = today.date() if today else date.today()
@@ -58,8 +57,6 @@ def weekly(tier: str, horizon_weeks: int, today: datetime | None) -> None:
             plan = outcome.plan
             bar.update(1)
             changes = diff_plans(session, outcome.previous_plan_id, plan.id) if outcome.previous_plan_id else []
-    except DomainError as error:
-        raise click.ClickException(error.message) from error
     finally:
         bar.close()
         engine.dispose()
@@ -81,7 +78,7 @@ def diff(old_version: int, new_version: int) -> None:
 
     from domain.models import Plan
 
-    engine = sync_engine(load_settings().database_url)
+    engine = migrated_engine(load_settings().database_url)
     try:
         with session_scope(engine) as session:
             ids = dict(

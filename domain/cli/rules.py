@@ -10,7 +10,7 @@ import click
 from sqlalchemy import select
 
 from domain.config import load_settings
-from domain.db import session_scope, sync_engine
+from domain.db import migrated_engine, session_scope
 from domain.models import Order, OrderReview
 from domain.rules_sync import RulesInForce
 from rules import LiveRules, RulesError
@@ -27,7 +27,7 @@ def _echo_errors(error: RulesError) -> None:
 def reload(obj: dict[str, Any]) -> None:
     """Validate the rule files and make them live in every API process (exit 1 and nothing changes on error)."""
     settings = load_settings()
-    engine = sync_engine(settings.database_url)
+    engine = migrated_engine(settings.database_url)
     try:
         holder = RulesInForce(LiveRules(obj["rules_dir"]))
         book, revision = holder.activate(actor="cli")
@@ -43,7 +43,7 @@ def reload(obj: dict[str, Any]) -> None:
 
 def stored_review_facts(start: datetime | None, end: datetime | None) -> Iterator[tuple[str, dict[str, Any]]]:
     """(order code, review facts) of the stored orders received in [start, end), oldest review first."""
-    engine = sync_engine(load_settings().database_url)
+    engine = migrated_engine(load_settings().database_url)
     try:
         with session_scope(engine) as session:
             query = select(Order.code, OrderReview.facts).join(Order, Order.id == OrderReview.order_id)

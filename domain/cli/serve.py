@@ -1,16 +1,44 @@
-"""`sop serve`: the GraphQL API under uvicorn."""
+"""`sop serve`: the GraphQL API under uvicorn, started only on a database it can use."""
 
 from __future__ import annotations
 
+import socket
+
 import click
+
+from domain.config import load_settings
+from domain.db import checked_url, masked, require_migrated
+
+
+def _refuse_busy(host: str, port: int) -> None:
+    """Say so before starting when the address is taken (uvicorn would log it and exit after start-up)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as error:
+        raise click.BadParameter(f"{host}: {error.strerror}", param_hint="--host") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind(address)
+        except OSError as error:
+            raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror} "
+                                       "(pick another --port; `make run PORT=8001`)") from None
 
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=1, show_default=True, type=int, help="API processes (PostgreSQL for more than one).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1),
+              help="API processes (PostgreSQL for more than one).")
 def serve(host: str, port: int, workers: int) -> None:
     """Serve GraphQL (and GraphiQL in development) on http://HOST:PORT/graphql."""
+    url = load_settings().database_url
+    if workers > 1 and checked_url(url).get_backend_name() == "sqlite":
+        raise click.BadParameter(f"{workers} workers need PostgreSQL; {masked(url)} is SQLite, served by one process",
+                                 param_hint="--workers")
+    require_migrated(url)
+    _refuse_busy(host, port)
     import uvicorn
 
     uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")

@@ -1,0 +1,37 @@
+"""`sop serve` refuses a port outside 1-65535, no workers, and several workers on SQLite, before serving."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from domain.cli import cli
+
+
+@pytest.fixture
+def uvicorn_calls(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """`sop serve` must not get as far as serving (it listened on a random port when told 99999)."""
+    import uvicorn
+
+    calls: list[Any] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: calls.append(kwargs))
+    return calls
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--port", "99999"], "Invalid value for '--port': 99999 is not in the range 1<=x<=65535."),
+    (["--port", "0"], "Invalid value for '--port': 0 is not in the range 1<=x<=65535."),
+    (["--workers", "0"], "Invalid value for '--workers': 0 is not in the range x>=1."),
+    (["--workers", "2"], "Invalid value for --workers: 2 workers need PostgreSQL; sqlite:///"),
+])
+def test_serve_refuses_bad_ports_and_workers(args: list[str], message: str, tmp_path: Path,
+                                             uvicorn_calls: list[Any]) -> None:
+    """Inputs tried: --port 99999 and 0, --workers 0, --workers 2 on SQLite (the help says PostgreSQL)."""
+    url = f"sqlite:///{tmp_path / 'none' / 'sop.db'}"
+    result = CliRunner().invoke(cli, ["serve", *args], env={"SOP_DATABASE_URL": url})
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr and uvicorn_calls == []
+    assert not (tmp_path / "none").exists()
