@@ -47,6 +47,9 @@ def create_api_key(
         parsed_role = Role(role)
     except ValueError:
         raise InvalidInput(f"unknown role {role!r}; roles are {', '.join(r.value for r in Role)}", ["role"]) from None
+    if customer_codes and parsed_role is not Role.PARTNER:
+        # Only a partner's requests are restricted to its customers: a binding on any other key would do nothing.
+        raise InvalidInput("--customer applies to partner keys only", ["customer"])
     customers: list[Customer] = []
     for code in customer_codes or []:
         customer = session.scalar(select(Customer).where(Customer.code == code))
