@@ -6,10 +6,11 @@ import csv
 import io
 import json
 from dataclasses import asdict
-from datetime import datetime
+from datetime import date
 
 import click
 
+from domain.cli.options import DAY
 from domain.config import load_settings
 from domain.db import migrated_engine, session_scope
 from domain.errors import DomainError
@@ -50,14 +51,14 @@ def _csv(report: KpiReport) -> str:
 
 
 @click.command("kpis")
-@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), required=True, help="First day (included).")
-@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Last day (excluded).")
+@click.option("--from", "start", type=DAY, required=True, help="First day (included).")
+@click.option("--to", "end", type=DAY, required=True, help="Last day (excluded).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-def kpis_cli(start: datetime, end: datetime, fmt: str) -> None:
+def kpis_cli(start: date, end: date, fmt: str) -> None:
     """Shared KPIs (R12) and scorecards (R13) for the period [--from, --to)."""
     settings = load_settings()
     try:
-        period = Period(start.date(), end.date())
+        period = Period(start, end)
     except DomainError as error:
         raise click.BadParameter(error.message, param_hint="--to") from error
     engine = migrated_engine(settings.database_url)

@@ -7,12 +7,13 @@ from datetime import UTC, date, datetime
 import click
 from tqdm import tqdm
 
+from domain.cli.options import DAY
 from domain.config import load_settings
 from domain.db import migrated_engine, session_scope
-from domain.models import ForecastTier
+from domain.models import ForecastTier, Plan
 from domain.planning.calendar import last_cutoff
-from domain.planning.versions import diff_plans
-from domain.planning.weekly import ReplanSettings, replan
+from domain.planning.versions import diff_plans, plan_in_force
+from domain.planning.weekly import MAX_HORIZON_WEEKS, ReplanSettings, horizon_start, replan
 from domain.rules_sync import rulebook_in_force
 
 STEPS = ("reading the plant", "solving the capacity plan", "saving the plan")
@@ -23,42 +24,57 @@ def plan_cli() -> None:
     """The rolling weekly plan."""
 
 
+def _going_back(in_force: Plan | None, day: date) -> str | None:
+    """Why a replan as of `day` would put an older plan in force over the live one, or None."""
+    start = horizon_start(day)
+    if in_force is None or start >= in_force.horizon_start:
+        return None
+    return (f"plan version {in_force.version} is in force from {in_force.horizon_start} (made "
+            f"{in_force.created_at:%Y-%m-%d}); --today {day} would put a plan from {start} in force over it: "
+            "pass --force to do so")
+
+
 @plan_cli.command("weekly")
 @click.option("--tier", type=click.Choice([t.value for t in ForecastTier]), default="MID", show_default=True)
-@click.option("--horizon", "horizon_weeks", type=int, default=13, show_default=True, help="Weeks (1-26).")
-@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Plan as of this day.")
-def weekly(tier: str, horizon_weeks: int, today: datetime | None) -> None:
+@click.option("--horizon", "horizon_weeks", type=click.IntRange(1, MAX_HORIZON_WEEKS), default=13, show_default=True,
+              help=f"Weeks (1-{MAX_HORIZON_WEEKS}).")
+@click.option("--today", type=DAY, default=None, help="Plan as of this day [default: today].")
+@click.option("--force", is_flag=True, help="Replan even when --today is before the plan in force.")
+def weekly(tier: str, horizon_weeks: int, today: date | None, force: bool) -> None:
     """Replan from the orders and changes received up to the weekly cut-off (R5)."""
     settings = load_settings()
+    day = today or date.today()
     engine = migrated_engine(settings.database_url)
-    with session_scope(engine) as session:
-        policy = rulebook_in_force(session, settings.rules_dir)
-    day = today.date() if today else date.today()
-    capacity = policy.capacity_policy()
-    replan_settings = ReplanSettings(
-        tier=ForecastTier(tier),
-        horizon_weeks=horizon_weeks,
-        reserve_share=capacity.reserve_share,
-        frozen_days=capacity.frozen_days,
-        solver=settings.solver,
-        rules_version=policy.version,
-    )
-    # Orders received after the last cut-off (Friday by default) wait for next week's replan.
-    cutoff = datetime.combine(last_cutoff(day, capacity.cutoff_weekday), datetime.max.time(), tzinfo=UTC)
-    bar = tqdm(total=len(STEPS), desc="weekly replan", unit="step")
-
-    def step(name: str) -> None:
-        bar.set_postfix_str(name)
-        bar.update(0 if name == STEPS[0] else 1)
-
     try:
         with session_scope(engine) as session:
-            outcome = replan(session, today=day, settings=replan_settings, actor="cli", cutoff=cutoff, progress=step)
-            plan = outcome.plan
-            bar.update(1)
-            changes = diff_plans(session, outcome.previous_plan_id, plan.id) if outcome.previous_plan_id else []
+            policy = rulebook_in_force(session, settings.rules_dir)
+            refusal = _going_back(plan_in_force(session), day)
+        if refusal and not force:
+            raise click.ClickException(refusal)
+        capacity = policy.capacity_policy()
+        replan_settings = ReplanSettings(
+            tier=ForecastTier(tier),
+            horizon_weeks=horizon_weeks,
+            reserve_share=capacity.reserve_share,
+            frozen_days=capacity.frozen_days,
+            solver=settings.solver,
+            rules_version=policy.version,
+        )
+        # Orders received after the last cut-off (Friday by default) wait for next week's replan.
+        cutoff = datetime.combine(last_cutoff(day, capacity.cutoff_weekday), datetime.max.time(), tzinfo=UTC)
+        with tqdm(total=len(STEPS), desc="weekly replan", unit="step", disable=None) as bar:  # None: off unless a TTY
+
+            def step(name: str) -> None:
+                bar.set_postfix_str(name)
+                bar.update(0 if name == STEPS[0] else 1)
+
+            with session_scope(engine) as session:
+                outcome = replan(session, today=day, settings=replan_settings, actor="cli", cutoff=cutoff,
+                                 progress=step)
+                plan = outcome.plan
+                bar.update(1)
+                changes = diff_plans(session, outcome.previous_plan_id, plan.id) if outcome.previous_plan_id else []
     finally:
-        bar.close()
         engine.dispose()
     click.echo(
         f"plan version {plan.version} in force: {plan.status}, objective {plan.objective:.1f}, "

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from domain.errors import InvalidInput, PlanInProgress
 from domain.floor.materials import material_shortages
 from domain.floor.outbox import Outbox
-from domain.models import ForecastTier, Order, OrderEvent, OrderStatus, Plan, Routing, utcnow
+from domain.models import ForecastTier, Order, OrderEvent, OrderStatus, Plan, ProductionLine, Routing, utcnow
 from domain.planning.calendar import frozen_until, week_start
 from domain.planning.daily import first_week_tasks
 from domain.planning.ledger_refresh import refresh_ledger
@@ -117,6 +117,8 @@ def replan(
     """
     if not 1 <= settings.horizon_weeks <= MAX_HORIZON_WEEKS:
         raise InvalidInput(f"horizonWeeks must be between 1 and {MAX_HORIZON_WEEKS}", ["horizonWeeks"])
+    if session.scalar(select(ProductionLine.id).limit(1)) is None:  # the solver has nothing to plan on
+        raise InvalidInput("no plant loaded: no production lines (run `sop demo load`)")
     with replan_lock(session):
         current = plan_in_force(session)
         start = horizon_start(today)
