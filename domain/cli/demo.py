@@ -9,9 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain.access import create_api_key
+from domain.cli.options import DAY
 from domain.config import load_settings
-from domain.db import migrated_engine, session_scope, sync_engine
+from domain.db import masked, migrated_engine, session_scope, sync_engine
 from domain.demo import DEFAULT_SEED, SIZES, load_demo
+from domain.errors import DatabaseNotEmpty
 from domain.models import Customer, CustomerTier
 from domain.planning.service import run_replan
 from domain.planning.weekly import ReplanSettings
@@ -53,32 +55,37 @@ def _first_plan(today: date) -> str:
 
 @demo_cli.command("load")
 @click.option("--size", type=click.Choice(list(SIZES)), default="small", show_default=True)
-@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help="Same seed, same plant.")
+@click.option("--seed", type=click.IntRange(0), default=DEFAULT_SEED, show_default=True, help="Same seed, same plant.")
 @click.option("--if-empty", is_flag=True, help="Skip loading (without error) when the database already has a plant.")
-@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="The day taken as today [default: today].")
+@click.option("--today", type=DAY, default=None, help="The day taken as today [default: today].")
 @click.option("--plan/--no-plan", default=True, show_default=True,
               help="Run the weekly replan after loading, so a plan is in force from the start.")
-def load(size: str, seed: int, if_empty: bool, today: object, plan: bool) -> None:
+def load(size: str, seed: int, if_empty: bool, today: date | None, plan: bool) -> None:
     """Load the demo plant of SIZE into the database named by SOP_DATABASE_URL."""
-    day: date | None = today.date() if today is not None else None  # type: ignore[attr-defined]
-    engine = migrated_engine(load_settings().database_url)
+    url = load_settings().database_url
+    engine = migrated_engine(url)
     try:
-        report = load_demo(engine, size, seed, day, if_empty=if_empty, progress=True)
+        try:
+            report = load_demo(engine, size, seed, today, if_empty=if_empty, progress=True)
+        except DatabaseNotEmpty as error:
+            raise click.ClickException(f"{masked(url)}: {error.message}") from error
         if report.skipped:
-            click.echo("the database already holds a plant: demo load skipped (--if-empty)")
-        else:
-            click.echo(f"loaded the {size} demo plant (seed {seed}, today {report.today}): {report.total_rows:,} rows "
-                       f"in {report.generate_seconds + report.insert_seconds:.1f} s")
-            if plan:
-                click.echo(_first_plan(report.today))
+            # Keys are minted with the plant only: `make run` runs this at every start, and 5 new keys a run piled up.
+            click.echo(f"database {masked(url)} already holds a plant: demo load skipped (--if-empty)")
+            click.echo("its demo keys were printed when the plant was loaded; "
+                       "make a new one with `sop keys create --role viewer`")
+            return
+        click.echo(f"loaded the {size} demo plant (seed {seed}, today {report.today}): {report.total_rows:,} rows "
+                   f"in {report.generate_seconds + report.insert_seconds:.1f} s")
+        if plan:
+            click.echo(_first_plan(report.today))
         with session_scope(engine) as session:
             partner_codes = _partner_customers(session)
             keys = {role: create_api_key(session, role, f"demo-{role}", partner_codes if role == "partner" else None)
                     for role in ROLES}
     finally:
         engine.dispose()
-    click.echo(f"API keys (new each run; shown once; partner acts for {', '.join(partner_codes)}):")
+    click.echo(f"API keys (shown once; partner acts for {', '.join(partner_codes)}):")
     for role, key in keys.items():
         click.echo(f"{role}: {key}")
     click.echo("try:")

@@ -19,6 +19,7 @@ from domain.demo.order_specs import plan_orders
 from domain.demo.plant import DemoPlant
 from domain.demo.shopfloor import add_shopfloor
 from domain.demo.sizes import DemoSize
+from domain.errors import InvalidInput
 
 DEFAULT_SEED = 7
 
@@ -47,6 +48,8 @@ def generate_plant(size: DemoSize, seed: int = DEFAULT_SEED, today: date | None 
     `ready(plant, tables)`, when given, is told along the way which tables' rows so far are final
     (no later step changes them), so a loader can send them while the rest is generated.
     """
+    if seed < 0:  # numpy's seed sequence takes none
+        raise InvalidInput(f"the seed must be 0 or more, got {seed}", ["seed"])
     with collector_paused():
         return _generate(size, seed, today or date.today(), ready)
 

@@ -58,7 +58,7 @@ def insert_plant(conn: Connection, plant: DemoPlant, progress: bool = False, cop
     tables = list(plant.tables())
     if postgres:
         prepare_session(conn)
-    with tqdm(total=plant.total_rows, unit="rows", desc="demo plant", disable=not progress) as bar:
+    with tqdm(total=plant.total_rows, unit="rows", desc="demo plant", disable=None if progress else True) as bar:
         if use_copy:
             with foreign_keys_checked_at_end(conn, [table.name for table, _ in tables]):
                 for table, rows in tables:
@@ -81,6 +81,7 @@ def load_demo(engine: Engine, size: DemoSize | str, seed: int = DEFAULT_SEED, to
     """Generate and load a demo plant in one transaction.
 
     Refuses (DatabaseNotEmpty) when the database already holds a plant; with if_empty it skips instead.
+    progress shows a bar on a terminal only: redrawn into a log or a pipe it was hundreds of lines.
     """
     plan = size_named(size) if isinstance(size, str) else size
     day = today or date.today()

@@ -78,7 +78,7 @@ def generate_and_copy(conn: Connection, size: DemoSize, seed: int, today: date,
     tables = [table.name for table in Base.metadata.sorted_tables]
     prepare_session(conn)
     with foreign_keys_checked_at_end(conn, tables), _switch_interval(SWITCH_INTERVAL_S), \
-            tqdm(total=size.expected_rows, unit="rows", desc="demo plant", disable=not progress) as bar:
+            tqdm(total=size.expected_rows, unit="rows", desc="demo plant", disable=None if progress else True) as bar:
         copier = _Copier(conn, bar)
         worker = threading.Thread(target=copier.run, name="demo-copy", daemon=True)
         worker.start()

@@ -47,4 +47,4 @@ def test_load_prints_a_key_per_role_and_if_empty_skips(
     skipped = runner.invoke(cli, ["demo", "load", "--size", "small", "--if-empty"])
     assert skipped.exit_code == 0, skipped.output
     assert "skipped" in skipped.output
-    assert set(_keys(skipped.output)) == set(keys) and _keys(skipped.output) != keys
+    assert _keys(skipped.output) == {}, "keys are minted with the plant only (tests/integration/cli/test_demo_load.py)"
