@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export SOP_DATABASE_URL ?= sqlite:///$(CURDIR)/var/sop.db
+PORT ?= 8000
 
 .PHONY: install run test lint unit bench clean
 
@@ -19,7 +20,7 @@ install: $(STAMP)
 run: install
 	$(BIN)/sop db upgrade
 	$(BIN)/sop demo load --size small --if-empty
-	$(BIN)/sop serve --host 127.0.0.1 --port 8000
+	$(BIN)/sop serve --host 127.0.0.1 --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .
