@@ -19,7 +19,5 @@ def upgrade() -> None:
     """Apply every migration up to the newest (safe to run again); makes a SQLite file and its folder."""
     url = load_settings().database_url
     checked_url(url)
-    # Alembic keeps the URL in a config-file option, where % starts an interpolation: a URL-encoded
-    # password (p%40ss) stopped the upgrade with a traceback that showed it. %% reads back as %.
-    upgrade_database(url.replace("%", "%%"))
+    upgrade_database(url)
     click.echo(f"database at head: {masked(url)}")
