@@ -19,7 +19,7 @@ install: $(STAMP)
 
 run: install
 	$(BIN)/sop db upgrade
-	$(BIN)/sop demo load --size small --if-empty
+	$(BIN)/sop demo load --size small --if-empty --port $(PORT)
 	$(BIN)/sop serve --host 127.0.0.1 --port $(PORT)
 
 lint: install

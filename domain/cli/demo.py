@@ -20,7 +20,7 @@ from domain.planning.weekly import ReplanSettings
 from domain.rules_sync import rulebook_in_force
 
 ROLES = ("viewer", "partner", "mes", "planner", "admin")
-GRAPHQL_URL = "http://127.0.0.1:8000/graphql"
+GRAPHQL_URL = "http://127.0.0.1:{port}/graphql"
 
 
 @click.group("demo")
@@ -60,7 +60,9 @@ def _first_plan(today: date) -> str:
 @click.option("--today", type=DAY, default=None, help="The day taken as today [default: today].")
 @click.option("--plan/--no-plan", default=True, show_default=True,
               help="Run the weekly replan after loading, so a plan is in force from the start.")
-def load(size: str, seed: int, if_empty: bool, today: date | None, plan: bool) -> None:
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
+              help="The port `sop serve` will listen on, for the printed curl example.")
+def load(size: str, seed: int, if_empty: bool, today: date | None, plan: bool, port: int) -> None:
     """Load the demo plant of SIZE into the database named by SOP_DATABASE_URL."""
     url = load_settings().database_url
     engine = migrated_engine(url)
@@ -89,5 +91,6 @@ def load(size: str, seed: int, if_empty: bool, today: date | None, plan: bool) -
     for role, key in keys.items():
         click.echo(f"{role}: {key}")
     click.echo("try:")
-    click.echo(f"curl -s {GRAPHQL_URL} -H 'Authorization: Bearer {keys['viewer']}' -H 'Content-Type: application/json' "
+    click.echo(f"curl -s {GRAPHQL_URL.format(port=port)} -H 'Authorization: Bearer {keys['viewer']}' "
+               "-H 'Content-Type: application/json' "
                "-d '{\"query\": \"{ orders(first: 5) { edges { node { code status customer { name } } } } }\"}'")

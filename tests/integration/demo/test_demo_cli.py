@@ -29,8 +29,10 @@ def test_load_prints_a_key_per_role_and_if_empty_skips(
     # `small` stands for a tiny plant here so the test stays fast.
     monkeypatch.setitem(SIZES, "small", TINY)
     runner = CliRunner()
-    first = runner.invoke(cli, ["demo", "load", "--size", "small", "--today", "2025-06-11"])
+    # --port as `make run PORT=8001` passes it: the printed curl must name the port the server will use.
+    first = runner.invoke(cli, ["demo", "load", "--size", "small", "--today", "2025-06-11", "--port", "8001"])
     assert first.exit_code == 0, first.output
+    assert "curl -s http://127.0.0.1:8001/graphql" in first.output
     assert "loaded the small demo plant" in first.output
     keys = _keys(first.output)
     assert set(keys) == {r.value for r in Role}
