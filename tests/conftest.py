@@ -50,8 +50,11 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Say how many database tests passed on each backend, so a run shows both were exercised."""
     counts = {backend: 0 for backend in backends()}
     for report in terminalreporter.stats.get("passed", []):
+        # The backend is one whole id among the test's parameters ("[sqlite-...]", "[...-postgresql]"),
+        # not a word inside another parameter such as "[serve-sqlite with a host]".
+        params = report.nodeid.partition("[")[2].rstrip("]").split("-")
         for backend in counts:
-            if f"[{backend}" in report.nodeid or f"-{backend}" in report.nodeid:
+            if backend in params:
                 counts[backend] += 1
     summary = ", ".join(f"{backend}: {n} passed" for backend, n in counts.items())
     if "postgresql" not in counts:
