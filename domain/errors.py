@@ -56,5 +56,11 @@ class PlanInProgress(DomainError):
     code = "PLAN_IN_PROGRESS"
 
 
+class Busy(DomainError):
+    """A valid change that lost every race for the same capacity: the same request may be sent again."""
+
+    code = "BUSY"
+
+
 class DatabaseNotEmpty(DomainError):
     code = "NOT_EMPTY"

@@ -28,6 +28,7 @@ class ErrorCode(enum.Enum):
     RULES_INVALID = "RULES_INVALID"
     PLAN_IN_PROGRESS = "PLAN_IN_PROGRESS"
     UNAUTHENTICATED = "UNAUTHENTICATED"
+    BUSY = "BUSY"  # lost every race for the same hours: send the same request again (same idempotency key)
     INTERNAL = "INTERNAL"
 
 
