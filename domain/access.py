@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, joinedload
 
+from domain import bounds
 from domain.bounds import shown
 from domain.errors import InvalidInput, NotFound
 from domain.models import ApiKey, Customer, Role, RuleRevision
@@ -47,6 +48,8 @@ def create_api_key(
         parsed_role = Role(role)
     except ValueError:
         raise InvalidInput(f"unknown role {role!r}; roles are {', '.join(r.value for r in Role)}", ["role"]) from None
+    if name is not None and not 1 <= len(name) <= bounds.MAX_KEY_NAME:
+        raise InvalidInput(f"a key's name has 1 to {bounds.MAX_KEY_NAME} characters, got {len(name)}", ["name"])
     if customer_codes and parsed_role is not Role.PARTNER:
         # Only a partner's requests are restricted to its customers: a binding on any other key would do nothing.
         raise InvalidInput("--customer applies to partner keys only", ["customer"])

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from domain.errors import InvalidInput
@@ -16,10 +16,13 @@ MAX_QUANTITY = 1e8  # units on one order line, shipment, progress report, feedba
 MIN_QUANTITY = 1e-3  # the smallest part of a unit the plant counts
 MAX_UNIT_PRICE = Decimal("1e9")
 MAX_AMOUNT = Decimal("1e12") - Decimal("0.01")  # what a NUMERIC(14, 2) column holds
+CENT = Decimal("0.01")
 MAX_INCIDENT_HOURS = 24 * 366  # a longer failure is a line out of service: change its calendar instead
 MAX_TEXT = 4000  # a reason, message, complaint or requirement
 MAX_SHORT_TEXT = 200  # a scrap reason
 MAX_YEARS_AHEAD = 5  # of a requested delivery date
+CLOCK_SKEW = timedelta(minutes=5)  # between a partner's clock and ours
+MAX_KEY_NAME = 48  # an API key's name: the actor "planner:<name>" is stored in 64-character columns
 CODE_SHOWN = 64  # a code longer than any stored one is cut when echoed in a message
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2999  # of any date a caller sends: year 9999 plus a week overflowed
 MAX_GROWTH = 10.0  # a sales target's growth: +1000% is a typing mistake, -100% is no sales at all
@@ -65,8 +68,14 @@ def shown(value: str) -> str:
     return repr(value if len(value) <= CODE_SHOWN else value[:CODE_SHOWN] + "...")
 
 
-def instant(value: datetime | None, field: Sequence[str]) -> datetime | None:
-    """A caller's instant must say its offset: a wall-clock time means something else on every server."""
-    if value is not None and value.tzinfo is None:
+def instant(value: datetime | None, field: Sequence[str], *, past_only: bool = False) -> datetime | None:
+    """A caller's instant must say its offset: a wall-clock time means something else on every server. What
+    has happened (made, shipped) is not in the future, allowing CLOCK_SKEW between the caller's clock and ours."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
         raise InvalidInput(f"{field[-1]} {value.isoformat()} needs a UTC offset, e.g. 2026-11-25T14:30:00Z", field)
+    if past_only and value > datetime.now(UTC) + CLOCK_SKEW:
+        raise InvalidInput(f"{field[-1]} {value.isoformat()} is in the future: report it when it has happened",
+                           field)
     return value

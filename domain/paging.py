@@ -67,8 +67,11 @@ def _bindable(value: object) -> object:
     """A cursor is base64 JSON a client can forge: refuse what no row holds and a driver cannot bind."""
     if isinstance(value, int) and not -BIGINT <= value < BIGINT:
         raise ValueError("integer out of range")
-    if isinstance(value, Decimal) and (not value.is_finite() or abs(value) >= BIGINT):
+    if isinstance(value, Decimal) and (not value.is_finite() or abs(value) >= BIGINT
+                                       or value.as_tuple().exponent < -6):  # type: ignore[operator]
         raise ValueError("number out of range")
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("text with a NUL character")
     if isinstance(value, datetime) and value.tzinfo is None:
         raise ValueError("instant without an offset")
     return value

@@ -35,6 +35,10 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 
 LIST_GUESS = 10  # items assumed in a list without `first`: an order's lines, history, deliveries
+# Fields whose one resolution is far more work than an object: a KPI series is up to 520 whole reports
+# (domain/kpis/report.py MAX_SERIES_BUCKETS), a forecast scenario is three LP solves. Weighed so that
+# two series or three scenario sets fill a request.
+FIELD_WEIGHT = {"series": 50_000, "planScenarios": 30_000}
 
 
 class QueryCost:
@@ -76,7 +80,7 @@ class QueryCost:
             field = fields.get(node.name.value)
             if field is None:
                 continue  # validation reports it
-            total += times
+            total += times * FIELD_WEIGHT.get(node.name.value, 1)
             if node.selection_set is None:
                 continue
             first = self._first(node, field.args)

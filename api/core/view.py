@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,6 +48,23 @@ def refusal(status: int, code: str, message: str, headers: dict[str, str] | None
 def unauthenticated(reason: str) -> Response:
     """HTTP 401 with no data."""
     return refusal(401, "UNAUTHENTICATED", reason, {"WWW-Authenticate": 'Bearer realm="sop"'})
+
+
+_ESCAPED_NUL = re.compile(r"\\u(0000|\{0+\})", re.IGNORECASE)
+
+
+def _holds_nul(value: object) -> bool:
+    """A NUL in any string of the request, or written as \\u0000 / \\u{0} in a document (GraphQL unescapes it)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        query = value.get("query")
+        return (isinstance(query, str) and _ESCAPED_NUL.search(query) is not None) or any(
+            _holds_nul(v) for v in value.values()
+        )
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
 
 
 class SopGraphQL(GraphQL[Context, None]):
@@ -125,6 +143,9 @@ class SopGraphQL(GraphQL[Context, None]):
         parsed = super().parse_json(data)
         if not isinstance(parsed, (dict, list)):
             raise HTTPException(400, "Expected a JSON object such as {\"query\": \"{ orders { totalCount } }\"}")
+        if _holds_nul(parsed):
+            # PostgreSQL text cannot hold NUL: a code with one reached a lookup and came back INTERNAL.
+            raise HTTPException(400, "A NUL character (\\u0000) is not allowed in a request")
         return parsed
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:

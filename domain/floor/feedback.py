@@ -79,7 +79,7 @@ async def record_feedback(
     )).all())
     line = _line_for(order, sku, products)
     if sku is not None and line is None:
-        raise InvalidInput(f"order {order_code!r} has no line for sku {sku!r}", ["sku"])
+        raise InvalidInput(f"order {order_code!r} has no line for sku {bounds.shown(sku)}", ["sku"])
     if kind is FeedbackKind.RETURN and quantity is not None:
         if line is None:
             raise InvalidInput("the order has several lines: say which sku comes back", ["sku"])

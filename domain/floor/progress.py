@@ -100,7 +100,7 @@ async def report_progress(
     made = bounds.quantity(quantity, ["quantity"])
     scrapped = bounds.quantity(scrap or 0.0, ["scrap"])
     bounds.text(scrap_reason, ["scrapReason"], bounds.MAX_SHORT_TEXT)
-    at = bounds.instant(at, ["at"]) or utcnow()
+    at = bounds.instant(at, ["at"], past_only=True) or utcnow()
     line = await line_by_code(session, line_code, ["lineCode"])
     product = await product_by_sku(session, sku, ["sku"])
     if order_code is not None:

@@ -17,7 +17,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import Principal
-from domain.errors import DomainError, IdempotencyMismatch, InvalidInput
+from domain.bounds import shown
+from domain.errors import Busy, IdempotencyMismatch, InvalidInput
 from domain.models import IdempotencyRecord
 
 MAX_KEY_LENGTH = 200
@@ -59,7 +60,8 @@ async def claim(
         select(IdempotencyRecord).where(IdempotencyRecord.scope == scope, IdempotencyRecord.key == key)
     )
     if stored is None or stored.response is None:
-        raise DomainError(f"a request with idempotencyKey {key!r} is still being processed; retry", ["idempotencyKey"])
+        raise Busy(f"a request with idempotencyKey {shown(key)} is still being processed; send it again in a moment",
+                   ["idempotencyKey"])
     if stored.request_hash != digest:
         raise IdempotencyMismatch(
             f"idempotencyKey {key!r} was used with a different request; use a new key for a new request",

@@ -107,6 +107,9 @@ def validate_lines(lines: tuple[LineInput, ...]) -> None:
         ):
             raise InvalidInput(f"unitPrice must be between 0 and {bounds.MAX_UNIT_PRICE:,.0f}, got {line.unit_price}",
                                [*where, "unitPrice"])
+        if line.unit_price is not None and line.unit_price != line.unit_price.quantize(bounds.CENT):
+            # Money is kept in cents: 0.004 was stored as 0.00 on PostgreSQL and kept on SQLite.
+            raise InvalidInput(f"unitPrice has at most 2 decimals, got {line.unit_price}", [*where, "unitPrice"])
 
 
 def validate_requested_date(requested: date, today: date) -> None:
@@ -118,8 +121,10 @@ def validate_requested_date(requested: date, today: date) -> None:
                            "ahead: the plant does not take orders that far out", ["requestedDate"])
 
 
-def validate_amount(amount: Decimal) -> None:
-    """The order's total must fit the books (NUMERIC(14, 2)); list prices count where no price was given."""
-    if amount > bounds.MAX_AMOUNT:
-        raise InvalidInput(f"the order comes to {amount:,.2f}, more than the {bounds.MAX_AMOUNT:,.2f} an order "
+def validate_amount(amount: Decimal, cost: Decimal = Decimal(0)) -> None:
+    """The order's total and its cost must fit the books (NUMERIC(14, 2)), so its margin does too; list prices
+    count where no price was given."""
+    if max(amount, cost) > bounds.MAX_AMOUNT:
+        raise InvalidInput(f"the order comes to {amount:,.2f} at a cost of {cost:,.2f}, more than the "
+                           f"{bounds.MAX_AMOUNT:,.2f} an order "
                            "may come to: split it into several orders", ["lines"])

@@ -46,9 +46,11 @@ async def with_retries(session: AsyncSession, attempt: Callable[[], Awaitable[T]
         await asyncio.sleep(random.uniform(0, BACKOFF_SECONDS * tried))
     try:
         return await attempt()
-    except CapacityTaken:
+    except Exception as error:
         await session.rollback()
-        raise Busy("capacity kept changing while promising this order; send the same request again") from None
+        if _retryable(error):  # a deadlock or lock timeout on the last attempt too, not only lost hours
+            raise Busy("capacity kept changing while promising this order; send the same request again") from None
+        raise
     except BaseException:
         await session.rollback()
         raise

@@ -49,7 +49,8 @@ def priced_lines(context: OrderContext, lines: Sequence[LineInput]) -> list[Pric
     """The lines at their given price or the list price; the order's total must fit the books."""
     priced = [PricedLine(line.quantity, line.unit_price if line.unit_price is not None else product.list_price,
                          product.unit_cost) for line, product in zip(lines, context.products, strict=True)]
-    validate_amount(amount_of(priced))
+    amount = amount_of(priced)
+    validate_amount(amount, amount - margin_of(priced))
     return priced
 
 

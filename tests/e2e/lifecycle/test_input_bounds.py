@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -209,3 +209,52 @@ async def test_a_kpi_series_of_more_than_ten_years_of_weeks_is_refused(gql: Grap
     assert error["extensions"]["argument"] == "granularity" and "at most 520" in error["message"], error
     quarters = await gql('{ kpis(from: "2000-01-01", to: "2010-01-01") { series(granularity: QUARTER) { from } } }')
     assert "errors" not in quarters and len(quarters["data"]["kpis"]["series"]) == 40
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [
+        _order_input(customerCode="R\u0000"),  # INTERNAL on PostgreSQL: its text cannot hold NUL
+        _order_input(lines=[_line(sku="W\u0000")]),
+        _order_input(idempotencyKey="k\u0000"),
+    ],
+)
+async def test_a_nul_character_anywhere_in_a_request_is_refused(
+    gql: GraphQLClient, db: Engine, variables: dict[str, Any]
+) -> None:
+    answer = await gql.post(CREATE, variables)
+    assert answer.status_code == 400 and "NUL" in answer.json()["errors"][0]["message"], answer.text
+    # Written as a GraphQL escape inside the document, the same.
+    literal = await gql.post('{ order(code: "SO\\u0000") { code } }')
+    assert literal.status_code == 400, literal.text
+    assert _rows(db, Order) == 0
+
+
+@pytest.mark.parametrize("price", ["0.004", "1e-1000000"])  # 0.00 on PostgreSQL, kept on SQLite; NUMERIC overflow
+async def test_a_price_finer_than_cents_is_refused(gql: GraphQLClient, db: Engine, price: str) -> None:
+    error = _only_error(await gql(CREATE, _order_input(lines=[_line(unitPrice=price)])))
+    assert "at most 2 decimals" in error["message"] and error["field"] == ["lines", "0", "unitPrice"]
+    assert _rows(db, Order) == 0
+
+
+async def test_a_forged_cursor_with_a_nul_is_refused(gql: GraphQLClient) -> None:
+    cursor = base64.urlsafe_b64encode(json.dumps(["orders:CODE:ASC", "a\u0000", 1]).encode()).decode()
+    answer = await gql("query($after: String) { orders(first: 5, after: $after, orderBy: {field: CODE}) "
+                       "{ totalCount } }", {"after": cursor})
+    assert "after" in json.dumps(_only_error(answer))
+
+
+async def test_progress_in_the_future_is_refused(gql: GraphQLClient, plant: Plant, db: Engine) -> None:
+    later = (datetime.now(UTC) + timedelta(days=2)).isoformat()
+    answer = await gql("""mutation($input: ProgressInput!) { reportProgress(input: $input) {
+      errors { field code message } } }""", {"input": {"lineCode": "L1", "sku": "W-1", "quantity": 1, "at": later}},
+                       plant.keys["mes"])
+    assert _only_error(answer)["field"] == ["at"] and _rows(db, ProgressEvent) == 0
+
+
+async def test_kpi_series_weigh_in_the_query_cost(gql: GraphQLClient) -> None:
+    # 30 aliases of a ten-year weekly series were estimated at 3,360 and computed ~15,600 whole reports.
+    series = 'kpis(from: "2026-01-01", to: "2026-03-01") { series(granularity: MONTH) { from } }'
+    assert "errors" not in await gql("{ " + series + " }")
+    error = _only_error(await gql("{ " + " ".join(f"a{i}: {series}" for i in range(3)) + " }"))
+    assert error["extensions"]["code"] == "LIMIT_EXCEEDED"

@@ -31,3 +31,12 @@ def test_customer_binding_is_for_partner_keys_only(role: str, db: Engine, db_url
         with pytest.raises(InvalidInput, match="partner keys only"):
             create_api_key(session, role, None, ["C0001"])
         assert _sop(["keys", "create", "--role", "partner", "--customer", "C0001"], db_url).exit_code == 0
+
+
+def test_a_key_name_longer_than_the_actor_columns_take_is_refused(db: Engine, db_url: str) -> None:
+    """Input tried: --name of 150 characters (a DataError traceback on PostgreSQL) and of 60 (stored, then every
+    write by the key failed: "planner:<name>" does not fit the 64-character actor columns)."""
+    for length in (150, 60):
+        result = _sop(["keys", "create", "--role", "planner", "--name", "n" * length], db_url)
+        assert result.exit_code == 1 and "1 to 48 characters" in result.output, result.output
+    assert _sop(["keys", "create", "--role", "planner", "--name", "n" * 48], db_url).exit_code == 0

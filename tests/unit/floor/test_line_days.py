@@ -40,3 +40,17 @@ def test_a_suggested_production_order_is_due_after_its_working_hours_not_its_cal
 
 def test_a_line_without_hours_gives_tomorrow_rather_than_looping() -> None:
     assert due_date(line("1111100", 0.0), 10.0, 80.0, MONDAY) == date(2026, 1, 6)
+
+
+def test_an_orders_cost_must_fit_the_books_as_its_amount_does() -> None:
+    # A 20,000 product at quantity 1e8 and price 0: margin -2e12 overflowed NUMERIC(14, 2) on PostgreSQL.
+    from decimal import Decimal
+
+    import pytest
+
+    from domain.errors import InvalidInput
+    from domain.orders.inputs import validate_amount
+
+    with pytest.raises(InvalidInput, match="at a cost of"):
+        validate_amount(Decimal(0), Decimal("2e12"))
+    validate_amount(Decimal("1000"), Decimal("900"))

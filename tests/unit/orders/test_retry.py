@@ -42,3 +42,17 @@ def test_a_race_lost_once_is_won_on_the_next_attempt() -> None:
 
     assert asyncio.run(with_retries(session, attempt)) == "promised"  # type: ignore[arg-type]
     assert session.rollbacks == 1
+
+
+def test_a_lock_timeout_on_the_last_attempt_is_busy_too() -> None:
+    # Only lost hours became BUSY; a deadlock or "database is locked" on the sixth attempt was INTERNAL.
+    from sqlalchemy.exc import OperationalError
+
+    session = Session()
+
+    async def attempt() -> None:
+        raise OperationalError("UPDATE capacity_ledger", {}, Exception("database is locked"))
+
+    with pytest.raises(Busy):
+        asyncio.run(with_retries(session, attempt))  # type: ignore[arg-type]
+    assert session.rollbacks == ATTEMPTS
