@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import bounds
@@ -83,8 +83,14 @@ async def record_feedback(
     if kind is FeedbackKind.RETURN and quantity is not None:
         if line is None:
             raise InvalidInput("the order has several lines: say which sku comes back", ["sku"])
-        if quantity > line.quantity:
-            raise InvalidInput(f"{quantity:g} returned but only {line.quantity:g} ordered", ["quantity"])
+        returned = await session.scalar(
+            select(func.coalesce(func.sum(StockMovement.quantity), 0.0)).where(
+                StockMovement.order_id == order.id, StockMovement.product_id == line.product_id,
+                StockMovement.kind == StockMovementKind.RETURNED))
+        # Only what left can come back, once: ten returns of 10 on a 10-unit order put 100 units in stock.
+        if quantity > line.quantity_shipped - float(returned or 0.0) + 1e-9:
+            raise InvalidInput(f"{quantity:g} returned but {line.quantity_shipped:g} shipped and "
+                               f"{float(returned or 0.0):g} returned already", ["quantity"])
         await _put_back(session, order, line, quantity, f"returned: {text[:150]}")
     if kind is FeedbackKind.REQUIREMENT:
         for target in [line] if line is not None else order.lines:

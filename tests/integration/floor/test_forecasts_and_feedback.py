@@ -63,6 +63,7 @@ async def test_bad_forecasts_name_the_field(
 async def test_feedback_reaches_the_order_and_production(asession: AsyncSession) -> None:
     plant = await build_plant(asession)
     order = await add_order(asession, "SO-1", plant.regular, plant.widget, 30, promised=TODAY)
+    (await asession.scalars(select(OrderLine).where(OrderLine.order_id == order.id))).one().quantity_shipped = 30
     partner = Principal(9, "crm", Role.PARTNER, frozenset({plant.regular.id}))
     await record_feedback(asession, partner, order_code="SO-1", kind=FeedbackKind.REQUIREMENT,
                           message="pack in boxes of 10")
@@ -109,3 +110,21 @@ async def test_bad_feedback_names_the_field(
     with pytest.raises(error) as raised:
         await record_feedback(asession, partner, **feedback)  # type: ignore[arg-type]
     assert getattr(raised.value, "field", None) == field
+
+
+async def test_only_what_was_shipped_comes_back_and_only_once(asession: AsyncSession) -> None:
+    """Input tried: RETURNs of 10 on a 10-unit order: before it shipped, then twice after (each added 10 to stock)."""
+    plant = await build_plant(asession)
+    order = await add_order(asession, "SO-1", plant.regular, plant.widget, 10, promised=TODAY)
+    order_id, partner = order.id, Principal(9, "crm", Role.PARTNER, frozenset({plant.regular.id}))
+    back = {"order_code": "SO-1", "kind": FeedbackKind.RETURN, "cause": FeedbackCause.LOGISTICS,
+            "message": "dented", "quantity": 10}
+    with pytest.raises(InvalidInput, match="0 shipped"):
+        await record_feedback(asession, partner, **back)  # type: ignore[arg-type]
+    await asession.rollback()
+    (await asession.scalars(select(OrderLine).where(OrderLine.order_id == order_id))).one().quantity_shipped = 10
+    await asession.commit()
+    await record_feedback(asession, partner, **back)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInput, match="10 returned already") as again:
+        await record_feedback(asession, partner, **back)  # type: ignore[arg-type]
+    assert again.value.field == ["quantity"]
