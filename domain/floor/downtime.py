@@ -8,12 +8,10 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.bounds import MAX_INCIDENT_DAYS
 from domain.models import LineCalendarDay, ProductionLine
 from domain.orders.line_hours import usual_hours, working_weekdays
 from domain.planning.calendar import week_start
-
-# A failure longer than this is a line out of service, not an incident to spread over weeks.
-MAX_DAYS = 366
 
 
 def last_working_day(line: ProductionLine, week: date) -> date:
@@ -31,7 +29,7 @@ async def lost_hours_by_week(
                 select(LineCalendarDay.day, LineCalendarDay.hours).where(
                     LineCalendarDay.line_id == line.id,
                     LineCalendarDay.day >= starts,
-                    LineCalendarDay.day < starts + timedelta(days=MAX_DAYS),
+                    LineCalendarDay.day < starts + timedelta(days=MAX_INCIDENT_DAYS),
                 )
             )
         ).all()
@@ -39,7 +37,7 @@ async def lost_hours_by_week(
     usual = usual_hours(line.weekly_capacity_hours, line.working_days)
     lost: dict[date, float] = defaultdict(float)
     left = hours
-    for offset in range(MAX_DAYS):
+    for offset in range(MAX_INCIDENT_DAYS):
         if left <= 0:
             break
         day = starts + timedelta(days=offset)
