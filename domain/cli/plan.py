@@ -12,8 +12,8 @@ from domain.config import load_settings
 from domain.db import migrated_engine, session_scope
 from domain.models import ForecastTier, Plan
 from domain.planning.calendar import last_cutoff
-from domain.planning.versions import diff_plans, plan_in_force
-from domain.planning.weekly import MAX_HORIZON_WEEKS, ReplanSettings, horizon_start, replan
+from domain.planning.versions import diff_plans
+from domain.planning.weekly import MAX_HORIZON_WEEKS, ReplanSettings, replan
 from domain.rules_sync import rulebook_in_force
 
 STEPS = ("reading the plant", "solving the capacity plan", "saving the plan")
@@ -22,16 +22,6 @@ STEPS = ("reading the plant", "solving the capacity plan", "saving the plan")
 @click.group("plan")
 def plan_cli() -> None:
     """The rolling weekly plan."""
-
-
-def _going_back(in_force: Plan | None, day: date) -> str | None:
-    """Why a replan as of `day` would put an older plan in force over the live one, or None."""
-    start = horizon_start(day)
-    if in_force is None or start >= in_force.horizon_start:
-        return None
-    return (f"plan version {in_force.version} is in force from {in_force.horizon_start} (made "
-            f"{in_force.created_at:%Y-%m-%d}); --today {day} would put a plan from {start} in force over it: "
-            "pass --force to do so")
 
 
 @plan_cli.command("weekly")
@@ -48,9 +38,6 @@ def weekly(tier: str, horizon_weeks: int, today: date | None, force: bool) -> No
     try:
         with session_scope(engine) as session:
             policy = rulebook_in_force(session, settings.rules_dir)
-            refusal = _going_back(plan_in_force(session), day)
-        if refusal and not force:
-            raise click.ClickException(refusal)
         capacity = policy.capacity_policy()
         replan_settings = ReplanSettings(
             tier=ForecastTier(tier),
@@ -70,7 +57,7 @@ def weekly(tier: str, horizon_weeks: int, today: date | None, force: bool) -> No
 
             with session_scope(engine) as session:
                 outcome = replan(session, today=day, settings=replan_settings, actor="cli", cutoff=cutoff,
-                                 progress=step)
+                                 progress=step, force=force)
                 plan = outcome.plan
                 bar.update(1)
                 changes = diff_plans(session, outcome.previous_plan_id, plan.id) if outcome.previous_plan_id else []
@@ -92,7 +79,6 @@ def diff(old_version: int, new_version: int) -> None:
     """List the weekly quantities that differ between two plan versions."""
     from sqlalchemy import select
 
-    from domain.models import Plan
 
     engine = migrated_engine(load_settings().database_url)
     try:

@@ -110,10 +110,13 @@ def replan(
     cutoff: datetime | None = None,
     planner: CapacityPlanner | None = None,
     progress: Callable[[str], None] = lambda _step: None,
+    force: bool = False,
 ) -> ReplanOutcome:
     """Solve the plan for the horizon, save it as the next version, put it in force, schedule orders.
 
     Orders accepted up to `cutoff` (default: now) become SCHEDULED. Runs in the caller's transaction.
+    A `today` whose horizon starts before the plan in force is refused unless `force` (checked under the
+    replan lock, so a plan another process just put in force counts).
     """
     if not 1 <= settings.horizon_weeks <= MAX_HORIZON_WEEKS:
         raise InvalidInput(f"horizonWeeks must be between 1 and {MAX_HORIZON_WEEKS}", ["horizonWeeks"])
@@ -122,6 +125,11 @@ def replan(
     with replan_lock(session):
         current = plan_in_force(session)
         start = horizon_start(today)
+        if current is not None and start < current.horizon_start and not force:
+            raise InvalidInput(
+                f"plan version {current.version} is in force from {current.horizon_start} (made "
+                f"{current.created_at:%Y-%m-%d}); a replan as of {today} would put a plan from {start} in force "
+                "over it: pass --force to do so", ["today"])
         running_week = start <= today
         progress("reading the plant")
         snapshot = load_snapshot(

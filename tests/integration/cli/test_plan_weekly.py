@@ -43,7 +43,7 @@ def test_plan_weekly_refuses_to_go_back_before_the_plan_in_force(db: Engine, db_
         refused = _sop(["plan", "weekly", "--today", day], db_url)
         assert refused.exit_code == 1, refused.output
         assert refused.output.startswith(f"Error: plan version {live.version} is in force from 2026-11-23 ")
-        assert f"--today {day} would put a plan from" in refused.output and "--force" in refused.output
+        assert f"a replan as of {day} would put a plan from" in refused.output and "--force" in refused.output
         with Session(db) as session:
             assert plan_in_force(session).version == live.version  # type: ignore[union-attr]
     sunday = _sop(["plan", "weekly", "--today", "2026-11-29"], db_url)  # plans from Monday 2026-11-30
