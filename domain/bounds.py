@@ -24,7 +24,8 @@ MAX_SHORT_TEXT = 200  # a scrap reason
 MAX_YEARS_AHEAD = 5  # of a requested delivery date
 CLOCK_SKEW = timedelta(minutes=5)  # between a partner's clock and ours
 MAX_KEY_NAME = 48  # an API key's name: the actor "planner:<name>" is stored in 64-character columns
-CODE_SHOWN = 64  # a code longer than any stored one is cut when echoed in a message
+MAX_CODE = 64  # what a code column holds (String(64))
+CODE_SHOWN = MAX_CODE  # a code longer than any stored one is cut when echoed in a message
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2999  # of any date a caller sends: year 9999 plus a week overflowed
 MAX_GROWTH = 10.0  # a sales target's growth: +1000% is a typing mistake, -100% is no sales at all
 
@@ -54,7 +55,7 @@ def text(value: str | None, field: Sequence[str], most: int = MAX_TEXT) -> str |
     return value
 
 
-def code(value: str, field: Sequence[str], most: int = 64) -> str:
+def code(value: str, field: Sequence[str], most: int = MAX_CODE) -> str:
     """A caller's code: 1 to `most` printable characters, no surrounding spaces."""
     name = field[-1]
     if not value.strip() or len(value) > most:

@@ -95,8 +95,8 @@ def validate_lines(lines: tuple[LineInput, ...]) -> None:
         where = ["lines", str(index)]
         if not line.sku.strip():
             raise InvalidInput("sku must not be empty", [*where, "sku"])
-        if len(line.sku) > bounds.CODE_SHOWN:
-            raise InvalidInput(f"sku has at most {bounds.CODE_SHOWN} characters, got {len(line.sku)}",
+        if len(line.sku) > bounds.MAX_CODE:
+            raise InvalidInput(f"sku has at most {bounds.MAX_CODE} characters, got {len(line.sku)}",
                                [*where, "sku"])
         if line.sku in seen:
             raise InvalidInput(f"sku {line.sku!r} appears on two lines; put the whole quantity on one", [*where, "sku"])
