@@ -57,6 +57,15 @@ class Context:
                 self._session = self.sessions()
             yield self._session
 
+    def rule_book(self) -> Any:
+        """The rules in force (rules.RuleBook): the live ones when the app holds them, else the rules folder
+        (an app built without them, as some tests do)."""
+        if self.rules is not None:
+            return self.rules.current
+        from rules import load_rulebook
+
+        return load_rulebook(self.settings.rules_dir)
+
     def loader(self, factory: Callable[[Context], L]) -> L:
         """The request's instance of a feature's loaders (created on first use, dropped with the request)."""
         if factory not in self._loaders:

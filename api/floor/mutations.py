@@ -33,15 +33,6 @@ from domain.models import Role, utcnow
 Info = strawberry.Info[Context, None]
 
 
-def _reserve_share(ctx: Context) -> float:
-    """The capacity policy's rush reserve, from the live rule book (read from the folder until one is wired)."""
-    if ctx.rules is not None:
-        return float(ctx.rules.current.capacity_policy().reserve_share)
-    from rules import load_rulebook
-
-    return float(load_rulebook(ctx.settings.rules_dir).capacity_policy().reserve_share)
-
-
 @strawberry.type
 class FloorMutations:
     @strawberry.mutation(description="MES: quantity made and scrap on a line; stock, orders and plan follow.")
@@ -73,7 +64,7 @@ class FloorMutations:
                 session, require(principal, Role.MES), kind=input.kind, line_code=input.line_code,
                 material_code=input.material_code, hours=input.hours, quantity=input.quantity,
                 starts_at=input.starts_at, message=input.message, today=utcnow().date(),
-                reserve_share=_reserve_share(ctx), broker=ctx.events,
+                reserve_share=float(ctx.rule_book().capacity_policy().reserve_share), broker=ctx.events,
             )
 
         outcome = await run_use_case(info, use_case)

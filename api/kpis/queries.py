@@ -9,7 +9,7 @@ import strawberry
 
 from api.core.context import Context
 from api.core.permissions import allow
-from api.kpis.report import KpiReport, rulebook
+from api.kpis.report import KpiReport
 from api.kpis.types import PlanTargetsInput, TargetPlan
 from domain import kpis
 from domain.models import Role
@@ -28,7 +28,7 @@ class KpiQueries:
         period = kpis.Period(from_, to)
         async with ctx.db() as session:
             report = await kpis.kpi_report_async(session, period)
-        cards = kpis.scorecards(report, rulebook(ctx).scorecards())
+        cards = kpis.scorecards(report, ctx.rule_book().scorecards())
         return KpiReport.of(report, cards)
 
     @strawberry.field(
@@ -38,7 +38,7 @@ class KpiQueries:
     async def plan_targets(self, info: strawberry.Info[Context, None], input: PlanTargetsInput) -> TargetPlan:
         ctx = info.context
         mix = [kpis.MixTarget(m.family, m.growth, m.quarter) for m in input.mix]
-        reserve = rulebook(ctx).capacity_policy().reserve_share
+        reserve = ctx.rule_book().capacity_policy().reserve_share
         async with ctx.db() as session:
             plan = await session.run_sync(kpis.plan_targets, input.year, input.revenue_growth, mix, reserve)
         return TargetPlan.of(plan)

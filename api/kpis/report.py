@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 import strawberry
 
@@ -17,15 +16,6 @@ from api.kpis.types import (
 )
 from domain import kpis
 from domain.kpis import KPI_DEFINITIONS
-
-
-def rulebook(ctx: Context) -> Any:
-    """The live rules when the app holds them, else the rule folder of the settings."""
-    if ctx.rules is not None:
-        return ctx.rules.current
-    from rules import load_rulebook
-
-    return load_rulebook(ctx.settings.rules_dir)
 
 
 def _d(name: str) -> str:
@@ -82,7 +72,7 @@ class KpiReport:
         ctx = info.context
         async with ctx.db() as session:
             reports = await kpis.kpi_series_async(session, self.period, granularity)
-        cards = rulebook(ctx).scorecards()
+        cards = ctx.rule_book().scorecards()
         return [KpiReport.of(r, kpis.scorecards(r, cards)) for r in reports]
 
     @strawberry.field
@@ -95,7 +85,7 @@ class KpiReport:
     async def cost_allocation(self, info: strawberry.Info[Context, None]) -> CostAllocation:
         ctx = info.context
         rates = kpis.AdjustmentRates.from_settings(ctx.settings)
-        book = rulebook(ctx)
+        book = ctx.rule_book()
         async with ctx.db() as session:
             report = await session.run_sync(kpis.cost_allocation_report, self.period, book, rates)
         return CostAllocation.of(report)

@@ -34,19 +34,10 @@ Info = strawberry.Info[Context, None]
 WRITERS = (Role.PARTNER, Role.PLANNER)
 
 
-def rulebook(ctx: Context) -> RuleBook:
-    """The live rule book, or the rules folder when the app runs without one."""
-    if ctx.rules is not None:
-        return ctx.rules.current  # type: ignore[no-any-return]
-    from rules import load_rulebook
-
-    return load_rulebook(ctx.settings.rules_dir)
-
-
 async def _order_payload(
     info: Info, call: Callable[[AsyncSession, Principal, RuleBook], Awaitable[OrderResult]]
 ) -> OrderPayload:
-    book = rulebook(info.context)
+    book: RuleBook = info.context.rule_book()
 
     async def use_case(session: AsyncSession, principal: Principal) -> OrderResult:
         return await call(session, require(principal, *WRITERS), book)
@@ -62,7 +53,7 @@ async def _order_payload(
 class OrderMutations:
     @strawberry.mutation(description="Dry run: the review createOrder would give now; nothing is saved.")
     async def quote_order(self, info: Info, input: OrderInput) -> QuotePayload:
-        book = rulebook(info.context)
+        book: RuleBook = info.context.rule_book()
 
         async def use_case(session: AsyncSession, principal: Principal) -> ReviewResult:
             return await quote_order(session, require(principal, *WRITERS), book, input.to_domain(),
