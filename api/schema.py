@@ -13,6 +13,7 @@ from api.core.errors import Schema, ShapeErrors, UserError
 from api.core.limits import limit_extensions
 from api.core.metrics import Metrics, metrics_extension
 from api.core.scalars import SCALAR_OVERRIDES
+from api.core.scope import PartnerScope
 from api.floor.mutations import FloorMutations
 from api.floor.queries import FloorQueries
 from api.kpis.queries import KpiQueries
@@ -40,7 +41,7 @@ Subscription = merge_types("Subscription", SUBSCRIPTIONS)
 def build_schema(settings: Settings | None = None, metrics: Metrics | None = None) -> strawberry.Schema:
     """The schema with the limits of `settings`; its SDL does not depend on them."""
     settings = settings or Settings()
-    extensions: list[type[SchemaExtension] | object] = [*limit_extensions(settings)]
+    extensions: list[type[SchemaExtension] | object] = [PartnerScope, *limit_extensions(settings)]
     if metrics is not None:
         extensions.append(metrics_extension(metrics))
     extensions.append(ShapeErrors)  # last: it reshapes the errors every other extension produced
