@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from domain.cli.check import check_cli
 from domain.cli.db import db_cli
 from domain.cli.demo import demo_cli
 from domain.cli.errors import HandledGroup
@@ -29,6 +30,7 @@ cli.add_command(keys_cli)
 cli.add_command(plan_cli)
 cli.add_command(rules_cli)
 cli.add_command(kpis_cli)
+cli.add_command(check_cli)
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ from domain.models import Customer, CustomerTier
 from domain.planning.service import run_replan
 from domain.planning.weekly import ReplanSettings
 from domain.rules_sync import rulebook_in_force
+from rules import RuleBook
 
 ROLES = ("viewer", "partner", "mes", "planner", "admin")
 GRAPHQL_URL = "http://127.0.0.1:{port}/graphql"
@@ -37,20 +38,28 @@ def _partner_customers(session: Session) -> list[str]:
     return [*strategic, *other]
 
 
-def _first_plan(today: date) -> str:
-    """The weekly replan over the fresh plant, with the rules in force; returns a line to print."""
+def _rules_in_force() -> RuleBook:
     settings = load_settings()
     engine = sync_engine(settings.database_url)
     try:
         with session_scope(engine) as session:
-            book = rulebook_in_force(session, settings.rules_dir)
+            return rulebook_in_force(session, settings.rules_dir)
     finally:
         engine.dispose()
+
+
+def _first_plan(today: date, book: RuleBook) -> str:
+    """The weekly replan over the fresh plant, with the rules in force; returns a line to print."""
+    settings = load_settings()
     policy = book.capacity_policy()
     replan = ReplanSettings(reserve_share=policy.reserve_share, frozen_days=policy.frozen_days,
                             solver=settings.solver, rules_version=book.version)
     done = run_replan(settings.database_url, today=today, settings=replan, actor="demo")
     return f"plan version {done.version} in force ({len(done.scheduled_event_ids)} orders scheduled)"
+
+
+def _unplaced(codes: list[str]) -> str:
+    return f"; {len(codes)} not placed within a year: {', '.join(codes[:5])}" if codes else ""
 
 
 @demo_cli.command("load")
@@ -68,7 +77,10 @@ def load(size: str, seed: int, if_empty: bool, today: date | None, plan: bool, p
     engine = migrated_engine(url)
     try:
         try:
-            report = load_demo(engine, size, seed, today, if_empty=if_empty, progress=True)
+            book = _rules_in_force()
+            policy = book.capacity_policy()
+            report = load_demo(engine, size, seed, today, if_empty=if_empty, progress=True,
+                               reserve_share=policy.reserve_share, frozen_days=policy.frozen_days)
         except DatabaseNotEmpty as error:
             raise click.ClickException(f"{masked(url)}: {error.message}") from error
         if report.skipped:
@@ -79,8 +91,11 @@ def load(size: str, seed: int, if_empty: bool, today: date | None, plan: bool, p
             return
         click.echo(f"loaded the {size} demo plant (seed {seed}, today {report.today}): {report.total_rows:,} rows "
                    f"in {report.generate_seconds + report.insert_seconds:.1f} s")
+        booked = report.booking
+        click.echo(f"{booked.booked} open orders hold their hours on the lines; {len(booked.moved)} promises the lines "
+                   f"could not keep moved later (AT_RISK events){_unplaced(booked.unplaced)}")
         if plan:
-            click.echo(_first_plan(report.today))
+            click.echo(_first_plan(report.today, book))
         with session_scope(engine) as session:
             partner_codes = _partner_customers(session)
             keys = {role: create_api_key(session, role, f"demo-{role}", partner_codes if role == "partner" else None)

@@ -88,7 +88,7 @@ MEAN_LINE_HOURS = 100.0  # lines get 80-120 weekly hours
 # Demand per product against its share of line hours. Products run on 1-3 lines at uneven rates,
 # so 1.3 gives, on the medium plant's 13-week replan, 75% of hours planned, overtime on the
 # bottleneck lines and 1.7% of demand late: a plant with bottlenecks, not one twice overloaded.
-LOAD_FACTOR = 1.3
+LOAD_FACTOR = 0.8
 
 
 def _routings(plant: DemoPlant, size: DemoSize, cat: Catalogue,

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import Connection, Engine, func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from tqdm import tqdm
 
+from domain.db import async_engine
 from domain.demo.generate import DEFAULT_SEED, collector_paused, generate_plant
 from domain.demo.plant import DemoPlant
 from domain.demo.postgres_load import (
@@ -21,6 +24,7 @@ from domain.demo.sizes import DemoSize, size_named
 from domain.demo.streaming import generate_and_copy
 from domain.errors import DatabaseNotEmpty
 from domain.models import Customer, Order, Product, ProductionLine
+from domain.orders.booking import BookingReport, book_open_orders
 
 BATCH_ROWS = 5_000
 # Any row here means someone's plant is already in the database.
@@ -37,6 +41,7 @@ class LoadReport:
     generate_seconds: float = 0.0
     # On PostgreSQL the load runs during generation: this is only the time left after generation ended.
     insert_seconds: float = 0.0
+    booking: BookingReport = field(default_factory=BookingReport)
 
     @property
     def total_rows(self) -> int:
@@ -76,12 +81,32 @@ def insert_plant(conn: Connection, plant: DemoPlant, progress: bool = False, cop
         move_sequences(conn, [table for table, _ in tables])
 
 
+async def _book(engine: Engine, today: date, reserve_share: float, frozen_days: int) -> BookingReport:
+    engine_async = async_engine(engine.url)
+    try:
+        async with engine_async.begin() as conn:
+            session = AsyncSession(bind=conn, expire_on_commit=False)
+            report = await book_open_orders(session, today, reserve_share, frozen_days, actor="demo")
+            await session.flush()
+            return report
+    finally:
+        await engine_async.dispose()
+
+
+def book_demo_orders(engine: Engine, today: date, reserve_share: float, frozen_days: int) -> BookingReport:
+    """The loaded plant's open orders hold their hours on the capacity ledger (domain/orders/booking.py)."""
+    return asyncio.run(_book(engine, today, reserve_share, frozen_days))
+
+
 def load_demo(engine: Engine, size: DemoSize | str, seed: int = DEFAULT_SEED, today: date | None = None, *,
-              if_empty: bool = False, progress: bool = False) -> LoadReport:
+              if_empty: bool = False, progress: bool = False, reserve_share: float = 0.12,
+              frozen_days: int = 3, book: bool = True) -> LoadReport:
     """Generate and load a demo plant in one transaction.
 
     Refuses (DatabaseNotEmpty) when the database already holds a plant; with if_empty it skips instead.
     progress shows a bar on a terminal only: redrawn into a log or a pipe it was hundreds of lines.
+    Then the open orders are booked on the capacity ledger (a second transaction: the promise path is async),
+    with the capacity policy's reserve share and frozen days.
     """
     plan = size_named(size) if isinstance(size, str) else size
     day = today or date.today()
@@ -102,5 +127,7 @@ def load_demo(engine: Engine, size: DemoSize | str, seed: int = DEFAULT_SEED, to
                 insert_plant(conn, plant, progress)
         conn.exec_driver_sql("ANALYZE")  # planner statistics for the bulk-loaded tables (KPI covering indexes)
     insert_seconds = time.perf_counter() - started - generate_seconds
+    # Without booking (book=False) the rows are exactly the generated ones, but open orders hold no hours.
+    booking = book_demo_orders(engine, day, reserve_share, frozen_days) if book else BookingReport()
     rows = {table.name: len(table_rows) for table, table_rows in plant.tables()}
-    return LoadReport(plan.name, seed, day, False, rows, generate_seconds, insert_seconds)
+    return LoadReport(plan.name, seed, day, False, rows, generate_seconds, insert_seconds, booking)
