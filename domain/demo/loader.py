@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -94,8 +95,12 @@ async def _book(engine: Engine, today: date, reserve_share: float, frozen_days: 
 
 
 def book_demo_orders(engine: Engine, today: date, reserve_share: float, frozen_days: int) -> BookingReport:
-    """The loaded plant's open orders hold their hours on the capacity ledger (domain/orders/booking.py)."""
-    return asyncio.run(_book(engine, today, reserve_share, frozen_days))
+    """The loaded plant's open orders hold their hours on the capacity ledger (domain/orders/booking.py).
+
+    On a thread of its own: the caller may already run an event loop (an async test), where asyncio.run fails.
+    """
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(asyncio.run, _book(engine, today, reserve_share, frozen_days)).result()
 
 
 def load_demo(engine: Engine, size: DemoSize | str, seed: int = DEFAULT_SEED, today: date | None = None, *,

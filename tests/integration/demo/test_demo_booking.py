@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
+from domain.access import Principal
 from domain.cli import cli
+from domain.db import async_engine, async_sessions
 from domain.demo import load_demo
 from domain.demo.sizes import DemoSize
-from domain.models import CapacityLedger, CapacityReservation, Order, OrderEvent, OrderStatus
+from domain.floor.incidents import report_incident
+from domain.models import (
+    CapacityLedger,
+    CapacityReservation,
+    IncidentKind,
+    Order,
+    OrderEvent,
+    OrderStatus,
+    ProductionLine,
+    Role,
+)
 from domain.planning.checks import ledger_violations
 from domain.planning.weekly import ReplanSettings, replan
 
@@ -65,3 +77,29 @@ def test_sop_check_is_clean_then_lists_a_violation(loaded: Engine) -> None:
     broken = CliRunner().invoke(cli, ["check"])
     assert broken.exit_code == 1
     assert f"line {line_id} week {week}: over-promised" in broken.output
+
+
+async def test_a_60_hour_failure_on_a_loaded_line_puts_its_orders_at_risk(db: Engine, db_url: str) -> None:
+    """Input: the loaded demo plant, then a 60 h failure from Tuesday 8:00 of next week on the line with the most
+    promised hours that week. Before the booking pass it reported '0 orders moved, 0 now late' (no order held
+    hours); now the orders holding that line-week are AT_RISK with an event each, and the ledger stays sound."""
+    load_demo(db, SMALL, seed=1, today=TODAY)
+    week = date(2026, 12, 7)
+    with Session(db) as session:
+        line_id = session.scalar(select(CapacityLedger.line_id).where(CapacityLedger.week == week)
+                                 .order_by(CapacityLedger.promised_hours.desc()).limit(1))
+        line_code = session.scalar(select(ProductionLine.code).where(ProductionLine.id == line_id))
+    engine = async_engine(db_url)
+    try:
+        async with async_sessions(engine)() as asession:
+            outcome = await report_incident(
+                asession, Principal(0, "mes", Role.MES), kind=IncidentKind.EQUIPMENT_FAILURE, line_code=line_code,
+                hours=60, starts_at=datetime(2026, 12, 8, 8, 0, tzinfo=UTC), today=TODAY, reserve_share=0.12)
+    finally:
+        await engine.dispose()
+    assert outcome.at_risk
+    with Session(db) as session:
+        events = set(session.scalars(select(OrderEvent.order_code).where(
+            OrderEvent.kind == "AT_RISK", OrderEvent.actor == "mes:mes")).all())
+        assert {risk.order.code for risk in outcome.at_risk} <= events
+        assert ledger_violations(session) == []
