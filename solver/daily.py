@@ -9,7 +9,10 @@ import numpy as np
 
 from solver.errors import PlanningInputError
 from solver.problem import PlanningProblem
-from solver.result import PlanResult
+from solver.result import Diagnostic, PlanResult
+
+HOURS_IN_DAY = 24.0
+TOLERANCE = 1e-6  # hours; below this a task or a leftover is solver round-off
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,26 @@ class DailyTask:
     frozen: bool
 
 
+def day_room(day_hours: np.ndarray, overtime_max: np.ndarray, reserve_share: float) -> np.ndarray:
+    """[..., 7] most hours a plan may put on each day: its plannable hours (the reserve kept) plus its
+    share of the week's overtime allowance, never more than the day has, nothing on a closed day.
+
+    day_hours [..., 7] are calendar hours after incidents, overtime_max [...] the weekly allowance.
+    """
+    day_hours = np.asarray(day_hours, float)
+    total = day_hours.sum(axis=-1, keepdims=True)
+    share = np.divide(day_hours, total, out=np.zeros_like(day_hours), where=total > 0)
+    room = day_hours * (1.0 - reserve_share) + np.asarray(overtime_max, float)[..., None] * share
+    return np.where(day_hours > 0, np.minimum(room, HOURS_IN_DAY), 0.0)
+
+
+def overtime_within_days(day_hours: np.ndarray, overtime_max: np.ndarray, reserve_share: float) -> np.ndarray:
+    """[...] the weekly overtime allowance cut to what the days can hold beyond their plannable hours:
+    a line already working 24 h a day has no hour left for overtime."""
+    plannable = np.asarray(day_hours, float).sum(axis=-1) * (1.0 - reserve_share)
+    return np.maximum(day_room(day_hours, overtime_max, reserve_share).sum(axis=-1) - plannable, 0.0)
+
+
 def daily_tasks(
     result: PlanResult,
     problem: PlanningProblem,
@@ -34,11 +57,13 @@ def daily_tasks(
     frozen_days: int = 3,
     crew_size: np.ndarray | None = None,
     previous_tasks: list[DailyTask] | None = None,
+    open_from: int | None = None,
 ) -> list[DailyTask]:
     """Tasks for one week: day_hours [L, 7] calendar hours per weekday (default: the week's hours
-    over Monday-Friday). Tasks of the first `frozen_days` days are copied from previous_tasks when
-    given (the frozen window fixes them), otherwise marked frozen. Each day is filled up to its
-    hours less the rush reserve, most urgent products first; overtime spreads over open days."""
+    over Monday-Friday). Tasks of the first `frozen_days` days are marked frozen. No new work goes on
+    a day before `open_from` (default: `frozen_days` when previous_tasks is given, else 0); those days
+    keep previous_tasks. Each open day is filled up to its plannable hours, most urgent products
+    first, then overtime up to day_room; hours that still do not fit stay out (see unplaced_hours)."""
     n_lines = len(problem.lines)
     if day_hours is None:
         day_hours = np.zeros((n_lines, 7))
@@ -46,52 +71,45 @@ def daily_tasks(
     day_hours = np.asarray(day_hours, float)
     if day_hours.shape != (n_lines, 7):
         raise PlanningInputError(f"day_hours has shape {day_hours.shape}, expected {(n_lines, 7)}")
+    if open_from is None:
+        open_from = frozen_days if previous_tasks is not None else 0
     crew = np.ones(n_lines) if crew_size is None else np.asarray(crew_size, float)
     monday = problem.weeks[week_index]
     days = [monday + datetime.timedelta(days=d) for d in range(7)]
-    kept = [t for t in previous_tasks or [] if t.day in days[:frozen_days]]
+    kept = [t for t in previous_tasks or [] if t.day in days[:open_from]]
     hours = np.asarray(result.hours, float)[:, week_index].copy()
-    used = np.zeros((n_lines, 7))
-    for task in kept:  # frozen tasks keep their place; the rest of the week fills around them
+    for task in kept:  # kept tasks hold their place; the rest of the week fills the open days
         hours[task.route] = max(hours[task.route] - task.hours, 0.0)
-        used[task.line, days.index(task.day)] += task.hours
-    open_from = frozen_days if previous_tasks is not None else 0
+    room = day_room(day_hours, np.asarray(problem.overtime_max_hours, float)[:, week_index], problem.reserve_share)
+    room[:, :open_from] = 0.0
     tasks = list(kept)
     for line in range(n_lines):
-        tasks += line_tasks(
-            problem, result, line, hours, day_hours[line], used[line], open_from, frozen_days, days, crew[line]
-        )
+        tasks += line_tasks(problem, line, hours, day_hours[line], room[line], frozen_days, days, crew[line])
     return tasks
 
 
 def line_tasks(
     problem: PlanningProblem,
-    result: PlanResult,
     line: int,
     hours: np.ndarray,
     calendar: np.ndarray,
-    used: np.ndarray,
-    open_from: int,
+    room: np.ndarray,
     frozen_days: int,
     days: list[datetime.date],
     crew: float,
 ) -> list[DailyTask]:
-    """Lay the line's route hours end to end over its days' free hours (interval overlap, no loops
-    over hours)."""
+    """Lay the line's route hours end to end over its open days (interval overlap, no loops over
+    hours): first the days' plannable hours, then overtime in proportion to what each day has left."""
     routes = np.flatnonzero((np.asarray(problem.route_line) == line) & (hours > 1e-9))
     if not len(routes):
         return []
     weight = np.asarray(problem.backlog_weight)[np.asarray(problem.route_product)[routes], 0]
     routes = routes[np.argsort(-weight, kind="stable")]
-    free = np.maximum(calendar * (1 - problem.reserve_share) - used, 0.0)
-    free[:open_from] = 0.0
-    open_days = calendar > 0
-    open_days[:open_from] = False
-    overflow = hours[routes].sum() - free.sum()
-    if overflow > 1e-9:
-        if not open_days.any():
-            raise PlanningInputError(f"line {problem.lines[line]} has planned hours but no open day that week")
-        free = free + overflow * np.where(open_days, calendar, 0.0) / calendar[open_days].sum()
+    free = np.minimum(calendar * (1 - problem.reserve_share), room)
+    extra = room - free
+    overtime = min(max(hours[routes].sum() - free.sum(), 0.0), extra.sum())
+    if overtime > 0:
+        free = free + overtime * extra / extra.sum()
     route_end = np.cumsum(hours[routes])
     day_end = np.cumsum(free)
     overlap = np.minimum(route_end[:, None], day_end[None, :]) - np.maximum(
@@ -111,4 +129,28 @@ def line_tasks(
             frozen=d < frozen_days,
         )
         for i, d in np.argwhere(overlap > 1e-9).tolist()
+    ]
+
+
+def unplaced_hours(
+    result: PlanResult, problem: PlanningProblem, tasks: list[DailyTask], week_index: int = 0
+) -> list[Diagnostic]:
+    """One finding per line whose week plan holds more hours than its daily tasks could take."""
+    planned = np.zeros(len(problem.lines))
+    np.add.at(planned, np.asarray(problem.route_line), np.asarray(result.hours, float)[:, week_index])
+    laid = np.zeros(len(problem.lines))
+    for task in tasks:
+        laid[task.line] += task.hours
+    return [
+        Diagnostic(
+            kind="daily_overflow",
+            message=(
+                f"Line {problem.lines[line]} in week {problem.weeks[week_index]}: {planned[line]:.1f} h planned "
+                f"but its open days hold only {laid[line]:.1f} h; {planned[line] - laid[line]:.1f} h have no day "
+                "this week and wait for the next replan"
+            ),
+            line=line,
+            week=week_index,
+        )
+        for line in np.flatnonzero(planned - laid > max(TOLERANCE, 1e-6 * planned.max(initial=0.0))).tolist()
     ]

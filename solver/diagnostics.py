@@ -18,7 +18,7 @@ def diagnose(problem: PlanningProblem, result: PlanResult) -> list[Diagnostic]:
 
 def saturated(problem: PlanningProblem, result: PlanResult) -> np.ndarray:
     """[L, W] True where a line-week has (almost) no plannable hour left."""
-    limit = problem.effective_capacity + np.asarray(problem.overtime_max_hours, float)
+    limit = problem.week_limit
     planned = result.loads.planned_hours
     return (planned >= FULL * limit) & (limit > 0) | (limit <= 1e-9)
 

@@ -36,7 +36,7 @@ def frozen_window(problem: PlanningProblem) -> FrozenWindow:
     line = np.asarray(problem.route_line)
     needed = np.zeros((len(problem.lines), frozen))
     np.add.at(needed, line, hours)
-    available = problem.effective_capacity[:, :frozen] + np.asarray(problem.overtime_max_hours)[:, :frozen]
+    available = problem.week_limit[:, :frozen]
     dropped = np.zeros_like(hours)
     conflicts = []
     for l_idx, w_idx in np.argwhere(needed > available * (1 + 1e-9) + 1e-9).tolist():
@@ -69,9 +69,9 @@ def conflict(
         message=(
             f"Line {problem.lines[line]} in frozen week {problem.weeks[week]} has only "
             f"{problem.capacity_hours[line, week]:.1f} calendar hours ({available[line, week]:.1f} plannable "
-            f"with overtime) but the frozen plan needs {needed[line, week]:.1f} h: capacity was cut inside "
-            f"the frozen window (incident). {cut.sum():.1f} h of frozen work dropped, lowest priority "
-            f"first: {', '.join(cut_products)}"
+            f"with overtime on the days still open) but the frozen plan needs {needed[line, week]:.1f} h: "
+            f"capacity was cut inside the frozen window (incident) or the week is partly over. "
+            f"{cut.sum():.1f} h of frozen work dropped, lowest priority first: {', '.join(cut_products)}"
         ),
         line=line,
         week=week,

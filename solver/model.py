@@ -115,8 +115,11 @@ class CapacityModel:
         """Copy one week's data into the parameters (numpy only, no recompilation)."""
         n_w, n_f, n_k = len(problem.weeks), self.structure.frozen, self.structure.change_window
         rate = np.asarray(problem.route_rate, float)
-        self.capacity.value = problem.effective_capacity[:, n_f:]
-        self.overtime_max.value = np.asarray(problem.overtime_max_hours, float)[:, n_f:]
+        # The first week's cut (a replan mid-week) falls on its plannable hours first, then on overtime.
+        limit = problem.week_limit[:, n_f:]
+        capacity = np.minimum(problem.effective_capacity[:, n_f:], limit)
+        self.capacity.value = capacity
+        self.overtime_max.value = np.minimum(np.asarray(problem.overtime_max_hours, float)[:, n_f:], limit - capacity)
         demand = np.array(problem.demand, float)
         demand[:, 0] -= np.asarray(problem.initial_inventory, float) - np.asarray(problem.initial_backlog, float)
         np.subtract.at(demand[:, :n_f], np.asarray(problem.route_product), frozen.hours * rate[:, None])

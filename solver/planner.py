@@ -155,12 +155,13 @@ class CapacityPlanner:
 
 
 def fit_to_capacity(problem: PlanningProblem, hours: np.ndarray) -> np.ndarray:
-    """Scale a line-week down where solver round-off overshoots its plannable hours plus overtime."""
+    """Scale a line-week down where solver round-off (or a kept plan) overshoots its plannable hours plus
+    overtime (the first week: what its open days can still hold)."""
     hours = np.maximum(hours, 0.0)
     line = np.asarray(problem.route_line)
     loads = np.zeros_like(problem.effective_capacity)
     np.add.at(loads, line, hours)
-    limit = problem.effective_capacity + np.asarray(problem.overtime_max_hours, float)
+    limit = problem.week_limit
     scale = np.divide(limit, loads, out=np.ones_like(loads), where=loads > limit)
     return hours * np.minimum(scale, 1.0)[line]
 

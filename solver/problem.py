@@ -46,6 +46,9 @@ class PlanningProblem:
     families: list[str] | None = None  # family of each product (a label for reports)
     detail_weeks: int | None = None  # weeks planned week by week; later weeks in buckets (None: all)
     bucket_weeks: int = 4  # length of the buckets after the detail weeks
+    # [L] most hours the first week can still hold: work kept on its past and frozen days plus what
+    # its open days can make with overtime (a replan mid-week). None: the whole week is open.
+    first_week_hours: FloatArray | None = None
     period_weeks: np.ndarray | None = None  # [W] weeks each period spans (set by horizon.coarsen)
     extra: dict[str, object] = field(default_factory=dict)  # free labels for the caller
 
@@ -63,6 +66,15 @@ class PlanningProblem:
     def reserve_hours(self) -> FloatArray:
         """[L, W] hours kept for rush orders."""
         return np.asarray(self.capacity_hours, float) * self.reserve_share
+
+    @property
+    def week_limit(self) -> FloatArray:
+        """[L, W] most hours a line-week may be planned: plannable hours plus overtime, the first week
+        cut to what it can still hold."""
+        limit = self.effective_capacity + np.asarray(self.overtime_max_hours, float)
+        if self.first_week_hours is not None:
+            limit[:, 0] = np.minimum(limit[:, 0], np.asarray(self.first_week_hours, float))
+        return limit
 
     @property
     def frozen(self) -> int:
@@ -101,6 +113,8 @@ class PlanningProblem:
         }
         if self.plan_in_force is not None:
             expected["plan_in_force"] = (n_routes, n_weeks)
+        if self.first_week_hours is not None:
+            expected["first_week_hours"] = (n_lines,)
         for name, shape in expected.items():
             value = np.asarray(getattr(self, name))
             if value.shape != shape:

@@ -2,19 +2,42 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from domain.models import PlanItem
-from domain.planning.snapshot import PlantSnapshot
-from solver import DailyTask, PlanResult, daily_tasks
+from domain.planning.calendar import frozen_until
+from domain.planning.snapshot import PlantSnapshot, after_incidents
+from solver import DailyTask, Diagnostic, PlanResult, daily_tasks
+from solver.daily import day_room, unplaced_hours
 
 
-def _previous_tasks(session: Session, snapshot: PlantSnapshot, plan_id: int, frozen_days: int) -> list[DailyTask]:
-    """The plan in force's tasks on the frozen days of the first week, as solver tasks."""
+@dataclass(frozen=True)
+class FirstWeek:
+    """The first week as a replan finds it: the days before `open_from` are over or frozen and keep
+    the plan in force's tasks; new work goes only on the days from `open_from` on."""
+
+    day_hours: np.ndarray  # [L, 7] calendar hours after incidents
+    kept: list[DailyTask]
+    open_from: int  # first day (0 = Monday) that takes new work
+    frozen_days: int  # leading days marked frozen in the new plan
+
+    def hours_left(self, snapshot: PlantSnapshot) -> np.ndarray:
+        """[L] most hours the week can still hold: the kept tasks plus what the open days can make."""
+        problem = snapshot.problem
+        room = day_room(self.day_hours, np.asarray(problem.overtime_max_hours, float)[:, 0], problem.reserve_share)
+        kept = np.zeros(len(problem.lines))
+        for task in self.kept:
+            kept[task.line] += task.hours
+        return kept + room[:, self.open_from :].sum(axis=1)
+
+
+def _previous_tasks(session: Session, snapshot: PlantSnapshot, plan_id: int, days: int) -> list[DailyTask]:
+    """The plan in force's tasks on the first `days` days of the first week, as solver tasks."""
     problem = snapshot.problem
     monday = problem.weeks[0]
     route_of = {
@@ -28,7 +51,7 @@ def _previous_tasks(session: Session, snapshot: PlantSnapshot, plan_id: int, fro
         select(PlanItem).where(
             PlanItem.plan_id == plan_id,
             PlanItem.day >= monday,
-            PlanItem.day < monday + timedelta(days=frozen_days),
+            PlanItem.day < monday + timedelta(days=days),
         )
     ):
         route = route_of.get((item.product_id, item.line_id))
@@ -49,35 +72,59 @@ def _previous_tasks(session: Session, snapshot: PlantSnapshot, plan_id: int, fro
     return tasks
 
 
-def first_week_tasks(
+def _laid_out(session: Session, plan_id: int, monday: date) -> bool:
+    """Whether a plan broke the week of `monday` into days (a plan does so for its first week only)."""
+    count = session.scalar(
+        select(func.count())
+        .select_from(PlanItem)
+        .where(PlanItem.plan_id == plan_id, PlanItem.day >= monday, PlanItem.day < monday + timedelta(days=7))
+    )
+    return bool(count)
+
+
+def first_week(
     session: Session,
     snapshot: PlantSnapshot,
-    result: PlanResult,
     *,
+    today: date,
     frozen_days: int,
     previous_plan_id: int | None,
     running_week: bool,
-) -> list[dict[str, object]]:
-    """PlanItem rows (with `day` set) for the first week of the new plan."""
+) -> FirstWeek:
+    """Which days of the first week are kept and which take new work.
+
+    A replan for a week not yet begun plans all of it. In the running week the days up to the end of
+    the frozen window (and any day already past) keep the plan in force's tasks; if that plan never
+    broke this week into days, there is nothing to keep and only the days already past are closed.
+    """
     problem = snapshot.problem
-    capacity = np.asarray(problem.capacity_hours, float)[:, 0]
-    calendar = snapshot.day_hours[:, 0, :]
-    total = calendar.sum(axis=1, keepdims=True)
-    # Incidents reduce the week's hours: spread the loss over the days in proportion.
-    day_hours = np.divide(calendar * capacity[:, None], total, out=np.zeros_like(calendar), where=total > 0)
-    previous = None
-    if running_week and previous_plan_id is not None:
-        previous = _previous_tasks(session, snapshot, previous_plan_id, frozen_days)
+    day_hours = after_incidents(snapshot.day_hours[:, 0, :], np.asarray(problem.capacity_hours, float)[:, 0])
+    if not running_week:
+        return FirstWeek(day_hours, [], 0, 0)
+    monday = problem.weeks[0]
+    closed = min(max((frozen_until(today, frozen_days) - monday).days + 1, 0), 7)
+    if previous_plan_id is None or not _laid_out(session, previous_plan_id, monday):
+        return FirstWeek(day_hours, [], min(today.weekday(), closed), closed)
+    return FirstWeek(day_hours, _previous_tasks(session, snapshot, previous_plan_id, closed), closed, closed)
+
+
+def first_week_tasks(
+    snapshot: PlantSnapshot, result: PlanResult, week: FirstWeek
+) -> tuple[list[dict[str, object]], list[Diagnostic]]:
+    """PlanItem rows (with `day` set) for the first week of the new plan, and a finding per line
+    whose week plan did not fit its open days."""
+    problem = snapshot.problem
     tasks = daily_tasks(
         result,
         problem,
         0,
-        day_hours=day_hours,
-        frozen_days=frozen_days if running_week else 0,
+        day_hours=week.day_hours,
+        frozen_days=week.frozen_days,
         crew_size=snapshot.crew_size,
-        previous_tasks=previous,
+        previous_tasks=week.kept,
+        open_from=week.open_from,
     )
-    return [
+    rows: list[dict[str, object]] = [
         {
             "week": problem.weeks[0],
             "day": task.day,
@@ -91,3 +138,4 @@ def first_week_tasks(
         }
         for task in tasks
     ]
+    return rows, unplaced_hours(result, problem, tasks)

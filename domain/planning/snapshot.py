@@ -26,6 +26,7 @@ from domain.models import (
 )
 from domain.orders.line_hours import usual_hours
 from domain.planning.calendar import weeks_from
+from solver.daily import overtime_within_days
 from solver.problem import PlanningProblem
 
 # Statuses whose open quantity production still owes.
@@ -70,6 +71,13 @@ def _day_hours(session: Session, lines: list[ProductionLine], weeks: list[date])
                 if special is not None:
                     hours[li, wi, d] = special
     return hours
+
+
+def after_incidents(day_hours: np.ndarray, capacity: np.ndarray) -> np.ndarray:
+    """[..., 7] calendar hours per day cut to the week's capacity after incidents, the loss spread
+    over the days in proportion (the ledger keeps lost hours per week, not per day)."""
+    total = day_hours.sum(axis=-1, keepdims=True)
+    return np.divide(day_hours * capacity[..., None], total, out=np.zeros_like(day_hours), where=total > 0)
 
 
 def _week_of(dates: np.ndarray, first: date, n_weeks: int) -> np.ndarray:
@@ -197,7 +205,9 @@ def load_snapshot(
     backlog_weight = unit_margin[:, None] * (1.0 + priority / 100.0)
     day_hours = _day_hours(session, lines, weeks)
     capacity = np.maximum(day_hours.sum(axis=2) - _lost_hours(session, lindex, weeks), 0.0)
-    overtime = np.repeat(np.array([[line.max_overtime_hours] for line in lines], dtype=float), len(weeks), axis=1)
+    allowance = np.repeat(np.array([[line.max_overtime_hours] for line in lines], dtype=float), len(weeks), axis=1)
+    # Overtime lengthens working days, up to 24 h each: a line on 24 h days has none to give.
+    overtime = overtime_within_days(after_incidents(day_hours, capacity), allowance, reserve_share)
     previous = None
     if plan_in_force is not None:
         previous = _align_plan(plan_in_force, weeks, routes, pindex, lindex)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select, text, update
@@ -16,7 +16,7 @@ from domain.floor.materials import material_shortages
 from domain.floor.outbox import Outbox
 from domain.models import ForecastTier, Order, OrderEvent, OrderStatus, Plan, ProductionLine, Routing, utcnow
 from domain.planning.calendar import frozen_until, week_start
-from domain.planning.daily import first_week_tasks
+from domain.planning.daily import first_week, first_week_tasks
 from domain.planning.ledger_refresh import refresh_ledger
 from domain.planning.snapshot import load_snapshot
 from domain.planning.versions import plan_in_force, production_of, put_in_force, save_plan
@@ -143,20 +143,24 @@ def replan(
             change_window_weeks=settings.change_window_weeks,
             detail_weeks=settings.detail_weeks if settings.detail_weeks is not None else detail_for(session, settings),
         )
+        week = first_week(
+            session,
+            snapshot,
+            today=today,
+            frozen_days=settings.frozen_days,
+            previous_plan_id=current.id if current else None,
+            running_week=running_week,
+        )
+        # Mid-week only the kept tasks and the open days remain: the LP must not plan a whole week there.
+        snapshot = replace(snapshot, problem=replace(snapshot.problem, first_week_hours=week.hours_left(snapshot)))
         progress("solving the capacity plan")
         if planner is None:
             name = choose_solver(session, settings)
             planner = _planners.setdefault(name, CapacityPlanner(name))
         result = planner.solve(snapshot.problem)
         progress("saving the plan")
-        daily = first_week_tasks(
-            session,
-            snapshot,
-            result,
-            frozen_days=settings.frozen_days,
-            previous_plan_id=current.id if current else None,
-            running_week=running_week,
-        )
+        daily, unplaced = first_week_tasks(snapshot, result, week)
+        result.diagnostics.extend(unplaced)
         plan = save_plan(
             session,
             snapshot,

@@ -7,7 +7,8 @@ import dataclasses
 import numpy as np
 import pytest
 
-from solver import CapacityPlanner, daily_tasks
+from solver import CapacityPlanner, DailyTask, daily_tasks
+from solver.daily import day_room, overtime_within_days, unplaced_hours
 from solver.testing import synthetic_plant
 
 
@@ -50,3 +51,52 @@ def test_tasks_inside_the_frozen_days_are_kept_from_the_previous_schedule() -> N
     frozen_after = {t for t in after if (t.day - plant.weeks[0]).days < 2}
     assert frozen_before == frozen_after and frozen_before
     assert all(not t.frozen for t in after if t not in frozen_after)
+
+
+def test_a_line_on_24_hour_days_has_no_room_for_overtime() -> None:
+    """Input tried: 24 h and 8 h days over Monday-Friday, 20 h of weekly overtime, 12% reserve."""
+    days = np.zeros((2, 7))
+    days[0, :5], days[1, :5] = 24.0, 8.0
+    room = day_room(days, np.array([20.0, 20.0]), 0.12)
+    np.testing.assert_allclose(room[0, :5], 24.0)  # 21.12 plannable + 4 h overtime share, cut to the day
+    np.testing.assert_allclose(room[1, :5], 8 * 0.88 + 4.0)
+    assert np.all(room[:, 5:] == 0)
+    np.testing.assert_allclose(overtime_within_days(days, np.array([20.0, 20.0]), 0.12), [120 - 105.6, 20.0])
+
+
+def per_day(tasks: list[DailyTask], monday: object, n_lines: int) -> np.ndarray:
+    hours = np.zeros((n_lines, 7))
+    for task in tasks:
+        hours[task.line, (task.day - monday).days] += task.hours  # type: ignore[operator]
+    return hours
+
+
+def test_a_week_planned_whole_but_open_from_thursday_never_stacks_a_day() -> None:
+    """Input tried: an overloaded plant (load 1.5) planned for a whole week, laid out from Thursday on:
+    what the two days cannot hold is reported, not stacked on them (the issue saw 62.8 h on a 24 h day)."""
+    plant = synthetic_plant(30, 3, 4, seed=2, load=1.5)
+    plan = CapacityPlanner().solve(plant)
+    day_hours = calendar_for(3, plant.capacity_hours[:, 0])
+    tasks = daily_tasks(plan, plant, 0, day_hours, frozen_days=3, open_from=3)
+    hours = per_day(tasks, plant.weeks[0], 3)
+    room = day_room(day_hours, plant.overtime_max_hours[:, 0], plant.reserve_share)
+    assert np.all(hours[:, :3] == 0)
+    assert np.all(hours <= room + 1e-9) and np.all(room <= 24.0)
+    notes = unplaced_hours(plan, plant, tasks)
+    planned = np.bincount(plant.route_line, weights=plan.hours[:, 0], minlength=3)
+    assert {n.line for n in notes} == {line for line in range(3) if planned[line] > hours[line].sum() + 1e-6}
+    assert notes and all(n.kind == "daily_overflow" for n in notes)
+
+
+def test_the_lp_plans_only_what_the_open_days_hold() -> None:
+    """Input tried: the same overloaded plant, its first week cut to Thursday and Friday's room."""
+    plant = synthetic_plant(30, 3, 4, seed=2, load=1.5)
+    day_hours = calendar_for(3, plant.capacity_hours[:, 0])
+    room = day_room(day_hours, plant.overtime_max_hours[:, 0], plant.reserve_share)
+    cut = dataclasses.replace(plant, first_week_hours=room[:, 3:].sum(axis=1))
+    plan = CapacityPlanner().solve(cut)
+    planned = np.bincount(plant.route_line, weights=plan.hours[:, 0], minlength=3)
+    assert np.all(planned <= cut.first_week_hours + 1e-6)  # type: ignore[operator]
+    assert planned.sum() > 0.9 * room[:, 3:].sum()  # overloaded: the open days are used
+    tasks = daily_tasks(plan, cut, 0, day_hours, frozen_days=3, open_from=3)
+    assert unplaced_hours(plan, cut, tasks) == []
