@@ -8,6 +8,7 @@ the first four weeks, then one to three failures of 5-250 h starting on any day 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import pathlib
 from collections import defaultdict
 from dataclasses import dataclass
@@ -127,7 +128,7 @@ async def _build(session: AsyncSession, scenario: Scenario) -> list[ProductionLi
         from_reserve = spec.rush and spec.from_reserve
         holdings: list[tuple[date, float]] = []
         left = spec.hours
-        for week_no in range(spec.first_week, 20):
+        for week_no in itertools.count(spec.first_week):  # a small reserve may take many weeks
             week = MONDAY + timedelta(weeks=week_no)
             row = await ledger_row(session, line, week)
             if from_reserve:
