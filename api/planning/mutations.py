@@ -72,9 +72,9 @@ class PlanningMutations:
                     cutoff=given.cutoff,
                 )
             )
-            for event_id in done.scheduled_event_ids:
+            for event_id in [*done.scheduled_event_ids, *done.late_event_ids]:
                 await ctx.events.publish_order_event(event_id)
-            for alert_id in done.material_alert_ids:
+            for alert_id in done.alert_ids:
                 await ctx.events.publish_alert(alert_id)
             return done
 

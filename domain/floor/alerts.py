@@ -16,6 +16,14 @@ from sqlalchemy.orm import Session
 from domain.floor.outbox import Outbox
 from domain.models import Alert, utcnow
 
+# The alert kind for an order at risk of missing its promise or already past it (one spelling for both).
+LATE_ORDER = "LATE_ORDER"
+
+
+def late_order_key(order_code: str) -> str:
+    """One open alert per order: found past its date after an incident put it at risk updates that alert."""
+    return f"{LATE_ORDER}:{order_code}"
+
 
 def raise_alert_sync(
     session: Session, outbox: Outbox, *, kind: str, severity: str, message: str, dedup_key: str | None = None,

@@ -1,4 +1,4 @@
-"""After a line-week lost hours: which promises no longer fit, moved lowest priority first, and who is told."""
+"""After a line-week lost hours: who gives way (lowest priority first), who is placed again first, who is told."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from domain.floor.alerts import raise_alert
+from domain.floor.alerts import LATE_ORDER, late_order_key, raise_alert
 from domain.floor.downtime import last_working_day
 from domain.floor.floor_history import at_risk_event
 from domain.floor.outbox import Outbox
-from domain.floor.repromise import move_hours
+from domain.floor.repromise import Displaced, place_again, release_hours
 from domain.models import CapacityLedger, CapacityReservation, CustomerTier, Order, ProductionLine
 from domain.orders.ledger import HOURS_TOLERANCE
 
@@ -34,8 +34,9 @@ class AtRisk:
 
 
 def move_first(order: Order) -> tuple[bool, bool, float, int, int]:
-    """Sort key: who gives way first. Strategic customers last, rush orders late, then by priority score;
-    among equals the order with the latest promise (the most slack) moves first."""
+    """Sort key: who gives way first; reversed, who is served first. Strategic customers last, rush orders
+    late, then by the priority rule set's score; among equals the order with the latest promise (the most
+    slack) moves first."""
     promised = order.promised_date.toordinal() if order.promised_date else 0
     return (order.customer.tier is CustomerTier.STRATEGIC, order.rush, order.priority_score, -promised, -order.id)
 
@@ -61,39 +62,52 @@ async def _holders(session: AsyncSession, line_id: int, week: date) -> list[tupl
     return sorted(pairs, key=lambda pair: move_first(pair[1]))
 
 
-async def recheck_line_week(
-    session: AsyncSession, line: ProductionLine, week: date, reserve_share: float
-) -> dict[int, AtRisk]:
-    """Make the line-week's promises fit what is left of it; returns the orders whose hours moved.
+async def displace_line_week(session: AsyncSession, line: ProductionLine, week: date) -> list[Displaced]:
+    """Give back the hours the line-week can no longer make; returns them, to be placed again.
 
     Planned (forecast) hours give way first, since a firm order outranks stock; then regular
     promises, then rush promises held in the reserve, each lowest priority first.
     """
     row = await _ledger(session, line.id, week)
     if row is None:
-        return {}
+        return []
     regular_room = max(row.capacity_hours - row.reserve_hours - row.lost_hours, 0.0)
     planned = min(row.planned_hours, max(regular_room - row.promised_hours, 0.0))
     if planned < row.planned_hours:
         await session.execute(update(CapacityLedger).where(CapacityLedger.id == row.id).values(planned_hours=planned))
-    moved: dict[int, AtRisk] = {}
+    displaced: list[Displaced] = []
     regular_over = row.promised_hours - regular_room
     total_over = planned + row.promised_hours + row.rush_hours_used - max(row.capacity_hours - row.lost_hours, 0.0)
     for reservation, order in await _holders(session, line.id, week):
         over = total_over if reservation.from_reserve else max(regular_over, total_over)
         if over <= HOURS_TOLERANCE:
             continue
-        hours = min(reservation.hours, over)
-        _placed, unplaced = await move_hours(session, reservation, hours, reserve_share)
-        shifted = hours - unplaced
-        if reservation.from_reserve:
-            total_over -= shifted
-        else:
-            regular_over -= shifted
-            total_over -= shifted
-        entry = moved.setdefault(order.id, AtRisk(order))
-        entry.moved_hours += shifted
-        entry.no_room = entry.no_room or unplaced > HOURS_TOLERANCE
+        given = await release_hours(session, order, reservation, min(reservation.hours, over))
+        displaced.append(given)
+        total_over -= given.hours
+        if not reservation.from_reserve:
+            regular_over -= given.hours
+    return displaced
+
+
+async def place_by_priority(
+    session: AsyncSession, displaced: list[Displaced], after: date, reserve_share: float
+) -> dict[int, AtRisk]:
+    """Place displaced hours again, highest priority first, so the highest tiers take the earliest free hours.
+
+    Everyone searches from the same week (after `after`, the first week that lost hours): a lower tier
+    never finds a free week a higher tier skipped. Returns the orders whose hours moved, in the order
+    they gave way.
+    """
+    moved: dict[int, AtRisk] = {}
+    for given in displaced:
+        moved.setdefault(given.order.id, AtRisk(given.order))
+    # Stable: one order's holdings stay together, in the order they were displaced.
+    for given in sorted(displaced, key=lambda d: move_first(d.order), reverse=True):
+        unplaced = await place_again(session, given, after, reserve_share)
+        entry = moved[given.order.id]
+        entry.moved_hours += given.hours - unplaced
+        entry.no_room = entry.no_room or unplaced > 0
     return moved
 
 
@@ -127,10 +141,10 @@ async def tell_sales(
         late.append(entry)
         when = entry.expected_date.isoformat() if entry.expected_date else "not within a year"
         await raise_alert(
-            session, outbox, kind="LATE_ORDER", severity="CRITICAL" if entry.order.rush else "WARNING",
+            session, outbox, kind=LATE_ORDER, severity="CRITICAL" if entry.order.rush else "WARNING",
             message=f"order {entry.order.code} at risk after {cause}: expected {when}, "
             f"promised {entry.order.promised_date.isoformat() if entry.order.promised_date else '-'}",
-            dedup_key=f"LATE_ORDER:{entry.order.code}", order_id=entry.order.id,
+            dedup_key=late_order_key(entry.order.code), order_id=entry.order.id,
             customer_id=entry.order.customer_id, line_id=line_id,
         )
     return late

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from domain.models import Order, OrderEvent, OrderStatus, utcnow
 
 
 def record_order_event(
-    session: AsyncSession,
+    session: Session | AsyncSession,
     order: Order,
     kind: str,
     *,

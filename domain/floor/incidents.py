@@ -12,11 +12,12 @@ from domain import bounds
 from domain.access import Principal
 from domain.errors import InvalidInput
 from domain.floor.alerts import raise_alert
-from domain.floor.at_risk import AtRisk, expected_dates, recheck_line_week, tell_sales
+from domain.floor.at_risk import AtRisk, displace_line_week, expected_dates, place_by_priority, tell_sales
 from domain.floor.downtime import lost_hours_by_week
 from domain.floor.lookup import line_by_code, material_by_code
 from domain.floor.material_risk import recheck_material
 from domain.floor.outbox import EventBroker, Outbox
+from domain.floor.repromise import Displaced
 from domain.models import Alert, CapacityLedger, Incident, IncidentKind, Material, utcnow
 from domain.orders.ledger import load_ledger
 
@@ -45,7 +46,7 @@ async def _equipment_failure(
     if weeks:
         await load_ledger(session, [line.id], weeks, reserve_share, weeks[0], create_missing=True)
     ledger = CapacityLedger.__table__.c
-    moved: dict[int, AtRisk] = {}
+    displaced: list[Displaced] = []
     for week in weeks:
         # Never more lost than the week had: a second report of the same failure cannot go below zero hours.
         await session.execute(
@@ -57,11 +58,9 @@ async def _equipment_failure(
             ))
             .execution_options(synchronize_session=False)
         )
-        for order_id, entry in (await recheck_line_week(session, line, week, reserve_share)).items():
-            merged = moved.setdefault(order_id, entry)
-            if merged is not entry:
-                merged.moved_hours += entry.moved_hours
-                merged.no_room = merged.no_room or entry.no_room
+        displaced += await displace_line_week(session, line, week)
+    # Placed only once every week has given way, so the first free hours go to the highest priority.
+    moved = await place_by_priority(session, displaced, weeks[0], reserve_share) if weeks else {}
     await expected_dates(session, line, moved)
     cause = f"equipment failure on {line.code} ({lost:g} h from {incident.starts_at.date().isoformat()})"
     late = await tell_sales(session, outbox, moved, cause, actor, line.id)

@@ -14,6 +14,7 @@ from domain.errors import InvalidInput, InvalidTransition
 from domain.floor.allocation import Allocation, allocate, orders_waiting_for
 from domain.floor.demand import OPEN_STATUSES
 from domain.floor.history import record_order_event
+from domain.floor.lateness import mark_late
 from domain.floor.lookup import line_by_code, order_by_code, product_by_sku
 from domain.floor.outbox import EventBroker, Outbox
 from domain.floor.plan_progress import count_against_plan
@@ -39,6 +40,7 @@ class ProgressOutcome:
     orders: list[Order] = field(default_factory=list)
     alerts: list[Alert] = field(default_factory=list)
     plan_items_updated: int = 0
+    late: list[Order] = field(default_factory=list)  # orders found past their promise by this report
 
 
 async def _take_into_stock(session: AsyncSession, product: Product, made: float, scrapped: float) -> None:
@@ -136,6 +138,7 @@ async def report_progress(
             touched.append(order)
     plan_items = await count_against_plan(session, line.id, product.id, at.date(), made)
     alerts = await check_safety_stock(session, [product.id], outbox, at.date())
+    late = await mark_late(session, outbox, at.date(), principal.actor)
     await session.commit()
     await outbox.publish(broker)
-    return ProgressOutcome(event, product, touched, alerts, plan_items)
+    return ProgressOutcome(event, product, touched, alerts, plan_items, late)

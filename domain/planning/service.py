@@ -19,7 +19,8 @@ class ReplanDone:
     version: int
     scheduled_event_ids: list[int]
     changes: int
-    material_alert_ids: list[int]
+    alert_ids: list[int]
+    late_event_ids: list[int]
 
 
 @cache
@@ -37,5 +38,6 @@ def run_replan(
         previous = outcome.previous_plan_id
         changes = len(diff_plans(session, previous, outcome.plan.id)) if previous else 0
         return ReplanDone(
-            outcome.plan.id, outcome.plan.version, outcome.scheduled_event_ids, changes, outcome.material_alert_ids
+            outcome.plan.id, outcome.plan.version, outcome.scheduled_event_ids, changes, outcome.alert_ids,
+            outcome.late_event_ids,
         )

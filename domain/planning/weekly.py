@@ -12,6 +12,7 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from domain.errors import InvalidInput, PlanInProgress
+from domain.floor.lateness import mark_late_sync
 from domain.floor.materials import material_shortages
 from domain.floor.outbox import Outbox
 from domain.models import ForecastTier, Order, OrderEvent, OrderStatus, Plan, ProductionLine, Routing, utcnow
@@ -56,8 +57,9 @@ class ReplanOutcome:
     plan: Plan
     scheduled_event_ids: list[int] = field(default_factory=list)
     previous_plan_id: int | None = None
-    material_alert_ids: list[int] = field(default_factory=list)
+    alert_ids: list[int] = field(default_factory=list)  # material shortages and late orders, to publish
     material_shortages: int = 0
+    late_event_ids: list[int] = field(default_factory=list)  # LATE events of orders found past their promise
 
 
 @contextmanager
@@ -177,9 +179,11 @@ def replan(
         # The new plan's material needs against stock and receipts: shortages alert early (R10).
         outbox = Outbox()
         shortages = material_shortages(session, settings.horizon_weeks, today=today, outbox=outbox)
+        mark_late_sync(session, outbox, today, actor)
         session.flush()
         return ReplanOutcome(
-            plan, events, current.id if current else None, [a.id for a in outbox.alerts], len(shortages)
+            plan, events, current.id if current else None, [a.id for a in outbox.alerts], len(shortages),
+            [e.id for e in outbox.order_events],
         )
 
 

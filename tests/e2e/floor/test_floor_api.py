@@ -5,11 +5,15 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import Engine, select
 from starlette.applications import Starlette
 
+from domain.db import session_scope
 from domain.events import ORDER_EVENTS
+from domain.models import CapacityLedger, CapacityReservation, Customer, OrderStatus, Product, ProductionLine
 from tests.e2e.api.conftest import GraphQLClient
 from tests.e2e.floor.conftest import NEXT_MONDAY, FloorPlant
+from tests.factories import make_order
 
 PROGRESS = """
 mutation($input: ProgressInput!) {
@@ -137,3 +141,31 @@ async def test_forecasts_are_validated(gql: GraphQLClient, floor_plant: FloorPla
     # mid above high
     body = await gql(FORECAST, {"input": {"sku": "W-1", "week": week, "low": 1, "mid": 5, "high": 3}}, key=planner)
     assert body["data"]["submitForecast"]["errors"][0]["field"] == ["high"]
+
+
+async def test_after_a_failure_the_strategic_order_gets_the_first_free_hour(gql: GraphQLClient, db: Engine) -> None:
+    """Input: SO-1 (regular, 60 h) and SO-OTHER (strategic, 1 h) hold L1 next week; SO-NEXT leaves 1 free hour of
+    the week after; a 100 h failure takes all of next week."""
+    following = NEXT_MONDAY + timedelta(weeks=1)
+    with session_scope(db) as s:
+        line = s.scalars(select(ProductionLine)).one()
+        widget = s.scalars(select(Product).where(Product.sku == "W-1")).one()
+        customer = s.scalars(select(Customer).where(Customer.code == "C-REG")).one()
+        order = make_order(s, customer, code="SO-NEXT", status=OrderStatus.SCHEDULED, lines=[(widget, 890, None)],
+                           promised_date=following + timedelta(days=4))
+        s.flush()
+        s.add(CapacityLedger(line_id=line.id, week=following, capacity_hours=100.0, reserve_hours=10.0,
+                             planned_hours=0.0, promised_hours=89.0, rush_hours_used=0.0, lost_hours=0.0))
+        s.add(CapacityReservation(order_id=order.id, order_line_id=order.lines[0].id, line_id=line.id,
+                                  week=following, hours=89.0, quantity=890.0))
+    starts = datetime.combine(NEXT_MONDAY, datetime.min.time(), tzinfo=UTC)
+    body = await gql(INCIDENT, {"input": {
+        "kind": "EQUIPMENT_FAILURE", "lineCode": "L1", "hours": 100, "startsAt": starts.isoformat(),
+    }})
+    payload = body["data"]["reportIncident"]
+    assert payload["errors"] == []
+    expected = {risk["order"]["code"]: risk["expectedDate"] for risk in payload["atRisk"]}
+    assert expected == {
+        "SO-OTHER": (following + timedelta(days=4)).isoformat(),
+        "SO-1": (following + timedelta(weeks=1, days=4)).isoformat(),
+    }

@@ -12,7 +12,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.errors import InvalidInput, NotFound
 from domain.events import ORDER_EVENTS, EventPublisher, InProcessBroker
 from domain.floor.incidents import report_incident
-from domain.models import Alert, CapacityLedger, IncidentKind, Material, MaterialReceipt, OrderEvent
+from domain.models import (
+    Alert,
+    CapacityLedger,
+    Customer,
+    CustomerTier,
+    IncidentKind,
+    Material,
+    MaterialReceipt,
+    OrderEvent,
+)
 from domain.planning.checks import ledger_violations
 from tests.integration.floor.plant import MES, MONDAY, TODAY, Plant, add_order, build_plant, ledger_row, reserve
 
@@ -129,3 +138,31 @@ async def test_bad_incident_reports_name_the_field(
     assert getattr(raised.value, "field", None) == field
     await asession.rollback()
     assert (await asession.scalar(select(Alert.id))) is None
+
+
+async def test_the_strategic_rush_order_is_placed_again_before_the_key_order(asession: AsyncSession) -> None:
+    """Input: on L1 (90 regular h a week) SO-KEY and the strategic rush SO-STRAT hold 45 h each of week 1, SO-NEXT
+    leaves 10 h free in week 2 and SO-LATER 40 h in week 3; a 100 h failure takes all of week 1."""
+    plant = await build_plant(asession)
+    key = Customer(code="C-KEY", name="Key Co", tier=CustomerTier.KEY)
+    asession.add(key)
+    await asession.commit()
+    key_order = await add_order(asession, "SO-KEY", key, plant.widget, 450, promised=FRIDAY, priority_score=200)
+    strategic = await add_order(asession, "SO-STRAT", plant.strategic, plant.widget, 450, promised=FRIDAY,
+                                priority_score=400)
+    strategic.rush = True
+    await reserve(asession, key_order, plant.line, MONDAY, 45, 450)
+    await reserve(asession, strategic, plant.line, MONDAY, 45, 450)
+    for code, week, hours in (("SO-NEXT", date(2026, 6, 8), 80), ("SO-LATER", date(2026, 6, 15), 50)):
+        other = await add_order(asession, code, plant.regular, plant.widget, hours * 10, promised=week)
+        await reserve(asession, other, plant.line, week, hours, hours * 10)
+
+    outcome = await report_incident(
+        asession, MES, kind=IncidentKind.EQUIPMENT_FAILURE, line_code="L1", hours=100, starts_at=MONDAY_8AM,
+        today=TODAY, reserve_share=0.1,
+    )
+    # The key order gave way first, but the strategic one takes week 2's 10 h and 35 of week 3's 40.
+    assert [risk.order.code for risk in outcome.moved] == ["SO-KEY", "SO-STRAT"]
+    expected = {risk.order.code: risk.expected_date for risk in outcome.moved}
+    assert expected == {"SO-STRAT": date(2026, 6, 19), "SO-KEY": date(2026, 6, 26)}
+    assert await asession.run_sync(ledger_violations) == []

@@ -10,7 +10,17 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from domain.errors import InvalidInput, PlanInProgress
-from domain.models import CapacityLedger, LineWeekLoad, Order, OrderEvent, OrderLine, OrderStatus, PlanItem, Product
+from domain.models import (
+    Alert,
+    CapacityLedger,
+    LineWeekLoad,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderStatus,
+    PlanItem,
+    Product,
+)
 from domain.planning.versions import diff_plans, plan_in_force
 from domain.planning.weekly import REPLAN_LOCK_KEY, ReplanSettings, replan
 from tests.integration.planning.plant import TODAY, build_plant
@@ -158,6 +168,35 @@ def test_replan_raises_material_alerts_for_the_new_plan(session: Session) -> Non
     outcome = replan(session, today=TODAY, settings=ReplanSettings(horizon_weeks=4), actor=None)
     session.commit()
     # SKU-0 is planned (forecast 100 a week plus an order of 120) and needs 2 sheets each: 10 on hand is short.
-    assert outcome.material_shortages == 1 and len(outcome.material_alert_ids) == 1
-    alert = session.get(Alert, outcome.material_alert_ids[0])
+    assert outcome.material_shortages == 1 and len(outcome.alert_ids) == 1
+    alert = session.get(Alert, outcome.alert_ids[0])
     assert alert is not None and alert.open and alert.material_id == steel.id and "STEEL" in alert.message
+
+
+def test_replan_tells_each_late_order_once(session: Session) -> None:
+    """Input: the plant's two orders promised next week, plus O-LATE (scheduled, promised last Friday, nothing
+    made) and O-MADE (in stock, promised last Friday); two replans on the same day."""
+    build_plant(session)
+    customer_id = session.scalar(select(Order.customer_id))
+    sku0 = session.scalar(select(Product.id).where(Product.sku == "SKU-0"))
+    assert customer_id is not None and sku0 is not None
+    last_friday = TODAY - timedelta(days=TODAY.weekday() + 3)
+    for code, status in (("O-LATE", OrderStatus.SCHEDULED), ("O-MADE", OrderStatus.IN_STOCK)):
+        order = Order(code=code, customer_id=customer_id, status=status, requested_date=last_friday,
+                      promised_date=last_friday, amount=Decimal("100"), gross_margin=Decimal("30"))
+        order.lines = [OrderLine(line_no=1, product_id=sku0, quantity=10.0, unit_price=Decimal("10"),
+                                 unit_cost=Decimal("7"))]
+        session.add(order)
+    session.flush()
+
+    first = replan(session, today=TODAY, settings=ReplanSettings(horizon_weeks=4), actor="planner:test")
+    session.commit()
+    late = session.scalars(select(OrderEvent).where(OrderEvent.kind == "LATE")).all()
+    assert [e.order_code for e in late] == ["O-LATE"] and first.late_event_ids == [late[0].id]
+    alert = session.scalar(select(Alert).where(Alert.kind == "LATE_ORDER"))
+    assert alert is not None and alert.id in first.alert_ids and alert.dedup_key == "LATE_ORDER:O-LATE"
+
+    second = replan(session, today=TODAY, settings=ReplanSettings(horizon_weeks=4), actor="planner:test")
+    session.commit()
+    assert second.late_event_ids == [] and alert.id not in second.alert_ids
+    assert session.scalar(select(func.count()).select_from(OrderEvent).where(OrderEvent.kind == "LATE")) == 1

@@ -1,0 +1,65 @@
+"""Lateness: an open order whose promised date has passed without the goods in stock is LATE, told once."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+
+from domain.floor.alerts import LATE_ORDER, late_order_key, raise_alert_sync
+from domain.floor.demand import OPEN_STATUSES
+from domain.floor.history import record_order_event
+from domain.floor.outbox import Outbox
+from domain.models import Order, OrderEvent
+
+# The order event; the alert is LATE_ORDER, the kind an incident's at-risk alert has.
+LATE = "LATE"
+
+
+def _late(today: date) -> Select[Order]:
+    return select(Order).where(Order.status.in_(OPEN_STATUSES), Order.promised_date < today)
+
+
+def late_orders(session: Session, today: date) -> list[Order]:
+    """Open orders (accepted, scheduled or in production: not all in stock) promised for a day before `today`."""
+    return list(session.scalars(_late(today).order_by(Order.promised_date, Order.id)))
+
+
+def _already_told(session: Session, today: date) -> set[tuple[int, str | None]]:
+    """(order, promised date) pairs of late orders with a LATE event: a new promise that passes is told again."""
+    rows = session.execute(
+        select(OrderEvent.order_id, OrderEvent.before)
+        .where(OrderEvent.kind == LATE, OrderEvent.order_id.in_(_late(today).with_only_columns(Order.id)))
+    )
+    return {(order_id, (before or {}).get("promised_date")) for order_id, before in rows}
+
+
+def mark_late_sync(session: Session, outbox: Outbox, today: date, actor: str | None = None) -> list[Order]:
+    """A LATE event and a LATE_ORDER alert for each late order not told yet about this promise; returns them."""
+    late = late_orders(session, today)
+    if not late:
+        return []
+    told = _already_told(session, today)
+    marked = []
+    for order in late:
+        promised = order.promised_date.isoformat() if order.promised_date else None
+        if (order.id, promised) in told:
+            continue
+        message = f"order {order.code} is late: promised {promised}, not in stock on {today.isoformat()}"
+        outbox.order_events.append(record_order_event(
+            session, order, LATE, actor=actor, message=message,
+            before={"promised_date": promised}, after={"checked_on": today.isoformat()},
+        ))
+        raise_alert_sync(
+            session, outbox, kind=LATE_ORDER, severity="CRITICAL" if order.rush else "WARNING", message=message,
+            dedup_key=late_order_key(order.code), order_id=order.id, customer_id=order.customer_id,
+        )
+        marked.append(order)
+    session.flush()
+    return marked
+
+
+async def mark_late(session: AsyncSession, outbox: Outbox, today: date, actor: str | None = None) -> list[Order]:
+    return await session.run_sync(lambda s: mark_late_sync(s, outbox, today, actor))
