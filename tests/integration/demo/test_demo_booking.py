@@ -103,3 +103,19 @@ async def test_a_60_hour_failure_on_a_loaded_line_puts_its_orders_at_risk(db: En
             OrderEvent.kind == "AT_RISK", OrderEvent.actor == "mes:mes")).all())
         assert {risk.order.code for risk in outcome.at_risk} <= events
         assert ledger_violations(session) == []
+
+
+def test_sop_check_marks_orders_past_their_promise_late_once(loaded: Engine) -> None:
+    """Input: `sop check --today 2027-12-01` on the loaded plant (every open order is then past its promise),
+    twice: the first run marks each one LATE with an event, the second marks none again."""
+    with Session(loaded) as session:
+        open_orders = session.scalar(select(func.count()).select_from(Order).where(
+            Order.status.in_((OrderStatus.ACCEPTED, OrderStatus.SCHEDULED, OrderStatus.IN_PRODUCTION))))
+    first = CliRunner().invoke(cli, ["check", "--today", "2027-12-01"])
+    assert first.exit_code == 0, first.output
+    assert f"{open_orders} open orders are past their promised date ({open_orders} newly marked LATE)" in first.output
+    again = CliRunner().invoke(cli, ["check", "--today", "2027-12-01"])
+    assert "(0 newly marked LATE)" in again.output
+    with Session(loaded) as session:
+        late = session.scalar(select(func.count()).select_from(OrderEvent).where(OrderEvent.kind == "LATE"))
+        assert late == open_orders
