@@ -41,6 +41,8 @@ def coarsen(problem: PlanningProblem, period: np.ndarray) -> PlanningProblem:
         demand=total(problem.demand),
         backlog_weight=total(problem.backlog_weight),
         plan_in_force=None if problem.plan_in_force is None else total(problem.plan_in_force),
+        committed_hours=None if problem.committed_hours is None else total(problem.committed_hours),
+        reserve_used_hours=None if problem.reserve_used_hours is None else total(problem.reserve_used_hours),
         plan_in_force_weeks=int(in_force.sum()),  # periods the plan in force covers entirely
         detail_weeks=None,
         period_weeks=np.bincount(period).astype(float),

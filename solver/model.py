@@ -109,6 +109,13 @@ class CapacityModel:
             up, down = cp.Variable((n_r, n_k), nonneg=True), cp.Variable((n_r, n_k), nonneg=True)
             constraints.append(self.hours[:, :n_k] - self.previous_hours == up - down)
             cost += weighted_sum(self.change_weight, up) + weighted_sum(self.change_weight, down)
+        # Promises held on the ledger: made unless capacity is gone, and then each hour short costs far more
+        # than any new demand served late (broken_promises names them). Split as h >= c - gap to stay DPP.
+        self.committed = cp.Parameter((n_r, n_free), nonneg=True)
+        self.promise_break_cost = cp.Parameter(nonneg=True)
+        self.promise_gap = cp.Variable((n_r, n_free), nonneg=True)
+        constraints.append(self.hours + self.promise_gap >= self.committed)
+        cost += self.promise_break_cost * cp.sum(self.promise_gap)
         self.problem = cp.Problem(cp.Minimize(cost), constraints)
 
     def load(self, problem: PlanningProblem, frozen: FrozenWindow) -> None:
@@ -137,6 +144,16 @@ class CapacityModel:
             weight[:, : change_weeks(problem)] = problem.change_penalty * rate[:, None]
         self.previous_hours.value = np.maximum(previous, 0.0)
         self.change_weight.value = weight
+        committed = np.zeros((len(rate), n_w - n_f))
+        if problem.committed_hours is not None:
+            committed = np.asarray(problem.committed_hours, float)[:, n_f:]
+        self.committed.value = np.maximum(committed, 0.0)
+        self.promise_break_cost.value = float(problem.promise_break_cost)
+
+    def broken_promises(self) -> np.ndarray:
+        """[R, W - F] promised route hours the plan does not make."""
+        gap = self.promise_gap.value
+        return np.zeros(self.committed.shape) if gap is None else np.maximum(np.asarray(gap), 0.0)
 
     def free_hours(self) -> np.ndarray:
         """[R, W - F] route hours of the solution in the weeks after the frozen ones."""

@@ -151,7 +151,34 @@ class CapacityPlanner:
             cost_breakdown=arrays.costs,
         )
         result.diagnostics.extend(diagnose(problem, result))
+        result.diagnostics.extend(broken_promise_notes(problem, result))
         return result
+
+
+PROMISE_TOLERANCE_HOURS = 0.01
+
+
+def broken_promises(problem: PlanningProblem, result: PlanResult) -> np.ndarray:
+    """[R, W] promised route hours (problem.committed_hours) the plan does not make."""
+    if problem.committed_hours is None:
+        return np.zeros_like(result.hours)
+    short = np.maximum(np.asarray(problem.committed_hours, float) - result.hours, 0.0)
+    short[short < PROMISE_TOLERANCE_HOURS] = 0.0
+    return short
+
+
+def broken_promise_notes(problem: PlanningProblem, result: PlanResult) -> list[Diagnostic]:
+    """One diagnostic per route-week whose promised hours the plan cannot make."""
+    notes = []
+    for route, week in np.argwhere(broken_promises(problem, result) > 0):
+        line, product = int(problem.route_line[route]), int(problem.route_product[route])
+        short = float(np.asarray(problem.committed_hours)[route, week] - result.hours[route, week])
+        notes.append(Diagnostic(
+            "broken_promise",
+            f"{problem.products[product]} on {problem.lines[line]} in week {problem.weeks[week]}: {short:.1f} of the "
+            f"promised hours do not fit what the line has left; the orders holding them are at risk",
+            line, int(week), product))
+    return notes
 
 
 def fit_to_capacity(problem: PlanningProblem, hours: np.ndarray) -> np.ndarray:

@@ -49,6 +49,12 @@ class PlanningProblem:
     # [L] most hours the first week can still hold: work kept on its past and frozen days plus what
     # its open days can make with overtime (a replan mid-week). None: the whole week is open.
     first_week_hours: FloatArray | None = None
+    # [R, W] hours that promised orders hold on each route-week (the capacity ledger's reservations): the plan
+    # makes at least these, and falling short of one costs promise_break_cost an hour. None: no promise.
+    committed_hours: FloatArray | None = None
+    # [L, W] rush-reserve hours that rush orders already hold: plannable, since those orders are made.
+    reserve_used_hours: FloatArray | None = None
+    promise_break_cost: float = 0.0
     period_weeks: np.ndarray | None = None  # [W] weeks each period spans (set by horizon.coarsen)
     extra: dict[str, object] = field(default_factory=dict)  # free labels for the caller
 
@@ -59,8 +65,13 @@ class PlanningProblem:
 
     @property
     def effective_capacity(self) -> FloatArray:
-        """[L, W] plannable hours: calendar capacity less the rush reserve."""
-        return np.asarray(self.capacity_hours, float) * (1.0 - self.reserve_share)
+        """[L, W] plannable hours: calendar capacity less the rush reserve rush orders do not hold yet."""
+        capacity = np.asarray(self.capacity_hours, float)
+        plannable = capacity * (1.0 - self.reserve_share)
+        if self.reserve_used_hours is not None:
+            used = np.asarray(self.reserve_used_hours, float)
+            plannable = plannable + np.minimum(used, capacity * self.reserve_share)
+        return plannable
 
     @property
     def reserve_hours(self) -> FloatArray:
@@ -115,6 +126,10 @@ class PlanningProblem:
             expected["plan_in_force"] = (n_routes, n_weeks)
         if self.first_week_hours is not None:
             expected["first_week_hours"] = (n_lines,)
+        if self.committed_hours is not None:
+            expected["committed_hours"] = (n_routes, n_weeks)
+        if self.reserve_used_hours is not None:
+            expected["reserve_used_hours"] = (n_lines, n_weeks)
         for name, shape in expected.items():
             value = np.asarray(getattr(self, name))
             if value.shape != shape:
@@ -132,7 +147,7 @@ class PlanningProblem:
             raise PlanningInputError(f"backlog_weight must be positive; it is not at {where}")
         if not 0.0 <= self.reserve_share < 1.0:
             raise PlanningInputError(f"reserve_share {self.reserve_share} must be in [0, 1)")
-        for name in ("overtime_cost", "safety_shortfall_cost", "change_penalty"):
+        for name in ("overtime_cost", "safety_shortfall_cost", "change_penalty", "promise_break_cost"):
             if getattr(self, name) < 0:
                 raise PlanningInputError(f"{name} must not be negative")
         if (self.detail_weeks is not None and self.detail_weeks < 1) or self.bucket_weeks < 1:

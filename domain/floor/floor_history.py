@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from domain.floor.history import record_order_event
 from domain.models import Order, OrderEvent
 
 
 def at_risk_event(
-    session: AsyncSession, order: Order, expected: date | None, late: bool, cause: str, actor: str
+    session: AsyncSession | Session, order: Order, expected: date | None, late: bool, cause: str, actor: str
 ) -> OrderEvent:
     promised = order.promised_date.isoformat() if order.promised_date else None
     expected_text = expected.isoformat() if expected else "no date within a year"

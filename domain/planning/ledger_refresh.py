@@ -1,4 +1,4 @@
-"""After a replan: refresh the capacity ledger's calendar, reserve and forecast hours; promises stay."""
+"""After a replan: refresh the capacity ledger's calendar, reserve and planned hours; promises stay."""
 
 from __future__ import annotations
 
@@ -12,27 +12,17 @@ from domain.planning.snapshot import PlantSnapshot
 from solver.result import PlanResult
 
 
-def forecast_hours(snapshot: PlantSnapshot, result: PlanResult) -> np.ndarray:
-    """[L, W] plan hours spent on forecast / stock demand rather than on firm orders.
-
-    The LP does not tell which unit serves which demand, so each route-week's hours are split in
-    proportion to the forecast's share of that product-week's demand.
-    """
-    problem = snapshot.problem
-    demand = snapshot.firm_demand + snapshot.forecast_net
-    share = np.divide(snapshot.forecast_net, demand, out=np.ones_like(demand), where=demand > 0)
-    route_share = share[np.asarray(problem.route_product)]
-    hours = np.zeros((len(problem.lines), len(problem.weeks)))
-    np.add.at(hours, np.asarray(problem.route_line), result.hours * route_share)
-    return hours
-
-
 def refresh_ledger(session: Session, snapshot: PlantSnapshot, result: PlanResult) -> None:
-    """Upsert one ledger row per line-week of the horizon, never planning over promised hours."""
+    """Upsert one ledger row per line-week of the horizon: its planned hours are the plan's hours less what the
+    orders hold there (the plan makes the promises: problem.committed_hours), never over the regular room left.
+
+    So the ledger and the plan in force tell one story: planned + promised + rush used is the plan's load of
+    the line-week wherever the plan keeps its promises and needs no overtime.
+    """
     problem = snapshot.problem
     calendar = np.asarray(problem.capacity_hours) + 0.0  # after incidents: lost hours are kept apart below
     reserve = calendar * problem.reserve_share
-    planned = forecast_hours(snapshot, result)
+    planned = result.loads.planned_hours
     existing = {
         (row.line_id, row.week): row
         for row in session.scalars(
@@ -47,16 +37,18 @@ def refresh_ledger(session: Session, snapshot: PlantSnapshot, result: PlanResult
             current = existing.get((line_id, week))
             lost = current.lost_hours if current else 0.0
             promised = current.promised_hours if current else 0.0
+            rush_used = current.rush_hours_used if current else 0.0
             # The snapshot's capacity is net of incidents; the ledger keeps calendar and lost apart.
             capacity = float(calendar[li, wi] + lost)
             free = max(capacity - float(reserve[li, wi]) - lost - promised, 0.0)
+            beyond_orders = max(float(planned[li, wi]) - promised - rush_used, 0.0)
             rows.append(
                 {
                     "line_id": line_id,
                     "week": week,
                     "capacity_hours": capacity,
                     "reserve_hours": float(reserve[li, wi]),
-                    "planned_hours": min(float(planned[li, wi]), free),
+                    "planned_hours": min(beyond_orders, free),
                 }
             )
     if not rows:

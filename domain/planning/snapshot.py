@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from domain.models import (
     CapacityLedger,
+    CapacityReservation,
     Forecast,
     ForecastTier,
     LineCalendarDay,
@@ -159,6 +160,40 @@ def _stock_held_for_orders(session: Session, pindex: dict[int, int]) -> np.ndarr
     return held
 
 
+def _committed(session: Session, routes: Sequence[Any], lindex: dict[int, int], weeks: list[date]
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """[R, W] hours the open orders hold per route-week (the ledger's reservations), and [L, W] of them taken
+    from the rush reserve."""
+    committed = np.zeros((len(routes), len(weeks)))
+    reserve_used = np.zeros((len(lindex), len(weeks)))
+    route_of = {(product_id, line_id): ri for ri, (product_id, line_id, _rate) in enumerate(routes)}
+    wmap = {w: i for i, w in enumerate(weeks)}
+    for product_id, line_id, week, from_reserve, hours in session.execute(
+        select(OrderLine.product_id, CapacityReservation.line_id, CapacityReservation.week,
+               CapacityReservation.from_reserve, func.sum(CapacityReservation.hours))
+        .join(OrderLine, OrderLine.id == CapacityReservation.order_line_id)
+        .where(CapacityReservation.week >= weeks[0], CapacityReservation.week <= weeks[-1])
+        .group_by(OrderLine.product_id, CapacityReservation.line_id, CapacityReservation.week,
+                  CapacityReservation.from_reserve)
+    ):
+        route, wi = route_of.get((product_id, line_id)), wmap.get(week)
+        if route is None or wi is None:
+            continue  # the routing is gone: nothing the plan can make there
+        committed[route, wi] += float(hours)
+        if from_reserve:
+            reserve_used[lindex[line_id], wi] += float(hours)
+    return committed, reserve_used
+
+
+def promise_break_cost(backlog_weight: np.ndarray, route_product: np.ndarray, route_rate: np.ndarray) -> float:
+    """Per promised hour not made: twice what any hour's units could save by being on time all horizon long,
+    so the LP breaks a promise only when the hours are not there at all."""
+    if not len(route_product):
+        return 0.0
+    per_hour_week = backlog_weight.max(axis=1)[route_product] * route_rate
+    return float(2.0 * backlog_weight.shape[1] * per_hour_week.max())
+
+
 def _lost_hours(session: Session, lindex: dict[int, int], weeks: list[date]) -> np.ndarray:
     lost = np.zeros((len(lindex), len(weeks)))
     wmap = {w: i for i, w in enumerate(weeks)}
@@ -208,6 +243,7 @@ def load_snapshot(
     allowance = np.repeat(np.array([[line.max_overtime_hours] for line in lines], dtype=float), len(weeks), axis=1)
     # Overtime lengthens working days, up to 24 h each: a line on 24 h days has none to give.
     overtime = overtime_within_days(after_incidents(day_hours, capacity), allowance, reserve_share)
+    committed, reserve_used = _committed(session, routes, lindex, weeks)
     previous = None
     if plan_in_force is not None:
         previous = _align_plan(plan_in_force, weeks, routes, pindex, lindex)
@@ -230,13 +266,16 @@ def load_snapshot(
         reserve_share=reserve_share,
         overtime_cost=float(np.median(unit_margin)) if len(unit_margin) else 1.0,
         plan_in_force=previous,
+        committed_hours=committed,
+        reserve_used_hours=reserve_used,
+        promise_break_cost=promise_break_cost(backlog_weight, route_product, route_rate),
         frozen_weeks=frozen_weeks if previous is not None else 0,
         change_window_weeks=change_window_weeks,
         detail_weeks=detail_weeks,
         bucket_weeks=bucket_weeks,
     )
     digest = hashlib.sha256()
-    for array in (problem.capacity_hours, problem.demand, problem.initial_inventory, route_rate):
+    for array in (problem.capacity_hours, problem.demand, problem.initial_inventory, route_rate, committed):
         digest.update(np.ascontiguousarray(array, dtype=float).tobytes())
     digest.update(f"{tier}|{reserve_share}|{weeks[0]}|{horizon_weeks}|{frozen_weeks}|{detail_weeks}".encode())
     return PlantSnapshot(

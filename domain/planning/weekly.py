@@ -16,6 +16,7 @@ from domain.floor.lateness import mark_late_sync
 from domain.floor.materials import material_shortages
 from domain.floor.outbox import Outbox
 from domain.models import ForecastTier, Order, OrderEvent, OrderStatus, Plan, ProductionLine, Routing, utcnow
+from domain.planning.broken_promises import tell_broken_promises
 from domain.planning.calendar import frozen_until, week_start
 from domain.planning.daily import first_week, first_week_tasks
 from domain.planning.ledger_refresh import refresh_ledger
@@ -179,6 +180,7 @@ def replan(
         # The new plan's material needs against stock and receipts: shortages alert early (R10).
         outbox = Outbox()
         shortages = material_shortages(session, settings.horizon_weeks, today=today, outbox=outbox)
+        tell_broken_promises(session, outbox, snapshot, result, actor)
         mark_late_sync(session, outbox, today, actor)
         session.flush()
         return ReplanOutcome(
