@@ -11,7 +11,7 @@ from domain.access import Principal
 from domain.errors import Forbidden
 from domain.models import Role
 
-READERS = tuple(Role)  # every role may read; a partner's reads are scoped in domain/orders/scoping.py
+READERS = tuple(Role)  # every role may read; a partner's reads are scoped in domain/scoping.py
 
 
 def require(principal: Principal | None, *roles: Role) -> Principal:

@@ -1,7 +1,7 @@
 """What a partner may ask for: an allow-list of fields, checked on the whole document before anything runs.
 
 A partner key belongs to a customer's or a reseller's system. It reads and writes its own customers' orders
-(the rows are scoped in domain/orders/scoping.py); the plant's internal figures (KPIs, scorecards, cost
+(the rows are scoped in domain/scoping.py); the plant's internal figures (KPIs, scorecards, cost
 allocation, plans, capacity load, scenarios, targets, stock, lines, rule sets, unit cost, margin, priority)
 are not for it. The list below is of what a partner may select; anything else, including every field added
 to the schema later, is refused with FORBIDDEN and no data, so a new internal field cannot leak by default.

@@ -7,8 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import Principal
 from domain.models import Alert
-from domain.orders.scoping import visible_alerts
 from domain.paging import PARSERS, Page, Position, SortKey, fetch_page
+from domain.scoping import visible_alerts
 
 NEWEST_FIRST = SortKey(Alert.id, PARSERS["int"], lambda a: a.id)
 

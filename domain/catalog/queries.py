@@ -12,8 +12,8 @@ from sqlalchemy.orm import aliased
 
 from domain.access import Principal
 from domain.models import Customer, Product, ProductionLine, product_substitutes
-from domain.orders.scoping import visible_customers
 from domain.paging import PARSERS, Page, Position, SortKey, fetch_page
+from domain.scoping import visible_customers
 
 PRODUCT_BY_SKU = SortKey(Product.sku, PARSERS["text"], lambda p: p.sku)
 CUSTOMER_BY_CODE = SortKey(Customer.code, PARSERS["text"], lambda c: c.code)

@@ -7,12 +7,12 @@ from datetime import date
 
 import click
 
+from domain.capacity.checks import ledger_violations
 from domain.cli.options import DAY
 from domain.config import load_settings
 from domain.db import masked, migrated_engine, session_scope
+from domain.events.outbox import Outbox
 from domain.floor.lateness import late_orders, mark_late_sync
-from domain.floor.outbox import Outbox
-from domain.planning.checks import ledger_violations
 
 SHOWN = 50  # violations printed one a line; the count says how many more
 

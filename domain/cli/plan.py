@@ -7,11 +7,11 @@ from datetime import UTC, date, datetime
 import click
 from tqdm import tqdm
 
+from domain.capacity.calendar import last_cutoff
 from domain.cli.options import DAY
 from domain.config import load_settings
 from domain.db import migrated_engine, session_scope
 from domain.models import ForecastTier, Plan
-from domain.planning.calendar import last_cutoff
 from domain.planning.versions import diff_plans
 from domain.planning.weekly import MAX_HORIZON_WEEKS, ReplanSettings, replan
 from domain.rules_sync import rulebook_in_force

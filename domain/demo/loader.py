@@ -25,7 +25,7 @@ from domain.demo.sizes import DemoSize, size_named
 from domain.demo.streaming import generate_and_copy
 from domain.errors import DatabaseNotEmpty
 from domain.models import Customer, Order, Product, ProductionLine
-from domain.orders.booking import BookingReport, book_open_orders
+from domain.orders import BookingReport, book_open_orders
 
 BATCH_ROWS = 5_000
 # Any row here means someone's plant is already in the database.

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from domain.floor.outbox import Outbox
+from domain.events.outbox import Outbox
 from domain.models import Alert, utcnow
 
 # The alert kind for an order at risk of missing its promise or already past it (one spelling for both).

@@ -9,13 +9,13 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from domain.capacity.ledger import HOURS_TOLERANCE
+from domain.events.outbox import Outbox
 from domain.floor.alerts import LATE_ORDER, late_order_key, raise_alert
 from domain.floor.downtime import last_working_day
 from domain.floor.floor_history import at_risk_event
-from domain.floor.outbox import Outbox
 from domain.floor.repromise import Displaced, place_again, release_hours
 from domain.models import CapacityLedger, CapacityReservation, CustomerTier, Order, ProductionLine
-from domain.orders.ledger import HOURS_TOLERANCE
 
 
 @dataclass

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.bounds import MAX_INCIDENT_DAYS
+from domain.capacity.calendar import week_start
+from domain.capacity.line_hours import usual_hours, working_weekdays
 from domain.models import LineCalendarDay, ProductionLine
-from domain.orders.line_hours import usual_hours, working_weekdays
-from domain.planning.calendar import week_start
 
 
 def last_working_day(line: ProductionLine, week: date) -> date:

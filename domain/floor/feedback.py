@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain import bounds
 from domain.access import Principal
 from domain.errors import InvalidInput
-from domain.floor.history import record_order_event
+from domain.events.order_history import record_order_event
+from domain.events.outbox import EventBroker, Outbox
 from domain.floor.lookup import order_by_code
-from domain.floor.outbox import EventBroker, Outbox
 from domain.floor.stock import check_safety_stock
 from domain.models import (
     Feedback,
@@ -25,7 +25,7 @@ from domain.models import (
     StockMovementKind,
     utcnow,
 )
-from domain.orders.scoping import visible_orders
+from domain.scoping import visible_orders
 
 
 @dataclass

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from domain.floor.history import record_order_event
+from domain.events.order_history import record_order_event
 from domain.models import Order, OrderEvent
 
 

@@ -10,16 +10,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import bounds
 from domain.access import Principal
+from domain.capacity.ledger import load_ledger
 from domain.errors import InvalidInput
+from domain.events.outbox import EventBroker, Outbox
 from domain.floor.alerts import raise_alert
 from domain.floor.at_risk import AtRisk, displace_line_week, expected_dates, place_by_priority, tell_sales
 from domain.floor.downtime import lost_hours_by_week
 from domain.floor.lookup import line_by_code, material_by_code
 from domain.floor.material_risk import recheck_material
-from domain.floor.outbox import EventBroker, Outbox
 from domain.floor.repromise import Displaced
 from domain.models import Alert, CapacityLedger, Incident, IncidentKind, Material, utcnow
-from domain.orders.ledger import load_ledger
 
 
 @dataclass

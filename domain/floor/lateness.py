@@ -8,10 +8,10 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
+from domain.events.order_history import record_order_event
+from domain.events.outbox import Outbox
 from domain.floor.alerts import LATE_ORDER, late_order_key, raise_alert_sync
 from domain.floor.demand import OPEN_STATUSES
-from domain.floor.history import record_order_event
-from domain.floor.outbox import Outbox
 from domain.models import Order, OrderEvent
 
 # The order event; the alert is LATE_ORDER, the kind an incident's at-risk alert has.

@@ -12,7 +12,7 @@ from domain.access import Principal
 from domain.bounds import shown
 from domain.errors import NotFound
 from domain.models import Material, Order, Product, ProductionLine
-from domain.orders.scoping import may_see_customer
+from domain.scoping import may_see_customer
 
 
 async def line_by_code(session: AsyncSession, code: str, field: Sequence[str]) -> ProductionLine:

@@ -9,10 +9,10 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from domain.capacity.calendar import week_start
+from domain.events.outbox import Outbox
 from domain.floor.alerts import close_alerts_sync, raise_alert_sync
-from domain.floor.outbox import Outbox
 from domain.models import BomItem, CurrentPlan, Material, MaterialReceipt, PlanItem
-from domain.planning.calendar import week_start
 
 MATERIAL = "MATERIAL"
 

@@ -7,8 +7,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.capacity.calendar import week_start
 from domain.models import CurrentPlan, PlanItem
-from domain.planning.calendar import week_start
 
 
 async def count_against_plan(session: AsyncSession, line_id: int, product_id: int, day: date, quantity: float) -> int:

@@ -10,13 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import bounds
 from domain.access import Principal
+from domain.capacity.ledger import release_order
 from domain.errors import InvalidInput, InvalidTransition
+from domain.events.order_history import record_order_event
+from domain.events.outbox import EventBroker, Outbox
 from domain.floor.allocation import Allocation, allocate, orders_waiting_for
 from domain.floor.demand import OPEN_STATUSES
-from domain.floor.history import record_order_event
 from domain.floor.lateness import mark_late
 from domain.floor.lookup import line_by_code, order_by_code, product_by_sku
-from domain.floor.outbox import EventBroker, Outbox
 from domain.floor.plan_progress import count_against_plan
 from domain.floor.stock import check_safety_stock
 from domain.models import (
@@ -30,7 +31,6 @@ from domain.models import (
     StockMovementKind,
     utcnow,
 )
-from domain.orders.ledger import release_order
 
 
 @dataclass

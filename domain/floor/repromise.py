@@ -8,8 +8,8 @@ from datetime import date, timedelta
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.capacity.ledger import HOURS_TOLERANCE, CapacityTaken, load_ledger, take_hours
 from domain.models import CapacityLedger, CapacityReservation, Order
-from domain.orders.ledger import HOURS_TOLERANCE, CapacityTaken, load_ledger, take_hours
 
 # How far ahead a moved promise may land; beyond it the order has no date the plant can keep.
 SEARCH_WEEKS = 52

@@ -11,11 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from domain.capacity.line_hours import usual_hours
+from domain.events.outbox import Outbox
 from domain.floor.alerts import close_alerts, raise_alert
 from domain.floor.demand import open_demand
-from domain.floor.outbox import Outbox
 from domain.models import Alert, Product, ProductionLine, ProductionOrder, ProductionOrderStatus, Routing
-from domain.orders.line_hours import usual_hours
 
 SAFETY_STOCK = "SAFETY_STOCK"
 SUGGESTION_REASON = "safety stock"

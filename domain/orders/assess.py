@@ -8,14 +8,14 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.capacity.calendar import frozen_until, week_start, weeks_from
+from domain.capacity.ledger import LedgerView, load_ledger
 from domain.models import ReviewDecision, RushCause
 from domain.orders.context import OrderContext
 from domain.orders.facts import PricedLine, capacity_facts, forecast_excess_pct, material_facts, order_facts
-from domain.orders.ledger import LedgerView, load_ledger
 from domain.orders.materials import MaterialCheck, check_materials, material_arrays
 from domain.orders.promise import OrderPromise, build_ctp, promise_order
 from domain.orders.rush import Displacement, plan_displacement
-from domain.planning.calendar import frozen_until, week_start, weeks_from
 from rules import PriorityOutcome, ReviewOutcome, RuleBook, RushOutcome
 
 # Weeks ahead that capable-to-promise looks at; an order later than this is "not within the horizon".

@@ -15,12 +15,12 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from domain.floor.history import record_order_event
+from domain.capacity.calendar import frozen_until, weeks_from
+from domain.capacity.ledger import load_ledger, reserve_all
+from domain.events.order_history import record_order_event
 from domain.models import CapacityReservation, Delivery, DeliveryStatus, Order, OrderStatus
 from domain.orders.context import load_order_context
-from domain.orders.ledger import load_ledger, reserve_all
 from domain.orders.promise import build_ctp, promise_order
-from domain.planning.calendar import frozen_until, weeks_from
 
 # Orders that hold hours for what is still to be made (IN_PRODUCTION keeps its hours until made).
 OPEN = (OrderStatus.ACCEPTED, OrderStatus.SCHEDULED, OrderStatus.IN_PRODUCTION)

@@ -10,9 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import bounds
 from domain.access import Principal
+from domain.capacity.ledger import release_order
 from domain.errors import InvalidInput
 from domain.events import EventPublisher
-from domain.floor.history import record_order_event
+from domain.events.order_history import record_order_event
 from domain.models import (
     Customer,
     Delivery,
@@ -29,7 +30,6 @@ from domain.orders.context import load_context, load_order_context
 from domain.orders.facts import amount_of, margin_of
 from domain.orders.inputs import CancelInput, LineInput, UpdateInput, validate_lines, validate_requested_date
 from domain.orders.keyed import keyed_change
-from domain.orders.ledger import release_order
 from domain.orders.lookup import claim_version, order_to_change, refuse_frozen
 from domain.orders.persist import apply_outcome, record_rush, reserve_promise, review_row, write_deliveries
 from domain.orders.results import OrderResult, review_result

@@ -10,11 +10,11 @@ from typing import Any, cast
 from sqlalchemy import Date, Integer, Select, Table, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.capacity.calendar import week_start
 from domain.models import Forecast, Order, OrderLine, OrderStatus, ProcessMaturity
 from domain.orders.context import OrderContext
 from domain.orders.materials import MaterialCheck
 from domain.orders.promise import OrderPromise
-from domain.planning.calendar import week_start
 
 # Orders that no longer count as demand for the sku-week.
 NOT_DEMAND = (OrderStatus.CANCELLED, OrderStatus.REJECTED)

@@ -9,11 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import Principal
 from domain.bounds import shown
+from domain.capacity.calendar import frozen_until, week_start
 from domain.errors import FrozenWindow, InvalidTransition, NotFound, VersionConflict
 from domain.models import CapacityReservation, Order, OrderStatus
 from domain.orders.review import ensure_may_write
-from domain.orders.scoping import visible_orders
-from domain.planning.calendar import frozen_until, week_start
+from domain.scoping import visible_orders
 
 # Orders whose promise production has not started on: they may still be changed or cancelled.
 CHANGEABLE = (OrderStatus.RECEIVED, OrderStatus.ACCEPTED, OrderStatus.PROPOSED, OrderStatus.SCHEDULED,

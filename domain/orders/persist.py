@@ -7,7 +7,8 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.floor.history import record_order_event
+from domain.capacity.ledger import release_order, reserve_all
+from domain.events.order_history import record_order_event
 from domain.models import (
     Delivery,
     DeliveryStatus,
@@ -20,7 +21,6 @@ from domain.models import (
     RushInsertion,
 )
 from domain.orders.assess import Assessment
-from domain.orders.ledger import release_order, reserve_all
 from domain.orders.results import ReviewResult
 
 REVIEWS, DELIVERIES = cast(Table, OrderReview.__table__), cast(Table, Delivery.__table__)

@@ -7,9 +7,9 @@ from datetime import date
 
 import numpy as np
 
+from domain.capacity.ledger import LedgerView
 from domain.models import CapacityReservation
 from domain.orders.context import OrderContext
-from domain.orders.ledger import LedgerView
 from solver.promise import CapableToPromise
 from solver.promise_types import QuoteLine
 

@@ -12,8 +12,10 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import Principal
+from domain.capacity.calendar import frozen_until, weeks_from
+from domain.capacity.ledger import load_ledger, reserve_all
 from domain.events import EventPublisher
-from domain.floor.history import record_order_event
+from domain.events.order_history import record_order_event
 from domain.models import (
     Customer,
     Delivery,
@@ -28,14 +30,12 @@ from domain.models import (
 from domain.orders.assess import PROMISE_HORIZON_WEEKS, Request, assess
 from domain.orders.context import OrderContext, load_order_context
 from domain.orders.inputs import LineInput
-from domain.orders.ledger import load_ledger, reserve_all
 from domain.orders.lookup import claim_version, order_to_change
 from domain.orders.persist import apply_outcome, record_rush, reserve_promise, review_row, write_deliveries
 from domain.orders.promise import OrderPromise, build_ctp, promise_order
 from domain.orders.results import OrderResult, review_result
 from domain.orders.retry import with_retries
 from domain.orders.review import load_lines, priced_lines, publish
-from domain.planning.calendar import frozen_until, weeks_from
 from rules import RuleBook
 
 

@@ -23,8 +23,8 @@ from domain.models import (
     OrderStatus,
     Product,
 )
-from domain.orders.scoping import visible_order_events, visible_orders
 from domain.paging import PARSERS, Page, Position, SortKey, fetch_page
+from domain.scoping import visible_order_events, visible_orders
 
 # Orders without a promise sort after every promised one (ascending), on both databases alike.
 NO_PROMISE = date(9999, 12, 31)

@@ -10,8 +10,8 @@ from typing import TypeVar
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.capacity.ledger import CapacityTaken
 from domain.errors import Busy
-from domain.orders.ledger import CapacityTaken
 
 T = TypeVar("T")
 ATTEMPTS = 6

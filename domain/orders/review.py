@@ -32,7 +32,7 @@ from domain.orders.inputs import LineInput, OrderInput, validate_amount, validat
 from domain.orders.keyed import keyed_change
 from domain.orders.persist import apply_outcome, insert_review, record_rush, reserve_promise, write_deliveries
 from domain.orders.results import OrderResult, ReviewResult, review_result
-from domain.orders.scoping import may_see_customer
+from domain.scoping import may_see_customer
 from rules import RuleBook
 
 

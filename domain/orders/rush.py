@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.capacity.ledger import LedgerView, load_ledger
 from domain.models import (
     CapacityReservation,
     Customer,
@@ -21,7 +22,6 @@ from domain.models import (
     OrderStatus,
 )
 from domain.orders.context import OrderContext, load_order_context
-from domain.orders.ledger import LedgerView, load_ledger
 from domain.orders.promise import OrderPromise, build_ctp, promise_order
 from rules import PriorityOutcome, RuleBook, RushOutcome
 

@@ -8,9 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain import bounds
 from domain.access import Principal
 from domain.errors import InvalidInput
-from domain.floor.history import record_order_event
-from domain.floor.outbox import EventBroker, Outbox
-from domain.floor.stock import check_safety_stock
+from domain.events.order_history import record_order_event
+from domain.events.outbox import EventBroker, Outbox
+from domain.floor import check_safety_stock
 from domain.models import (
     Delivery,
     DeliveryStatus,

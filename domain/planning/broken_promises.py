@@ -14,12 +14,10 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from domain.floor.alerts import LATE_ORDER, late_order_key, raise_alert_sync
-from domain.floor.at_risk import move_first
-from domain.floor.floor_history import at_risk_event
-from domain.floor.outbox import Outbox
+from domain.capacity.checks import MAY_HOLD
+from domain.events.outbox import Outbox
+from domain.floor import LATE_ORDER, at_risk_event, late_order_key, move_first, raise_alert_sync
 from domain.models import CapacityLedger, CapacityReservation, Order, OrderLine
-from domain.planning.checks import MAY_HOLD
 from domain.planning.snapshot import PlantSnapshot
 from solver.planner import broken_promises
 from solver.result import PlanResult

@@ -9,8 +9,8 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from domain.capacity.calendar import frozen_until
 from domain.models import PlanItem
-from domain.planning.calendar import frozen_until
 from domain.planning.snapshot import PlantSnapshot, after_incidents
 from solver import DailyTask, Diagnostic, PlanResult, daily_tasks
 from solver.daily import day_room, unplaced_hours

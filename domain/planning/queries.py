@@ -8,8 +8,8 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.capacity.calendar import week_start
 from domain.models import CapacityLedger, CurrentPlan, LineWeekLoad, Plan, PlanItem, Product, ProductionLine
-from domain.planning.calendar import week_start
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ import numpy as np
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
+from domain.capacity.calendar import weeks_from
+from domain.capacity.line_hours import usual_hours
 from domain.models import (
     CapacityLedger,
     CapacityReservation,
@@ -25,8 +27,6 @@ from domain.models import (
     ProductionLine,
     Routing,
 )
-from domain.orders.line_hours import usual_hours
-from domain.planning.calendar import weeks_from
 from solver.daily import overtime_within_days
 from solver.problem import PlanningProblem
 

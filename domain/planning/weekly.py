@@ -11,13 +11,12 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
+from domain.capacity.calendar import frozen_until, week_start
 from domain.errors import InvalidInput, PlanInProgress
-from domain.floor.lateness import mark_late_sync
-from domain.floor.materials import material_shortages
-from domain.floor.outbox import Outbox
+from domain.events.outbox import Outbox
+from domain.floor import mark_late_sync, material_shortages
 from domain.models import ForecastTier, Order, OrderEvent, OrderStatus, Plan, ProductionLine, Routing, utcnow
 from domain.planning.broken_promises import tell_broken_promises
-from domain.planning.calendar import frozen_until, week_start
 from domain.planning.daily import first_week, first_week_tasks
 from domain.planning.ledger_refresh import refresh_ledger
 from domain.planning.snapshot import load_snapshot

@@ -15,12 +15,12 @@ from sqlalchemy.orm import Session
 from starlette.applications import Starlette
 
 from api.app import create_app
+from domain.capacity.checks import ledger_violations
 from domain.config import Settings
 from domain.db import session_scope
 from domain.demo import load_demo
 from domain.demo.sizes import DemoSize
 from domain.models import Customer, Order, OrderStatus, Product, ProductionLine
-from domain.planning.checks import ledger_violations
 from tests.e2e.api.conftest import GraphQLClient
 from tests.factories import make_api_key
 

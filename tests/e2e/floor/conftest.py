@@ -11,6 +11,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from domain.capacity.calendar import week_start
+from domain.capacity.checks import ledger_violations
 from domain.db import session_scope
 from domain.models import (
     CapacityLedger,
@@ -21,8 +23,6 @@ from domain.models import (
     Routing,
     product_substitutes,
 )
-from domain.planning.calendar import week_start
-from domain.planning.checks import ledger_violations
 from tests.e2e.api.conftest import GraphQLClient, app, client  # noqa: F401 - fixtures
 from tests.factories import make_api_key, make_customer, make_order, make_product
 

@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
+from domain.capacity.calendar import week_start
+from domain.capacity.checks import ledger_violations
 from domain.db import session_scope
 from domain.models import CapacityLedger, CustomerTier, ProductionLine, Routing, product_substitutes, utcnow
-from domain.planning.calendar import week_start
-from domain.planning.checks import ledger_violations
 from tests.e2e.api.conftest import GraphQLClient, app, client  # noqa: F401 - fixtures used by the tests
 from tests.factories import make_api_key, make_customer, make_product, make_production_line
 

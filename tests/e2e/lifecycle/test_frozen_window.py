@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
+from domain.capacity.calendar import frozen_until
 from domain.db import session_scope
 from domain.models import CapacityLedger, CapacityReservation, Customer, OrderStatus, Product
-from domain.planning.calendar import frozen_until
 from tests.e2e.api.conftest import GraphQLClient
 from tests.e2e.lifecycle.conftest import THIS_WEEK, TODAY, WEEKLY_HOURS, Plant
 from tests.factories import make_order

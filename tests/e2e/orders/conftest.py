@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from domain.capacity.checks import ledger_violations
 from domain.db import session_scope
 from domain.models import CustomerTier, ProcessMaturity, Routing
-from domain.planning.checks import ledger_violations
 from tests.e2e.api.conftest import GraphQLClient, app, client  # noqa: F401 - fixtures used by the tests
 from tests.factories import make_api_key, make_customer, make_product, make_production_line
 

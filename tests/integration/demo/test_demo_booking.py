@@ -10,6 +10,7 @@ from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from domain.access import Principal
+from domain.capacity.checks import ledger_violations
 from domain.cli import cli
 from domain.db import async_engine, async_sessions
 from domain.demo import load_demo
@@ -25,7 +26,6 @@ from domain.models import (
     ProductionLine,
     Role,
 )
-from domain.planning.checks import ledger_violations
 from domain.planning.weekly import ReplanSettings, replan
 
 TODAY = date(2026, 12, 3)  # a Thursday: the running week is frozen up to Saturday

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.capacity.checks import ledger_violations
 from domain.errors import InvalidInput, NotFound
 from domain.events import ORDER_EVENTS, EventPublisher, InProcessBroker
 from domain.floor.incidents import report_incident
@@ -22,7 +23,6 @@ from domain.models import (
     MaterialReceipt,
     OrderEvent,
 )
-from domain.planning.checks import ledger_violations
 from tests.integration.floor.plant import MES, MONDAY, TODAY, Plant, add_order, build_plant, ledger_row, reserve
 
 FRIDAY = date(2026, 6, 5)

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.events.outbox import Outbox
 from domain.floor.lateness import late_orders, mark_late
-from domain.floor.outbox import Outbox
 from domain.floor.progress import report_progress
 from domain.models import Alert, Order, OrderEvent, OrderStatus
 from tests.integration.floor.plant import MES, MONDAY, TODAY, add_order, build_plant

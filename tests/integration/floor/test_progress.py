@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.capacity.checks import ledger_violations
 from domain.errors import InvalidInput, NotFound
 from domain.floor.progress import report_progress
 from domain.models import (
@@ -20,7 +21,6 @@ from domain.models import (
     StockMovement,
     StockMovementKind,
 )
-from domain.planning.checks import ledger_violations
 from tests.integration.floor.plant import MES, MONDAY, TODAY, add_order, build_plant, plan_in_force, reserve
 
 AT = datetime(2026, 6, 3, 10, 0, tzinfo=UTC)

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.capacity.checks import ledger_violations
 from domain.db import async_engine, async_sessions
 from domain.floor.incidents import report_incident
 from domain.models import (
@@ -36,7 +37,6 @@ from domain.models import (
     Product,
     ProductionLine,
 )
-from domain.planning.checks import ledger_violations
 from rules import load_rulebook
 from tests.dbutil import wipe
 from tests.integration.floor.plant import MES, MONDAY, TODAY, ledger_row

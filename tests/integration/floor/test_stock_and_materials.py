@@ -7,8 +7,8 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.events.outbox import Outbox
 from domain.floor.materials import material_shortages
-from domain.floor.outbox import Outbox
 from domain.floor.progress import report_progress
 from domain.floor.stock import check_safety_stock
 from domain.models import Alert, MaterialReceipt, Product, ProductionOrder, ProductionOrderStatus

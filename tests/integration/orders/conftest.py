@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from domain.capacity.checks import ledger_violations
 from domain.config import DEFAULT_RULES_DIR
 from domain.db import async_engine, async_sessions
-from domain.planning.checks import ledger_violations
 from rules import RuleBook, load_rulebook
 from tests.integration.orders.plant import Plant, build_plant
 

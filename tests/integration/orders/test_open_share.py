@@ -10,8 +10,8 @@ from sqlalchemy import Engine, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
+from domain.capacity.ledger import CapacityTaken, reserve_all
 from domain.models import CapacityLedger, CapacityReservation, OrderLine, OrderStatus
-from domain.orders.ledger import CapacityTaken, reserve_all
 from tests.factories import make_customer, make_order, make_product, make_production_line
 
 WEEK = date(2030, 1, 7)

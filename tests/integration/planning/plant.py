@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from domain.capacity.calendar import week_start
 from domain.models import (
     Customer,
     CustomerTier,
@@ -19,7 +20,6 @@ from domain.models import (
     ProductionLine,
     Routing,
 )
-from domain.planning.calendar import week_start
 
 TODAY = date(2026, 11, 24)  # a Tuesday: the running week is frozen
 

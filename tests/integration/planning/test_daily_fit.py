@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from domain.capacity.calendar import frozen_until
 from domain.models import (
     Customer,
     CustomerTier,
@@ -26,7 +27,6 @@ from domain.models import (
     ProductionLine,
     Routing,
 )
-from domain.planning.calendar import frozen_until
 from domain.planning.weekly import ReplanSettings, horizon_start, replan
 from tests.dbutil import wipe
 

@@ -8,10 +8,10 @@ from datetime import date, timedelta
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from domain.capacity.checks import ledger_violations
 from domain.demo import load_demo
 from domain.demo.sizes import DemoSize
 from domain.models import Alert, CapacityLedger, LineCalendarDay, LineWeekLoad, OrderEvent
-from domain.planning.checks import ledger_violations
 from domain.planning.versions import plan_in_force
 from domain.planning.weekly import ReplanSettings, replan
 

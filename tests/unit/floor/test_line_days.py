@@ -2,10 +2,10 @@
 
 from datetime import date
 
+from domain.capacity.line_hours import usual_hours
 from domain.floor.downtime import last_working_day
 from domain.floor.stock import due_date
 from domain.models import ProductionLine
-from domain.orders.line_hours import usual_hours
 
 MONDAY = date(2026, 1, 5)
 FRIDAY = date(2026, 1, 9)

@@ -5,8 +5,8 @@ from typing import Any
 
 import pytest
 
+from domain.capacity.ledger import CapacityTaken
 from domain.errors import Busy
-from domain.orders.ledger import CapacityTaken
 from domain.orders.retry import ATTEMPTS, with_retries
 
 

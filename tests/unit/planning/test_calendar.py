@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from domain.planning.calendar import frozen_until, is_frozen, last_cutoff, week_start, weekly_cutoff, weeks_from
+from domain.capacity.calendar import frozen_until, is_frozen, last_cutoff, week_start, weekly_cutoff, weeks_from
 
 
 def test_week_start_is_monday() -> None:

@@ -11,9 +11,9 @@ import numpy as np
 from sqlalchemy import Boolean, Date, Float, Table, and_, bindparam, delete, insert, not_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.capacity.line_hours import line_weeks
 from domain.db import dialect_insert
 from domain.models import CapacityLedger, CapacityReservation
-from domain.orders.line_hours import line_weeks
 
 # Float sums of hours drift by tiny amounts; a promise that fits up to this is taken as fitting.
 HOURS_TOLERANCE = 1e-6
