@@ -61,6 +61,7 @@ ACTIONS: dict[str, dict[str, tuple[Param, ...]]] = {
         "displacement": (_p("rush_tier", "text"), _p("may_move", "text", is_list=True),
                          _p("may_split", "text", is_list=True)),
         "overtime_limit": (_p("percent", "number", minimum=0, maximum=100),),
+        "stock_first": (_p("take_safety_stock", "bool"), _p("handling_days", "int", minimum=0, maximum=30)),
     },
     "cost_allocation": {
         "allocate_cost": (_p("sales_share", "number", minimum=0, maximum=1),

@@ -125,6 +125,9 @@ class CapacityPolicy:
     cutoff_weekday: int  # 0 = Monday ... 4 = Friday: last day for next week's orders and changes
     overtime_share: float  # overtime allowed as a share of regular capacity
     displacement: dict[str, Displacement] = field(default_factory=dict)  # rush tier -> what it may do
+    # Stock first (R11); without a stock_first rule, safety stock stays on the shelf and stock ships the same day.
+    take_safety_stock: bool = False  # may an order take units that keep stock at its safety level
+    stock_handling_days: int = 0  # days from taking finished goods to shipping them
 
     @property
     def movable_priority_tiers(self) -> frozenset[str]:
@@ -138,6 +141,7 @@ class CapacityPolicy:
         return {"reserve_share": self.reserve_share, "frozen_days": self.frozen_days,
                 "cutoff_weekday": self.cutoff_weekday, "overtime_share": self.overtime_share,
                 "reserve_share_min": self.reserve_share_min, "reserve_share_max": self.reserve_share_max,
+                "take_safety_stock": self.take_safety_stock, "stock_handling_days": self.stock_handling_days,
                 **{f"may_move.{t}": sorted(d.may_move) for t, d in self.displacement.items()},
                 **{f"may_split.{t}": sorted(d.may_split) for t, d in self.displacement.items()}}
 
@@ -155,12 +159,16 @@ def capacity_policy(evaluation: Evaluation) -> CapacityPolicy:
     for action in reversed(evaluation.all("displacement")):  # reversed: the highest priority wins
         p = action.params
         displacement[p["rush_tier"]] = Displacement(frozenset(p["may_move"]), frozenset(p["may_split"]))
+    stock = evaluation.first("stock_first")
+    stock_first = {} if stock is None else {"take_safety_stock": stock.params["take_safety_stock"],
+                                            "stock_handling_days": stock.params["handling_days"]}
     return CapacityPolicy(
         reserve_share=share / 100, reserve_share_min=low / 100, reserve_share_max=high / 100,
         frozen_days=evaluation.first("frozen_window").params["days"],  # type: ignore[union-attr]
         cutoff_weekday=WEEKDAYS.choices.index(evaluation.first("weekly_cutoff").params["weekday"]),  # type: ignore[union-attr]
         overtime_share=evaluation.first("overtime_limit").params["percent"] / 100,  # type: ignore[union-attr]
         displacement=displacement,
+        **stock_first,
     )
 
 

@@ -80,6 +80,7 @@ FIELDS: dict[str, FieldType] = {
     "capacity.days_late": INT,
     "capacity.splittable_share": NUMBER,
     "capacity.rush_reserve_fits": BOOL,
+    "stock.covered_share": NUMBER,
     "material.fits": BOOL,
     "material.short_quantity": NUMBER,
     "margin.pct": NUMBER,

@@ -42,7 +42,8 @@ PARTNER_FIELDS: frozenset[str] = frozenset().union(
     _fields("Order", "id", "code", "version", "status", "requestedDate", "promisedDate", "amount", "rush",
             "receivedAt", "scheduledAt", "completedAt", "shippedAt", "cancelledAt", "customer", "lines", "review",
             "deliveries", "history", "feedback"),
-    _fields("OrderLine", "quantity", "unitPrice", "quantityMade", "quantityShipped", "product"),
+    _fields("OrderLine", "quantity", "unitPrice", "quantityMade", "quantityShipped", "quantityFromStock",
+            "product"),
     # Not unitCost, safetyStock nor onHand: the plant's cost and stock.
     _fields("Product", "sku", "name", "family", "listPrice", "maturity"),
     _fields("Customer", "code", "name", "tier"),

@@ -131,6 +131,7 @@ class OrderLine:
     unit_price: Decimal
     quantity_made: float
     quantity_shipped: float
+    quantity_from_stock: float = strawberry.field(description="Finished units taken from stock at acceptance (R11).")
     product_id: strawberry.Private[int]
     loaded_product: strawberry.Private[Product | None] = None
 

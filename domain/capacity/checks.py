@@ -1,4 +1,4 @@
-"""The capacity ledger's invariants, checked after every test scenario: no promise the plan does not have."""
+"""The capacity ledger's and stock's invariants, checked after every test scenario: no promise the plant lacks."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from domain.models import CapacityLedger, CapacityReservation, Order, OrderLine, OrderStatus
+from domain.capacity.finished_stock import HOLDS_STOCK, held_for_orders
+from domain.models import CapacityLedger, CapacityReservation, Order, OrderLine, OrderStatus, Product
 
 TOLERANCE = 1e-4
 # Orders that must hold hours for what is still to be made.
@@ -55,6 +56,7 @@ def ledger_violations(session: Session) -> list[str]:
         if r.planned_hours + r.promised_hours + r.rush_hours_used > r.capacity_hours - r.lost_hours + TOLERANCE:
             problems.append(f"{where}: more hours used than the line has")
     problems.extend(_order_problems(session))
+    problems.extend(_stock_problems(session))
     return problems
 
 
@@ -68,13 +70,14 @@ def _order_problems(session: Session) -> list[str]:
     ):
         reserved[line_id] = float(quantity)
     for code, line_no, line_id, open_quantity in session.execute(
-        select(Order.code, OrderLine.line_no, OrderLine.id, OrderLine.quantity - OrderLine.quantity_made)
+        # Units taken from stock need no hours: only what is still to make does.
+        select(Order.code, OrderLine.line_no, OrderLine.id, OrderLine.quantity_to_make)
         .join(Order, Order.id == OrderLine.order_id)
         .where(Order.status.in_(HOLDING))
     ):
         if reserved.get(line_id, 0.0) + TOLERANCE * max(1.0, open_quantity) < open_quantity:
             problems.append(
-                f"order {code} line {line_no}: accepted for {open_quantity:g} open units but holds "
+                f"order {code} line {line_no}: accepted for {open_quantity:g} units to make but holds "
                 f"hours for {reserved.get(line_id, 0.0):g}"
             )
     for code, status in session.execute(
@@ -83,4 +86,22 @@ def _order_problems(session: Session) -> list[str]:
         .distinct()
     ):
         problems.append(f"order {code} is {status.value} but still holds capacity")
+    return problems
+
+
+def _stock_problems(session: Session) -> list[str]:
+    """No finished unit held twice: open orders hold no more than is on hand, closed ones hold none."""
+    problems = []
+    held = {product_id: float(quantity or 0.0) for product_id, quantity in session.execute(held_for_orders())}
+    for sku, product_id, on_hand in session.execute(select(Product.sku, Product.id, Product.on_hand)
+                                                    .where(Product.id.in_(held)).order_by(Product.sku)):
+        if held[product_id] > on_hand + TOLERANCE * max(1.0, on_hand):
+            problems.append(f"product {sku}: open orders hold {held[product_id]:g} finished units "
+                            f"but {on_hand:g} are on hand")
+    for code, status in session.execute(
+        select(Order.code, Order.status).join(OrderLine, OrderLine.order_id == Order.id)
+        .where(Order.status.not_in(HOLDS_STOCK), OrderLine.quantity_from_stock > OrderLine.quantity_shipped + TOLERANCE)
+        .distinct()
+    ):
+        problems.append(f"order {code} is {status.value} but still holds units taken from stock")
     return problems

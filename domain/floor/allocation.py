@@ -27,7 +27,7 @@ async def orders_waiting_for(session: AsyncSession, product_id: int) -> list[Ord
         .where(
             OrderLine.product_id == product_id,
             Order.status.in_(OPEN_STATUSES),
-            OrderLine.quantity > OrderLine.quantity_made,
+            OrderLine.quantity_to_make > 0,
         )
         .options(selectinload(Order.lines), selectinload(Order.customer))
         .order_by(Order.promised_date.is_(None), Order.promised_date, Order.id)
@@ -45,7 +45,7 @@ def allocate(orders: list[Order], product_id: int, quantity: float) -> list[Allo
         for line in order.lines:
             if left <= 0:
                 return allocations
-            open_quantity = line.quantity - line.quantity_made
+            open_quantity = line.quantity_to_make
             if line.product_id != product_id or open_quantity <= 0:
                 continue
             share = min(open_quantity, left)

@@ -12,14 +12,14 @@ OPEN_STATUSES = (OrderStatus.ACCEPTED, OrderStatus.SCHEDULED, OrderStatus.IN_PRO
 
 
 async def open_demand(session: AsyncSession, product_id: int) -> float:
-    """Units of the sku promised to open orders and not made yet."""
+    """Units of the sku promised to open orders and neither made yet nor taken from stock."""
     total = await session.scalar(
-        select(func.coalesce(func.sum(OrderLine.quantity - OrderLine.quantity_made), 0.0))
+        select(func.coalesce(func.sum(OrderLine.quantity_to_make), 0.0))
         .join(Order, Order.id == OrderLine.order_id)
         .where(
             OrderLine.product_id == product_id,
             Order.status.in_(OPEN_STATUSES),
-            OrderLine.quantity > OrderLine.quantity_made,
+            OrderLine.quantity_to_make > 0,
         )
     )
     return float(total or 0.0)

@@ -17,13 +17,13 @@ from domain.models import BomItem, Material, MaterialReceipt, Order, OrderLine
 async def _needs(session: AsyncSession, material_id: int) -> list[tuple[Order, float]]:
     """Open orders and the quantity of the material their unmade units still need."""
     rows = await session.execute(
-        select(Order, OrderLine.quantity - OrderLine.quantity_made, BomItem.quantity_per_unit)
+        select(Order, OrderLine.quantity_to_make, BomItem.quantity_per_unit)
         .join(OrderLine, OrderLine.order_id == Order.id)
         .join(BomItem, BomItem.product_id == OrderLine.product_id)
         .where(
             BomItem.material_id == material_id,
             Order.status.in_(OPEN_STATUSES),
-            OrderLine.quantity > OrderLine.quantity_made,
+            OrderLine.quantity_to_make > 0,
         )
         .options(selectinload(Order.customer))
     )

@@ -72,7 +72,7 @@ async def _advance(
                 to_status=OrderStatus.IN_PRODUCTION,
             )
         )
-    if all(line.quantity_made >= line.quantity for line in order.lines):
+    if all(line.quantity_to_make <= 0 for line in order.lines):
         order.completed_at = at
         # Made in full: the hours it held are spent, and an order in stock holds no capacity.
         await release_order(session, order.id)

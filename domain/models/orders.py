@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Float, ForeignKey, Index, String, Text
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from domain.models.base import Base, code_str, intpk, str_enum, utcnow
@@ -71,10 +72,24 @@ class OrderLine(Base):
     quantity_made: Mapped[float] = mapped_column(Float, default=0.0)
     # Shipped so far, never more than made: a split ships its first part while the rest is being made.
     quantity_shipped: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    # Finished units taken from free stock when the order was accepted (R11): never made for it, yet
+    # held for it until shipped, so no other order counts them.
+    quantity_from_stock: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
     # Special requirements from the customer (R8), e.g. packaging, visible to production.
     requirements: Mapped[str | None] = mapped_column(Text)
     order: Mapped[Order] = relationship(back_populates="lines", lazy="raise")
     product: Mapped[Product] = relationship(lazy="raise")
+
+    # Python and SQL alike: the queries that ask what production owes or what waits to ship use these.
+    @hybrid_property
+    def quantity_to_make(self) -> float:
+        """Units production still owes the line: neither made for it nor taken from stock."""
+        return self.quantity - self.quantity_made - self.quantity_from_stock
+
+    @hybrid_property
+    def quantity_ready(self) -> float:
+        """Finished units held for the line (made for it or taken from stock) and not shipped yet."""
+        return self.quantity_made + self.quantity_from_stock - self.quantity_shipped
 
 
 class Delivery(Base):

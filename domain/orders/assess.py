@@ -12,7 +12,15 @@ from domain.capacity.calendar import frozen_until, week_start, weeks_from
 from domain.capacity.ledger import LedgerView, load_ledger
 from domain.models import ReviewDecision, RushCause
 from domain.orders.context import OrderContext
-from domain.orders.facts import PricedLine, capacity_facts, forecast_excess_pct, material_facts, order_facts
+from domain.orders.facts import (
+    PricedLine,
+    capacity_facts,
+    forecast_excess_pct,
+    material_facts,
+    order_facts,
+    stock_facts,
+)
+from domain.orders.finished_goods import StockCover, stock_cover
 from domain.orders.materials import MaterialCheck, check_materials, material_arrays
 from domain.orders.promise import OrderPromise, build_ctp, promise_order
 from domain.orders.rush import Displacement, plan_displacement
@@ -39,6 +47,7 @@ class Assessment:
     priority: PriorityOutcome
     cause: RushCause | None
     promise: OrderPromise  # the promise whose hours an acceptance reserves
+    stock: StockCover  # the finished goods an acceptance takes first
     material: MaterialCheck
     deliveries: list[PlannedDelivery]
     promised_date: date | None  # ACCEPT only
@@ -75,9 +84,11 @@ async def assess(session: AsyncSession, book: RuleBook, request: Request, today:
     context, quantities = request.context, [line.quantity for line in request.lines]
     view = await load_ledger(session, context.line_ids, weeks, policy.reserve_share, earliest_day,
                              create_missing=saving)
+    stock = await stock_cover(session, policy, [p.id for p in context.products], quantities, today)
     ctp, rates = build_ctp(view, context)
-    regular = promise_order(ctp, rates, view, quantities, request.requested, earliest_day, use_reserve=False)
+    regular = promise_order(ctp, rates, view, stock, request.requested, earliest_day, use_reserve=False)
     facts = order_facts(context, request.lines, request.requested, today)
+    facts.update(stock_facts(stock))
     rush = book.rush(facts)
     chosen = regular
     facts["order.rush"] = rush.rush
@@ -88,26 +99,27 @@ async def assess(session: AsyncSession, book: RuleBook, request: Request, today:
     facts["order.cause"] = cause.value if cause else None
     displacement = None
     if rush.rush:
-        with_reserve = promise_order(ctp, rates, view, quantities, request.requested, earliest_day, use_reserve=True)
+        with_reserve = promise_order(ctp, rates, view, stock, request.requested, earliest_day, use_reserve=True)
         facts["capacity.rush_reserve_fits"] = with_reserve.fits
         if not regular.fits:
             chosen = with_reserve
     priority = book.priority(_compact(facts))
     if rush.rush and not chosen.fits and rush.may_displace:
         displacement = await plan_displacement(
-            session, book, view, context, quantities, request, rush, priority, frozen, earliest_day
+            session, book, view, context, stock, request, rush, priority, frozen, earliest_day
         )
         if displacement is not None:
             chosen = displacement.promise
     horizon_days = (weeks[-1] + timedelta(days=7) - request.requested).days + 1
     facts.update(capacity_facts(chosen, horizon_days))
     need = min((u.week for line in chosen.lines for u in line.uses), default=week_start(request.requested))
-    material = check_materials(context, quantities, max(need, today), today)
+    # Units from stock need no components: only what is still to make is checked.
+    material = check_materials(context, stock.to_make, max(need, today), today)
     facts.update(material_facts(material))
     facts = _compact(facts)
     review = book.review(facts)
-    assessment = Assessment(facts, review, rush, priority, cause, chosen, material, [], None, None, displacement,
-                            frozen)
+    assessment = Assessment(facts, review, rush, priority, cause, chosen, stock, material, [], None, None,
+                            displacement, frozen)
     _plan_deliveries(assessment, request, view, context, quantities, earliest_day, today)
     return assessment
 
@@ -143,7 +155,7 @@ def _plan_deliveries(a: Assessment, request: Request, view: LedgerView, context:
             # Production waits for the components: promise again with materials bounding each week.
             ids, available, bill = material_arrays(context, view.weeks, today)
             ctp, rates = build_ctp(view, context, (available, bill) if ids else None)
-            promise = promise_order(ctp, rates, view, quantities, request.requested, earliest_day,
+            promise = promise_order(ctp, rates, view, a.stock, request.requested, earliest_day,
                                     use_reserve=promise.use_reserve)
             a.promise = promise
         ready = promise.ready_date

@@ -20,6 +20,7 @@ from domain.capacity.ledger import load_ledger, reserve_all
 from domain.events.order_history import record_order_event
 from domain.models import CapacityReservation, Delivery, DeliveryStatus, Order, OrderStatus
 from domain.orders.context import load_order_context
+from domain.orders.finished_goods import StockCover
 from domain.orders.promise import build_ctp, promise_order
 
 # Orders that hold hours for what is still to be made (IN_PRODUCTION keeps its hours until made).
@@ -50,7 +51,7 @@ async def book_open_orders(session: AsyncSession, today: date, reserve_share: fl
     weeks = weeks_from(today, BOOKING_WEEKS)
     for order in orders:
         lines = sorted(order.lines, key=lambda ln: ln.line_no)
-        open_lines = [(ln, ln.quantity - ln.quantity_made) for ln in lines if ln.quantity - ln.quantity_made > 1e-9]
+        open_lines = [(ln, ln.quantity_to_make) for ln in lines if ln.quantity_to_make > 1e-9]
         if not open_lines:
             continue
         context = await load_order_context(session, order.customer, [ln.product_id for ln, _ in open_lines])
@@ -60,8 +61,8 @@ async def book_open_orders(session: AsyncSession, today: date, reserve_share: fl
         view = await load_ledger(session, context.line_ids, weeks, reserve_share, earliest_day, create_missing=True)
         ctp, rates = build_ctp(view, context)
         promised = order.promised_date or order.requested_date
-        promise = promise_order(ctp, rates, view, [q for _, q in open_lines], promised, earliest_day,
-                                use_reserve=order.rush)
+        promise = promise_order(ctp, rates, view, StockCover.none([q for _, q in open_lines], earliest_day), promised,
+                                earliest_day, use_reserve=order.rush)
         await reserve_all(session, promise.reservations(order.id, [ln.id for ln, _ in open_lines]),
                           promise.open_shares)
         report.booked += 1

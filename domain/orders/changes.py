@@ -28,6 +28,7 @@ from domain.models import (
 from domain.orders.assess import Request, assess
 from domain.orders.context import load_context, load_order_context
 from domain.orders.facts import amount_of, margin_of
+from domain.orders.finished_goods import release_stock
 from domain.orders.inputs import CancelInput, LineInput, UpdateInput, validate_lines, validate_requested_date
 from domain.orders.keyed import keyed_change
 from domain.orders.lookup import claim_version, order_to_change, refuse_frozen
@@ -82,6 +83,7 @@ async def update_order(session: AsyncSession, principal: Principal, book: RuleBo
         before = _snapshot(order, lines)
         was_rush, old_cause = order.rush, order.rush_cause
         await release_order(session, order.id)
+        await release_stock(session, order.id)
         customer = await session.get(Customer, order.customer_id)
         assert customer is not None
         lines, context = await _replace_lines(session, order, lines, data.lines, customer)
@@ -113,7 +115,7 @@ async def update_order(session: AsyncSession, principal: Principal, book: RuleBo
 
 async def cancel_order(session: AsyncSession, principal: Principal, book: RuleBook, data: CancelInput, today: date,
                        publisher: EventPublisher | None = None) -> OrderResult:
-    """Cancel and give every reserved hour back to the ledger."""
+    """Cancel and give every reserved hour back to the ledger and every unit taken from stock back to the shelf."""
     bounds.text(data.reason, ["reason"])
     events: list[OrderEvent] = []
 
@@ -123,6 +125,7 @@ async def cancel_order(session: AsyncSession, principal: Principal, book: RuleBo
         await refuse_frozen(session, order, None, today, book.capacity_policy().frozen_days)
         await claim_version(session, order, data.expected_version)
         released = await release_order(session, order.id)
+        await release_stock(session, order.id)
         await session.execute(delete(Delivery).where(Delivery.order_id == order.id))
         order.cancelled_at = utcnow()
         hours = sum(r.hours for r in released)

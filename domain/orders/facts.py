@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.capacity.calendar import week_start
 from domain.models import Forecast, Order, OrderLine, OrderStatus, ProcessMaturity
 from domain.orders.context import OrderContext
+from domain.orders.finished_goods import StockCover
 from domain.orders.materials import MaterialCheck
 from domain.orders.promise import OrderPromise
 
@@ -70,6 +71,12 @@ def capacity_facts(promise: OrderPromise, horizon_days: int) -> dict[str, Any]:
         "capacity.days_late": days_late,
         "capacity.splittable_share": round(promise.splittable_share, 6),
     }
+
+
+def stock_facts(stock: StockCover) -> dict[str, Any]:
+    """How much of the order finished goods in stock cover (R11)."""
+    total = sum(stock.quantities)
+    return {"stock.covered_share": round(sum(stock.from_stock) / total, 6) if total else 0.0}
 
 
 def material_facts(check: MaterialCheck) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Write a review's consequences: order fields, review row, deliveries, reservations, moved orders, rush record."""
+"""Write a review's consequences: order fields, review row, deliveries, stock and hours held, moved orders, rush."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from domain.models import (
     RushInsertion,
 )
 from domain.orders.assess import Assessment
+from domain.orders.finished_goods import take_stock
 from domain.orders.results import ReviewResult
 
 REVIEWS, DELIVERIES = cast(Table, OrderReview.__table__), cast(Table, Delivery.__table__)
@@ -83,8 +84,10 @@ async def write_deliveries(session: AsyncSession, order: Order, lines: list[Orde
 
 async def reserve_promise(session: AsyncSession, order: Order, lines: list[OrderLine], a: Assessment,
                           actor: str | None) -> list[OrderEvent]:
-    """Hold the accepted promise's hours; first free what displaced orders held, then promise them again."""
+    """Hold the accepted promise's finished goods and hours; first free what displaced orders held, then promise
+    them again. Stock before hours, as a progress report locks its product before the ledger."""
     events: list[OrderEvent] = []
+    await take_stock(session, lines, a.stock)
     moved = a.displacement.moved if a.displacement else []
     for m in moved:
         await release_order(session, m.order.id)

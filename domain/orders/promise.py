@@ -1,4 +1,4 @@
-"""Capable-to-promise for one order on the ledger: dates per line, what fits by the requested date, hours used."""
+"""Capable-to-promise for one order: stock first, then the ledger; dates per line, what fits by the requested date."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import numpy as np
 from domain.capacity.ledger import LedgerView
 from domain.models import CapacityReservation
 from domain.orders.context import OrderContext
+from domain.orders.finished_goods import StockCover
 from solver.promise import CapableToPromise
 from solver.promise_types import QuoteLine
 
@@ -33,7 +34,8 @@ class LinePromise:
     quantity: float
     by_requested: float  # most that is ready by the requested date
     ready_date: date | None  # when all of it is ready; None: not within the horizon
-    uses: list[Use]
+    uses: list[Use]  # hours for what stock does not cover
+    from_stock: float = 0.0  # finished units in stock that cover part of quantity
 
 
 @dataclass(frozen=True)
@@ -95,26 +97,36 @@ def promise_order(
     ctp: CapableToPromise,
     rates: dict[tuple[int, int], float],
     view: LedgerView,
-    quantities: list[float],
+    stock: StockCover,
     requested: date,
     earliest_day: date,
     *,
     use_reserve: bool,
 ) -> OrderPromise:
-    """Promise every line; nothing counts by a requested date before earliest_day (the frozen window)."""
-    quote = ctp.quote([QuoteLine(i, q) for i, q in enumerate(quantities)], requested, use_reserve=use_reserve)
+    """Promise every line: what stock covers ships from stock.ship_day, the rest is made on the lines and
+    counts by a requested date no earlier than earliest_day (the frozen window)."""
+    to_make = {i: q for i, q in enumerate(stock.to_make) if q > QUANTITY_TOLERANCE}
+    quote = ctp.quote([QuoteLine(i, q) for i, q in to_make.items()], requested, use_reserve=use_reserve) \
+        if to_make else None
+    answers = dict(zip(to_make, quote.lines, strict=True)) if quote is not None else {}
     lines = []
-    for i, answer in enumerate(quote.lines):
-        used = answer.consumption
+    for i, (quantity, from_stock) in enumerate(zip(stock.quantities, stock.from_stock, strict=True)):
+        by_requested = from_stock if requested >= stock.ship_day else 0.0
+        ready: date | None = stock.ship_day
         uses: list[Use] = []
-        for li, wi, regular, reserve in zip(used.line_index, used.week_index, used.hours, used.reserve_hours,
-                                            strict=True):
-            rate = rates[(i, int(li))]
-            for hours, from_reserve in ((float(regular), False), (float(reserve), True)):
-                if hours > 1e-9:
-                    uses.append(Use(view.line_ids[int(li)], view.weeks[int(wi)], hours, hours * rate, from_reserve))
-        ready = None if answer.promise_date is None else max(answer.promise_date, earliest_day)
-        by_requested = answer.quantity_by_requested if requested >= earliest_day else 0.0
-        lines.append(LinePromise(i, answer.quantity, by_requested, ready, uses))
+        answer = answers.get(i)
+        if answer is not None:
+            used = answer.consumption
+            for li, wi, regular, reserve in zip(used.line_index, used.week_index, used.hours, used.reserve_hours,
+                                                strict=True):
+                rate = rates[(i, int(li))]
+                for hours, from_reserve in ((float(regular), False), (float(reserve), True)):
+                    if hours > 1e-9:
+                        uses.append(Use(view.line_ids[int(li)], view.weeks[int(wi)], hours, hours * rate,
+                                        from_reserve))
+            made = None if answer.promise_date is None else max(answer.promise_date, earliest_day)
+            ready = None if made is None else max(made, stock.ship_day) if from_stock > 0 else made
+            by_requested += answer.quantity_by_requested if requested >= earliest_day else 0.0
+        lines.append(LinePromise(i, quantity, by_requested, ready, uses, from_stock))
     shares = {(line_id, view.weeks[0]): float(view.open_share[li]) for li, line_id in enumerate(view.line_ids)}
     return OrderPromise(requested, use_reserve, lines, shares)

@@ -29,6 +29,7 @@ from domain.models import (
 )
 from domain.orders.assess import PROMISE_HORIZON_WEEKS, Request, assess
 from domain.orders.context import OrderContext, load_order_context
+from domain.orders.finished_goods import StockCover, stock_cover, take_stock
 from domain.orders.inputs import LineInput
 from domain.orders.lookup import claim_version, order_to_change
 from domain.orders.persist import apply_outcome, record_rush, reserve_promise, review_row, write_deliveries
@@ -41,8 +42,8 @@ from rules import RuleBook
 
 async def _still_possible(session: AsyncSession, book: RuleBook, order: Order, lines: list[OrderLine],
                           context: OrderContext, proposed: list[tuple[int, float, date]], today: date
-                          ) -> OrderPromise | None:
-    """The promise for the proposed deliveries if the ledger can still keep every one of them."""
+                          ) -> tuple[OrderPromise, StockCover] | None:
+    """The promise (stock first, then hours) for the proposed deliveries if it can still keep every one of them."""
     policy = book.capacity_policy()
     earliest = max(today, frozen_until(today, policy.frozen_days) + timedelta(days=1))
     if any(day < earliest for _, _, day in proposed):
@@ -51,17 +52,18 @@ async def _still_possible(session: AsyncSession, book: RuleBook, order: Order, l
                              policy.reserve_share, earliest, create_missing=True)
     ctp, rates = build_ctp(view, context)
     last = max(day for _, _, day in proposed)
-    quantities = [ln.quantity for ln in lines]
-    promise = promise_order(ctp, rates, view, quantities, last, earliest, use_reserve=order.rush)
+    # Stock first here too: the covered units ship from the shelf, only the rest needs the hours proposed.
+    stock = await stock_cover(session, policy, [ln.product_id for ln in lines], [ln.quantity for ln in lines], today)
+    promise = promise_order(ctp, rates, view, stock, last, earliest, use_reserve=order.rush)
     if not promise.fits:
         return None
     for day in sorted({day for _, _, day in proposed if day < last}):
-        early = promise_order(ctp, rates, view, quantities, day, earliest, use_reserve=order.rush)
+        early = promise_order(ctp, rates, view, stock, day, earliest, use_reserve=order.rush)
         for index in range(len(lines)):
             due = sum(q for line_index, q, d in proposed if line_index == index and d <= day)
             if early.lines[index].by_requested + 1e-6 < due:
                 return None
-    return promise
+    return promise, stock
 
 
 async def respond_to_proposal(
@@ -88,8 +90,10 @@ async def respond_to_proposal(
         deliveries = (await session.scalars(select(Delivery).where(Delivery.order_id == order.id))).all()
         by_id = {ln.id: i for i, ln in enumerate(lines)}
         proposed = [(by_id[d.order_line_id], d.quantity, d.date) for d in deliveries]
-        promise = await _still_possible(session, book, order, lines, context, proposed, today) if proposed else None
-        if promise is not None:
+        still = await _still_possible(session, book, order, lines, context, proposed, today) if proposed else None
+        if still is not None:
+            promise, stock = still
+            await take_stock(session, lines, stock)  # before the hours: products, then ledger rows, as everywhere
             await reserve_all(session, promise.reservations(order.id, [ln.id for ln in lines]), promise.open_shares)
             for d in deliveries:
                 d.status = DeliveryStatus.PROMISED

@@ -1,4 +1,4 @@
-"""Run a promising transaction again when another one took the hours (or the lock) first."""
+"""Run a promising transaction again when another one took the hours, the stock (or the lock) first."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.capacity.ledger import CapacityTaken
 from domain.errors import Busy
+from domain.orders.finished_goods import StockTaken
 
 T = TypeVar("T")
 ATTEMPTS = 6
@@ -21,7 +22,7 @@ RETRYABLE_STATES = {"40P01", "40001"}
 
 
 def _retryable(error: BaseException) -> bool:
-    if isinstance(error, CapacityTaken):
+    if isinstance(error, CapacityTaken | StockTaken):
         return True
     if isinstance(error, DBAPIError):
         state = getattr(error.orig, "sqlstate", None)

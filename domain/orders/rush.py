@@ -22,6 +22,7 @@ from domain.models import (
     OrderStatus,
 )
 from domain.orders.context import OrderContext, load_order_context
+from domain.orders.finished_goods import StockCover
 from domain.orders.promise import OrderPromise, build_ctp, promise_order
 from rules import PriorityOutcome, RuleBook, RushOutcome
 
@@ -122,7 +123,7 @@ def _take(view: LedgerView, promise: OrderPromise) -> LedgerView:
 
 
 async def plan_displacement(
-    session: AsyncSession, book: RuleBook, view: LedgerView, context: OrderContext, quantities: list[float],
+    session: AsyncSession, book: RuleBook, view: LedgerView, context: OrderContext, stock: StockCover,
     request: Request, rush: RushOutcome, priority: PriorityOutcome, frozen: date, earliest_day: date,
 ) -> Displacement | None:
     """Free the fewest lowest-priority promises that let the rush order fit, and promise them again later."""
@@ -150,7 +151,7 @@ async def plan_displacement(
         joint = _give_back(joint, holdings[order.id][0])
         freed.append(order)
         ctp, rates = build_ctp(joint, context)
-        promise = promise_order(ctp, rates, joint, quantities, request.requested, earliest_day, use_reserve=True)
+        promise = promise_order(ctp, rates, joint, stock, request.requested, earliest_day, use_reserve=True)
         if not promise.fits:
             continue
         moved = _promise_again(_take(joint, promise), freed, holdings, contexts, rule.may_split, earliest_day)
@@ -167,8 +168,11 @@ def _promise_again(
         lines = holdings[order.id][1]
         open_quantities = [max(ln.quantity - ln.quantity_made, 1e-9) for ln in lines]
         old = order.promised_date or order.requested_date
+        # What it took from stock stays on the shelf for it: only the rest is promised again.
+        held = StockCover(open_quantities, [min(ln.quantity_from_stock, q) for ln, q in zip(lines, open_quantities,
+                                                                                            strict=True)], old)
         ctp, rates = build_ctp(view, contexts[order.id])
-        promise = promise_order(ctp, rates, view, open_quantities, old, earliest_day, use_reserve=False)
+        promise = promise_order(ctp, rates, view, held, old, earliest_day, use_reserve=False)
         if promise.ready_date is None:
             return None  # it could not be made within the horizon: do not move it at all
         view = _take(view, promise)

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import bounds
 from domain.access import Principal
-from domain.errors import InvalidInput
+from domain.errors import InvalidInput, InvalidTransition
 from domain.events.order_history import record_order_event
 from domain.events.outbox import EventBroker, Outbox
 from domain.floor import check_safety_stock
@@ -30,12 +30,14 @@ from domain.orders.review import load_lines
 
 # Units are made for an order from IN_PRODUCTION on; IN_STOCK means every line is made.
 SHIPPABLE = (OrderStatus.IN_PRODUCTION, OrderStatus.IN_STOCK)
+# Before production an order ships only what it took from stock at acceptance (R11).
+FROM_STOCK_ONLY = (OrderStatus.ACCEPTED, OrderStatus.SCHEDULED)
 # A shipment is booked when it happens; a clock a little ahead of ours is not refused.
 
 
 def _waiting(line: OrderLine) -> float:
-    """Made for the order and not shipped yet."""
-    return max(line.quantity_made - line.quantity_shipped, 0.0)
+    """Made for the order or taken from stock for it, and not shipped yet."""
+    return max(line.quantity_ready, 0.0)
 
 
 def _quantities(data: ShipInput, lines: list[OrderLine], skus: dict[int, str]) -> dict[int, tuple[float, list[str]]]:
@@ -44,7 +46,8 @@ def _quantities(data: ShipInput, lines: list[OrderLine], skus: dict[int, str]) -
     if data.lines is None:
         wanted = {line.id: (_waiting(line), ["code"]) for line in lines if _waiting(line) > 0}
         if not wanted:
-            raise InvalidInput(f"nothing made for order {data.code} is waiting to ship", ["code"])
+            raise InvalidInput(f"nothing made or taken from stock for order {data.code} is waiting to ship",
+                               ["code"])
         return wanted
     if not data.lines:
         raise InvalidInput("a shipment needs at least one line (or omit lines to ship all that is made)", ["lines"])
@@ -58,8 +61,8 @@ def _quantities(data: ShipInput, lines: list[OrderLine], skus: dict[int, str]) -
                                ["lines", str(index), "sku"])
         total = wanted.get(line.id, (0.0, where))[0] + bounds.quantity(item.quantity, where, positive=True)
         if total > _waiting(line) + 1e-9:
-            raise InvalidInput(f"{total:g} of {item.sku} to ship but only {_waiting(line):g} made for order "
-                               f"{data.code} and not shipped yet", where)
+            raise InvalidInput(f"{total:g} of {item.sku} to ship but only {_waiting(line):g} made or taken from "
+                               f"stock for order {data.code} and not shipped yet", where)
         wanted[line.id] = (total, where)
     return wanted
 
@@ -98,9 +101,12 @@ async def ship_order(session: AsyncSession, principal: Principal, data: ShipInpu
     async def ship() -> OrderResult:
         outbox.order_events.clear()
         outbox.alerts.clear()
-        order = await order_to_change(session, principal, data.code, allowed=SHIPPABLE)
+        order = await order_to_change(session, principal, data.code, allowed=(*SHIPPABLE, *FROM_STOCK_ONLY))
         await claim_version(session, order, data.expected_version)
         lines = await load_lines(session, order.id)
+        if order.status in FROM_STOCK_ONLY and not any(_waiting(line) > 0 for line in lines):
+            raise InvalidTransition(f"order {data.code} is {order.status.value}: nothing is made for it yet and it "
+                                    f"took nothing from stock", ["code"])
         skus = dict((await session.execute(
             select(Product.id, Product.sku).where(Product.id.in_([line.product_id for line in lines])))).all())
         wanted = _quantities(data, lines, skus)

@@ -13,6 +13,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from domain.capacity.calendar import weeks_from
+from domain.capacity.finished_stock import held_for_orders
 from domain.capacity.line_hours import usual_hours
 from domain.models import (
     CapacityLedger,
@@ -94,12 +95,12 @@ def _firm_demand(session: Session, pindex: dict[int, int], weeks: list[date]) ->
     rows = session.execute(
         select(
             OrderLine.product_id,
-            OrderLine.quantity - OrderLine.quantity_made,
+            OrderLine.quantity_to_make,
             func.coalesce(Order.promised_date, Order.requested_date),
             Order.priority_score,
         )
         .join(Order, Order.id == OrderLine.order_id)
-        .where(Order.status.in_(FIRM_STATUSES), OrderLine.quantity > OrderLine.quantity_made)
+        .where(Order.status.in_(FIRM_STATUSES), OrderLine.quantity_to_make > 0)
     ).all()
     demand = np.zeros((len(pindex), len(weeks)))
     priority = np.zeros((len(pindex), len(weeks)))
@@ -143,17 +144,12 @@ def _forecast(session: Session, pindex: dict[int, int], weeks: list[date], tier:
 
 
 def _stock_held_for_orders(session: Session, pindex: dict[int, int]) -> np.ndarray:
-    """Finished units made for orders and not shipped yet: not free inventory.
+    """Finished units made for orders or taken from stock for them, and not shipped yet: not free inventory.
 
-    An order in production holds what is made of it so far (its demand is only what is left to make),
-    one in stock holds all of it; a part already shipped has left the stock.
+    An order holds what is made of it so far and what it took from stock (its demand is only what is
+    left to make); a part already shipped has left the stock.
     """
-    rows = session.execute(
-        select(OrderLine.product_id, func.sum(OrderLine.quantity_made - OrderLine.quantity_shipped))
-        .join(Order, Order.id == OrderLine.order_id)
-        .where(Order.status.in_((OrderStatus.IN_PRODUCTION, OrderStatus.IN_STOCK)))
-        .group_by(OrderLine.product_id)
-    ).all()
+    rows = session.execute(held_for_orders()).all()
     held = np.zeros(len(pindex))
     for product_id, quantity in rows:
         held[pindex[product_id]] = max(float(quantity or 0.0), 0.0)

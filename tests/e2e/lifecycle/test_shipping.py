@@ -88,7 +88,7 @@ async def test_a_split_ships_its_first_part_while_the_rest_is_made(
     assert more["data"]["shipOrder"]["order"] is None
     [error] = more["data"]["shipOrder"]["errors"]
     assert error["code"] == "INVALID" and error["field"] == ["lines", "0", "quantity"]
-    assert "only 0 made for order SO-PART and not shipped yet" in error["message"]
+    assert "only 0 made or taken from stock for order SO-PART and not shipped yet" in error["message"]
 
     await gql(PROGRESS, {"input": {"lineCode": "L1", "sku": "W-1", "quantity": 40, "orderCode": "SO-PART"}},
               plant.keys["mes"])

@@ -276,3 +276,19 @@ def test_a_bound_with_one_side_says_at_least(rules_copy: pathlib.Path) -> None:
     """Input tried: decide delay_days -3 in review.yaml (before: "must lie between 0 and None")."""
     edit(rules_copy, "review.yaml", "delay_days: 14", "delay_days: -3")
     assert any("decide.delay_days must be at least 0, got -3" in error for error in errors_of(rules_copy))
+
+
+def test_stock_first_may_be_left_out_but_not_given_twice(rules_copy: pathlib.Path) -> None:
+    """Input tried: OVERTIME-LIMIT's action replaced by a second stock_first (a silent second answer before
+    OPTIONAL_SETTINGS), then STOCK-FIRST's action replaced by overtime_limit again (no stock_first at all)."""
+    edit(rules_copy, "capacity_policy.yaml", "      - overtime_limit: {percent: 10}",
+         "      - stock_first: {take_safety_stock: true, handling_days: 1}")
+    earlier = line_of(rules_copy, "capacity_policy.yaml", "stock_first: {take_safety_stock: true")
+    later = line_of(rules_copy, "capacity_policy.yaml", "stock_first: {take_safety_stock: false")
+    assert f"capacity_policy.yaml:{later}: rule STOCK-FIRST: stock_first is set twice (lines {earlier} and " \
+           f"{later}); keep one" in errors_of(rules_copy)
+    edit(rules_copy, "capacity_policy.yaml", "      - stock_first: {take_safety_stock: true, handling_days: 1}",
+         "      - overtime_limit: {percent: 10}")
+    edit(rules_copy, "capacity_policy.yaml", "      - stock_first: {take_safety_stock: false, handling_days: 0}",
+         "      - overtime_limit: {percent: 10}")
+    assert not any("stock_first" in e for e in errors_of(rules_copy))

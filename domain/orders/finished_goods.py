@@ -1,0 +1,113 @@
+"""Stock first (R11): the finished goods free for an order, and holding them so no unit is counted twice."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import case, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.capacity.finished_stock import held_for_orders
+from domain.models import OrderLine, Product
+from rules import CapacityPolicy
+
+UNIT_TOLERANCE = 1e-6
+
+
+class StockTaken(Exception):
+    """Another order took the finished units since we read the stock: promise again."""
+
+
+@dataclass(frozen=True)
+class StockCover:
+    """What free stock gives each order line, and the first day it can ship."""
+
+    quantities: list[float]  # ordered (or still open) per line
+    from_stock: list[float]  # of which finished goods cover, per line
+    ship_day: date
+    take_safety_stock: bool = False  # as the rules said when the stock was read; taking checks the same way
+
+    @property
+    def to_make(self) -> list[float]:
+        return [q - s for q, s in zip(self.quantities, self.from_stock, strict=True)]
+
+    @classmethod
+    def none(cls, quantities: Sequence[float], ship_day: date) -> StockCover:
+        """Everything to make: nothing comes from stock."""
+        return cls(list(quantities), [0.0] * len(quantities), ship_day)
+
+
+async def free_stock(session: AsyncSession, product_ids: Sequence[int], take_safety_stock: bool) -> dict[int, float]:
+    """Whole finished units of each product no open order holds (less safety stock unless the rules give it)."""
+    ids = sorted(set(product_ids))
+    rows = await session.execute(held_for_orders().where(OrderLine.product_id.in_(ids)))
+    held = {product_id: float(quantity or 0.0) for product_id, quantity in rows}
+    free: dict[int, float] = {}
+    for product_id, on_hand, safety in await session.execute(
+            select(Product.id, Product.on_hand, Product.safety_stock).where(Product.id.in_(ids))):
+        kept = 0.0 if take_safety_stock else safety
+        # Whole units: a fraction of a unit on the shelf cannot be shipped.
+        left = on_hand - held.get(product_id, 0.0) - kept
+        free[product_id] = max(float(math.floor(left + UNIT_TOLERANCE)), 0.0)
+    return free
+
+
+def cover_lines(product_ids: Sequence[int], quantities: Sequence[float], free: dict[int, float], ship_day: date,
+                take_safety_stock: bool) -> StockCover:
+    """Each line takes what free stock is left of its product, in line order."""
+    left = dict(free)
+    from_stock = []
+    for product_id, quantity in zip(product_ids, quantities, strict=True):
+        taken = min(quantity, left.get(product_id, 0.0))
+        left[product_id] = left.get(product_id, 0.0) - taken
+        from_stock.append(float(taken))
+    return StockCover(list(quantities), from_stock, ship_day, take_safety_stock)
+
+
+async def stock_cover(session: AsyncSession, policy: CapacityPolicy, product_ids: Sequence[int],
+                      quantities: Sequence[float], today: date) -> StockCover:
+    """What free stock covers of an order's lines now, as the capacity policy's stock_first rule says."""
+    free = await free_stock(session, product_ids, policy.take_safety_stock)
+    ship_day = today + timedelta(days=policy.stock_handling_days)
+    return cover_lines(product_ids, quantities, free, ship_day, policy.take_safety_stock)
+
+
+async def take_stock(session: AsyncSession, lines: Sequence[OrderLine], cover: StockCover) -> None:
+    """Hold the covered units for the order's lines, or raise StockTaken if they are no longer free.
+
+    The products' rows are locked first, in id order: a concurrent order on PostgreSQL waits here
+    and then, in a fresh statement, counts what the winner holds (progress and shipments write the
+    same rows, so they wait too). On SQLite the order's first write already serialises orders.
+    """
+    wanted: dict[int, float] = defaultdict(float)
+    for line, quantity in zip(lines, cover.from_stock, strict=True):
+        if quantity > 0:
+            wanted[line.product_id] += quantity
+    if not wanted:
+        return
+    # FOR NO KEY UPDATE: every open order's lines hold a KEY SHARE lock on their products (the foreign
+    # key), which FOR UPDATE would wait for, deadlocking two orders of one product; shipments and
+    # progress reports update on_hand and so still wait for this lock.
+    await session.execute(select(Product.id).where(Product.id.in_(sorted(wanted))).order_by(Product.id)
+                          .with_for_update(key_share=True))
+    free = await free_stock(session, list(wanted), cover.take_safety_stock)
+    short = [f"product {pid}: {q:g} wanted, {free.get(pid, 0):g} free" for pid, q in sorted(wanted.items())
+             if q > free.get(pid, 0) + UNIT_TOLERANCE]
+    if short:
+        raise StockTaken("finished goods taken by another order: " + "; ".join(short))
+    for line, quantity in zip(lines, cover.from_stock, strict=True):
+        line.quantity_from_stock = quantity
+
+
+async def release_stock(session: AsyncSession, order_id: int) -> None:
+    """Give back the units an order holds from stock; what has shipped of them stays counted as shipped."""
+    await session.execute(
+        update(OrderLine).where(OrderLine.order_id == order_id, OrderLine.quantity_from_stock > 0)
+        .values(quantity_from_stock=case(
+            (OrderLine.quantity_shipped < OrderLine.quantity_from_stock, OrderLine.quantity_shipped),
+            else_=OrderLine.quantity_from_stock))
+        .execution_options(synchronize_session="fetch"))
