@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rules.errors import did_you_mean
-from rules.vocabulary import FieldType, enum, not_finite
+from rules.vocabulary import CUSTOMER_TIERS, FieldType, enum, not_finite
 
 CRITERIA = enum("CAPACITY", "MATERIAL", "TECHNOLOGY", "MARGIN")
 OUTCOMES = enum("ACCEPT", "PROPOSE_DATE", "SPLIT", "REJECT")
@@ -38,6 +38,7 @@ def _e(name: str, field_type: FieldType, **options: Any) -> Param:
 REASON = _p("reason", "text", required=False)
 _RESERVE_WHY = ("holding back more than half of each line's capacity for rush orders leaves too little "
                 "for the planned orders (the brief's range is 10-15)")
+_ALLOCATION_WHY = "holding more than half of each line-week for one customer tier starves the others"
 
 # rule set name -> action name -> parameters; the first action listed is the set's main decision
 ACTIONS: dict[str, dict[str, tuple[Param, ...]]] = {
@@ -62,6 +63,9 @@ ACTIONS: dict[str, dict[str, tuple[Param, ...]]] = {
                          _p("may_split", "text", is_list=True)),
         "overtime_limit": (_p("percent", "number", minimum=0, maximum=100),),
         "stock_first": (_p("take_safety_stock", "bool"), _p("handling_days", "int", minimum=0, maximum=30)),
+        "tier_allocation": (_e("customer_tier", CUSTOMER_TIERS),
+                            _p("percent", "number", minimum=0, maximum=50, why=_ALLOCATION_WHY),
+                            _p("release_days", "int", minimum=0, maximum=90)),
     },
     "cost_allocation": {
         "allocate_cost": (_p("sales_share", "number", minimum=0, maximum=1),

@@ -117,6 +117,15 @@ class Displacement:
 
 
 @dataclass(frozen=True)
+class TierAllocation:
+    """A share of each line-week's regular hours kept for one customer tier (like SAP's product allocation),
+    released to every customer `release_days` before the week starts."""
+
+    share: float
+    release_days: int
+
+
+@dataclass(frozen=True)
 class CapacityPolicy:
     reserve_share: float  # share of capacity held back for rush orders, e.g. 0.12
     reserve_share_min: float
@@ -128,6 +137,8 @@ class CapacityPolicy:
     # Stock first (R11); without a stock_first rule, safety stock stays on the shelf and stock ships the same day.
     take_safety_stock: bool = False  # may an order take units that keep stock at its safety level
     stock_handling_days: int = 0  # days from taking finished goods to shipping them
+    # customer tier -> its allocation; without tier_allocation rules (or at 0%) every order sees every hour.
+    tier_allocations: dict[str, TierAllocation] = field(default_factory=dict)
 
     @property
     def movable_priority_tiers(self) -> frozenset[str]:
@@ -142,6 +153,7 @@ class CapacityPolicy:
                 "cutoff_weekday": self.cutoff_weekday, "overtime_share": self.overtime_share,
                 "reserve_share_min": self.reserve_share_min, "reserve_share_max": self.reserve_share_max,
                 "take_safety_stock": self.take_safety_stock, "stock_handling_days": self.stock_handling_days,
+                **{f"allocation.{t}": [a.share, a.release_days] for t, a in self.tier_allocations.items()},
                 **{f"may_move.{t}": sorted(d.may_move) for t, d in self.displacement.items()},
                 **{f"may_split.{t}": sorted(d.may_split) for t, d in self.displacement.items()}}
 
@@ -159,6 +171,13 @@ def capacity_policy(evaluation: Evaluation) -> CapacityPolicy:
     for action in reversed(evaluation.all("displacement")):  # reversed: the highest priority wins
         p = action.params
         displacement[p["rush_tier"]] = Displacement(frozenset(p["may_move"]), frozenset(p["may_split"]))
+    allocations = {}
+    for action in reversed(evaluation.all("tier_allocation")):  # reversed: the highest priority wins
+        p = action.params
+        if p["percent"] > 0:
+            allocations[p["customer_tier"]] = TierAllocation(p["percent"] / 100, p["release_days"])
+    if sum(a.share for a in allocations.values()) > 0.5:
+        raise ValueError("tier allocations together hold more than half of each line-week")
     stock = evaluation.first("stock_first")
     stock_first = {} if stock is None else {"take_safety_stock": stock.params["take_safety_stock"],
                                             "stock_handling_days": stock.params["handling_days"]}
@@ -168,6 +187,7 @@ def capacity_policy(evaluation: Evaluation) -> CapacityPolicy:
         cutoff_weekday=WEEKDAYS.choices.index(evaluation.first("weekly_cutoff").params["weekday"]),  # type: ignore[union-attr]
         overtime_share=evaluation.first("overtime_limit").params["percent"] / 100,  # type: ignore[union-attr]
         displacement=displacement,
+        tier_allocations=allocations,
         **stock_first,
     )
 

@@ -24,6 +24,7 @@ from domain.orders.finished_goods import StockCover, stock_cover
 from domain.orders.materials import MaterialCheck, check_materials, material_arrays
 from domain.orders.promise import OrderPromise, build_ctp, promise_order
 from domain.orders.rush import Displacement, plan_displacement
+from domain.orders.tier_allocation import without_other_tiers_allocation
 from rules import PriorityOutcome, ReviewOutcome, RuleBook, RushOutcome
 
 # Weeks ahead that capable-to-promise looks at; an order later than this is "not within the horizon".
@@ -84,6 +85,7 @@ async def assess(session: AsyncSession, book: RuleBook, request: Request, today:
     context, quantities = request.context, [line.quantity for line in request.lines]
     view = await load_ledger(session, context.line_ids, weeks, policy.reserve_share, earliest_day,
                              create_missing=saving)
+    view = await without_other_tiers_allocation(session, view, policy, context.customer.tier.value, today)
     stock = await stock_cover(session, policy, [p.id for p in context.products], quantities, today)
     ctp, rates = build_ctp(view, context)
     regular = promise_order(ctp, rates, view, stock, request.requested, earliest_day, use_reserve=False)
