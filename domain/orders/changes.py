@@ -33,6 +33,7 @@ from domain.orders.inputs import CancelInput, LineInput, UpdateInput, validate_l
 from domain.orders.keyed import keyed_change
 from domain.orders.lookup import claim_version, order_to_change, refuse_frozen
 from domain.orders.persist import apply_outcome, record_rush, reserve_promise, review_row, write_deliveries
+from domain.orders.production_orders import cancel_suggested
 from domain.orders.results import OrderResult, review_result
 from domain.orders.review import load_lines, priced_lines, publish
 from rules import RuleBook
@@ -84,6 +85,7 @@ async def update_order(session: AsyncSession, principal: Principal, book: RuleBo
         was_rush, old_cause = order.rush, order.rush_cause
         await release_order(session, order.id)
         await release_stock(session, order.id)
+        await cancel_suggested(session, order.id)
         customer = await session.get(Customer, order.customer_id)
         assert customer is not None
         lines, context = await _replace_lines(session, order, lines, data.lines, customer)
@@ -126,6 +128,7 @@ async def cancel_order(session: AsyncSession, principal: Principal, book: RuleBo
         await claim_version(session, order, data.expected_version)
         released = await release_order(session, order.id)
         await release_stock(session, order.id)
+        await cancel_suggested(session, order.id)
         await session.execute(delete(Delivery).where(Delivery.order_id == order.id))
         order.cancelled_at = utcnow()
         hours = sum(r.hours for r in released)

@@ -22,6 +22,7 @@ from domain.models import (
 )
 from domain.orders.assess import Assessment
 from domain.orders.finished_goods import take_stock
+from domain.orders.production_orders import raise_for_order
 from domain.orders.results import ReviewResult
 
 REVIEWS, DELIVERIES = cast(Table, OrderReview.__table__), cast(Table, Delivery.__table__)
@@ -91,7 +92,9 @@ async def reserve_promise(session: AsyncSession, order: Order, lines: list[Order
     moved = a.displacement.moved if a.displacement else []
     for m in moved:
         await release_order(session, m.order.id)
-    await reserve_all(session, a.promise.reservations(order.id, [ln.id for ln in lines]), a.promise.open_shares)
+    held = a.promise.reservations(order.id, [ln.id for ln in lines])
+    await reserve_all(session, held, a.promise.open_shares)
+    await raise_for_order(session, order, lines, a.stock.to_make, held)
     for m in moved:
         await reserve_all(session, m.promise.reservations(m.order.id, m.order_line_ids), m.promise.open_shares)
         await session.execute(delete(Delivery).where(Delivery.order_id == m.order.id))

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, literal, select
 from sqlalchemy.orm import Session
 
 from domain.capacity.calendar import weeks_from
@@ -26,6 +26,8 @@ from domain.models import (
     OrderStatus,
     Product,
     ProductionLine,
+    ProductionOrder,
+    ProductionOrderStatus,
     Routing,
 )
 from solver.daily import overtime_within_days
@@ -92,7 +94,7 @@ def _week_of(dates: np.ndarray, first: date, n_weeks: int) -> np.ndarray:
 
 def _firm_demand(session: Session, pindex: dict[int, int], weeks: list[date]) -> tuple[np.ndarray, np.ndarray]:
     """Open quantity of firm orders per product-week, and the highest priority score behind it."""
-    rows = session.execute(
+    rows: list[Any] = list(session.execute(
         select(
             OrderLine.product_id,
             OrderLine.quantity_to_make,
@@ -101,6 +103,12 @@ def _firm_demand(session: Session, pindex: dict[int, int], weeks: list[date]) ->
         )
         .join(Order, Order.id == OrderLine.order_id)
         .where(Order.status.in_(FIRM_STATUSES), OrderLine.quantity_to_make > 0)
+    ))
+    # Released production orders of no order (stock back to safety level, R10/R11) are firm work too; those of
+    # an order are its demand above.
+    rows += session.execute(
+        select(ProductionOrder.product_id, ProductionOrder.quantity, ProductionOrder.due_date, literal(0.0))
+        .where(ProductionOrder.status == ProductionOrderStatus.RELEASED, ProductionOrder.order_id.is_(None))
     ).all()
     demand = np.zeros((len(pindex), len(weeks)))
     priority = np.zeros((len(pindex), len(weeks)))

@@ -1,0 +1,1 @@
+"""Production orders: what the lines must make for orders stock does not cover, and the planner's release."""

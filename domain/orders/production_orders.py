@@ -1,0 +1,91 @@
+"""Production orders raised for accepted orders that stock does not cover (R11): what the lines must make, by when.
+
+One SUGGESTED production order per order line with units to make, on the line and by the Friday of the last week
+its hours are held; a planner releases it (releaseProductionOrder). Re-reviewing or cancelling the order cancels
+the ones not released yet; released ones stay, as the shop floor may have started them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.capacity.finished_stock import HOLDS_STOCK
+from domain.errors import InvalidTransition, NotFound
+from domain.models import CapacityReservation, Order, OrderLine, ProductionOrder, ProductionOrderStatus
+from domain.paging import PARSERS, Page, Position, SortKey, fetch_page
+
+UNIT_TOLERANCE = 1e-6
+
+
+def order_reason(order: Order) -> str:
+    return f"order {order.code}: not covered by stock"
+
+
+async def raise_for_order(session: AsyncSession, order: Order, lines: Sequence[OrderLine], to_make: Sequence[float],
+                          reservations: Sequence[CapacityReservation]) -> list[ProductionOrder]:
+    """A SUGGESTED production order for each line with units to make (to_make, in line order), from the hours
+    the promise holds."""
+    raised = []
+    for line, quantity in zip(lines, to_make, strict=True):
+        held = [r for r in reservations if r.order_line_id == line.id]
+        if quantity <= UNIT_TOLERANCE or not held:
+            continue
+        last = max(held, key=lambda r: r.week)
+        busiest = max(held, key=lambda r: r.hours)
+        raised.append(ProductionOrder(
+            code=f"MO-{order.code}-{line.line_no}"[:64], product_id=line.product_id, line_id=busiest.line_id,
+            order_id=order.id, quantity=quantity, due_date=last.week + timedelta(days=4),
+            status=ProductionOrderStatus.SUGGESTED, reason=order_reason(order)[:200]))
+    await cancel_suggested(session, order.id)
+    session.add_all(raised)
+    return raised
+
+
+async def cancel_suggested(session: AsyncSession, order_id: int) -> None:
+    """The order's production orders not released yet are cancelled (a re-review raises them again)."""
+    await session.execute(
+        update(ProductionOrder)
+        .where(ProductionOrder.order_id == order_id, ProductionOrder.status == ProductionOrderStatus.SUGGESTED)
+        .values(status=ProductionOrderStatus.CANCELLED)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def release_production_order(session: AsyncSession, production_order_id: int) -> ProductionOrder:
+    """SUGGESTED -> RELEASED: the shop floor may start it; the weekly replan plans it (R11)."""
+    found = await session.get(ProductionOrder, production_order_id)
+    if found is None:
+        raise NotFound(f"production order {production_order_id} does not exist", ["id"])
+    if found.status is not ProductionOrderStatus.SUGGESTED:
+        raise InvalidTransition(f"production order {found.code} is {found.status.value}; only a SUGGESTED one "
+                                "can be released", ["id"])
+    if found.order_id is not None:
+        order = await session.get(Order, found.order_id)
+        if order is None or order.status not in HOLDS_STOCK:
+            raise InvalidTransition(f"production order {found.code} belongs to an order that is no longer open",
+                                    ["id"])
+    found.status = ProductionOrderStatus.RELEASED
+    await session.commit()
+    return found
+
+
+OLDEST_FIRST = SortKey(ProductionOrder.id, PARSERS["int"], lambda p: p.id)
+
+
+def _listed(status: ProductionOrderStatus | None) -> Select[ProductionOrder]:
+    stmt = select(ProductionOrder)
+    return stmt if status is None else stmt.where(ProductionOrder.status == status)
+
+
+async def list_production_orders(session: AsyncSession, first: int, after: Position | None,
+                                 status: ProductionOrderStatus | None) -> Page[ProductionOrder]:
+    return await fetch_page(session, _listed(status), OLDEST_FIRST, ProductionOrder.id, first, after)
+
+
+async def count_production_orders(session: AsyncSession, status: ProductionOrderStatus | None) -> int:
+    stmt = select(func.count()).select_from(_listed(status).subquery())
+    return int(await session.scalar(stmt) or 0)
