@@ -14,7 +14,8 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from domain.floor.alerts import LATE_ORDER, late_order_key, raise_alert_sync
+from domain.events import kinds
+from domain.floor.alerts import late_order_key, raise_alert_sync
 from domain.floor.at_risk import move_first
 from domain.floor.floor_history import at_risk_event
 from domain.floor.outbox import Outbox
@@ -135,7 +136,7 @@ def tell_broken_promises(session: Session, outbox: Outbox, snapshot: PlantSnapsh
         if late:
             when = expected.isoformat() if expected else "not within the horizon"
             raise_alert_sync(
-                session, outbox, kind=LATE_ORDER, severity="CRITICAL" if order.rush else "WARNING",
+                session, outbox, kind=kinds.LATE_ORDER, severity=kinds.CRITICAL if order.rush else kinds.WARNING,
                 message=f"order {order.code} at risk after {CAUSE}: expected {when}, "
                         f"promised {order.promised_date.isoformat() if order.promised_date else '-'}",
                 dedup_key=late_order_key(order.code), order_id=order.id, customer_id=order.customer_id,

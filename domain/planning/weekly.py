@@ -12,6 +12,7 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from domain.errors import InvalidInput, PlanInProgress
+from domain.events import kinds
 from domain.floor.lateness import mark_late_sync
 from domain.floor.materials import material_shortages
 from domain.floor.outbox import Outbox
@@ -211,7 +212,7 @@ def schedule_accepted_orders(session: Session, cutoff: datetime, actor: str | No
             order_id=o.id,
             order_code=o.code,
             customer_id=o.customer_id,
-            kind="STATUS",
+            kind=kinds.STATUS,
             at=now,
             actor=actor,
             message=f"scheduled in plan version {version}",
