@@ -9,6 +9,9 @@ import numpy as np
 from domain.demo.facilities import Facilities
 from domain.demo.history import PlacedOrder
 from domain.demo.plant import DemoPlant
+from domain.events import kinds
+from domain.floor.alerts import late_order_key
+from domain.floor.stock import safety_stock_key
 
 MAX_ALERTS_PER_KIND = 12
 
@@ -27,10 +30,11 @@ def add_incidents(plant: DemoPlant, fac: Facilities, rng: np.random.Generator) -
     plant.add("incidents", kind="EQUIPMENT_FAILURE", line_id=down, material_id=None, hours=16.0, quantity=None,
               starts_at=now - timedelta(hours=5), message="spindle bearing failure, repair under way",
               reported_by="mes:shop-floor", created_at=now - timedelta(hours=5), resolved_at=None)
-    plant.add("alerts", kind="INCIDENT", severity="HIGH", message=f"line {fac.line_codes[down - 1]} is down (16 h)",
-              created_at=now - timedelta(hours=5), open=True, closed_at=None,
-              dedup_key=f"incident:{fac.line_codes[down - 1]}", order_id=None, customer_id=None, product_id=None,
-              line_id=down, material_id=None)
+    # As domain/floor/incidents.py raises it: no dedup key (each incident is its own alert).
+    plant.add("alerts", kind=kinds.INCIDENT, severity=kinds.WARNING,
+              message=f"line {fac.line_codes[down - 1]} is down (16 h)", created_at=now - timedelta(hours=5), open=True,
+              closed_at=None, dedup_key=None, order_id=None, customer_id=None, product_id=None, line_id=down,
+              material_id=None)
     material = int(rng.integers(1, plant.count("materials") + 1))
     plant.add("incidents", kind="MATERIAL_SHORTAGE", line_id=None, material_id=material, hours=None, quantity=250.0,
               starts_at=now - timedelta(days=2), message="supplier delivery short", reported_by="mes:stores",
@@ -41,17 +45,19 @@ def add_alerts(plant: DemoPlant, placed: list[PlacedOrder]) -> None:
     now = plant.now
     below = [p for p in plant.rows["products"] if p["on_hand"] < p["safety_stock"]][:MAX_ALERTS_PER_KIND]
     for product in below:
-        plant.add("alerts", kind="STOCK_BELOW_SAFETY", severity="WARNING",
-                  message=f"{product['sku']}: {product['on_hand']:.0f} on hand, "
-                  f"safety stock {product['safety_stock']:.0f}",
-                  created_at=now - timedelta(hours=3), open=True, closed_at=None, dedup_key=f"stock:{product['sku']}",
-                  order_id=None, customer_id=None, product_id=product["id"], line_id=None, material_id=None)
+        severity = kinds.CRITICAL if product["on_hand"] <= 0 else kinds.WARNING  # as domain/floor/stock.py grades it
+        plant.add("alerts", kind=kinds.SAFETY_STOCK, severity=severity,
+                  message=f"{product['sku']} stock {product['on_hand']:g} is below safety stock "
+                  f"{product['safety_stock']:g}.",
+                  created_at=now - timedelta(hours=3), open=True, closed_at=None,
+                  dedup_key=safety_stock_key(product["sku"]), order_id=None, customer_id=None,
+                  product_id=product["id"], line_id=None, material_id=None)
     late = [o for o in placed if o.stage.status in ("SCHEDULED", "IN_PRODUCTION")
             and o.promised is not None and o.promised < plant.today][-MAX_ALERTS_PER_KIND:]
     for order in late:
         code = plant.rows["orders"][order.id - 1]["code"]
-        plant.add("alerts", kind="LATE_ORDER", severity="HIGH",
-                  message=f"{code} is past its promise of {order.promised}",
-                  created_at=now - timedelta(hours=1), open=True, closed_at=None, dedup_key=f"late:{code}",
+        plant.add("alerts", kind=kinds.LATE_ORDER, severity=kinds.CRITICAL if order.spec.rush else kinds.WARNING,
+                  message=f"order {code} is late: promised {order.promised}, not in stock on {plant.today}",
+                  created_at=now - timedelta(hours=1), open=True, closed_at=None, dedup_key=late_order_key(code),
                   order_id=order.id, customer_id=order.spec.customer + 1, product_id=None, line_id=None,
                   material_id=None)

@@ -89,7 +89,8 @@ def build_catalogue(plant: DemoPlant, size: DemoSize, rng: np.random.Generator) 
     demand = np.round(rng.lognormal(np.log(60), 0.9, size.products), 0) + 5
     fast = demand >= np.quantile(demand, 0.8)
     safety = np.round(demand * np.where(fast, 1.5, 0.5))
-    # Some products sit below safety stock so the demo has stock alerts to show.
+    # The free stock: domain/demo/stock.py adds what open orders hold. Some products sit below safety stock
+    # so the demo has stock alerts to show.
     on_hand = np.round(safety * rng.uniform(0.3, 3.0, size.products))
     wip = np.where(rng.random(size.products) < 0.3, np.round(demand * rng.uniform(0.1, 0.8, size.products)), 0.0)
     for i in range(size.products):

@@ -19,6 +19,7 @@ from domain.demo.order_specs import plan_orders
 from domain.demo.plant import DemoPlant
 from domain.demo.shopfloor import add_shopfloor
 from domain.demo.sizes import DemoSize
+from domain.demo.stock import add_held_stock
 from domain.errors import InvalidInput
 
 DEFAULT_SEED = 7
@@ -65,14 +66,16 @@ def _generate(size: DemoSize, seed: int, today: date,
     # One stream per part, so changing how one part draws does not reshuffle the others.
     streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(7)]
     catalogue = build_catalogue(plant, size, streams[0])
-    done("customers", "products", "product_substitutes")
+    done("customers", "product_substitutes")
     facilities = build_facilities(plant, size, catalogue, streams[1])
     done("materials", "material_receipts", "bom_items", "production_lines", "line_calendar_days", "routings")
     specs = plan_orders(size, catalogue, plant.now, streams[2])
     placed = add_history(plant, specs, catalogue, streams[3], plant.now,
                          lambda: done("orders", "deliveries", "order_reviews", "rush_insertions", "order_events"))
     add_shopfloor(plant, placed, facilities, streams[4], plant.now)
-    done("progress_events")
+    # Stock is final once the shop floor says what the open orders made (foreign keys are checked at the end).
+    add_held_stock(plant)
+    done("progress_events", "products")
     add_aftersales(plant, placed, catalogue, streams[5], plant.now)
     done("order_lines", "stock_movements", "payments", "feedback")
     add_forecasts(plant, size, catalogue, placed, streams[6])

@@ -14,11 +14,17 @@ from domain.demo.order_specs import OrderSpec
 from domain.demo.plant import DemoPlant
 from domain.demo.reviews import add_review, add_rush_insertion, priority, rush_tier
 from domain.demo.timeline import Stage, stage_at
+from domain.events import kinds
 
 ACTORS = {"ACCEPTED": "system:review", "PROPOSED": "system:review", "REJECTED": "system:review",
           "SCHEDULED": "planner:weekly-plan", "IN_PRODUCTION": "mes:shop-floor", "IN_STOCK": "mes:shop-floor",
           "SHIPPED": "partner:erp", "CANCELLED": "partner:erp"}
 HISTORY_BATCH = 10_000
+# The live use case's event for a step (domain/orders/proposals.py, changes.py, shipments.py); the plan's and
+# the floor's steps are STATUS.
+EVENT_KIND = {("PROPOSED", "ACCEPTED"): kinds.PROPOSAL_ACCEPTED, ("PROPOSED", "CANCELLED"): kinds.PROPOSAL_DECLINED,
+              ("ACCEPTED", "CANCELLED"): kinds.CANCELLED, ("SCHEDULED", "CANCELLED"): kinds.CANCELLED,
+              ("IN_STOCK", "SHIPPED"): kinds.SHIPPED}
 # One shared object per status for the events' before/after: half a million rows, a dozen distinct values.
 STATUS_JSON = {status: {"status": status} for status in ("RECEIVED", *ACTORS)}
 
@@ -68,11 +74,11 @@ def _add_events(plant: DemoPlant, order: PlacedOrder, code: str, customer_id: in
     previous: str | None = None
     for at, status in order.stage.transitions:
         if previous is None:
-            kind, actor, message = "CREATED", "partner:erp", f"order received, due {order.requested}"
+            kind, actor, message = kinds.CREATED, "partner:erp", f"order received, due {order.requested}"
         elif previous == "RECEIVED":
-            kind, actor, message = "REVIEWED", ACTORS[status], f"review decision {order.spec.decision}"
+            kind, actor, message = kinds.STATUS, ACTORS[status], f"review decision {order.spec.decision}"
         else:
-            kind, actor, message = "STATUS_CHANGED", ACTORS[status], None
+            kind, actor, message = EVENT_KIND.get((previous, status), kinds.STATUS), ACTORS[status], None
         events.append({"order_id": order.id, "order_code": code, "customer_id": customer_id, "kind": kind, "at": at,
                        "actor": actor, "message": message, "from_status": previous, "to_status": status,
                        "before": STATUS_JSON[previous] if previous else None, "after": STATUS_JSON[status],

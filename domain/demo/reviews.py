@@ -3,20 +3,39 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any
 
 import numpy as np
 
+from domain.config import DEFAULT_RULES_DIR
 from domain.demo.catalogue import Catalogue
 from domain.demo.order_specs import OrderSpec
 from domain.demo.plant import DemoPlant
+from rules.book import content_hash, read_folder
 
 MARGIN_TARGET_PCT = 12.0
+# Rule ids of the shipped rule files (rules/*.yaml) that give each outcome; tests/unit/demo/test_reviews.py checks
+# every id the demo cites is there.
 DECISION_RULES = {
-    "ACCEPT": ("accept-when-all-pass", "every criterion passed"),
-    "PROPOSE_DATE": ("propose-later-date", "the lines cannot make it by the requested date"),
-    "SPLIT": ("split-what-fits", "part can ship by the requested date, the rest later"),
+    "ACCEPT": ("ACCEPT", "every criterion passed"),
+    "PROPOSE_DATE": ("PROPOSE-LATER", "the lines cannot make it by the requested date"),
+    "SPLIT": ("SPLIT-PARTIAL", "part can ship by the requested date, the rest later"),
 }
+RUSH_RULES = {"STRATEGIC": "STRATEGIC-SHORT-DUE", "URGENT": "URGENT-DUE", "LARGE": "LARGE-AMOUNT"}
+
+
+@cache
+def shipped_rules_version() -> str:
+    """The version a review made with the shipped rule files would carry (the files' hash; nothing compiled)."""
+    return content_hash(read_folder(DEFAULT_RULES_DIR))
+
+
+def _priority_rule(spec: OrderSpec, cat: Catalogue) -> str:
+    """The priority rule (rules/priority.yaml) that wins for the order: strategic, then rush, then key."""
+    tier = cat.customer_tier[spec.customer]
+    return "P1-STRATEGIC" if tier == "STRATEGIC" else "P2-RUSH" if spec.rush else "P3-KEY" if tier == "KEY" \
+        else "P4-OTHERS"
 
 
 def rush_tier(spec: OrderSpec, cat: Catalogue) -> str:
@@ -58,15 +77,15 @@ def _criteria(spec: OrderSpec, new_process: bool, requested: date, rejected_on_m
 
 def _fired(spec: OrderSpec, cat: Catalogue, rejected_on_margin: bool) -> list[dict[str, Any]]:
     if spec.decision == "REJECT":
-        rule, why = (("reject-low-margin", f"margin {spec.margin_pct:.1f}% below target") if rejected_on_margin
-                     else ("reject-capacity-and-material", "neither capacity nor materials are available in time"))
+        rule, why = (("REJECT-MARGIN", f"margin {spec.margin_pct:.1f}% below target") if rejected_on_margin
+                     else ("REJECT-TOO-LATE", "neither capacity nor materials are available in time"))
     else:
         rule, why = DECISION_RULES[spec.decision]
     fired = [{"ruleSet": "review", "rule": rule, "message": why}]
     if spec.rush:
-        fired.append({"ruleSet": "rush", "rule": f"rush-{rush_tier(spec, cat).lower()}",
+        fired.append({"ruleSet": "rush", "rule": RUSH_RULES[rush_tier(spec, cat)],
                       "message": f"due in {spec.lead_days} days"})
-    fired.append({"ruleSet": "priority", "rule": f"priority-{priority_tier(spec, cat).lower()}",
+    fired.append({"ruleSet": "priority", "rule": _priority_rule(spec, cat),
                   "message": f"{cat.customer_tier[spec.customer].lower()} customer"})
     return fired
 
@@ -75,6 +94,7 @@ def facts(spec: OrderSpec, cat: Catalogue, new_process: bool, rejected_on_margin
     """The facts in the rules' vocabulary (rules/vocabulary.py), as a backtest would replay them."""
     tier = cat.customer_tier[spec.customer]
     capacity_ok = spec.decision == "ACCEPT" or rejected_on_margin
+    # A capacity rejection is REJECT-TOO-LATE's: more than 30 days late.
     return {
         "order.amount": round(spec.amount, 2), "order.quantity": sum(q for _, q, _, _ in spec.lines),
         "order.days_to_due": spec.lead_days, "order.line_count": len(spec.lines), "order.rush": spec.rush,
@@ -82,7 +102,8 @@ def facts(spec: OrderSpec, cat: Catalogue, new_process: bool, rejected_on_margin
         "customer.price_sensitivity": round(float(cat.customer_sensitivity[spec.customer]), 2),
         "product.maturity": "NEW" if new_process else "PROVEN",
         "product.family": cat.family_names[cat.product_family[spec.lines[0][0]]],
-        "capacity.fits": capacity_ok, "capacity.days_late": 0 if capacity_ok else spec.delay_days,
+        "capacity.fits": capacity_ok,
+        "capacity.days_late": 0 if capacity_ok else spec.delay_days + (30 if spec.decision == "REJECT" else 0),
         "capacity.splittable_share": 0.6 if spec.decision == "SPLIT" else 1.0 if capacity_ok else 0.0,
         "capacity.rush_reserve_fits": capacity_ok,
         "material.fits": spec.decision != "REJECT" or rejected_on_margin,
@@ -98,7 +119,7 @@ def add_review(plant: DemoPlant, order_id: int, spec: OrderSpec, cat: Catalogue,
     on_margin = spec.decision == "REJECT" and spec.margin_pct < MARGIN_TARGET_PCT
     plant.add("order_reviews", order_id=order_id, decision=spec.decision,
               criteria=_criteria(spec, new_process, requested, on_margin), fired_rules=_fired(spec, cat, on_margin),
-              facts=facts(spec, cat, new_process, on_margin), rules_version="demo",
+              facts=facts(spec, cat, new_process, on_margin), rules_version=shipped_rules_version(),
               proposed_date=requested + timedelta(days=spec.delay_days) if spec.decision == "PROPOSE_DATE" else None,
               proposed_deliveries=deliveries if spec.decision in ("PROPOSE_DATE", "SPLIT") else [],
               created_at=reviewed_at)

@@ -13,16 +13,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
+from domain.events import kinds
 from domain.events.outbox import Outbox
 from domain.models import Alert, utcnow
-
-# The alert kind for an order at risk of missing its promise or already past it (one spelling for both).
-LATE_ORDER = "LATE_ORDER"
 
 
 def late_order_key(order_code: str) -> str:
     """One open alert per order: found past its date after an incident put it at risk updates that alert."""
-    return f"{LATE_ORDER}:{order_code}"
+    return f"{kinds.LATE_ORDER}:{order_code}"
 
 
 def raise_alert_sync(

@@ -10,8 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from domain.capacity.ledger import HOURS_TOLERANCE
+from domain.events import kinds
 from domain.events.outbox import Outbox
-from domain.floor.alerts import LATE_ORDER, late_order_key, raise_alert
+from domain.floor.alerts import late_order_key, raise_alert
 from domain.floor.downtime import last_working_day
 from domain.floor.floor_history import at_risk_event
 from domain.floor.repromise import Displaced, place_again, release_hours
@@ -141,7 +142,7 @@ async def tell_sales(
         late.append(entry)
         when = entry.expected_date.isoformat() if entry.expected_date else "not within a year"
         await raise_alert(
-            session, outbox, kind=LATE_ORDER, severity="CRITICAL" if entry.order.rush else "WARNING",
+            session, outbox, kind=kinds.LATE_ORDER, severity=kinds.CRITICAL if entry.order.rush else kinds.WARNING,
             message=f"order {entry.order.code} at risk after {cause}: expected {when}, "
             f"promised {entry.order.promised_date.isoformat() if entry.order.promised_date else '-'}",
             dedup_key=late_order_key(entry.order.code), order_id=entry.order.id,

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain import bounds
 from domain.access import Principal
 from domain.errors import InvalidInput
+from domain.events import kinds
 from domain.events.order_history import record_order_event
 from domain.events.outbox import EventBroker, Outbox
 from domain.floor.lookup import order_by_code
@@ -102,7 +103,7 @@ async def record_feedback(
     session.add(feedback)
     outbox = Outbox()
     label = kind.value + (f" ({cause.value})" if cause else "")
-    outbox.order_events.append(record_order_event(session, order, "FEEDBACK", actor=principal.actor,
+    outbox.order_events.append(record_order_event(session, order, kinds.FEEDBACK, actor=principal.actor,
                                                   message=f"{label}: {text}"))
     if kind is FeedbackKind.RETURN and quantity is not None and line is not None:
         await check_safety_stock(session, [line.product_id], outbox, utcnow().date())

@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
+from domain.events import kinds
 from domain.events.order_history import record_order_event
 from domain.models import Order, OrderEvent
 
@@ -21,7 +22,7 @@ def at_risk_event(
     else:
         message = f"production moved after {cause}; expected {expected_text}, the promise {promised} holds"
     return record_order_event(
-        session, order, "AT_RISK" if late else "MOVED", actor=actor, message=message,
+        session, order, kinds.AT_RISK if late else kinds.MOVED, actor=actor, message=message,
         before={"promised_date": promised},
         after={"expected_date": expected.isoformat() if expected else None, "cause": cause},
     )

@@ -12,6 +12,7 @@ from domain import bounds
 from domain.access import Principal
 from domain.capacity.ledger import load_ledger
 from domain.errors import InvalidInput
+from domain.events import kinds
 from domain.events.outbox import EventBroker, Outbox
 from domain.floor.alerts import raise_alert
 from domain.floor.at_risk import AtRisk, displace_line_week, expected_dates, place_by_priority, tell_sales
@@ -127,7 +128,7 @@ async def report_incident(
         )
     await session.flush()
     alert = await raise_alert(
-        session, outbox, kind="INCIDENT", severity="CRITICAL" if late else "WARNING",
+        session, outbox, kind=kinds.INCIDENT, severity=kinds.CRITICAL if late else kinds.WARNING,
         message=summary + (f". {message}" if message else ""),
         line_id=incident.line_id, material_id=incident.material_id,
     )

@@ -8,14 +8,12 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
+from domain.events import kinds
 from domain.events.order_history import record_order_event
 from domain.events.outbox import Outbox
-from domain.floor.alerts import LATE_ORDER, late_order_key, raise_alert_sync
+from domain.floor.alerts import late_order_key, raise_alert_sync
 from domain.floor.demand import OPEN_STATUSES
 from domain.models import Order, OrderEvent
-
-# The order event; the alert is LATE_ORDER, the kind an incident's at-risk alert has.
-LATE = "LATE"
 
 
 def _late(today: date) -> Select[Order]:
@@ -31,7 +29,7 @@ def _already_told(session: Session, today: date) -> set[tuple[int, str | None]]:
     """(order, promised date) pairs of late orders with a LATE event: a new promise that passes is told again."""
     rows = session.execute(
         select(OrderEvent.order_id, OrderEvent.before)
-        .where(OrderEvent.kind == LATE, OrderEvent.order_id.in_(_late(today).with_only_columns(Order.id)))
+        .where(OrderEvent.kind == kinds.LATE, OrderEvent.order_id.in_(_late(today).with_only_columns(Order.id)))
     )
     return {(order_id, (before or {}).get("promised_date")) for order_id, before in rows}
 
@@ -49,11 +47,12 @@ def mark_late_sync(session: Session, outbox: Outbox, today: date, actor: str | N
             continue
         message = f"order {order.code} is late: promised {promised}, not in stock on {today.isoformat()}"
         outbox.order_events.append(record_order_event(
-            session, order, LATE, actor=actor, message=message,
+            session, order, kinds.LATE, actor=actor, message=message,
             before={"promised_date": promised}, after={"checked_on": today.isoformat()},
         ))
         raise_alert_sync(
-            session, outbox, kind=LATE_ORDER, severity="CRITICAL" if order.rush else "WARNING", message=message,
+            session, outbox, kind=kinds.LATE_ORDER, severity=kinds.CRITICAL if order.rush else kinds.WARNING,
+            message=message,
             dedup_key=late_order_key(order.code), order_id=order.id, customer_id=order.customer_id,
         )
         marked.append(order)

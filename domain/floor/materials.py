@@ -10,11 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain.capacity.calendar import week_start
+from domain.events import kinds
 from domain.events.outbox import Outbox
 from domain.floor.alerts import close_alerts_sync, raise_alert_sync
 from domain.models import BomItem, CurrentPlan, Material, MaterialReceipt, PlanItem
-
-MATERIAL = "MATERIAL"
 
 
 @dataclass(frozen=True)
@@ -88,13 +87,14 @@ def material_shortages(
     shortages: list[MaterialShortage] = []
     for material in session.scalars(select(Material).order_by(Material.id)):
         shortage = _first_shortage(material, needs.get(material.id, {}), receipts[material.id], today)
-        key = f"{MATERIAL}:{material.code}"
+        key = f"{kinds.MATERIAL}:{material.code}"
         if shortage is None:
             close_alerts_sync(session, outbox, key)
             continue
         shortages.append(shortage)
         raise_alert_sync(
-            session, outbox, kind=MATERIAL, severity="CRITICAL" if shortage.order_by <= today else "WARNING",
+            session, outbox, kind=kinds.MATERIAL,
+            severity=kinds.CRITICAL if shortage.order_by <= today else kinds.WARNING,
             message=f"{material.code}: the plan needs {shortage.needed:g} {material.unit} by the week of "
             f"{shortage.week.isoformat()} but only {shortage.available:g} will be there "
             f"(short {shortage.short:g}); order by {shortage.order_by.isoformat()} "

@@ -12,6 +12,7 @@ from domain import bounds
 from domain.access import Principal
 from domain.capacity.ledger import release_order
 from domain.errors import InvalidInput, InvalidTransition
+from domain.events import kinds
 from domain.events.order_history import record_order_event
 from domain.events.outbox import EventBroker, Outbox
 from domain.floor.allocation import Allocation, allocate, orders_waiting_for
@@ -64,11 +65,11 @@ async def _advance(
     line_text = "; ".join(
         f"line {a.line.line_no}: +{a.quantity:g} ({a.line.quantity_made:g}/{a.line.quantity:g})" for a in made
     )
-    events.append(record_order_event(session, order, "PROGRESS", actor=actor, message=f"made {line_text}"))
+    events.append(record_order_event(session, order, kinds.PROGRESS, actor=actor, message=f"made {line_text}"))
     if order.status in (OrderStatus.ACCEPTED, OrderStatus.SCHEDULED):
         events.append(
             record_order_event(
-                session, order, "STATUS", actor=actor, message="production started",
+                session, order, kinds.STATUS, actor=actor, message="production started",
                 to_status=OrderStatus.IN_PRODUCTION,
             )
         )
@@ -78,7 +79,7 @@ async def _advance(
         await release_order(session, order.id)
         events.append(
             record_order_event(
-                session, order, "STATUS", actor=actor, message="every line made: in stock",
+                session, order, kinds.STATUS, actor=actor, message="every line made: in stock",
                 to_status=OrderStatus.IN_STOCK,
             )
         )

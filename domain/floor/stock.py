@@ -12,17 +12,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from domain.capacity.line_hours import usual_hours
+from domain.events import kinds
 from domain.events.outbox import Outbox
 from domain.floor.alerts import close_alerts, raise_alert
 from domain.floor.demand import open_demand
 from domain.models import Alert, Product, ProductionLine, ProductionOrder, ProductionOrderStatus, Routing
 
-SAFETY_STOCK = "SAFETY_STOCK"
 SUGGESTION_REASON = "safety stock"
 
 
 def safety_stock_key(sku: str) -> str:
-    return f"{SAFETY_STOCK}:{sku}"
+    return f"{kinds.SAFETY_STOCK}:{sku}"
 
 
 async def _fastest_line(session: AsyncSession, product_id: int) -> tuple[ProductionLine, float] | None:
@@ -120,11 +120,11 @@ async def check_safety_stock(
         quantity = product.safety_stock - product.on_hand + await open_demand(session, product.id)
         suggestion = await suggest_production(session, product, quantity, today)
         line = await session.get(ProductionLine, suggestion.line_id) if suggestion and suggestion.line_id else None
-        severity = "CRITICAL" if product.on_hand <= 0 else "WARNING"
+        severity = kinds.CRITICAL if product.on_hand <= 0 else kinds.WARNING
         message = _message(product, substitutes, suggestion, line.code if line else "")
         raised.append(
             await raise_alert(
-                session, outbox, kind=SAFETY_STOCK, severity=severity, message=message, dedup_key=key,
+                session, outbox, kind=kinds.SAFETY_STOCK, severity=severity, message=message, dedup_key=key,
                 product_id=product.id, line_id=line.id if line else None,
             )
         )

@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from domain.capacity.calendar import frozen_until, weeks_from
 from domain.capacity.ledger import load_ledger, reserve_all
+from domain.events import kinds
 from domain.events.order_history import record_order_event
 from domain.models import CapacityReservation, Delivery, DeliveryStatus, Order, OrderStatus
 from domain.orders.context import load_order_context
@@ -83,6 +84,6 @@ async def _move_promise(session: AsyncSession, order: Order, open_lines: list[tu
     session.add_all(Delivery(order_id=order.id, order_line_id=line_id, quantity=quantity, date=ready,
                              status=DeliveryStatus.PROMISED) for line_id, quantity in open_lines)
     order.promised_date = ready
-    record_order_event(session, order, "AT_RISK", actor=actor,
+    record_order_event(session, order, kinds.AT_RISK, actor=actor,
                        message=f"the lines can make it by {ready.isoformat()}, not by {was.isoformat()}",
                        before={"promised_date": was.isoformat()}, after={"promised_date": ready.isoformat()})

@@ -12,7 +12,7 @@ from domain import bounds
 from domain.access import Principal
 from domain.capacity.ledger import release_order
 from domain.errors import InvalidInput
-from domain.events import EventPublisher
+from domain.events import EventPublisher, kinds
 from domain.events.order_history import record_order_event
 from domain.models import (
     Customer,
@@ -102,7 +102,7 @@ async def update_order(session: AsyncSession, principal: Principal, book: RuleBo
         await write_deliveries(session, order, lines, a)
         await record_rush(session, order, a)
         events.append(record_order_event(
-            session, order, "UPDATED", actor=principal.actor, to_status=status, before=before,
+            session, order, kinds.UPDATED, actor=principal.actor, to_status=status, before=before,
             message=f"changed by the customer and reviewed again: {a.decision.value} ({a.review.reason})",
             after={**_snapshot(order, lines), "status": status.value, "decision": a.decision.value}))
         if a.decision is ReviewDecision.ACCEPT:
@@ -133,7 +133,7 @@ async def cancel_order(session: AsyncSession, principal: Principal, book: RuleBo
         order.cancelled_at = utcnow()
         hours = sum(r.hours for r in released)
         events.append(record_order_event(
-            session, order, "CANCELLED", actor=principal.actor, to_status=OrderStatus.CANCELLED,
+            session, order, kinds.CANCELLED, actor=principal.actor, to_status=OrderStatus.CANCELLED,
             message=f"cancelled{': ' + data.reason if data.reason else ''}; {hours:g} h given back",
             before={"promised_date": order.promised_date.isoformat() if order.promised_date else None},
             after={"released_hours": hours}))

@@ -8,6 +8,7 @@ from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.capacity.ledger import release_order, reserve_all
+from domain.events import kinds
 from domain.events.order_history import record_order_event
 from domain.models import (
     Delivery,
@@ -105,7 +106,7 @@ async def reserve_promise(session: AsyncSession, order: Order, lines: list[Order
         m.order.promised_date = m.new_date
         split = len({day for _, _, day in m.deliveries}) > 1
         events.append(record_order_event(
-            session, m.order, "MOVED", actor=actor,
+            session, m.order, kinds.MOVED, actor=actor,
             message=f"{'split' if split else 'moved'} to make room for rush order {order.code}; "
                     f"new promise {m.new_date.isoformat()}",
             before=before,

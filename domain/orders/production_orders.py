@@ -1,12 +1,14 @@
 """Production orders raised for accepted orders that stock does not cover (R11): what the lines must make, by when.
 
-One SUGGESTED production order per order line with units to make, on the line and by the Friday of the last week
-its hours are held; a planner releases it (releaseProductionOrder). Re-reviewing or cancelling the order cancels
-the ones not released yet; released ones stay, as the shop floor may have started them.
+One SUGGESTED production order per order line with units to make (less what released ones of the order cover),
+on the line and by the Friday of the last week its hours are held; a planner releases it (releaseProductionOrder).
+Re-reviewing or cancelling the order cancels the ones not released yet; released ones stay, as the shop floor may
+have started them.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from datetime import timedelta
 
@@ -29,18 +31,25 @@ async def raise_for_order(session: AsyncSession, order: Order, lines: Sequence[O
                           reservations: Sequence[CapacityReservation]) -> list[ProductionOrder]:
     """A SUGGESTED production order for each line with units to make (to_make, in line order), from the hours
     the promise holds."""
+    await cancel_suggested(session, order.id)
+    # Released ones stay (the floor may have started them): only what they do not cover is raised again.
+    released: dict[int, float] = {product_id: float(quantity or 0.0) for product_id, quantity in await session.execute(
+        select(ProductionOrder.product_id, func.sum(ProductionOrder.quantity))
+        .where(ProductionOrder.order_id == order.id, ProductionOrder.status == ProductionOrderStatus.RELEASED)
+        .group_by(ProductionOrder.product_id))}
     raised = []
-    for line, quantity in zip(lines, to_make, strict=True):
+    for line, needed in zip(lines, to_make, strict=True):
         held = [r for r in reservations if r.order_line_id == line.id]
+        quantity = needed - released.pop(line.product_id, 0.0)
         if quantity <= UNIT_TOLERANCE or not held:
             continue
         last = max(held, key=lambda r: r.week)
         busiest = max(held, key=lambda r: r.hours)
         raised.append(ProductionOrder(
-            code=f"MO-{order.code}-{line.line_no}"[:64], product_id=line.product_id, line_id=busiest.line_id,
+            code=f"MO-{order.code[:40]}-{line.line_no}-{uuid.uuid4().hex[:8]}", product_id=line.product_id,
+            line_id=busiest.line_id,
             order_id=order.id, quantity=quantity, due_date=last.week + timedelta(days=4),
             status=ProductionOrderStatus.SUGGESTED, reason=order_reason(order)[:200]))
-    await cancel_suggested(session, order.id)
     session.add_all(raised)
     return raised
 

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.access import Principal
 from domain.capacity.calendar import frozen_until, weeks_from
 from domain.capacity.ledger import load_ledger, reserve_all
-from domain.events import EventPublisher
+from domain.events import EventPublisher, kinds
 from domain.events.order_history import record_order_event
 from domain.models import (
     Customer,
@@ -80,7 +80,7 @@ async def respond_to_proposal(
         if not accept:
             await session.execute(delete(Delivery).where(Delivery.order_id == order.id))
             order.cancelled_at = utcnow()
-            events.append(record_order_event(session, order, "PROPOSAL_DECLINED", actor=principal.actor,
+            events.append(record_order_event(session, order, kinds.PROPOSAL_DECLINED, actor=principal.actor,
                                              to_status=OrderStatus.CANCELLED, message="the customer declined"))
             await session.commit()
             return OrderResult(order)
@@ -99,7 +99,7 @@ async def respond_to_proposal(
                 d.status = DeliveryStatus.PROMISED
             order.promised_date = max(day for _, _, day in proposed)
             events.append(record_order_event(
-                session, order, "PROPOSAL_ACCEPTED", actor=principal.actor, to_status=OrderStatus.ACCEPTED,
+                session, order, kinds.PROPOSAL_ACCEPTED, actor=principal.actor, to_status=OrderStatus.ACCEPTED,
                 message=f"the customer accepted; promised {order.promised_date.isoformat()}"))
             await session.commit()
             return OrderResult(order)
@@ -117,7 +117,7 @@ async def respond_to_proposal(
         await write_deliveries(session, order, lines, a)
         await record_rush(session, order, a)
         events.append(record_order_event(
-            session, order, "PROPOSAL_RENEWED", actor=principal.actor, to_status=status,
+            session, order, kinds.PROPOSAL_RENEWED, actor=principal.actor, to_status=status,
             message=f"the proposal is no longer available; new review: {a.decision.value} ({a.review.reason})"))
         if a.decision is ReviewDecision.ACCEPT:
             events.extend(await reserve_promise(session, order, lines, a, principal.actor))

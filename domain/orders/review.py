@@ -14,7 +14,7 @@ from domain.access import Principal
 from domain.bounds import code as bounds_code
 from domain.bounds import shown
 from domain.errors import Forbidden, InvalidInput, NotFound
-from domain.events import EventPublisher
+from domain.events import EventPublisher, kinds
 from domain.models import (
     Customer,
     Order,
@@ -128,7 +128,7 @@ async def create_order(
             events.extend(await reserve_promise(session, order, lines, a, principal.actor))
         await record_rush(session, order, a, new=True)
         created = OrderEvent(
-            order_id=order.id, order_code=order.code, customer_id=order.customer_id, kind="CREATED", at=utcnow(),
+            order_id=order.id, order_code=order.code, customer_id=order.customer_id, kind=kinds.CREATED, at=utcnow(),
             actor=principal.actor, from_status=None, to_status=order.status,
             message=f"received and reviewed: {a.decision.value} ({a.review.reason})",
             after={"decision": a.decision.value, "promised_date": _iso(a.promised_date),

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain import bounds
 from domain.access import Principal
 from domain.errors import InvalidInput, InvalidTransition
+from domain.events import kinds
 from domain.events.order_history import record_order_event
 from domain.events.outbox import EventBroker, Outbox
 from domain.floor import check_safety_stock
@@ -125,11 +126,11 @@ async def ship_order(session: AsyncSession, principal: Principal, data: ShipInpu
         text = "shipped " + "; ".join(shipped)
         if all(line.quantity_shipped >= line.quantity - 1e-9 for line in lines):
             order.shipped_at = at
-            outbox.order_events.append(record_order_event(session, order, "SHIPPED", actor=principal.actor,
+            outbox.order_events.append(record_order_event(session, order, kinds.SHIPPED, actor=principal.actor,
                                                           message=f"{text}: shipped in full",
                                                           to_status=OrderStatus.SHIPPED))
         else:
-            outbox.order_events.append(record_order_event(session, order, "SHIPPED_PART", actor=principal.actor,
+            outbox.order_events.append(record_order_event(session, order, kinds.SHIPPED_PART, actor=principal.actor,
                                                           message=text))
         await check_safety_stock(session, [ln.product_id for ln in lines if ln.id in wanted], outbox, at.date())
         return OrderResult(order)

@@ -15,8 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from domain.capacity.checks import MAY_HOLD
+from domain.events import kinds
 from domain.events.outbox import Outbox
-from domain.floor import LATE_ORDER, at_risk_event, late_order_key, move_first, raise_alert_sync
+from domain.floor import at_risk_event, late_order_key, move_first, raise_alert_sync
 from domain.models import CapacityLedger, CapacityReservation, Order, OrderLine
 from domain.planning.snapshot import PlantSnapshot
 from solver.planner import broken_promises
@@ -133,7 +134,7 @@ def tell_broken_promises(session: Session, outbox: Outbox, snapshot: PlantSnapsh
         if late:
             when = expected.isoformat() if expected else "not within the horizon"
             raise_alert_sync(
-                session, outbox, kind=LATE_ORDER, severity="CRITICAL" if order.rush else "WARNING",
+                session, outbox, kind=kinds.LATE_ORDER, severity=kinds.CRITICAL if order.rush else kinds.WARNING,
                 message=f"order {order.code} at risk after {CAUSE}: expected {when}, "
                         f"promised {order.promised_date.isoformat() if order.promised_date else '-'}",
                 dedup_key=late_order_key(order.code), order_id=order.id, customer_id=order.customer_id,

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from domain.capacity.calendar import frozen_until, week_start
 from domain.errors import InvalidInput, PlanInProgress
+from domain.events import kinds
 from domain.events.outbox import Outbox
 from domain.floor import mark_late_sync, material_shortages
 from domain.models import ForecastTier, Order, OrderEvent, OrderStatus, Plan, ProductionLine, Routing, utcnow
@@ -210,7 +211,7 @@ def schedule_accepted_orders(session: Session, cutoff: datetime, actor: str | No
             order_id=o.id,
             order_code=o.code,
             customer_id=o.customer_id,
-            kind="STATUS",
+            kind=kinds.STATUS,
             at=now,
             actor=actor,
             message=f"scheduled in plan version {version}",
