@@ -38,6 +38,7 @@ def _e(name: str, field_type: FieldType, **options: Any) -> Param:
 REASON = _p("reason", "text", required=False)
 _RESERVE_WHY = ("holding back more than half of each line's capacity for rush orders leaves too little "
                 "for the planned orders (the brief's range is 10-15)")
+_SPLIT_WHY = "a part above half the line would leave the other part below the minimum, so nothing could split"
 
 # rule set name -> action name -> parameters; the first action listed is the set's main decision
 ACTIONS: dict[str, dict[str, tuple[Param, ...]]] = {
@@ -61,6 +62,8 @@ ACTIONS: dict[str, dict[str, tuple[Param, ...]]] = {
         "displacement": (_p("rush_tier", "text"), _p("may_move", "text", is_list=True),
                          _p("may_split", "text", is_list=True)),
         "overtime_limit": (_p("percent", "number", minimum=0, maximum=100),),
+        "min_split": (_p("units", "number", minimum=0), _p("percent", "number", minimum=0, maximum=50,
+                                                            why=_SPLIT_WHY)),
     },
     "cost_allocation": {
         "allocate_cost": (_p("sales_share", "number", minimum=0, maximum=1),

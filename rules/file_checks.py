@@ -22,6 +22,8 @@ ALWAYS_APPLY = ("capacity_policy", "scorecards")
 # settings each of these rule sets gives exactly once
 SETTINGS = {"capacity_policy": ("reserve_share", "frozen_window", "weekly_cutoff", "overtime_limit"),
             "scorecards": ("bonus",)}
+# settings given at most once: left out, the rule set's view keeps a default
+OPTIONAL_SETTINGS = {"capacity_policy": ("min_split",)}
 
 
 def whole_file_problems(rule_set: str, rules: Sequence[RuleSpec], rules_line: int | None) -> list[Problem]:
@@ -43,9 +45,9 @@ def _default_rule(rule_set: str, rules: Sequence[RuleSpec], rules_line: int | No
 
 def _settings_once(rule_set: str, calls: list[tuple[RuleSpec, ActionCall]], rules_line: int | None) -> list[Problem]:
     problems: list[Problem] = []
-    for name in SETTINGS.get(rule_set, ()):
+    for name in (*SETTINGS.get(rule_set, ()), *OPTIONAL_SETTINGS.get(rule_set, ())):
         setting = [(rule, call) for rule, call in calls if call.name == name]
-        if not setting:
+        if not setting and name in SETTINGS.get(rule_set, ()):
             params = ", ".join(f"{p.name}: ..." for p in ACTIONS[rule_set][name] if p.required)
             problems.append((rules_line, None, f"no rule sets {name}; add one with '- {name}: {{{params}}}'"))
         for rule, call in setting[1:]:

@@ -125,6 +125,13 @@ class CapacityPolicy:
     cutoff_weekday: int  # 0 = Monday ... 4 = Friday: last day for next week's orders and changes
     overtime_share: float  # overtime allowed as a share of regular capacity
     displacement: dict[str, Displacement] = field(default_factory=dict)  # rush tier -> what it may do
+    # A split's smaller part is at least the larger of these; below it the line ships whole, later.
+    min_split_units: float = 1.0
+    min_split_share: float = 0.10  # of the order line's quantity
+
+    def min_split(self, quantity: float) -> float:
+        """Smallest part of an order line of `quantity` units that may ship on its own."""
+        return max(self.min_split_units, self.min_split_share * quantity)
 
     @property
     def movable_priority_tiers(self) -> frozenset[str]:
@@ -138,6 +145,7 @@ class CapacityPolicy:
         return {"reserve_share": self.reserve_share, "frozen_days": self.frozen_days,
                 "cutoff_weekday": self.cutoff_weekday, "overtime_share": self.overtime_share,
                 "reserve_share_min": self.reserve_share_min, "reserve_share_max": self.reserve_share_max,
+                "min_split_units": self.min_split_units, "min_split_share": self.min_split_share,
                 **{f"may_move.{t}": sorted(d.may_move) for t, d in self.displacement.items()},
                 **{f"may_split.{t}": sorted(d.may_split) for t, d in self.displacement.items()}}
 
@@ -155,12 +163,16 @@ def capacity_policy(evaluation: Evaluation) -> CapacityPolicy:
     for action in reversed(evaluation.all("displacement")):  # reversed: the highest priority wins
         p = action.params
         displacement[p["rush_tier"]] = Displacement(frozenset(p["may_move"]), frozenset(p["may_split"]))
+    split = evaluation.first("min_split")
+    split_units, split_percent = (split.params["units"], split.params["percent"]) if split else (1.0, 10.0)
     return CapacityPolicy(
         reserve_share=share / 100, reserve_share_min=low / 100, reserve_share_max=high / 100,
         frozen_days=evaluation.first("frozen_window").params["days"],  # type: ignore[union-attr]
         cutoff_weekday=WEEKDAYS.choices.index(evaluation.first("weekly_cutoff").params["weekday"]),  # type: ignore[union-attr]
         overtime_share=evaluation.first("overtime_limit").params["percent"] / 100,  # type: ignore[union-attr]
         displacement=displacement,
+        min_split_units=split_units,
+        min_split_share=split_percent / 100,
     )
 
 
