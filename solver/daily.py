@@ -153,13 +153,14 @@ def unplaced_hours(
     rate = np.asarray(problem.route_rate, float)
     whole = nearest_units(np.asarray(result.hours, float)[:, week_index] * rate, problem.route_lot) / rate
     np.add.at(planned, np.asarray(problem.route_line), whole)
-    laid = np.zeros(len(problem.lines))
+    # Whole units are not overflow: the week's total per route rounds by up to a lot, and each of its
+    # tasks may miss the lot it was rounded up to when its day is full.
+    unit_hours = problem.route_lot / rate
+    laid, rounding = np.zeros(len(problem.lines)), np.zeros(len(problem.lines))
     for task in tasks:
         laid[task.line] += task.hours
-    # A full day may have no room for a route's last unit rounded up: up to a lot per route is rounding.
-    rounding = np.zeros(len(problem.lines))
-    active = whole > 0
-    np.add.at(rounding, np.asarray(problem.route_line)[active], (problem.route_lot / rate)[active])
+        rounding[task.line] += unit_hours[task.route]
+    np.add.at(rounding, np.asarray(problem.route_line)[whole > 0], unit_hours[whole > 0])
     return [
         Diagnostic(
             kind="daily_overflow",
