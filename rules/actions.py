@@ -39,6 +39,7 @@ REASON = _p("reason", "text", required=False)
 _RESERVE_WHY = ("holding back more than half of each line's capacity for rush orders leaves too little "
                 "for the planned orders (the brief's range is 10-15)")
 _ALLOCATION_WHY = "holding more than half of each line-week for one customer tier starves the others"
+_SPLIT_WHY = "a part above half the line would leave the other part below the minimum, so nothing could split"
 
 # rule set name -> action name -> parameters; the first action listed is the set's main decision
 ACTIONS: dict[str, dict[str, tuple[Param, ...]]] = {
@@ -66,6 +67,8 @@ ACTIONS: dict[str, dict[str, tuple[Param, ...]]] = {
         "tier_allocation": (_e("customer_tier", CUSTOMER_TIERS),
                             _p("percent", "number", minimum=0, maximum=50, why=_ALLOCATION_WHY),
                             _p("release_days", "int", minimum=0, maximum=90)),
+        "min_split": (_p("units", "number", minimum=0), _p("percent", "number", minimum=0, maximum=50,
+                                                            why=_SPLIT_WHY)),
     },
     "cost_allocation": {
         "allocate_cost": (_p("sales_share", "number", minimum=0, maximum=1),

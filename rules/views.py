@@ -139,6 +139,13 @@ class CapacityPolicy:
     stock_handling_days: int = 0  # days from taking finished goods to shipping them
     # customer tier -> its allocation; without tier_allocation rules (or at 0%) every order sees every hour.
     tier_allocations: dict[str, TierAllocation] = field(default_factory=dict)
+    # A split's smaller part is at least the larger of these; below it the line ships whole, later.
+    min_split_units: float = 1.0
+    min_split_share: float = 0.10  # of the order line's quantity
+
+    def min_split(self, quantity: float) -> float:
+        """Smallest part of an order line of `quantity` units that may ship on its own."""
+        return max(self.min_split_units, self.min_split_share * quantity)
 
     @property
     def movable_priority_tiers(self) -> frozenset[str]:
@@ -154,6 +161,7 @@ class CapacityPolicy:
                 "reserve_share_min": self.reserve_share_min, "reserve_share_max": self.reserve_share_max,
                 "take_safety_stock": self.take_safety_stock, "stock_handling_days": self.stock_handling_days,
                 **{f"allocation.{t}": [a.share, a.release_days] for t, a in self.tier_allocations.items()},
+                "min_split_units": self.min_split_units, "min_split_share": self.min_split_share,
                 **{f"may_move.{t}": sorted(d.may_move) for t, d in self.displacement.items()},
                 **{f"may_split.{t}": sorted(d.may_split) for t, d in self.displacement.items()}}
 
@@ -181,6 +189,8 @@ def capacity_policy(evaluation: Evaluation) -> CapacityPolicy:
     stock = evaluation.first("stock_first")
     stock_first = {} if stock is None else {"take_safety_stock": stock.params["take_safety_stock"],
                                             "stock_handling_days": stock.params["handling_days"]}
+    split = evaluation.first("min_split")
+    split_units, split_percent = (split.params["units"], split.params["percent"]) if split else (1.0, 10.0)
     return CapacityPolicy(
         reserve_share=share / 100, reserve_share_min=low / 100, reserve_share_max=high / 100,
         frozen_days=evaluation.first("frozen_window").params["days"],  # type: ignore[union-attr]
@@ -189,6 +199,8 @@ def capacity_policy(evaluation: Evaluation) -> CapacityPolicy:
         displacement=displacement,
         tier_allocations=allocations,
         **stock_first,
+        min_split_units=split_units,
+        min_split_share=split_percent / 100,
     )
 
 

@@ -10,6 +10,7 @@ import numpy as np
 from solver.errors import PlanningInputError
 from solver.problem import PlanningProblem
 from solver.result import Diagnostic, PlanResult
+from solver.units import ROUND_OFF, nearest_units, spread_whole
 
 HOURS_IN_DAY = 24.0
 TOLERANCE = 1e-6  # hours; below this a task or a leftover is solver round-off
@@ -116,19 +117,30 @@ def line_tasks(
         (route_end - hours[routes])[:, None], (day_end - free)[None, :]
     )
     overlap = np.maximum(overlap, 0.0)  # [routes, 7] hours of each route on each day
-    rate = np.asarray(problem.route_rate, float)
+    rate = np.asarray(problem.route_rate, float)[routes]
+    lots = problem.route_lot[routes]
+    # Whole units (or lots) per task, keeping each route's week total where the days have room for
+    # the units rounded up: hours follow the quantity and no day gets more than its hours.
+    share = overlap * rate[:, None]  # [routes, 7] units as laid out
+    rounded_down = np.floor(share / lots[:, None] + ROUND_OFF) * lots[:, None]
+    spare = free - (rounded_down / rate[:, None]).sum(axis=0)  # [7] hours each day has left after that
+    quantity = np.zeros_like(share)
+    for i in range(len(routes)):  # most urgent first: they get the days' last hours
+        quantity[i] = spread_whole(share[i], lots[i], headroom=np.maximum(spare, 0.0) * rate[i])
+        spare -= (quantity[i] - rounded_down[i]) / rate[i]
+    task_hours = quantity / rate[:, None]
     return [
         DailyTask(
             day=days[d],
             line=line,
             product=int(problem.route_product[routes[i]]),
             route=int(routes[i]),
-            quantity=float(overlap[i, d] * rate[routes[i]]),
-            hours=float(overlap[i, d]),
-            crew_hours=float(overlap[i, d] * crew),
+            quantity=float(quantity[i, d]),
+            hours=float(task_hours[i, d]),
+            crew_hours=float(task_hours[i, d] * crew),
             frozen=d < frozen_days,
         )
-        for i, d in np.argwhere(overlap > 1e-9).tolist()
+        for i, d in np.argwhere(quantity > 0).tolist()
     ]
 
 
@@ -137,10 +149,18 @@ def unplaced_hours(
 ) -> list[Diagnostic]:
     """One finding per line whose week plan holds more hours than its daily tasks could take."""
     planned = np.zeros(len(problem.lines))
-    np.add.at(planned, np.asarray(problem.route_line), np.asarray(result.hours, float)[:, week_index])
-    laid = np.zeros(len(problem.lines))
+    # the week's hours as whole units (the plan items' hours), which the daily tasks keep in total
+    rate = np.asarray(problem.route_rate, float)
+    whole = nearest_units(np.asarray(result.hours, float)[:, week_index] * rate, problem.route_lot) / rate
+    np.add.at(planned, np.asarray(problem.route_line), whole)
+    # Whole units are not overflow: the week's total per route rounds by up to a lot, and each of its
+    # tasks may miss the lot it was rounded up to when its day is full.
+    unit_hours = problem.route_lot / rate
+    laid, rounding = np.zeros(len(problem.lines)), np.zeros(len(problem.lines))
     for task in tasks:
         laid[task.line] += task.hours
+        rounding[task.line] += unit_hours[task.route]
+    np.add.at(rounding, np.asarray(problem.route_line)[whole > 0], unit_hours[whole > 0])
     return [
         Diagnostic(
             kind="daily_overflow",
@@ -152,5 +172,5 @@ def unplaced_hours(
             line=line,
             week=week_index,
         )
-        for line in np.flatnonzero(planned - laid > max(TOLERANCE, 1e-6 * planned.max(initial=0.0))).tolist()
+        for line in np.flatnonzero(planned - laid > rounding + max(TOLERANCE, 1e-6 * planned.max(initial=0.0))).tolist()
     ]

@@ -163,7 +163,11 @@ def broken_promises(problem: PlanningProblem, result: PlanResult) -> np.ndarray:
     if problem.committed_hours is None:
         return np.zeros_like(result.hours)
     short = np.maximum(np.asarray(problem.committed_hours, float) - result.hours, 0.0)
-    short[short < PROMISE_TOLERANCE_HOURS] = 0.0
+    # Less than a unit (a lot) short on a route-week the plan makes is the whole-unit rounding of the
+    # plan in force it kept, not a broken promise; a route-week it cannot make at all is broken.
+    unit_hours = (problem.route_lot / np.asarray(problem.route_rate, float))[:, None]
+    rounding = (short < unit_hours) & (result.hours > PROMISE_TOLERANCE_HOURS)
+    short[(short < PROMISE_TOLERANCE_HOURS) | rounding] = 0.0
     return short
 
 

@@ -56,12 +56,19 @@ class PlanningProblem:
     reserve_used_hours: FloatArray | None = None
     promise_break_cost: float = 0.0
     period_weeks: np.ndarray | None = None  # [W] weeks each period spans (set by horizon.coarsen)
+    lot_size: FloatArray | None = None  # [P] units a product is made in (plan items, daily tasks); None: 1 each
     extra: dict[str, object] = field(default_factory=dict)  # free labels for the caller
 
     @property
     def shape(self) -> tuple[int, int, int, int]:
         """(P, L, R, W)."""
         return len(self.products), len(self.lines), len(self.route_product), len(self.weeks)
+
+    @property
+    def route_lot(self) -> FloatArray:
+        """[R] units each route makes in: its product's lot size, 1 where it has none."""
+        lots = np.ones(len(self.products)) if self.lot_size is None else np.asarray(self.lot_size, float)
+        return np.where(lots > 0, lots, 1.0)[np.asarray(self.route_product, np.int64)]
 
     @property
     def effective_capacity(self) -> FloatArray:

@@ -10,8 +10,7 @@ from domain.demo.facilities import Facilities
 from domain.demo.history import PlacedOrder
 from domain.demo.plant import DemoPlant
 from domain.events import kinds
-from domain.floor.alerts import late_order_key
-from domain.floor.stock import safety_stock_key
+from domain.floor import late_order_key, safety_stock_key
 
 MAX_ALERTS_PER_KIND = 12
 

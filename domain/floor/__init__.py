@@ -7,7 +7,8 @@ from domain.floor.at_risk import move_first
 from domain.floor.floor_history import at_risk_event
 from domain.floor.lateness import mark_late_sync
 from domain.floor.materials import material_shortages
-from domain.floor.stock import check_safety_stock
+from domain.floor.stock import check_safety_stock, safety_stock_key
 
 __all__ = ["at_risk_event", "check_safety_stock", "late_order_key", "mark_late_sync",
-           "material_shortages", "move_first", "raise_alert_sync"]
+           "material_shortages", "move_first", "raise_alert_sync",
+           "safety_stock_key"]

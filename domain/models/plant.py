@@ -43,6 +43,8 @@ class Product(Base):
     fast_mover: Mapped[bool] = mapped_column(default=False)
     on_hand: Mapped[float] = mapped_column(Float, default=0.0)
     work_in_progress: Mapped[float] = mapped_column(Float, default=0.0)
+    # Units the product is made and split in (e.g. 50 to a pallet); None: any whole number of units.
+    lot_size: Mapped[float | None] = mapped_column(Float, default=None)
     # Energy per unit in kWh (R9 cost data: energy use).
     energy_kwh: Mapped[float] = mapped_column(Float, default=0.0)
     substitutes: Mapped[list[Product]] = relationship(

@@ -22,10 +22,10 @@ from domain.orders.facts import (
 )
 from domain.orders.finished_goods import StockCover, stock_cover
 from domain.orders.materials import MaterialCheck, check_materials, material_arrays
-from domain.orders.promise import OrderPromise, build_ctp, promise_order
+from domain.orders.promise import OrderPromise, build_ctp, promise_order, split_parts
 from domain.orders.rush import Displacement, plan_displacement
 from domain.orders.tier_allocation import without_other_tiers_allocation
-from rules import PriorityOutcome, ReviewOutcome, RuleBook, RushOutcome
+from rules import CapacityPolicy, PriorityOutcome, ReviewOutcome, RuleBook, RushOutcome
 
 # Weeks ahead that capable-to-promise looks at; an order later than this is "not within the horizon".
 PROMISE_HORIZON_WEEKS = 16
@@ -113,7 +113,7 @@ async def assess(session: AsyncSession, book: RuleBook, request: Request, today:
         if displacement is not None:
             chosen = displacement.promise
     horizon_days = (weeks[-1] + timedelta(days=7) - request.requested).days + 1
-    facts.update(capacity_facts(chosen, horizon_days))
+    facts.update(capacity_facts(chosen, horizon_days, split_parts(chosen, context, policy)))
     need = min((u.week for line in chosen.lines for u in line.uses), default=week_start(request.requested))
     # Units from stock need no components: only what is still to make is checked.
     material = check_materials(context, stock.to_make, max(need, today), today)
@@ -122,7 +122,7 @@ async def assess(session: AsyncSession, book: RuleBook, request: Request, today:
     review = book.review(facts)
     assessment = Assessment(facts, review, rush, priority, cause, chosen, stock, material, [], None, None,
                             displacement, frozen)
-    _plan_deliveries(assessment, request, view, context, quantities, earliest_day, today)
+    _plan_deliveries(assessment, request, view, context, quantities, earliest_day, today, policy)
     return assessment
 
 
@@ -135,19 +135,17 @@ def _cause(rush: bool, excess: float | None, hint: RushCause | None) -> RushCaus
 
 
 def _plan_deliveries(a: Assessment, request: Request, view: LedgerView, context: OrderContext,
-                     quantities: list[float], earliest_day: date, today: date) -> None:
+                     quantities: list[float], earliest_day: date, today: date, policy: CapacityPolicy) -> None:
     """Dates the plan can keep: the requested date when it fits, else the promise's own dates."""
     decision, promise = a.decision, a.promise
     if decision is ReviewDecision.REJECT:
         return
     if decision is ReviewDecision.SPLIT and promise.ready_date is not None:
-        for line in promise.lines:
-            early = min(line.by_requested, line.quantity)
-            if early > 1e-9:
+        for line, (early, late) in zip(promise.lines, split_parts(promise, context, policy), strict=True):
+            if early > 0:
                 a.deliveries.append(PlannedDelivery(line.index, early, request.requested))
-            if line.quantity - early > 1e-9 and line.ready_date is not None:
-                a.deliveries.append(
-                    PlannedDelivery(line.index, line.quantity - early, max(line.ready_date, request.requested)))
+            if late > 0 and line.ready_date is not None:
+                a.deliveries.append(PlannedDelivery(line.index, late, max(line.ready_date, request.requested)))
         a.proposed_date = max(d.date for d in a.deliveries)
         return
     if decision is ReviewDecision.ACCEPT and promise.fits:

@@ -57,9 +57,13 @@ def order_facts(context: OrderContext, lines: list[PricedLine], requested: date,
     }
 
 
-def capacity_facts(promise: OrderPromise, horizon_days: int) -> dict[str, Any]:
-    """Whether the lines make it by the requested date, how late otherwise, and what share is in time."""
-    ready = promise.ready_date
+def capacity_facts(promise: OrderPromise, horizon_days: int, parts: list[tuple[float, float]]) -> dict[str, Any]:
+    """Whether the lines make it by the requested date, how late otherwise, and what share is in time.
+
+    parts: (early, late) per line as a split would ship them (split_parts), so the share counts only
+    what could really ship early in whole lots.
+    """
+    ready, total = promise.ready_date, sum(early + late for early, late in parts)
     if promise.fits:
         days_late = 0
     elif ready is None:
@@ -69,7 +73,7 @@ def capacity_facts(promise: OrderPromise, horizon_days: int) -> dict[str, Any]:
     return {
         "capacity.fits": promise.fits,
         "capacity.days_late": days_late,
-        "capacity.splittable_share": round(promise.splittable_share, 6),
+        "capacity.splittable_share": round(sum(early for early, _ in parts) / total if total else 0.0, 6),
     }
 
 

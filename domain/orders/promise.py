@@ -11,8 +11,10 @@ from domain.capacity.ledger import LedgerView
 from domain.models import CapacityReservation
 from domain.orders.context import OrderContext
 from domain.orders.finished_goods import StockCover
+from rules import CapacityPolicy
 from solver.promise import CapableToPromise
 from solver.promise_types import QuoteLine
+from solver.units import split_line
 
 QUANTITY_TOLERANCE = 1e-6
 
@@ -54,11 +56,6 @@ class OrderPromise:
     def ready_date(self) -> date | None:
         dates = [line.ready_date for line in self.lines]
         return None if any(d is None for d in dates) else max(d for d in dates if d is not None)
-
-    @property
-    def splittable_share(self) -> float:
-        total = sum(line.quantity for line in self.lines)
-        return sum(min(line.by_requested, line.quantity) for line in self.lines) / total if total else 0.0
 
     @property
     def reserve_hours(self) -> float:
@@ -130,3 +127,10 @@ def promise_order(
         lines.append(LinePromise(i, quantity, by_requested, ready, uses, from_stock))
     shares = {(line_id, view.weeks[0]): float(view.open_share[li]) for li, line_id in enumerate(view.line_ids)}
     return OrderPromise(requested, use_reserve, lines, shares)
+
+
+def split_parts(promise: OrderPromise, context: OrderContext, policy: CapacityPolicy) -> list[tuple[float, float]]:
+    """(by the requested date, later) per order line: whole lots, no part below the policy's minimum split."""
+    return [split_line(line.quantity, line.by_requested, context.products[line.index].lot_size,
+                       policy.min_split(line.quantity))
+            for line in promise.lines]

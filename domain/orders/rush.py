@@ -23,8 +23,8 @@ from domain.models import (
 )
 from domain.orders.context import OrderContext, load_order_context
 from domain.orders.finished_goods import StockCover
-from domain.orders.promise import OrderPromise, build_ctp, promise_order
-from rules import PriorityOutcome, RuleBook, RushOutcome
+from domain.orders.promise import OrderPromise, build_ctp, promise_order, split_parts
+from rules import CapacityPolicy, PriorityOutcome, RuleBook, RushOutcome
 
 if TYPE_CHECKING:
     from domain.orders.assess import Request
@@ -154,14 +154,15 @@ async def plan_displacement(
         promise = promise_order(ctp, rates, joint, stock, request.requested, earliest_day, use_reserve=True)
         if not promise.fits:
             continue
-        moved = _promise_again(_take(joint, promise), freed, holdings, contexts, rule.may_split, earliest_day)
+        moved = _promise_again(_take(joint, promise), freed, holdings, contexts, rule.may_split,
+                               book.capacity_policy(), earliest_day)
         return None if moved is None else Displacement(promise, moved)
     return None
 
 
 def _promise_again(
     view: LedgerView, freed: list[Order], holdings: dict[int, tuple[list[CapacityReservation], list[OrderLine]]],
-    contexts: dict[int, OrderContext], may_split: frozenset[str], earliest_day: date,
+    contexts: dict[int, OrderContext], may_split: frozenset[str], policy: CapacityPolicy, earliest_day: date,
 ) -> list[MovedOrder] | None:
     moved = []
     for order in sorted(freed, key=lambda o: -o.priority_score):
@@ -177,15 +178,16 @@ def _promise_again(
             return None  # it could not be made within the horizon: do not move it at all
         view = _take(view, promise)
         deliveries: dict[tuple[int, date], float] = defaultdict(float)
-        for part in promise.lines:
+        splittable = order.priority_tier in may_split
+        for part, (early, late) in zip(promise.lines, split_parts(promise, contexts[order.id], policy), strict=True):
             line_id = lines[part.index].id
             assert part.ready_date is not None
-            later = max(part.ready_date, old)
-            early = min(part.by_requested, part.quantity) if order.priority_tier in may_split else 0.0
-            if early > 1e-9:
+            if not splittable:
+                early, late = 0.0, part.quantity
+            if early > 0:
                 deliveries[(line_id, old)] += early
-            if part.quantity - early > 1e-9:
-                deliveries[(line_id, later)] += part.quantity - early
+            if late > 0:
+                deliveries[(line_id, max(part.ready_date, old))] += late
         moved.append(MovedOrder(order, [ln.id for ln in lines], order.promised_date, promise,
                                 [(line_id, q, day) for (line_id, day), q in deliveries.items()]))
     return moved

@@ -265,6 +265,7 @@ def load_snapshot(
         initial_inventory=inventory,
         initial_backlog=np.zeros(len(products)),
         safety_stock=np.array([p.safety_stock for p in products], dtype=float),
+        lot_size=np.array([p.lot_size or 1.0 for p in products], dtype=float),
         holding_cost=np.maximum(unit_cost * ANNUAL_CARRYING_SHARE / 52.0, 1e-3),
         backlog_weight=backlog_weight,
         reserve_share=reserve_share,
@@ -279,7 +280,8 @@ def load_snapshot(
         bucket_weeks=bucket_weeks,
     )
     digest = hashlib.sha256()
-    for array in (problem.capacity_hours, problem.demand, problem.initial_inventory, route_rate, committed):
+    for array in (problem.capacity_hours, problem.demand, problem.initial_inventory, route_rate, committed,
+                  problem.lot_size):
         digest.update(np.ascontiguousarray(array, dtype=float).tobytes())
     digest.update(f"{tier}|{reserve_share}|{weeks[0]}|{horizon_weeks}|{frozen_weeks}|{detail_weeks}".encode())
     return PlantSnapshot(

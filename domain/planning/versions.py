@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from domain.models import CurrentPlan, ForecastTier, LineWeekLoad, Plan, PlanItem, Product, ProductionLine, utcnow
 from domain.planning.snapshot import PlantSnapshot
 from solver.result import PlanResult
+from solver.units import nearest_units
 
 # Quantities below this are solver noise, not production.
 MIN_QUANTITY = 1e-6
@@ -82,7 +83,10 @@ def save_plan(
     )
     session.add(plan)
     session.flush()
-    route, week = np.nonzero(result.production > MIN_QUANTITY)
+    # Whole units (or lots) per route-week, each the nearest to the LP's; hours follow the quantity.
+    quantity = nearest_units(result.production, problem.route_lot[:, None])
+    hours = quantity / np.asarray(problem.route_rate, float)[:, None]
+    route, week = np.nonzero(quantity > MIN_QUANTITY)
     items: list[dict[str, object]] = [
         {
             "plan_id": plan.id,
@@ -90,8 +94,8 @@ def save_plan(
             "day": None,
             "line_id": snapshot.line_ids[int(problem.route_line[r])],
             "product_id": snapshot.product_ids[int(problem.route_product[r])],
-            "quantity": float(result.production[r, w]),
-            "hours": float(result.hours[r, w]),
+            "quantity": float(quantity[r, w]),
+            "hours": float(hours[r, w]),
             "crew_hours": 0.0,
             "quantity_made": 0.0,
             "frozen": bool(w < problem.frozen),

@@ -6,8 +6,13 @@ import asyncio
 from datetime import date, timedelta
 from typing import Any
 
+from sqlalchemy import Engine, select
+
+from domain.db import session_scope
+from domain.models import ProductionLine, Routing
 from tests.e2e.api.conftest import GraphQLClient
 from tests.e2e.orders.conftest import Shop
+from tests.factories import make_product
 
 DUE = (date.today() + timedelta(days=28)).isoformat()
 ORDER_FIELDS = """order { code version status promisedDate rush priorityTier deliveries { sku quantity date }
@@ -126,3 +131,31 @@ async def test_partners_and_viewers(gql: GraphQLClient, shop: Shop) -> None:
     assert viewer["data"]["createOrder"]["errors"][0]["code"] == "FORBIDDEN"
     own = (await gql(PARTNER_CREATE, {"input": order_input()}, shop.keys["partner"]))["data"]["createOrder"]
     assert own["order"]["status"] == "ACCEPTED"
+
+
+async def test_a_split_ships_whole_units_and_accepting_it_holds_the_hours(gql: GraphQLClient, db: Engine) -> None:
+    """Input tried: 8000 of W-7 (made at 7.123 an hour) due on the Friday four weeks after next Monday
+    on the 200 h line; a LARGE rush, so with the reserve. Before: 6268.24 by then + 1731.76 later. Both
+    parts are whole units, add up to 8000, and accepting the split keeps the ledger sound (fixture)."""
+    with session_scope(db) as s:
+        product = make_product(s, "W-7", unit_cost="6", list_price="10")
+        line_id = s.scalars(select(ProductionLine.id)).one()
+        s.add(Routing(line_id=line_id, product_id=product.id, units_per_hour=7.123))
+    monday = date.today() + timedelta(days=7 - date.today().weekday())
+    due = (monday + timedelta(weeks=3, days=4)).isoformat()
+    request = order_input(sku="W-7", quantity=8000, requestedDate=due)
+    quote = (await gql(QUOTE, {"input": request}))["data"]["quoteOrder"]
+    created = (await create(gql, sku="W-7", quantity=8000, requestedDate=due))["order"]
+    for review, deliveries in ((quote["review"], quote["review"]["deliveries"]),
+                               (created["review"], created["deliveries"])):
+        assert review["decision"] == "SPLIT"
+        quantities = [d["quantity"] for d in deliveries]
+        assert len(quantities) == 2 and all(q == int(q) for q in quantities) and sum(quantities) == 8000, quantities
+        assert min(quantities) >= 800  # no part below the minimum split (10% of the line)
+        assert sorted(d["date"] for d in deliveries)[0] == due
+    answer = await gql("""mutation($input: ProposalResponseInput!) { respondToProposal(input: $input) {
+        order { status deliveries { quantity } } errors { code message } } }""",
+                       {"input": {"code": created["code"], "expectedVersion": 1, "accept": True}})
+    accepted = answer["data"]["respondToProposal"]["order"]
+    assert accepted["status"] == "ACCEPTED"
+    assert sorted(d["quantity"] for d in accepted["deliveries"]) == sorted(d["quantity"] for d in created["deliveries"])

@@ -76,16 +76,40 @@ async def test_short_capacity_gets_a_later_date_the_plan_can_keep(
 
 async def test_short_capacity_with_most_in_time_is_split(asession: AsyncSession, plant: Plant, book: RuleBook) -> None:
     # 1200 units in two weeks: 140.8 + 352 + 352 = 844.8 (70%) in time, the rest the week after.
+    # Whole units: 844 ship in time (not 844.8), 356 later.
     result = await create_order(asession, PLANNER, book, order("REG", IN_TWO_WEEKS, ("W-1", 1200)), TODAY)
     review = result.review
     assert review is not None and review.decision is ReviewDecision.SPLIT
     assert result.order.status is OrderStatus.PROPOSED
     parts = sorted((d.date, d.quantity) for d in review.deliveries)
-    assert parts[0] == (IN_TWO_WEEKS, pytest.approx(844.8))
-    assert parts[1][0] > IN_TWO_WEEKS and parts[1][1] == pytest.approx(355.2)
+    assert parts[0] == (IN_TWO_WEEKS, 844.0)
+    assert parts[1][0] > IN_TWO_WEEKS and parts[1][1] == 356.0
     saved = (await asession.scalars(select(Delivery).where(Delivery.order_id == result.order.id))).all()
-    assert sorted(d.quantity for d in saved) == pytest.approx([355.2, 844.8])
+    assert sorted(d.quantity for d in saved) == [356.0, 844.0]
     assert all(d.status is DeliveryStatus.PROPOSED for d in saved)
+
+
+async def test_a_split_comes_in_whole_lots_of_the_product(asession: AsyncSession, plant: Plant, book: RuleBook
+                                                          ) -> None:
+    """Input tried: W-1 made in lots of 50, 1200 ordered in two weeks with 844.8 ready by then."""
+    plant.widget.lot_size = 50.0
+    await asession.commit()
+    result = await create_order(asession, PLANNER, book, order("REG", IN_TWO_WEEKS, ("W-1", 1200)), TODAY)
+    assert result.review is not None and result.review.decision is ReviewDecision.SPLIT
+    parts = sorted((d.date, d.quantity) for d in result.review.deliveries)
+    assert [q for _, q in parts] == [800.0, 400.0] and parts[0][0] == IN_TWO_WEEKS
+
+
+async def test_a_late_remainder_under_the_minimum_split_ships_the_whole_line_later(
+    asession: AsyncSession, plant: Plant, book: RuleBook
+) -> None:
+    """Input tried: 900 in two weeks with 844.8 ready by then: 56 later is under 10% of 900 (90), and the
+    early part cannot take it (not ready in time), so nothing is split: one delivery of 900, later."""
+    result = await create_order(asession, PLANNER, book, order("REG", IN_TWO_WEEKS, ("W-1", 900)), TODAY)
+    review = result.review
+    assert review is not None and review.decision is ReviewDecision.PROPOSE_DATE
+    assert [d.quantity for d in review.deliveries] == [900.0]
+    assert review.proposed_date is not None and review.proposed_date > IN_TWO_WEEKS
 
 
 async def test_a_margin_below_the_minimum_is_rejected_for_margin(

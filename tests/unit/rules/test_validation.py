@@ -292,3 +292,23 @@ def test_stock_first_may_be_left_out_but_not_given_twice(rules_copy: pathlib.Pat
     edit(rules_copy, "capacity_policy.yaml", "      - stock_first: {take_safety_stock: false, handling_days: 0}",
          "      - overtime_limit: {percent: 10}")
     assert not any("stock_first" in e for e in errors_of(rules_copy))
+
+
+def test_min_split_is_optional_at_most_once_and_within_bounds(rules_copy: pathlib.Path) -> None:
+    """Input tried: the shipped MIN-SPLIT rule, a percent of 60, a second min_split, and no min_split at all
+    (then the default: the larger of 1 unit and 10% of the line)."""
+    policy = load_rulebook(rules_copy).capacity_policy()
+    assert (policy.min_split_units, policy.min_split_share) == (1.0, 0.10)
+    assert policy.min_split(800.0) == 80.0 and policy.min_split(5.0) == 1.0
+    edit(rules_copy, "capacity_policy.yaml", "min_split: {units: 1, percent: 10}", "min_split: {units: 1, percent: 60}")
+    assert any("min_split.percent must be between 0 and 50, got 60" in e for e in errors_of(rules_copy))
+    edit(rules_copy, "capacity_policy.yaml", "percent: 60}", "percent: 10}")
+    edit(rules_copy, "capacity_policy.yaml", "      - overtime_limit: {percent: 10}",
+         "      - overtime_limit: {percent: 10}\n      - min_split: {units: 5, percent: 5}")
+    assert any("min_split is set twice" in e for e in errors_of(rules_copy))
+    text = (rules_copy / "capacity_policy.yaml").read_text()
+    start = text.index("  - id: MIN-SPLIT")
+    text = text[:start] + text[text.index("  - id: STRATEGIC-RUSH-DISPLACES"):]
+    text = text.replace("      - min_split: {units: 5, percent: 5}\n", "")
+    (rules_copy / "capacity_policy.yaml").write_text(text.replace(", min_split_units: 1, min_split_share: 0.10", ""))
+    assert load_rulebook(rules_copy).capacity_policy().min_split(800.0) == 80.0

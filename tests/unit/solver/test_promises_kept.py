@@ -59,3 +59,17 @@ def test_rush_orders_holding_reserve_hours_are_plannable() -> None:
     problem = dataclasses.replace(two_products(0.0), reserve_share=0.25,
                                   reserve_used_hours=np.array([[5.0, 0.0]]))
     assert problem.effective_capacity[0, 0] == 35.0 and problem.effective_capacity[0, 1] == 30.0
+
+
+def test_less_than_a_unit_short_is_rounding_not_a_broken_promise() -> None:
+    """Input: 20.6 h promised to A (1 unit an hour) on a line with 20 h that week: 0.6 h short is less
+    than a unit, the rounding of a whole-unit plan in force (the demo's replan named three such orders,
+    0.0-0.1 h short). At 4 units an hour a unit is 0.25 h, and 0.6 h short is a broken promise."""
+    problem = two_products(20.6)
+    problem.capacity_hours[0, 0] = 20.0
+    result = CapacityPlanner("HIGHS").solve(problem)
+    assert result.hours[0, 0] >= 20.0 - 1e-6
+    assert not [d for d in result.diagnostics if d.kind == "broken_promise"]
+    quick = dataclasses.replace(problem, route_rate=np.array([4.0, 4.0]))
+    result = CapacityPlanner("HIGHS").solve(quick)
+    assert [d.product for d in result.diagnostics if d.kind == "broken_promise"] == [0]
