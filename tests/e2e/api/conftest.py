@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,14 +19,21 @@ from domain.models import Customer, OrderStatus, Product
 from tests.factories import make_api_key, make_customer, make_order, make_product
 
 
-@pytest.fixture
-async def app(db: Engine, db_url: str) -> AsyncIterator[Starlette]:
+@asynccontextmanager
+async def serving(db_url: str) -> AsyncIterator[Starlette]:
+    """The app on this database, its broker and engine closed after."""
     application = create_app(Settings(database_url=db_url))
     try:
         yield application
     finally:
         await application.state.broker.close()
         await application.state.engine.dispose()
+
+
+@pytest.fixture
+async def app(db: Engine, db_url: str) -> AsyncIterator[Starlette]:
+    async with serving(db_url) as application:
+        yield application
 
 
 @pytest.fixture

@@ -11,14 +11,12 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from starlette.applications import Starlette
 
-from api.app import create_app
-from domain.config import Settings
 from domain.db import session_scope
 from domain.demo import load_demo
 from domain.demo.sizes import DemoSize
 from domain.models import CapacityLedger, Customer, Product, Routing
 from domain.planning.weekly import ReplanSettings, replan
-from tests.e2e.api.conftest import GraphQLClient
+from tests.e2e.api.conftest import GraphQLClient, serving
 from tests.factories import make_api_key
 
 PLANT = DemoSize("full", products=20, families=3, lines=4, customers=8, orders=300)
@@ -33,12 +31,8 @@ async def app(db: Engine, db_url: str) -> AsyncIterator[Starlette]:
     with Session(db) as session:
         replan(session, today=today, settings=ReplanSettings(), actor="test")
         session.commit()
-    application = create_app(Settings(database_url=db_url))
-    try:
+    async with serving(db_url) as application:
         yield application
-    finally:
-        await application.state.broker.close()
-        await application.state.engine.dispose()
 
 
 async def test_a_quote_beyond_a_lines_free_hours_is_not_accepted_by_its_date(app: Starlette, db: Engine) -> None:

@@ -14,14 +14,12 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from starlette.applications import Starlette
 
-from api.app import create_app
 from domain.capacity.checks import ledger_violations
-from domain.config import Settings
 from domain.db import session_scope
 from domain.demo import load_demo
 from domain.demo.sizes import DemoSize
 from domain.models import Customer, Order, OrderStatus, Product, ProductionLine
-from tests.e2e.api.conftest import GraphQLClient
+from tests.e2e.api.conftest import GraphQLClient, serving
 from tests.factories import make_api_key
 
 PLANT = DemoSize("mutated", products=12, families=3, lines=3, customers=8, orders=150)
@@ -32,12 +30,8 @@ ORDER = "order { code version status } errors { code message }"
 @pytest.fixture
 async def app(db: Engine, db_url: str) -> AsyncIterator[Starlette]:
     load_demo(db, PLANT, seed=4, today=date.today())
-    application = create_app(Settings(database_url=db_url))
-    try:
+    async with serving(db_url) as application:
         yield application
-    finally:
-        await application.state.broker.close()
-        await application.state.engine.dispose()
 
 
 async def _orders(db: Engine, *statuses: OrderStatus) -> list[tuple[str, int]]:
