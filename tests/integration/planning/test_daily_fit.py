@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -139,6 +139,7 @@ def tasks_until(session: Session, plan_id: int, last_day: date) -> list[tuple[ob
 
 @pytest.mark.parametrize("weekday", range(7), ids=["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@example(seed=247043324, laid_out=False)
 @given(seed=st.integers(0, 2**32 - 1), laid_out=st.booleans())
 def test_replan_on_each_weekday_keeps_every_day_within_the_line_hours(
     db: Engine, weekday: int, seed: int, laid_out: bool
@@ -161,7 +162,11 @@ def test_replan_on_each_weekday_keeps_every_day_within_the_line_hours(
             plan = before.plan
             start = horizon_start(today)
             hours = daily_hours(session, plan.id)
-            assert hours, "the first week is broken into days"
+            # A first week with work in it is broken into days (seed 247043324 on a Friday had none to do:
+            # its only work was frozen on a line idle that Friday).
+            first_week_work = session.scalar(select(PlanItem.id).where(
+                PlanItem.plan_id == plan.id, PlanItem.day.is_(None), PlanItem.week == start, PlanItem.hours > 0))
+            assert hours or first_week_work is None, "the first week is broken into days"
             for (line_id, day), total in hours.items():
                 line, exceptions = lines[line_id]
                 assert start <= day < start + timedelta(days=7)
