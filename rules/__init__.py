@@ -2,7 +2,7 @@
 
 from rules.backtest import BacktestReport, compare
 from rules.book import RULE_SETS, RuleBook, load_rulebook, load_rulebook_from_texts
-from rules.errors import EngineError, InvalidFacts, RuleFileError, RulesError
+from rules.errors import EngineError, FactRejected, InvalidFacts, RuleFileError, RulesError
 from rules.live import LiveRules
 from rules.model import Action, Evaluation, FiredRule, RuleInfo, RuleSetInfo
 from rules.views import (
@@ -19,7 +19,8 @@ from rules.views import (
 
 __all__ = [
     "RULE_SETS", "Action", "BacktestReport", "CapacityPolicy", "CostAllocation", "CriterionVerdict",
-    "Displacement", "EngineError", "Evaluation", "FiredRule", "InvalidFacts", "LiveRules", "PriorityOutcome",
+    "Displacement", "EngineError", "Evaluation", "FactRejected", "FiredRule", "InvalidFacts", "LiveRules",
+    "PriorityOutcome",
     "ReviewOutcome", "RuleBook", "RuleFileError", "RuleInfo", "RuleSetInfo", "RulesError", "RushOutcome",
     "ScoreComponentPolicy", "ScorecardPolicy", "compare", "load_rulebook", "load_rulebook_from_texts",
 ]

@@ -120,6 +120,9 @@ def _checked_scalar(field: str, field_type: FieldType, value: Any, line: int | N
     odd = not_finite(value)
     if odd:
         raise ConditionProblem(line, f"{field} needs a plain number to compare with, got {odd}")
+    if field_type.kind == "int" and field_type.accepts(value) and not -(2**63) <= value < 2**63:
+        raise ConditionProblem(line, f"{field} compares whole numbers up to 9223372036854775807 "
+                               f"either way, got {value}")
     if field_type.accepts(value):
         return float(value) if field_type.kind in ("money", "number") else value
     if field_type.kind == "enum" and isinstance(value, str):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-import json
+import logging
 import threading
 import weakref
 from collections import deque
@@ -12,8 +12,11 @@ from typing import Any
 
 import durable_rules_engine
 
-from rules.errors import EngineError
+from rules.engine_json import NotEncodable, encode, encode_fact
+from rules.errors import EngineError, FactRejected
+from rules.vocabulary import field_of
 
+log = logging.getLogger("rules.engine")
 # durable-rules has no locks inside; one lock per process serialises every call into it
 EVALUATION_LOCK = threading.RLock()
 _ruleset_serial = itertools.count()
@@ -21,7 +24,6 @@ _session_serial = itertools.count()
 _retired: deque[int] = deque()
 _live_handles: set[int] = set()
 _CATCH_ALL = "handled"
-_encode = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
 _NOT_HANDLED = 1
 
 
@@ -65,36 +67,66 @@ class DurableRuleSet:
             _free_retired()
             # a ruleset name can be registered once: every compilation gets its own
             self._handle: int = durable_rules_engine.create_ruleset(
-                f"{name}_{next(_ruleset_serial)}", json.dumps(definition))
+                f"{name}_{next(_ruleset_serial)}", encode(definition))
             _live_handles.add(self._handle)
         self._finalizer = weakref.finalize(self, _retired.append, self._handle)
 
     def match(self, fact: dict[str, Any]) -> list[int]:
-        """Assert one fact in a fresh session; every matching rule fires (post would fire only the first)."""
+        """Assert one fact in a fresh session; every matching rule fires (post would fire only the first).
+
+        A value the engine cannot read raises FactRejected naming its field, never a bare engine error."""
         with EVALUATION_LOCK:
             if not self._finalizer.alive:
                 raise EngineError(f"rule set {self.type_tag} was closed")
             _free_retired()
-            sid = str(next(_session_serial))
-            fact["sid"] = sid
-            fact["t"] = self.type_tag
-            fired: list[int] = []
             try:
-                result = durable_rules_engine.assert_fact(self._handle, _encode(fact))
-                if result[0] == _NOT_HANDLED:
-                    raise EngineError(f"rule set {self.type_tag}: fact not handled")
-                started = durable_rules_engine.start_action_for_state(self._handle, result[1])
-                message = started[1] if started else None
-                while message:
-                    # a message is {"<rule name>": {...}}: the name is all we need
-                    rule = message[2:message.index('"', 2)]
-                    if rule != _CATCH_ALL:
-                        fired.append(int(rule[1:]))
-                    message = durable_rules_engine.complete_and_start_action(self._handle, result[1])
-            finally:
-                # a live session per evaluation would hit MemoryError at the 1,025th, then segfault
+                return self._session(fact)
+            except NotEncodable as error:
+                raise FactRejected(self.type_tag, field_of(error.key or "?"), error.message) from None
+            except durable_rules_engine.error as error:
+                culprits = self._unreadable_keys(fact)
+                if not culprits:
+                    raise EngineError(f"rule set {self.type_tag}: {error}") from error
+                raise FactRejected(self.type_tag, field_of(culprits[0]),
+                                   f"durable-rules refused {fact[culprits[0]]!r} ({error})") from error
+
+    def _session(self, fact: dict[str, Any]) -> list[int]:
+        """One session: assert, run the agenda, delete it; an error of the cleanup never hides the first."""
+        sid = str(next(_session_serial))
+        payload = encode_fact({**fact, "sid": sid, "t": self.type_tag})
+        fired: list[int] = []
+        try:
+            result = durable_rules_engine.assert_fact(self._handle, payload)
+            if result[0] == _NOT_HANDLED:
+                raise EngineError(f"rule set {self.type_tag}: fact not handled")
+            started = durable_rules_engine.start_action_for_state(self._handle, result[1])
+            message = started[1] if started else None
+            while message:
+                # a message is {"<rule name>": {...}}: the name is all we need
+                rule = message[2:message.index('"', 2)]
+                if rule != _CATCH_ALL:
+                    fired.append(int(rule[1:]))
+                message = durable_rules_engine.complete_and_start_action(self._handle, result[1])
+        except BaseException:
+            # a fact the engine refused opened no session: deleting it raises 309 (ERR_SID_NOT_FOUND)
+            try:
                 durable_rules_engine.delete_state(self._handle, sid)
-            return fired
+            except durable_rules_engine.error as cleanup:
+                log.debug("rule set %s: session %s not deleted after an error: %s", self.type_tag, sid, cleanup)
+            raise
+        # a live session per evaluation would hit MemoryError at the 1,025th, then segfault
+        durable_rules_engine.delete_state(self._handle, sid)
+        return fired
+
+    def _unreadable_keys(self, fact: dict[str, Any]) -> list[str]:
+        """The keys whose value alone the engine refuses: asserted one by one, each in its own session."""
+        refused = []
+        for key, value in fact.items():
+            try:
+                self._session({key: value})
+            except durable_rules_engine.error:
+                refused.append(key)
+        return refused
 
     def close(self) -> None:
         """Free the ruleset now instead of when it is collected."""

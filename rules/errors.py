@@ -38,6 +38,15 @@ class EngineError(RuntimeError):
     """durable-rules failed while matching (an action raised, or a retired rule book was used)."""
 
 
+class FactRejected(InvalidFacts):
+    """durable-rules could not read one fact's value; `field` names it as rule files do (margin.pct)."""
+
+    def __init__(self, rule_set: str, field: str, reason: str) -> None:
+        super().__init__(f"{rule_set} rules could not read fact '{field}': {reason}")
+        self.rule_set = rule_set
+        self.field = field
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """' (did you mean 'x'?)' when a close choice exists, else ''."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)

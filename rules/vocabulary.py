@@ -104,3 +104,8 @@ ALL_OPERATORS = (*COMPARISONS, "between", "not_in", "in")
 def engine_key(field: str) -> str:
     """The key a field has inside a durable-rules fact (dots would be read as nesting)."""
     return field.replace(".", "__")
+
+
+def field_of(key: str) -> str:
+    """The field an engine key stands for: engine_key's inverse."""
+    return key.replace("__", ".")

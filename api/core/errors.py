@@ -11,7 +11,8 @@ from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import MaskErrors
 from strawberry.types import ExecutionContext
 
-from domain.errors import DomainError, VersionConflict
+from domain.errors import DomainError, InvalidInput, VersionConflict
+from rules import FactRejected
 
 log = logging.getLogger("api.errors")
 
@@ -49,8 +50,21 @@ def code_of(exc: DomainError) -> ErrorCode:
         return ErrorCode.INVALID
 
 
-def user_error(exc: DomainError) -> UserError:
+def domain_error(exc: DomainError | FactRejected) -> DomainError:
+    """A fact value the rules engine could not read is the input's fault (INVALID with the fact), not ours."""
+    if isinstance(exc, FactRejected):
+        return InvalidInput(str(exc), ["facts", exc.field])
+    return exc
+
+
+def _caller_error(exc: BaseException | None) -> DomainError | None:
+    """The DomainError a caller is told about, or None when exc is our bug (masked as INTERNAL)."""
+    return domain_error(exc) if isinstance(exc, (DomainError, FactRejected)) else None
+
+
+def user_error(exc: DomainError | FactRejected) -> UserError:
     """The mapping every mutation payload uses: a domain exception becomes a UserError."""
+    exc = domain_error(exc)
     current = exc.current_version if isinstance(exc, VersionConflict) else None
     return UserError(field=exc.field, message=exc.message, code=code_of(exc), current_version=current)
 
@@ -66,7 +80,7 @@ def field_path(*parts: str | int) -> list[str]:
 
 
 def _shaped(error: GraphQLError) -> GraphQLError:
-    original = error.original_error
+    original = _caller_error(error.original_error) or error.original_error
     if original is None or isinstance(original, GraphQLError):
         kept = error.extensions or (original.extensions if original is not None else None)
         kept = kept or {"code": "GRAPHQL_VALIDATION_FAILED" if original is None else "INVALID"}
@@ -94,7 +108,7 @@ class ShapeErrors(MaskErrors):
 
 def code_for(error: GraphQLError) -> str:
     """The code a client sees for this error, whether or not it has been shaped yet."""
-    original = error.original_error
+    original = _caller_error(error.original_error) or error.original_error
     if isinstance(original, DomainError):
         return code_of(original).value
     kept = error.extensions or (original.extensions if isinstance(original, GraphQLError) else None)

@@ -13,6 +13,7 @@ from api.core.context import Context
 from api.core.errors import UserError, user_error
 from domain.access import Principal
 from domain.errors import DomainError
+from rules import FactRejected
 
 T = TypeVar("T")
 
@@ -31,14 +32,15 @@ async def run_use_case(
     The session the sign-in read the key with goes on with the use case: one connection per request,
     and no ROLLBACK, checkout and BEGIN between the two. Afterwards the session forgets its objects,
     so later fields of the request read what was written, as from a fresh session.
-    A DomainError becomes `Outcome(None, [UserError])` and is counted in /metrics by its code;
+    A DomainError, or a fact the rules engine could not read (FactRejected), becomes `Outcome(None, [UserError])`
+    and is counted in /metrics by its code;
     any other exception propagates (after a rollback) and is masked as INTERNAL by api/core/errors.py.
     """
     ctx = info.context
     async with ctx.db() as session:
         try:
             value = await use_case(session, ctx.user)
-        except DomainError as exc:
+        except (DomainError, FactRejected) as exc:
             await session.rollback()
             error = user_error(exc)
             if ctx.metrics is not None:
