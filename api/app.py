@@ -19,7 +19,7 @@ from api.core.metrics import Metrics
 from api.core.view import Services, SopGraphQL
 from api.schema import build_schema
 from domain.config import Settings, load_settings
-from domain.db import async_engine, async_sessions
+from domain.db import Timeouts, async_engine, async_sessions
 from domain.events import EventPublisher, make_broker
 from domain.rules_sync import RulesInForce, live_rules_at_start
 
@@ -27,7 +27,7 @@ from domain.rules_sync import RulesInForce, live_rules_at_start
 def create_app(settings: Settings | None = None) -> Starlette:
     """Build the app; nothing connects until the first request (tests need no lifespan)."""
     settings = settings or load_settings()
-    engine = async_engine(settings.database_url)
+    engine = async_engine(settings.database_url, Timeouts(settings.statement_timeout_ms, settings.lock_timeout_ms))
     broker = make_broker(settings.database_url)
     metrics = Metrics()
     # The rules in force; a reload in any process reaches this one through the database.

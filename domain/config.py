@@ -32,6 +32,14 @@ class Settings:
     overtime_hour_cost: float = 60.0
     changeover_cost: float = 400.0
     displaced_order_cost: float = 250.0
+    # Database trouble (api/core/view.py): a client told UNAVAILABLE (HTTP 503) waits this long before retrying.
+    retry_after_seconds: int = 2
+    # PostgreSQL bounds on one statement and on one wait for a row lock (domain/db.py), in milliseconds.
+    statement_timeout_ms: int = 30_000
+    lock_timeout_ms: int = 5_000
+    # A request (key check and execution) still running after this is rolled back and answered UNAVAILABLE,
+    # so a request its client gave up on does not commit later.
+    request_timeout_seconds: float = 30.0
 
     @property
     def production(self) -> bool:
@@ -58,4 +66,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         overtime_hour_cost=float(env.get("SOP_OVERTIME_HOUR_COST", "60")),
         changeover_cost=float(env.get("SOP_CHANGEOVER_COST", "400")),
         displaced_order_cost=float(env.get("SOP_DISPLACED_ORDER_COST", "250")),
+        retry_after_seconds=int(env.get("SOP_RETRY_AFTER_SECONDS", "2")),
+        statement_timeout_ms=int(env.get("SOP_STATEMENT_TIMEOUT_MS", "30000")),
+        lock_timeout_ms=int(env.get("SOP_LOCK_TIMEOUT_MS", "5000")),
+        request_timeout_seconds=float(env.get("SOP_REQUEST_TIMEOUT_SECONDS", "30")),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -127,28 +128,51 @@ def is_postgres(url: str | URL) -> bool:
     return make_url(url).get_backend_name() == "postgresql"
 
 
-def sync_engine(url: str | URL, **kwargs: object) -> Engine:
+@dataclass(frozen=True)
+class Timeouts:
+    """PostgreSQL's bounds on one statement and on one wait for a row lock, set on every connection of an engine."""
+
+    statement_ms: int
+    lock_ms: int
+
+
+def _postgres_options(real: URL, timeouts: Timeouts | None, kwargs: dict[str, Any]) -> None:
+    """Pre-ping and timeouts for a PostgreSQL engine (SQLite has neither a server to lose nor these settings)."""
+    if real.get_backend_name() != "postgresql":
+        return
+    # A connection the server closed (restart, idle kill) is found at checkout and replaced, not handed to a request.
+    kwargs.setdefault("pool_pre_ping", True)
+    if timeouts is not None:
+        connect_args: dict[str, Any] = dict(kwargs.get("connect_args") or {})  # type: ignore[call-overload]
+        options = f"-c statement_timeout={timeouts.statement_ms} -c lock_timeout={timeouts.lock_ms}"
+        connect_args["options"] = f"{connect_args['options']} {options}" if "options" in connect_args else options
+        kwargs["connect_args"] = connect_args
+
+
+def sync_engine(url: str | URL, timeouts: Timeouts | None = None, **kwargs: Any) -> Engine:
     real = _normalise(url, async_=False)
     _ensure_sqlite_folder(real)
-    engine = create_engine(real, **kwargs)  # type: ignore[arg-type]
+    _postgres_options(real, timeouts, kwargs)
+    engine = create_engine(real, **kwargs)
     if real.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 
 
-def migrated_engine(url: str | URL, **kwargs: object) -> Engine:
+def migrated_engine(url: str | URL, **kwargs: Any) -> Engine:
     """A sync engine on a database at the newest migration, else DatabaseUnusable (and nothing created)."""
     require_migrated(url)
     return sync_engine(url, **kwargs)
 
 
-def async_engine(url: str | URL, **kwargs: object) -> AsyncEngine:
+def async_engine(url: str | URL, timeouts: Timeouts | None = None, **kwargs: Any) -> AsyncEngine:
     real = _normalise(url, async_=True)
     _ensure_sqlite_folder(real)
     if real.get_backend_name() == "postgresql":
         kwargs.setdefault("pool_size", 10)
         kwargs.setdefault("max_overflow", 20)
-    engine = create_async_engine(real, **kwargs)  # type: ignore[arg-type]
+    _postgres_options(real, timeouts, kwargs)
+    engine = create_async_engine(real, **kwargs)
     if real.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine

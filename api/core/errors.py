@@ -12,9 +12,12 @@ from strawberry.extensions import MaskErrors
 from strawberry.types import ExecutionContext
 
 from domain.errors import DomainError, InvalidInput, VersionConflict
+from domain.outage import database_unavailable
 from rules import FactRejected
 
 log = logging.getLogger("api.errors")
+
+UNAVAILABLE_MESSAGE = "The database is unavailable: retry after the seconds in the Retry-After header."
 
 
 @strawberry.enum
@@ -30,6 +33,11 @@ class ErrorCode(enum.Enum):
     PLAN_IN_PROGRESS = "PLAN_IN_PROGRESS"
     UNAUTHENTICATED = "UNAUTHENTICATED"
     BUSY = "BUSY"  # lost every race for the same hours: send the same request again (same idempotency key)
+    UNAVAILABLE = strawberry.enum_value(
+        "UNAVAILABLE",
+        description="The database is unreachable, restarting or out of time (HTTP 503 with Retry-After): "
+        "send the same request again after Retry-After seconds (with the same idempotency key).",
+    )
     INTERNAL = "INTERNAL"
 
 
@@ -92,6 +100,10 @@ def _shaped(error: GraphQLError) -> GraphQLError:
             extensions["field"] = original.field
             extensions["argument"] = ".".join(original.field)
         return GraphQLError(original.message, error.nodes, error.source, error.positions, error.path, None, extensions)
+    if database_unavailable(original):
+        return GraphQLError(
+            UNAVAILABLE_MESSAGE, error.nodes, error.source, error.positions, error.path, None, {"code": "UNAVAILABLE"}
+        )
     # Anything else is our bug (logged with its stack by Schema.process_errors): tell the client only that it happened.
     return GraphQLError(
         "Internal server error.", error.nodes, error.source, error.positions, error.path, None, {"code": "INTERNAL"}
@@ -118,6 +130,8 @@ def code_for(error: GraphQLError) -> str:
         return "GRAPHQL_PARSE_FAILED"
     if original is None:
         return "GRAPHQL_VALIDATION_FAILED"
+    if database_unavailable(original):
+        return "UNAVAILABLE"
     return "INVALID" if isinstance(original, GraphQLError) else "INTERNAL"
 
 
@@ -139,6 +153,8 @@ def log_error(error: GraphQLError) -> None:
     where = ".".join(map(str, error.path)) if error.path else "the document"
     if code == "INTERNAL":
         log.error("unexpected error at %s: %s", where, error.message, exc_info=error.original_error)
+    elif code == "UNAVAILABLE":  # not our bug and not the client's: one line an operator sees
+        log.warning("database unavailable at %s: %s", where, error.original_error or error.message)
     else:
         log.info("client error %s at %s: %s", code, where, error.message)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -21,11 +22,12 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from api.core.auth import authorization_of, sign_in
 from api.core.context import Context, NotAuthenticated
-from api.core.errors import with_codes
+from api.core.errors import UNAVAILABLE_MESSAGE, with_codes
 from api.core.limits import DOCUMENT_CACHE_SIZE
 from api.core.metrics import Metrics
 from domain.config import Settings
 from domain.events import EventPublisher
+from domain.outage import database_unavailable
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,20 @@ def refusal(status: int, code: str, message: str, headers: dict[str, str] | None
 def unauthenticated(reason: str) -> Response:
     """HTTP 401 with no data."""
     return refusal(401, "UNAUTHENTICATED", reason, {"WWW-Authenticate": 'Bearer realm="sop"'})
+
+
+def unavailable(retry_after: int, message: str = UNAVAILABLE_MESSAGE) -> Response:
+    """HTTP 503 with Retry-After: the database cannot answer now (or the request ran out of time); retry."""
+    return refusal(503, "UNAVAILABLE", message, {"Retry-After": str(retry_after)})
+
+
+def _holds_unavailable(data: GraphQLHTTPResponse | list[GraphQLHTTPResponse]) -> bool:
+    answers: list[Any] = data if isinstance(data, list) else [data]
+    return any(
+        (error.get("extensions") or {}).get("code") == "UNAVAILABLE"
+        for answer in answers
+        for error in answer.get("errors") or []
+    )
 
 
 _ESCAPED_NUL = re.compile(r"\\u(0000|\{0+\})", re.IGNORECASE)
@@ -90,12 +106,16 @@ class SopGraphQL(GraphQL[Context, None]):
             return
         request = Request(scope, receive=receive)
         context = self.new_context(request)
+        settings = self.services.settings
         response: Response
         try:
-            # The GraphiQL page holds no data; everything else needs a key.
-            if not self.should_render_graphql_ide(self.request_adapter_class(request)):
-                await sign_in(context, request.headers.get("authorization"))
-            response = await self.run(request, context=context)
+            # A request still running at the deadline is cancelled: its transaction rolls back (run_use_case,
+            # context.close), so a request its client gave up on does not commit later.
+            async with asyncio.timeout(settings.request_timeout_seconds) as deadline:
+                # The GraphiQL page holds no data; everything else needs a key.
+                if not self.should_render_graphql_ide(self.request_adapter_class(request)):
+                    await sign_in(context, request.headers.get("authorization"))
+                response = await self.run(request, context=context)
         except NotAuthenticated as exc:
             self.services.metrics.record_error("UNAUTHENTICATED")
             response = unauthenticated(str(exc))
@@ -103,6 +123,16 @@ class SopGraphQL(GraphQL[Context, None]):
             code = "NOT_FOUND" if exc.status_code == 404 else "BAD_REQUEST"  # 404: GraphiQL off in production
             self.services.metrics.record_error(code)
             response = refusal(exc.status_code, code, exc.reason)
+        except Exception as exc:  # the key check (or anything before execution) met a database that is down
+            if isinstance(exc, TimeoutError) and deadline.expired():
+                message = (f"The request took longer than {settings.request_timeout_seconds:g} s and was stopped; "
+                           "what it had not committed was rolled back: retry after Retry-After seconds.")
+            elif database_unavailable(exc):
+                message = UNAVAILABLE_MESSAGE
+            else:
+                raise
+            self.services.metrics.record_error("UNAVAILABLE")
+            response = unavailable(settings.retry_after_seconds, message)
         finally:
             await context.close()
         await response(scope, receive, send)
@@ -134,6 +164,16 @@ class SopGraphQL(GraphQL[Context, None]):
             return 0
         return sum(isinstance(d, OperationDefinitionNode) for d in document.definitions)
 
+    def create_response(
+        self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
+    ) -> Response:
+        """An answer whose execution met a database that is down is a 503 with Retry-After, not a 200."""
+        response = super().create_response(response_data, sub_response)
+        if _holds_unavailable(response_data):
+            response.status_code = 503
+            response.headers["Retry-After"] = str(self.services.settings.retry_after_seconds)
+        return response
+
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         with_codes(result.errors)
         return await super().process_result(request, result)
@@ -156,6 +196,13 @@ class SopGraphQL(GraphQL[Context, None]):
         except NotAuthenticated as exc:
             self.services.metrics.record_error("UNAUTHENTICATED")
             raise ConnectionRejectionError({"message": str(exc), "code": "UNAUTHENTICATED"}) from exc
+        except Exception as exc:
+            if not database_unavailable(exc):
+                raise
+            self.services.metrics.record_error("UNAVAILABLE")
+            retry = self.services.settings.retry_after_seconds
+            payload = {"message": UNAVAILABLE_MESSAGE, "code": "UNAVAILABLE", "retryAfter": retry}
+            raise ConnectionRejectionError(payload) from exc
         finally:
             await context.close()  # subscriptions open their own short sessions per event
         return UNSET

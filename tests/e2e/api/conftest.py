@@ -20,9 +20,9 @@ from tests.factories import make_api_key, make_customer, make_order, make_produc
 
 
 @asynccontextmanager
-async def serving(db_url: str) -> AsyncIterator[Starlette]:
-    """The app on this database, its broker and engine closed after."""
-    application = create_app(Settings(database_url=db_url))
+async def serving(db_url: str, **settings: Any) -> AsyncIterator[Starlette]:
+    """The app on this database (other settings as given), its broker and engine closed after."""
+    application = create_app(Settings(database_url=db_url, **settings))
     try:
         yield application
     finally:

@@ -64,11 +64,14 @@ def seed_varied(db: Engine) -> None:
 
 async def test_filters(db: Engine, gql: GraphQLClient, plant: Plant) -> None:
     seed_varied(db)
+    # The plant's six orders get requested dates from the factories' process-wide counter (2025-01-06 + n % 60
+    # days), so whether one falls on 2025-03-02/03 depends on how many orders earlier tests made: look at V only.
     only_v = {"customerCode": None}
     assert await codes(gql, filter={"customerCode": "A"}) == ["V7", "V5", "V3", "V1"]
     assert await codes(gql, filter={"status": ["SHIPPED", "SCHEDULED"], "customerCode": "B"}) == ["V4", "V0"]
     assert await codes(gql, filter={"rush": True}) == ["V6", "V1"]
-    assert await codes(gql, filter={"dueFrom": "2025-03-02", "dueTo": "2025-03-03", **only_v}) == [
+    due_codes = await codes(gql, filter={"dueFrom": "2025-03-02", "dueTo": "2025-03-03", **only_v})
+    assert [c for c in due_codes if c.startswith("V")] == [
         "V5", "V4", "V3", "V2"]
     promised = {"promisedFrom": "2025-03-14", "promisedTo": "2025-03-18"}
     assert await codes(gql, filter=promised) == ["V5", "V3", "V2"]
