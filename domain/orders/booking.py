@@ -22,6 +22,7 @@ from domain.events.order_history import record_order_event
 from domain.models import CapacityReservation, Delivery, DeliveryStatus, Order, OrderStatus
 from domain.orders.context import load_order_context
 from domain.orders.finished_goods import StockCover
+from domain.orders.production_orders import raise_for_order
 from domain.orders.promise import build_ctp, promise_order
 
 # Orders that hold hours for what is still to be made (IN_PRODUCTION keeps its hours until made).
@@ -64,8 +65,10 @@ async def book_open_orders(session: AsyncSession, today: date, reserve_share: fl
         promised = order.promised_date or order.requested_date
         promise = promise_order(ctp, rates, view, StockCover.none([q for _, q in open_lines], earliest_day), promised,
                                 earliest_day, use_reserve=order.rush)
-        await reserve_all(session, promise.reservations(order.id, [ln.id for ln, _ in open_lines]),
-                          promise.open_shares)
+        reservations = promise.reservations(order.id, [ln.id for ln, _ in open_lines])
+        await reserve_all(session, reservations, promise.open_shares)
+        # What the lines must make for it, as createOrder raises it (R11).
+        await raise_for_order(session, order, [ln for ln, _ in open_lines], [q for _, q in open_lines], reservations)
         report.booked += 1
         ready = promise.ready_date
         if ready is None:

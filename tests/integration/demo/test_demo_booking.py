@@ -24,6 +24,8 @@ from domain.models import (
     OrderEvent,
     OrderStatus,
     ProductionLine,
+    ProductionOrder,
+    ProductionOrderStatus,
     Role,
 )
 from domain.planning.weekly import ReplanSettings, replan
@@ -44,6 +46,10 @@ def test_a_loaded_plant_has_no_ledger_violation(db: Engine) -> None:
         assert open_orders and holding == report.booking.booked > 0
         moved = session.scalar(select(func.count()).select_from(OrderEvent).where(OrderEvent.kind == "AT_RISK"))
         assert moved == len(report.booking.moved)
+        # Each booked order has what the lines must make for it as a SUGGESTED production order.
+        raised = session.scalar(select(func.count(func.distinct(ProductionOrder.order_id))).where(
+            ProductionOrder.status == ProductionOrderStatus.SUGGESTED))
+        assert raised == holding
 
 
 def test_the_weekly_replan_keeps_the_ledger_sound(db: Engine) -> None:
