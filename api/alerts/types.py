@@ -6,7 +6,7 @@ from datetime import datetime
 
 import strawberry
 
-from api.catalog.dataloaders import CatalogLoaders
+from api.catalog.dataloaders import line_code_of, sku_of
 from api.core.context import Context
 from api.core.convert import from_attributes
 from api.core.node import global_id
@@ -36,16 +36,11 @@ class Alert:
 
     @strawberry.field
     async def sku(self, info: Info) -> str | None:
-        if self.product_id is None:
-            return None
-        return (await info.context.loader(CatalogLoaders).product.load(self.product_id)).sku  # type: ignore[no-any-return]
+        return await sku_of(info.context, self.product_id)
 
     @strawberry.field
     async def line_code(self, info: Info) -> str | None:
-        if self.line_id is None:
-            return None
-        line = await info.context.loader(CatalogLoaders).line.load(self.line_id)
-        return line.code if line is not None else None
+        return await line_code_of(info.context, self.line_id)
 
     @classmethod
     def from_row(cls, row: models.Alert) -> Alert:

@@ -33,3 +33,18 @@ class CatalogLoaders:
         async with self.context.db() as session:
             rows = await queries.lines_by_id(session, ids)
         return [rows.get(i) for i in ids]
+
+
+async def sku_of(context: Context, product_id: int | None) -> str | None:
+    """The sku of a product id through the request's loader (None for none)."""
+    if product_id is None:
+        return None
+    return (await context.loader(CatalogLoaders).product.load(product_id)).sku  # type: ignore[no-any-return]
+
+
+async def line_code_of(context: Context, line_id: int | None) -> str | None:
+    """The code of a production line id through the request's loader (None for none or a line gone)."""
+    if line_id is None:
+        return None
+    line = await context.loader(CatalogLoaders).line.load(line_id)
+    return line.code if line is not None else None

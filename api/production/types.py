@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import strawberry
 
-from api.catalog.dataloaders import CatalogLoaders
+from api.catalog.dataloaders import line_code_of, sku_of
 from api.core.context import Context
 from api.core.convert import from_attributes
 from api.core.errors import UserError
@@ -34,14 +34,11 @@ class ProductionOrder:
 
     @strawberry.field
     async def sku(self, info: Info) -> str:
-        return (await info.context.loader(CatalogLoaders).product.load(self.product_id)).sku  # type: ignore[no-any-return]
+        return await sku_of(info.context, self.product_id)  # type: ignore[return-value]
 
     @strawberry.field
     async def line_code(self, info: Info) -> str | None:
-        if self.line_id is None:
-            return None
-        line = await info.context.loader(CatalogLoaders).line.load(self.line_id)
-        return line.code if line is not None else None
+        return await line_code_of(info.context, self.line_id)
 
     @strawberry.field
     async def order_code(self, info: Info) -> str | None:
