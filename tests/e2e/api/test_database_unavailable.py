@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,18 +16,12 @@ from starlette.applications import Starlette
 from domain.db import async_engine
 from domain.outage import database_unavailable
 from tests.e2e.api.conftest import Plant, serving
+from tests.ports import free_port
 
 LINES = "{ productionLines { code } }"
 A_KEY = "sop_abcdefgh_0123456789"  # well-formed, so the key check asks the database
 CANCEL = """mutation($input: CancelOrderInput!) { cancelOrder(input: $input) {
   order { code version status } errors { code message } } }"""
-
-
-def free_port() -> int:
-    """A local port where nothing listens: bound to port 0, then closed."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def only_postgres(db_url: str) -> None:

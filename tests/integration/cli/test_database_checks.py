@@ -18,6 +18,7 @@ from domain.cli import cli
 from domain.db import masked
 from domain.migrate import alembic_config, upgrade_database
 from tests.dbutil import backends, fresh_database
+from tests.ports import free_port
 
 COMMANDS = [
     ["demo", "load", "--size", "small"],
@@ -89,8 +90,9 @@ def test_a_database_behind_the_newest_migration_is_refused(backend: str, tmp_pat
                             f"{head.revision}: run `sop db upgrade`")
         assert uvicorn_calls == []
         assert _sop(["db", "upgrade"], url).exit_code == 0
-        assert _sop(["serve", "--port", "8123"], url).exit_code == 0
-        assert [call["port"] for call in uvicorn_calls] == [8123]
+        port = free_port()  # `sop serve` refuses a port in use: a fixed 8123 failed when something held it
+        assert _sop(["serve", "--port", str(port)], url).exit_code == 0
+        assert [call["port"] for call in uvicorn_calls] == [port]
 
 
 def _not_a_database(tmp_path: Path) -> str:
