@@ -76,6 +76,16 @@ async def test_an_error_from_a_refused_connection_is_classed_unavailable() -> No
     assert not database_unavailable(ValueError("a bug of ours"))
 
 
+async def cancel_while_locked(db: Engine, http: httpx.AsyncClient, key: str, code: str
+                              ) -> tuple[int, httpx.Response, float]:
+    """cancelOrder on `code` while another transaction holds its row: its version before, the answer, seconds."""
+    version = await order_version(http, key, code)
+    with order_row_locked(db, code):
+        started = time.monotonic()
+        response = await post(http, key, CANCEL, {"input": {"code": code, "expectedVersion": version}})
+        return version, response, time.monotonic() - started
+
+
 def backend_pids(db: Engine) -> set[int]:
     with db.connect() as conn:
         rows = conn.execute(text("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
@@ -143,11 +153,7 @@ async def test_an_order_write_on_a_locked_row_times_out_unavailable(
     only_postgres(db_url)
     key = plant.keys["admin"]
     async with serving(db_url, **settings) as app, client_of(app) as http:
-        version = await order_version(http, key, "ORD-0-1")
-        with order_row_locked(db, "ORD-0-1"):
-            started = time.monotonic()
-            response = await post(http, key, CANCEL, {"input": {"code": "ORD-0-1", "expectedVersion": version}})
-            took = time.monotonic() - started
+        version, response, took = await cancel_while_locked(db, http, key, "ORD-0-1")
         assert_unavailable(response, 2)
         assert took < 3, f"{limit}: waited {took:.1f} s on a 300 ms limit"
         assert await order_version(http, key, "ORD-0-1") == version  # rolled back: nothing written
@@ -178,11 +184,7 @@ async def test_a_request_past_its_deadline_is_stopped_and_does_not_commit_later(
     key = plant.keys["admin"]
     settings = {"lock_timeout_ms": 60_000, "statement_timeout_ms": 60_000, "request_timeout_seconds": 0.5}
     async with serving(db_url, **settings) as app, client_of(app) as http:
-        version = await order_version(http, key, "ORD-0-2")
-        with order_row_locked(db, "ORD-0-2"):
-            started = time.monotonic()
-            response = await post(http, key, CANCEL, {"input": {"code": "ORD-0-2", "expectedVersion": version}})
-            took = time.monotonic() - started
+        version, response, took = await cancel_while_locked(db, http, key, "ORD-0-2")
         assert_unavailable(response, 2)
         assert "0.5 s" in response.json()["errors"][0]["message"]
         assert took < 3, f"the 0.5 s deadline answered after {took:.1f} s"

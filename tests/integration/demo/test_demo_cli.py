@@ -11,6 +11,7 @@ from domain.access import authenticate_sync
 from domain.cli import cli
 from domain.demo import SIZES, DemoSize
 from domain.models import Role
+from tests.ports import free_port
 
 TINY = DemoSize("small", products=6, families=2, lines=2, customers=5, orders=40, forecast_weeks_ahead=2,
                 forecast_weeks_back=2, history_days=60)
@@ -30,9 +31,10 @@ def test_load_prints_a_key_per_role_and_if_empty_skips(
     monkeypatch.setitem(SIZES, "small", TINY)
     runner = CliRunner()
     # --port as `make run PORT=8001` passes it: the printed curl must name the port the server will use.
-    first = runner.invoke(cli, ["demo", "load", "--size", "small", "--today", "2025-06-11", "--port", "8001"])
+    port = free_port()  # only printed, never bound; a free one all the same
+    first = runner.invoke(cli, ["demo", "load", "--size", "small", "--today", "2025-06-11", "--port", str(port)])
     assert first.exit_code == 0, first.output
-    assert "curl -s http://127.0.0.1:8001/graphql" in first.output
+    assert f"curl -s http://127.0.0.1:{port}/graphql" in first.output
     assert "loaded the small demo plant" in first.output
     keys = _keys(first.output)
     assert set(keys) == {r.value for r in Role}
