@@ -60,6 +60,8 @@ async def number_taken(session: AsyncSession, error: IntegrityError, customer_id
     order holding the reference (an order of the same customer, so the caller may see it).
 
     The customer comes as plain values: the failed flush left the session's objects unreadable."""
+    # Both databases name the column or index in the message (PostgreSQL: uq_orders_customer_reference, SQLite:
+    # orders.customer_reference); any other unique index an order insert can hit is the code's.
     if numbers.reference is None or "customer_reference" not in str(error.orig):
         return InvalidInput(f"an order with code {numbers.code!r} already exists", ["code"])
     await session.rollback()
