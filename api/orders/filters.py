@@ -22,6 +22,9 @@ class SortDirection(enum.Enum):
 class OrderFilter:
     status: list[OrderStatus] | None = None
     customer_code: str | None = None
+    customer_reference: str | None = strawberry.field(
+        default=None, description="The customer's own order number; unique per customer, so with customerCode it "
+                                  "finds one order at most.")
     rush: bool | None = None
     due_from: date | None = strawberry.field(default=None, description="Requested date on or after.")
     due_to: date | None = strawberry.field(default=None, description="Requested date on or before.")
@@ -36,6 +39,7 @@ class OrderFilter:
         return OrderSearch(
             statuses=self.status,
             customer_code=self.customer_code,
+            customer_reference=self.customer_reference,
             rush=self.rush,
             requested_from=self.due_from,
             requested_to=self.due_to,

@@ -28,12 +28,17 @@ class OrderInput:
     customer_code: str
     requested_date: date
     lines: list[OrderLineInput]
-    code: str | None = None
+    code: str | None = strawberry.field(
+        default=None, description="The plant's order number, chosen by plant staff; generated when omitted. A "
+                                  "partner's code is its own order number: it is kept as customerReference and the "
+                                  "plant code is generated.")
     idempotency_key: str | None = None
+    customer_reference: str | None = strawberry.field(
+        default=None, description="The customer's own order number, unique per customer.")
 
     def to_domain(self) -> inputs.OrderInput:
         return inputs.OrderInput(self.customer_code, self.requested_date, tuple(ln.to_domain() for ln in self.lines),
-                                 self.code, self.idempotency_key)
+                                 self.code, self.idempotency_key, self.customer_reference)
 
 
 @strawberry.input

@@ -148,7 +148,9 @@ class OrderLine:
 
 @strawberry.type
 class Order(Node):
-    code: str
+    code: str = strawberry.field(description="The plant's order number, unique across all customers.")
+    customer_reference: str | None = strawberry.field(
+        description="The customer's own order number (e.g. its ERP's purchase-order number), unique per customer.")
     version: int
     status: OrderStatus
     requested_date: date

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Float, ForeignKey, Index, String, Text
+from sqlalchemy import Float, ForeignKey, Index, String, Text, text
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -27,10 +27,15 @@ class Order(Base):
         # amount rides along: revenue, its growth and the collection rate sum it from the index alone
         Index("ix_orders_shipped_amount", "shipped_at", "amount"),
         Index("ix_orders_completed_at", "completed_at"),  # complaint rate, inventory turnover
+        # The customer's own order number is unique per customer only: two ERPs may both send PO-1.
+        Index("uq_orders_customer_reference", "customer_id", "customer_reference", unique=True,
+              postgresql_where=text("customer_reference IS NOT NULL"),
+              sqlite_where=text("customer_reference IS NOT NULL")),
     )
     id: Mapped[intpk]
-    code: Mapped[code_str] = mapped_column(unique=True)
+    code: Mapped[code_str] = mapped_column(unique=True)  # the plant's order number, one namespace for all
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    customer_reference: Mapped[str | None] = mapped_column(String(64))  # the customer's own order number
     status: Mapped[OrderStatus] = mapped_column(str_enum(OrderStatus))
     # Optimistic concurrency: every change bumps it; writers state the version they read.
     version: Mapped[int] = mapped_column(default=1)

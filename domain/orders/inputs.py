@@ -27,11 +27,14 @@ class OrderInput:
     lines: tuple[LineInput, ...]
     code: str | None = None
     idempotency_key: str | None = None
+    customer_reference: str | None = None  # the customer's own order number, unique per customer
 
     def body(self) -> dict[str, Any]:
         """The request without its idempotency key: what a replay must repeat exactly."""
-        return {"code": self.code, "customer": self.customer_code, "requested": self.requested_date.isoformat(),
+        body = {"code": self.code, "customer": self.customer_code, "requested": self.requested_date.isoformat(),
                 "lines": lines_body(self.lines)}
+        # Only when given: keys stored before references existed hash the same bodies as before.
+        return body if self.customer_reference is None else {**body, "reference": self.customer_reference}
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,7 @@ class OrderSearch:
 
     statuses: Sequence[OrderStatus] | None = None
     customer_code: str | None = None
+    customer_reference: str | None = None
     rush: bool | None = None
     requested_from: date | None = None
     requested_to: date | None = None
@@ -68,6 +69,9 @@ class OrderSearch:
         if self.customer_code is not None:
             customer_id = select(Customer.id).where(Customer.code == self.customer_code).scalar_subquery()
             found.append(Order.customer_id == customer_id)
+        if self.customer_reference is not None:
+            # Scoped like every order query: a partner matches its own customers' references only.
+            found.append(Order.customer_reference == self.customer_reference)
         if self.rush is not None:
             found.append(Order.rush.is_(self.rush))
         for column, low, high in (

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from datetime import date
 
@@ -11,9 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import Principal
-from domain.bounds import code as bounds_code
 from domain.bounds import shown
-from domain.errors import Forbidden, InvalidInput, NotFound
+from domain.errors import Forbidden, NotFound
 from domain.events import EventPublisher, kinds
 from domain.models import (
     Customer,
@@ -30,6 +28,7 @@ from domain.orders.context import OrderContext, load_context, load_customer_prod
 from domain.orders.facts import PricedLine, amount_of, margin_of
 from domain.orders.inputs import LineInput, OrderInput, validate_amount, validate_lines, validate_requested_date
 from domain.orders.keyed import keyed_change
+from domain.orders.numbers import number_taken, order_numbers
 from domain.orders.persist import apply_outcome, insert_review, record_rush, reserve_promise, write_deliveries
 from domain.orders.results import OrderResult, ReviewResult, review_result
 from domain.scoping import may_see_customer
@@ -89,13 +88,6 @@ async def load_lines(session: AsyncSession, order_id: int) -> list[OrderLine]:
         select(OrderLine).where(OrderLine.order_id == order_id).order_by(OrderLine.line_no))).all())
 
 
-def _new_code(code: str | None) -> str:
-    """The caller's code (checked for shape; a taken one fails the unique constraint on insert) or a fresh one."""
-    if code is None:
-        return f"SO-{uuid.uuid4().hex[:12].upper()}"
-    return bounds_code(code, ["code"])
-
-
 async def create_order(
     session: AsyncSession, principal: Principal, book: RuleBook, data: OrderInput, today: date,
     publisher: EventPublisher | None = None,
@@ -105,11 +97,13 @@ async def create_order(
 
     async def create() -> OrderResult:
         events.clear()
+        numbers = order_numbers(principal, data)
         customer, context, priced = await _prepare(session, principal, data, today)
         lines = [OrderLine(line_no=i + 1, product_id=p.id, quantity=pl.quantity, unit_price=pl.unit_price,
                            unit_cost=pl.unit_cost)
                  for i, (p, pl) in enumerate(zip(context.products, priced, strict=True))]
-        order = Order(code=_new_code(data.code), customer_id=customer.id, status=OrderStatus.RECEIVED, version=1,
+        order = Order(code=numbers.code, customer_reference=numbers.reference, customer_id=customer.id,
+                      status=OrderStatus.RECEIVED, version=1,
                       requested_date=data.requested_date, amount=amount_of(priced), gross_margin=margin_of(priced),
                       received_at=utcnow(), created_by=principal.actor, lines=lines)
         session.add(order)
@@ -117,8 +111,9 @@ async def create_order(
             # Before the ledger is read: on SQLite this write takes the database's write lock, so
             # concurrent orders review one after another and never on a ledger read before a commit.
             await session.flush()
-        except IntegrityError:
-            raise InvalidInput(f"an order with code {order.code!r} already exists", ["code"]) from None
+        except IntegrityError as taken:
+            # A taken code or reference fails the unique index on insert: no check-then-insert window.
+            raise await number_taken(session, taken, order.customer_id, data.customer_code, numbers) from None
         a = await assess(session, book, Request(context, priced, data.requested_date, order.id), today, saving=True)
         order.status = apply_outcome(order, a)
         result = await review_result(session, a, context, [p.quantity for p in priced], book.version)
