@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import pathlib
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -18,18 +18,43 @@ from rules.errors import InvalidFacts, RulesError
 PACKAGE_FOLDER = pathlib.Path(__file__).resolve().parent
 
 
+FOLDER_HELP = "Rules folder (default: the one the service uses, SOP_RULES_DIR)."
+FolderPath = click.Path(file_okay=False, path_type=pathlib.Path)
+
+
 @click.group("rules")
-@click.option("--folder", type=click.Path(file_okay=False, path_type=pathlib.Path), default=None,
-              help="Rules folder (default: the one the service uses).")
+@click.option("--folder", type=FolderPath, default=None, help=FOLDER_HELP)
 @click.pass_context
 def rules_cli(ctx: click.Context, folder: pathlib.Path | None) -> None:
     """Check, test and backtest the business rule files."""
     # the sop entry point may put its configured folder (SOP_RULES_DIR) in ctx.obj["rules_dir"]
     parent = ctx.obj if isinstance(ctx.obj, dict) else {}
-    ctx.obj = {**parent, "rules_dir": pathlib.Path(folder or parent.get("rules_dir") or PACKAGE_FOLDER)}
+    configured = pathlib.Path(parent.get("rules_dir") or PACKAGE_FOLDER)
+    ctx.obj = {**parent, "configured_rules_dir": configured, "rules_dir": pathlib.Path(folder or configured),
+               "folder_given": folder}
+
+
+def _folder_after_command(ctx: click.Context, param: click.Parameter, folder: pathlib.Path | None) -> None:
+    """`sop rules check --folder X` means what `sop rules --folder X check` means."""
+    if folder is None:
+        return
+    obj = ctx.find_object(dict)
+    if obj is None:  # the command was called without the group (e.g. in a test): nothing to override
+        return
+    given = obj.get("folder_given")
+    if given is not None and pathlib.Path(given).resolve() != folder.resolve():
+        raise click.UsageError(f"--folder is given twice, as {given} and {folder}; give it once")
+    obj["rules_dir"] = folder
+
+
+def folder_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The group's --folder, accepted after the sub-command too."""
+    return click.option("--folder", type=FolderPath, default=None, expose_value=False,
+                        callback=_folder_after_command, help=FOLDER_HELP)(command)
 
 
 @rules_cli.command()
+@folder_option
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=pathlib.Path))
 @click.pass_obj
 def check(obj: dict[str, Any], files: tuple[pathlib.Path, ...]) -> None:
@@ -51,6 +76,7 @@ def check(obj: dict[str, Any], files: tuple[pathlib.Path, ...]) -> None:
 
 
 @rules_cli.command()
+@folder_option
 @click.pass_obj
 def test(obj: dict[str, Any]) -> None:
     """Run every file's examples and print a table of pass/fail."""
@@ -78,6 +104,7 @@ def test(obj: dict[str, Any]) -> None:
 
 
 @rules_cli.command()
+@folder_option
 @click.option("--candidate", required=True, type=click.Path(exists=True, file_okay=False, path_type=pathlib.Path))
 @click.option("--facts", "facts_file", default=None, type=click.Path(exists=True, dir_okay=False,
                                                                      path_type=pathlib.Path),

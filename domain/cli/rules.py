@@ -14,7 +14,7 @@ from domain.db import migrated_engine, session_scope
 from domain.models import Order, OrderReview
 from domain.rules_sync import RulesInForce
 from rules import LiveRules, RulesError
-from rules.cli import rules_cli
+from rules.cli import folder_option, rules_cli
 
 
 def _echo_errors(error: RulesError) -> None:
@@ -23,6 +23,7 @@ def _echo_errors(error: RulesError) -> None:
 
 
 @rules_cli.command("reload")
+@folder_option
 @click.pass_obj
 def reload(obj: dict[str, Any]) -> None:
     """Validate the rule files and make them live in every API process (exit 1 and nothing changes on error)."""

@@ -60,3 +60,21 @@ def test_backtest_prints_changes_per_rule_and_order(rules_copy: pathlib.Path, tm
                        "--rule-set", "rush")
     assert code == 0, out
     assert "2 orders would change tier" in out and "SO-4" in out and "URGENT-DUE" in out
+
+
+def test_folder_is_accepted_after_the_sub_command(rules_copy: pathlib.Path) -> None:
+    """Input tried: `sop rules check --folder COPY` (click answered "No such option: --folder")."""
+    edit(rules_copy, "rush.yaml", "when: order.days_to_due < 3", "when: order.days_to_due < 1")
+    for args in (["check", "--folder", str(rules_copy)], ["--folder", str(rules_copy), "check"]):
+        code, _, err = run(*args)
+        assert code == 1 and "rush.yaml:" in err, args
+    code, out, _ = run("test", "--folder", str(rules_copy))
+    assert code == 1 and "23/25 examples passed" in out
+
+
+def test_folder_given_twice_differently_is_refused(rules_copy: pathlib.Path, tmp_path: pathlib.Path) -> None:
+    """Input tried: `sop rules --folder A check --folder B`: which one was checked would be a guess."""
+    code, _, err = run("--folder", str(tmp_path), "check", "--folder", str(rules_copy))
+    assert code == 2 and "--folder is given twice" in err
+    code, out, _ = run("--folder", str(rules_copy), "check", "--folder", str(rules_copy))
+    assert code == 0 and out.startswith("ok: 6 rule sets")
