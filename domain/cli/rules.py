@@ -1,4 +1,4 @@
-"""`sop rules`: the rules package's check/test/backtest, plus reload and the stored facts backtest replays."""
+"""`sop rules`: the rules package's check/test/backtest, plus reload and what backtest reads from the database."""
 
 from __future__ import annotations
 
@@ -10,16 +10,12 @@ import click
 from sqlalchemy import select
 
 from domain.config import load_settings
-from domain.db import migrated_engine, session_scope
+from domain.db import DatabaseUnusable, migrated_engine, session_scope
 from domain.models import Order, OrderReview
-from domain.rules_sync import RulesInForce
+from domain.rules_sync import RulesInForce, revision_in_force
 from rules import LiveRules, RulesError
-from rules.cli import folder_option, rules_cli
-
-
-def _echo_errors(error: RulesError) -> None:
-    for problem in error.errors:
-        click.echo(str(problem), err=True)
+from rules.cli import rules_cli
+from rules.cli_options import echo_errors, folder_option
 
 
 @rules_cli.command("reload")
@@ -35,11 +31,30 @@ def reload(obj: dict[str, Any]) -> None:
         with session_scope(engine) as session:
             session.add(revision)
     except RulesError as error:
-        _echo_errors(error)
+        echo_errors(error)
         raise SystemExit(1) from None
     finally:
         engine.dispose()
     click.echo(f"rules {book.version} are live ({len(book.rule_sets)} rule sets)")
+
+
+def stored_rules_in_force() -> tuple[dict[str, str] | None, str]:
+    """The files of the revision the server decides with and which one it is, or None and why there is none."""
+    try:
+        engine = migrated_engine(load_settings().database_url)
+    except DatabaseUnusable as error:
+        return None, error.message
+    try:
+        with session_scope(engine) as session:
+            revision = revision_in_force(session)
+            if revision is None or not revision.files:
+                return None, ("the database holds no rules revision yet (no `sop rules reload` so far), so the "
+                              "server decides with this folder")
+            return dict(revision.files), (f"the rules in force, revision {revision.id} activated by "
+                                          f"{revision.activated_by or 'an unnamed admin'} on "
+                                          f"{revision.activated_at:%Y-%m-%d %H:%M} UTC")
+    finally:
+        engine.dispose()
 
 
 def stored_review_facts(start: datetime | None, end: datetime | None) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -56,7 +56,7 @@ def test_backtest_prints_changes_per_rule_and_order(rules_copy: pathlib.Path, tm
     rows = [{"key": f"SO-{d}", "facts": {"order.amount": 100.0, "order.days_to_due": d, "customer.tier": "KEY"}}
             for d in range(6)]
     facts.write_text("\n".join(json.dumps(row) for row in rows) + "\n")
-    code, out, _ = run("--folder", str(live), "backtest", "--candidate", str(rules_copy), "--facts", str(facts),
+    code, out, _ = run("backtest", "--live", str(live), "--folder", str(rules_copy), "--facts", str(facts),
                        "--rule-set", "rush")
     assert code == 0, out
     assert "2 orders would change tier" in out and "SO-4" in out and "URGENT-DUE" in out
@@ -78,3 +78,51 @@ def test_folder_given_twice_differently_is_refused(rules_copy: pathlib.Path, tmp
     assert code == 2 and "--folder is given twice" in err
     code, out, _ = run("--folder", str(rules_copy), "check", "--folder", str(rules_copy))
     assert code == 0 and out.startswith("ok: 6 rule sets")
+
+
+def _facts_file(tmp_path: pathlib.Path) -> pathlib.Path:
+    facts = tmp_path / "orders.jsonl"
+    rows = [{"key": f"SO-{d}", "facts": {"order.amount": 100.0, "order.days_to_due": d, "customer.tier": "KEY"}}
+            for d in range(6)]
+    facts.write_text("\n".join(json.dumps(row) for row in rows) + "\n")
+    return facts
+
+
+def test_backtest_covers_every_rule_set_that_differs(rules_copy: pathlib.Path, tmp_path: pathlib.Path) -> None:
+    """Input tried: rush.yaml's urgent days 3 -> 5 and the rush reserve 12% -> 15%, backtested without --rule-set.
+
+    Before: only review.yaml was replayed, and every rush rule showed +0."""
+    edit(rules_copy, "rush.yaml", "when: order.days_to_due < 3", "when: order.days_to_due < 5")
+    edit(rules_copy, "rush.yaml", "facts: {order.days_to_due: 3}", "facts: {order.days_to_due: 5}")
+    edit(rules_copy, "capacity_policy.yaml", "reserve_share: {percent: 12,", "reserve_share: {percent: 15,")
+    edit(rules_copy, "capacity_policy.yaml", "expect: {reserve_share: 0.12,", "expect: {reserve_share: 0.15,")
+    code, out, err = run("backtest", "--folder", str(rules_copy), "--facts", str(_facts_file(tmp_path)))
+    assert (code, err) == (0, ""), out
+    assert "unchanged: review, priority, cost_allocation, scorecards" in out.splitlines()
+    assert "backtest of rush:" in out and "backtest of review" not in out
+    assert "2 orders would change tier" in out and "SO-4" in out
+    assert "settings of capacity_policy: 1 would change" in out
+    assert [line.split() for line in out.splitlines() if "reserve_share" in line] == [
+        ["reserve_share", "0.12", "->", "0.15"]]
+
+
+def test_backtest_of_a_rule_set_the_facts_do_not_fit_says_so_and_still_reports_the_others(
+        rules_copy: pathlib.Path, tmp_path: pathlib.Path) -> None:
+    """Input tried: cost_allocation.yaml and rush.yaml edited, replayed on facts that hold no adjustment.cost."""
+    edit(rules_copy, "rush.yaml", "when: order.days_to_due < 3", "when: order.days_to_due < 5")
+    edit(rules_copy, "rush.yaml", "facts: {order.days_to_due: 3}", "facts: {order.days_to_due: 5}")
+    edit(rules_copy, "cost_allocation.yaml", "# Forecast-error", "# Reviewed. Forecast-error")
+    code, out, err = run("backtest", "--folder", str(rules_copy), "--facts", str(_facts_file(tmp_path)))
+    assert code == 1 and "2 orders would change tier" in out
+    assert err.startswith("Error: facts of SO-0 do not fit the cost_allocation rule set: ")
+
+
+def test_backtest_of_the_rules_in_force_against_themselves_says_nothing_differs() -> None:
+    """Input tried: `sop rules backtest` on the folder the service reads, with no database to ask.
+
+    Before: "live b529... vs candidate b529..., 0 changes", as if an edit changed nothing."""
+    code, out, _ = run("backtest")
+    assert code == 0
+    assert "used as the rules in force: no database is reachable from here" in out.splitlines()[0]
+    assert out.splitlines()[-1] == ("no rule set differs: the candidate holds the rules in force. Edit a copy of "
+                                    "the rules folder and give it with --folder COPY")
