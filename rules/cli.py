@@ -1,4 +1,4 @@
-"""`sop rules ...`: check rule files, run their examples, backtest a candidate folder."""
+"""`sop rules check|test` (and backtest, from rules/backtest_cli.py): check rule files, run their examples."""
 
 from __future__ import annotations
 
