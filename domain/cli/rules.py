@@ -10,7 +10,7 @@ import click
 from sqlalchemy import select
 
 from domain.config import load_settings
-from domain.db import DatabaseUnusable, migrated_engine, session_scope
+from domain.db import migrated_engine, session_scope
 from domain.models import Order, OrderReview
 from domain.rules_sync import RulesInForce, revision_in_force
 from rules import LiveRules, RulesError
@@ -39,11 +39,11 @@ def reload(obj: dict[str, Any]) -> None:
 
 
 def stored_rules_in_force() -> tuple[dict[str, str] | None, str]:
-    """The files of the revision the server decides with and which one it is, or None and why there is none."""
-    try:
-        engine = migrated_engine(load_settings().database_url)
-    except DatabaseUnusable as error:
-        return None, error.message
+    """The files of the revision the server decides with and which one it is, or None and why there is none.
+
+    A database it cannot use is refused (DatabaseUnusable), as by every command: the folder standing in for
+    it could differ from what the server decides with. `--live DIR` compares with a folder instead."""
+    engine = migrated_engine(load_settings().database_url)
     try:
         with session_scope(engine) as session:
             revision = revision_in_force(session)

@@ -43,7 +43,7 @@ def test_backtest_with_incomplete_facts_names_the_row(tmp_path: Path) -> None:
                                  "capacity.fits": True, "capacity.days_late": 0, "capacity.splittable_share": 1.0,
                                  "material.fits": True}) + "\n" + json.dumps({"order.days_to_due": 3}) + "\n")
     result = _sop(["rules", "backtest", "--candidate", str(DEFAULT_RULES_DIR), "--facts", str(facts),
-                   "--rule-set", "review"], "sqlite://")
+                   "--rule-set", "review", "--live", str(DEFAULT_RULES_DIR)], "sqlite://")
     assert result.exit_code == 1, result.output
     assert result.stderr.startswith("Error: facts of orders.jsonl:2 do not fit the review rule set: ")
     assert "capacity.fits" in result.stderr and result.exception is not None
