@@ -42,7 +42,8 @@ FactRows = list[tuple[str, dict[str, Any]]]
 def backtest(obj: dict[str, Any], candidate: pathlib.Path | None, live_folder: pathlib.Path | None,
              facts_file: pathlib.Path | None, start: datetime | None, end: datetime | None,
              rule_set: str | None) -> None:
-    """Replay orders through the rules in force and the edited rules; print what would change."""
+    """Replay orders through the rules in force (the revision the server decides with) and the edited rules in
+    --folder; print what would change in every rule set that differs."""
     if facts_file is not None and (start or end):
         raise click.UsageError("--from and --to choose stored orders; they do not apply to --facts FILE")
     if start and end and end <= start:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import operator
 import pathlib
 
 import pytest
+from hypothesis import assume, event, given, settings
+from hypothesis import strategies as st
 
 from rules import RulesError, load_rulebook
 from rules.coverage import coverage_problems
@@ -84,3 +87,46 @@ def test_overlapping_rules_and_fail_only_criteria_are_not_gaps(rules_copy: pathl
     edit(rules_copy, "review.yaml", "    when: capacity.fits == false\n    then:\n      - fail_criterion",
          "    when: capacity.days_late > 2\n    then:\n      - fail_criterion")
     load_rulebook(rules_copy)
+
+
+THRESHOLDS = st.sampled_from([-5, 0, 0.5, 10, 12.5, 15, 20])
+OPERATORS = st.sampled_from(["<", "<=", ">", ">=", "==", "!="])
+TIERS = ("STRATEGIC", "KEY", "REGULAR")
+
+
+@st.composite
+def margin_rules(draw: st.DrawFn) -> list[tuple[str | None, str, float, str]]:
+    """2-4 rules (tier or none, operator, threshold, pass/fail) on margin.pct, at least one pass and one fail."""
+    rules = draw(st.lists(st.tuples(st.one_of(st.none(), st.sampled_from(TIERS)), OPERATORS, THRESHOLDS,
+                                    st.sampled_from(["pass", "fail"])), min_size=2, max_size=4))
+    assume({rule[3] for rule in rules} == {"pass", "fail"})
+    return rules
+
+
+def _review_file(rules: list[tuple[str | None, str, float, str]]) -> str:
+    lines = ["rule_set: review", "description: coverage", "rules:"]
+    for index, (tier, op, threshold, verdict) in enumerate(rules):
+        when = [f"margin.pct {op} {threshold}"] + ([f"customer.tier == {tier}"] if tier else [])
+        lines += [f"  - id: R{index}", "    description: a rule", f"    when: [{', '.join(when)}]",
+                  f"    then: [{{{verdict}_criterion: {{criterion: MARGIN}}}}]"]
+    lines += ["  - id: DEFAULT", "    description: default", "    then: [{decide: {outcome: ACCEPT}}]"]
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=300, deadline=None)
+@given(margin_rules())
+def test_a_gap_is_reported_exactly_when_some_margin_and_tier_gets_no_rule(
+        rules: list[tuple[str | None, str, float, str]]) -> None:
+    """Hypothesis: random pass/fail margin rules; a dense grid of margins (the thresholds, between and beyond)."""
+    _, errors = read_rule_file("review.yaml", _review_file(rules))
+    problems = [error.message for error in errors if "gets no MARGIN verdict" in error.message]
+    event("gap" if problems else "covered")
+    grid = sorted({value + step for value in (-5, 0, 0.5, 10, 12.5, 15, 20) for step in (-0.3, 0, 0.3)})
+    checks = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq,
+              "!=": operator.ne}
+    uncovered = [(tier, margin) for tier in TIERS for margin in grid
+                 if not any((rule_tier in (None, tier)) and checks[op](margin, threshold)
+                            for rule_tier, op, threshold, _ in rules)]
+    assert bool(problems) == bool(uncovered), (problems, uncovered[:5])
+    for tier, margin in uncovered:  # each uncovered grid point is named under its tier
+        assert any(tier in message or "customer.tier" not in message for message in problems), (tier, margin)
