@@ -7,8 +7,9 @@ import pathlib
 
 from click.testing import CliRunner
 
+from rules import load_rulebook
 from rules.cli import rules_cli
-from tests.unit.rules.conftest import edit
+from tests.unit.rules.conftest import SHIPPED, edit
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -126,3 +127,20 @@ def test_backtest_of_the_rules_in_force_against_themselves_says_nothing_differs(
     assert "used as the rules in force: no database is reachable from here" in out.splitlines()[0]
     assert out.splitlines()[-1] == ("no rule set differs: the candidate holds the rules in force. Edit a copy of "
                                     "the rules folder and give it with --folder COPY")
+
+
+def test_backtest_falls_back_to_the_folder_when_the_stored_revision_does_not_load(rules_copy: pathlib.Path,
+                                                                                  tmp_path: pathlib.Path) -> None:
+    """Input tried: a stored revision from an older release whose review.yaml no longer loads (the server then
+    decides with the rules folder, domain/rules_sync.py), so the backtest compares with that folder and says why."""
+    edit(rules_copy, "rush.yaml", "when: order.days_to_due < 3", "when: order.days_to_due < 5")
+    edit(rules_copy, "rush.yaml", "facts: {order.days_to_due: 3}", "facts: {order.days_to_due: 5}")
+    stored = {path.name: path.read_text() for path in SHIPPED.glob("*.yaml")} | {"review.yaml": "rules: [old\n"}
+    result = CliRunner().invoke(rules_cli, ["backtest", "--folder", str(rules_copy), "--facts",
+                                            str(_facts_file(tmp_path))],
+                                obj={"rules_dir": SHIPPED, "rules_in_force": lambda: (stored, "revision 7")})
+    assert result.exit_code == 0, result.output
+    first = result.stdout.splitlines()[0]
+    assert first.startswith(f"live:      {load_rulebook(SHIPPED).version}  the rules folder {SHIPPED}, used as the "
+                            "rules in force: the stored revision does not load with this release (review.yaml:")
+    assert "2 orders would change tier" in result.stdout
