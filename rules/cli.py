@@ -26,7 +26,7 @@ def rules_cli(ctx: click.Context, folder: pathlib.Path | None) -> None:
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=pathlib.Path))
 @click.pass_obj
 def check(obj: dict[str, Any], files: tuple[pathlib.Path, ...]) -> None:
-    """Validate rule files and run their examples; exit code 1 on any error."""
+    """Validate rule files, run their examples and find values no rule gives a verdict; exit 1 on any error."""
     try:
         if files:
             texts = {str(path): read_rule_text(path, str(path)) for path in files}
