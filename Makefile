@@ -20,6 +20,7 @@ install: $(STAMP)
 run: install
 	$(BIN)/sop db upgrade
 	$(BIN)/sop demo load --size small --if-empty --port $(PORT)
+	@echo "sop is in $(VENV)/, not on the PATH: type '. $(BIN)/activate' once per terminal, or '$(BIN)/sop ...'"
 	$(BIN)/sop serve --host 127.0.0.1 --port $(PORT)
 
 lint: install

@@ -21,8 +21,13 @@ log = logging.getLogger("domain.rules")
 
 def stored_rule_files(session: Session) -> dict[str, str] | None:
     """The files of the newest activated revision (what every API process runs), or None before any reload."""
-    latest = session.scalar(select(RuleRevision.files).order_by(RuleRevision.id.desc()).limit(1))
-    return dict(latest) if latest else None
+    latest = revision_in_force(session)
+    return dict(latest.files) if latest is not None and latest.files else None
+
+
+def revision_in_force(session: Session) -> RuleRevision | None:
+    """The newest activated revision, or None before the first reload."""
+    return session.scalars(select(RuleRevision).order_by(RuleRevision.id.desc()).limit(1)).first()
 
 
 def rulebook_in_force(session: Session, folder: pathlib.Path) -> RuleBook:

@@ -9,11 +9,40 @@ from typing import Any
 
 from tqdm import tqdm
 
-from rules.book import RuleBook
+from rules.book import RULE_SETS, RuleBook
 
 # the field of each rule set's outcome that a business user calls "the decision"
 DECISION_KEY = {"review": "decision", "rush": "tier", "priority": "tier", "cost_allocation": "sales_share",
                 "capacity_policy": "reserve_share", "scorecards": "bonus_rate"}
+# rule sets of settings, read without an order's facts: compared once, not replayed per order
+SETTINGS_SETS = ("capacity_policy", "scorecards")
+
+
+def differing_rule_sets(live: RuleBook, candidate: RuleBook) -> tuple[list[str], list[str]]:
+    """(rule sets whose files differ, rule sets whose files are the same), each in RULE_SETS order."""
+    changed = [name for name in RULE_SETS if live.compiled(name).version != candidate.compiled(name).version]
+    return changed, [name for name in RULE_SETS if name not in changed]
+
+
+@dataclass(frozen=True)
+class SettingsReport:
+    rule_set: str
+    changes: list[tuple[str, Any, Any]]  # (setting, live, candidate)
+
+    def to_table(self) -> str:
+        if not self.changes:
+            return f"settings of {self.rule_set}: the file differs, no setting changes"
+        lines = [f"settings of {self.rule_set}: {len(self.changes)} would change"]
+        lines += [f"  {name:<32}{_show(old):>14} -> {_show(new)}" for name, old, new in self.changes]
+        return "\n".join(lines)
+
+
+def compare_settings(live: RuleBook, candidate: RuleBook, rule_set: str) -> SettingsReport:
+    """The settings (capacity_policy, scorecards) the candidate gives differently."""
+    before, after = live.outcome(rule_set, {}).summary(), candidate.outcome(rule_set, {}).summary()
+    names = list(dict.fromkeys([*before, *after]))
+    return SettingsReport(rule_set, [(name, before.get(name), after.get(name)) for name in names
+                                     if before.get(name) != after.get(name)])
 
 
 @dataclass(frozen=True)

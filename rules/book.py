@@ -31,13 +31,12 @@ def read_folder(folder: pathlib.Path) -> dict[str, str]:
     texts, errors = {}, []
     known = [f"{name}.yaml" for name in RULE_SETS]
     # dot files are editors' and file shares' own (.#rush.yaml, ._rush.yaml); sub-folders are not read
-    paths = [path for path in sorted(folder.glob("*.yaml")) if path.is_file() and not path.name.startswith(".")]
+    paths = [path for path in sorted(folder.iterdir())
+             if path.is_file() and not path.name.startswith(".") and _looks_like_yaml(path.name)]
+    names = {path.name for path in paths}
     for path in paths:
         if path.name not in known:
-            missing = [name for name in known if not (folder / name).is_file()]
-            errors.append(RuleFileError(path.name, None, None, f"not a rule file{did_you_mean(path.name, missing)}; "
-                                        f"this folder holds only {', '.join(known)}. Keep copies outside it "
-                                        "or in its backup/ sub-folder, which is not read"))
+            errors.append(RuleFileError(path.name, None, None, _not_a_rule_file(path.name, names, known, folder)))
             continue
         try:
             texts[path.name] = read_rule_text(path, path.name)
@@ -46,6 +45,34 @@ def read_folder(folder: pathlib.Path) -> dict[str, str]:
     if errors:
         raise RulesError(errors)
     return texts
+
+
+# What Windows and editors make of "rush.yaml": .yml, capitals, and Notepad's hidden ".txt"
+_YAML_ENDINGS = (".yaml", ".yml", ".yaml.txt", ".yml.txt")
+
+
+def _looks_like_yaml(name: str) -> bool:
+    return name.lower().endswith(_YAML_ENDINGS)
+
+
+def _spelled_as(name: str) -> str:
+    """The rule file name `name` is another spelling of: Rush.YML and rush.yaml.txt -> rush.yaml."""
+    lower = name.lower().removesuffix(".txt")
+    return lower.removesuffix(".yml") + ".yaml" if lower.endswith(".yml") else lower
+
+
+def _not_a_rule_file(name: str, names: set[str], known: list[str], folder: pathlib.Path) -> str:
+    # Every YAML-looking file is refused by name, never skipped: a skipped Rush.YAML looked like an edit
+    # that had been checked, while the old rush.yaml stayed in force.
+    meant = _spelled_as(name)
+    if meant in known and meant in names:
+        return (f"another spelling of {meant}, which is also here; only {meant} is read. Delete {name} or move "
+                "it to the backup/ sub-folder, which is not read")
+    if meant in known:
+        return f"rule files are read only under their exact name: rename {name} to {meant}"
+    missing = [file for file in known if not (folder / file).is_file()]
+    return (f"not a rule file{did_you_mean(name, missing)}; this folder holds only {', '.join(known)}. "
+            "Keep copies outside it or in its backup/ sub-folder, which is not read")
 
 
 def read_rule_text(path: pathlib.Path, file: str) -> str:

@@ -1,39 +1,32 @@
-"""`sop rules ...`: check rule files, run their examples, backtest a candidate folder."""
+"""`sop rules check|test` (and backtest, from rules/backtest_cli.py): check rule files, run their examples."""
 
 from __future__ import annotations
 
-import json
 import pathlib
-import sys
-from collections.abc import Iterator
-from datetime import datetime
 from typing import Any
 
 import click
 
-from rules.backtest import compare
-from rules.book import RULE_SETS, compile_files, load_rulebook, load_rulebook_from_texts, read_folder, read_rule_text
-from rules.errors import InvalidFacts, RulesError
-
-PACKAGE_FOLDER = pathlib.Path(__file__).resolve().parent
+from rules.backtest_cli import backtest
+from rules.book import compile_files, load_rulebook, read_folder, read_rule_text
+from rules.cli_options import FOLDER_HELP, FOLDER_PATH, echo_errors, folder_option, rules_context
+from rules.errors import RulesError
 
 
 @click.group("rules")
-@click.option("--folder", type=click.Path(file_okay=False, path_type=pathlib.Path), default=None,
-              help="Rules folder (default: the one the service uses).")
+@click.option("--folder", type=FOLDER_PATH, default=None, help=FOLDER_HELP)
 @click.pass_context
 def rules_cli(ctx: click.Context, folder: pathlib.Path | None) -> None:
     """Check, test and backtest the business rule files."""
-    # the sop entry point may put its configured folder (SOP_RULES_DIR) in ctx.obj["rules_dir"]
-    parent = ctx.obj if isinstance(ctx.obj, dict) else {}
-    ctx.obj = {**parent, "rules_dir": pathlib.Path(folder or parent.get("rules_dir") or PACKAGE_FOLDER)}
+    ctx.obj = rules_context(ctx.obj, folder)
 
 
 @rules_cli.command()
+@folder_option
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=pathlib.Path))
 @click.pass_obj
 def check(obj: dict[str, Any], files: tuple[pathlib.Path, ...]) -> None:
-    """Validate rule files and run their examples; exit code 1 on any error."""
+    """Validate rule files, run their examples and find values no rule gives a verdict; exit 1 on any error."""
     try:
         if files:
             texts = {str(path): read_rule_text(path, str(path)) for path in files}
@@ -45,12 +38,12 @@ def check(obj: dict[str, Any], files: tuple[pathlib.Path, ...]) -> None:
             book = load_rulebook(obj["rules_dir"])
             click.echo(f"ok: {len(book.rule_sets)} rule sets, version {book.version}")
     except RulesError as error:
-        for problem in error.errors:
-            click.echo(str(problem), err=True)
+        echo_errors(error)
         raise SystemExit(1) from None
 
 
 @rules_cli.command()
+@folder_option
 @click.pass_obj
 def test(obj: dict[str, Any]) -> None:
     """Run every file's examples and print a table of pass/fail."""
@@ -77,69 +70,4 @@ def test(obj: dict[str, Any]) -> None:
         raise SystemExit(1)
 
 
-@rules_cli.command()
-@click.option("--candidate", required=True, type=click.Path(exists=True, file_okay=False, path_type=pathlib.Path))
-@click.option("--facts", "facts_file", default=None, type=click.Path(exists=True, dir_okay=False,
-                                                                     path_type=pathlib.Path),
-              help="JSON lines: each a facts mapping, or {\"key\": ORDER, \"facts\": {...}}. "
-                   "Without it, the stored orders' review facts are replayed (from, to).")
-@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Stored orders received from this day (inclusive).")
-@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Stored orders received before this day.")
-@click.option("--rule-set", default="review", type=click.Choice(RULE_SETS), show_default=True)
-@click.pass_obj
-def backtest(obj: dict[str, Any], candidate: pathlib.Path, facts_file: pathlib.Path | None,
-             start: datetime | None, end: datetime | None, rule_set: str) -> None:
-    """Replay facts through the live and the candidate rules; print what would change."""
-    if facts_file is not None and (start or end):
-        raise click.UsageError("--from and --to choose stored orders; they do not apply to --facts FILE")
-    if start and end and end <= start:
-        raise click.BadParameter(f"the period is empty: --to ({end:%Y-%m-%d}) must be after --from "
-                                 f"({start:%Y-%m-%d})", param_hint="--to")
-    try:
-        live = load_rulebook(obj["rules_dir"])
-        candidate_book = load_rulebook_from_texts(read_folder(candidate))
-    except RulesError as error:
-        for problem in error.errors:
-            click.echo(str(problem), err=True)
-        raise SystemExit(1) from None
-    if facts_file is not None:
-        rows = list(_read_jsonl(facts_file))
-    elif callable(obj.get("stored_facts")):
-        # The `sop` entry point passes a reader of the database's stored review facts: rules/ has no storage.
-        rows = list(obj["stored_facts"](start, end))
-    else:
-        raise click.UsageError("give --facts FILE (no stored orders are reachable from here)")
-    replaying = ""
-
-    def facts() -> Iterator[dict[str, Any]]:
-        nonlocal replaying
-        for key, row_facts in rows:
-            replaying = key
-            yield row_facts
-
-    try:
-        # The bar only on a terminal: redrawn into a log or a pipe it was hundreds of lines.
-        report = compare(live, candidate_book, rule_set, facts(), progress=sys.stderr.isatty(),
-                         keys=(key for key, _ in rows))
-    except InvalidFacts as error:
-        raise click.ClickException(f"facts of {replaying} do not fit the {rule_set} rule set: {error}") from None
-    click.echo(report.to_table())
-
-
-def _read_jsonl(path: pathlib.Path) -> Iterator[tuple[str, dict[str, Any]]]:
-    with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise click.ClickException(f"{path}:{number}: not valid JSON: {error.msg}") from None
-            if isinstance(row, dict) and isinstance(row.get("facts"), dict):
-                yield str(row.get("key", f"{path.name}:{number}")), row["facts"]
-            elif isinstance(row, dict):
-                yield f"{path.name}:{number}", row
-            else:
-                raise click.ClickException(f"{path}:{number}: expected a JSON object of facts")
+rules_cli.add_command(backtest)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from rules.actions import ACTIONS, TEAMS
 from rules.conditions import Always
+from rules.coverage import coverage_problems
 
 if TYPE_CHECKING:
     from rules.spec import ActionCall, RuleSpec
@@ -29,6 +30,7 @@ OPTIONAL_SETTINGS = {"capacity_policy": ("stock_first", "min_split")}
 def whole_file_problems(rule_set: str, rules: Sequence[RuleSpec], rules_line: int | None) -> list[Problem]:
     calls = [(rule, call) for rule in rules for call in rule.actions]
     problems = _default_rule(rule_set, rules, rules_line) + _settings_once(rule_set, calls, rules_line)
+    problems += coverage_problems(rule_set, rules)
     if rule_set == "scorecards":
         problems += _weights(calls, rules_line)
     return problems

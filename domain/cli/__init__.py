@@ -11,7 +11,7 @@ from domain.cli.errors import HandledGroup
 from domain.cli.keys import keys_cli
 from domain.cli.kpis import kpis_cli
 from domain.cli.plan import plan_cli
-from domain.cli.rules import rules_cli, stored_review_facts
+from domain.cli.rules import rules_cli, stored_review_facts, stored_rules_in_force
 from domain.cli.serve import serve
 from domain.config import load_settings
 
@@ -20,7 +20,8 @@ from domain.config import load_settings
 @click.pass_context
 def cli(ctx: click.Context) -> None:
     """Sales-and-operations decision service."""
-    ctx.obj = {"rules_dir": load_settings().rules_dir, "stored_facts": stored_review_facts}
+    ctx.obj = {"rules_dir": load_settings().rules_dir, "stored_facts": stored_review_facts,
+               "rules_in_force": stored_rules_in_force}
 
 
 cli.add_command(serve)

@@ -1,4 +1,4 @@
-"""`sop rules`: the rules package's check/test/backtest, plus reload and the stored facts backtest replays."""
+"""`sop rules`: the rules package's check/test/backtest, plus reload and what backtest reads from the database."""
 
 from __future__ import annotations
 
@@ -12,17 +12,14 @@ from sqlalchemy import select
 from domain.config import load_settings
 from domain.db import migrated_engine, session_scope
 from domain.models import Order, OrderReview
-from domain.rules_sync import RulesInForce
+from domain.rules_sync import RulesInForce, revision_in_force
 from rules import LiveRules, RulesError
 from rules.cli import rules_cli
-
-
-def _echo_errors(error: RulesError) -> None:
-    for problem in error.errors:
-        click.echo(str(problem), err=True)
+from rules.cli_options import echo_errors, folder_option
 
 
 @rules_cli.command("reload")
+@folder_option
 @click.pass_obj
 def reload(obj: dict[str, Any]) -> None:
     """Validate the rule files and make them live in every API process (exit 1 and nothing changes on error)."""
@@ -34,11 +31,30 @@ def reload(obj: dict[str, Any]) -> None:
         with session_scope(engine) as session:
             session.add(revision)
     except RulesError as error:
-        _echo_errors(error)
+        echo_errors(error)
         raise SystemExit(1) from None
     finally:
         engine.dispose()
     click.echo(f"rules {book.version} are live ({len(book.rule_sets)} rule sets)")
+
+
+def stored_rules_in_force() -> tuple[dict[str, str] | None, str]:
+    """The files of the revision the server decides with and which one it is, or None and why there is none.
+
+    A database it cannot use is refused (DatabaseUnusable), as by every command: the folder standing in for
+    it could differ from what the server decides with. `--live DIR` compares with a folder instead."""
+    engine = migrated_engine(load_settings().database_url)
+    try:
+        with session_scope(engine) as session:
+            revision = revision_in_force(session)
+            if revision is None or not revision.files:
+                return None, ("the database holds no rules revision yet (no `sop rules reload` so far), so the "
+                              "server decides with this folder")
+            return dict(revision.files), (f"the rules in force, revision {revision.id} activated by "
+                                          f"{revision.activated_by or 'an unnamed admin'} on "
+                                          f"{revision.activated_at:%Y-%m-%d %H:%M} UTC")
+    finally:
+        engine.dispose()
 
 
 def stored_review_facts(start: datetime | None, end: datetime | None) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -8,9 +8,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from domain.cli import cli
 from domain.config import DEFAULT_RULES_DIR
+from domain.models import RuleRevision
 
 
 def _rules_copy(target: Path) -> Path:
@@ -39,7 +42,8 @@ def test_backtest_with_incomplete_facts_names_the_row(tmp_path: Path) -> None:
     facts.write_text(json.dumps({"customer.tier": "KEY", "margin.pct": 20.0, "product.maturity": "PROVEN",
                                  "capacity.fits": True, "capacity.days_late": 0, "capacity.splittable_share": 1.0,
                                  "material.fits": True}) + "\n" + json.dumps({"order.days_to_due": 3}) + "\n")
-    result = _sop(["rules", "backtest", "--candidate", str(DEFAULT_RULES_DIR), "--facts", str(facts)], "sqlite://")
+    result = _sop(["rules", "backtest", "--candidate", str(DEFAULT_RULES_DIR), "--facts", str(facts),
+                   "--rule-set", "review", "--live", str(DEFAULT_RULES_DIR)], "sqlite://")
     assert result.exit_code == 1, result.output
     assert result.stderr.startswith("Error: facts of orders.jsonl:2 do not fit the review rule set: ")
     assert "capacity.fits" in result.stderr and result.exception is not None
@@ -63,3 +67,67 @@ def test_backtest_refuses_from_to_with_a_facts_file(tmp_path: Path) -> None:
     result = _sop(["rules", "backtest", "--candidate", str(DEFAULT_RULES_DIR), "--facts", str(facts),
                    "--from", "2026-01-01"], "sqlite://")
     assert result.exit_code == 2 and "--from and --to choose stored orders" in result.stderr
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+
+
+def _urgent_within(folder: Path, days: int) -> None:
+    """rush.yaml's URGENT-DUE made to mean 'due in less than `days` days' (its example moved along)."""
+    text = (folder / "rush.yaml").read_text()
+    current = text.split("when: order.days_to_due < ", 1)[1].split("\n", 1)[0]
+    _edit(folder / "rush.yaml", f"when: order.days_to_due < {current}", f"when: order.days_to_due < {days}")
+    _edit(folder / "rush.yaml", f"facts: {{order.days_to_due: {current}}}", f"facts: {{order.days_to_due: {days}}}")
+
+
+def _rush_facts(tmp_path: Path) -> Path:
+    facts = tmp_path / "orders.jsonl"
+    facts.write_text("".join(json.dumps({"key": f"SO-{d}", "facts": {
+        "order.amount": 100.0, "order.days_to_due": d, "customer.tier": "REGULAR"}}) + "\n" for d in range(8)))
+    return facts
+
+
+def test_backtest_compares_with_the_stored_revision_in_force_not_the_folder(db: Engine, db_url: str,
+                                                                            tmp_path: Path) -> None:
+    """Input tried: rush days 3 -> 5 reloaded (the rules in force), then the same folder edited to 7, backtested.
+
+    Before: live meant the folder on disk, so the edited folder was compared with itself ("0 changes")."""
+    rules = _rules_copy(tmp_path / "rules")
+    _urgent_within(rules, 5)
+    reloaded = _sop(["rules", "reload"], db_url, rules)
+    assert reloaded.exit_code == 0, reloaded.output
+    in_force = reloaded.stdout.split()[1]
+    _urgent_within(rules, 7)
+    result = _sop(["rules", "backtest", "--facts", str(_rush_facts(tmp_path))], db_url, rules)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"live:      {in_force}  the rules in force, revision ")
+    assert " activated by cli on " in lines[0]
+    assert lines[1].startswith("candidate: ") and lines[1].endswith(f"the folder {rules}")
+    assert "2 orders would change tier" in result.stdout  # SO-5 and SO-6: urgent under 7 days, not under 5
+    assert [line.split()[0] for line in lines if line.startswith("  SO-")] == ["SO-5", "SO-6"]
+
+
+def test_backtest_says_when_the_database_holds_no_revision(db: Engine, db_url: str, tmp_path: Path) -> None:
+    """Input tried: a copy edited and backtested on a database where nobody has reloaded the rules yet."""
+    candidate = _rules_copy(tmp_path / "candidate")
+    _urgent_within(candidate, 5)
+    result = _sop(["rules", "backtest", "--folder", str(candidate), "--facts", str(_rush_facts(tmp_path))], db_url)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0].endswith(
+        f"the rules folder {DEFAULT_RULES_DIR}, used as the rules in force: the database holds no rules revision "
+        "yet (no `sop rules reload` so far), so the server decides with this folder")
+    assert "2 orders would change tier" in result.stdout
+
+
+def test_reload_takes_the_folder_after_the_sub_command(db: Engine, db_url: str, tmp_path: Path) -> None:
+    """Input tried: `sop rules reload --folder COPY` (click refused the option after the sub-command)."""
+    rules = _rules_copy(tmp_path / "rules")
+    _urgent_within(rules, 5)
+    result = _sop(["rules", "reload", "--folder", str(rules)], db_url)
+    assert result.exit_code == 0, result.output
+    with Session(db) as session:
+        assert session.scalars(select(RuleRevision.version)).all() == [result.stdout.split()[1]]

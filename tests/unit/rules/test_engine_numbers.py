@@ -135,6 +135,9 @@ def test_rule_file_thresholds_below_1e_4_compile_and_compare(rules_copy) -> None
     """Input tried: review.yaml's strategic margin minimum changed from 10 to 0.00001 (json would write 1e-05 into
     the ruleset); margins 0.000009 and 0.000011 fall either side of it."""
     edit(rules_copy, "review.yaml", "margin.pct < 10", "margin.pct < 0.00001")
+    # MARGIN-OK's strategic minimum too: changed alone, margins from 0.00001 to 10 got no MARGIN verdict
+    edit(rules_copy, "review.yaml", "customer.tier == STRATEGIC, margin.pct >= 10",
+         "customer.tier == STRATEGIC, margin.pct >= 0.00001")
     changed = load_rulebook(rules_copy)
     strategic = {**REGULAR_ORDER, "customer.tier": "STRATEGIC"}
     below = changed.compiled("review").cross_check({**strategic, "margin.pct": 0.000009})

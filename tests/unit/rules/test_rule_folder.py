@@ -89,3 +89,27 @@ def test_copies_in_a_backup_sub_folder_and_dot_files_are_not_read(rules_copy: pa
     (rules_copy / "._rush.yaml").write_bytes(b"\x00\x05\x16\x07\xff")
     assert {info.file for info in load_rulebook(rules_copy).rule_sets} == {
         "review.yaml", "rush.yaml", "priority.yaml", "capacity_policy.yaml", "cost_allocation.yaml", "scorecards.yaml"}
+
+
+@pytest.mark.parametrize("name", ["rush.yml", "Rush.YAML", "RUSH.yml", "rush.yaml.txt"])
+def test_another_spelling_beside_the_rule_file_is_refused_by_name(rules_copy: pathlib.Path, name: str) -> None:
+    """Inputs tried: an edited copy of rush.yaml saved as rush.yml, Rush.YAML, ... beside the original.
+
+    Before: rush.yml and Rush.YAML were skipped without a word (the edit looked checked, the old file stayed in
+    force) while rush_old.yaml was refused."""
+    (rules_copy / name).write_text((rules_copy / "rush.yaml").read_text())
+    with pytest.raises(RulesError) as raised:
+        load_rulebook(rules_copy)
+    assert [str(error) for error in raised.value.errors] == [
+        f"{name}: another spelling of rush.yaml, which is also here; only rush.yaml is read. Delete {name} or move "
+        "it to the backup/ sub-folder, which is not read"]
+
+
+@pytest.mark.parametrize("name", ["rush.yml", "Rush.YAML", "rush.yaml.txt"])
+def test_a_rule_file_under_another_spelling_alone_is_refused_saying_its_name(rules_copy: pathlib.Path,
+                                                                             name: str) -> None:
+    """Inputs tried: rush.yaml renamed rush.yml, Rush.YAML (a Windows share) and rush.yaml.txt (Notepad)."""
+    (rules_copy / "rush.yaml").rename(rules_copy / name)
+    result = CliRunner().invoke(rules_cli, ["--folder", str(rules_copy), "check"])
+    assert (result.exit_code, result.stderr) == (
+        1, f"{name}: rule files are read only under their exact name: rename {name} to rush.yaml\n")
