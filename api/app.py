@@ -17,6 +17,7 @@ from starlette.routing import Route, WebSocketRoute
 from api.core.limits import BodySizeLimit
 from api.core.metrics import Metrics
 from api.core.view import Services, SopGraphQL
+from api.graphiql import graphiql_assets_mount
 from api.schema import build_schema
 from domain.config import Settings, load_settings
 from domain.db import Timeouts, async_engine, async_sessions
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/", home),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
+            graphiql_assets_mount(),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics.endpoint),
