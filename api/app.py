@@ -1,4 +1,4 @@
-"""The ASGI application: /graphql (HTTP and websocket), /healthz, /readyz and /metrics."""
+"""The ASGI application: /graphql (HTTP and websocket), the board at /board/, /healthz, /readyz and /metrics."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
+from api.board import board_mount
 from api.core.limits import BodySizeLimit
 from api.core.metrics import Metrics
 from api.core.view import Services, SopGraphQL
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             graphiql_assets_mount(),
+            board_mount(),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics.endpoint),
