@@ -52,8 +52,11 @@ async function submitQuote(event) {
     const box = document.getElementById("quote-result");
     if (quote.errors.length) {
       box.dataset.state = "refused";
+      const forbidden = quote.errors.some((e) => e.code === "FORBIDDEN");
       showResult([el("p", { class: "fail", text: "The quote was refused:" }),
-        el("ul", {}, quote.errors.map((e) => el("li", { text: `${e.message} (${e.code})` })))]);
+        el("ul", {}, quote.errors.map((e) => el("li", { text: `${e.message} (${e.code})` }))),
+        forbidden ? el("p", { class: "hint", text: "This key may not quote: use a partner or planner key." }) : null,
+      ].filter(Boolean));
       return;
     }
     box.dataset.state = "done";
