@@ -5,6 +5,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from sqlalchemy import update
+
+from domain.access import create_api_key
+from domain.db import session_scope
+from domain.models import ApiKey
+from domain.models.base import utcnow
+from tests.dbutil import sync_engine
 from tests.e2e.browser.conftest import Demo, screenshot
 
 INCIDENT = """mutation Incident($input: IncidentInput!) {
@@ -36,10 +43,16 @@ def test_viewer_sees_heatmap_orders_kpis_and_a_live_alert_then_a_planner_quotes(
     assert page.locator('[data-testid="kpi-card"] polyline').count() >= 1, "a weekly trend is drawn"
     screenshot(page, "board-viewer")
 
+    assert {t.get_attribute("data-team") for t in page.locator(".scorecard").all()} == {"SALES", "PRODUCTION"}
+
     # Keyboard: a cell is a button; Enter opens its plan items and orders, Escape closes the panel.
-    first.focus()
+    second_week = cells.nth(1)
+    second_week.focus()
     page.keyboard.press("Enter")
     page.wait_for_selector("#detail-body >> text=Plan items", timeout=TIMEOUT_MS)
+    plan_rows = page.locator("#detail-body table").first.locator("tbody tr")
+    assert plan_rows.count() >= 1, page.inner_text("#detail-body")
+    assert "Orders promised this week" in page.inner_text("#detail-body")
     page.keyboard.press("Escape")
     assert page.locator("#detail").is_hidden()
 
@@ -82,8 +95,7 @@ def test_viewer_sees_heatmap_orders_kpis_and_a_live_alert_then_a_planner_quotes(
 def test_key_in_fragment_is_taken_and_removed_from_the_address(page: Any, demo: Demo) -> None:
     page.goto(f"{demo.url}/board/#key={demo.keys['viewer']}")
     page.wait_for_selector("body[data-state=loaded]", timeout=TIMEOUT_MS)
-    assert "key=" not in page.url and not page.url.endswith("#")
-    assert page.evaluate("history.length") == 1 or demo.keys["viewer"] not in page.evaluate("location.href")
+    assert "key=" not in page.url and page.evaluate("location.hash") == ""
     assert page.evaluate("sessionStorage.getItem('sop.apiKey')") == demo.keys["viewer"]
     assert page.locator('[data-testid="heatmap-cell"]').count() > 0
 
@@ -113,3 +125,23 @@ def test_live_feed_reconnects_after_a_lost_connection_with_a_notice(page: Any, d
                                                       "message": "after reconnect"}}, demo.keys["mes"])
     assert answer["reportIncident"]["errors"] == []
     page.wait_for_selector('[data-testid="live-event"] >> text=after reconnect', timeout=TIMEOUT_MS)
+
+
+def test_a_key_revoked_while_the_board_is_open_stops_the_live_feed_with_a_message(
+    page: Any, demo: Demo, db_url: str
+) -> None:
+    engine = sync_engine(db_url)
+    try:
+        with session_scope(engine) as session:
+            key = create_api_key(session, "viewer", "board-revoked-test")
+        page.goto(f"{demo.url}/board/#key={key}")
+        page.wait_for_selector("#live-status[data-state=connected]", timeout=TIMEOUT_MS)
+        with session_scope(engine) as session:
+            session.execute(update(ApiKey).where(ApiKey.name == "board-revoked-test").values(revoked_at=utcnow()))
+    finally:
+        engine.dispose()
+    demo.server.restart()  # the feed reconnects, and its connection_init is refused now
+    page.wait_for_selector("body[data-state=key-refused]", timeout=TIMEOUT_MS)
+    assert "refused" in page.inner_text("#message") and "Enter another key" in page.inner_text("#message")
+    assert "key was refused" in page.inner_text("#live-status")
+    assert page.evaluate("sessionStorage.getItem('sop.apiKey')") is None

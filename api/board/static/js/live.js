@@ -16,11 +16,12 @@ let delayMs = 1000;
 let wanted = false;
 let hooks = { onKeyRefused: () => {}, onReconnected: () => {} };
 
-function status(text, lost = false) {
+// state: "connected", "connecting", "lost" (shown as a red notice) or "stopped".
+function status(text, state) {
   const line = document.getElementById("live-status");
   line.textContent = text;
-  line.classList.toggle("lost", lost);
-  line.dataset.state = lost ? "lost" : text.includes("connected") ? "connected" : "idle";
+  line.classList.toggle("lost", state === "lost");
+  line.dataset.state = state;
 }
 
 function addEntry(kind, data) {
@@ -42,7 +43,7 @@ function addEntry(kind, data) {
 function scheduleRetry() {
   if (!wanted) return;
   const seconds = Math.round(delayMs / 1000);
-  status(`Live feed: connection lost, reconnecting in ${seconds} s…`, true);
+  status(`Live feed: connection lost, reconnecting in ${seconds} s…`, "lost");
   retryTimer = window.setTimeout(() => open(true), delayMs);
   delayMs = Math.min(delayMs * 2, MAX_DELAY_MS);
 }
@@ -54,8 +55,6 @@ async function refused() {
     scheduleRetry();
   } catch (error) {
     if (error instanceof KeyRefused) {
-      wanted = false;
-      status("Live feed: stopped, the key was refused", true);
       hooks.onKeyRefused(error);
     } else {
       scheduleRetry();
@@ -68,7 +67,8 @@ function open(reconnecting) {
   if (!key || !wanted) return;
   const url = new URL("/graphql", window.location.href);
   url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
-  status(reconnecting ? "Live feed: reconnecting…" : "Live feed: connecting…", reconnecting);
+  status(reconnecting ? "Live feed: connection lost, reconnecting…" : "Live feed: connecting…",
+    reconnecting ? "lost" : "connecting");
   const ws = new WebSocket(url, PROTOCOL);
   socket = ws;
   ws.addEventListener("open", () => {
@@ -78,7 +78,8 @@ function open(reconnecting) {
     const frame = JSON.parse(message.data);
     if (frame.type === "connection_ack") {
       delayMs = 1000;
-      status(reconnecting ? "Live feed: connected again (events during the gap are in the board after refresh)" : "Live feed: connected");
+      status(reconnecting ? "Live feed: connected again (the panels were reloaded for what happened meanwhile)"
+        : "Live feed: connected", "connected");
       for (const [id, query] of Object.entries(SUBSCRIPTIONS)) {
         ws.send(JSON.stringify({ id, type: "subscribe", payload: { query } }));
       }
@@ -89,7 +90,7 @@ function open(reconnecting) {
       if (frame.id === "alerts") addEntry("alert", frame.payload.data.alerts);
       else addEntry("event", frame.payload.data.orderEvents);
     } else if (frame.type === "error") {
-      status(`Live feed: ${frame.id} refused: ${frame.payload?.[0]?.message ?? "error"}`, true);
+      status(`Live feed: ${frame.id} refused: ${frame.payload?.[0]?.message ?? "error"}`, "lost");
     }
   });
   ws.addEventListener("close", (event) => {
@@ -109,7 +110,7 @@ export function startLive(callbacks) {
   open(false);
 }
 
-export function stopLive() {
+export function stopLive(why = "Live feed: not connected", state = "stopped") {
   wanted = false;
   window.clearTimeout(retryTimer);
   if (socket) {
@@ -117,5 +118,5 @@ export function stopLive() {
     socket = null;
     old.close(1000, "key changed");
   }
-  status("Live feed: not connected");
+  status(why, state);
 }

@@ -15,7 +15,7 @@ function say(text) {
 
 function keyRefused(error) {
   forgetKey();
-  stopLive();
+  stopLive("Live feed: stopped, the key was refused", "lost");
   say(error.message);
   document.body.dataset.state = "key-refused";
   document.getElementById("api-key").focus();
