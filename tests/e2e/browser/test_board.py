@@ -45,9 +45,14 @@ def test_viewer_sees_heatmap_orders_kpis_and_a_live_alert_then_a_planner_quotes(
 
     assert {t.get_attribute("data-team") for t in page.locator(".scorecard").all()} == {"SALES", "PRODUCTION"}
 
-    # Keyboard: a cell is a button; Enter opens its plan items and orders, Escape closes the panel.
-    second_week = cells.nth(1)
-    second_week.focus()
+    # Keyboard: arrows move between cells; a cell is a button: Enter opens its plan items and orders, Escape closes.
+    first.focus()
+    page.keyboard.press("ArrowRight")
+    focused = page.evaluate("[document.activeElement.dataset.line, document.activeElement.dataset.week]")
+    assert focused == [first.get_attribute("data-line"), cells.nth(1).get_attribute("data-week")]
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.dataset.line") != first.get_attribute("data-line")
+    page.keyboard.press("ArrowUp")
     page.keyboard.press("Enter")
     page.wait_for_selector("#detail-body >> text=Plan items", timeout=TIMEOUT_MS)
     plan_rows = page.locator("#detail-body table").first.locator("tbody tr")

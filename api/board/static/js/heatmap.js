@@ -95,6 +95,21 @@ async function openCell(cell) {
   }
 }
 
+// Arrow keys move between cells (Tab alone would walk through lines x weeks one by one).
+function moveFocus(event) {
+  const steps = { ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [-1, 0], ArrowDown: [1, 0] };
+  const step = steps[event.key];
+  const cell = event.target.closest("td");
+  if (!step || !cell) return;
+  const row = cell.parentElement;
+  const rows = [...row.parentElement.children];
+  const target = rows[rows.indexOf(row) + step[0]]?.children[cell.cellIndex + step[1]]?.querySelector("button");
+  if (target) {
+    event.preventDefault();
+    target.focus();
+  }
+}
+
 export async function loadHeatmap() {
   const from = mondayOf(new Date());
   const data = await gql(LOAD_QUERY, { from: isoDay(from), weeks: WEEKS });
@@ -114,5 +129,5 @@ export async function loadHeatmap() {
   const caption = el("caption", { class: "legend" },
     frozenUntil ? `Frozen window: the plan in force is fixed until ${frozenUntil}.` : "No plan in force.");
   document.getElementById("heatmap").replaceChildren(
-    el("table", { class: "heatmap" }, caption, el("thead", {}, head), el("tbody", {}, rows)));
+    el("table", { class: "heatmap", onkeydown: moveFocus }, caption, el("thead", {}, head), el("tbody", {}, rows)));
 }
