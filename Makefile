@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 export SOP_DATABASE_URL ?= sqlite:///$(CURDIR)/var/sop.db
 PORT ?= 8000
 
-.PHONY: install run test lint unit bench clean
+.PHONY: install run test lint unit bench clean browser
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; v=sys.version_info; sys.exit(0 if (3,11)<=v[:2]<(3,13) else "need Python 3.11 or 3.12 (durable-rules does not import on 3.13); set PYTHON=/path/to/python3.11")'
@@ -28,8 +28,17 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# Headless Chromium for the browser tests (tests/e2e/browser): Debian's package, driven by Playwright, whose own
+# browser download is not reachable. Where it cannot be installed (no root, no apt-get) those tests skip and say so.
+browser:
+	@if [ -x /usr/bin/chromium ]; then echo "browser tests use $$(/usr/bin/chromium --version 2>/dev/null)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium) \
+		|| echo "make browser: chromium could not be installed: the browser tests will be skipped" >&2; \
+	else echo "make browser: no /usr/bin/chromium and no root apt-get: the browser tests will be skipped" >&2; fi
+
 # pytest exits 5 when it collected no test: that must not pass for green.
-test: lint
+test: lint browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: no tests ran" >&2; exit 1; fi; exit $$rc
 

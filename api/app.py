@@ -1,4 +1,4 @@
-"""The ASGI application: /graphql (HTTP and websocket), /healthz, /readyz and /metrics."""
+"""The ASGI application: /graphql (HTTP and websocket), the board at /board/, /healthz, /readyz and /metrics."""
 
 from __future__ import annotations
 
@@ -14,9 +14,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
+from api.board import board_mount
 from api.core.limits import BodySizeLimit
 from api.core.metrics import Metrics
 from api.core.view import Services, SopGraphQL
+from api.graphiql import graphiql_assets_mount
 from api.schema import build_schema
 from domain.config import Settings, load_settings
 from domain.db import Timeouts, async_engine, async_sessions
@@ -82,6 +84,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/", home),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
+            graphiql_assets_mount(),
+            board_mount(),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics.endpoint),

@@ -25,6 +25,7 @@ from api.core.context import Context, NotAuthenticated
 from api.core.errors import UNAVAILABLE_MESSAGE, with_codes
 from api.core.limits import DOCUMENT_CACHE_SIZE
 from api.core.metrics import Metrics
+from api.graphiql import graphiql_page
 from domain.config import Settings
 from domain.events import EventPublisher
 from domain.outage import database_unavailable
@@ -89,6 +90,10 @@ class SopGraphQL(GraphQL[Context, None]):
         self.services = services
         # The schema's own parse cache (shared per size): the document counted here is not parsed twice.
         self.parse = ParserCache(maxsize=DOCUMENT_CACHE_SIZE).cached_parse_document
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """GraphiQL with its scripts served by this app: strawberry's template loads them from a CDN."""
+        return graphiql_page()
 
     def new_context(self, request: Request | WebSocket) -> Context:
         s = self.services

@@ -1,0 +1,1 @@
+"""Browser tests: the board and GraphiQL in headless Chromium."""
