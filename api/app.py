@@ -15,8 +15,10 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
 from api.board import board_mount
+from api.core.auth import KeyUses
 from api.core.limits import BodySizeLimit
 from api.core.metrics import Metrics
+from api.core.rate_limits import RateLimits
 from api.core.view import Services, SopGraphQL
 from api.graphiql import graphiql_assets_mount
 from api.schema import build_schema
@@ -34,7 +36,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     metrics = Metrics()
     # The rules in force; a reload in any process reaches this one through the database.
     rule_book = RulesInForce(live_rules_at_start(settings.database_url, settings.rules_dir))
-    services = Services(settings, async_sessions(engine), EventPublisher(broker), metrics, rule_book)
+    services = Services(settings, async_sessions(engine), EventPublisher(broker), metrics, rule_book,
+                        RateLimits(settings), KeyUses())
     graphql = SopGraphQL(
         build_schema(settings, metrics),
         services,

@@ -1,22 +1,21 @@
-"""API keys: create (shown once, stored hashed) and authenticate into a Principal with a role."""
+"""Who is calling: an API key authenticated into a Principal with a role (keys are managed in domain/api_keys.py)."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, joinedload
 
-from domain import bounds
-from domain.bounds import shown
-from domain.errors import InvalidInput, NotFound
-from domain.models import ApiKey, Customer, Role, RuleRevision
+from domain.models import ApiKey, Role, RuleRevision, utcnow
 
 KEY_PREFIX = "sop"
+# last_used_at is a minute-resolution fact: one write per key a minute, not one per request.
+LAST_USED_EVERY = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -36,41 +35,13 @@ class Principal:
         return self.role in roles or self.role is Role.ADMIN
 
 
-def _hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
+def key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
-def create_api_key(
-    session: Session, role: str, name: str | None = None, customer_codes: list[str] | None = None
-) -> str:
-    """Store a new key's hash and return the key in clear: it is never shown again."""
-    try:
-        parsed_role = Role(role)
-    except ValueError:
-        raise InvalidInput(f"unknown role {role!r}; roles are {', '.join(r.value for r in Role)}", ["role"]) from None
-    if name is not None and not 1 <= len(name) <= bounds.MAX_KEY_NAME:
-        raise InvalidInput(f"a key's name has 1 to {bounds.MAX_KEY_NAME} characters, got {len(name)}", ["name"])
-    if customer_codes and parsed_role is not Role.PARTNER:
-        # Only a partner's requests are restricted to its customers: a binding on any other key would do nothing.
-        raise InvalidInput("--customer applies to partner keys only", ["customer"])
-    customers: list[Customer] = []
-    for code in customer_codes or []:
-        customer = session.scalar(select(Customer).where(Customer.code == code))
-        if customer is None:
-            raise NotFound(f"customer {shown(code)} does not exist", ["customer"])
-        customers.append(customer)
-    if parsed_role is Role.PARTNER and not customers:
-        raise InvalidInput("a partner key must be bound to at least one customer (--customer)", ["customer"])
-    prefix = secrets.token_hex(6)
-    secret = secrets.token_urlsafe(24)
-    key = f"{KEY_PREFIX}_{prefix}_{secret}"
-    session.add(
-        ApiKey(
-            prefix=prefix, key_hash=_hash(key), role=parsed_role, name=name or f"{role}-{prefix}", customers=customers
-        )
-    )
-    session.flush()
-    return key
+def in_force(row: ApiKey, now: datetime) -> bool:
+    """Neither revoked nor expired at `now`; a rotation's grace period puts revoked_at in the future."""
+    return (row.revoked_at is None or row.revoked_at > now) and (row.expires_at is None or row.expires_at > now)
 
 
 def _prefix_of(key: str) -> str | None:
@@ -80,8 +51,8 @@ def _prefix_of(key: str) -> str | None:
     return parts[1]
 
 
-def _principal(row: ApiKey | None, key: str) -> Principal | None:
-    if row is None or row.revoked_at is not None or not hmac.compare_digest(row.key_hash, _hash(key)):
+def _principal(row: ApiKey | None, key: str, now: datetime) -> Principal | None:
+    if row is None or not in_force(row, now) or not hmac.compare_digest(row.key_hash, key_hash(key)):
         return None
     return Principal(row.id, row.name, row.role, frozenset(c.id for c in row.customers))
 
@@ -92,10 +63,20 @@ class SignIn:
 
     principal: Principal | None
     rules_revision: int | None
+    last_used_at: datetime | None = None
+
+    def use_to_record(self, now: datetime) -> bool:
+        """True when the key's last use on record is a minute old or more (or there is none)."""
+        if self.principal is None:
+            return False
+        return self.last_used_at is None or now - self.last_used_at >= LAST_USED_EVERY
 
 
-async def sign_in_with_key(session: AsyncSession, key: str) -> SignIn:
-    """One statement per request: the key with its customers, and the latest rules revision id."""
+async def sign_in_with_key(session: AsyncSession, key: str, now: datetime | None = None) -> SignIn:
+    """One statement per request: the key with its customers, and the latest rules revision id.
+
+    The key's row is read on every request, in every process, so a revocation or an expiry made anywhere
+    refuses the key on its next request: there is no per-process cache of keys to go stale."""
     prefix = _prefix_of(key)
     if prefix is None:
         return SignIn(None, None)
@@ -106,11 +87,18 @@ async def sign_in_with_key(session: AsyncSession, key: str) -> SignIn:
     row = (await session.execute(stmt)).unique().first()
     if row is None:
         return SignIn(None, None)
-    return SignIn(_principal(row[0], key), row[1])
+    return SignIn(_principal(row[0], key, now or utcnow()), row[1], row[0].last_used_at)
+
+
+async def record_key_use(session: AsyncSession, key_id: int, now: datetime) -> None:
+    """Set last_used_at, in its own transaction; the condition makes processes racing for it write once."""
+    stale = or_(ApiKey.last_used_at.is_(None), ApiKey.last_used_at <= now - LAST_USED_EVERY)
+    await session.execute(update(ApiKey).where(ApiKey.id == key_id, stale).values(last_used_at=now))
+    await session.commit()
 
 
 async def authenticate(session: AsyncSession, key: str) -> Principal | None:
-    """The caller behind a key, or None for an unknown, malformed or revoked key."""
+    """The caller behind a key, or None for an unknown, malformed, revoked or expired key."""
     return (await sign_in_with_key(session, key)).principal
 
 
@@ -118,4 +106,4 @@ def authenticate_sync(session: Session, key: str) -> Principal | None:
     prefix = _prefix_of(key)
     if prefix is None:
         return None
-    return _principal(session.scalar(select(ApiKey).where(ApiKey.prefix == prefix)), key)
+    return _principal(session.scalar(select(ApiKey).where(ApiKey.prefix == prefix)), key, utcnow())

@@ -3,12 +3,61 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_RULES_DIR = REPO_ROOT / "rules"
 DEFAULT_DATABASE_URL = f"sqlite:///{REPO_ROOT / 'var' / 'sop.db'}"
+
+
+class SettingInvalid(ValueError):
+    """An SOP_* variable that does not say what it must: the message names the variable and the value."""
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """A token bucket: `per_second` tokens come back each second, at most `burst` are held; `text` as configured."""
+
+    per_second: float
+    burst: float
+    text: str
+
+    def shared_by(self, processes: int) -> RateLimit:
+        """This process's share when `processes` divide the limit; at least one token, or none would ever pass."""
+        if processes <= 1:
+            return self
+        return RateLimit(self.per_second / processes, max(1.0, self.burst / processes), self.text)
+
+
+_RATE = re.compile(r"(\d+(?:\.\d+)?)\s*/\s*(s|sec|second|min|minute|h|hour)(?:\s+burst\s+(\d+))?", re.IGNORECASE)
+_SECONDS = {"s": 1, "sec": 1, "second": 1, "min": 60, "minute": 60, "h": 3600, "hour": 3600}
+
+
+def rate_limit(variable: str, text: str) -> RateLimit | None:
+    """"20/s burst 40", "600/min" (burst: the count), "10/minute burst 20", or "off" (None)."""
+    wanted = " ".join(text.split())
+    if wanted.lower() == "off":
+        return None
+    match = _RATE.fullmatch(wanted)
+    if match is None:
+        raise SettingInvalid(f"{variable}={text!r} is not a rate such as '20/s burst 40', '600/min' or 'off'")
+    count = float(match[1])
+    burst = float(match[3]) if match[3] else count
+    if count <= 0 or burst < 1:
+        raise SettingInvalid(f"{variable}={text!r}: the rate must be above 0 and the burst at least 1 (or say 'off')")
+    return RateLimit(count / _SECONDS[match[2].lower()], burst, wanted)
+
+
+def _processes(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise SettingInvalid(f"SOP_API_PROCESSES={text!r} must be a whole number of processes, 1 or more")
+    return int(text)
+
+
+# Failed sign-ins per client address: a person mistyping is not slowed, a client looping on a wrong key is.
+DEFAULT_FAILED_SIGN_INS = "10/min burst 10"
 
 
 @dataclass(frozen=True)
@@ -40,6 +89,13 @@ class Settings:
     # A request (key check and execution) still running after this is rolled back and answered UNAVAILABLE,
     # so a request its client gave up on does not commit later.
     request_timeout_seconds: float = 30.0
+    # Token buckets kept in each API process (api/core/rate_limits.py), each process taking 1/api_processes of
+    # the limit. Per key: off unless configured (an ERP sends bursts; size it to the plant's partners).
+    rate_limit_per_key: RateLimit | None = None
+    failed_sign_in_limit: RateLimit | None = field(
+        default_factory=lambda: rate_limit("SOP_RATE_LIMIT_FAILED_SIGN_INS", DEFAULT_FAILED_SIGN_INS))
+    # API processes sharing the database (all hosts, all workers); `sop serve --workers N` sets it to N.
+    api_processes: int = 1
 
     @property
     def production(self) -> bool:
@@ -70,4 +126,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         statement_timeout_ms=int(env.get("SOP_STATEMENT_TIMEOUT_MS", "30000")),
         lock_timeout_ms=int(env.get("SOP_LOCK_TIMEOUT_MS", "5000")),
         request_timeout_seconds=float(env.get("SOP_REQUEST_TIMEOUT_SECONDS", "30")),
+        rate_limit_per_key=rate_limit("SOP_RATE_LIMIT_PER_KEY", env.get("SOP_RATE_LIMIT_PER_KEY") or "off"),
+        failed_sign_in_limit=rate_limit("SOP_RATE_LIMIT_FAILED_SIGN_INS",
+                                        env.get("SOP_RATE_LIMIT_FAILED_SIGN_INS") or DEFAULT_FAILED_SIGN_INS),
+        api_processes=_processes(env.get("SOP_API_PROCESSES") or "1"),
     )

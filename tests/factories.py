@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from domain.access import create_api_key
+from domain.api_keys import create_api_key
 from domain.models import (
     Customer,
     CustomerTier,

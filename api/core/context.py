@@ -18,7 +18,9 @@ from domain.errors import Forbidden
 from domain.events import EventPublisher
 
 if TYPE_CHECKING:
+    from api.core.auth import KeyUses
     from api.core.metrics import Metrics
+    from api.core.rate_limits import RateLimits
 
 L = TypeVar("L")
 
@@ -35,6 +37,8 @@ class Context:
     events: EventPublisher
     rules: Any = None  # the live rule book (rules.LiveRules) once the lead wires it in api/app.py
     metrics: Metrics | None = None
+    limits: RateLimits | None = None
+    key_uses: KeyUses | None = None
     principal: Principal | None = None
     # graphql-transport-ws puts the connection_init payload here (it carries the Authorization).
     connection_params: dict[str, Any] | None = None
@@ -75,6 +79,12 @@ class Context:
     def reset_loaders(self) -> None:
         """After a write inside the request (a mutation), so later fields read fresh rows."""
         self._loaders.clear()
+
+    @property
+    def client_address(self) -> str:
+        """The caller's address (uvicorn puts a trusted proxy's X-Forwarded-For here), or "unknown"."""
+        client = self.request.client
+        return client.host if client is not None else "unknown"
 
     async def close(self) -> None:
         if self._session is not None:

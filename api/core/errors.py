@@ -38,6 +38,11 @@ class ErrorCode(enum.Enum):
         description="The database is unreachable, restarting or out of time (HTTP 503 with Retry-After): "
         "send the same request again after Retry-After seconds (with the same idempotency key).",
     )
+    RATE_LIMITED = strawberry.enum_value(
+        "RATE_LIMITED",
+        description="Too many requests with this API key, or too many failed sign-ins from this address (HTTP 429 "
+        "with Retry-After): send the request again after Retry-After seconds.",
+    )
     INTERNAL = "INTERNAL"
 
 

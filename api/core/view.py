@@ -20,11 +20,12 @@ from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
-from api.core.auth import authorization_of, sign_in
+from api.core.auth import KeyUses, authorization_of, sign_in
 from api.core.context import Context, NotAuthenticated
 from api.core.errors import UNAVAILABLE_MESSAGE, with_codes
 from api.core.limits import DOCUMENT_CACHE_SIZE
 from api.core.metrics import Metrics
+from api.core.rate_limits import RateLimited, RateLimits
 from api.graphiql import graphiql_page
 from domain.config import Settings
 from domain.events import EventPublisher
@@ -40,6 +41,8 @@ class Services:
     events: EventPublisher
     metrics: Metrics
     rules: Any = None
+    limits: RateLimits | None = None
+    key_uses: KeyUses | None = None
 
 
 def refusal(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Response:
@@ -51,6 +54,11 @@ def refusal(status: int, code: str, message: str, headers: dict[str, str] | None
 def unauthenticated(reason: str) -> Response:
     """HTTP 401 with no data."""
     return refusal(401, "UNAUTHENTICATED", reason, {"WWW-Authenticate": 'Bearer realm="sop"'})
+
+
+def rate_limited(exc: RateLimited) -> Response:
+    """HTTP 429 with Retry-After: wait that long, then send the request again."""
+    return refusal(429, "RATE_LIMITED", str(exc), {"Retry-After": str(exc.retry_after)})
 
 
 def unavailable(retry_after: int, message: str = UNAVAILABLE_MESSAGE) -> Response:
@@ -98,7 +106,8 @@ class SopGraphQL(GraphQL[Context, None]):
     def new_context(self, request: Request | WebSocket) -> Context:
         s = self.services
         return Context(
-            request=request, settings=s.settings, sessions=s.sessions, events=s.events, rules=s.rules, metrics=s.metrics
+            request=request, settings=s.settings, sessions=s.sessions, events=s.events, rules=s.rules,
+            metrics=s.metrics, limits=s.limits, key_uses=s.key_uses,
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -124,6 +133,9 @@ class SopGraphQL(GraphQL[Context, None]):
         except NotAuthenticated as exc:
             self.services.metrics.record_error("UNAUTHENTICATED")
             response = unauthenticated(str(exc))
+        except RateLimited as exc:
+            self.services.metrics.record_error("RATE_LIMITED")
+            response = rate_limited(exc)
         except HTTPException as exc:  # strawberry's transport errors: body not JSON, batching, content type, ...
             code = "NOT_FOUND" if exc.status_code == 404 else "BAD_REQUEST"  # 404: GraphiQL off in production
             self.services.metrics.record_error(code)
@@ -201,6 +213,10 @@ class SopGraphQL(GraphQL[Context, None]):
         except NotAuthenticated as exc:
             self.services.metrics.record_error("UNAUTHENTICATED")
             raise ConnectionRejectionError({"message": str(exc), "code": "UNAUTHENTICATED"}) from exc
+        except RateLimited as exc:
+            self.services.metrics.record_error("RATE_LIMITED")
+            payload = {"message": str(exc), "code": "RATE_LIMITED", "retryAfter": exc.retry_after}
+            raise ConnectionRejectionError(payload) from exc
         except Exception as exc:
             if not database_unavailable(exc):
                 raise

@@ -7,7 +7,7 @@ from typing import Any
 import click
 from sqlalchemy.exc import DatabaseError, InterfaceError, OperationalError
 
-from domain.config import load_settings
+from domain.config import SettingInvalid, load_settings
 from domain.db import DatabaseUnusable, masked, one_line
 from domain.errors import DomainError
 from rules import RulesError
@@ -28,6 +28,8 @@ class HandledGroup(click.Group):
             return super().invoke(ctx)
         except DatabaseUnusable as error:
             raise click.ClickException(error.message) from error
+        except SettingInvalid as error:
+            raise click.ClickException(str(error)) from error
         except DomainError as error:
             raise click.ClickException(error.message) from error
         except RulesError as error:

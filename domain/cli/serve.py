@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 
 import click
@@ -39,6 +40,9 @@ def serve(host: str, port: int, workers: int) -> None:
                                  param_hint="--workers")
     require_migrated(url)
     _refuse_busy(host, port)
+    # The workers divide the rate limits among themselves (api/core/rate_limits.py); an operator running several
+    # hosts sets SOP_API_PROCESSES to the total, which is kept.
+    os.environ.setdefault("SOP_API_PROCESSES", str(workers))
     import uvicorn
 
     uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")

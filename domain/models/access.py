@@ -30,7 +30,11 @@ class ApiKey(Base):
     role: Mapped[Role] = mapped_column(str_enum(Role))
     name: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A rotation's grace period puts revoked_at ahead: the key works until then.
     revoked_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
+    # Written at most once a minute per key (domain/access.py: LAST_USED_EVERY), not once per request.
+    last_used_at: Mapped[datetime | None]
     customers: Mapped[list[Customer]] = relationship(secondary=api_key_customers, lazy="selectin")
 
 

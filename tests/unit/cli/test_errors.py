@@ -7,6 +7,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from domain.cli import cli
 from domain.cli.errors import HandledGroup
 from domain.db import DatabaseUnusable
 from domain.errors import InvalidInput
@@ -49,3 +50,10 @@ def test_our_bugs_keep_their_traceback(error: BaseException) -> None:
     """Inputs tried: a broken constraint (our statement is wrong) and a KeyError: neither is the user's to fix."""
     result = CliRunner().invoke(_group_raising(error), ["go"])
     assert result.exit_code == 1 and result.exception is error
+
+
+def test_a_bad_setting_is_one_line_naming_the_variable() -> None:
+    result = CliRunner().invoke(cli, ["keys", "list"], env={"SOP_RATE_LIMIT_PER_KEY": "lots"})
+    assert result.exit_code == 1
+    assert result.output == ("Error: SOP_RATE_LIMIT_PER_KEY='lots' is not a rate such as '20/s burst 40', "
+                             "'600/min' or 'off'\n")

@@ -35,3 +35,29 @@ def test_serve_refuses_bad_ports_and_workers(args: list[str], message: str, tmp_
     assert result.exit_code == 2, result.output
     assert message in result.stderr and uvicorn_calls == []
     assert not (tmp_path / "none").exists()
+
+
+@pytest.mark.parametrize(("preset", "expected"), [(None, "3"), ("8", "8")])
+def test_serve_tells_its_workers_how_many_share_the_rate_limits(
+    preset: str | None, expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--workers 3 on PostgreSQL: each worker takes a third of the limits, unless the operator said how many
+    processes there are on all hosts (SOP_API_PROCESSES=8)."""
+    import importlib
+    import os
+
+    import uvicorn
+
+    serve_module = importlib.import_module("domain.cli.serve")  # the package exports the command by that name
+
+    environ = {k: v for k, v in os.environ.items() if k != "SOP_API_PROCESSES"}
+    if preset is not None:
+        environ["SOP_API_PROCESSES"] = preset
+    monkeypatch.setattr(os, "environ", environ)
+    monkeypatch.setattr(serve_module, "require_migrated", lambda url: None)
+    monkeypatch.setattr(serve_module, "_refuse_busy", lambda host, port: None)
+    seen: list[str | None] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: seen.append(os.environ.get("SOP_API_PROCESSES")))
+    result = CliRunner().invoke(cli, ["serve", "--workers", "3"], env={"SOP_DATABASE_URL": "postgresql://u@h/db"})
+    assert result.exit_code == 0, result.output
+    assert seen == [expected]
