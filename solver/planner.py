@@ -6,11 +6,14 @@ import functools
 import os
 import sys
 import time
+from dataclasses import dataclass
 
 import cvxpy as cp
 import numpy as np
 
 from solver.diagnostics import diagnose
+from solver.direct_model import DirectModel
+from solver.formulation import formulation_note, formulation_of
 from solver.frozen import FrozenWindow, frozen_window
 from solver.horizon import coarsen, expand, period_of_week
 from solver.model import CapacityModel, Structure
@@ -19,11 +22,29 @@ from solver.problem import PlanningProblem
 from solver.result import Diagnostic, LineLoad, PlanResult
 
 DEFAULT_SOLVER = "CLARABEL"
-SOLVERS = ("CLARABEL", "HIGHS", "HIGHS_IPM")
+# HIGHS_DIRECT builds the exact LP as sparse matrices and hands it to HiGHS's dual simplex without CVXPY
+# (direct.py); HIGHS_DIRECT_IPM the same with HiGHS's interior point. Both rebuild per solve (no DPP).
+DIRECT = {"HIGHS_DIRECT": "simplex", "HIGHS_DIRECT_IPM": "ipm"}
+SOLVERS = ("CLARABEL", "HIGHS", "HIGHS_IPM", *DIRECT)
+
+
+@dataclass(frozen=True)
+class Solved:
+    """What one LP run gave: its status and, when solved, hours and capacity prices after the frozen weeks."""
+
+    status: str
+    free_hours: np.ndarray | None
+    capacity_price: np.ndarray | None
+    solve_seconds: float
+    compile_seconds: float
+    duality_gap: float | None = None  # relative, when the solver reports it
 
 
 def solve_options(solver: str) -> tuple[str, dict[str, object]]:
-    """CVXPY solver name and options for one of SOLVERS."""
+    """CVXPY solver name and options for one of SOLVERS (the direct ones: HiGHS's method)."""
+    if solver in DIRECT:
+        _first_highs_without_banner()
+        return "HIGHS", {"method": DIRECT[solver]}
     if solver == "CLARABEL":
         return cp.CLARABEL, {}
     if solver in ("HIGHS", "HIGHS_IPM"):
@@ -72,9 +93,13 @@ class CapacityPlanner:
         problem.validate()
         period = period_of_week(problem)
         coarse = coarsen(problem, period)
-        model = self._model_for(coarse)
         frozen = frozen_window(coarse)
-        model.load(coarse, frozen)
+        solved = self._run_direct(coarse, frozen) if self.solver in DIRECT else self._run_cvxpy(coarse, frozen)
+        return self._result(problem, period, solved, frozen)
+
+    def _run_cvxpy(self, problem: PlanningProblem, frozen: FrozenWindow) -> Solved:
+        model = self._model_for(problem)
+        model.load(problem, frozen)
         name, options = solve_options(self.solver)
         started = time.perf_counter()
         try:
@@ -84,7 +109,20 @@ class CapacityPlanner:
             status = f"solver error: {error}"
         wall = time.perf_counter() - started
         compile_seconds = float(model.problem.compilation_time or 0.0)
-        return self._result(problem, period, model, frozen, status, wall - compile_seconds, compile_seconds)
+        if status not in (cp.OPTIMAL, cp.OPTIMAL_INACCURATE) or model.hours.value is None:
+            return Solved(status, None, None, wall - compile_seconds, compile_seconds)
+        return Solved(status, model.free_hours(), model.capacity_price(), wall - compile_seconds, compile_seconds)
+
+    def _run_direct(self, problem: PlanningProblem, frozen: FrozenWindow) -> Solved:
+        model = DirectModel(str(solve_options(self.solver)[1]["method"]))
+        model.load(problem, frozen)
+        started = time.perf_counter()
+        status = model.run()
+        seconds = time.perf_counter() - started
+        if status != cp.OPTIMAL:
+            return Solved(status, None, None, seconds, model.build_seconds)
+        return Solved(status, model.free_hours(), model.capacity_price(), seconds, model.build_seconds,
+                      model.duality_gap)
 
     def _model_for(self, problem: PlanningProblem) -> CapacityModel:
         structure = Structure.of(problem)
@@ -101,18 +139,16 @@ class CapacityPlanner:
         self,
         problem: PlanningProblem,
         period: np.ndarray,
-        model: CapacityModel,
+        run: Solved,
         frozen: FrozenWindow,
-        status: str,
-        solve_seconds: float,
-        compile_seconds: float,
     ) -> PlanResult:
         notes: list[Diagnostic] = list(frozen.conflicts)
-        solved = status in (cp.OPTIMAL, cp.OPTIMAL_INACCURATE) and model.hours.value is not None
-        if solved:
-            hours = expand(problem, period, np.hstack([frozen.hours, model.free_hours()]))
+        status = run.status
+        solved = run.free_hours is not None and run.capacity_price is not None
+        if run.free_hours is not None and run.capacity_price is not None:
+            hours = expand(problem, period, np.hstack([frozen.hours, run.free_hours]))
             price = np.zeros((len(problem.lines), int(period.max()) + 1))
-            price[:, problem.frozen :] = model.capacity_price()
+            price[:, problem.frozen :] = run.capacity_price
             shadow = price[:, period]
         else:
             hours = fallback_hours(problem)
@@ -144,12 +180,14 @@ class CapacityPlanner:
             shortfall=arrays.shortfall,
             loads=loads,
             diagnostics=notes,
-            solve_seconds=solve_seconds,
-            compile_seconds=compile_seconds,
+            solve_seconds=run.solve_seconds,
+            compile_seconds=run.compile_seconds,
             solver=self.solver,
-            formulation="monolithic" if len(period) == period.max() + 1 else "weekly+buckets",
+            formulation=formulation_of(problem, self.solver),
             cost_breakdown=arrays.costs,
         )
+        if solved:
+            result.diagnostics.append(formulation_note(problem, result, run.duality_gap))
         result.diagnostics.extend(diagnose(problem, result))
         result.diagnostics.extend(broken_promise_notes(problem, result))
         return result
