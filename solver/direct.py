@@ -28,6 +28,22 @@ class SparseLp:
     col_upper: np.ndarray
     n_hours: int  # x[:n_hours] are route hours [R, W - F], row-major
     capacity_rows: slice  # rows of the line-week capacity limits [L, W - F], row-major
+    col_key: np.ndarray  # [columns] block, entity and week of each column (key(); for warm starts)
+    row_key: np.ndarray  # [rows] the same for each row
+
+
+WEEK, ENTITY = 10**4, 10**12
+
+
+def key(block: int, entity: np.ndarray, week: np.ndarray) -> np.ndarray:
+    """One int64 per (block, entity, week): which variable or row of which product, line or route in which week."""
+    return block * ENTITY + np.asarray(entity, np.int64) * WEEK + np.asarray(week, np.int64)
+
+
+def grid_key(block: int, index: np.ndarray, width: int, first_week: int) -> np.ndarray:
+    """key() of cells of a row-major [entity, week] grid whose first column is week first_week."""
+    entity, week = np.divmod(np.asarray(index, np.int64), max(width, 1))
+    return key(block, entity, first_week + week)
 
 
 def build(data: LpData, route_product: np.ndarray, route_line: np.ndarray, route_rate: np.ndarray) -> SparseLp:
@@ -47,6 +63,24 @@ def build(data: LpData, route_product: np.ndarray, route_line: np.ndarray, route
     down = cols.add(len(priced), data.change_weight.ravel()[priced])
     held = np.flatnonzero(data.committed.ravel() > 0)
     gap = cols.add(len(held), data.promise_break_cost)
+    every = np.arange(max(n_r * n_free, n_p * n_w, n_l * n_free))
+    col_key = np.concatenate([
+        grid_key(0, every[: n_r * n_free], n_free, n_f),
+        grid_key(1, every[: n_p * n_w], n_w, 0),
+        grid_key(2, every[: n_p * n_w], n_w, 0),
+        grid_key(3, every[: n_l * n_free], n_free, n_f),
+        grid_key(4, short, n_w, 0),
+        grid_key(5, priced, n_k, n_f),
+        grid_key(6, priced, n_k, n_f),
+        grid_key(7, held, n_free, n_f),
+    ])
+    row_key = np.concatenate([
+        grid_key(8, every[: n_p * n_w], n_w, 0),
+        grid_key(9, every[: n_l * n_free], n_free, n_f),
+        grid_key(10, short, n_w, 0),
+        grid_key(11, priced, n_k, n_f),
+        grid_key(12, held, n_free, n_f),
+    ])
 
     rows = _Rows()
     # Stock balance per product-week: net(t) - net(t-1) - made(t) = -demand(t), net = inventory - backlog.
@@ -102,6 +136,8 @@ def build(data: LpData, route_product: np.ndarray, route_line: np.ndarray, route
         col_upper=cols.upper(),
         n_hours=n_r * n_free,
         capacity_rows=slice(capacity, capacity + n_l * n_free),
+        col_key=col_key,
+        row_key=row_key,
     )
 
 

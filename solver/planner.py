@@ -80,10 +80,12 @@ def _first_highs_without_banner() -> None:
 class CapacityPlanner:
     """Compiled once per plant structure (sizes, routes, window lengths); .solve() only swaps data."""
 
-    def __init__(self, solver: str = DEFAULT_SOLVER) -> None:
+    def __init__(self, solver: str = DEFAULT_SOLVER, warm_start: bool = True) -> None:
         solve_options(solver)  # fail early on an unknown name
         self.solver = solver
+        self.warm_start = warm_start  # direct simplex only: start from the last replan's basis (warm.py)
         self.model: CapacityModel | None = None
+        self.direct: DirectModel | None = None
 
     def solve(self, problem: PlanningProblem) -> PlanResult:
         """Plan one horizon; the result always carries a plan and diagnostics in words.
@@ -114,7 +116,10 @@ class CapacityPlanner:
         return Solved(status, model.free_hours(), model.capacity_price(), wall - compile_seconds, compile_seconds)
 
     def _run_direct(self, problem: PlanningProblem, frozen: FrozenWindow) -> Solved:
-        model = DirectModel(str(solve_options(self.solver)[1]["method"]))
+        method = str(solve_options(self.solver)[1]["method"])
+        if self.direct is None:
+            self.direct = DirectModel(method, warm_start=self.warm_start)
+        model = self.direct
         model.load(problem, frozen)
         started = time.perf_counter()
         status = model.run()
