@@ -28,7 +28,7 @@ class DirectModel:
     Kept between replans of one plant, it starts the simplex from the last solve's basis moved on by the
     weeks that passed (warm.py), where the routes are the same; with warm_start=False every solve is cold."""
 
-    def __init__(self, method: str = "ipm", warm_start: bool = True) -> None:
+    def __init__(self, method: str = "simplex", warm_start: bool = True) -> None:
         self.options = HIGHS_OPTIONS[method]
         self.warm_start = warm_start and method == "simplex"
         self.lp: SparseLp | None = None
