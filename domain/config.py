@@ -65,7 +65,7 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     rules_dir: Path = DEFAULT_RULES_DIR
     environment: str = "development"
-    # AUTO picks by plant size from measurements (domain/planning/weekly.py: choose_solver).
+    # AUTO picks by plant size from measurements (solver/choice.py).
     solver: str = "AUTO"
     allowed_origins: tuple[str, ...] = field(default_factory=tuple)
     max_page_size: int = 500

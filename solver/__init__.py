@@ -10,7 +10,11 @@ the outputs. Public interface:
   ``.validate()`` raises ``PlanningInputError`` naming the bad input.
 - ``CapacityPlanner(solver="CLARABEL" | "HIGHS" | "HIGHS_IPM").solve(problem) -> PlanResult``:
   compiles the CVXPY LP once per plant structure (sizes, routes and rates, window lengths) and
-  re-solves with new data through DPP parameters. ``PlanResult`` carries production/hours [R, W],
+  re-solves with new data through DPP parameters. ``"HIGHS_DIRECT"`` (``"HIGHS_DIRECT_IPM"``) builds the
+  same exact LP as sparse matrices and hands it to HiGHS's own API (direct.py), warm-started from the last
+  replan's basis (warm.py): the large plant's way. ``choice.auto_solver`` is SOP_SOLVER=AUTO's pick; a
+  ``formulation`` diagnostic names the formulation that ran and its quality bound (formulation.py).
+  ``PlanResult`` carries production/hours [R, W],
   inventory/backlog/shortfall [P, W], overtime [L, W], ``loads`` (planned, reserved, capacity,
   utilisation, shadow price per line-week), ``diagnostics`` in words, a cost breakdown and timings.
 - Frozen weeks are data, fixed to the plan in force. Where an incident leaves a frozen line-week

@@ -9,7 +9,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from solver.frozen import FrozenWindow
-from solver.plan import change_weeks
+from solver.lp_data import lp_data
 from solver.problem import PlanningProblem
 
 
@@ -120,35 +120,12 @@ class CapacityModel:
 
     def load(self, problem: PlanningProblem, frozen: FrozenWindow) -> None:
         """Copy one week's data into the parameters (numpy only, no recompilation)."""
-        n_w, n_f, n_k = len(problem.weeks), self.structure.frozen, self.structure.change_window
-        rate = np.asarray(problem.route_rate, float)
-        # The first week's cut (a replan mid-week) falls on its plannable hours first, then on overtime.
-        limit = problem.week_limit[:, n_f:]
-        capacity = np.minimum(problem.effective_capacity[:, n_f:], limit)
-        self.capacity.value = capacity
-        self.overtime_max.value = np.minimum(np.asarray(problem.overtime_max_hours, float)[:, n_f:], limit - capacity)
-        demand = np.array(problem.demand, float)
-        demand[:, 0] -= np.asarray(problem.initial_inventory, float) - np.asarray(problem.initial_backlog, float)
-        np.subtract.at(demand[:, :n_f], np.asarray(problem.route_product), frozen.hours * rate[:, None])
-        self.demand.value = demand
-        self.backlog_weight.value = np.asarray(problem.backlog_weight, float)
-        length = problem.period_lengths[None, :]  # stock held over a multi-week period costs per week
-        self.holding.value = np.asarray(problem.holding_cost, float)[:, None] * length
-        self.safety_stock.value = np.repeat(np.asarray(problem.safety_stock, float)[:, None], n_w, axis=1)
-        self.overtime_cost.value = float(problem.overtime_cost)
-        self.shortfall_cost.value = np.repeat(problem.safety_shortfall_cost * length, len(problem.products), axis=0)
-        weight = np.zeros((len(rate), n_k))
-        previous = np.zeros((len(rate), n_k))
-        if problem.plan_in_force is not None and n_k:
-            previous = np.asarray(problem.plan_in_force, float)[:, n_f : n_f + n_k] / rate[:, None]
-            weight[:, : change_weeks(problem)] = problem.change_penalty * rate[:, None]
-        self.previous_hours.value = np.maximum(previous, 0.0)
-        self.change_weight.value = weight
-        committed = np.zeros((len(rate), n_w - n_f))
-        if problem.committed_hours is not None:
-            committed = np.asarray(problem.committed_hours, float)[:, n_f:]
-        self.committed.value = np.maximum(committed, 0.0)
-        self.promise_break_cost.value = float(problem.promise_break_cost)
+        data = lp_data(problem, frozen)
+        for name in (
+            "capacity", "overtime_max", "demand", "backlog_weight", "holding", "safety_stock", "overtime_cost",
+            "shortfall_cost", "previous_hours", "change_weight", "committed", "promise_break_cost",
+        ):
+            getattr(self, name).value = getattr(data, name)
 
     def broken_promises(self) -> np.ndarray:
         """[R, W - F] promised route hours the plan does not make."""

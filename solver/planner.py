@@ -2,67 +2,34 @@
 
 from __future__ import annotations
 
-import functools
-import os
-import sys
 import time
 
 import cvxpy as cp
 import numpy as np
 
 from solver.diagnostics import diagnose
+from solver.direct_model import DirectModel
+from solver.formulation import formulation_note, formulation_of
 from solver.frozen import FrozenWindow, frozen_window
 from solver.horizon import coarsen, expand, period_of_week
 from solver.model import CapacityModel, Structure
 from solver.plan import plan_arrays
 from solver.problem import PlanningProblem
 from solver.result import Diagnostic, LineLoad, PlanResult
+from solver.solvers import DEFAULT_SOLVER, DIRECT, SOLVERS, Solved, solve_options
 
-DEFAULT_SOLVER = "CLARABEL"
-SOLVERS = ("CLARABEL", "HIGHS", "HIGHS_IPM")
-
-
-def solve_options(solver: str) -> tuple[str, dict[str, object]]:
-    """CVXPY solver name and options for one of SOLVERS."""
-    if solver == "CLARABEL":
-        return cp.CLARABEL, {}
-    if solver in ("HIGHS", "HIGHS_IPM"):
-        _first_highs_without_banner()
-    if solver == "HIGHS":
-        # CVXPY's default warm start made HiGHS LP re-solves about twice as slow (MEASUREMENTS.md).
-        return cp.HIGHS, {"warm_start": False}
-    if solver == "HIGHS_IPM":
-        return cp.HIGHS, {"warm_start": False, "highs_options": {"solver": "ipm", "run_crossover": "off"}}
-    raise ValueError(f"unknown solver {solver!r}; choose one of {', '.join(SOLVERS)}")
-
-
-@functools.cache
-def _first_highs_without_banner() -> None:
-    """Build the process's first HiGHS object with file descriptor 1 pointed at /dev/null.
-
-    HiGHS 1.16 writes its licence banner to the C stdout when the first Highs object of a process
-    is built, before any option (output_flag included) can be set, so `sop plan weekly` and
-    `sop demo load` printed it among their own lines; later objects print nothing."""
-    import highspy
-
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), 1)
-            highspy.Highs()
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
+__all__ = ["DEFAULT_SOLVER", "SOLVERS", "CapacityPlanner", "broken_promises"]
 
 
 class CapacityPlanner:
     """Compiled once per plant structure (sizes, routes, window lengths); .solve() only swaps data."""
 
-    def __init__(self, solver: str = DEFAULT_SOLVER) -> None:
+    def __init__(self, solver: str = DEFAULT_SOLVER, warm_start: bool = True) -> None:
         solve_options(solver)  # fail early on an unknown name
         self.solver = solver
+        self.warm_start = warm_start  # direct simplex only: start from the last replan's basis (warm.py)
         self.model: CapacityModel | None = None
+        self.direct: DirectModel | None = None
 
     def solve(self, problem: PlanningProblem) -> PlanResult:
         """Plan one horizon; the result always carries a plan and diagnostics in words.
@@ -72,9 +39,13 @@ class CapacityPlanner:
         problem.validate()
         period = period_of_week(problem)
         coarse = coarsen(problem, period)
-        model = self._model_for(coarse)
         frozen = frozen_window(coarse)
-        model.load(coarse, frozen)
+        solved = self._run_direct(coarse, frozen) if self.solver in DIRECT else self._run_cvxpy(coarse, frozen)
+        return self._result(problem, period, solved, frozen)
+
+    def _run_cvxpy(self, problem: PlanningProblem, frozen: FrozenWindow) -> Solved:
+        model = self._model_for(problem)
+        model.load(problem, frozen)
         name, options = solve_options(self.solver)
         started = time.perf_counter()
         try:
@@ -84,7 +55,23 @@ class CapacityPlanner:
             status = f"solver error: {error}"
         wall = time.perf_counter() - started
         compile_seconds = float(model.problem.compilation_time or 0.0)
-        return self._result(problem, period, model, frozen, status, wall - compile_seconds, compile_seconds)
+        if status not in (cp.OPTIMAL, cp.OPTIMAL_INACCURATE) or model.hours.value is None:
+            return Solved(status, None, None, wall - compile_seconds, compile_seconds)
+        return Solved(status, model.free_hours(), model.capacity_price(), wall - compile_seconds, compile_seconds)
+
+    def _run_direct(self, problem: PlanningProblem, frozen: FrozenWindow) -> Solved:
+        method = str(solve_options(self.solver)[1]["method"])
+        if self.direct is None:
+            self.direct = DirectModel(method, warm_start=self.warm_start)
+        model = self.direct
+        model.load(problem, frozen)
+        started = time.perf_counter()
+        status = model.run()
+        seconds = time.perf_counter() - started
+        if status != cp.OPTIMAL:
+            return Solved(status, None, None, seconds, model.build_seconds)
+        return Solved(status, model.free_hours(), model.capacity_price(), seconds, model.build_seconds,
+                      model.duality_gap)
 
     def _model_for(self, problem: PlanningProblem) -> CapacityModel:
         structure = Structure.of(problem)
@@ -101,18 +88,16 @@ class CapacityPlanner:
         self,
         problem: PlanningProblem,
         period: np.ndarray,
-        model: CapacityModel,
+        run: Solved,
         frozen: FrozenWindow,
-        status: str,
-        solve_seconds: float,
-        compile_seconds: float,
     ) -> PlanResult:
         notes: list[Diagnostic] = list(frozen.conflicts)
-        solved = status in (cp.OPTIMAL, cp.OPTIMAL_INACCURATE) and model.hours.value is not None
-        if solved:
-            hours = expand(problem, period, np.hstack([frozen.hours, model.free_hours()]))
+        status = run.status
+        solved = run.free_hours is not None and run.capacity_price is not None
+        if run.free_hours is not None and run.capacity_price is not None:
+            hours = expand(problem, period, np.hstack([frozen.hours, run.free_hours]))
             price = np.zeros((len(problem.lines), int(period.max()) + 1))
-            price[:, problem.frozen :] = model.capacity_price()
+            price[:, problem.frozen :] = run.capacity_price
             shadow = price[:, period]
         else:
             hours = fallback_hours(problem)
@@ -144,12 +129,14 @@ class CapacityPlanner:
             shortfall=arrays.shortfall,
             loads=loads,
             diagnostics=notes,
-            solve_seconds=solve_seconds,
-            compile_seconds=compile_seconds,
+            solve_seconds=run.solve_seconds,
+            compile_seconds=run.compile_seconds,
             solver=self.solver,
-            formulation="monolithic" if len(period) == period.max() + 1 else "weekly+buckets",
+            formulation=formulation_of(problem, self.solver),
             cost_breakdown=arrays.costs,
         )
+        if solved:
+            result.diagnostics.append(formulation_note(problem, result, run.duality_gap))
         result.diagnostics.extend(diagnose(problem, result))
         result.diagnostics.extend(broken_promise_notes(problem, result))
         return result

@@ -10,7 +10,7 @@ import numpy as np
 @dataclass(frozen=True)
 class Diagnostic:
     """A finding a planner can read: kind is bottleneck, late_demand, safety_stock, frozen_conflict,
-    no_route or solver; line/week/product are indices (None when not about one)."""
+    no_route, solver or formulation; line/week/product are indices (None when not about one)."""
 
     kind: str
     message: str
@@ -53,5 +53,5 @@ class PlanResult:
     solve_seconds: float = 0.0
     compile_seconds: float = 0.0
     solver: str = ""
-    formulation: str = "monolithic"
+    formulation: str = "exact"  # exact | exact_direct | weekly+buckets (formulation.py)
     cost_breakdown: dict[str, float] = field(default_factory=dict)

@@ -22,11 +22,10 @@ from domain.planning.daily import first_week, first_week_tasks
 from domain.planning.ledger_refresh import refresh_ledger
 from domain.planning.snapshot import load_snapshot
 from domain.planning.versions import plan_in_force, production_of, put_in_force, save_plan
+from solver.choice import auto_solver, detail_weeks_for
 from solver.planner import CapacityPlanner
 
-# Above this many route-weeks the horizon is planned in buckets after the first weeks (the medium
-# demo plant has 11.6k, the large one 103k: monolithic with HiGHS it took 28-40 s, bench/replan.py).
-LARGE_ROUTE_WEEKS = 50_000
+# Weeks planned week by week when a large plant is bucketed (only through a CVXPY solver: solver/choice.py).
 LARGE_DETAIL_WEEKS = 4
 # Any constant works; every API process and the CLI use the same one.
 REPLAN_LOCK_KEY = 72_431_905
@@ -48,8 +47,8 @@ class ReplanSettings:
     # Plan stability is priced only this many weeks past the frozen ones (MEASUREMENTS.md: a 4-6 week
     # window cut the large solve 3x; on medium it cost 5% of objective against the full window).
     change_window_weeks: int | None = 6
-    # None: week-by-week detail for plants up to LARGE_ROUTE_WEEKS, then `large_detail_weeks` weeks
-    # and 4-week buckets after them (solver/horizon.py), which keeps the large plant under 30 s.
+    # None: week by week, except a large plant planned through CVXPY (solver/choice.py: detail_weeks_for),
+    # then LARGE_DETAIL_WEEKS weeks and 4-week buckets after them (solver/horizon.py).
     detail_weeks: int | None = None
 
 
@@ -83,20 +82,16 @@ def _route_weeks(session: Session, settings: ReplanSettings) -> int:
 
 
 def detail_for(session: Session, settings: ReplanSettings) -> int | None:
-    """Week-by-week detail for normal plants; buckets after LARGE_DETAIL_WEEKS for very large ones."""
-    return LARGE_DETAIL_WEEKS if _route_weeks(session, settings) > LARGE_ROUTE_WEEKS else None
+    """Week by week, unless a large plant is planned through CVXPY (buckets after LARGE_DETAIL_WEEKS)."""
+    return detail_weeks_for(choose_solver(session, settings), _route_weeks(session, settings), LARGE_DETAIL_WEEKS)
 
 
 def choose_solver(session: Session, settings: ReplanSettings) -> str:
-    """AUTO: HiGHS (dual simplex) up to LARGE_ROUTE_WEEKS, CLARABEL beyond.
-
-    Measured on the demo plants (bench/replan.py): on medium HiGHS solved in 0.8 s where CLARABEL took
-    1.6-2.0 s; on the large bucketed LP the interior point stayed steady where dual simplex times
-    varied with the data (MEASUREMENTS.md). Any other value is used as given.
-    """
+    """AUTO: by measurement (solver/choice.py), HiGHS through CVXPY for normal plants and the exact LP
+    straight to HiGHS for large ones. Any other value is used as given."""
     if settings.solver != "AUTO":
         return settings.solver
-    return "CLARABEL" if _route_weeks(session, settings) > LARGE_ROUTE_WEEKS else "HIGHS"
+    return auto_solver(_route_weeks(session, settings))
 
 
 def horizon_start(today: date) -> date:

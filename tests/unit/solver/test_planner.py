@@ -32,6 +32,14 @@ def test_clarabel_and_highs_agree_on_the_objective() -> None:
     assert objectives["CLARABEL"] == pytest.approx(objectives["HIGHS"], rel=1e-4)
 
 
+def test_the_direct_lp_plans_and_prices_capacity_as_the_cvxpy_one() -> None:
+    plant = synthetic_plant(60, 5, 10, seed=3, load=1.1)  # overloaded: many line-weeks have a price
+    cvxpy_plan, direct_plan = CapacityPlanner("HIGHS").solve(plant), CapacityPlanner("HIGHS_DIRECT").solve(plant)
+    assert direct_plan.objective == pytest.approx(cvxpy_plan.objective, rel=1e-7)
+    assert (cvxpy_plan.loads.shadow_price > 1e-6).sum() > 10
+    np.testing.assert_allclose(direct_plan.loads.shadow_price, cvxpy_plan.loads.shadow_price, rtol=1e-6, atol=1e-6)
+
+
 def test_an_incident_inside_the_frozen_window_is_named_and_the_rest_of_the_plan_holds() -> None:
     plant = synthetic_plant(40, 4, 6, seed=1)
     plan = CapacityPlanner().solve(plant)
