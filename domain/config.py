@@ -40,6 +40,10 @@ class Settings:
     # A request (key check and execution) still running after this is rolled back and answered UNAVAILABLE,
     # so a request its client gave up on does not commit later.
     request_timeout_seconds: float = 30.0
+    # `sop serve --workers N`: uvicorn kills a worker that does not answer its supervisor's ping within this many
+    # seconds and starts another. uvicorn's 5 s is shorter than a worker's start on a loaded host (measured on
+    # 2 busy cores: 5-20 s), so every new worker was killed while starting, for ever (bench/faults.py).
+    worker_healthcheck_seconds: int = 30
 
     @property
     def production(self) -> bool:
@@ -70,4 +74,5 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         statement_timeout_ms=int(env.get("SOP_STATEMENT_TIMEOUT_MS", "30000")),
         lock_timeout_ms=int(env.get("SOP_LOCK_TIMEOUT_MS", "5000")),
         request_timeout_seconds=float(env.get("SOP_REQUEST_TIMEOUT_SECONDS", "30")),
+        worker_healthcheck_seconds=int(env.get("SOP_WORKER_HEALTHCHECK_SECONDS", "30")),
     )

@@ -21,7 +21,7 @@ from domain.access import create_api_key
 from domain.config import DEFAULT_RULES_DIR
 from domain.db import session_scope, sync_engine
 from domain.models import Customer, Product, Routing
-from tests.e2e.multiprocess.servers import stop
+from tests.e2e.multiprocess.servers import stop, uvicorn_workers, worker_started
 from tests.ports import free_port
 
 SOP = str(Path(sys.executable).with_name("sop"))  # the venv's `sop`, beside the interpreter running the bench
@@ -70,26 +70,6 @@ def copy_rules(folder: Path) -> Path:
     return target
 
 
-def children(pid: int) -> list[int]:
-    """The direct child processes of `pid` (Linux /proc)."""
-    found: list[int] = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            found.extend(int(c) for c in (task / "children").read_text().split())
-        except OSError:
-            continue
-    return found
-
-
-def _is_worker(pid: int) -> bool:
-    # uvicorn's workers are multiprocessing "spawn" children; the resource tracker is a child too, not a worker.
-    try:
-        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
-        return False
-    return "multiprocessing.spawn" in command and "resource_tracker" not in command
-
-
 @dataclass
 class Served:
     process: subprocess.Popen[bytes]
@@ -101,11 +81,7 @@ class Served:
         return f"http://127.0.0.1:{self.port}"
 
     def workers(self) -> list[int]:
-        return sorted(pid for pid in children(self.process.pid) if _is_worker(pid))
-
-    def started(self, pid: int) -> bool:
-        """The worker built its app (uvicorn logs this line after the app factory returned)."""
-        return f"Started server process [{pid}]" in self.log.read_text(errors="replace")
+        return uvicorn_workers(self.process.pid)
 
     def wait_workers(self, count: int, timeout: float = 60.0) -> float:
         """Seconds until `count` workers have built their app and /readyz answers 200 (uvicorn restarts a dead
@@ -115,7 +91,7 @@ class Served:
             if self.process.poll() is not None:
                 raise RuntimeError(f"sop serve exited with {self.process.returncode}:\n{self.log_tail()}")
             workers = self.workers()
-            if len(workers) >= count and all(self.started(pid) for pid in workers) and ready(self.url):
+            if len(workers) >= count and all(worker_started(self.log, pid) for pid in workers) and ready(self.url):
                 return time.monotonic() - started
             time.sleep(0.1)
         raise TimeoutError(f"{count} workers not back within {timeout:.0f} s:\n{self.log_tail()}")
