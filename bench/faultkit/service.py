@@ -83,7 +83,7 @@ class Served:
     def workers(self) -> list[int]:
         return uvicorn_workers(self.process.pid)
 
-    def wait_workers(self, count: int, timeout: float = 60.0) -> float:
+    def wait_workers(self, count: int, timeout: float = 120.0) -> float:
         """Seconds until `count` workers have built their app and /readyz answers 200 (uvicorn restarts a dead
         worker; one whose app fails to build stops the whole service)."""
         started = time.monotonic()
