@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 export SOP_DATABASE_URL ?= sqlite:///$(CURDIR)/var/sop.db
 PORT ?= 8000
 
-.PHONY: install run test lint unit bench clean browser
+.PHONY: install run test lint unit bench faults clean browser
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; v=sys.version_info; sys.exit(0 if (3,11)<=v[:2]<(3,13) else "need Python 3.11 or 3.12 (durable-rules does not import on 3.13); set PYTHON=/path/to/python3.11")'
@@ -47,6 +47,11 @@ unit: install
 
 bench: install
 	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
+
+# Faults injected under partner load into a plant served on a PostgreSQL of the bench's own (a few minutes;
+# FAULTS_ARGS=--quick for a smoke run, --only kill_worker,db_restart for some). Exits 1 when a write is lost.
+faults: install
+	$(BIN)/python bench/faults.py $(FAULTS_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -25,7 +25,7 @@ from api.schema import build_schema
 from domain.config import Settings, load_settings
 from domain.db import Timeouts, async_engine, async_sessions
 from domain.events import EventPublisher, make_broker
-from domain.rules_sync import RulesInForce, live_rules_at_start
+from domain.rules_sync import rules_at_start
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -35,7 +35,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     broker = make_broker(settings.database_url)
     metrics = Metrics()
     # The rules in force; a reload in any process reaches this one through the database.
-    rule_book = RulesInForce(live_rules_at_start(settings.database_url, settings.rules_dir))
+    rule_book = rules_at_start(settings.database_url, settings.rules_dir)
     services = Services(settings, async_sessions(engine), EventPublisher(broker), metrics, rule_book,
                         RateLimits(settings), KeyUses())
     graphql = SopGraphQL(

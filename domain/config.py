@@ -96,6 +96,10 @@ class Settings:
         default_factory=lambda: rate_limit("SOP_RATE_LIMIT_FAILED_SIGN_INS", DEFAULT_FAILED_SIGN_INS))
     # API processes sharing the database (all hosts, all workers); `sop serve --workers N` sets it to N.
     api_processes: int = 1
+    # `sop serve --workers N`: uvicorn kills a worker that does not answer its supervisor's ping within this many
+    # seconds and starts another. uvicorn's 5 s is shorter than a worker's start on a loaded host (measured on
+    # 2 busy cores: 5-20 s), so every new worker was killed while starting, for ever (bench/faults.py).
+    worker_healthcheck_seconds: int = 30
 
     @property
     def production(self) -> bool:
@@ -130,4 +134,5 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         failed_sign_in_limit=rate_limit("SOP_RATE_LIMIT_FAILED_SIGN_INS",
                                         env.get("SOP_RATE_LIMIT_FAILED_SIGN_INS") or DEFAULT_FAILED_SIGN_INS),
         api_processes=_processes(env.get("SOP_API_PROCESSES") or "1"),
+        worker_healthcheck_seconds=int(env.get("SOP_WORKER_HEALTHCHECK_SECONDS", "30")),
     )

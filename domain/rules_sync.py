@@ -20,13 +20,13 @@ log = logging.getLogger("domain.rules")
 
 
 def stored_rule_files(session: Session) -> dict[str, str] | None:
-    """The files of the newest activated revision (what every API process runs), or None before any reload."""
+    """The files of the newest revision (what every API process runs), or None before the service first started."""
     latest = revision_in_force(session)
     return dict(latest.files) if latest is not None and latest.files else None
 
 
 def revision_in_force(session: Session) -> RuleRevision | None:
-    """The newest activated revision, or None before the first reload."""
+    """The newest activated revision, or None before the service first started."""
     return session.scalars(select(RuleRevision).order_by(RuleRevision.id.desc()).limit(1)).first()
 
 
@@ -44,24 +44,39 @@ def rulebook_in_force(session: Session, folder: pathlib.Path) -> RuleBook:
     return load_rulebook(folder)
 
 
-def live_rules_at_start(database_url: str, folder: pathlib.Path) -> LiveRules:
-    """A starting API process runs the revision the others run; the folder only before the first reload.
+def rules_at_start(database_url: str, folder: pathlib.Path) -> RulesInForce:
+    """A starting API process runs the revision the others run; the first one stores the folder's as that revision.
 
-    A folder left broken by a refused reload then does not keep the service from starting."""
+    So a folder later left broken (by a refused reload, or an edit half done) never keeps a process from starting:
+    before, with no reload yet, a worker restarted while a file was broken failed to build its app, and uvicorn
+    started it again and again (bench/faults.py, rules_reload)."""
     engine = sync_engine(database_url)
     try:
         with session_scope(engine) as session:
-            files = stored_rule_files(session)
+            latest = session.execute(select(RuleRevision.id, RuleRevision.files)
+                                     .order_by(RuleRevision.id.desc()).limit(1)).first()
+            if latest is None or not latest.files:
+                return _first_revision(session, folder)
     except DBAPIError:
-        files = None  # not migrated yet: `sop serve` says so; the folder's rules meanwhile
+        # Not migrated yet (`sop serve` says so) or unreachable: the folder's rules meanwhile.
+        return RulesInForce(LiveRules(folder))
     finally:
         engine.dispose()
-    if files:
-        try:
-            return LiveRules(folder, files)
-        except RulesError as error:
-            log.warning("the stored rules revision does not load (%s); starting from the rules folder", error)
-    return LiveRules(folder)
+    try:
+        return RulesInForce(LiveRules(folder, dict(latest.files)), revision_id=latest.id)
+    except RulesError as error:
+        log.warning("the stored rules revision does not load (%s); starting from the rules folder", error)
+    return RulesInForce(LiveRules(folder))
+
+
+def _first_revision(session: Session, folder: pathlib.Path) -> RulesInForce:
+    """The folder's rules, stored as the first revision (two processes starting at once store the same twice)."""
+    live = LiveRules(folder)
+    revision = RuleRevision(version=live.current.version, files=dict(live.current.texts), activated_by="sop serve",
+                            note="the rules folder at the service's first start")
+    session.add(revision)
+    session.flush()
+    return RulesInForce(live, revision_id=revision.id)
 
 
 class RulesInForce:
@@ -72,12 +87,13 @@ class RulesInForce:
     at most every `check_every` seconds).
     """
 
-    def __init__(self, live: LiveRules, check_every: float = 1.0, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, live: LiveRules, check_every: float = 1.0, clock: Callable[[], float] = time.monotonic,
+                 revision_id: int | None = None) -> None:
         self.live = live
         self.check_every = check_every
         self._clock = clock
         self._checked_at = float("-inf")
-        self._revision_id: int | None = None
+        self._revision_id = revision_id  # the stored revision `live` runs, when known: adopting it costs nothing
 
     @property
     def current(self) -> RuleBook:

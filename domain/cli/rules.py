@@ -48,8 +48,8 @@ def stored_rules_in_force() -> tuple[dict[str, str] | None, str]:
         with session_scope(engine) as session:
             revision = revision_in_force(session)
             if revision is None or not revision.files:
-                return None, ("the database holds no rules revision yet (no `sop rules reload` so far), so the "
-                              "server decides with this folder")
+                return None, ("the database holds no rules revision yet (the server has not started and no "
+                              "`sop rules reload` ran), so the server decides with this folder")
             return dict(revision.files), (f"the rules in force, revision {revision.id} activated by "
                                           f"{revision.activated_by or 'an unnamed admin'} on "
                                           f"{revision.activated_at:%Y-%m-%d %H:%M} UTC")

@@ -34,7 +34,8 @@ def _refuse_busy(host: str, port: int) -> None:
               help="API processes (PostgreSQL for more than one).")
 def serve(host: str, port: int, workers: int) -> None:
     """Serve GraphQL (and GraphiQL in development) on http://HOST:PORT/graphql."""
-    url = load_settings().database_url
+    settings = load_settings()
+    url = settings.database_url
     if workers > 1 and checked_url(url).get_backend_name() == "sqlite":
         raise click.BadParameter(f"{workers} workers need PostgreSQL; {masked(url)} is SQLite, served by one process",
                                  param_hint="--workers")
@@ -45,4 +46,5 @@ def serve(host: str, port: int, workers: int) -> None:
     os.environ.setdefault("SOP_API_PROCESSES", str(workers))
     import uvicorn
 
-    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
+    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info",
+                timeout_worker_healthcheck=settings.worker_healthcheck_seconds)

@@ -42,6 +42,35 @@ class Server:
             return "(no log)"
 
 
+def _children(pid: int) -> list[int]:
+    """The direct child processes of `pid` (Linux /proc)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found.extend(int(c) for c in (task / "children").read_text().split())
+        except OSError:
+            continue
+    return found
+
+
+def uvicorn_workers(supervisor_pid: int) -> list[int]:
+    """The worker processes of `uvicorn --workers N` (multiprocessing "spawn" children, not its resource tracker)."""
+    workers = []
+    for pid in _children(supervisor_pid):
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if "multiprocessing.spawn" in command and "resource_tracker" not in command:
+            workers.append(pid)
+    return sorted(workers)
+
+
+def worker_started(log: Path, pid: int) -> bool:
+    """uvicorn logs this line once a worker has built its app (after the app factory returned)."""
+    return f"Started server process [{pid}]" in log.read_text(errors="replace")
+
+
 def stop(process: subprocess.Popen[bytes], grace_seconds: float = 5.0) -> None:
     """SIGTERM, a bounded wait, then SIGKILL: the process is gone when this returns."""
     if process.poll() is not None:

@@ -119,7 +119,7 @@ def test_backtest_says_when_the_database_holds_no_revision(db: Engine, db_url: s
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0].endswith(
         f"the rules folder {DEFAULT_RULES_DIR}, used as the rules in force: the database holds no rules revision "
-        "yet (no `sop rules reload` so far), so the server decides with this folder")
+        "yet (the server has not started and no `sop rules reload` ran), so the server decides with this folder")
     assert "2 orders would change tier" in result.stdout
 
 

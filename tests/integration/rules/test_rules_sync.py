@@ -109,11 +109,22 @@ def test_commands_decide_with_the_activated_revision_not_the_folder(db: Engine, 
 def test_a_server_starts_with_the_activated_revision_when_the_folder_is_broken(
     db: Engine, db_url: str, tmp_path: Path
 ) -> None:
-    from domain.rules_sync import live_rules_at_start
+    from domain.rules_sync import rules_at_start
 
     folder = _copy_rules(tmp_path / "rules")
     activated = _activate_edited_reserve(db, folder)
     (folder / "review.yaml").write_text("rules: [unclosed\n")
-    assert live_rules_at_start(db_url, folder).current.version == activated
+    assert rules_at_start(db_url, folder).current.version == activated
     with pytest.raises(RulesError):
         LiveRules(folder)  # what the server did before: it would not start
+
+
+def test_a_server_starts_when_the_folder_broke_before_any_reload(db: Engine, db_url: str, tmp_path: Path) -> None:
+    """Input tried: a first start (no revision stored), review.yaml then broken without any reload, a second start
+    (a worker uvicorn restarts). Found by bench/faults.py: the restarted worker failed to build its app, for ever."""
+    from domain.rules_sync import rules_at_start
+
+    folder = _copy_rules(tmp_path / "rules")
+    first = rules_at_start(db_url, folder).current.version
+    (folder / "review.yaml").write_text("rules: [unclosed\n")
+    assert rules_at_start(db_url, folder).current.version == first

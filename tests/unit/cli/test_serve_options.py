@@ -1,4 +1,4 @@
-"""`sop serve` refuses a port outside 1-65535, no workers, and several workers on SQLite, before serving."""
+"""`sop serve` refuses a bad port, no workers and several workers on SQLite before serving; passes the health check."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from domain.cli import cli
+from tests.ports import free_port
 
 
 @pytest.fixture
@@ -61,3 +62,14 @@ def test_serve_tells_its_workers_how_many_share_the_rate_limits(
     result = CliRunner().invoke(cli, ["serve", "--workers", "3"], env={"SOP_DATABASE_URL": "postgresql://u@h/db"})
     assert result.exit_code == 0, result.output
     assert seen == [expected]
+
+
+def test_serve_gives_uvicorn_the_configured_worker_health_check(tmp_path: Path, uvicorn_calls: list[Any]) -> None:
+    """Inputs tried: SOP_WORKER_HEALTHCHECK_SECONDS unset (30) and 45."""
+    url = f"sqlite:///{tmp_path / 'sop.db'}"
+    assert CliRunner().invoke(cli, ["db", "upgrade"], env={"SOP_DATABASE_URL": url}).exit_code == 0
+    for env, seconds in (({}, 30), ({"SOP_WORKER_HEALTHCHECK_SECONDS": "45"}, 45)):
+        port = free_port()
+        result = CliRunner().invoke(cli, ["serve", "--port", str(port)], env={"SOP_DATABASE_URL": url, **env})
+        assert result.exit_code == 0, result.output
+        assert uvicorn_calls[-1]["timeout_worker_healthcheck"] == seconds
