@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import select
 
-from domain.access import create_api_key
+from domain.api_keys import create_api_key
 from domain.config import DEFAULT_RULES_DIR
 from domain.db import session_scope, sync_engine
 from domain.models import Customer, Product, Routing

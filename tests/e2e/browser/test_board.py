@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import update
 
-from domain.access import create_api_key
+from domain.api_keys import create_api_key
 from domain.db import session_scope
 from domain.models import ApiKey
 from domain.models.base import utcnow
