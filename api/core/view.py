@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
-from graphql import GraphQLError, OperationDefinitionNode
+from graphql import GraphQLError, OperationDefinitionNode, OperationType
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -67,20 +69,35 @@ def _holds_unavailable(data: GraphQLHTTPResponse | list[GraphQLHTTPResponse]) ->
 
 
 _ESCAPED_NUL = re.compile(r"\\u(0000|\{0+\})", re.IGNORECASE)
+# NUL and lone surrogates (JSON lets "\ud800" stand alone): PostgreSQL text holds neither, and a code, filter or
+# idempotency key with one came back INTERNAL from the database.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
-def _holds_nul(value: object) -> bool:
-    """A NUL in any string of the request, or written as \\u0000 / \\u{0} in a document (GraphQL unescapes it)."""
+def _unstorable(value: object) -> bool:
+    """A NUL or a lone surrogate in any string (or key) of the request, or NUL written as \\u0000 / \\u{0} in a
+    document (GraphQL unescapes it; a surrogate escape there is a syntax error of the parser)."""
     if isinstance(value, str):
-        return "\x00" in value
+        return _UNSTORABLE.search(value) is not None
     if isinstance(value, dict):
         query = value.get("query")
         return (isinstance(query, str) and _ESCAPED_NUL.search(query) is not None) or any(
-            _holds_nul(v) for v in value.values()
+            _unstorable(k) or _unstorable(v) for k, v in value.items()
         )
     if isinstance(value, list):
-        return any(_holds_nul(v) for v in value)
+        return any(_unstorable(v) for v in value)
     return False
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):  # 1e400 reads as infinity
+        raise ValueError(f"{text[:20]} is beyond a 64-bit float")
+    return number
 
 
 class SopGraphQL(GraphQL[Context, None]):
@@ -147,22 +164,28 @@ class SopGraphQL(GraphQL[Context, None]):
         sub_response: Any,
     ) -> Any:
         for data in request_data if isinstance(request_data, list) else [request_data]:
-            if data.operation_name is None and self.operation_count(data.query) > 1:
+            operations = self.operations(data.query)
+            if data.operation_name is None and len(operations) > 1:
                 # strawberry would run the first one; the GraphQL spec makes this a request error.
                 raise HTTPException(400, "The document has several operations: give operationName")
+            chosen = [o for o in operations if data.operation_name is None
+                      or (o.name is not None and o.name.value == data.operation_name)]
+            if chosen and chosen[0].operation is OperationType.SUBSCRIPTION:
+                # strawberry ran it as a query and the event stream came back INTERNAL.
+                raise HTTPException(400, "A subscription runs over a websocket at /graphql (graphql-transport-ws)")
         return await super().execute_operation(
             request, request_adapter, request_data, context, root_value, sub_response
         )
 
-    def operation_count(self, query: str | None) -> int:
-        """Operations in the document; 0 when it does not parse (the schema then reports the syntax error)."""
+    def operations(self, query: str | None) -> list[OperationDefinitionNode]:
+        """The document's operations; none when it does not parse (the schema then reports the syntax error)."""
         if not query:
-            return 0
+            return []
         try:
             document = self.parse(query, max_tokens=self.services.settings.max_tokens)
         except GraphQLError:
-            return 0
-        return sum(isinstance(d, OperationDefinitionNode) for d in document.definitions)
+            return []
+        return [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
 
     def create_response(
         self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
@@ -180,12 +203,19 @@ class SopGraphQL(GraphQL[Context, None]):
 
     def parse_json(self, data: str | bytes) -> Any:
         """The body (or a GET parameter) as JSON; a bare number or string would reach strawberry as a 500."""
-        parsed = super().parse_json(data)
+        try:
+            parsed = json.loads(data, parse_constant=_no_constant, parse_float=_finite)
+        except RecursionError:  # "[" x 5000 was a 500
+            raise HTTPException(400, "Unable to parse request body as JSON: nested too deeply") from None
+        except UnicodeDecodeError:  # was a 500
+            raise HTTPException(400, "Unable to parse request body as JSON: the body is not UTF-8") from None
+        except ValueError as exc:  # JSONDecodeError, NaN, Infinity
+            raise HTTPException(400, f"Unable to parse request body as JSON: {str(exc)[:200]}") from None
         if not isinstance(parsed, (dict, list)):
             raise HTTPException(400, "Expected a JSON object such as {\"query\": \"{ orders { totalCount } }\"}")
-        if _holds_nul(parsed):
-            # PostgreSQL text cannot hold NUL: a code with one reached a lookup and came back INTERNAL.
-            raise HTTPException(400, "A NUL character (\\u0000) is not allowed in a request")
+        if _unstorable(parsed):
+            raise HTTPException(400, "A NUL character (\\u0000) or a lone surrogate (\\ud800-\\udfff) is not allowed "
+                                     "in a request")
         return parsed
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
