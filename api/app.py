@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
 from api.core.limits import BodySizeLimit
-from api.core.metrics import Metrics
+from api.core.metrics import Metrics, metrics_page
 from api.core.view import Services, SopGraphQL
 from api.schema import build_schema
 from domain.config import Settings, load_settings
@@ -38,6 +38,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         services,
         graphql_ide=None if settings.production else "graphiql",
         allowed_origins=settings.allowed_origins,
+        max_subscriptions_per_connection=settings.max_subscriptions,
     )
 
     async def home(request: Request) -> Response:
@@ -84,7 +85,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-            Route("/metrics", metrics.endpoint),
+            Route("/metrics", metrics_page(metrics, settings.metrics_token)),
         ],
         middleware=middleware,
         lifespan=lifespan,

@@ -29,6 +29,7 @@ class Settings:
     max_selections: int = 1000
     max_duplicate_fields: int = 10
     max_fragment_spreads: int = 100
+    max_subscriptions: int = 20  # active subscriptions on one websocket
     max_body_bytes: int = 1_000_000
     # Objects one request may resolve, estimated before it runs (api/core/cost.py): a 500-order page with
     # lines, history, deliveries and review is about 35,000.
@@ -45,6 +46,8 @@ class Settings:
     # A request (key check and execution) still running after this is rolled back and answered UNAVAILABLE,
     # so a request its client gave up on does not commit later.
     request_timeout_seconds: float = 30.0
+    # GET /metrics needs "Authorization: Bearer <metrics_token>"; without a token set, /metrics is off (404).
+    metrics_token: str | None = None
 
     @property
     def production(self) -> bool:
@@ -69,6 +72,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         max_selections=int(env.get("SOP_MAX_SELECTIONS", "1000")),
         max_duplicate_fields=int(env.get("SOP_MAX_DUPLICATE_FIELDS", "10")),
         max_fragment_spreads=int(env.get("SOP_MAX_FRAGMENT_SPREADS", "100")),
+        max_subscriptions=int(env.get("SOP_MAX_SUBSCRIPTIONS", "20")),
         max_body_bytes=int(env.get("SOP_MAX_BODY_BYTES", "1000000")),
         max_query_cost=int(env.get("SOP_MAX_QUERY_COST", "100000")),
         overtime_hour_cost=float(env.get("SOP_OVERTIME_HOUR_COST", "60")),
@@ -78,4 +82,5 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         statement_timeout_ms=int(env.get("SOP_STATEMENT_TIMEOUT_MS", "30000")),
         lock_timeout_ms=int(env.get("SOP_LOCK_TIMEOUT_MS", "5000")),
         request_timeout_seconds=float(env.get("SOP_REQUEST_TIMEOUT_SECONDS", "30")),
+        metrics_token=env.get("SOP_METRICS_TOKEN") or None,
     )

@@ -27,6 +27,7 @@ from api.core.context import Context, NotAuthenticated
 from api.core.errors import UNAVAILABLE_MESSAGE, with_codes
 from api.core.limits import DOCUMENT_CACHE_SIZE
 from api.core.metrics import Metrics
+from api.core.websockets import LegacyWSHandler, TransportWSHandler
 from domain.config import Settings
 from domain.events import EventPublisher
 from domain.outage import database_unavailable
@@ -101,6 +102,9 @@ def _finite(text: str) -> float:
 
 
 class SopGraphQL(GraphQL[Context, None]):
+    graphql_transport_ws_handler_class = TransportWSHandler
+    graphql_ws_handler_class = LegacyWSHandler
+
     def __init__(self, schema: Any, services: Services, **options: Any) -> None:
         super().__init__(schema, **options)
         self.services = services
