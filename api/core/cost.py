@@ -69,7 +69,9 @@ def series_buckets(arguments: Mapping[str, Any]) -> int:
     nested in a bucket); the most a series may have when no period is in scope."""
     try:
         granularity = kpis.Granularity(str(getattr(arguments["granularity"], "value", arguments["granularity"])))
-        return kpis.Period(_date(arguments["from"]), _date(arguments["to"])).bucket_count(granularity)
+        buckets = kpis.Period(_date(arguments["from"]), _date(arguments["to"])).bucket_count(granularity)
+        # Beyond the most a series has, the series refuses itself before computing a report (with its message).
+        return buckets if buckets <= kpis.MAX_SERIES_BUCKETS else 1
     except (ValueError, DomainError):
         return 1  # a malformed or empty period: its scalar or the kpis field refuses it, with the clearer message
     except (KeyError, TypeError):
