@@ -90,6 +90,9 @@ def _unstorable(value: object) -> bool:
     return False
 
 
+UNSTORABLE = "A NUL character (\\u0000) or a lone surrogate (\\ud800-\\udfff) is not allowed in a request"
+
+
 def _no_constant(name: str) -> float:
     raise ValueError(f"{name} is not a JSON number")
 
@@ -205,21 +208,32 @@ class SopGraphQL(GraphQL[Context, None]):
         with_codes(result.errors)
         return await super().process_result(request, result)
 
+    def decode_json(self, data: str | bytes) -> object:
+        """JSON as the API takes it, over HTTP and in websocket messages alike; anything else raises
+        JSONDecodeError, which strawberry answers with 400 (HTTP) or closes the websocket with 4400."""
+        try:
+            parsed = json.loads(data, parse_constant=_no_constant, parse_float=_finite)
+        except RecursionError:  # "[" x 5000 was a 500 (HTTP) and a 1011 close (websocket)
+            raise json.JSONDecodeError("nested too deeply", "", 0) from None
+        except UnicodeDecodeError:  # was a 500
+            raise json.JSONDecodeError("the body is not UTF-8", "", 0) from None
+        except json.JSONDecodeError:
+            raise
+        except ValueError as exc:  # NaN, Infinity, 1e400
+            raise json.JSONDecodeError(str(exc)[:200], "", 0) from None
+        if _unstorable(parsed):
+            raise json.JSONDecodeError(UNSTORABLE, "", 0)
+        return parsed
+
     def parse_json(self, data: str | bytes) -> Any:
         """The body (or a GET parameter) as JSON; a bare number or string would reach strawberry as a 500."""
         try:
-            parsed = json.loads(data, parse_constant=_no_constant, parse_float=_finite)
-        except RecursionError:  # "[" x 5000 was a 500
-            raise HTTPException(400, "Unable to parse request body as JSON: nested too deeply") from None
-        except UnicodeDecodeError:  # was a 500
-            raise HTTPException(400, "Unable to parse request body as JSON: the body is not UTF-8") from None
-        except ValueError as exc:  # JSONDecodeError, NaN, Infinity
-            raise HTTPException(400, f"Unable to parse request body as JSON: {str(exc)[:200]}") from None
+            parsed = self.decode_json(data)
+        except json.JSONDecodeError as exc:
+            reason = exc.msg if exc.msg == UNSTORABLE else f"Unable to parse request body as JSON: {exc.msg}"
+            raise HTTPException(400, reason) from None
         if not isinstance(parsed, (dict, list)):
             raise HTTPException(400, "Expected a JSON object such as {\"query\": \"{ orders { totalCount } }\"}")
-        if _unstorable(parsed):
-            raise HTTPException(400, "A NUL character (\\u0000) or a lone surrogate (\\ud800-\\udfff) is not allowed "
-                                     "in a request")
         return parsed
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:

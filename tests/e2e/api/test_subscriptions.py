@@ -133,3 +133,30 @@ def test_the_default_cap_is_twenty() -> None:
 
     assert load_settings({}).max_subscriptions == 20
     assert load_settings({"SOP_MAX_SUBSCRIPTIONS": "5"}).max_subscriptions == 5
+
+
+BY_CUSTOMER = ('{"id": "1", "type": "subscribe", "payload": {"query": "subscription($c: String) '
+               '{ orderEvents(customerCode: $c) { orderCode } }", "variables": {"c": %s}}}')
+
+
+@pytest.mark.parametrize(
+    ("what", "message"),
+    [
+        ("a lone surrogate in customerCode", BY_CUSTOMER % '"\\ud800"'),
+        ("NUL in customerCode", BY_CUSTOMER % '"a\\u0000"'),
+        ("a message nested 5000 deep", '{"id": "1", "type": "subscribe", "payload": {"query": "x", "variables": '
+         '{"x": ' + "[" * 5000 + "]" * 5000 + "}}}"),
+        ("NaN in a message", '{"id": "1", "type": "subscribe", "payload": {"query": "x", "variables": {"x": NaN}}}'),
+    ],
+)
+async def test_hostile_websocket_messages_close_the_connection_as_invalid(
+    app: Starlette, plant: Plant, what: str, message: str
+) -> None:
+    # Tried: each message after a valid connection_init; before, the surrogate reached PostgreSQL (INTERNAL)
+    # and the nested one raised RecursionError in the protocol handler.
+    async with connected(app, {"Authorization": f"Bearer {plant.keys['viewer']}"}) as ws:
+        assert (await ws.receive_json(timeout=5))["type"] == "connection_ack"
+        await ws.send_text(message)
+        with pytest.raises(WebSocketDisconnect) as closed:
+            await ws.receive_json(timeout=5)
+    assert closed.value.code == 4400, (what, closed.value)
