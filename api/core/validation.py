@@ -73,12 +73,14 @@ def _nesting(fragments: dict[str, FragmentDefinitionNode]) -> int:
                for name, f in fragments.items()}
     longest: dict[str, int] = {}
     for start in spreads:
+        if start in longest:
+            continue
         # Depth-first without recursion: (fragment, its children left to visit) on a stack.
         stack: list[tuple[str, list[str]]] = [(start, sorted(spreads[start]))]
         on_path = {start}
         while stack:
             name, children = stack[-1]
-            child = next((c for c in iter(children) if c not in longest and c not in on_path), None)
+            child = next((c for c in children if c not in longest and c not in on_path), None)
             if child is None:
                 longest[name] = 1 + max((longest.get(c, 0) for c in spreads[name] if c not in on_path), default=0)
                 stack.pop()
