@@ -17,7 +17,7 @@ from starlette.routing import Route, WebSocketRoute
 from api.board import board_mount
 from api.core.auth import KeyUses
 from api.core.limits import BodySizeLimit
-from api.core.metrics import Metrics
+from api.core.metrics import Metrics, metrics_page
 from api.core.rate_limits import RateLimits
 from api.core.view import Services, SopGraphQL
 from api.graphiql import graphiql_assets_mount
@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         services,
         graphql_ide=None if settings.production else "graphiql",
         allowed_origins=settings.allowed_origins,
+        max_subscriptions_per_connection=settings.max_subscriptions,
     )
 
     async def home(request: Request) -> Response:
@@ -91,7 +92,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             board_mount(),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-            Route("/metrics", metrics.endpoint),
+            Route("/metrics", metrics_page(metrics, settings.metrics_token)),
         ],
         middleware=middleware,
         lifespan=lifespan,

@@ -14,6 +14,7 @@ from api.core.limits import limit_extensions
 from api.core.metrics import Metrics, metrics_extension
 from api.core.scalars import SCALAR_OVERRIDES
 from api.core.scope import PartnerScope
+from api.core.validation import QuietExecution
 from api.floor.mutations import FloorMutations
 from api.floor.queries import FloorQueries
 from api.kpis.queries import KpiQueries
@@ -56,4 +57,6 @@ def build_schema(settings: Settings | None = None, metrics: Metrics | None = Non
         types=[UserError],  # the payload error type is part of the contract before any mutation uses it
         extensions=extensions,  # type: ignore[arg-type]
         scalar_overrides=SCALAR_OVERRIDES,  # type: ignore[arg-type]
+        # With introspection off, no "Did you mean ...?" either (validation hides them in api/core/validation.py).
+        execution_context_class=QuietExecution if settings.production else None,
     )

@@ -27,6 +27,7 @@ MAX_KEY_NAME = 48  # an API key's name: the actor "planner:<name>" is stored in 
 MAX_CODE = 64  # what a code column holds (String(64))
 CODE_SHOWN = MAX_CODE  # a code longer than any stored one is cut when echoed in a message
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2999  # of any date a caller sends: year 9999 plus a week overflowed
+MAX_ROW_ID = 2**31 - 1  # what an INTEGER primary key holds on PostgreSQL; a larger id came back "out of range"
 MAX_GROWTH = 10.0  # a sales target's growth: +1000% is a typing mistake, -100% is no sales at all
 
 

@@ -73,6 +73,12 @@ class Settings:
     max_aliases: int = 30
     max_tokens: int = 5000
     max_mutations: int = 10
+    # The document's shape, checked before graphql-core validates it (api/core/validation.py): its validation is
+    # quadratic in repeated fields and fragment spreads (1,249 repeats of a field took 2 s, 250 spreads 0.66 s).
+    max_selections: int = 1000
+    max_duplicate_fields: int = 10
+    max_fragment_spreads: int = 100
+    max_subscriptions: int = 20  # active subscriptions on one websocket
     max_body_bytes: int = 1_000_000
     # Objects one request may resolve, estimated before it runs (api/core/cost.py): a 500-order page with
     # lines, history, deliveries and review is about 35,000.
@@ -100,6 +106,8 @@ class Settings:
     # seconds and starts another. uvicorn's 5 s is shorter than a worker's start on a loaded host (measured on
     # 2 busy cores: 5-20 s), so every new worker was killed while starting, for ever (bench/faults.py).
     worker_healthcheck_seconds: int = 30
+    # GET /metrics needs "Authorization: Bearer <metrics_token>"; without a token set, /metrics is off (404).
+    metrics_token: str | None = None
 
     @property
     def production(self) -> bool:
@@ -121,6 +129,10 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         max_aliases=int(env.get("SOP_MAX_ALIASES", "30")),
         max_tokens=int(env.get("SOP_MAX_TOKENS", "5000")),
         max_mutations=int(env.get("SOP_MAX_MUTATIONS", "10")),
+        max_selections=int(env.get("SOP_MAX_SELECTIONS", "1000")),
+        max_duplicate_fields=int(env.get("SOP_MAX_DUPLICATE_FIELDS", "10")),
+        max_fragment_spreads=int(env.get("SOP_MAX_FRAGMENT_SPREADS", "100")),
+        max_subscriptions=int(env.get("SOP_MAX_SUBSCRIPTIONS", "20")),
         max_body_bytes=int(env.get("SOP_MAX_BODY_BYTES", "1000000")),
         max_query_cost=int(env.get("SOP_MAX_QUERY_COST", "100000")),
         overtime_hour_cost=float(env.get("SOP_OVERTIME_HOUR_COST", "60")),
@@ -135,4 +147,5 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
                                         env.get("SOP_RATE_LIMIT_FAILED_SIGN_INS") or DEFAULT_FAILED_SIGN_INS),
         api_processes=_processes(env.get("SOP_API_PROCESSES") or "1"),
         worker_healthcheck_seconds=int(env.get("SOP_WORKER_HEALTHCHECK_SECONDS", "30")),
+        metrics_token=env.get("SOP_METRICS_TOKEN") or None,
     )

@@ -10,7 +10,8 @@ above the limit)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import datetime
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from graphql import ExecutionResult as GraphQLExecutionResult
@@ -18,6 +19,7 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLArgument,
     GraphQLError,
     GraphQLInterfaceType,
     GraphQLList,
@@ -28,17 +30,56 @@ from graphql import (
     IntValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    Undefined,
     VariableNode,
     get_named_type,
     get_nullable_type,
+    value_from_ast,
 )
 from strawberry.extensions import SchemaExtension
 
+from domain import kpis
+from domain.errors import DomainError
+
 LIST_GUESS = 10  # items assumed in a list without `first`: an order's lines, history, deliveries
-# Fields whose one resolution is far more work than an object: a KPI series is up to 520 whole reports
-# (domain/kpis/report.py MAX_SERIES_BUCKETS), a forecast scenario is three LP solves. Weighed so that
-# two series or three scenario sets fill a request.
-FIELD_WEIGHT = {"series": 50_000, "planScenarios": 30_000}
+# One KPI report (the kpis field, a bucket of a series, a report nested in one) runs a dozen aggregate queries:
+# measured 30-50 ms a bucket on the shared test box, 15-50 ms more for each nested report. At 1,500 a year of
+# weeks of the plain KPIs (52 x 1,500 = 78,000) fits a request; a weekly series over ten years with every nested
+# report (14 s for a viewer before) is estimated at 520 x 6,000 and refused.
+KPI_REPORT = 1_500
+# Fields whose one resolution is far more work than an object, by `Type.field`: a forecast scenario set is
+# three LP solves (three fill a request).
+FIELD_WEIGHT = {
+    "Query.planScenarios": 30_000,
+    "Query.kpis": KPI_REPORT,
+    "KpiReport.series": KPI_REPORT,
+    "KpiReport.forecastAccuracyReport": KPI_REPORT,
+    "KpiReport.costAllocation": KPI_REPORT,
+    "KpiReport.rushReview": KPI_REPORT,
+}
+
+
+def _date(value: Any) -> datetime.date:
+    # A literal or a variable reaches the estimate as the client wrote it (strawberry parses it later).
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
+
+
+def series_buckets(arguments: Mapping[str, Any]) -> int:
+    """The buckets of a KPI series from the period of the kpis field above it (an upper bound for a series
+    nested in a bucket); the most a series may have when no period is in scope."""
+    try:
+        granularity = kpis.Granularity(str(getattr(arguments["granularity"], "value", arguments["granularity"])))
+        buckets = kpis.Period(_date(arguments["from"]), _date(arguments["to"])).bucket_count(granularity)
+        # Beyond the most a series has, the series refuses itself before computing a report (with its message).
+        return buckets if buckets <= kpis.MAX_SERIES_BUCKETS else 1
+    except (ValueError, DomainError):
+        return 1  # a malformed or empty period: its scalar or the kpis field refuses it, with the clearer message
+    except (KeyError, TypeError):
+        return kpis.MAX_SERIES_BUCKETS
+
+
+# Lists whose length the arguments (of the field and the fields above it) tell, by `Type.field`.
+SIZED_LISTS: dict[str, Callable[[Mapping[str, Any]], int]] = {"KpiReport.series": series_buckets}
 
 
 class QueryCost:
@@ -51,7 +92,18 @@ class QueryCost:
 
     def of(self, operation: OperationDefinitionNode) -> int:
         root = self.schema.get_root_type(operation.operation)
-        return self._selection(operation.selection_set, root, 1, False, frozenset()) if root else 0
+        return self._selection(operation.selection_set, root, 1, False, frozenset(), {}) if root else 0
+
+    def _arguments(self, node: FieldNode, field_args: Mapping[str, GraphQLArgument]) -> dict[str, Any]:
+        """The argument values written or given as variables; those that do not coerce are left out."""
+        values: dict[str, Any] = {}
+        for argument in node.arguments or ():
+            definition = field_args.get(argument.name.value)
+            if definition is not None:
+                value = value_from_ast(argument.value, definition.type, dict(self.variables))
+                if value is not Undefined:
+                    values[argument.name.value] = value
+        return values
 
     def _first(self, node: FieldNode, field_args: Mapping[str, Any]) -> int | None:
         if "first" not in field_args:
@@ -71,26 +123,32 @@ class QueryCost:
         return default if isinstance(default, int) else self.unknown_first
 
     def _selection(self, selection_set: SelectionSetNode, parent: GraphQLNamedType | None, times: int, paged: bool,
-                   seen: frozenset[str]) -> int:
+                   seen: frozenset[str], arguments: Mapping[str, Any]) -> int:
         total = 0
         for node, on_type, fragment_seen in self._fields(selection_set, parent, seen):
             if node.name.value.startswith("__"):
                 continue
             fields = on_type.fields if isinstance(on_type, GraphQLObjectType | GraphQLInterfaceType) else {}
             field = fields.get(node.name.value)
-            if field is None:
+            if field is None or on_type is None:
                 continue  # validation reports it
-            total += times * FIELD_WEIGHT.get(node.name.value, 1)
+            name = f"{on_type.name}.{node.name.value}"
+            in_scope = {**arguments, **self._arguments(node, field.args)} if field.args else arguments
+            sized = SIZED_LISTS.get(name)
+            items = sized(in_scope) if sized is not None else 1
+            total += times * items * FIELD_WEIGHT.get(name, 1)
             if node.selection_set is None:
                 continue
             first = self._first(node, field.args)
             below = times
             if first is not None:
                 below = times * first
+            elif sized is not None:
+                below = times * items
             elif isinstance(get_nullable_type(field.type), GraphQLList):  # type: ignore[arg-type]
                 below = times if paged else times * LIST_GUESS
             total += self._selection(node.selection_set, get_named_type(field.type), below, first is not None,
-                                     fragment_seen)
+                                     fragment_seen, in_scope)
             if total > self.stop_above:
                 return total
         return total

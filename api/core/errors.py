@@ -43,6 +43,17 @@ class ErrorCode(enum.Enum):
         description="Too many requests with this API key, or too many failed sign-ins from this address (HTTP 429 "
         "with Retry-After): send the request again after Retry-After seconds.",
     )
+    # Refusals before execution, in the errors list only (never in a payload): the request itself was wrong.
+    BAD_REQUEST = strawberry.enum_value(
+        "BAD_REQUEST", description="The transport refused the request (HTTP 400): not a JSON object, a batch, "
+        "another content type, a string PostgreSQL cannot store (NUL, a lone surrogate).")
+    GRAPHQL_PARSE_FAILED = strawberry.enum_value("GRAPHQL_PARSE_FAILED", description="The document is not GraphQL.")
+    GRAPHQL_VALIDATION_FAILED = strawberry.enum_value(
+        "GRAPHQL_VALIDATION_FAILED", description="The document does not fit the schema (unknown field, wrong "
+        "variable type, fragment cycle).")
+    LIMIT_EXCEEDED = strawberry.enum_value(
+        "LIMIT_EXCEEDED", description="Over a limit of api/README.md (body size, tokens, depth, aliases, repeated "
+        "fields, selections, mutations, query cost, subscriptions per connection): ask for less.")
     INTERNAL = "INTERNAL"
 
 
@@ -132,7 +143,8 @@ def code_for(error: GraphQLError) -> str:
     if kept and "code" in kept:
         return str(kept["code"])
     if isinstance(error, GraphQLSyntaxError):
-        return "GRAPHQL_PARSE_FAILED"
+        # The parser's own limits (SOP_MAX_TOKENS, nesting) end "Parsing aborted."; the rest is bad syntax.
+        return "LIMIT_EXCEEDED" if error.message.endswith("Parsing aborted.") else "GRAPHQL_PARSE_FAILED"
     if original is None:
         return "GRAPHQL_VALIDATION_FAILED"
     if database_unavailable(original):

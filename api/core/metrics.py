@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import hmac
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from strawberry.extensions import SchemaExtension
 
 from api.core.errors import error_codes
@@ -52,6 +53,30 @@ class Metrics:
 
     async def endpoint(self, request: Request) -> Response:
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+def _refused(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Response:
+    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status, headers)
+
+
+def metrics_page(metrics: Metrics, token: str | None) -> Callable[[Request], Awaitable[Response]]:
+    """GET /metrics for a scraper holding SOP_METRICS_TOKEN; off (404) while no token is set.
+
+    The figures (operation names, error rates, latencies) tell an attacker which screens exist and when the
+    service struggles, so they are not public; a token of their own keeps the scraper from needing an API key.
+    """
+
+    async def page(request: Request) -> Response:
+        if token is None:
+            return _refused(404, "NOT_FOUND", "/metrics is off: set SOP_METRICS_TOKEN and scrape with "
+                                              "'Authorization: Bearer <token>'")
+        scheme, _, given = (request.headers.get("authorization") or "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
+            return _refused(401, "UNAUTHENTICATED", "/metrics needs 'Authorization: Bearer <SOP_METRICS_TOKEN>'",
+                            {"WWW-Authenticate": 'Bearer realm="sop-metrics"'})
+        return await metrics.endpoint(request)
+
+    return page
 
 
 def metrics_extension(metrics: Metrics) -> type[SchemaExtension]:

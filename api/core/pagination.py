@@ -5,15 +5,18 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, Generic, TypeVar
 
 import strawberry
 
 from api.core.errors import argument_error
+from domain.bounds import MAX_ROW_ID
 from domain.paging import Page, Position, SortKey
 
 NodeT = TypeVar("NodeT")
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 RowT = TypeVar("RowT")
 
 
@@ -65,6 +68,9 @@ def decode_cursor(cursor: str | None, ordering: str) -> Position | None:
         raise argument_error("after", "not a cursor returned by this API") from None
     if name != ordering or not isinstance(value, str) or not isinstance(row_id, int):
         raise argument_error("after", "this cursor belongs to another list or ordering") from None
+    if not 1 <= row_id <= MAX_ROW_ID or _UNSTORABLE.search(value):
+        # A forged id beyond an INTEGER column or a sort value PostgreSQL cannot hold came back INTERNAL.
+        raise argument_error("after", "not a cursor returned by this API") from None
     return Position(value, row_id)
 
 

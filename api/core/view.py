@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
-from graphql import GraphQLError, OperationDefinitionNode
+from graphql import GraphQLError, OperationDefinitionNode, OperationType
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -26,6 +28,7 @@ from api.core.errors import UNAVAILABLE_MESSAGE, with_codes
 from api.core.limits import DOCUMENT_CACHE_SIZE
 from api.core.metrics import Metrics
 from api.core.rate_limits import RateLimited, RateLimits
+from api.core.websockets import LegacyWSHandler, TransportWSHandler
 from api.graphiql import graphiql_page
 from domain.config import Settings
 from domain.events import EventPublisher
@@ -76,23 +79,44 @@ def _holds_unavailable(data: GraphQLHTTPResponse | list[GraphQLHTTPResponse]) ->
 
 
 _ESCAPED_NUL = re.compile(r"\\u(0000|\{0+\})", re.IGNORECASE)
+# NUL and lone surrogates (JSON lets "\ud800" stand alone): PostgreSQL text holds neither, and a code, filter or
+# idempotency key with one came back INTERNAL from the database.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
-def _holds_nul(value: object) -> bool:
-    """A NUL in any string of the request, or written as \\u0000 / \\u{0} in a document (GraphQL unescapes it)."""
+def _unstorable(value: object) -> bool:
+    """A NUL or a lone surrogate in any string (or key) of the request, or NUL written as \\u0000 / \\u{0} in a
+    document (GraphQL unescapes it; a surrogate escape there is a syntax error of the parser)."""
     if isinstance(value, str):
-        return "\x00" in value
+        return _UNSTORABLE.search(value) is not None
     if isinstance(value, dict):
         query = value.get("query")
         return (isinstance(query, str) and _ESCAPED_NUL.search(query) is not None) or any(
-            _holds_nul(v) for v in value.values()
+            _unstorable(k) or _unstorable(v) for k, v in value.items()
         )
     if isinstance(value, list):
-        return any(_holds_nul(v) for v in value)
+        return any(_unstorable(v) for v in value)
     return False
 
 
+UNSTORABLE = "A NUL character (\\u0000) or a lone surrogate (\\ud800-\\udfff) is not allowed in a request"
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):  # 1e400 reads as infinity
+        raise ValueError(f"{text[:20]} is beyond a 64-bit float")
+    return number
+
+
 class SopGraphQL(GraphQL[Context, None]):
+    graphql_transport_ws_handler_class = TransportWSHandler
+    graphql_ws_handler_class = LegacyWSHandler
+
     def __init__(self, schema: Any, services: Services, **options: Any) -> None:
         super().__init__(schema, **options)
         self.services = services
@@ -164,22 +188,28 @@ class SopGraphQL(GraphQL[Context, None]):
         sub_response: Any,
     ) -> Any:
         for data in request_data if isinstance(request_data, list) else [request_data]:
-            if data.operation_name is None and self.operation_count(data.query) > 1:
+            operations = self.operations(data.query)
+            if data.operation_name is None and len(operations) > 1:
                 # strawberry would run the first one; the GraphQL spec makes this a request error.
                 raise HTTPException(400, "The document has several operations: give operationName")
+            chosen = [o for o in operations if data.operation_name is None
+                      or (o.name is not None and o.name.value == data.operation_name)]
+            if chosen and chosen[0].operation is OperationType.SUBSCRIPTION:
+                # strawberry ran it as a query and the event stream came back INTERNAL.
+                raise HTTPException(400, "A subscription runs over a websocket at /graphql (graphql-transport-ws)")
         return await super().execute_operation(
             request, request_adapter, request_data, context, root_value, sub_response
         )
 
-    def operation_count(self, query: str | None) -> int:
-        """Operations in the document; 0 when it does not parse (the schema then reports the syntax error)."""
+    def operations(self, query: str | None) -> list[OperationDefinitionNode]:
+        """The document's operations; none when it does not parse (the schema then reports the syntax error)."""
         if not query:
-            return 0
+            return []
         try:
             document = self.parse(query, max_tokens=self.services.settings.max_tokens)
         except GraphQLError:
-            return 0
-        return sum(isinstance(d, OperationDefinitionNode) for d in document.definitions)
+            return []
+        return [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
 
     def create_response(
         self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
@@ -195,14 +225,32 @@ class SopGraphQL(GraphQL[Context, None]):
         with_codes(result.errors)
         return await super().process_result(request, result)
 
+    def decode_json(self, data: str | bytes) -> object:
+        """JSON as the API takes it, over HTTP and in websocket messages alike; anything else raises
+        JSONDecodeError, which strawberry answers with 400 (HTTP) or closes the websocket with 4400."""
+        try:
+            parsed = json.loads(data, parse_constant=_no_constant, parse_float=_finite)
+        except RecursionError:  # "[" x 5000 was a 500 (HTTP) and a 1011 close (websocket)
+            raise json.JSONDecodeError("nested too deeply", "", 0) from None
+        except UnicodeDecodeError:  # was a 500
+            raise json.JSONDecodeError("the body is not UTF-8", "", 0) from None
+        except json.JSONDecodeError:
+            raise
+        except ValueError as exc:  # NaN, Infinity, 1e400
+            raise json.JSONDecodeError(str(exc)[:200], "", 0) from None
+        if _unstorable(parsed):
+            raise json.JSONDecodeError(UNSTORABLE, "", 0)
+        return parsed
+
     def parse_json(self, data: str | bytes) -> Any:
         """The body (or a GET parameter) as JSON; a bare number or string would reach strawberry as a 500."""
-        parsed = super().parse_json(data)
+        try:
+            parsed = self.decode_json(data)
+        except json.JSONDecodeError as exc:
+            reason = exc.msg if exc.msg == UNSTORABLE else f"Unable to parse request body as JSON: {exc.msg}"
+            raise HTTPException(400, reason) from None
         if not isinstance(parsed, (dict, list)):
             raise HTTPException(400, "Expected a JSON object such as {\"query\": \"{ orders { totalCount } }\"}")
-        if _holds_nul(parsed):
-            # PostgreSQL text cannot hold NUL: a code with one reached a lookup and came back INTERNAL.
-            raise HTTPException(400, "A NUL character (\\u0000) is not allowed in a request")
         return parsed
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:

@@ -10,9 +10,11 @@ import strawberry
 
 from api.core.context import Context
 from api.core.errors import argument_error
+from api.core.node import row_id
 from api.core.permissions import allow
 from api.planning.plan import Plan
 from api.planning.types import ForecastScenario, LineWeekLoad
+from domain.bounds import shown
 from domain.models import Role, utcnow
 from domain.planning import queries
 from domain.planning.scenarios import forecast_scenarios
@@ -34,9 +36,9 @@ class PlanningQueries:
     async def plan(self, info: Info, id: strawberry.ID | None = None) -> Plan | None:
         plan_id = None
         if id is not None:
-            if not str(id).isdigit():
-                raise argument_error("id", f"id {id!r} is not a plan id")
-            plan_id = int(id)
+            plan_id = row_id(str(id))
+            if plan_id is None:
+                raise argument_error("id", f"id {shown(str(id))} is not a plan id")
         async with info.context.db() as session:
             row = await queries.get_plan(session, plan_id)
             in_force = row is not None and row.id == await queries.current_plan_id(session)

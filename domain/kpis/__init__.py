@@ -4,7 +4,7 @@ from domain.kpis.cost_allocation import AdjustmentRates, CostAllocationReport, R
 from domain.kpis.definitions import KPI_DEFINITIONS
 from domain.kpis.forecast_report import ForecastAccuracyReport, ForecastAccuracyRow, TierError, forecast_accuracy_report
 from domain.kpis.period import Granularity, Period
-from domain.kpis.report import KpiReport, kpi_report, kpi_report_async, kpi_series, kpi_series_async
+from domain.kpis.report import MAX_SERIES_BUCKETS, KpiReport, kpi_report, kpi_report_async, kpi_series, kpi_series_async
 from domain.kpis.rush_review import RushReviewRow, rush_review
 from domain.kpis.scorecards import ATTAINMENT_CAP, Scorecard, ScoreComponent, attainment, scorecards
 from domain.kpis.targets import CapacityGap, FamilyQuarterTarget, MixTarget, TargetPlan, plan_targets
@@ -13,6 +13,7 @@ from domain.kpis.values import KpiValue
 __all__ = [
     "ATTAINMENT_CAP",
     "KPI_DEFINITIONS",
+    "MAX_SERIES_BUCKETS",
     "AdjustmentRates",
     "CapacityGap",
     "CostAllocationReport",

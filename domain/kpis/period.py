@@ -68,6 +68,14 @@ class Period:
         """The same days one year earlier (revenue growth compares against it)."""
         return Period(_year_earlier(self.start), _year_earlier(self.end))
 
+    def bucket_count(self, granularity: Granularity) -> int:
+        """len(self.buckets(granularity)) by arithmetic: the query cost asks it of any period a client sends."""
+        last = self.end - timedelta(days=1)
+        if granularity is Granularity.WEEK:
+            return (monday_of(last) - monday_of(self.start)).days // 7 + 1
+        size = 1 if granularity is Granularity.MONTH else 3
+        return (last.year * 12 + last.month - 1) // size - (self.start.year * 12 + self.start.month - 1) // size + 1
+
     def buckets(self, granularity: Granularity) -> list[Period]:
         """Calendar weeks, months or quarters covering the period, clipped to it."""
         out: list[Period] = []

@@ -18,10 +18,14 @@ from domain.db import session_scope
 from domain.models import Customer, OrderStatus, Product
 from tests.factories import make_api_key, make_customer, make_order, make_product
 
+METRICS_TOKEN = "metrics-token-for-tests"
+METRICS_AUTH = {"Authorization": f"Bearer {METRICS_TOKEN}"}  # headers of a GET /metrics
+
 
 @asynccontextmanager
 async def serving(db_url: str, **settings: Any) -> AsyncIterator[Starlette]:
-    """The app on this database (other settings as given), its broker and engine closed after."""
+    """The app on this database (other settings as given; /metrics with METRICS_TOKEN), closed after."""
+    settings.setdefault("metrics_token", METRICS_TOKEN)
     application = create_app(Settings(database_url=db_url, **settings))
     try:
         yield application

@@ -15,7 +15,7 @@ from starlette.applications import Starlette
 
 from domain.db import async_engine
 from domain.outage import database_unavailable
-from tests.e2e.api.conftest import Plant, serving
+from tests.e2e.api.conftest import METRICS_AUTH, Plant, serving
 from tests.ports import free_port
 
 LINES = "{ productionLines { code } }"
@@ -59,7 +59,7 @@ async def test_key_check_on_a_database_that_refuses_connections_is_503(retry_aft
     async with serving(url, **overrides) as app, client_of(app) as http:
         for query in (LINES, "mutation { reloadRules { errors { code } } }"):
             assert_unavailable(await post(http, A_KEY, query), retry_after)
-        metrics = (await http.get("/metrics")).text
+        metrics = (await http.get("/metrics", headers=METRICS_AUTH)).text
     assert 'code="UNAVAILABLE"' in metrics
 
 

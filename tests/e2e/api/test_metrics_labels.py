@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from api.core.metrics import MAX_OPERATION_NAMES
-from tests.e2e.api.conftest import GraphQLClient, Plant
+from tests.e2e.api.conftest import METRICS_AUTH, GraphQLClient, Plant
 
 
 def operation_labels(metrics_text: str) -> set[str]:
@@ -17,7 +17,7 @@ async def test_distinct_operation_names_are_capped(gql: GraphQLClient, plant: Pl
     for i in range(MAX_OPERATION_NAMES + 25):
         await gql(f"query Screen{i} {{ __typename }}")
     await gql("query Screen0 { __typename }")  # a name seen before the cap keeps its own series
-    text = (await gql.http.get("/metrics")).text
+    text = (await gql.http.get("/metrics", headers=METRICS_AUTH)).text
     labels = operation_labels(text)
     assert len(labels) == MAX_OPERATION_NAMES + 1, len(labels)
     assert f"Screen{MAX_OPERATION_NAMES - 1}" in labels and f"Screen{MAX_OPERATION_NAMES}" not in labels
@@ -33,5 +33,5 @@ async def test_untame_names_and_anonymous_operations(gql: GraphQLClient, plant: 
         response = await gql.post(f"query {name} {{ __typename }}")
         assert response.status_code == 200, response.text
     await gql("{ __typename }")
-    labels = operation_labels((await gql.http.get("/metrics")).text)
+    labels = operation_labels((await gql.http.get("/metrics", headers=METRICS_AUTH)).text)
     assert labels == {long_ok, "other", "anonymous"}, labels

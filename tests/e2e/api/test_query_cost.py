@@ -50,3 +50,21 @@ async def test_the_page_size_a_variable_gives_counts(gql: GraphQLClient, plant: 
     error = await error_of(gql, query, {"n": 500})  # 4 x 35,001
     assert error["extensions"]["code"] == "LIMIT_EXCEEDED", error
 
+
+
+def test_a_kpi_series_weighs_its_buckets() -> None:
+    # Tried: the same series by week over one quarter, one year and ten years, with and without nested reports.
+    from graphql import parse
+
+    from api.core.cost import KPI_REPORT, QueryCost
+    from api.schema import build_schema
+
+    def estimate(to: str, below: str) -> int:
+        query = f'{{ kpis(from: "2016-01-04", to: "{to}") {{ series(granularity: WEEK) {{ {below} }} }} }}'
+        operation = parse(query).definitions[0]
+        return QueryCost(build_schema()._schema, {}, {}, 500, 10**9).of(operation)  # type: ignore[arg-type]
+
+    assert estimate("2016-04-04", "revenue") == KPI_REPORT + 13 * (KPI_REPORT + 1)
+    assert estimate("2017-01-02", "revenue") == KPI_REPORT + 52 * (KPI_REPORT + 1)  # 79,552: served
+    assert estimate("2017-01-02", "revenue costAllocation { __typename }") > 100_000  # refused
+    assert estimate("2025-12-22", "revenue") == KPI_REPORT + 520 * (KPI_REPORT + 1)

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from domain.api_keys import create_api_key, revoke_api_key
 from domain.config import rate_limit
 from domain.db import session_scope
-from tests.e2e.api.conftest import GraphQLClient, Plant, serving
+from tests.e2e.api.conftest import METRICS_AUTH, GraphQLClient, Plant, serving
 from tests.e2e.api.test_subscriptions import connected
 
 QUERY = "{ orders(first: 1) { totalCount } }"
@@ -58,7 +58,7 @@ async def test_a_burst_over_a_keys_limit_waits_retry_after_then_passes(
         assert (await erp.post(QUERY, key=plant.keys["viewer"])).status_code == 200  # its own bucket
         await asyncio.sleep(retry_after)
         assert (await erp.post(QUERY, key=planner)).status_code == 200
-        metrics = (await erp.http.get("/metrics")).text
+        metrics = (await erp.http.get("/metrics", headers=METRICS_AUTH)).text
         assert 'sop_graphql_errors_total{code="RATE_LIMITED"} 1.0' in metrics
 
 
@@ -105,6 +105,6 @@ async def test_a_websocket_from_a_throttled_address_is_refused_as_rate_limited(
         async with connected(app, {"Authorization": f"Bearer {plant.keys['viewer']}"}) as ws:
             assert (await ws.receive_json(timeout=5))["type"] == "connection_ack"
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
-            metrics = (await http.get("/metrics")).text
+            metrics = (await http.get("/metrics", headers=METRICS_AUTH)).text
     assert 'sop_graphql_errors_total{code="UNAUTHENTICATED"} 1.0' in metrics
     assert 'sop_graphql_errors_total{code="RATE_LIMITED"} 1.0' in metrics

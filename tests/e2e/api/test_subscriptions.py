@@ -16,7 +16,7 @@ from starlette.applications import Starlette
 
 from domain.db import session_scope
 from domain.models import Alert, Customer, OrderEvent, OrderStatus
-from tests.e2e.api.conftest import Plant
+from tests.e2e.api.conftest import Plant, serving
 from tests.factories import make_order
 
 PROTOCOL = "graphql-transport-ws"
@@ -107,3 +107,56 @@ async def test_websocket_without_a_valid_key_is_closed(app: Starlette, plant: Pl
         with pytest.raises(WebSocketDisconnect) as closed:
             await ws.receive_json(timeout=5)
     assert closed.value.code == 4403
+
+
+async def test_subscriptions_per_connection_are_capped(db_url: str, plant: Plant) -> None:
+    # Tried: 4 subscriptions on one websocket with SOP_MAX_SUBSCRIPTIONS=3 (one websocket took 5,000 before).
+    async with serving(db_url, max_subscriptions=3) as capped, connected(
+            capped, {"Authorization": f"Bearer {plant.keys['viewer']}"}) as ws:
+        alerts = {"query": "subscription { alerts { id } }"}
+        await subscribe(ws, alerts["query"], "1")
+        for sub_id in ("2", "3", "4"):
+            await ws.send_json({"id": sub_id, "type": "subscribe", "payload": alerts})
+        refused = await ws.receive_json(timeout=5)
+        assert refused["type"] == "error" and refused["id"] == "4", refused
+        assert refused["payload"][0]["extensions"] == {"code": "LIMIT_EXCEEDED", "limit": 3}
+        assert "at most 3 subscriptions" in refused["payload"][0]["message"]
+        # Completing one frees its place: a fifth one is accepted (no error comes back for it).
+        await ws.send_json({"id": "1", "type": "complete"})
+        await ws.send_json({"id": "5", "type": "subscribe", "payload": alerts})
+        await ws.send_json({"type": "ping"})
+        assert (await ws.receive_json(timeout=5))["type"] == "pong"
+
+
+def test_the_default_cap_is_twenty() -> None:
+    from domain.config import load_settings
+
+    assert load_settings({}).max_subscriptions == 20
+    assert load_settings({"SOP_MAX_SUBSCRIPTIONS": "5"}).max_subscriptions == 5
+
+
+BY_CUSTOMER = ('{"id": "1", "type": "subscribe", "payload": {"query": "subscription($c: String) '
+               '{ orderEvents(customerCode: $c) { orderCode } }", "variables": {"c": %s}}}')
+
+
+@pytest.mark.parametrize(
+    ("what", "message"),
+    [
+        ("a lone surrogate in customerCode", BY_CUSTOMER % '"\\ud800"'),
+        ("NUL in customerCode", BY_CUSTOMER % '"a\\u0000"'),
+        ("a message nested 5000 deep", '{"id": "1", "type": "subscribe", "payload": {"query": "x", "variables": '
+         '{"x": ' + "[" * 5000 + "]" * 5000 + "}}}"),
+        ("NaN in a message", '{"id": "1", "type": "subscribe", "payload": {"query": "x", "variables": {"x": NaN}}}'),
+    ],
+)
+async def test_hostile_websocket_messages_close_the_connection_as_invalid(
+    app: Starlette, plant: Plant, what: str, message: str
+) -> None:
+    # Tried: each message after a valid connection_init; before, the surrogate reached PostgreSQL (INTERNAL)
+    # and the nested one raised RecursionError in the protocol handler.
+    async with connected(app, {"Authorization": f"Bearer {plant.keys['viewer']}"}) as ws:
+        assert (await ws.receive_json(timeout=5))["type"] == "connection_ack"
+        await ws.send_text(message)
+        with pytest.raises(WebSocketDisconnect) as closed:
+            await ws.receive_json(timeout=5)
+    assert closed.value.code == 4400, (what, closed.value)

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.api.conftest import Plant
+from tests.e2e.api.conftest import METRICS_AUTH, Plant
 
 QUERY = "{ productionLines { code } }"
 TWO_OPERATIONS = "query Lines { productionLines { code } } query Count { customers { totalCount } }"
@@ -72,7 +72,8 @@ async def test_authentication_comes_before_the_body(
 async def test_refusals_are_counted_in_metrics(client: httpx.AsyncClient, plant: Plant) -> None:
     await client.post("/graphql", content=b"{", headers=headers_with(plant.keys["viewer"], {
         "headers": {"Content-Type": "application/json"}}))
-    assert 'sop_graphql_errors_total{code="BAD_REQUEST"} 1.0' in (await client.get("/metrics")).text
+    metrics = (await client.get("/metrics", headers=METRICS_AUTH)).text
+    assert 'sop_graphql_errors_total{code="BAD_REQUEST"} 1.0' in metrics
 
 
 async def test_several_operations_need_an_operation_name(client: httpx.AsyncClient, plant: Plant) -> None:
