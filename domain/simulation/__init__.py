@@ -1,0 +1,1 @@
+"""Plant simulation: a seeded world of demand and incidents run against the service and plain baseline policies."""
