@@ -54,7 +54,7 @@ def run_baseline(policy: str, plant: PlantModel, world: World) -> Tally:
         for i in arrivals.get(day, []):
             o = world.orders[i]
             product = plant.product(o.sku)
-            fate = OrderFate(o, product.list_price, product.unit_cost, promised=o.requested, at_once=True)
+            fate = OrderFate(o, product.price, product.unit_cost, promised=o.requested, at_once=True)
             tally.fates[o.code] = fate
             fate.from_stock = min(stock[o.sku], o.quantity)
             stock[o.sku] -= fate.from_stock

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
+
 from domain.demo import DemoPlant
 
 OPEN = {"ACCEPTED", "SCHEDULED", "IN_PRODUCTION"}
@@ -17,6 +19,7 @@ class Product:
     family: str
     unit_cost: float
     list_price: float
+    price: float  # what customers paid for it in the demo's history (the median): the world's price
     on_hand: float
     routes: tuple[tuple[str, float], ...]  # (line code, units per hour), fastest first
 
@@ -79,8 +82,12 @@ def plant_model(plant: DemoPlant) -> PlantModel:
     routes: dict[int, list[tuple[str, float]]] = {}
     for r in rows["routings"]:
         routes.setdefault(r["product_id"], []).append((line_code[r["line_id"]], float(r["units_per_hour"])))
+    paid: dict[int, list[float]] = {}
+    for r in rows["order_lines"]:
+        paid.setdefault(r["product_id"], []).append(float(r["unit_price"]))
     products = tuple(
-        Product(r["id"], r["sku"], r["family"], float(r["unit_cost"]), float(r["list_price"]), float(r["on_hand"]),
+        Product(r["id"], r["sku"], r["family"], float(r["unit_cost"]), float(r["list_price"]),
+                round(float(np.median(paid.get(r["id"], [r["list_price"]]))), 2), float(r["on_hand"]),
                 tuple(sorted(routes[r["id"]], key=lambda route: (-route[1], route[0]))))
         for r in rows["products"] if r["id"] in routes)
     closed: dict[int, set[date]] = {}

@@ -29,6 +29,7 @@ class PolicyRun:
     name: str
     tally: Tally
     violations: list[tuple[date, str]] = field(default_factory=list)
+    checked_days: int = 0
 
     def summary(self) -> dict[str, Any]:
         return {"figures": figures(self.tally), "weekly": weekly(self.tally), "heat": heat(self.tally),
@@ -44,11 +45,8 @@ class Simulation:
     runs: list[PolicyRun]
 
 
-def _service(name: str, rules_dir: Path, plant: PlantModel, world: World, size: str, seed: int, workdir: Path,
+def _service(name: str, rules_dir: Path, plant: PlantModel, world: World, size: str, seed: int, url: str,
              check_ledger: bool) -> PolicyRun:
-    path = workdir / f"{name.replace(':', '-')}.db"
-    path.unlink(missing_ok=True)
-    url = f"sqlite:///{path}"
     book = load_rulebook(rules_dir)
     policy = book.capacity_policy()
     saturday = world.start - timedelta(days=2)
@@ -79,12 +77,22 @@ def _service(name: str, rules_dir: Path, plant: PlantModel, world: World, size: 
             asyncio.run(drive())
     finally:
         clock.pin(None)
-    return PolicyRun(name, tally, run.violations)
+    return PolicyRun(name, tally, run.violations, run.checked_days)
+
+
+def _sqlite(workdir: Path, name: str) -> str:
+    path = workdir / f"{name.replace(':', '-')}.db"
+    path.unlink(missing_ok=True)
+    return f"sqlite:///{path}"
 
 
 def simulate(size: str, seed: int, weeks: int, policies: list[str], workdir: Path, rules_dir: Path,
-             candidate_rules: Path | None = None, check_ledger: bool = False) -> Simulation:
-    """Run each policy over the same world; `candidate_rules` adds a 'service:candidate' column."""
+             candidate_rules: Path | None = None, check_ledger: bool = False,
+             database_url: str | None = None) -> Simulation:
+    """Run each policy over the same world; `candidate_rules` adds a 'service:candidate' column.
+
+    The service runs on an SQLite file of its own in `workdir`, or on `database_url` (an empty database) when
+    given; check_ledger runs the capacity ledger's checker at every simulated day's end."""
     plant = plant_model(generate_plant(size_named(size), seed, START - timedelta(days=2)))
     world = build_world(plant, seed, START, weeks)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -93,7 +101,9 @@ def simulate(size: str, seed: int, weeks: int, policies: list[str], workdir: Pat
         if name in BASELINES:
             runs.append(PolicyRun(name, run_baseline(name, plant, world)))
         elif name == "service":
-            runs.append(_service(name, rules_dir, plant, world, size, seed, workdir, check_ledger))
+            runs.append(_service(name, rules_dir, plant, world, size, seed, database_url or _sqlite(workdir, name),
+                                 check_ledger))
     if candidate_rules is not None:
-        runs.append(_service("service:candidate", candidate_rules, plant, world, size, seed, workdir, check_ledger))
+        name = "service:candidate"
+        runs.append(_service(name, candidate_rules, plant, world, size, seed, _sqlite(workdir, name), check_ledger))
     return Simulation(size, seed, weeks, world, runs)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -51,14 +52,16 @@ class ServiceRun:
     tally: Tally
     check_ledger: bool = False
     violations: list[tuple[date, str]] = field(default_factory=list)
+    checked_days: int = 0
     receipt_ids: dict[int, int] = field(default_factory=dict)
 
 
 async def _take_order(session: AsyncSession, run: ServiceRun, o: WorldOrder, today: date) -> None:
     product = run.plant.product(o.sku)
-    fate = OrderFate(o, product.list_price, product.unit_cost)
+    fate = OrderFate(o, product.price, product.unit_cost)
     run.tally.fates[o.code] = fate
-    data = OrderInput(o.customer, o.requested, (LineInput(o.sku, o.quantity),), code=o.code)
+    price = Decimal(str(product.price))
+    data = OrderInput(o.customer, o.requested, (LineInput(o.sku, o.quantity, price),), code=o.code)
     result = await create_order(session, PRINCIPAL, run.book, data, today)
     order = result.order
     if order.status is OrderStatus.PROPOSED:
@@ -146,6 +149,7 @@ def _check(run: ServiceRun, today: date) -> None:
     try:
         with session_scope(engine) as session:
             run.violations.extend((today, v) for v in ledger_violations(session))
+            run.checked_days += 1
     finally:
         engine.dispose()
 
