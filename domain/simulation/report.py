@@ -60,6 +60,11 @@ def markdown(simulation: Simulation, notes: list[str] | None = None) -> str:
         if run.violations:
             rows.append(f"- {run.name}: {len(run.violations)} ledger violations at day ends, first: "
                         f"{run.violations[0][0]} {run.violations[0][1]}")
+    for run in simulation.runs:
+        if run.mechanisms:
+            rows += ["", f"Where {run.name} loses points (orders not promised their date at once, by review "
+                     "decision and failed criteria; promises due in the run and not kept, by what was made):", ""]
+            rows += [f"- {why}: {count}" for why, count in sorted(run.mechanisms.items(), key=lambda kv: -kv[1])]
     rows += ["", *(notes or []), "", "![weekly on time](on_time.png)", "![stock](stock.png)",
              "![utilisation](utilisation.png)", ""]
     return "\n".join(rows)

@@ -30,6 +30,7 @@ class PolicyRun:
     tally: Tally
     violations: list[tuple[date, str]] = field(default_factory=list)
     checked_days: int = 0
+    mechanisms: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
         return {"figures": figures(self.tally), "weekly": weekly(self.tally), "heat": heat(self.tally),
@@ -77,7 +78,7 @@ def _service(name: str, rules_dir: Path, plant: PlantModel, world: World, size: 
             asyncio.run(drive())
     finally:
         clock.pin(None)
-    return PolicyRun(name, tally, run.violations, run.checked_days)
+    return PolicyRun(name, tally, run.violations, run.checked_days, dict(sorted(run.mechanisms.items())))
 
 
 def _sqlite(workdir: Path, name: str) -> str:

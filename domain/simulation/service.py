@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -26,11 +27,20 @@ from domain.models import (
     PlanItem,
     Product,
     ProductionLine,
+    ReviewDecision,
     Role,
 )
-from domain.orders import LineInput, OrderInput, ShipInput, create_order, respond_to_proposal, ship_order
+from domain.orders import (
+    LineInput,
+    OrderInput,
+    ShipInput,
+    create_order,
+    respond_to_proposal,
+    ship_order,
+)
 from domain.planning import ReplanSettings, replan
 from domain.simulation import store
+from domain.simulation.mechanisms import broken_promises, why_not_at_once
 from domain.simulation.outcomes import OrderFate, Tally
 from domain.simulation.plant import PlantModel
 from domain.simulation.world import World, WorldOrder
@@ -38,6 +48,7 @@ from rules import RuleBook
 
 PRINCIPAL = Principal(0, "simulation", Role.ADMIN)
 # How much later than asked a customer takes a proposed date or a split's last part, by tier (days).
+SHIPPABLE = (OrderStatus.ACCEPTED, OrderStatus.SCHEDULED, OrderStatus.IN_PRODUCTION, OrderStatus.IN_STOCK)
 TOLERANCE = {"STRATEGIC": 3, "KEY": 7, "REGULAR": 10}
 
 
@@ -53,6 +64,8 @@ class ServiceRun:
     check_ledger: bool = False
     violations: list[tuple[date, str]] = field(default_factory=list)
     checked_days: int = 0
+    # Why an order was not promised its requested date at once, and why a promise was broken: counts per cause.
+    mechanisms: Counter[str] = field(default_factory=Counter)
     receipt_ids: dict[int, int] = field(default_factory=dict)
 
 
@@ -64,6 +77,8 @@ async def _take_order(session: AsyncSession, run: ServiceRun, o: WorldOrder, tod
     data = OrderInput(o.customer, o.requested, (LineInput(o.sku, o.quantity, price),), code=o.code)
     result = await create_order(session, PRINCIPAL, run.book, data, today)
     order = result.order
+    if result.review is not None and result.review.decision is not ReviewDecision.ACCEPT:
+        run.mechanisms[why_not_at_once(result.review, o, today, run.book.capacity_policy().frozen_days)] += 1
     if order.status is OrderStatus.PROPOSED:
         fate.proposed = True
         offered = order.promised_date or (result.review.proposed_date if result.review else None)
@@ -119,8 +134,11 @@ async def _produce(session: AsyncSession, run: ServiceRun, today: date) -> None:
 
 
 async def _ship(session: AsyncSession, run: ServiceRun, today: date) -> None:
+    """Orders of the world whose every unit is made or taken from stock leave the same day (customers take early
+    deliveries); an order waits until all of it is there (no part shipments in the simulation)."""
+    short = select(OrderLine.order_id).where(OrderLine.quantity_to_make > 1e-9)
     ready = (await session.execute(select(Order.code, Order.version).where(
-        Order.status == OrderStatus.IN_STOCK, Order.code.like("SIM-%")).order_by(Order.code))).all()
+        Order.status.in_(SHIPPABLE), Order.code.like("SIM-%"), Order.id.not_in(short)).order_by(Order.code))).all()
     for code, version in ready:
         await ship_order(session, PRINCIPAL, ShipInput(code, version))
         await session.commit()
@@ -189,6 +207,8 @@ async def run_days(run: ServiceRun) -> None:
                 _replan(run, today)
             if run.check_ledger:
                 _check(run, today)
+        async with sessions() as session:
+            run.mechanisms.update(await broken_promises(session, run.tally, world.days[-1]))
     finally:
         await engine.dispose()
 
