@@ -4,6 +4,7 @@ and the same seed gives the same JSON line byte for byte."""
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -63,3 +64,19 @@ def test_the_same_seed_gives_byte_identical_json_but_for_seconds(tmp_path: Path)
     assert set(first["simulate"]["policies"]) == {"service", "naive", "edd"}  # type: ignore[index]
     assert (tmp_path / "a" / "report.md").read_text() == (tmp_path / "b" / "report.md").read_text()
     assert (tmp_path / "a" / "on_time.png").stat().st_size > 0
+
+
+def test_a_candidate_rule_folder_runs_as_a_fourth_column(tmp_path: Path) -> None:
+    candidate = tmp_path / "candidate"
+    shutil.copytree(REPO_ROOT / "rules", candidate, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    policy = candidate / "capacity_policy.yaml"
+    # A 15% rush reserve instead of 12%, and the file's own example says so (examples run when rules load).
+    policy.write_text(policy.read_text().replace("percent: 12,", "percent: 15,")
+                      .replace("reserve_share: 0.12,", "reserve_share: 0.15,"))
+    result = CliRunner().invoke(cli, ["simulate", "--weeks", "1", "--size", "small", "--seed", "3", "--policies",
+                                      "naive", "--rules", str(candidate), "--out", str(tmp_path / "out"), "--json"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    policies = json.loads(result.output.strip().splitlines()[-1])["simulate"]["policies"]
+    assert list(policies) == ["naive", "service:candidate"]
+    assert "service:candidate" in (tmp_path / "out" / "report.md").read_text()
