@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from domain import clock
+from domain.config import load_settings
 from domain.db import sync_engine
 from domain.demo import generate_plant, load_demo, size_named
 from domain.migrate import upgrade_database
@@ -58,7 +59,7 @@ def _service(name: str, rules_dir: Path, plant: PlantModel, world: World, size: 
             load_demo(engine, size, seed, saturday, reserve_share=policy.reserve_share, frozen_days=policy.frozen_days)
     finally:
         engine.dispose()
-    tally = Tally(world, [line.code for line in plant.lines])
+    tally = Tally(world, [line.code for line in plant.lines], overtime_rate=load_settings().overtime_hour_cost)
     run = ServiceRun(url, book, plant, world, tally, check_ledger=check_ledger)
 
     async def drive() -> None:
