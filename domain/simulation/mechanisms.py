@@ -16,6 +16,10 @@ from domain.simulation.outcomes import Tally
 from domain.simulation.world import WorldOrder
 
 
+def _week(day: date) -> tuple[int, int]:
+    return day.isocalendar()[:2]
+
+
 def why_not_at_once(review: ReviewResult, o: WorldOrder, today: date, frozen_days: int) -> str:
     failed = ",".join(c.criterion for c in review.criteria if not c.passed) or "none"
     inside = " inside the frozen window" if o.requested <= frozen_until(today, frozen_days) else ""
@@ -30,7 +34,9 @@ async def broken_promises(session: AsyncSession, tally: Tally, last: date) -> Co
             continue
         line = await session.scalar(select(OrderLine).join(Order).where(Order.code == fate.order.code))
         ready = (line.quantity_made + line.quantity_from_stock) if line else 0.0
-        state = "shipped late" if fate.shipped else "nothing made" if ready <= 0 else \
+        late = fate.shipped and ("shipped late, in the promised week" if _week(fate.shipped) == _week(fate.promised)
+                                 else "shipped late, a later week")
+        state = late if late else "nothing made" if ready <= 0 else \
             "part made" if ready < fate.order.quantity - 1e-9 else "all made"
         found[f"promise broken ({'rush' if fate.order.rush else 'regular'}): {state}"] += 1
     return found

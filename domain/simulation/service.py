@@ -134,15 +134,17 @@ async def _produce(session: AsyncSession, run: ServiceRun, today: date) -> None:
 
 
 async def _ship(session: AsyncSession, run: ServiceRun, today: date) -> None:
-    """Orders of the world whose every unit is made or taken from stock leave the same day (customers take early
-    deliveries); an order waits until all of it is there (no part shipments in the simulation)."""
+    """Orders whose every unit is made or taken from stock leave the same day (customers take early deliveries);
+    an order waits until all of it is there (no part shipments in the simulation). The demo plant's open orders
+    ship too: left in stock, their goods were counted as stock and never freed (only the world's are judged)."""
     short = select(OrderLine.order_id).where(OrderLine.quantity_to_make > 1e-9)
     ready = (await session.execute(select(Order.code, Order.version).where(
-        Order.status.in_(SHIPPABLE), Order.code.like("SIM-%"), Order.id.not_in(short)).order_by(Order.code))).all()
+        Order.status.in_(SHIPPABLE), Order.id.not_in(short)).order_by(Order.code))).all()
     for code, version in ready:
         await ship_order(session, PRINCIPAL, ShipInput(code, version))
         await session.commit()
-        run.tally.fates[code].shipped = today
+        if code in run.tally.fates:
+            run.tally.fates[code].shipped = today
 
 
 def _replan(run: ServiceRun, today: date) -> None:
@@ -155,9 +157,11 @@ def _replan(run: ServiceRun, today: date) -> None:
     try:
         with session_scope(engine) as session:
             outcome = replan(session, today=today, settings=settings, actor="simulation", cutoff=cutoff)
+            # The overtime the newest plan asks of its first week (a weekend replan plans from next Monday).
+            monday = outcome.plan.horizon_start
             overtime = session.scalars(select(LineWeekLoad.overtime_hours).where(
-                LineWeekLoad.plan_id == outcome.plan.id, LineWeekLoad.week == today + timedelta(days=2))).all()
-            run.tally.overtime_hours[run.tally.week_of(today + timedelta(days=2))] = float(sum(overtime))
+                LineWeekLoad.plan_id == outcome.plan.id, LineWeekLoad.week == monday)).all()
+            run.tally.overtime_hours[run.tally.week_of(monday)] = float(sum(overtime))
     finally:
         engine.dispose()
 
