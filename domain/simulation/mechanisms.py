@@ -1,5 +1,5 @@
 """Which mechanism loses the service its points: why an order got no promise for its date at once, and what the
-order of a broken promise had at the end of the run."""
+order of a broken promise had on its promised day."""
 
 from __future__ import annotations
 
@@ -16,27 +16,22 @@ from domain.simulation.outcomes import Tally
 from domain.simulation.world import WorldOrder
 
 
-def _week(day: date) -> tuple[int, int]:
-    return day.isocalendar()[:2]
-
-
 def why_not_at_once(review: ReviewResult, o: WorldOrder, today: date, frozen_days: int) -> str:
     failed = ",".join(c.criterion for c in review.criteria if not c.passed) or "none"
     inside = " inside the frozen window" if o.requested <= frozen_until(today, frozen_days) else ""
     return f"{review.decision.value} ({'rush' if o.rush else 'regular'}{inside}; failed: {failed})"
 
 
-async def broken_promises(session: AsyncSession, tally: Tally, last: date) -> Counter[str]:
-    """Each promise due in the run and not kept, by what its order had at the end: nothing made, part, all."""
+async def unkept_today(session: AsyncSession, tally: Tally, today: date) -> Counter[str]:
+    """Promises due today and not shipped, by what the order had at the day's end: nothing, most of it (90% or
+    more: scrap left it short, the rest waits for the product's next run) or part."""
     found: Counter[str] = Counter()
     for fate in tally.fates.values():
-        if fate.promised is None or fate.promised > last or (fate.shipped and fate.shipped <= fate.promised):
+        if fate.promised != today or fate.shipped is not None:
             continue
         line = await session.scalar(select(OrderLine).join(Order).where(Order.code == fate.order.code))
-        ready = (line.quantity_made + line.quantity_from_stock) if line else 0.0
-        late = fate.shipped and ("shipped late, in the promised week" if _week(fate.shipped) == _week(fate.promised)
-                                 else "shipped late, a later week")
-        state = late if late else "nothing made" if ready <= 0 else \
-            "part made" if ready < fate.order.quantity - 1e-9 else "all made"
-        found[f"promise broken ({'rush' if fate.order.rush else 'regular'}): {state}"] += 1
+        ready = (line.quantity_made + line.quantity_from_stock) / fate.order.quantity if line else 0.0
+        state = "nothing made" if ready <= 0 else "short by scrap (90% or more ready)" if ready >= 0.9 else \
+            "part made"
+        found[f"promise broken ({'rush' if fate.order.rush else 'regular'}): {state} on the promised day"] += 1
     return found

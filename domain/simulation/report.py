@@ -63,7 +63,7 @@ def markdown(simulation: Simulation, notes: list[str] | None = None) -> str:
     for run in simulation.runs:
         if run.mechanisms:
             rows += ["", f"Where {run.name} loses points (orders not promised their date at once, by review "
-                     "decision and failed criteria; promises due in the run and not kept, by what was made):", ""]
+                     "decision and failed criteria; promises not kept, by what the order had on its promised day):", ""]
             rows += [f"- {why}: {count}" for why, count in sorted(run.mechanisms.items(), key=lambda kv: -kv[1])]
     rows += ["", *(notes or []), "", "![weekly on time](on_time.png)", "![stock](stock.png)",
              "![utilisation](utilisation.png)", ""]

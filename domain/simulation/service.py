@@ -40,7 +40,7 @@ from domain.orders import (
 )
 from domain.planning import ReplanSettings, replan
 from domain.simulation import store
-from domain.simulation.mechanisms import broken_promises, why_not_at_once
+from domain.simulation.mechanisms import unkept_today, why_not_at_once
 from domain.simulation.outcomes import OrderFate, Tally
 from domain.simulation.plant import PlantModel
 from domain.simulation.world import World, WorldOrder
@@ -202,6 +202,7 @@ async def run_days(run: ServiceRun) -> None:
                 await _produce(session, run, today)
                 clock.pin(store.at(today, 17))
                 await _ship(session, run, today)
+                run.mechanisms.update(await unkept_today(session, run.tally, today))
                 run.tally.stock_value.append(await store.stock_value(session, skus))
                 if today.weekday() == 4:  # Friday: the cut-off, sales send next weeks' forecasts
                     clock.pin(store.at(today, 18))
@@ -211,8 +212,6 @@ async def run_days(run: ServiceRun) -> None:
                 _replan(run, today)
             if run.check_ledger:
                 _check(run, today)
-        async with sessions() as session:
-            run.mechanisms.update(await broken_promises(session, run.tally, world.days[-1]))
     finally:
         await engine.dispose()
 
