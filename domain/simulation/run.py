@@ -16,8 +16,10 @@ from domain.migrate import upgrade_database
 from domain.simulation import store
 from domain.simulation.baselines import run_baseline
 from domain.simulation.outcomes import Tally, figures, heat, weekly
+from domain.simulation.planner import replan_week
 from domain.simulation.plant import PlantModel, plant_model
-from domain.simulation.service import ServiceRun, _replan, run_days
+from domain.simulation.service import run_days
+from domain.simulation.state import ServiceRun
 from domain.simulation.world import World, build_world
 from rules import load_rulebook
 
@@ -71,7 +73,7 @@ def _service(name: str, rules_dir: Path, plant: PlantModel, world: World, size: 
                 await store.submit_forecasts(session, world, 0, [p.sku for p in plant.products])
         finally:
             await engine.dispose()
-        _replan(run, saturday)
+        replan_week(run, saturday)
         await run_days(run)
 
     try:
