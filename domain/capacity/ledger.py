@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any, cast
 
 import numpy as np
-from sqlalchemy import Boolean, Date, Float, Table, and_, bindparam, case, delete, insert, not_, or_, select, update
+from sqlalchemy import Boolean, Date, Float, Table, and_, bindparam, delete, insert, not_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.capacity.line_hours import line_weeks
@@ -94,12 +94,9 @@ async def load_ledger(
         for wi, week in enumerate(weeks):
             # Only the open days of the first week can be promised; promises there already sit in them.
             share = shares[line_id] if wi == 0 else 1.0
-            capacity, reserved, lost, _planned, promised, rush_used = found[(line_id, week)]
-            # Planned hours are what the plan makes for the forecast: a firm order is the demand the forecast
-            # stood for and consumes them (taking them shrinks planned, _take_statement). Counting them as taken
-            # refused orders on lines busy making stock for those very orders (`sop simulate`, README).
-            residual[li, wi] = share * (capacity - reserved - lost) - promised
-            left = share * (capacity - lost) - promised - rush_used
+            capacity, reserved, lost, planned, promised, rush_used = found[(line_id, week)]
+            residual[li, wi] = share * (capacity - reserved - lost - planned) - promised
+            left = share * (capacity - lost - planned) - promised - rush_used
             reserve[li, wi] = min(share * reserved - rush_used, left)
     open_share = np.array([shares[line_id] for line_id in ids])
     return LedgerView(ids, weeks, residual, reserve, open_share)
@@ -126,24 +123,18 @@ def _take_statement() -> Any:
     # reading the ledger at once cannot both fill the open days of the running week.
     share = bindparam("share", type_=Float)
     fits_regular = (ledger.promised_hours + regular
-                    <= share * (ledger.capacity_hours - ledger.reserve_hours - ledger.lost_hours) + HOURS_TOLERANCE)
+                    <= share * (ledger.capacity_hours - ledger.reserve_hours - ledger.lost_hours - ledger.planned_hours)
+                    + HOURS_TOLERANCE)
     fits_reserve = and_(
         ledger.rush_hours_used + rush <= share * ledger.reserve_hours + HOURS_TOLERANCE,
         ledger.promised_hours + ledger.rush_hours_used + rush
-        <= share * (ledger.capacity_hours - ledger.lost_hours) + HOURS_TOLERANCE,
+        <= share * (ledger.capacity_hours - ledger.lost_hours - ledger.planned_hours) + HOURS_TOLERANCE,
     )
-    # The order consumes the forecast's planned hours it needs: planned shrinks to what still fits beside the
-    # promises (regular room) and beside promises and rush hours (the whole line), never below zero.
-    promised, used = ledger.promised_hours + regular, ledger.rush_hours_used + rush
-    room = ledger.capacity_hours - ledger.reserve_hours - ledger.lost_hours - promised
-    whole = ledger.capacity_hours - ledger.lost_hours - promised - used
-    tighter = case((room < whole, room), else_=whole)
-    planned = case((ledger.planned_hours <= tighter, ledger.planned_hours), (tighter > 0, tighter), else_=0.0)
     return (
         update(LEDGER)
         .where(ledger.line_id == bindparam("ledger_line_id"), ledger.week == bindparam("ledger_week"),
                or_(and_(not_(from_reserve), fits_regular), and_(from_reserve, fits_reserve)))
-        .values(promised_hours=promised, rush_hours_used=used, planned_hours=planned)
+        .values(promised_hours=ledger.promised_hours + regular, rush_hours_used=ledger.rush_hours_used + rush)
     )
 
 
