@@ -99,21 +99,27 @@ def figures(tally: Tally) -> dict[str, dict[str, float]]:
 
 
 def weekly(tally: Tally) -> dict[str, list[float]]:
-    """Weekly series: on time by requested date of the orders due that week, stock value, utilisation."""
+    """Weekly series of every order outcome (the orders requested that week, each judged as in `figures`),
+    overtime, stock value at the week's end and utilisation."""
     world = tally.world
-    series: dict[str, list[float]] = {"on_time": [], "promises_kept": [], "stock_value": [], "utilisation": []}
+    last = world.start + timedelta(days=7 * world.weeks - 1)
+    series: dict[str, list[float]] = {}
     fates = list(tally.fates.values())
     for week in range(world.weeks):
         first = world.start + timedelta(days=7 * week)
-        due = [f for f in fates if first <= f.order.requested < first + timedelta(days=7)]
-        kept = [f for f in fates if f.promised and first <= f.promised < first + timedelta(days=7)]
-        series["on_time"].append(round(_on_time(due, "requested") / len(due), 4) if due else 1.0)
-        series["promises_kept"].append(round(_on_time(kept, "promised") / len(kept), 4) if kept else 1.0)
-        series["stock_value"].append(round(tally.stock_value[min(7 * week + 6, len(tally.stock_value) - 1)], 2)
-                                     if tally.stock_value else 0.0)
+        those = [f for f in fates if first <= f.order.requested < first + timedelta(days=7)]
+        for key, entry in order_figures(those, world.start, last).items():
+            series.setdefault(key, []).append(entry["value"] if entry["denominator"] != 1 else entry["numerator"])
+        overtime = tally.overtime_hours.get(week, 0.0)
+        series.setdefault("overtime_hours", []).append(round(overtime, 2))
+        # Scrap is not told apart by week: the weekly margin is shipped margin less overtime only.
+        series.setdefault("gross_margin", []).append(
+            round(series["revenue"][-1] - series["cost_of_goods"][-1] - overtime * tally.overtime_rate, 2))
+        series.setdefault("stock_value", []).append(
+            round(tally.stock_value[min(7 * week + 6, len(tally.stock_value) - 1)], 2) if tally.stock_value else 0.0)
         made = sum(h for (_, w), h in tally.made_hours.items() if w == week)
         open_ = sum(h for (_, w), h in tally.open_hours.items() if w == week)
-        series["utilisation"].append(round(made / open_, 4) if open_ else 0.0)
+        series.setdefault("utilisation", []).append(round(made / open_, 4) if open_ else 0.0)
     return series
 
 

@@ -9,7 +9,9 @@ import numpy as np
 
 from domain.demo import generate_plant, size_named
 from domain.simulation.baselines import run_baseline
+from domain.simulation.outcomes import weekly
 from domain.simulation.plant import PlantModel, plant_model
+from domain.simulation.report import JSON_KEYS
 from domain.simulation.world import FORECAST_SIGMA, LEAD_DAYS, RUSH_SHARE, World, build_world
 
 START = date(2027, 1, 4)
@@ -65,3 +67,10 @@ def test_naive_releases_monthly_and_edd_at_once() -> None:
     assert late[1] < late[0]
     for tally in (naive, edd):
         assert all(h <= tally.open_hours[key] + 1e-6 for key, h in tally.made_hours.items())
+
+
+def test_every_outcome_has_a_weekly_series() -> None:
+    series = weekly(run_baseline("edd", _plant(), _world()))
+    assert set(JSON_KEYS) - {"inventory_turns"} <= set(series)
+    assert {"rush_on_time", "rejected", "proposed", "stock_value", "utilisation"} <= set(series)
+    assert all(len(values) == _world().weeks for values in series.values())
