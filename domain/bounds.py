@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
+from domain import clock
 from domain.errors import InvalidInput
 
 MAX_QUANTITY = 1e8  # units on one order line, shipment, progress report, feedback or forecast
@@ -78,7 +79,7 @@ def instant(value: datetime | None, field: Sequence[str], *, past_only: bool = F
         return None
     if value.tzinfo is None:
         raise InvalidInput(f"{field[-1]} {value.isoformat()} needs a UTC offset, e.g. 2026-11-25T14:30:00Z", field)
-    if past_only and value > datetime.now(UTC) + CLOCK_SKEW:
+    if past_only and value > clock.now() + CLOCK_SKEW:
         raise InvalidInput(f"{field[-1]} {value.isoformat()} is in the future: report it when it has happened",
                            field)
     return value

@@ -13,6 +13,7 @@ from domain.cli.kpis import kpis_cli
 from domain.cli.plan import plan_cli
 from domain.cli.rules import rules_cli, stored_review_facts, stored_rules_in_force
 from domain.cli.serve import serve
+from domain.cli.simulate import simulate_cli
 from domain.config import load_settings
 
 
@@ -32,6 +33,7 @@ cli.add_command(plan_cli)
 cli.add_command(rules_cli)
 cli.add_command(kpis_cli)
 cli.add_command(check_cli)
+cli.add_command(simulate_cli)
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ from datetime import date
 
 import click
 
+from domain import clock
 from domain.capacity.checks import ledger_violations
 from domain.cli.options import DAY
 from domain.config import load_settings
@@ -25,7 +26,7 @@ def check_cli(show_all: bool, today: date | None) -> None:
     open orders past their promised date become LATE (an event and an alert, once per promise)."""
     settings = load_settings()
     engine = migrated_engine(settings.database_url)
-    day = today or date.today()
+    day = today or clock.today()
     try:
         with session_scope(engine) as session:
             problems = ledger_violations(session)

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 import click
 from tqdm import tqdm
 
+from domain import clock
 from domain.capacity.calendar import last_cutoff
 from domain.cli.options import DAY
 from domain.config import load_settings
@@ -33,7 +34,7 @@ def plan_cli() -> None:
 def weekly(tier: str, horizon_weeks: int, today: date | None, force: bool) -> None:
     """Replan from the orders and changes received up to the weekly cut-off (R5)."""
     settings = load_settings()
-    day = today or date.today()
+    day = today or clock.today()
     engine = migrated_engine(settings.database_url)
     try:
         with session_scope(engine) as session:

@@ -9,6 +9,7 @@ from datetime import date
 
 import numpy as np
 
+from domain import clock
 from domain.demo.aftersales import add_aftersales
 from domain.demo.alerts import add_alerts, add_incidents
 from domain.demo.catalogue import build_catalogue
@@ -52,7 +53,7 @@ def generate_plant(size: DemoSize, seed: int = DEFAULT_SEED, today: date | None 
     if seed < 0:  # numpy's seed sequence takes none
         raise InvalidInput(f"the seed must be 0 or more, got {seed}", ["seed"])
     with collector_paused():
-        return _generate(size, seed, today or date.today(), ready)
+        return _generate(size, seed, today or clock.today(), ready)
 
 
 def _generate(size: DemoSize, seed: int, today: date,

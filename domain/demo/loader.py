@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Engine, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from tqdm import tqdm
 
+from domain import clock
 from domain.db import async_engine
 from domain.demo.generate import DEFAULT_SEED, collector_paused, generate_plant
 from domain.demo.plant import DemoPlant
@@ -114,7 +115,7 @@ def load_demo(engine: Engine, size: DemoSize | str, seed: int = DEFAULT_SEED, to
     with the capacity policy's reserve share and frozen days.
     """
     plan = size_named(size) if isinstance(size, str) else size
-    day = today or date.today()
+    day = today or clock.today()
     with engine.begin() as conn:
         if not database_is_empty(conn):
             if if_empty:

@@ -10,6 +10,8 @@ from typing import Annotated, Any
 from sqlalchemy import JSON, DateTime, Dialect, Enum, MetaData, Numeric, String, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, mapped_column
 
+from domain import clock
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -20,7 +22,8 @@ NAMING = {
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """Column defaults and use cases read the domain clock (domain/clock.py), never the wall clock."""
+    return clock.now()
 
 
 class UtcDateTime(TypeDecorator[datetime]):

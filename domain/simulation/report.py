@@ -1,0 +1,112 @@
+"""The simulation's report: the JSON line, a markdown table side by side, and PNG plots (matplotlib, Agg)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from domain.simulation.run import Simulation
+
+# The JSON line's keys per policy, exactly as the issue names them (rates in 0..1, money and hours as is).
+JSON_KEYS = ("promises_kept", "on_time", "rush_success", "regular_on_time", "fill_rate", "inventory_turns",
+             "overtime_hours", "revenue", "gross_margin")
+TABLE = ("promises_kept", "on_time", "rush_success", "rush_on_time", "regular_on_time", "fill_rate",
+         "inventory_turns", "average_stock_value", "overtime_hours", "utilisation", "rejected", "proposed",
+         "revenue", "gross_margin")
+MONEY = {"revenue", "gross_margin", "average_stock_value", "overtime_hours"}  # amounts, not rates
+
+
+def _value(entry: dict[str, float], key: str) -> float:
+    return entry["numerator"] if key in MONEY else entry["value"]
+
+
+def json_line(simulation: Simulation, seconds: float | None = None) -> str:
+    """The last line of `sop simulate --json`; without `seconds` it is the same bytes for the same seed."""
+    policies: dict[str, Any] = {}
+    for run in simulation.runs:
+        figures = run.summary()["figures"]
+        entry: dict[str, Any] = {key: _value(figures[key], key) for key in JSON_KEYS}
+        entry["rejected"] = int(figures["rejected"]["numerator"])
+        policies[run.name] = entry
+    body: dict[str, Any] = {"weeks": simulation.weeks, "size": simulation.size, "seed": simulation.seed,
+                            "policies": policies}
+    if seconds is not None:
+        body["seconds"] = round(seconds, 1)
+    return json.dumps({"simulate": body}, sort_keys=False, separators=(", ", ": "))
+
+
+def _cell(entry: dict[str, float], key: str) -> str:
+    if key in MONEY:
+        return f"{entry['numerator']:,.0f}"
+    if key == "inventory_turns":
+        return f"{entry['value']:.2f}"
+    return f"{entry['value']:.1%} ({entry['numerator']:g}/{entry['denominator']:g})"
+
+
+def markdown(simulation: Simulation, notes: list[str] | None = None) -> str:
+    names = [run.name for run in simulation.runs]
+    rows = [f"# Plant simulation: {simulation.size} plant, {simulation.weeks} weeks, seed {simulation.seed}", "",
+            f"{len(simulation.world.orders)} orders ({sum(o.rush for o in simulation.world.orders)} rush), "
+            f"{len(simulation.world.failures)} equipment failures, {len(simulation.world.shortages)} material "
+            f"shortages, {sum(r.arrives > r.due for r in simulation.world.receipts)} of "
+            f"{len(simulation.world.receipts)} receipts slipped.", "",
+            "| outcome | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
+    summaries = [run.summary()["figures"] for run in simulation.runs]
+    for key in TABLE:
+        rows.append(f"| {key} | " + " | ".join(_cell(s[key], key) for s in summaries) + " |")
+    rows += ["", "Rates show (numerator/denominator); money in the company currency; inventory turns a year."]
+    for run in simulation.runs:
+        if run.violations:
+            rows.append(f"- {run.name}: {len(run.violations)} ledger violations at day ends, first: "
+                        f"{run.violations[0][0]} {run.violations[0][1]}")
+    for run in simulation.runs:
+        if run.mechanisms:
+            rows += ["", f"Where {run.name} loses points (orders not promised their date at once, by review "
+                     "decision and failed criteria; promises not kept, by what the order had on its promised day):", ""]
+            rows += [f"- {why}: {count}" for why, count in sorted(run.mechanisms.items(), key=lambda kv: -kv[1])]
+    rows += ["", *(notes or []), "", "![weekly on time](on_time.png)", "![stock](stock.png)",
+             "![utilisation](utilisation.png)", ""]
+    return "\n".join(rows)
+
+
+def plots(simulation: Simulation, out: Path) -> list[Path]:
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display: files only
+    import matplotlib.pyplot as plt
+
+    made = []
+    for key, title, name in (("on_time", "On time (requested date), orders due that week", "on_time.png"),
+                             ("stock_value", "Finished-goods stock value at week end", "stock.png")):
+        figure, axis = plt.subplots(figsize=(8, 4))
+        for run in simulation.runs:
+            axis.plot(range(1, simulation.weeks + 1), run.summary()["weekly"][key], label=run.name)
+        axis.set_title(title)
+        axis.set_xlabel("week")
+        axis.legend()
+        figure.savefig(out / name, dpi=90)
+        plt.close(figure)
+        made.append(out / name)
+    figure, axes = plt.subplots(1, len(simulation.runs), figsize=(4 * len(simulation.runs), 4), squeeze=False)
+    for axis, run in zip(axes[0], simulation.runs, strict=True):
+        summary = run.summary()
+        image = axis.imshow(summary["heat"], aspect="auto", vmin=0, vmax=1.2, cmap="magma")
+        axis.set_title(f"{run.name}: utilisation")
+        axis.set_yticks(range(len(summary["lines"])), summary["lines"], fontsize=6)
+        axis.set_xlabel("week")
+    figure.colorbar(image, ax=axes[0].tolist())
+    figure.savefig(out / "utilisation.png", dpi=90)
+    plt.close(figure)
+    made.append(out / "utilisation.png")
+    return made
+
+
+def write_report(simulation: Simulation, out: Path, notes: list[str] | None = None) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    plots(simulation, out)
+    path = out / "report.md"
+    path.write_text(markdown(simulation, notes))
+    (out / "figures.json").write_text(json.dumps(
+        {run.name: run.summary() for run in simulation.runs}, indent=1, sort_keys=True))
+    return path

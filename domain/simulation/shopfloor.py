@@ -1,0 +1,81 @@
+"""The service policy's shop floor each day: incidents reported, the day's tasks made, ready orders shipped."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.floor import report_incident, report_progress
+from domain.models import (
+    CurrentPlan,
+    IncidentKind,
+    Material,
+    Order,
+    OrderLine,
+    OrderStatus,
+    PlanItem,
+    Product,
+    ProductionLine,
+)
+from domain.orders import ShipInput, ship_order
+from domain.simulation import store
+from domain.simulation.state import PRINCIPAL, ServiceRun
+
+SHIPPABLE = (OrderStatus.ACCEPTED, OrderStatus.SCHEDULED, OrderStatus.IN_PRODUCTION, OrderStatus.IN_STOCK)
+
+
+async def report_incidents(session: AsyncSession, run: ServiceRun, today: date) -> None:
+    reserve = run.book.capacity_policy().reserve_share
+    for failure in (f for f in run.world.failures if f.day == today):
+        await report_incident(session, PRINCIPAL, kind=IncidentKind.EQUIPMENT_FAILURE, today=today,
+                              reserve_share=reserve, line_code=failure.line, hours=failure.hours,
+                              message="simulated breakdown")
+    for shortage in (s for s in run.world.shortages if s.day == today):
+        on_hand = await session.scalar(select(Material.on_hand).where(Material.code == shortage.material)) or 0.0
+        if on_hand * shortage.share >= 1:
+            await report_incident(session, PRINCIPAL, kind=IncidentKind.MATERIAL_SHORTAGE, today=today,
+                                  reserve_share=reserve, material_code=shortage.material,
+                                  quantity=round(on_hand * shortage.share), message="simulated quality hold")
+
+
+async def produce(session: AsyncSession, run: ServiceRun, today: date) -> None:
+    """The day's tasks of the plan in force, made with the world's yield; a failure takes its hours off."""
+    week = run.tally.week_of(today)
+    rows = (await session.execute(
+        select(ProductionLine.code, Product.sku, PlanItem.quantity, PlanItem.hours)
+        .join(CurrentPlan, CurrentPlan.plan_id == PlanItem.plan_id)
+        .join(ProductionLine, ProductionLine.id == PlanItem.line_id).join(Product, Product.id == PlanItem.product_id)
+        .where(PlanItem.day == today, PlanItem.quantity > 0).order_by(ProductionLine.code, Product.sku))).all()
+    index = {line.code: i for i, line in enumerate(run.plant.lines)}
+    regular = {line.code: line.hours_on(today) for line in run.plant.lines}
+    lost = {f.line: f.hours for f in run.world.failures if f.day == today}
+    for code in regular:
+        run.tally.open_hours[(code, week)] = run.tally.open_hours.get((code, week), 0.0) + regular[code]
+    for code, sku, quantity, hours in rows:
+        share = 1.0 if code not in lost else max(1 - lost[code] / max(regular[code], hours, 1e-9), 0.0)
+        planned = float(quantity) * share
+        made = float(int(planned * run.world.yield_on(today, index[code])))
+        if planned < 1:
+            continue
+        await report_progress(session, PRINCIPAL, line_code=code, sku=sku, quantity=made, scrap=planned - made,
+                              scrap_reason="yield" if planned > made else None)
+        await store.backflush(session, sku, planned)
+        await session.commit()
+        run.tally.made_hours[(code, week)] = run.tally.made_hours.get((code, week), 0.0) + float(hours) * share
+        run.tally.scrap_cost += (planned - made) * run.plant.product(sku).unit_cost
+
+
+async def ship_ready(session: AsyncSession, run: ServiceRun, today: date) -> None:
+    """Orders whose every unit is made or taken from stock leave the same day (customers take early deliveries);
+    an order waits until all of it is there (no part shipments in the simulation). The demo plant's open orders
+    ship too: left in stock, their goods were counted as stock and never freed (only the world's are judged)."""
+    short = select(OrderLine.order_id).where(OrderLine.quantity_to_make > 1e-9)
+    ready = (await session.execute(select(Order.code, Order.version).where(
+        Order.status.in_(SHIPPABLE), Order.id.not_in(short)).order_by(Order.code))).all()
+    for code, version in ready:
+        await ship_order(session, PRINCIPAL, ShipInput(code, version))
+        await session.commit()
+        if code in run.tally.fates:
+            run.tally.fates[code].shipped = today
