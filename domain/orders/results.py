@@ -9,9 +9,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.models import Order, Product, ReviewDecision, product_substitutes
+from domain.models import Order, Product, ProductionLine, ReviewDecision, product_substitutes
 from domain.orders.assess import Assessment
 from domain.orders.context import OrderContext
+from domain.orders.explain import explained_criteria, lines_to_name
+from rules import CriterionVerdict
 
 
 @dataclass(frozen=True)
@@ -88,13 +90,27 @@ async def substitutes_in_stock(session: AsyncSession, context: OrderContext, qua
     return [SubstituteOffer(sku, need[pid][0], on_hand) for pid, sku, on_hand in rows if on_hand >= need[pid][1]]
 
 
+async def criteria_with_figures(session: AsyncSession, a: Assessment, context: OrderContext
+                                ) -> dict[str, CriterionVerdict]:
+    """The rules' verdicts with what lies behind them: components short, full lines, new processes."""
+    if a.capacity_findings is None:
+        return a.review.criteria
+    ids = lines_to_name(a.capacity_findings)
+    # Line codes are read only when a capacity message names lines: an accepted order reads none.
+    rows = (await session.execute(select(ProductionLine.id, ProductionLine.code)
+                                  .where(ProductionLine.id.in_(ids)))).all() if ids else []
+    codes = {line_id: code for line_id, code in rows}
+    return explained_criteria(a.review.criteria, a.capacity_findings, a.material, context, codes)
+
+
 async def review_result(session: AsyncSession, a: Assessment, context: OrderContext, quantities: list[float],
                         rules_version: str) -> ReviewResult:
     skus = [p.sku for p in context.products]
     offers = [] if a.decision is ReviewDecision.ACCEPT else await substitutes_in_stock(session, context, quantities)
+    criteria = await criteria_with_figures(session, a, context)
     return ReviewResult(
         decision=a.decision,
-        criteria=[CriterionResult(name, v.passed, v.message) for name, v in a.review.criteria.items()],
+        criteria=[CriterionResult(name, v.passed, v.message) for name, v in criteria.items()],
         fired_rules=fired_rules(a),
         rules_version=rules_version,
         promised_date=a.promised_date,
