@@ -138,15 +138,23 @@ def technology_figures(context: OrderContext) -> str:
     return f"{', '.join(dict.fromkeys(new))} {'needs' if len(new) == 1 else 'need'} a new process"
 
 
-def explained_criteria(criteria: Mapping[str, CriterionVerdict], capacity: CapacityFindings,
-                       material: MaterialCheck, context: OrderContext, line_codes: Mapping[int, str]
-                       ) -> dict[str, CriterionVerdict]:
-    """Each verdict with the domain's figures after the rule's: MARGIN's stand as the rule gave them."""
-    added = {
+def criterion_details(capacity: CapacityFindings, material: MaterialCheck, context: OrderContext,
+                      line_codes: Mapping[int, str]) -> dict[str, str]:
+    """The domain's figures per criterion (MARGIN has none: the rule's own figures say it all).
+
+    Stored with the review, so `sop rules backtest` shows them beside a candidate rule's figures."""
+    return {
         "CAPACITY": capacity_figures(capacity, line_codes),
         "MATERIAL": material_figures(material, context),
         "TECHNOLOGY": technology_figures(context),
     }
+
+
+def explained_criteria(criteria: Mapping[str, CriterionVerdict], capacity: CapacityFindings,
+                       material: MaterialCheck, context: OrderContext, line_codes: Mapping[int, str]
+                       ) -> dict[str, CriterionVerdict]:
+    """Each verdict with the domain's figures after the rule's."""
+    added = criterion_details(capacity, material, context, line_codes)
     return {name: verdict.with_figures(added.get(name, "")) for name, verdict in criteria.items()}
 
 

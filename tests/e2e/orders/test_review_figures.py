@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from domain.db import session_scope
-from domain.models import BomItem, Material, MaterialReceipt, Product
+from domain.models import BomItem, Material, MaterialReceipt, OrderReview, Product
 from tests.e2e.api.conftest import GraphQLClient
 from tests.e2e.orders.conftest import Shop
 
@@ -47,7 +47,8 @@ def messages(review: dict[str, Any]) -> dict[str, str]:
 
 
 @pytest.mark.usefixtures("short_component")
-async def test_an_order_short_of_a_component_names_it_its_shortfall_and_the_receipt(gql: GraphQLClient) -> None:
+async def test_an_order_short_of_a_component_names_it_its_shortfall_and_the_receipt(gql: GraphQLClient,
+                                                                                    db: Engine) -> None:
     quote = (await gql(QUOTE, order("W-1", 2000)))["data"]["quoteOrder"]
     assert quote["errors"] == [] and quote["review"]["decision"] == "PROPOSE_DATE"
     material = messages(quote["review"])["MATERIAL"]
@@ -57,6 +58,9 @@ async def test_an_order_short_of_a_component_names_it_its_shortfall_and_the_rece
     assert messages(created["order"]["review"])["MATERIAL"] == material
     stored = (await gql(READ, {"code": created["order"]["code"]}))["data"]["order"]["review"]
     assert messages(stored)["MATERIAL"] == material
+    with session_scope(db) as s:  # kept apart too, for `sop rules backtest` to word a candidate's message
+        kept = s.scalars(select(OrderReview.criteria)).one()
+    assert {c["criterion"]: c["details"] for c in kept}["MATERIAL"] == material.split(": ", 1)[1]
 
 
 @pytest.mark.usefixtures("short_component")
