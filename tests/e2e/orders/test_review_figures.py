@@ -95,3 +95,7 @@ async def test_the_margin_states_order_margin_and_threshold_to_the_plant_only(gq
     partner_read = messages((await gql(READ, {"code": code}, shop.keys["partner"]))["data"]["order"]["review"])
     assert partner_read == partner_view
     assert partner_read["CAPACITY"] == planner_view["CAPACITY"]  # only the margin is kept from partners
+    quoted = (await gql(QUOTE, order("T-1", 10), shop.keys["partner"]))["data"]["quoteOrder"]
+    assert messages(quoted["review"])["MARGIN"] == "The gross margin does not reach the plant's minimum."
+    assert messages((await gql(QUOTE, order("T-1", 10)))["data"]["quoteOrder"]["review"])["MARGIN"].endswith(
+        "margin 3 % < 20 % for REGULAR")
