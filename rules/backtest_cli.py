@@ -19,7 +19,8 @@ from rules.errors import InvalidFacts, RulesError
 # What the `sop` entry point passes as ctx.obj["rules_in_force"] (rules/ has no storage): the files of the
 # revision the server decides with and which one it is, or None and why there is none.
 InForceReader = Callable[[], tuple[Mapping[str, str] | None, str]]
-FactRows = list[tuple[str, dict[str, Any]]]
+# (order, facts, the figures the review stored per criterion beside the rules' own: components, lines)
+FactRows = list[tuple[str, dict[str, Any], dict[str, str]]]
 
 
 @click.command()
@@ -30,7 +31,8 @@ FactRows = list[tuple[str, dict[str, Any]]]
               help="Compare with this folder instead of the rules in force.")
 @click.option("--facts", "facts_file", default=None, type=click.Path(exists=True, dir_okay=False,
                                                                      path_type=pathlib.Path),
-              help="JSON lines: each a facts mapping, or {\"key\": ORDER, \"facts\": {...}}. "
+              help="JSON lines: each a facts mapping, or {\"key\": ORDER, \"facts\": {...}, \"details\": "
+                   "{CRITERION: TEXT}}. "
                    "Without it, the stored orders' review facts are replayed (from, to).")
 @click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Stored orders received from this day (inclusive).")
@@ -111,14 +113,14 @@ def _replay(live: RuleBook, candidate: RuleBook, rule_set: str, rows: FactRows) 
 
     def facts() -> Iterator[dict[str, Any]]:
         nonlocal replaying
-        for key, row_facts in rows:
+        for key, row_facts, _ in rows:
             replaying = key
             yield row_facts
 
     try:
         # The bar only on a terminal: redrawn into a log or a pipe it was hundreds of lines.
         report = compare(live, candidate, rule_set, facts(), progress=sys.stderr.isatty(),
-                         keys=(key for key, _ in rows))
+                         keys=(key for key, _, _ in rows), details=(details for _, _, details in rows))
     except InvalidFacts as error:
         click.echo(f"Error: facts of {replaying} do not fit the {rule_set} rule set: {error}", err=True)
         return False
@@ -126,7 +128,7 @@ def _replay(live: RuleBook, candidate: RuleBook, rule_set: str, rows: FactRows) 
     return True
 
 
-def _read_jsonl(path: pathlib.Path) -> Iterator[tuple[str, dict[str, Any]]]:
+def _read_jsonl(path: pathlib.Path) -> Iterator[tuple[str, dict[str, Any], dict[str, str]]]:
     with path.open(encoding="utf-8") as lines:
         for number, line in enumerate(lines, start=1):
             if not line.strip():
@@ -136,8 +138,10 @@ def _read_jsonl(path: pathlib.Path) -> Iterator[tuple[str, dict[str, Any]]]:
             except json.JSONDecodeError as error:
                 raise click.ClickException(f"{path}:{number}: not valid JSON: {error.msg}") from None
             if isinstance(row, dict) and isinstance(row.get("facts"), dict):
-                yield str(row.get("key", f"{path.name}:{number}")), row["facts"]
+                details = row.get("details")
+                yield (str(row.get("key", f"{path.name}:{number}")), row["facts"],
+                       {str(k): str(v) for k, v in details.items()} if isinstance(details, dict) else {})
             elif isinstance(row, dict):
-                yield f"{path.name}:{number}", row
+                yield f"{path.name}:{number}", row, {}
             else:
                 raise click.ClickException(f"{path}:{number}: expected a JSON object of facts")

@@ -44,7 +44,7 @@ class CompiledRuleSet:
         self._required = frozenset(self.required)
         self._predicates = [to_predicate(rule.condition) for rule in spec.rules]
         self._rank = {index: (-rule.priority, index) for index, rule in enumerate(spec.rules)}
-        self._actions = [[Action(call.name, {"reason": rule.description, **call.params})
+        self._actions = [[Action(call.name, {"reason": rule.description, **call.params}, rule.id)
                           for call in rule.actions] for rule in spec.rules]
         patterns = [(to_durable(rule.condition, f"sop.{spec.name}"), rule.priority) for rule in spec.rules]
         self._durable = DurableRuleSet(f"sop.{spec.name}", patterns)

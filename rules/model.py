@@ -7,12 +7,14 @@ from typing import Any
 
 from rules.compile import explain
 from rules.conditions import Condition
+from rules.figures import rule_figures
 
 
 @dataclass(frozen=True)
 class Action:
     name: str
     params: dict[str, Any]
+    rule: str = ""  # the id of the rule that asked for it, so its figures can be shown with it
 
 
 class FiredRule:
@@ -44,6 +46,11 @@ class FiredRule:
         """e.g. 'order.amount 120000 > 50000 and customer.tier STRATEGIC == STRATEGIC'."""
         reasons = [text for _, _, text in self._explained()]
         return " and ".join(reasons) if reasons else "always applies"
+
+    @property
+    def figures(self) -> str:
+        """The numbers that made the rule true against its thresholds, e.g. 'margin 7.2 % < 10 % for STRATEGIC'."""
+        return rule_figures(self._condition, self._all_facts)
 
     def to_dict(self) -> dict[str, Any]:
         return {"rule_set": self.rule_set, "rule": self.rule, "message": self.message,

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rules.actions import CRITERIA, WEEKDAYS
-from rules.model import Evaluation, FiredRule
+from rules.figures import criterion_message
+from rules.model import Action, Evaluation, FiredRule
 
 
 @dataclass(frozen=True)
 class CriterionVerdict:
     passed: bool
-    message: str
+    reason: str  # the deciding rule's reason (its description unless the file gives one)
+    figures: tuple[str, ...] = ()  # what decided it: the rule's thresholds, then what the domain adds
+    rule: str | None = None  # the rule that gave the verdict; None when no rule spoke to the criterion
+
+    @property
+    def message(self) -> str:
+        return criterion_message(self.reason, self.figures)
+
+    def with_figures(self, *more: str) -> CriterionVerdict:
+        """The verdict with the domain's figures (components, lines, dates) after the rule's own."""
+        return replace(self, figures=(*self.figures, *(figure for figure in more if figure)))
 
 
 @dataclass(frozen=True)
@@ -30,20 +41,29 @@ class ReviewOutcome:
 
 def review_outcome(evaluation: Evaluation) -> ReviewOutcome:
     decide = None
-    failed: dict[str, str] = {}
-    passed: dict[str, str] = {}
+    failed: dict[str, Action] = {}
+    passed: dict[str, Action] = {}
     for action in evaluation.actions:  # highest priority first: the first word on each point stands
         if action.name == "decide":
             decide = decide or action
         elif action.name == "fail_criterion":
-            failed.setdefault(action.params["criterion"], action.params["reason"])
+            failed.setdefault(action.params["criterion"], action)
         elif action.name == "pass_criterion":
-            passed.setdefault(action.params["criterion"], action.params["reason"])
+            passed.setdefault(action.params["criterion"], action)
     if decide is None:  # load_rulebook insists on a default decide rule, so this is a broken invariant
         raise ValueError("no review rule decided an outcome")
+    fired = {rule.rule: rule for rule in evaluation.fired}
+
+    def verdict(action: Action | None, passes: bool) -> CriterionVerdict:
+        if action is None:
+            return CriterionVerdict(True, "no rule found a problem")
+        rule = fired.get(action.rule)
+        figures = (rule.figures,) if rule is not None else ()
+        return CriterionVerdict(passes, action.params["reason"], figures, action.rule)
+
     criteria = {
-        criterion: CriterionVerdict(False, failed[criterion]) if criterion in failed
-        else CriterionVerdict(True, passed.get(criterion, "no rule found a problem"))
+        criterion: verdict(failed[criterion], False) if criterion in failed
+        else verdict(passed.get(criterion), True)
         for criterion in CRITERIA.choices
     }
     return ReviewOutcome(decide.params["outcome"], decide.params["reason"],

@@ -127,7 +127,7 @@ class QuotePayload:
     def from_result(cls, r: ReviewResult) -> QuotePayload:
         review = Review(
             decision=r.decision,
-            criteria=[CriterionResult(criterion=Criterion(c.criterion), passed=c.passed, message=c.message)
+            criteria=[CriterionResult(criterion=Criterion(c.criterion), passed=c.passed, text=c.message)
                       for c in r.criteria],
             fired_rules=[FiredRule(rule_set=f.rule_set, rule=f.rule, message=f.message) for f in r.fired_rules],
             rules_version=r.rules_version,

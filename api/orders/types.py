@@ -23,6 +23,8 @@ from api.core.node import Node, global_id
 from api.orders.dataloaders import OrderLoaders
 from api.orders.enums import OrderStatus, ReviewDecision
 from domain import models
+from domain.models import Role
+from domain.orders.explain import partner_message
 from domain.orders.queries import PromisedDelivery
 
 if TYPE_CHECKING:
@@ -70,7 +72,14 @@ class Delivery:
 class CriterionResult:
     criterion: Criterion
     passed: bool
-    message: str
+    text: strawberry.Private[str]  # the message with every figure; a partner reads partner_message's version
+
+    @strawberry.field
+    def message(self, info: Info) -> str:
+        principal = info.context.principal
+        if principal is not None and principal.role is Role.PARTNER:
+            return partner_message(self.criterion.value, self.passed, self.text)
+        return self.text
 
 
 @strawberry.type
@@ -96,7 +105,7 @@ class Review:
             decision=row.decision,
             criteria=[
                 CriterionResult(criterion=Criterion(str(c["criterion"]).upper()), passed=bool(c["passed"]),
-                                message=str(c.get("message", "")))
+                                text=str(c.get("message", "")))
                 for c in row.criteria
             ],
             fired_rules=[

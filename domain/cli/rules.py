@@ -57,17 +57,21 @@ def stored_rules_in_force() -> tuple[dict[str, str] | None, str]:
         engine.dispose()
 
 
-def stored_review_facts(start: datetime | None, end: datetime | None) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(order code, review facts) of the stored orders received in [start, end), oldest review first."""
+def stored_review_facts(start: datetime | None, end: datetime | None
+                        ) -> Iterator[tuple[str, dict[str, Any], dict[str, str]]]:
+    """(order code, review facts, the review's own figures per criterion) of the stored orders received in
+    [start, end), oldest review first. Reviews stored before the figures were kept have none."""
     engine = migrated_engine(load_settings().database_url)
     try:
         with session_scope(engine) as session:
-            query = select(Order.code, OrderReview.facts).join(Order, Order.id == OrderReview.order_id)
+            query = (select(Order.code, OrderReview.facts, OrderReview.criteria)
+                     .join(Order, Order.id == OrderReview.order_id))
             if start is not None:
                 query = query.where(Order.received_at >= start)
             if end is not None:
                 query = query.where(Order.received_at < end)
             rows = session.execute(query.order_by(OrderReview.id).execution_options(yield_per=5000))
-            yield from ((code, facts) for code, facts in rows)
+            yield from ((code, facts, {str(c.get("criterion")): str(c["details"]) for c in criteria or []
+                                       if c.get("details")}) for code, facts, criteria in rows)
     finally:
         engine.dispose()

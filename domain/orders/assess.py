@@ -12,6 +12,7 @@ from domain.capacity.calendar import frozen_until, week_start, weeks_from
 from domain.capacity.ledger import LedgerView, load_ledger
 from domain.models import ReviewDecision, RushCause
 from domain.orders.context import OrderContext
+from domain.orders.explain import CapacityFindings, capacity_findings
 from domain.orders.facts import (
     PricedLine,
     capacity_facts,
@@ -56,6 +57,7 @@ class Assessment:
     displacement: Displacement | None = None
     frozen_until: date | None = None
     extra_fired: list[dict[str, Any]] = field(default_factory=list)
+    capacity_findings: CapacityFindings | None = None  # what the capacity verdict's message states
 
     @property
     def decision(self) -> ReviewDecision:
@@ -114,6 +116,7 @@ async def assess(session: AsyncSession, book: RuleBook, request: Request, today:
             chosen = displacement.promise
     horizon_days = (weeks[-1] + timedelta(days=7) - request.requested).days + 1
     facts.update(capacity_facts(chosen, horizon_days, split_parts(chosen, context, policy)))
+    findings = capacity_findings(chosen, view, weeks[-1] + timedelta(days=6), frozen)
     need = min((u.week for line in chosen.lines for u in line.uses), default=week_start(request.requested))
     # Units from stock need no components: only what is still to make is checked.
     material = check_materials(context, stock.to_make, max(need, today), today)
@@ -121,7 +124,7 @@ async def assess(session: AsyncSession, book: RuleBook, request: Request, today:
     facts = _compact(facts)
     review = book.review(facts)
     assessment = Assessment(facts, review, rush, priority, cause, chosen, stock, material, [], None, None,
-                            displacement, frozen)
+                            displacement, frozen, capacity_findings=findings)
     _plan_deliveries(assessment, request, view, context, quantities, earliest_day, today, policy)
     return assessment
 

@@ -27,6 +27,8 @@ class KeyMaterial:
     id: int
     on_hand: float
     lead_time_days: int
+    code: str = ""  # how a review names it: 'M-0304 short by 1,406 pcs'
+    unit: str = "pcs"
 
 
 @dataclass
@@ -108,17 +110,18 @@ async def _bills(session: AsyncSession, product_ids: list[int]) -> tuple[Bills, 
     open_receipt = and_(RECEIPTS.c.material_id == MATERIALS.c.id, RECEIPTS.c.received.is_(False))
     rows = await (await session.connection()).execute(
         select(BOM.c.product_id, BOM.c.material_id, BOM.c.quantity_per_unit, MATERIALS.c.id, MATERIALS.c.on_hand,
-               MATERIALS.c.lead_time_days, RECEIPTS.c.id, RECEIPTS.c.due_date, RECEIPTS.c.quantity)
+               MATERIALS.c.lead_time_days, MATERIALS.c.code, MATERIALS.c.unit,
+               RECEIPTS.c.id, RECEIPTS.c.due_date, RECEIPTS.c.quantity)
         .select_from(BOM.outerjoin(MATERIALS, key).outerjoin(RECEIPTS, open_receipt))
         .where(BOM.c.product_id.in_(product_ids))
     )
     bom: dict[int, dict[int, float]] = defaultdict(dict)
     materials: dict[int, KeyMaterial] = {}
     arrivals: dict[int, dict[int, tuple[date, float]]] = defaultdict(dict)
-    for product_id, material_id, per_unit, key_id, on_hand, lead_time, receipt_id, due, quantity in rows:
+    for product_id, material_id, per_unit, key_id, on_hand, lead_time, code, unit, receipt_id, due, quantity in rows:
         bom[product_id][material_id] = per_unit
         if key_id is not None:
-            materials[key_id] = KeyMaterial(key_id, on_hand, lead_time)
+            materials[key_id] = KeyMaterial(key_id, on_hand, lead_time, code, unit)
             if receipt_id is not None:
                 arrivals[key_id][receipt_id] = (due, quantity)
     receipts = {m: [arrival for _, arrival in sorted(found.items(), key=lambda item: (item[1][0], item[0]))]

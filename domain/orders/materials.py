@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import numpy as np
@@ -11,11 +11,21 @@ from domain.orders.context import OrderContext
 
 
 @dataclass(frozen=True)
+class Arrival:
+    """When a component's need is first covered, and by what: an open receipt, or a purchase placed today."""
+
+    date: date
+    receipt_quantity: float | None  # the covering receipt's quantity; None: a purchase after the lead time
+
+
+@dataclass(frozen=True)
 class MaterialCheck:
     need_date: date
     required: dict[int, float]  # material id -> units
     short: dict[int, float]  # material id -> units missing on the need date
     ready_date: date  # first day every key component is there (stock + receipts, or a purchase now)
+    available: dict[int, float] = field(default_factory=dict)  # material id -> stock + receipts by the need date
+    arrivals: dict[int, Arrival] = field(default_factory=dict)  # material id -> when its need is covered
 
     @property
     def fits(self) -> bool:
@@ -35,32 +45,35 @@ def required_materials(context: OrderContext, quantities: list[float]) -> dict[i
     return required
 
 
-def _ready(context: OrderContext, material_id: int, needed: float, today: date) -> date:
+def _ready(context: OrderContext, material_id: int, needed: float, today: date) -> Arrival:
     """When stock plus receipts first cover the need, or a purchase placed today arrives, if sooner."""
     material = context.materials[material_id]
-    purchase = today + timedelta(days=material.lead_time_days)
+    purchase = Arrival(today + timedelta(days=material.lead_time_days), None)
     available = material.on_hand
     if available >= needed:
-        return today
+        return Arrival(today, None)
     for due, quantity in context.receipts.get(material_id, []):
         available += quantity
         if available >= needed:
-            return min(max(due, today), purchase)
+            received = Arrival(max(due, today), quantity)
+            return received if received.date <= purchase.date else purchase
     return purchase
 
 
 def check_materials(context: OrderContext, quantities: list[float], need_date: date, today: date) -> MaterialCheck:
     required = required_materials(context, quantities)
     short: dict[int, float] = {}
-    ready = today
+    available: dict[int, float] = {}
+    arrivals: dict[int, Arrival] = {}
     for material_id, needed in required.items():
-        by_need = context.materials[material_id].on_hand + sum(
+        available[material_id] = context.materials[material_id].on_hand + sum(
             q for due, q in context.receipts.get(material_id, []) if due <= need_date
         )
-        if by_need + 1e-9 < needed:
-            short[material_id] = needed - by_need
-        ready = max(ready, _ready(context, material_id, needed, today))
-    return MaterialCheck(need_date, required, short, ready)
+        if available[material_id] + 1e-9 < needed:
+            short[material_id] = needed - available[material_id]
+        arrivals[material_id] = _ready(context, material_id, needed, today)
+    ready = max([today, *(arrival.date for arrival in arrivals.values())])
+    return MaterialCheck(need_date, required, short, ready, available, arrivals)
 
 
 def material_arrays(

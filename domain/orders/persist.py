@@ -59,7 +59,8 @@ def review_values(order: Order, a: Assessment, result: ReviewResult) -> dict[str
     return dict(
         order_id=order.id,
         decision=a.decision,
-        criteria=[{"criterion": c.criterion, "passed": c.passed, "message": c.message} for c in result.criteria],
+        criteria=[{"criterion": c.criterion, "passed": c.passed, "message": c.message, "details": c.details}
+                  for c in result.criteria],
         fired_rules=[{"rule_set": f.rule_set, "rule": f.rule, "message": f.message} for f in result.fired_rules],
         facts=a.facts,
         rules_version=result.rules_version,

@@ -9,9 +9,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.models import Order, Product, ReviewDecision, product_substitutes
+from domain.models import Order, Product, ProductionLine, ReviewDecision, product_substitutes
 from domain.orders.assess import Assessment
 from domain.orders.context import OrderContext
+from domain.orders.explain import criterion_details, lines_to_name
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,7 @@ class CriterionResult:
     criterion: str  # CAPACITY, MATERIAL, TECHNOLOGY, MARGIN
     passed: bool
     message: str
+    details: str = ""  # the domain's part of the message (components, lines): kept for `sop rules backtest`
 
 
 @dataclass(frozen=True)
@@ -88,13 +90,27 @@ async def substitutes_in_stock(session: AsyncSession, context: OrderContext, qua
     return [SubstituteOffer(sku, need[pid][0], on_hand) for pid, sku, on_hand in rows if on_hand >= need[pid][1]]
 
 
+async def criteria_with_figures(session: AsyncSession, a: Assessment, context: OrderContext
+                                ) -> list[CriterionResult]:
+    """The rules' verdicts with what lies behind them: components short, full lines, new processes."""
+    details: dict[str, str] = {}
+    if a.capacity_findings is not None:
+        ids = lines_to_name(a.capacity_findings)
+        # Line codes are read only when a capacity message names lines: an accepted order reads none.
+        rows = (await session.execute(select(ProductionLine.id, ProductionLine.code)
+                                      .where(ProductionLine.id.in_(ids)))).all() if ids else []
+        details = criterion_details(a.capacity_findings, a.material, context, {line: code for line, code in rows})
+    return [CriterionResult(name, v.passed, v.with_figures(details.get(name, "")).message, details.get(name, ""))
+            for name, v in a.review.criteria.items()]
+
+
 async def review_result(session: AsyncSession, a: Assessment, context: OrderContext, quantities: list[float],
                         rules_version: str) -> ReviewResult:
     skus = [p.sku for p in context.products]
     offers = [] if a.decision is ReviewDecision.ACCEPT else await substitutes_in_stock(session, context, quantities)
     return ReviewResult(
         decision=a.decision,
-        criteria=[CriterionResult(name, v.passed, v.message) for name, v in a.review.criteria.items()],
+        criteria=await criteria_with_figures(session, a, context),
         fired_rules=fired_rules(a),
         rules_version=rules_version,
         promised_date=a.promised_date,

@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session
 
 from domain.cli import cli
 from domain.config import DEFAULT_RULES_DIR
-from domain.models import RuleRevision
+from domain.db import session_scope
+from domain.models import OrderReview, ReviewDecision, RuleRevision
+from tests.factories import make_customer, make_order
 
 
 def _rules_copy(target: Path) -> Path:
@@ -131,3 +133,28 @@ def test_reload_takes_the_folder_after_the_sub_command(db: Engine, db_url: str, 
     assert result.exit_code == 0, result.output
     with Session(db) as session:
         assert session.scalars(select(RuleRevision.version)).all() == [result.stdout.split()[1]]
+
+
+def test_backtest_of_stored_reviews_words_criteria_with_the_figures_the_review_kept(
+        db: Engine, db_url: str, tmp_path: Path) -> None:
+    """Input tried: MATERIAL-SHORT reworded in a copy, backtested on a stored review short of M-0304.
+
+    The stored review kept the component's figures (domain/orders/persist.py), so the candidate's message names
+    the component as the service would."""
+    short = "M-0304 short by 1,406 pcs until 2026-12-18 (receipt 3,000)"
+    with session_scope(db) as s:
+        order = make_order(s, make_customer(s, "C-SHORT"), code="SO-SHORT")
+        s.add(OrderReview(
+            order_id=order.id, decision=ReviewDecision.PROPOSE_DATE, fired_rules=[], rules_version="x",
+            proposed_date=None, proposed_deliveries=[],
+            criteria=[{"criterion": "MATERIAL", "passed": False, "message": "...", "details": short}],
+            facts={"customer.tier": "REGULAR", "margin.pct": 30.0, "product.maturity": "PROVEN", "capacity.fits": True,
+                   "capacity.days_late": 0, "capacity.splittable_share": 1.0, "material.fits": False}))
+    rules = _rules_copy(tmp_path / "rules")
+    _edit(rules / "review.yaml", "description: Key components are short and do not arrive in time.",
+          "description: A key component arrives after production needs it.")
+    result = _sop(["rules", "backtest", "--live", str(DEFAULT_RULES_DIR), "--folder", str(rules)], db_url, rules)
+    assert result.exit_code == 0, result.output
+    assert "1 more orders would change a criterion's verdict or figures" in result.stdout
+    assert (f"      MATERIAL fail -> fail: A key component arrives after production needs it: {short}"
+            in result.stdout.splitlines())

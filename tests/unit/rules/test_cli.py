@@ -144,3 +144,37 @@ def test_backtest_falls_back_to_the_folder_when_the_stored_revision_does_not_loa
     assert first.startswith(f"live:      {load_rulebook(SHIPPED).version}  the rules folder {SHIPPED}, used as the "
                             "rules in force: the stored revision does not load with this release (review.yaml:")
     assert "2 orders would change tier" in result.stdout
+
+
+def test_backtest_of_review_shows_the_criteria_that_change_with_their_figures(rules_copy: pathlib.Path,
+                                                                             tmp_path: pathlib.Path) -> None:
+    """Input tried: the strategic margin minimum 10% -> 8% and MATERIAL-SHORT reworded, on two stored reviews.
+
+    The candidate's messages are worded as the service would word them: the rule's figures, then the figures
+    the review stored (the component short)."""
+    live = tmp_path / "live"
+    live.mkdir()
+    for path in rules_copy.glob("*.yaml"):
+        (live / path.name).write_text(path.read_text())
+    edit(rules_copy, "review.yaml", "- margin.pct < 10", "- margin.pct < 8")
+    edit(rules_copy, "review.yaml", "customer.tier == STRATEGIC, margin.pct >= 10",
+         "customer.tier == STRATEGIC, margin.pct >= 8")
+    edit(rules_copy, "review.yaml", "description: Key components are short and do not arrive in time.",
+         "description: A key component arrives after production needs it.")
+    base = {"customer.tier": "STRATEGIC", "product.maturity": "PROVEN", "capacity.fits": True,
+            "capacity.days_late": 0, "capacity.splittable_share": 1.0, "material.fits": True}
+    short = "M-0304 short by 1,406 pcs until 2026-12-18 (receipt 3,000)"
+    rows = [{"key": "SO-9", "facts": {**base, "margin.pct": 9.0}},
+            {"key": "SO-SHORT", "facts": {**base, "margin.pct": 30.0, "material.fits": False},
+             "details": {"MATERIAL": short}}]
+    facts = tmp_path / "reviews.jsonl"
+    facts.write_text("\n".join(json.dumps(row) for row in rows) + "\n")
+    code, out, _ = run("backtest", "--live", str(live), "--folder", str(rules_copy), "--facts", str(facts),
+                       "--rule-set", "review")
+    assert code == 0, out
+    assert "0 orders would change decision" in out
+    assert "2 more orders would change a criterion's verdict or figures" in out
+    assert ("      MARGIN fail -> pass: Gross margin reaches the minimum of the customer's tier: "
+            "margin 9 % >= 8 % for STRATEGIC") in out.splitlines()
+    assert (f"      MATERIAL fail -> fail: A key component arrives after production needs it: {short}"
+            in out.splitlines())
