@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
@@ -13,6 +16,14 @@ from domain.config import load_settings
 from domain.db import masked, migrated_engine, session_scope
 from domain.plant_data import STEPS, PlantDataRefused, export_plant, import_plant
 from domain.rules_sync import rulebook_in_force
+
+T = TypeVar("T")
+
+
+def run_async(work: Coroutine[object, object, T]) -> T:
+    """On a thread of its own: the caller may already run an event loop (an async test), where asyncio.run fails."""
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(asyncio.run, work).result()
 
 
 @click.command("import")
@@ -33,7 +44,7 @@ def import_cli(path: Path, check: bool, today: date | None) -> None:
         def step(_: str) -> None:
             bar.update(1)
         try:
-            report = asyncio.run(import_plant(settings.database_url, path, day, check=check,
+            report = run_async(import_plant(settings.database_url, path, day, check=check,
                                               reserve_share=policy.reserve_share, frozen_days=policy.frozen_days,
                                               step=step))
         except PlantDataRefused as refused:
