@@ -92,6 +92,6 @@ async def import_plant(url: str, path: Path, today: date, *, check: bool = False
     policy's reserve share and frozen days."""
     problems = Problems()
     sheets = read_source(path, problems)
-    if problems:  # a file without its header's columns would make every reference to it a problem as well
+    if problems.fatal:
         raise PlantDataRefused(problems)
     return await _import(url, sheets, problems, today, check, reserve_share, frozen_days, actor, step)

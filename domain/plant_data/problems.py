@@ -27,8 +27,12 @@ class Problems:
     def __init__(self) -> None:
         self.kept: list[Problem] = []
         self.counts: Counter[str] = Counter()
+        # A file missing or unreadable as a whole: checking the rows of the others would only add noise
+        # (every reference to a file not read is "unknown").
+        self.fatal = False
 
-    def add(self, where: str, row: int, column: str, message: str) -> None:
+    def add(self, where: str, row: int, column: str, message: str, *, fatal: bool = False) -> None:
+        self.fatal = self.fatal or fatal
         self.counts[where] += 1
         if self.counts[where] <= MAX_PER_FILE:
             self.kept.append(Problem(where, row, column, message))

@@ -36,7 +36,7 @@ def read_source(path: Path, problems: Problems) -> dict[str, Sheet]:
     for name in REQUIRED_FILES:
         if name not in tables:
             suffix = ".csv" if path.is_dir() else ""
-            problems.add(f"{name}{suffix}", 0, "-", "required file is missing")
+            problems.add(f"{name}{suffix}", 0, "-", "required file is missing", fatal=True)
     return sheets
 
 
@@ -51,7 +51,7 @@ def _read_folder(folder: Path, problems: Problems) -> dict[str, tuple[str, list[
             with found.open(newline="", encoding="utf-8-sig") as handle:
                 tables[found.stem] = (found.name, list(csv.reader(handle)))
         except UnicodeDecodeError as error:
-            problems.add(found.name, 0, "-", f"not UTF-8 text (byte {error.start})")
+            problems.add(found.name, 0, "-", f"not UTF-8 text (byte {error.start})", fatal=True)
     return tables
 
 
@@ -88,18 +88,18 @@ def _checked(where: str, known: tuple[str, ...], required: tuple[str, ...], tabl
              problems: Problems) -> Sheet | None:
     """The rows keyed by header, or None when the header is unusable (its problems recorded)."""
     if not table:
-        problems.add(where, 1, "-", f"empty file: expected a header row with {', '.join(required)}")
+        problems.add(where, 1, "-", f"empty file: expected a header row with {', '.join(required)}", fatal=True)
         return None
     header = [name.strip() for name in table[0]]
     before = sum(problems.counts.values())
     for name in header:
         if name and name not in known:
-            problems.add(where, 1, name, f"unknown column (columns are {', '.join(known)})")
+            problems.add(where, 1, name, f"unknown column (columns are {', '.join(known)})", fatal=True)
         elif name and header.count(name) > 1:
-            problems.add(where, 1, name, "column given twice")
+            problems.add(where, 1, name, "column given twice", fatal=True)
     for name in required:
         if name not in header:
-            problems.add(where, 1, name, "required column is missing")
+            problems.add(where, 1, name, "required column is missing", fatal=True)
     if sum(problems.counts.values()) > before:
         return None
     sheet = Sheet(where)
