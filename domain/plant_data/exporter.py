@@ -50,9 +50,9 @@ def _write(folder: Path, name: str, rows: Iterable[dict[str, object]]) -> int:
 def export_plant(session: Session, folder: Path) -> dict[str, int]:
     """Write every file of the format into folder (made if missing); returns rows written per file."""
     folder.mkdir(parents=True, exist_ok=True)
-    sku = dict(session.execute(select(Product.id, Product.sku)).tuples().all())
-    material = dict(session.execute(select(Material.id, Material.code)).tuples().all())
-    line = dict(session.execute(select(ProductionLine.id, ProductionLine.code)).tuples().all())
+    sku = {id_: code for id_, code in session.execute(select(Product.id, Product.sku))}
+    material = {id_: code for id_, code in session.execute(select(Material.id, Material.code))}
+    line = {id_: code for id_, code in session.execute(select(ProductionLine.id, ProductionLine.code))}
     products = session.scalars(select(Product).options(selectinload(Product.substitutes)).order_by(Product.sku)).all()
     written = {
         "customers": _write(folder, "customers", (
