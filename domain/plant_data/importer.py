@@ -20,7 +20,7 @@ from domain.plant_data.problems import PlantDataRefused, Problems
 from domain.plant_data.source import Sheet, read_source
 from domain.plant_data.write_links import write_links
 from domain.plant_data.write_masters import ids_by_code, known_codes, write_masters
-from domain.plant_data.write_orders import write_orders
+from domain.plant_data.write_orders import book_orders, enter_orders
 
 Reader = Callable[[Sheet, PlantData, KnownCodes, Problems], None]
 # In the format's file order: a file's references are checked against the files read before it.
@@ -70,17 +70,18 @@ async def _import(url: str, sheets: dict[str, Sheet], problems: Problems, today:
             await write_links(session, data, products, materials, lines, actor)
             await session.flush()
             step("wrote bom, routings, holidays, stock, receipts and forecasts")
-            entered, booking = await write_orders(session, data, known.orders, today, reserve_share, frozen_days,
-                                                  actor)
+            entered = await enter_orders(session, data, known.orders, actor)
+            step("entered open orders")
+            booking = await book_orders(session, today, reserve_share, frozen_days, actor)
             await session.flush()
-            step("entered and booked open orders")
+            step("booked open orders on the lines")
             await transaction.commit()
             return ImportReport(data.counts(), True, entered, kept, booking)
     finally:
         await engine.dispose()
 
 
-STEPS = len(READERS) + 3
+STEPS = len(READERS) + 4
 
 
 async def import_plant(url: str, path: Path, today: date, *, check: bool = False, reserve_share: float = 0.12,

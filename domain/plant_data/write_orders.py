@@ -37,27 +37,30 @@ def _order(code: str, spec: OrderIn, customer: Customer, products: dict[str, Pro
     return order
 
 
-async def write_orders(session: AsyncSession, data: PlantData, known_orders: set[str], today: date,
-                       reserve_share: float, frozen_days: int, actor: str) -> tuple[int, BookingReport]:
-    """New orders only (a code already stored is left as it is: changes go through updateOrder); returns
-    how many were entered and the booking's report."""
+async def enter_orders(session: AsyncSession, data: PlantData, known_orders: set[str], actor: str) -> int:
+    """New orders only (a code already stored is left as it is: changes go through updateOrder), accepted at
+    their requested date; returns how many were entered. Booking them is the next step."""
     new = {code: spec for code, spec in data.orders.items() if code not in known_orders}
     if not new:
-        return 0, BookingReport()
+        return 0
     customers = {c.code: c for c in await session.scalars(
         select(Customer).where(Customer.code.in_({s.customer for s in new.values()})))}
     products = {p.sku: p for p in await session.scalars(
         select(Product).where(Product.sku.in_({sku for s in new.values() for sku, _, _ in s.lines})))}
-    for code, spec in new.items():
-        order = _order(code, spec, customers[spec.customer], products, actor)
-        session.add(order)
-        await session.flush()  # line ids for the deliveries
+    orders = [(_order(code, spec, customers[spec.customer], products, actor), spec) for code, spec in new.items()]
+    session.add_all(order for order, _ in orders)
+    await session.flush()  # one flush for all: order and line ids for the deliveries and events
+    for order, spec in orders:
         session.add_all(Delivery(order_id=order.id, order_line_id=line.id, quantity=line.quantity,
                                  date=spec.requested_date, status=DeliveryStatus.PROMISED) for line in order.lines)
         record_order_event(session, order, kinds.CREATED, actor=actor, to_status=OrderStatus.ACCEPTED,
                            message=f"open order imported, requested for {spec.requested_date.isoformat()}")
     await session.flush()
-    # The same promise path as createOrder: each order takes the earliest hours the lines have, highest
-    # priority first; a requested date the lines cannot keep moves later with an AT_RISK event.
-    report = await book_open_orders(session, today, reserve_share, frozen_days, actor=actor)
-    return len(new), report
+    return len(orders)
+
+
+async def book_orders(session: AsyncSession, today: date, reserve_share: float, frozen_days: int,
+                      actor: str) -> BookingReport:
+    """The same promise path as createOrder: each open order without hours takes the earliest hours the lines
+    have, highest priority first; a requested date the lines cannot keep moves later with an AT_RISK event."""
+    return await book_open_orders(session, today, reserve_share, frozen_days, actor=actor)
