@@ -39,7 +39,7 @@ def import_cli(path: Path, check: bool, today: date | None) -> None:
             policy = rulebook_in_force(session, settings.rules_dir).capacity_policy()
     finally:
         engine.dispose()
-    day = today or date.today()
+    day = today or date.today()  # the one reading of the clock, here at the entry point; the use case takes it
     with click.progressbar(length=STEPS, label="import", show_eta=False) as bar:
         def step(_: str) -> None:
             bar.update(1)

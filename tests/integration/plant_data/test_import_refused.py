@@ -41,7 +41,8 @@ def broken_copy(tmp_path: Path, edits: dict[str, tuple[str, str]]) -> Path:
 def test_bad_number_unknown_sku_and_duplicate_code_are_refused_with_where_and_what(db: Engine, db_url: str,
                                                                                    tmp_path: Path) -> None:
     """Inputs: a comma decimal in products.csv row 2, a duplicate customer code on row 4, an sku no product has in
-    bom.csv row 4 and orders.csv row 5, a Tuesday as a forecast week. Each is named, and nothing is written, on an
+    bom.csv row 4 and orders.csv row 5, a Tuesday as a forecast week, an unknown line in routings.csv. Each is
+    named, and nothing is written, on an
     empty database and on one that already holds the plant."""
     assert sop(["import", str(EXAMPLE), "--today", TODAY], db_url).exit_code == 0
     before = row_counts(db)
@@ -51,6 +52,7 @@ def test_bad_number_unknown_sku_and_duplicate_code_are_refused_with_where_and_wh
         "bom": ("PUMP-S,SEAL,2", "PUMP-Z,SEAL,2"),
         "orders": ("SO-1003,GAMMA,2026-12-16,PUMP-S", "SO-1003,GAMMA,2026-12-16,PUMP-9"),
         "forecasts": ("PUMP-L,2026-12-07", "PUMP-L,2026-12-08"),
+        "routings": ("VALVES,VALVE-X", "PAINT,VALVE-X"),
     })
     for check in ([], ["--check"]):
         result = sop(["import", str(folder), "--today", TODAY, *check], db_url)
@@ -62,6 +64,7 @@ def test_bad_number_unknown_sku_and_duplicate_code_are_refused_with_where_and_wh
         assert "bom.csv:4:sku: 'PUMP-Z' is not a product (not in products nor in the database)" in lines
         assert "orders.csv:5:sku: 'PUMP-9' is not a product (not in products nor in the database)" in lines
         assert "forecasts.csv:4:week: '2026-12-08' is a Tuesday: expected a Monday" in lines
+        assert "routings.csv:5:line_code: 'PAINT' is not a line (not in lines nor in the database)" in lines
         assert lines[-1] == f"Error: {folder}: refused, nothing was written"
         assert row_counts(db) == before
 
