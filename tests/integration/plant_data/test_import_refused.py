@@ -41,9 +41,8 @@ def broken_copy(tmp_path: Path, edits: dict[str, tuple[str, str]]) -> Path:
 def test_bad_number_unknown_sku_and_duplicate_code_are_refused_with_where_and_what(db: Engine, db_url: str,
                                                                                    tmp_path: Path) -> None:
     """Inputs: a comma decimal in products.csv row 2, a duplicate customer code on row 4, an sku no product has in
-    bom.csv row 4 and orders.csv row 5, a Tuesday as a forecast week, an unknown line in routings.csv. Each is
-    named, and nothing is written, on an
-    empty database and on one that already holds the plant."""
+    bom.csv row 4 and orders.csv row 5, a Tuesday as a forecast week, an unknown line in routings.csv, imported
+    over the example plant (an upsert) with and without --check. Each is named and nothing is written."""
     assert sop(["import", str(EXAMPLE), "--today", TODAY], db_url).exit_code == 0
     before = row_counts(db)
     folder = broken_copy(tmp_path, {
