@@ -55,7 +55,7 @@ async def _import(url: str, sheets: dict[str, Sheet], problems: Problems, today:
     engine = async_engine(url)
     try:
         async with engine.connect() as conn, conn.begin() as transaction:
-            session = AsyncSession(bind=conn, expire_on_commit=False, autoflush=False)
+            session = AsyncSession(bind=conn, expire_on_commit=False)  # as the demo books: queries see pending rows
             known = await known_codes(session)
             data = read_checked(sheets, known, problems, step)
             if problems:
