@@ -1,4 +1,4 @@
-"""The `sop` command line: serve, migrate, load the demo plant, manage keys, rules, plans and KPIs."""
+"""The `sop` command line: serve, migrate, load the demo plant or import one, manage keys, rules, plans and KPIs."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from domain.cli.errors import HandledGroup
 from domain.cli.keys import keys_cli
 from domain.cli.kpis import kpis_cli
 from domain.cli.plan import plan_cli
+from domain.cli.plant_data import export_cli, import_cli
 from domain.cli.rules import rules_cli, stored_review_facts, stored_rules_in_force
 from domain.cli.serve import serve
 from domain.cli.simulate import simulate_cli
@@ -34,6 +35,8 @@ cli.add_command(rules_cli)
 cli.add_command(kpis_cli)
 cli.add_command(check_cli)
 cli.add_command(simulate_cli)
+cli.add_command(import_cli)
+cli.add_command(export_cli)
 
 
 def main() -> None:

@@ -27,6 +27,7 @@ class Customer(Base):
     tier: Mapped[CustomerTier] = mapped_column(str_enum(CustomerTier))
     # 0 = indifferent to price, 1 = buys on price alone (R9 cost data).
     price_sensitivity: Mapped[float] = mapped_column(Float, default=0.5)
+    account_owner: Mapped[str | None] = mapped_column(String(64))  # the salesperson who looks after the account
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
