@@ -11,6 +11,7 @@ from sqlalchemy import Table, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.bounds import shown
+from domain.capacity.yields import observed_yields
 from domain.errors import InvalidInput, NotFound
 from domain.models import BomItem, Customer, Material, MaterialReceipt, Product, Routing
 from domain.orders.inputs import LineInput
@@ -41,6 +42,7 @@ class OrderContext:
     bom: dict[int, list[tuple[int, float]]]  # product id -> [(material id, units per product unit)]
     materials: dict[int, KeyMaterial]
     receipts: dict[int, list[tuple[date, float]]] = field(default_factory=dict)  # material id -> open receipts
+    yields: dict[int, float] = field(default_factory=dict)  # product id -> observed yield (absent: no history)
 
     @property
     def line_ids(self) -> list[int]:
@@ -94,7 +96,8 @@ async def load_context(session: AsyncSession, customer: Customer, lines: tuple[L
         if not routes.get(product.id):
             raise InvalidInput(f"no production line can make {product.sku}", ["lines", str(index), "sku"])
     bom, materials, receipts = await _bills(session, ids)
-    return OrderContext(customer, products, dict(routes), bom, materials, receipts)
+    return OrderContext(customer, products, dict(routes), bom, materials, receipts,
+                        await observed_yields(session, ids))
 
 
 Bills = dict[int, list[tuple[int, float]]]

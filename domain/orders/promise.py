@@ -8,6 +8,7 @@ from datetime import date
 import numpy as np
 
 from domain.capacity.ledger import LedgerView
+from domain.capacity.yields import NO_HISTORY
 from domain.models import CapacityReservation
 from domain.orders.context import OrderContext
 from domain.orders.finished_goods import StockCover
@@ -72,16 +73,20 @@ class OrderPromise:
 
 def build_ctp(view: LedgerView, context: OrderContext, materials: tuple[np.ndarray, np.ndarray] | None = None,
               ) -> tuple[CapableToPromise, dict[tuple[int, int], float]]:
-    """A CTP whose 'products' are the order's lines, on the free hours of the lines that make them."""
+    """A CTP whose 'products' are the order's lines, on the free hours of the lines that make them.
+
+    Rates are good units per hour (the route's rate times the product's observed yield), so an order's hours
+    include those of its scrap: quantity / yield / rate."""
     index = view.line_index()
     route_product, route_line, route_rate = [], [], []
     rates: dict[tuple[int, int], float] = {}
     for pi, product in enumerate(context.products):
+        good_share = context.yields.get(product.id, NO_HISTORY)
         for line_id, rate in context.routes[product.id]:
             route_product.append(pi)
             route_line.append(index[line_id])
-            route_rate.append(rate)
-            rates[(pi, index[line_id])] = rate
+            route_rate.append(rate * good_share)
+            rates[(pi, index[line_id])] = rate * good_share
     available, bill = materials if materials is not None else (None, None)
     ctp = CapableToPromise(
         view.weeks, [str(i) for i in view.line_ids], np.array(route_product), np.array(route_line),

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from domain.capacity.calendar import weeks_from
 from domain.capacity.finished_stock import held_for_orders
 from domain.capacity.line_hours import usual_hours
+from domain.capacity.yields import NO_HISTORY, observed_yields_sync
 from domain.models import (
     CapacityLedger,
     CapacityReservation,
@@ -32,6 +33,7 @@ from domain.models import (
 )
 from solver.daily import overtime_within_days
 from solver.problem import PlanningProblem
+from solver.units import ROUND_OFF
 
 # Statuses whose open quantity production still owes.
 FIRM_STATUSES = (OrderStatus.ACCEPTED, OrderStatus.SCHEDULED, OrderStatus.IN_PRODUCTION)
@@ -46,7 +48,7 @@ class PlantSnapshot:
     problem: PlanningProblem
     product_ids: list[int]
     line_ids: list[int]
-    firm_demand: np.ndarray  # [P, W] units of accepted orders
+    firm_demand: np.ndarray  # [P, W] good units of accepted orders (the problem's demand is in units started)
     forecast_net: np.ndarray  # [P, W] forecast of the tier net of orders
     fingerprint: str
     day_hours: np.ndarray  # [L, W, 7] calendar hours per day
@@ -238,6 +240,10 @@ def load_snapshot(
     forecast_net = np.maximum(_forecast(session, pindex, weeks, tier) - firm, 0.0)
     on_hand = np.array([p.on_hand for p in products], dtype=float)
     inventory = np.maximum(on_hand - _stock_held_for_orders(session, pindex), 0.0)
+    # The LP plans units started: every good quantity (demand, stock, safety stock) is divided by the product's
+    # observed yield, so the plan and the day's tasks start enough for the good units owed (scrap is the rest).
+    observed = observed_yields_sync(session)
+    started_per_good = 1.0 / np.array([observed.get(p.id, NO_HISTORY) for p in products], dtype=float)
     unit_cost = np.array([float(p.unit_cost) for p in products])
     unit_margin = np.maximum(np.array([float(p.list_price) for p in products]) - unit_cost, 1.0)
     # Late units cost their margin per week, scaled up by the priority of the orders behind them.
@@ -261,10 +267,11 @@ def load_snapshot(
         route_rate=route_rate,
         capacity_hours=capacity,
         overtime_max_hours=overtime,
-        demand=firm + forecast_net,
-        initial_inventory=inventory,
+        # Whole units started for firm orders, rounded up: rounded to the nearest, their last good unit goes missing.
+        demand=np.ceil(firm * started_per_good[:, None] - ROUND_OFF) + forecast_net * started_per_good[:, None],
+        initial_inventory=inventory * started_per_good,
         initial_backlog=np.zeros(len(products)),
-        safety_stock=np.array([p.safety_stock for p in products], dtype=float),
+        safety_stock=np.array([p.safety_stock for p in products], dtype=float) * started_per_good,
         lot_size=np.array([p.lot_size or 1.0 for p in products], dtype=float),
         holding_cost=np.maximum(unit_cost * ANNUAL_CARRYING_SHARE / 52.0, 1e-3),
         backlog_weight=backlog_weight,

@@ -1,0 +1,55 @@
+"""The yield the floor has shown per product (good units over good plus scrap in recent progress reports), so the
+plan and promises start enough units for the good ones owed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+
+from domain import clock
+from domain.models import ProgressEvent
+
+# Reports of the last weeks only: a line's yield drifts, and a repaired fault should stop costing hours.
+TRAILING_WEEKS = 4
+# No history: plan as if every unit started is good (what the service did before it read any yield).
+NO_HISTORY = 1.0
+# A run of bad reports must not double the hours of every promise; below this a person should look, not the plan.
+LOWEST_YIELD = 0.8
+
+
+def yield_of(good: float, scrap: float) -> float:
+    """Good units over units started, bounded to [LOWEST_YIELD, 1]; NO_HISTORY when nothing was reported."""
+    started = good + scrap
+    if started <= 0:
+        return NO_HISTORY
+    return min(max(good / started, LOWEST_YIELD), 1.0)
+
+
+def _reported(product_ids: Sequence[int] | None) -> Select[int, float, float]:
+    """(product id, good units, scrapped units) reported per product over the trailing weeks."""
+    since = clock.now() - timedelta(weeks=TRAILING_WEEKS)
+    statement = (
+        select(ProgressEvent.product_id, func.sum(ProgressEvent.quantity), func.sum(ProgressEvent.scrap))
+        .where(ProgressEvent.at >= since)
+        .group_by(ProgressEvent.product_id)
+    )
+    return statement if product_ids is None else statement.where(ProgressEvent.product_id.in_(product_ids))
+
+
+def _by_product(rows: Iterable[Any]) -> dict[int, float]:
+    return {product_id: yield_of(float(good or 0.0), float(scrap or 0.0)) for product_id, good, scrap in rows}
+
+
+def observed_yields_sync(session: Session, product_ids: Sequence[int] | None = None) -> dict[int, float]:
+    """product id -> trailing yield; a product with no reports is absent (use NO_HISTORY)."""
+    return _by_product(session.execute(_reported(product_ids)).all())
+
+
+async def observed_yields(session: AsyncSession, product_ids: Sequence[int]) -> dict[int, float]:
+    """The async twin of observed_yields_sync, for the promise of one order's products."""
+    return _by_product((await session.execute(_reported(product_ids))).all())
