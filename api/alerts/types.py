@@ -12,15 +12,19 @@ from api.core.convert import from_attributes
 from api.core.node import global_id
 from api.orders.dataloaders import OrderLoaders
 from domain import models
+from domain.events.kinds import AlertKind, AlertSeverity
 
 Info = strawberry.Info[Context, None]
+
+strawberry.enum(AlertKind, name="AlertKind", description="What an alert is about.")
+strawberry.enum(AlertSeverity, name="AlertSeverity", description="How soon someone must act on an alert.")
 
 
 @strawberry.type
 class Alert:
     id: strawberry.ID
-    kind: str
-    severity: str
+    kind: AlertKind
+    severity: AlertSeverity
     message: str
     created_at: datetime
     open: bool
@@ -44,4 +48,6 @@ class Alert:
 
     @classmethod
     def from_row(cls, row: models.Alert) -> Alert:
-        return from_attributes(cls, row, id=global_id("Alert", row.id))
+        return from_attributes(
+            cls, row, id=global_id("Alert", row.id), kind=AlertKind(row.kind), severity=AlertSeverity(row.severity)
+        )

@@ -21,7 +21,7 @@ from api.core.context import Context
 from api.core.convert import from_attributes
 from api.core.node import Node, global_id
 from api.orders.dataloaders import OrderLoaders
-from api.orders.enums import OrderStatus, ReviewDecision
+from api.orders.enums import OrderEventKind, OrderStatus, ReviewDecision
 from domain import models
 from domain.orders.queries import PromisedDelivery
 
@@ -113,7 +113,7 @@ class Review:
 @strawberry.type
 class OrderEvent:
     order_code: str
-    kind: str
+    kind: OrderEventKind
     at: datetime
     actor: str | None
     message: str | None
@@ -122,7 +122,7 @@ class OrderEvent:
 
     @classmethod
     def from_row(cls, row: models.OrderEvent) -> OrderEvent:
-        return from_attributes(cls, row)
+        return from_attributes(cls, row, kind=OrderEventKind(row.kind))
 
 
 @strawberry.type

@@ -10,8 +10,12 @@ from api.core.convert import from_attributes
 from domain import models
 from domain.planning.queries import LoadRow, PlanItemRow
 from domain.planning.scenarios import TierScenario
+from solver.result import DiagnosticKind, SolverStatus
 
 strawberry.enum(models.ForecastTier, name="ForecastTier")
+strawberry.enum(models.PlanStatus, name="PlanStatus", description="Where a plan version stands.")
+strawberry.enum(DiagnosticKind, name="DiagnosticKind", description="What a plan diagnostic is about.")
+strawberry.enum(SolverStatus, name="SolverStatus", description="How the solve of a plan or scenario ended.")
 
 
 @strawberry.type(
@@ -53,7 +57,7 @@ class LineWeekLoad:
 
 @strawberry.type(description="A finding of the capacity model in words: bottleneck, late demand, frozen conflict.")
 class PlanDiagnostic:
-    kind: str
+    kind: DiagnosticKind
     message: str
 
 
@@ -70,7 +74,7 @@ class ScenarioLineWeek:
 @strawberry.type(description="The plan solved for one forecast tier, and the elastic capacity it needs (R2, R14).")
 class ForecastScenario:
     tier: models.ForecastTier
-    status: str
+    status: SolverStatus
     objective: float
     demand_units: float
     backlog_units: float
@@ -79,4 +83,9 @@ class ForecastScenario:
 
     @classmethod
     def from_row(cls, row: TierScenario) -> ForecastScenario:
-        return from_attributes(cls, row, line_weeks=[from_attributes(ScenarioLineWeek, n) for n in row.needs])
+        return from_attributes(
+            cls,
+            row,
+            status=SolverStatus(row.status),
+            line_weeks=[from_attributes(ScenarioLineWeek, n) for n in row.needs],
+        )
