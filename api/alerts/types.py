@@ -9,6 +9,7 @@ import strawberry
 from api.catalog.dataloaders import line_code_of, sku_of
 from api.core.context import Context
 from api.core.convert import from_attributes
+from api.core.enums import expose_enum
 from api.core.node import global_id
 from api.orders.dataloaders import OrderLoaders
 from domain import models
@@ -16,8 +17,16 @@ from domain.events.kinds import AlertKind, AlertSeverity
 
 Info = strawberry.Info[Context, None]
 
-strawberry.enum(AlertKind, name="AlertKind", description="What an alert is about.")
-strawberry.enum(AlertSeverity, name="AlertSeverity", description="How soon someone must act on an alert.")
+expose_enum(AlertKind, "AlertKind", "What an alert is about.", {
+    "LATE_ORDER": "An order at risk of missing its promised date, or already past it; `orderCode` names it.",
+    "SAFETY_STOCK": "Finished goods of `sku` below their safety stock.",
+    "MATERIAL": "The plan needs more of a material than stock and receipts will hold in time.",
+    "INCIDENT": "A line down (`lineCode`) or a material lost, as the shop floor reported it.",
+})
+expose_enum(AlertSeverity, "AlertSeverity", "How soon someone must act on an alert.", {
+    "WARNING": "Act within the planning cycle: a promise or stock level is at risk.",
+    "CRITICAL": "Act now: a rush order is late, stock is out, or a shortage is due before the next receipt.",
+})
 
 
 @strawberry.type
