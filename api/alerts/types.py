@@ -29,29 +29,32 @@ expose_enum(AlertSeverity, "AlertSeverity", "How soon someone must act on an ale
 })
 
 
-@strawberry.type
+@strawberry.type(
+    description="Something sales or production must look at. Every role reads alerts; a partner only those about "
+    "its own customers' orders."
+)
 class Alert:
-    id: strawberry.ID
-    kind: AlertKind
-    severity: AlertSeverity
-    message: str
-    created_at: datetime
-    open: bool
+    id: strawberry.ID = strawberry.field(description="Opaque global id (Relay `node(id:)` finds it).")
+    kind: AlertKind = strawberry.field(description="What the alert is about.")
+    severity: AlertSeverity = strawberry.field(description="How soon someone must act.")
+    message: str = strawberry.field(description="The alert in words, for people.")
+    created_at: datetime = strawberry.field(description="When it was raised (UTC, ISO 8601).")
+    open: bool = strawberry.field(description="False once the condition has cleared or someone closed it.")
     order_id: strawberry.Private[int | None]
     product_id: strawberry.Private[int | None]
     line_id: strawberry.Private[int | None]
 
-    @strawberry.field
+    @strawberry.field(description="The order it is about (LATE_ORDER); null otherwise.")
     async def order_code(self, info: Info) -> str | None:
         if self.order_id is None:
             return None
         return await info.context.loader(OrderLoaders).code.load(self.order_id)  # type: ignore[no-any-return]
 
-    @strawberry.field
+    @strawberry.field(description="The product it is about (SAFETY_STOCK); null otherwise.")
     async def sku(self, info: Info) -> str | None:
         return await sku_of(info.context, self.product_id)
 
-    @strawberry.field
+    @strawberry.field(description="The production line it is about (INCIDENT on a line); null otherwise.")
     async def line_code(self, info: Info) -> str | None:
         return await line_code_of(info.context, self.line_id)
 

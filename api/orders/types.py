@@ -110,15 +110,20 @@ class Review:
         )
 
 
-@strawberry.type
+@strawberry.type(
+    description="One step in an order's history, also pushed by the orderEvents subscription. Readable by every "
+    "role that may read the order (a partner: its own customers' orders)."
+)
 class OrderEvent:
-    order_code: str
-    kind: OrderEventKind
-    at: datetime
-    actor: str | None
-    message: str | None
-    from_status: OrderStatus | None
-    to_status: OrderStatus | None
+    order_code: str = strawberry.field(description="The order's code.")
+    kind: OrderEventKind = strawberry.field(description="What happened.")
+    at: datetime = strawberry.field(description="When it happened (UTC, ISO 8601).")
+    actor: str | None = strawberry.field(
+        description="Who did it as `role:name` (e.g. `partner:erp`, `system:review`); null when not recorded."
+    )
+    message: str | None = strawberry.field(description="The step in words; null for plain status steps.")
+    from_status: OrderStatus | None = strawberry.field(description="The status before the step, if it changed.")
+    to_status: OrderStatus | None = strawberry.field(description="The status after the step, if it changed.")
 
     @classmethod
     def from_row(cls, row: models.OrderEvent) -> OrderEvent:
