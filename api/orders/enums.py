@@ -9,7 +9,17 @@ from domain.events.kinds import OrderEventKind
 from domain.models import OrderStatus, ReviewDecision
 from domain.orders.queries import OrderSort
 
-strawberry.enum(OrderStatus, name="OrderStatus")
+expose_enum(OrderStatus, "OrderStatus", "Where an order stands in its life, from receipt to shipment.", {
+    "RECEIVED": "Received, review not finished.",
+    "ACCEPTED": "Reviewed and accepted with a promised date; waiting for the weekly plan.",
+    "PROPOSED": "The plant proposed another date or a split; waiting for the customer (respondToProposal).",
+    "REJECTED": "The review refused it; `review` says why.",
+    "SCHEDULED": "In the plan in force.",
+    "IN_PRODUCTION": "The shop floor has started making it.",
+    "IN_STOCK": "All units made and in finished-goods stock.",
+    "SHIPPED": "Left the plant.",
+    "CANCELLED": "Cancelled by the customer, or a proposal was declined.",
+})
 strawberry.enum(ReviewDecision, name="ReviewDecision")
 strawberry.enum(OrderSort, name="OrderSortField")
 expose_enum(OrderEventKind, "OrderEventKind", "What happened to an order, as its history and subscriptions tell it.", {
