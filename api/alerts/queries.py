@@ -6,7 +6,7 @@ import strawberry
 
 from api.alerts.types import Alert
 from api.core.context import Context
-from api.core.pagination import Connection, connection, decode_cursor, page_size
+from api.core.pagination import After, Connection, First, connection, decode_cursor, page_size
 from domain.alerts import queries
 
 DEFAULT_PAGE = 50
@@ -18,8 +18,8 @@ class AlertQueries:
     async def alerts(
         self,
         info: strawberry.Info[Context, None],
-        first: int | None = None,
-        after: str | None = None,
+        first: First = None,
+        after: After = None,
         open: bool | None = None,
     ) -> Connection[Alert]:
         ctx = info.context

@@ -6,7 +6,7 @@ import strawberry
 
 from api.catalog.types import Customer, Product, ProductionLine, StockPosition
 from api.core.context import Context
-from api.core.pagination import Connection, connection, decode_cursor, page_size
+from api.core.pagination import After, Connection, First, connection, decode_cursor, page_size
 from domain.catalog import queries
 
 DEFAULT_PAGE = 50
@@ -16,7 +16,7 @@ DEFAULT_PAGE = 50
 class CatalogQueries:
     @strawberry.field(description="Products by sku.")
     async def products(
-        self, info: strawberry.Info[Context, None], first: int | None = None, after: str | None = None
+        self, info: strawberry.Info[Context, None], first: First = None, after: After = None
     ) -> Connection[Product]:
         ctx = info.context
         size = page_size(first, DEFAULT_PAGE, ctx.settings.max_page_size)
@@ -32,7 +32,7 @@ class CatalogQueries:
 
     @strawberry.field(description="Customers by code (a partner sees only its own).")
     async def customers(
-        self, info: strawberry.Info[Context, None], first: int | None = None, after: str | None = None
+        self, info: strawberry.Info[Context, None], first: First = None, after: After = None
     ) -> Connection[Customer]:
         ctx = info.context
         size = page_size(first, DEFAULT_PAGE, ctx.settings.max_page_size)

@@ -7,7 +7,7 @@ import binascii
 import json
 import re
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 
@@ -18,6 +18,12 @@ from domain.paging import Page, Position, SortKey
 NodeT = TypeVar("NodeT")
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 RowT = TypeVar("RowT")
+
+# The paging arguments every connection takes, described once.
+First = Annotated[int | None, strawberry.argument(
+    description="Page size: 0 to the server's maximum (SOP_MAX_PAGE_SIZE, 500 by default); 50 when omitted.")]
+After = Annotated[str | None, strawberry.argument(
+    description="The `endCursor` of the previous page; the first page when omitted.")]
 
 
 @strawberry.type(

@@ -7,7 +7,7 @@ from typing import Annotated
 import strawberry
 
 from api.core.context import Context
-from api.core.pagination import Connection, connection, decode_cursor, page_size
+from api.core.pagination import After, Connection, First, connection, decode_cursor, page_size
 from api.floor.types import Feedback
 from domain.floor.feedback import OLDEST_FIRST, count_feedback, feedback_page
 
@@ -26,10 +26,8 @@ class FloorQueries:
         open: Annotated[bool | None, strawberry.argument(
             description="true: still to act on (OPEN); false: handled; omitted: both.")] = None,
         order_code: Annotated[str | None, strawberry.argument(description="Only this order's feedback.")] = None,
-        first: Annotated[int | None, strawberry.argument(
-            description="Page size, from 0 to the server's maximum page size; 50 when omitted.")] = None,
-        after: Annotated[str | None, strawberry.argument(
-            description="The endCursor of the previous page; the first page when omitted.")] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[Feedback]:
         ctx = info.context
         size = page_size(first, DEFAULT_PAGE, ctx.settings.max_page_size)

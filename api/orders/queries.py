@@ -6,7 +6,7 @@ import strawberry
 
 from api.core.context import Context
 from api.core.node import Node, parse_global_id
-from api.core.pagination import Connection, connection, decode_cursor, page_size
+from api.core.pagination import After, Connection, First, connection, decode_cursor, page_size
 from api.core.selection import selected_below
 from api.orders.filters import OrderFilter, OrderOrderBy, SortDirection
 from api.orders.preload import preload_children
@@ -24,8 +24,8 @@ class OrderQueries:
     async def orders(
         self,
         info: Info,
-        first: int | None = DEFAULT_PAGE,
-        after: str | None = None,
+        first: First = DEFAULT_PAGE,
+        after: After = None,
         filter: OrderFilter | None = None,
         order_by: OrderOrderBy | None = None,
     ) -> Connection[Order]:
