@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from api.alerts.types import Alert
@@ -20,7 +22,8 @@ class AlertQueries:
         info: strawberry.Info[Context, None],
         first: First = None,
         after: After = None,
-        open: bool | None = None,
+        open: Annotated[bool | None, strawberry.argument(
+            description="true: open alerts only; false: closed only; omitted: both.")] = None,
     ) -> Connection[Alert]:
         ctx = info.context
         size = page_size(first, DEFAULT_PAGE, ctx.settings.max_page_size)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from api.catalog.types import Customer, Product, ProductionLine, StockPosition
@@ -53,7 +55,10 @@ class CatalogQueries:
 
     @strawberry.field(description="Finished-goods stock per sku; belowSafetyStock filters when given.")
     async def inventory(
-        self, info: strawberry.Info[Context, None], below_safety_stock: bool | None = None
+        self,
+        info: strawberry.Info[Context, None],
+        below_safety_stock: Annotated[bool | None, strawberry.argument(
+            description="true: only skus whose stock is below safety stock; all when omitted.")] = None,
     ) -> list[StockPosition]:
         async with info.context.db() as session:
             rows = await queries.stock_positions(session, below_safety_stock)
