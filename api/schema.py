@@ -41,6 +41,16 @@ SUBSCRIPTIONS: tuple[type, ...] = (OrderSubscriptions, AlertSubscriptions)
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS) if MUTATIONS else None
 Subscription = merge_types("Subscription", SUBSCRIPTIONS)
+# merge_types takes no description; the root types are what a client's explorer opens first.
+ROOT_DESCRIPTIONS = {
+    Query: "Reads. Send `Authorization: Bearer <api key>`; a partner key sees only its own customers' orders, "
+    "customers, alerts and feedback, and gets FORBIDDEN for plant-internal data (KPIs, plans, capacity, cost).",
+    Mutation: "Writes; each answers a payload whose `errors: [UserError!]!` says what was refused and why "
+    "(a caller without the role a mutation needs gets FORBIDDEN there).",
+    Subscription: "Live events over the graphql-transport-ws websocket, scoped like the reads.",
+}
+for root, description in ROOT_DESCRIPTIONS.items():
+    root.__strawberry_definition__.description = description  # type: ignore[union-attr]
 
 
 def build_schema(settings: Settings | None = None, metrics: Metrics | None = None) -> strawberry.Schema:

@@ -9,7 +9,7 @@ import numpy as np
 
 from solver.errors import PlanningInputError
 from solver.problem import PlanningProblem
-from solver.result import Diagnostic, PlanResult
+from solver.result import Diagnostic, DiagnosticKind, PlanResult
 from solver.units import ROUND_OFF, nearest_units, spread_whole
 
 HOURS_IN_DAY = 24.0
@@ -163,7 +163,7 @@ def unplaced_hours(
     np.add.at(rounding, np.asarray(problem.route_line)[whole > 0], unit_hours[whole > 0])
     return [
         Diagnostic(
-            kind="daily_overflow",
+            kind=DiagnosticKind.DAILY_OVERFLOW,
             message=(
                 f"Line {problem.lines[line]} in week {problem.weeks[week_index]}: {planned[line]:.1f} h planned "
                 f"but its open days hold only {laid[line]:.1f} h; {planned[line] - laid[line]:.1f} h have no day "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from solver.problem import PlanningProblem
-from solver.result import Diagnostic, PlanResult
+from solver.result import Diagnostic, DiagnosticKind, PlanResult
 
 FULL = 0.98  # a line-week this full (of plannable hours plus overtime) counts as a bottleneck
 
@@ -32,7 +32,7 @@ def bottlenecks(problem: PlanningProblem, result: PlanResult, full: np.ndarray) 
         plannable = problem.effective_capacity[l_idx, w_idx]
         found.append(
             Diagnostic(
-                kind="bottleneck",
+                kind=DiagnosticKind.BOTTLENECK,
                 message=(
                     f"Line {problem.lines[l_idx]} is a bottleneck in week {problem.weeks[w_idx]}: "
                     f"{planned:.1f} h planned of {plannable:.1f} plannable h "
@@ -58,7 +58,7 @@ def late_demand(problem: PlanningProblem, result: PlanResult, full: np.ndarray) 
         lines = np.unique(route_line[route_product == p_idx])
         found.append(
             Diagnostic(
-                kind="late_demand" if len(lines) else "no_route",
+                kind=DiagnosticKind.LATE_DEMAND if len(lines) else DiagnosticKind.NO_ROUTE,
                 message=late_message(problem, result, full, p_idx, week, lines),
                 week=week,
                 product=p_idx,
@@ -94,7 +94,7 @@ def safety_gaps(problem: PlanningProblem, result: PlanResult) -> list[Diagnostic
         week = int(np.argmax(short[p_idx]))
         found.append(
             Diagnostic(
-                kind="safety_stock",
+                kind=DiagnosticKind.SAFETY_STOCK,
                 message=(
                     f"{problem.products[p_idx]} ends week {problem.weeks[week]} "
                     f"{result.shortfall[p_idx, week]:.0f} units below its safety stock of "

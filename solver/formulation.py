@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from solver.problem import PlanningProblem
-from solver.result import Diagnostic, PlanResult
+from solver.result import Diagnostic, DiagnosticKind, PlanResult
 
 # Bucketed horizons (detail weeks, bucket weeks) against the exact LP on the large bench plant, measured by
 # `bench/solver.py --sizes large --exact` on 2026-12-03 (README, solver section; medium was milder: +281% and
@@ -32,13 +32,13 @@ def formulation_note(problem: PlanningProblem, result: PlanResult, duality_gap: 
             "late against the exact LP" if measured else "not measured for these bucket lengths"
         )
         return Diagnostic(
-            "formulation",
+            DiagnosticKind.FORMULATION,
             f"Planned week by week for {detail} weeks, then in {bucket}-week buckets ({result.solver}); its quality is "
             f"{bound}",
         )
     how = "sparse matrices straight to HiGHS" if result.formulation == "exact_direct" else "CVXPY"
     gap = "the solver's optimality tolerance" if duality_gap is None else f"a relative duality gap of {duality_gap:.1e}"
     return Diagnostic(
-        "formulation",
+        DiagnosticKind.FORMULATION,
         f"Planned by the exact week-by-week LP ({how}, {result.solver}): optimal within {gap} of the exact optimum",
     )

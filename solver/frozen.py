@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from solver.problem import PlanningProblem
-from solver.result import Diagnostic
+from solver.result import Diagnostic, DiagnosticKind
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def conflict(
 ) -> Diagnostic:
     cut_products = sorted({problem.products[int(problem.route_product[r])] for r in np.flatnonzero(cut > 0)})
     return Diagnostic(
-        kind="frozen_conflict",
+        kind=DiagnosticKind.FROZEN_CONFLICT,
         message=(
             f"Line {problem.lines[line]} in frozen week {problem.weeks[week]} has only "
             f"{problem.capacity_hours[line, week]:.1f} calendar hours ({available[line, week]:.1f} plannable "

@@ -15,7 +15,7 @@ from solver.horizon import coarsen, expand, period_of_week
 from solver.model import CapacityModel, Structure
 from solver.plan import plan_arrays
 from solver.problem import PlanningProblem
-from solver.result import Diagnostic, LineLoad, PlanResult
+from solver.result import Diagnostic, DiagnosticKind, LineLoad, PlanResult, SolverStatus
 from solver.solvers import DEFAULT_SOLVER, DIRECT, SOLVERS, Solved, solve_options
 
 __all__ = ["DEFAULT_SOLVER", "SOLVERS", "CapacityPlanner", "broken_promises"]
@@ -102,7 +102,7 @@ class CapacityPlanner:
         else:
             hours = fallback_hours(problem)
             shadow = np.zeros_like(problem.effective_capacity)
-            notes.append(Diagnostic("solver", solver_failure_message(self.solver, status)))
+            notes.append(Diagnostic(DiagnosticKind.SOLVER, solver_failure_message(self.solver, status)))
         hours = fit_to_capacity(problem, hours)
         arrays = plan_arrays(problem, hours)
         loads = LineLoad(
@@ -113,11 +113,11 @@ class CapacityPlanner:
             shadow_price=shadow,
         )
         if not solved:
-            plan_status = "infeasible_degraded"
+            plan_status = SolverStatus.INFEASIBLE_DEGRADED
         elif frozen.conflicts:
-            plan_status = "degraded"
+            plan_status = SolverStatus.DEGRADED
         else:
-            plan_status = "optimal" if status == cp.OPTIMAL else "optimal_inaccurate"
+            plan_status = SolverStatus.OPTIMAL if status == cp.OPTIMAL else SolverStatus.OPTIMAL_INACCURATE
         result = PlanResult(
             status=plan_status,
             objective=arrays.objective,
@@ -165,7 +165,7 @@ def broken_promise_notes(problem: PlanningProblem, result: PlanResult) -> list[D
         line, product = int(problem.route_line[route]), int(problem.route_product[route])
         short = float(np.asarray(problem.committed_hours)[route, week] - result.hours[route, week])
         notes.append(Diagnostic(
-            "broken_promise",
+            DiagnosticKind.BROKEN_PROMISE,
             f"{problem.products[product]} on {problem.lines[line]} in week {problem.weeks[week]}: {short:.1f} of the "
             f"promised hours do not fit what the line has left; the orders holding them are at risk",
             line, int(week), product))

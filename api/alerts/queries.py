@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from api.alerts.types import Alert
 from api.core.context import Context
-from api.core.pagination import Connection, connection, decode_cursor, page_size
+from api.core.pagination import After, Connection, First, connection, decode_cursor, page_size
 from domain.alerts import queries
 
 DEFAULT_PAGE = 50
@@ -18,9 +20,10 @@ class AlertQueries:
     async def alerts(
         self,
         info: strawberry.Info[Context, None],
-        first: int | None = None,
-        after: str | None = None,
-        open: bool | None = None,
+        first: First = None,
+        after: After = None,
+        open: Annotated[bool | None, strawberry.argument(
+            description="true: open alerts only; false: closed only; omitted: both.")] = None,
     ) -> Connection[Alert]:
         ctx = info.context
         size = page_size(first, DEFAULT_PAGE, ctx.settings.max_page_size)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from api.catalog.types import Customer, Product, ProductionLine, StockPosition
 from api.core.context import Context
-from api.core.pagination import Connection, connection, decode_cursor, page_size
+from api.core.pagination import After, Connection, First, connection, decode_cursor, page_size
 from domain.catalog import queries
 
 DEFAULT_PAGE = 50
@@ -16,7 +18,7 @@ DEFAULT_PAGE = 50
 class CatalogQueries:
     @strawberry.field(description="Products by sku.")
     async def products(
-        self, info: strawberry.Info[Context, None], first: int | None = None, after: str | None = None
+        self, info: strawberry.Info[Context, None], first: First = None, after: After = None
     ) -> Connection[Product]:
         ctx = info.context
         size = page_size(first, DEFAULT_PAGE, ctx.settings.max_page_size)
@@ -32,7 +34,7 @@ class CatalogQueries:
 
     @strawberry.field(description="Customers by code (a partner sees only its own).")
     async def customers(
-        self, info: strawberry.Info[Context, None], first: int | None = None, after: str | None = None
+        self, info: strawberry.Info[Context, None], first: First = None, after: After = None
     ) -> Connection[Customer]:
         ctx = info.context
         size = page_size(first, DEFAULT_PAGE, ctx.settings.max_page_size)
@@ -53,7 +55,10 @@ class CatalogQueries:
 
     @strawberry.field(description="Finished-goods stock per sku; belowSafetyStock filters when given.")
     async def inventory(
-        self, info: strawberry.Info[Context, None], below_safety_stock: bool | None = None
+        self,
+        info: strawberry.Info[Context, None],
+        below_safety_stock: Annotated[bool | None, strawberry.argument(
+            description="true: only skus whose stock is below safety stock; all when omitted.")] = None,
     ) -> list[StockPosition]:
         async with info.context.db() as session:
             rows = await queries.stock_positions(session, below_safety_stock)

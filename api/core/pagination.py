@@ -7,7 +7,7 @@ import binascii
 import json
 import re
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 
@@ -19,25 +19,38 @@ NodeT = TypeVar("NodeT")
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 RowT = TypeVar("RowT")
 
+# The paging arguments every connection takes, described once.
+First = Annotated[int | None, strawberry.argument(
+    description="Page size: 0 to the server's maximum (SOP_MAX_PAGE_SIZE, 500 by default); 50 when omitted.")]
+After = Annotated[str | None, strawberry.argument(
+    description="The `endCursor` of the previous page; the first page when omitted.")]
 
-@strawberry.type
+
+@strawberry.type(
+    description="Where a page stands in its list. Paging runs forward only: ask for the next page with "
+    "`after: endCursor` while `hasNextPage` is true."
+)
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(description="True when more rows follow this page.")
+    has_previous_page: bool = strawberry.field(
+        description="Always false: lists page forward only (no `last`/`before`), as Relay allows for forward paging."
+    )
+    start_cursor: str | None = strawberry.field(description="The first edge's cursor; null only on an empty page.")
+    end_cursor: str | None = strawberry.field(
+        description="The last edge's cursor, to pass as `after` for the next page; null only on an empty page."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="One row of a page and the cursor that points at it.")
 class Edge(Generic[NodeT]):
-    node: NodeT
-    cursor: str
+    node: NodeT = strawberry.field(description="The row.")
+    cursor: str = strawberry.field(description="Opaque; stays valid while rows are added. Pass as `after`.")
 
 
-@strawberry.type
+@strawberry.type(description="A page of a list (Relay connection): its rows as edges, where it stands, the total.")
 class Connection(Generic[NodeT]):
-    edges: list[Edge[NodeT]]
-    page_info: PageInfo
+    edges: list[Edge[NodeT]] = strawberry.field(description="The page's rows in the list's order.")
+    page_info: PageInfo = strawberry.field(description="Whether more rows follow and the cursors to get them.")
     count: strawberry.Private[Callable[[], Awaitable[int]]]
 
     @strawberry.field(description="How many rows match the filter (one extra statement, only when asked).")
@@ -87,8 +100,9 @@ def connection(
         edges=edges,
         page_info=PageInfo(
             has_next_page=page.has_next,
-            # Keyset pages only look forward; a page reached with a cursor has rows before it.
-            has_previous_page=after is not None,
+            # Keyset pages only look forward; true here with no way to go back (and a null startCursor past the
+            # end) misled clients into offering a "previous" button that could not work.
+            has_previous_page=False,
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=edges[-1].cursor if edges else None,
         ),

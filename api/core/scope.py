@@ -38,6 +38,7 @@ PARTNER_FIELDS: frozenset[str] = frozenset().union(
     _fields("ProductConnection", *PAGED), _fields("ProductEdge", *EDGE),
     _fields("CustomerConnection", *PAGED), _fields("CustomerEdge", *EDGE),
     _fields("AlertConnection", *PAGED), _fields("AlertEdge", *EDGE),
+    _fields("FeedbackConnection", *PAGED), _fields("FeedbackEdge", *EDGE),
     # Not grossMargin (the plant's margin) nor priorityTier (its ranking of customers).
     # customerReference is the partner's own number for its own order.
     _fields("Order", "id", "code", "customerReference", "version", "status", "requestedDate", "promisedDate",

@@ -77,15 +77,15 @@ class IncidentPayload:
 
 @strawberry.type(description="A complaint, return or special requirement attached to an order (R8).")
 class Feedback:
-    id: strawberry.ID
-    order_code: str
-    kind: models.FeedbackKind
-    cause: models.FeedbackCause | None
-    message: str
-    quantity: float | None
-    status: str
-    created_at: datetime
-    created_by: str | None
+    id: strawberry.ID = strawberry.field(description="Opaque global id.")
+    order_code: str = strawberry.field(description="The order it is about.")
+    kind: models.FeedbackKind = strawberry.field(description="Complaint, return or special requirement.")
+    cause: models.FeedbackCause | None = strawberry.field(description="Whose it is, when known; null otherwise.")
+    message: str = strawberry.field(description="What the customer said, as sales recorded it.")
+    quantity: float | None = strawberry.field(description="Units concerned (returns), in units; null if none.")
+    status: str = strawberry.field(description="OPEN while production still has to act on it; handled otherwise.")
+    created_at: datetime = strawberry.field(description="When it was recorded (UTC, ISO 8601).")
+    created_by: str | None = strawberry.field(description="Who recorded it as `role:name`.")
 
     @classmethod
     def from_row(cls, row: models.Feedback, order_code: str) -> Feedback:

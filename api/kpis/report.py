@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import strawberry
 
 from api.core.context import Context
+from api.core.convert import money
 from api.kpis.types import (
     CostAllocation,
     ForecastAccuracyReport,
@@ -22,6 +24,10 @@ def _d(name: str) -> str:
     return KPI_DEFINITIONS[name]
 
 
+def _money(value: float | None) -> Decimal | None:
+    return None if value is None else money(value)
+
+
 @strawberry.type(description="Shared KPIs of [from, to) (R12); a KPI is null when its denominator is empty.")
 class KpiReport:
     from_: datetime.date = strawberry.field(name="from")
@@ -34,7 +40,7 @@ class KpiReport:
     plan_completion_rate: float | None = strawberry.field(description=_d("planCompletionRate"))
     inventory_turnover: float | None = strawberry.field(description=_d("inventoryTurnover"))
     forecast_accuracy: float | None = strawberry.field(description=_d("forecastAccuracy"))
-    revenue: float | None = strawberry.field(description=_d("revenue"))
+    revenue: Decimal | None = strawberry.field(description=_d("revenue"))
     collection_rate: float | None = strawberry.field(description=_d("collectionRate"))
     output: float | None = strawberry.field(description=_d("output"))
     yield_: float | None = strawberry.field(name="yield", description=_d("yield"))
@@ -57,7 +63,7 @@ class KpiReport:
             plan_completion_rate=v("planCompletionRate"),
             inventory_turnover=v("inventoryTurnover"),
             forecast_accuracy=v("forecastAccuracy"),
-            revenue=v("revenue"),
+            revenue=_money(v("revenue")),
             collection_rate=v("collectionRate"),
             output=v("output"),
             yield_=v("yield"),
@@ -95,5 +101,6 @@ class KpiReport:
         async with info.context.db() as session:
             rows = await session.run_sync(kpis.rush_review, self.period)
         return [
-            RushReviewRow(cause=r.cause, tier=r.tier, outcome=r.outcome, orders=r.orders, amount=r.amount) for r in rows
+            RushReviewRow(cause=r.cause, tier=r.tier, outcome=r.outcome, orders=r.orders, amount=money(r.amount))
+            for r in rows
         ]

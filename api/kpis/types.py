@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+from decimal import Decimal
 
 import strawberry
 
@@ -119,7 +120,7 @@ class RushCost:
     overtime_hours: float
     changeovers: int
     displaced_orders: int
-    cost: float = strawberry.field(
+    cost: Decimal = strawberry.field(
         description="overtime hours x rate + changeovers x cost + displaced orders x cost "
         "(SOP_OVERTIME_HOUR_COST, SOP_CHANGEOVER_COST, SOP_DISPLACED_ORDER_COST)."
     )
@@ -131,10 +132,10 @@ class RushCost:
 @strawberry.type(description="Forecast-error cost allocation (R15) of the rush orders received in the period.")
 class CostAllocation:
     rush_orders: list[RushCost]
-    total_cost: float
-    sales_cost: float
-    production_cost: float
-    forecast_error_cost: float = strawberry.field(
+    total_cost: Decimal
+    sales_cost: Decimal
+    production_cost: Decimal
+    forecast_error_cost: Decimal = strawberry.field(
         description="The cost of rush orders caused by demand above forecast."
     )
 
@@ -152,7 +153,7 @@ class RushReviewRow:
     tier: str
     outcome: str
     orders: int
-    amount: float
+    amount: Decimal
 
 
 @strawberry.input
@@ -173,13 +174,13 @@ class PlanTargetsInput:
 class FamilyQuarterTarget:
     family: str
     quarter: int
-    last_year_revenue: float
+    last_year_revenue: Decimal
     growth: float
-    revenue: float
+    revenue: Decimal
     volume: float
     forecast_volume: float | None
     capped_volume: float
-    capped_revenue: float
+    capped_revenue: Decimal
 
 
 @strawberry.type
@@ -199,9 +200,9 @@ class CapacityGap:
 )
 class TargetPlan:
     year: int
-    last_year_revenue: float
-    target_revenue: float
-    capped_revenue: float
+    last_year_revenue: Decimal
+    target_revenue: Decimal
+    capped_revenue: Decimal
     targets: list[FamilyQuarterTarget]
     gaps: list[CapacityGap]
 

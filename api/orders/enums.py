@@ -4,11 +4,39 @@ from __future__ import annotations
 
 import strawberry
 
+from api.core.enums import expose_enum
+from domain.events.kinds import OrderEventKind
 from domain.models import OrderStatus, ReviewDecision
 from domain.orders.queries import OrderSort
 
-strawberry.enum(OrderStatus, name="OrderStatus")
+expose_enum(OrderStatus, "OrderStatus", "Where an order stands in its life, from receipt to shipment.", {
+    "RECEIVED": "Received, review not finished.",
+    "ACCEPTED": "Reviewed and accepted with a promised date; waiting for the weekly plan.",
+    "PROPOSED": "The plant proposed another date or a split; waiting for the customer (respondToProposal).",
+    "REJECTED": "The review refused it; `review` says why.",
+    "SCHEDULED": "In the plan in force.",
+    "IN_PRODUCTION": "The shop floor has started making it.",
+    "IN_STOCK": "All units made and in finished-goods stock.",
+    "SHIPPED": "Left the plant.",
+    "CANCELLED": "Cancelled by the customer, or a proposal was declined.",
+})
 strawberry.enum(ReviewDecision, name="ReviewDecision")
 strawberry.enum(OrderSort, name="OrderSortField")
+expose_enum(OrderEventKind, "OrderEventKind", "What happened to an order, as its history and subscriptions tell it.", {
+    "CREATED": "The order was received and reviewed; `toStatus` is the review's outcome.",
+    "STATUS": "The plan or the shop floor moved the order on (`fromStatus` -> `toStatus`).",
+    "PROGRESS": "The shop floor reported units made for the order.",
+    "AT_RISK": "The lines can no longer keep the promised date; `message` gives the expected date.",
+    "MOVED": "A new promised date, made to fit a rush order or an incident in time.",
+    "LATE": "The promised date passed without the goods in stock.",
+    "FEEDBACK": "A complaint, return or requirement was recorded against the order.",
+    "SHIPPED": "Everything left the plant.",
+    "SHIPPED_PART": "Part of the order left the plant; the rest follows.",
+    "PROPOSAL_ACCEPTED": "The customer accepted the proposed date or split.",
+    "PROPOSAL_DECLINED": "The customer declined the proposed date or split; the order is cancelled.",
+    "PROPOSAL_RENEWED": "A new proposal replaced one the plant could no longer keep.",
+    "UPDATED": "The customer changed the order and it was reviewed again.",
+    "CANCELLED": "The order was cancelled.",
+})
 
-__all__ = ["OrderSort", "OrderStatus", "ReviewDecision"]
+__all__ = ["OrderEventKind", "OrderSort", "OrderStatus", "ReviewDecision"]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from api.core.context import Context
 from api.core.node import Node, parse_global_id
-from api.core.pagination import Connection, connection, decode_cursor, page_size
+from api.core.pagination import After, Connection, First, connection, decode_cursor, page_size
 from api.core.selection import selected_below
 from api.orders.filters import OrderFilter, OrderOrderBy, SortDirection
 from api.orders.preload import preload_children
@@ -24,10 +26,12 @@ class OrderQueries:
     async def orders(
         self,
         info: Info,
-        first: int | None = DEFAULT_PAGE,
-        after: str | None = None,
-        filter: OrderFilter | None = None,
-        order_by: OrderOrderBy | None = None,
+        first: First = DEFAULT_PAGE,
+        after: After = None,
+        filter: Annotated[OrderFilter | None, strawberry.argument(
+            description="Only the orders matching every criterion given.")] = None,
+        order_by: Annotated[OrderOrderBy | None, strawberry.argument(
+            description="Sort field and direction; by receivedAt, oldest first, when omitted.")] = None,
     ) -> Connection[Order]:
         ctx = info.context
         size = page_size(first, DEFAULT_PAGE, ctx.settings.max_page_size)
@@ -50,7 +54,9 @@ class OrderQueries:
         return found
 
     @strawberry.field(description="One order by its code; null when it does not exist for the caller.")
-    async def order(self, info: Info, code: str) -> Order | None:
+    async def order(
+        self, info: Info, code: Annotated[str, strawberry.argument(description="The plant's order number.")]
+    ) -> Order | None:
         async with info.context.db() as session:
             row = await queries.order_by_code(session, info.context.user, code)
         return Order.from_row(row) if row is not None else None

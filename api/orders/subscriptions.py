@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from typing import Annotated
 
 import strawberry
 
@@ -19,7 +20,10 @@ from domain.orders.queries import order_event_by_id
 class OrderSubscriptions:
     @strawberry.subscription(description="Status changes, promises and delays; customerCode narrows to one customer.")
     async def order_events(
-        self, info: strawberry.Info[Context, None], customer_code: str | None = None
+        self,
+        info: strawberry.Info[Context, None],
+        customer_code: Annotated[str | None, strawberry.argument(
+            description="Only this customer's orders; all the caller may see when omitted.")] = None,
     ) -> AsyncGenerator[OrderEvent, None]:
         ctx = info.context
         principal = ctx.user

@@ -21,7 +21,7 @@ from api.core.context import Context
 from api.core.convert import from_attributes
 from api.core.node import Node, global_id
 from api.orders.dataloaders import OrderLoaders
-from api.orders.enums import OrderStatus, ReviewDecision
+from api.orders.enums import OrderEventKind, OrderStatus, ReviewDecision
 from domain import models
 from domain.models import Role
 from domain.orders.explain import partner_message
@@ -119,19 +119,24 @@ class Review:
         )
 
 
-@strawberry.type
+@strawberry.type(
+    description="One step in an order's history, also pushed by the orderEvents subscription. Readable by every "
+    "role that may read the order (a partner: its own customers' orders)."
+)
 class OrderEvent:
-    order_code: str
-    kind: str
-    at: datetime
-    actor: str | None
-    message: str | None
-    from_status: OrderStatus | None
-    to_status: OrderStatus | None
+    order_code: str = strawberry.field(description="The order's code.")
+    kind: OrderEventKind = strawberry.field(description="What happened.")
+    at: datetime = strawberry.field(description="When it happened (UTC, ISO 8601).")
+    actor: str | None = strawberry.field(
+        description="Who did it as `role:name` (e.g. `partner:erp`, `system:review`); null when not recorded."
+    )
+    message: str | None = strawberry.field(description="The step in words; null for plain status steps.")
+    from_status: OrderStatus | None = strawberry.field(description="The status before the step, if it changed.")
+    to_status: OrderStatus | None = strawberry.field(description="The status after the step, if it changed.")
 
     @classmethod
     def from_row(cls, row: models.OrderEvent) -> OrderEvent:
-        return from_attributes(cls, row)
+        return from_attributes(cls, row, kind=OrderEventKind(row.kind))
 
 
 @strawberry.type
@@ -160,32 +165,37 @@ class Order(Node):
     code: str = strawberry.field(description="The plant's order number, unique across all customers.")
     customer_reference: str | None = strawberry.field(
         description="The customer's own order number (e.g. its ERP's purchase-order number), unique per customer.")
-    version: int
-    status: OrderStatus
-    requested_date: date
-    promised_date: date | None
-    amount: Decimal
-    gross_margin: Decimal
-    rush: bool
-    priority_tier: str
-    received_at: datetime
-    scheduled_at: datetime | None
-    completed_at: datetime | None
-    shipped_at: datetime | None
-    cancelled_at: datetime | None
+    version: int = strawberry.field(
+        description="Grows by one on every change; send it as `expectedVersion` to update, cancel or respond.")
+    status: OrderStatus = strawberry.field(description="Where the order stands now.")
+    requested_date: date = strawberry.field(description="The delivery date the customer asked for (ISO 8601).")
+    promised_date: date | None = strawberry.field(
+        description="The date the plant promised; null until a review accepts or the customer accepts a proposal.")
+    amount: Decimal = strawberry.field(description="Sum of quantity x unit price, in the company currency.")
+    gross_margin: Decimal = strawberry.field(
+        description="Amount minus unit cost x quantity, in the company currency. Not for partners (FORBIDDEN).")
+    rush: bool = strawberry.field(
+        description="True when the rush rules judged it a rush order (wanted sooner than the normal lead time).")
+    priority_tier: str = strawberry.field(
+        description="The plant's ranking of the customer for this order. Not for partners (FORBIDDEN).")
+    received_at: datetime = strawberry.field(description="When the order was received (UTC).")
+    scheduled_at: datetime | None = strawberry.field(description="When a plan first scheduled it (UTC); null before.")
+    completed_at: datetime | None = strawberry.field(description="When all its units were in stock (UTC); null before.")
+    shipped_at: datetime | None = strawberry.field(description="When it left the plant in full (UTC); null before.")
+    cancelled_at: datetime | None = strawberry.field(description="When it was cancelled (UTC); null otherwise.")
     pk: strawberry.Private[int]
     customer_id: strawberry.Private[int]
     loaded_customer: strawberry.Private[Customer | None] = None
     loaded_lines: strawberry.Private[list[OrderLine] | None] = None
     loaded_review: strawberry.Private[Review | NotLoaded | None] = NOT_LOADED
 
-    @strawberry.field(graphql_type=Customer)
+    @strawberry.field(graphql_type=Customer, description="The customer who ordered.")
     def customer(self, info: Info) -> Loaded[Customer]:
         if self.loaded_customer is not None:
             return self.loaded_customer
         return info.context.loader(CatalogLoaders).customer.load(self.customer_id)  # type: ignore[no-any-return]
 
-    @strawberry.field(graphql_type=list[OrderLine])
+    @strawberry.field(graphql_type=list[OrderLine], description="What was ordered, one line per sku.")
     def lines(self, info: Info) -> Loaded[list[OrderLine]]:
         if self.loaded_lines is not None:
             return self.loaded_lines

@@ -85,7 +85,7 @@ class PlanningMutations:
             row = await queries.get_plan(session, outcome.value.plan_id)
         assert row is not None
         return PlanPayload(
-            plan=Plan.from_row(row, in_force=True),
+            plan=Plan.from_row(row, in_force_id=row.id),
             changes=outcome.value.changes,
             scheduled_orders=len(outcome.value.scheduled_event_ids),
             errors=[],

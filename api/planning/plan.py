@@ -11,6 +11,7 @@ from api.core.convert import from_attributes
 from api.planning.types import LineWeekLoad, PlanDiagnostic, PlanItem
 from domain import models
 from domain.planning import queries
+from solver.result import DiagnosticKind, SolverStatus
 
 Info = strawberry.Info[Context, None]
 
@@ -25,7 +26,12 @@ class Plan:
     frozen_until: date
     horizon_start: date
     horizon_weeks: int
-    status: str
+    status: models.PlanStatus = strawberry.field(
+        description="DRAFT, IN_FORCE, SUPERSEDED or REJECTED (REJECTED once plans can be rejected)."
+    )
+    solver_status: SolverStatus = strawberry.field(
+        description="How the solve ended; until this release `status` held this value as a lower-case string."
+    )
     objective: float | None
     solve_seconds: float | None
     inputs_fingerprint: str
@@ -34,13 +40,17 @@ class Plan:
     pk: strawberry.Private[int]
 
     @classmethod
-    def from_row(cls, row: models.Plan, in_force: bool) -> Plan:
+    def from_row(cls, row: models.Plan, in_force_id: int | None) -> Plan:
         return from_attributes(
             cls,
             row,
             id=strawberry.ID(str(row.id)),
-            in_force=in_force,
-            diagnostics=[PlanDiagnostic(kind=str(d["kind"]), message=str(d["message"])) for d in row.diagnostics],
+            in_force=row.id == in_force_id,
+            status=queries.plan_status(row.id, in_force_id),
+            solver_status=SolverStatus(row.status),
+            diagnostics=[
+                PlanDiagnostic(kind=DiagnosticKind(str(d["kind"])), message=str(d["message"])) for d in row.diagnostics
+            ],
             pk=row.id,
         )
 

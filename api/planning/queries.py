@@ -41,8 +41,8 @@ class PlanningQueries:
                 raise argument_error("id", f"id {shown(str(id))} is not a plan id")
         async with info.context.db() as session:
             row = await queries.get_plan(session, plan_id)
-            in_force = row is not None and row.id == await queries.current_plan_id(session)
-        return Plan.from_row(row, in_force) if row is not None else None
+            in_force_id = await queries.current_plan_id(session)
+        return Plan.from_row(row, in_force_id) if row is not None else None
 
     @strawberry.field(description="Live load per line and week from `from` (its Monday) for `weeks` weeks.")
     async def capacity_load(

@@ -7,11 +7,36 @@ from datetime import date
 import strawberry
 
 from api.core.convert import from_attributes
+from api.core.enums import expose_enum
 from domain import models
 from domain.planning.queries import LoadRow, PlanItemRow
 from domain.planning.scenarios import TierScenario
+from solver.result import DiagnosticKind, SolverStatus
 
 strawberry.enum(models.ForecastTier, name="ForecastTier")
+expose_enum(models.PlanStatus, "PlanStatus", "Where a plan version stands.", {
+    "DRAFT": "Solved after the plan in force (or while none is in force) and not put in force.",
+    "IN_FORCE": "The plan production follows; exactly one plan at a time.",
+    "SUPERSEDED": "Was in force, or was solved before the plan now in force.",
+    "REJECTED": "Turned down by a planner (reserved: no mutation rejects plans yet).",
+})
+expose_enum(DiagnosticKind, "DiagnosticKind", "What a plan diagnostic is about; `message` says it in words.", {
+    "BOTTLENECK": "A line-week full to capacity, with what one more hour would gain.",
+    "LATE_DEMAND": "Demand planned after its week, or not at all.",
+    "NO_ROUTE": "Demand for a product no line can make.",
+    "SAFETY_STOCK": "Planned stock below a product's safety stock.",
+    "FROZEN_CONFLICT": "The frozen weeks hold more than the lines now have.",
+    "DAILY_OVERFLOW": "Week one's quantity did not fit the line's days.",
+    "BROKEN_PROMISE": "Promised hours no longer fit; the orders holding them are at risk.",
+    "SOLVER": "The solver failed; the plan was cut to what fits.",
+    "FORMULATION": "Which model was solved and how exact its answer is.",
+})
+expose_enum(SolverStatus, "SolverStatus", "How the solve of a plan or scenario ended.", {
+    "OPTIMAL": "Solved to optimality.",
+    "OPTIMAL_INACCURATE": "Solved, optimal within a looser tolerance than asked.",
+    "DEGRADED": "Solved, but the frozen weeks conflicted with capacity; see the diagnostics.",
+    "INFEASIBLE_DEGRADED": "Not solved: the previous plan was cut to what fits; see the diagnostics.",
+})
 
 
 @strawberry.type(
@@ -53,7 +78,7 @@ class LineWeekLoad:
 
 @strawberry.type(description="A finding of the capacity model in words: bottleneck, late demand, frozen conflict.")
 class PlanDiagnostic:
-    kind: str
+    kind: DiagnosticKind
     message: str
 
 
@@ -70,7 +95,7 @@ class ScenarioLineWeek:
 @strawberry.type(description="The plan solved for one forecast tier, and the elastic capacity it needs (R2, R14).")
 class ForecastScenario:
     tier: models.ForecastTier
-    status: str
+    status: SolverStatus
     objective: float
     demand_units: float
     backlog_units: float
@@ -79,4 +104,9 @@ class ForecastScenario:
 
     @classmethod
     def from_row(cls, row: TierScenario) -> ForecastScenario:
-        return from_attributes(cls, row, line_weeks=[from_attributes(ScenarioLineWeek, n) for n in row.needs])
+        return from_attributes(
+            cls,
+            row,
+            status=SolverStatus(row.status),
+            line_weeks=[from_attributes(ScenarioLineWeek, n) for n in row.needs],
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from api.core.context import Context
-from api.core.pagination import Connection, connection, decode_cursor, page_size
+from api.core.pagination import After, Connection, First, connection, decode_cursor, page_size
 from api.production.types import ProductionOrder, ProductionOrderStatus
 from domain.orders import production_orders as queries
 
@@ -18,8 +18,8 @@ class ProductionQueries:
     async def production_orders(
         self,
         info: strawberry.Info[Context, None],
-        first: int | None = None,
-        after: str | None = None,
+        first: First = None,
+        after: After = None,
         status: ProductionOrderStatus | None = None,  # type: ignore[valid-type]
     ) -> Connection[ProductionOrder]:
         ctx = info.context

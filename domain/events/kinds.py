@@ -1,42 +1,74 @@
 """The words the order history and the alerts are written in: every event kind, alert kind and severity, once.
 
-Live use cases and the demo generator both write these, so a demo row reads like a live one.
+Live use cases and the demo generator both write these, so a demo row reads like a live one. The API exposes
+the three enums below as GraphQL enums, so a client sees exactly the words the rows hold.
 """
 
 from __future__ import annotations
 
-# order_events.kind
-CREATED = "CREATED"  # received and reviewed (to_status: the review's outcome)
-STATUS = "STATUS"  # the plan or the floor moved the order on (from_status -> to_status)
-PROGRESS = "PROGRESS"  # the floor reported units made
-AT_RISK = "AT_RISK"  # a promise the lines can no longer keep: the expected date in `after`
-MOVED = "MOVED"  # a new promise made to make room for another order (rush insertion, incident) in time
-LATE = "LATE"  # the promised date passed without the goods in stock
-FEEDBACK = "FEEDBACK"  # a complaint, return or requirement from the customer
-SHIPPED = "SHIPPED"
-SHIPPED_PART = "SHIPPED_PART"
-PROPOSAL_ACCEPTED = "PROPOSAL_ACCEPTED"
-PROPOSAL_DECLINED = "PROPOSAL_DECLINED"
-PROPOSAL_RENEWED = "PROPOSAL_RENEWED"
-UPDATED = "UPDATED"  # changed by the customer and reviewed again
-CANCELLED = "CANCELLED"
+import enum
 
-ORDER_EVENT_KINDS = frozenset({CREATED, STATUS, PROGRESS, AT_RISK, MOVED, LATE, FEEDBACK, SHIPPED, SHIPPED_PART,
-                               PROPOSAL_ACCEPTED, PROPOSAL_DECLINED, PROPOSAL_RENEWED, UPDATED, CANCELLED})
 
-# alerts.kind
-LATE_ORDER = "LATE_ORDER"  # an order at risk of missing its promise or already past it (one spelling for both)
-SAFETY_STOCK = "SAFETY_STOCK"  # finished goods below safety stock
-MATERIAL = "MATERIAL"  # the plan needs more of a material than will be there
-INCIDENT = "INCIDENT"  # a line down or a material lost, as reported
+class OrderEventKind(enum.StrEnum):
+    """order_events.kind: what happened to an order."""
 
-ALERT_KINDS = frozenset({LATE_ORDER, SAFETY_STOCK, MATERIAL, INCIDENT})
+    CREATED = "CREATED"  # received and reviewed (to_status: the review's outcome)
+    STATUS = "STATUS"  # the plan or the floor moved the order on (from_status -> to_status)
+    PROGRESS = "PROGRESS"  # the floor reported units made
+    AT_RISK = "AT_RISK"  # a promise the lines can no longer keep: the expected date in `after`
+    MOVED = "MOVED"  # a new promise made to make room for another order (rush insertion, incident) in time
+    LATE = "LATE"  # the promised date passed without the goods in stock
+    FEEDBACK = "FEEDBACK"  # a complaint, return or requirement from the customer
+    SHIPPED = "SHIPPED"
+    SHIPPED_PART = "SHIPPED_PART"
+    PROPOSAL_ACCEPTED = "PROPOSAL_ACCEPTED"
+    PROPOSAL_DECLINED = "PROPOSAL_DECLINED"
+    PROPOSAL_RENEWED = "PROPOSAL_RENEWED"
+    UPDATED = "UPDATED"  # changed by the customer and reviewed again
+    CANCELLED = "CANCELLED"
 
-# alerts.severity
-WARNING = "WARNING"
-CRITICAL = "CRITICAL"
 
-SEVERITIES = frozenset({WARNING, CRITICAL})
+class AlertKind(enum.StrEnum):
+    """alerts.kind: what an alert is about."""
+
+    LATE_ORDER = "LATE_ORDER"  # an order at risk of missing its promise or already past it (one spelling for both)
+    SAFETY_STOCK = "SAFETY_STOCK"  # finished goods below safety stock
+    MATERIAL = "MATERIAL"  # the plan needs more of a material than will be there
+    INCIDENT = "INCIDENT"  # a line down or a material lost, as reported
+
+
+class AlertSeverity(enum.StrEnum):
+    """alerts.severity: how soon someone must act."""
+
+    WARNING = "WARNING"
+    CRITICAL = "CRITICAL"
+
+
+# The members under their own names, as live writers and the demo spell them (a StrEnum member is its string).
+CREATED = OrderEventKind.CREATED
+STATUS = OrderEventKind.STATUS
+PROGRESS = OrderEventKind.PROGRESS
+AT_RISK = OrderEventKind.AT_RISK
+MOVED = OrderEventKind.MOVED
+LATE = OrderEventKind.LATE
+FEEDBACK = OrderEventKind.FEEDBACK
+SHIPPED = OrderEventKind.SHIPPED
+SHIPPED_PART = OrderEventKind.SHIPPED_PART
+PROPOSAL_ACCEPTED = OrderEventKind.PROPOSAL_ACCEPTED
+PROPOSAL_DECLINED = OrderEventKind.PROPOSAL_DECLINED
+PROPOSAL_RENEWED = OrderEventKind.PROPOSAL_RENEWED
+UPDATED = OrderEventKind.UPDATED
+CANCELLED = OrderEventKind.CANCELLED
+LATE_ORDER = AlertKind.LATE_ORDER
+SAFETY_STOCK = AlertKind.SAFETY_STOCK
+MATERIAL = AlertKind.MATERIAL
+INCIDENT = AlertKind.INCIDENT
+WARNING = AlertSeverity.WARNING
+CRITICAL = AlertSeverity.CRITICAL
+
+ORDER_EVENT_KINDS: frozenset[str] = frozenset(OrderEventKind)
+ALERT_KINDS: frozenset[str] = frozenset(AlertKind)
+SEVERITIES: frozenset[str] = frozenset(AlertSeverity)
 
 # What each table's kind column may hold: the demo writes nothing outside it (tests/unit/demo/test_vocabulary.py).
 KINDS_BY_TABLE = {"order_events": ORDER_EVENT_KINDS, "alerts": ALERT_KINDS}

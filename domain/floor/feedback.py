@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import bounds
@@ -26,6 +27,7 @@ from domain.models import (
     StockMovementKind,
     utcnow,
 )
+from domain.paging import PARSERS, Page, Position, SortKey, fetch_page
 from domain.scoping import visible_orders
 
 
@@ -122,17 +124,34 @@ async def feedback_of_orders(session: AsyncSession, order_ids: list[int]) -> dic
     return grouped
 
 
-async def list_feedback(
-    session: AsyncSession, principal: Principal, limit: int, *, open_only: bool | None = None,
-    order_code: str | None = None,
-) -> list[tuple[Feedback, str]]:
-    """Feedback with its order's code, oldest first (open_only: what production still has to act on).
+OLDEST_FIRST = SortKey(Feedback.id, PARSERS["int"], lambda f: f.id)
 
-    A partner sees only its own customers' orders' feedback.
-    """
-    statement = select(Feedback, Order.code).join(Order, Order.id == Feedback.order_id).where(visible_orders(principal))
+
+def _feedback_of(principal: Principal, open_only: bool | None, order_code: str | None) -> Select[Any]:
+    """Feedback the principal may see: a partner only its own customers' orders' feedback."""
+    statement = select(Feedback).join(Order, Order.id == Feedback.order_id).where(visible_orders(principal))
     if open_only is not None:
         statement = statement.where((Feedback.status == "OPEN") if open_only else (Feedback.status != "OPEN"))
     if order_code is not None:
         statement = statement.where(Order.code == order_code)
-    return [(row, code) for row, code in await session.execute(statement.order_by(Feedback.id).limit(limit))]
+    return statement
+
+
+async def feedback_page(
+    session: AsyncSession, principal: Principal, first: int, after: Position | None = None, *,
+    open_only: bool | None = None, order_code: str | None = None,
+) -> tuple[Page[Feedback], dict[int, str]]:
+    """A page of feedback, oldest first (open_only: what production still has to act on), and its orders' codes."""
+    page = await fetch_page(session, _feedback_of(principal, open_only, order_code), OLDEST_FIRST, Feedback.id,
+                            first, after)
+    order_ids = {item.order_id for item in page.rows}
+    rows = await session.execute(select(Order.id, Order.code).where(Order.id.in_(order_ids)))
+    codes = {order_id: code for order_id, code in rows}
+    return page, codes
+
+
+async def count_feedback(
+    session: AsyncSession, principal: Principal, *, open_only: bool | None = None, order_code: str | None = None
+) -> int:
+    matching = _feedback_of(principal, open_only, order_code).with_only_columns(func.count(Feedback.id))
+    return int(await session.scalar(matching) or 0)

@@ -53,6 +53,15 @@ class ForecastTier(enum.StrEnum):
     HIGH = "HIGH"
 
 
+class PlanStatus(enum.StrEnum):
+    """Where a plan version stands: derived from the plan in force (domain/planning/queries.py plan_status)."""
+
+    DRAFT = "DRAFT"  # solved after the plan in force, not (yet) put in force
+    IN_FORCE = "IN_FORCE"
+    SUPERSEDED = "SUPERSEDED"  # was in force, or was solved before the plan now in force
+    REJECTED = "REJECTED"  # turned down by a planner; no use case writes it yet (rejectPlan is to come)
+
+
 class ProductionOrderStatus(enum.StrEnum):
     SUGGESTED = "SUGGESTED"
     RELEASED = "RELEASED"

@@ -29,13 +29,13 @@ async def test_an_empty_quarter_answers_nulls_with_reasons(gql: GraphQLClient) -
         "2024-01-01",
         "2024-04-01",
         None,
-        0.0,
+        "0.00",  # money is the Decimal scalar the orders use, a string to the cent
     )
     fulfilment = next(d for d in report["details"] if d["name"] == "orderFulfillmentRate")
     assert fulfilment["reason"] == "no accepted order has its promised date in the period"
     assert {c["team"] for c in report["scorecards"]} == {"SALES", "PRODUCTION"}
     assert [s["from"] for s in report["series"]] == ["2024-01-01", "2024-02-01", "2024-03-01"]
-    assert report["costAllocation"]["totalCost"] == 0.0 and report["rushReview"] == []
+    assert report["costAllocation"]["totalCost"] == "0.00" and report["rushReview"] == []
 
 
 async def test_an_inverted_period_is_refused_with_a_clear_message(gql: GraphQLClient) -> None:
@@ -54,3 +54,30 @@ async def test_plan_targets_is_for_planners(gql: GraphQLClient, plant: Plant) ->
     planner = await gql(PLAN, key=plant.keys["planner"])
     # the seeded plant has no orders in 2023: the planner is told there is no seasonality to use
     assert "no orders in 2023" in planner["errors"][0]["message"]
+
+
+MONEY = {"KpiReport": ["revenue"], "RushCost": ["cost"], "RushReviewRow": ["amount"],
+         "CostAllocation": ["totalCost", "salesCost", "productionCost", "forecastErrorCost"],
+         "FamilyQuarterTarget": ["lastYearRevenue", "revenue", "cappedRevenue"],
+         "TargetPlan": ["lastYearRevenue", "targetRevenue", "cappedRevenue"], "Order": ["amount", "grossMargin"]}
+
+
+def test_kpi_money_uses_the_orders_decimal_scalar() -> None:
+    """Every money field of the KPI reports has the named type Order.amount has (before: Float)."""
+    from graphql import get_named_type
+
+    from api.schema import build_schema
+
+    schema = build_schema()._schema
+    kinds = {f"{t}.{f}": get_named_type(schema.get_type(t).fields[f].type).name  # type: ignore[union-attr]
+             for t, fields in MONEY.items() for f in fields}
+    assert set(kinds.values()) == {"Decimal"}, kinds
+
+
+def test_money_is_rounded_to_the_cent_from_the_float_s_shortest_form() -> None:
+    from decimal import Decimal
+
+    from api.core.convert import money
+
+    assert [money(0.1 + 0.2), money(1234.565), money(7), money(Decimal("2.499"))] == [
+        Decimal("0.30"), Decimal("1234.56"), Decimal("7.00"), Decimal("2.50")]

@@ -18,7 +18,7 @@ query Page($first: Int, $after: String, $filter: OrderFilter, $orderBy: OrderOrd
   orders(first: $first, after: $after, filter: $filter, orderBy: $orderBy) {
     totalCount
     edges { cursor node { code } }
-    pageInfo { hasNextPage endCursor hasPreviousPage }
+    pageInfo { hasNextPage endCursor hasPreviousPage startCursor }
   }
 }
 """
@@ -39,7 +39,10 @@ async def walk(gql: GraphQLClient, page_size: int, **variables: Any) -> list[str
         assert "errors" not in body, body
         orders = body["data"]["orders"]
         seen += [e["node"]["code"] for e in orders["edges"]]
-        assert orders["pageInfo"]["hasPreviousPage"] is (after is not None)
+        # Forward-only paging says so: never a previous page, and startCursor set whenever the page has rows.
+        assert orders["pageInfo"]["hasPreviousPage"] is False
+        edges = orders["edges"]
+        assert orders["pageInfo"]["startCursor"] == (edges[0]["cursor"] if edges else None)
         if not orders["pageInfo"]["hasNextPage"]:
             return seen
         after = orders["pageInfo"]["endCursor"]

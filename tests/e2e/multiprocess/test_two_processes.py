@@ -13,7 +13,7 @@ from httpx_ws import AsyncWebSocketSession, aconnect_ws
 from sqlalchemy import Engine, select, text
 
 from domain.db import session_scope
-from domain.events import ORDER_EVENTS
+from domain.events import ORDER_EVENTS, kinds
 from domain.events.postgres import PREFIX
 from domain.models import Order, OrderEvent
 from domain.planning.weekly import REPLAN_LOCK_KEY
@@ -21,7 +21,9 @@ from tests.e2e.multiprocess.conftest import TwoProcesses
 from tests.e2e.multiprocess.servers import Server
 
 PROTOCOL = "graphql-transport-ws"
-EVENTS = "subscription { orderEvents { orderCode kind toStatus } }"
+EVENTS = "subscription { orderEvents { orderCode kind toStatus message } }"
+# A probe is a PROGRESS event with this message: kinds are an enum now, so a probe uses a live word.
+PROBE = "probe: subscriptions ready"
 CANCEL = """mutation($input: CancelOrderInput!) { cancelOrder(input: $input) {
   order { code status } errors { code message } } }"""
 REPLAN = """mutation { replan(input: {horizonWeeks: 4}) { plan { version inForce } errors { code message } } }"""
@@ -58,9 +60,9 @@ class Subscriber:
             left = deadline - time.monotonic()
             assert left > 0, f"no event of {code} within {timeout:.0f} s; received {seen}"
             event = await self.next_event(left)
-            if event["kind"] == "PROBE":
+            if event["message"] == PROBE:
                 continue
-            seen.append(event)
+            seen.append({k: v for k, v in event.items() if k != "message"})
             if event["orderCode"] == code:
                 return seen
 
@@ -86,7 +88,8 @@ async def until_listening(db: Engine, subscribers: list[Subscriber]) -> None:
     """
     with session_scope(db) as s:
         order = s.scalars(select(Order).where(Order.code == "ORD-PART")).one()
-        probe = OrderEvent(order_id=order.id, order_code=order.code, customer_id=order.customer_id, kind="PROBE")
+        probe = OrderEvent(order_id=order.id, order_code=order.code, customer_id=order.customer_id,
+                            kind=kinds.PROGRESS, message=PROBE)
         s.add(probe)
         s.flush()
         probe_id = probe.id
@@ -102,7 +105,7 @@ async def until_listening(db: Engine, subscribers: list[Subscriber]) -> None:
                 event = await subscriber.next_event(0.3)
             except TimeoutError:
                 continue
-            assert event["kind"] == "PROBE", event
+            assert event["message"] == PROBE, event
             waiting.remove(subscriber)
 
 

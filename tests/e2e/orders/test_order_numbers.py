@@ -109,7 +109,8 @@ PROBES: dict[str, tuple[str, str]] = {
                           "{ node { code } } } }", "v"),
     "ordersByReferenceAndCustomer": ("query($v: String!) { orders(filter: {customerReference: $v, customerCode: "
                                      "\"OTHER\"}) { totalCount } }", "v"),
-    "feedbackList": ("query($v: String!) { feedback(orderCode: $v) { orderCode } }", "v"),
+    "feedbackList": ("query($v: String!) { feedback(orderCode: $v) { totalCount edges { node { orderCode } } } }",
+                     "v"),
     "updateOrder": ("mutation($v: String!) { updateOrder(input: {code: $v, expectedVersion: 1, lines: [{sku: "
                     "\"W-1\", quantity: 5}]}) { order { code } errors { field message code } } }", "v"),
     "cancelOrder": ("mutation($v: String!) { cancelOrder(input: {code: $v, expectedVersion: 1}) "

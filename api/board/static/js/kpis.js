@@ -35,7 +35,8 @@ function formatted(value, format) {
   if (format === "share") return percent(value);
   if (format === "hours") return `${value.toFixed(1)} h`;
   if (format === "ratio") return `${value.toFixed(2)}×`;
-  return value.toLocaleString(undefined, { maximumFractionDigits: 0 });
+  // Money comes as the Decimal scalar, a string such as "1234.50".
+  return Number(value).toLocaleString(undefined, { maximumFractionDigits: 0 });
 }
 
 // A polyline over the weeks that have a value; a week whose denominator was empty leaves a gap in the data.
