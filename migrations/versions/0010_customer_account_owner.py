@@ -22,5 +22,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("customers") as batch:
-        batch.drop_column("account_owner")
+    # a plain DROP COLUMN (SQLite 3.35+): batch mode would copy and drop `customers`, which every order and key
+    # references, and SQLite refuses to drop a referenced table while foreign keys are enforced
+    op.drop_column("customers", "account_owner")
