@@ -108,7 +108,9 @@ async def reserve_promise(session: AsyncSession, order: Order, lines: list[Order
         split = len({day for _, _, day in m.deliveries}) > 1
         events.append(record_order_event(
             session, m.order, kinds.MOVED, actor=actor,
-            message=f"{'split' if split else 'moved'} to make room for rush order {order.code}; "
+            # The message reaches the moved order's customer (history, orderEvents): it names no other
+            # customer's order; the rush order's code stays in the audit row (after) for the plant.
+            message=f"{'split' if split else 'moved'} to make room for a rush order; "
                     f"new promise {m.new_date.isoformat()}",
             before=before,
             after={"promised_date": m.new_date.isoformat(), "rush_order": order.code,
