@@ -7,6 +7,7 @@ from rules.live import LiveRules
 from rules.model import Action, Evaluation, FiredRule, RuleInfo, RuleSetInfo
 from rules.views import (
                          CapacityPolicy,
+                         CompanyTargetPolicy,
                          CostAllocation,
                          CriterionVerdict,
                          Displacement,
@@ -18,9 +19,9 @@ from rules.views import (
 )
 
 __all__ = [
-    "RULE_SETS", "Action", "BacktestReport", "CapacityPolicy", "CostAllocation", "CriterionVerdict",
-    "Displacement", "EngineError", "Evaluation", "FactRejected", "FiredRule", "InvalidFacts", "LiveRules",
-    "PriorityOutcome",
+    "RULE_SETS", "Action", "BacktestReport", "CapacityPolicy", "CompanyTargetPolicy", "CostAllocation",
+    "CriterionVerdict", "Displacement", "EngineError", "Evaluation", "FactRejected", "FiredRule", "InvalidFacts",
+    "LiveRules", "PriorityOutcome",
     "ReviewOutcome", "RuleBook", "RuleFileError", "RuleInfo", "RuleSetInfo", "RulesError", "RushOutcome",
     "ScoreComponentPolicy", "ScorecardPolicy", "compare", "load_rulebook", "load_rulebook_from_texts",
 ]

@@ -12,8 +12,12 @@ CRITERIA = enum("CAPACITY", "MATERIAL", "TECHNOLOGY", "MARGIN")
 OUTCOMES = enum("ACCEPT", "PROPOSE_DATE", "SPLIT", "REJECT")
 WEEKDAYS = enum("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
 TEAMS = enum("SALES", "PRODUCTION")
+# Every KPI of the report (R12) may be weighted: the contract's eight and revenue, collection, output, yield, growth.
 KPIS = enum("orderFulfillmentRate", "complaintRate", "orderResponseHours", "rushInsertionSuccessRate",
-            "rushOnTimeRate", "planCompletionRate", "inventoryTurnover", "forecastAccuracy")
+            "rushOnTimeRate", "planCompletionRate", "inventoryTurnover", "forecastAccuracy", "revenue",
+            "collectionRate", "output", "yield", "revenueGrowth")
+# What a scorecard does with a KPI that has no data in the period (an empty denominator).
+MISSING_KPI_POLICIES = enum("LEAVE_OUT", "ZERO")
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,8 @@ ACTIONS: dict[str, dict[str, tuple[Param, ...]]] = {
         "set_weight": (_e("team", TEAMS), _e("kpi", KPIS), _p("weight", "number", minimum=0, maximum=1),
                        _p("target", "number"), _p("higher_is_better", "bool")),
         "bonus": (_p("threshold", "number", minimum=0, maximum=1), _p("rate", "number", minimum=0, maximum=1)),
+        "company_target": (_e("kpi", KPIS), _p("target", "number"), _p("higher_is_better", "bool"), REASON),
+        "missing_kpi": (_e("policy", MISSING_KPI_POLICIES),),
     },
 }
 

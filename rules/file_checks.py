@@ -24,7 +24,7 @@ ALWAYS_APPLY = ("capacity_policy", "scorecards")
 SETTINGS = {"capacity_policy": ("reserve_share", "frozen_window", "weekly_cutoff", "overtime_limit"),
             "scorecards": ("bonus",)}
 # settings with a default in code (a rule file written before them still loads), given at most once
-OPTIONAL_SETTINGS = {"capacity_policy": ("stock_first", "min_split")}
+OPTIONAL_SETTINGS = {"capacity_policy": ("stock_first", "min_split"), "scorecards": ("missing_kpi",)}
 
 
 def whole_file_problems(rule_set: str, rules: Sequence[RuleSpec], rules_line: int | None) -> list[Problem]:
@@ -61,16 +61,25 @@ def _settings_once(rule_set: str, calls: list[tuple[RuleSpec, ActionCall]], rule
 def _weights(calls: list[tuple[RuleSpec, ActionCall]], rules_line: int | None) -> list[Problem]:
     problems: list[Problem] = []
     by_team: dict[str, list[ActionCall]] = defaultdict(list)
-    first_line: dict[str, int | None] = {}
+    first_line: dict[tuple[str, str], int | None] = {}
     for rule, call in calls:
         if call.name != "set_weight":
             continue
-        kpi = call.params["kpi"]
-        if kpi in first_line:
-            problems.append((call.line, rule.id, f"KPI {kpi} is weighted twice (lines {first_line[kpi]} and "
-                                                 f"{call.line}); each KPI sits in one scorecard"))
-        first_line.setdefault(kpi, call.line)
+        # A shared KPI (revenue growth, inventory turnover) may sit in both scorecards, once in each.
+        key = (call.params["team"], call.params["kpi"])
+        if key in first_line:
+            problems.append((call.line, rule.id, f"KPI {key[1]} is weighted twice for {key[0]} (lines "
+                                                 f"{first_line[key]} and {call.line}); keep one"))
+        first_line.setdefault(key, call.line)
         by_team[call.params["team"]].append(call)
+    targets: dict[str, int | None] = {}
+    for rule, call in calls:
+        if call.name == "company_target":
+            kpi = call.params["kpi"]
+            if kpi in targets:
+                problems.append((call.line, rule.id, f"the company target for {kpi} is set twice (lines "
+                                                     f"{targets[kpi]} and {call.line}); keep one"))
+            targets.setdefault(kpi, call.line)
     for team in TEAMS.choices:
         weights = by_team[team]
         total = sum(call.params["weight"] for call in weights)

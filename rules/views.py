@@ -233,14 +233,28 @@ class ScoreComponentPolicy:
 
 
 @dataclass(frozen=True)
+class CompanyTargetPolicy:
+    """A company-level target (R13's joint bonus): when every one is met, both teams earn the bonus."""
+
+    kpi: str
+    target: float
+    higher_is_better: bool
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
 class ScorecardPolicy:
     teams: dict[str, list[ScoreComponentPolicy]]  # SALES, PRODUCTION
     bonus_threshold: float  # attainment above which both teams earn the bonus, e.g. 0.9
     bonus_rate: float  # e.g. 0.05
+    company_targets: tuple[CompanyTargetPolicy, ...] = ()
+    missing_kpi: str = "LEAVE_OUT"  # LEAVE_OUT: renormalise the other weights; ZERO: count it as 0
 
     def summary(self) -> dict[str, Any]:
         weights = {f"weight.{team}.{c.kpi}": c.weight for team, cs in self.teams.items() for c in cs}
-        return {"bonus_threshold": self.bonus_threshold, "bonus_rate": self.bonus_rate, **weights}
+        company = {f"company_target.{t.kpi}": t.target for t in self.company_targets}
+        return {"bonus_threshold": self.bonus_threshold, "bonus_rate": self.bonus_rate,
+                "missing_kpi": self.missing_kpi, **weights, **company}
 
 
 def scorecard_policy(evaluation: Evaluation) -> ScorecardPolicy:
@@ -248,15 +262,17 @@ def scorecard_policy(evaluation: Evaluation) -> ScorecardPolicy:
     if bonus is None:
         raise ValueError("scorecards must set a bonus (threshold, rate)")
     teams: dict[str, list[ScoreComponentPolicy]] = {"SALES": [], "PRODUCTION": []}
-    seen: dict[str, str] = {}
     for action in evaluation.all("set_weight"):
         p = action.params
-        if p["kpi"] in seen:
-            raise ValueError(f"KPI {p['kpi']} is weighted twice (in {seen[p['kpi']]} and {p['team']})")
-        seen[p["kpi"]] = p["team"]
+        if any(c.kpi == p["kpi"] for c in teams[p["team"]]):
+            raise ValueError(f"KPI {p['kpi']} is weighted twice for {p['team']}")
         teams[p["team"]].append(ScoreComponentPolicy(p["kpi"], p["weight"], p["target"], p["higher_is_better"]))
     for team, components in teams.items():
         total = sum(c.weight for c in components)
         if abs(total - 1.0) > 1e-6:
             raise ValueError(f"the weights of {team} add up to {total:g}, they must add up to 1")
-    return ScorecardPolicy(teams, bonus.params["threshold"], bonus.params["rate"])
+    company = tuple(CompanyTargetPolicy(a.params["kpi"], a.params["target"], a.params["higher_is_better"],
+                                        a.params.get("reason")) for a in evaluation.all("company_target"))
+    missing = evaluation.first("missing_kpi")
+    return ScorecardPolicy(teams, bonus.params["threshold"], bonus.params["rate"], company,
+                           str(missing.params["policy"]) if missing is not None else "LEAVE_OUT")

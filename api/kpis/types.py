@@ -51,18 +51,41 @@ class ScoreComponent:
     higher_is_better: bool
 
 
+@strawberry.type(description="A company-level target of scorecards.yaml (R13's joint bonus): when every one is "
+                 "met, both teams earn the bonus whatever their own score.")
+class CompanyTarget:
+    kpi: str = strawberry.field(description="The KPI's name as in KpiReport (e.g. revenueGrowth).")
+    target: float = strawberry.field(description="The value the company aims for.")
+    higher_is_better: bool = strawberry.field(description="True when the value must reach the target from below.")
+    value: float | None = strawberry.field(description="The period's value; null when the KPI had no data.")
+    met: bool = strawberry.field(description="The value reaches the target; a KPI without data has not met it.")
+
+
 @strawberry.type(description="A team's weighted KPI attainment (R13); weights, targets and bonus from scorecards.yaml.")
 class Scorecard:
     team: Team
-    score: float = strawberry.field(description="Sum of weight x attainment over the team's KPIs.")
-    bonus_eligible: bool = strawberry.field(description="score >= the rule file's bonus threshold.")
+    score: float = strawberry.field(
+        description="Sum of weight x attainment over the team's KPIs with data, divided by their weight "
+        "(KPIs without data are left out and the others renormalised, unless scorecards.yaml says ZERO).")
+    bonus_eligible: bool = strawberry.field(
+        description="score >= the rule file's bonus threshold, or every company target met (both teams then).")
     bonus_rate: float = strawberry.field(description="The rule file's bonus rate, paid when bonusEligible.")
     components: list[ScoreComponent]
+    weight_with_data: float = strawberry.field(
+        description="The sum of the weights of the KPIs that had data in the period (1 when all had).")
+    note: str | None = strawberry.field(
+        description="How KPIs without data were counted (left out and renormalised, or as 0); null when all had data.")
+    bonus_reason: str = strawberry.field(description="Why the bonus is earned or not, in words with the figures.")
+    company_targets: list[CompanyTarget] = strawberry.field(
+        description="The company targets of scorecards.yaml with the period's values (the same for both teams).")
+    company_targets_met: bool | None = strawberry.field(
+        description="Every company target met; null when the rule file sets none.")
 
     @classmethod
     def of(cls, card: kpis.Scorecard) -> Scorecard:
         return from_attributes(
-            cls, card, team=Team(card.team), components=[from_attributes(ScoreComponent, c) for c in card.components]
+            cls, card, team=Team(card.team), components=[from_attributes(ScoreComponent, c) for c in card.components],
+            company_targets=[from_attributes(CompanyTarget, t) for t in card.company_targets],
         )
 
 
@@ -115,6 +138,10 @@ class ForecastAccuracyReport:
 class RushCost:
     order_code: str
     customer_code: str
+    account_owner: str | None = strawberry.field(
+        description="The salesperson who looks after the customer (customers.account_owner); null when none.")
+    cancelled: bool = strawberry.field(
+        description="Inserted, then cancelled: the capacity moved for it was moved for nothing (rush misuse).")
     cause: str
     forecast_excess_pct: float | None
     overtime_hours: float
@@ -129,6 +156,16 @@ class RushCost:
     reason: str
 
 
+@strawberry.type(description="One account owner's rush orders of the period: what they cost and how many were misused.")
+class AccountOwnerRushCost:
+    account_owner: str | None = strawberry.field(description="The salesperson; null for customers without one.")
+    rush_orders: int = strawberry.field(description="Rush orders inserted for this owner's customers.")
+    cost: Decimal = strawberry.field(description="Their capacity-adjustment cost, in the company currency.")
+    sales_cost: Decimal = strawberry.field(description="The part of the cost the rule file charges to sales.")
+    misused: int = strawberry.field(description="Rush orders inserted and then cancelled.")
+    misused_cost: Decimal = strawberry.field(description="What the cancelled rush orders' insertion cost.")
+
+
 @strawberry.type(description="Forecast-error cost allocation (R15) of the rush orders received in the period.")
 class CostAllocation:
     rush_orders: list[RushCost]
@@ -138,10 +175,13 @@ class CostAllocation:
     forecast_error_cost: Decimal = strawberry.field(
         description="The cost of rush orders caused by demand above forecast."
     )
+    by_account_owner: list[AccountOwnerRushCost] = strawberry.field(
+        description="Rush cost and misuse per account owner (the salesperson), the most costly first.")
 
     @classmethod
     def of(cls, r: kpis.CostAllocationReport) -> CostAllocation:
-        return from_attributes(cls, r, rush_orders=[from_attributes(RushCost, c) for c in r.rush_orders])
+        return from_attributes(cls, r, rush_orders=[from_attributes(RushCost, c) for c in r.rush_orders],
+                               by_account_owner=[from_attributes(AccountOwnerRushCost, o) for o in r.by_account_owner])
 
 
 @strawberry.type(

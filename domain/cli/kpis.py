@@ -34,7 +34,9 @@ def _table(report: KpiReport, cards: list[Scorecard]) -> str:
     lines += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
     for card in cards:
         bonus = f"bonus {card.bonus_rate:.0%}" if card.bonus_eligible else "no bonus"
-        lines.append(f"\n{card.team} scorecard: score {card.score:.3f} ({bonus})")
+        lines.append(f"\n{card.team} scorecard: score {card.score:.3f} ({bonus}: {card.bonus_reason})")
+        if card.note:
+            lines.append(f"  {card.note}")
         for c in card.components:
             att = "n/a" if c.attainment is None else f"{c.attainment:.3f}"
             lines.append(f"  {c.kpi:<26} weight {c.weight:.2f}  target {c.target:<6g} attainment {att}")

@@ -1,12 +1,18 @@
 """Shared performance (R12-R15): KPIs by SQL aggregation, scorecards, forecast accuracy, rush costs, targets."""
 
-from domain.kpis.cost_allocation import AdjustmentRates, CostAllocationReport, RushCost, cost_allocation_report
+from domain.kpis.cost_allocation import (
+    AccountOwnerRushCost,
+    AdjustmentRates,
+    CostAllocationReport,
+    RushCost,
+    cost_allocation_report,
+)
 from domain.kpis.definitions import KPI_DEFINITIONS
 from domain.kpis.forecast_report import ForecastAccuracyReport, ForecastAccuracyRow, TierError, forecast_accuracy_report
 from domain.kpis.period import Granularity, Period
 from domain.kpis.report import MAX_SERIES_BUCKETS, KpiReport, kpi_report, kpi_report_async, kpi_series, kpi_series_async
 from domain.kpis.rush_review import RushReviewRow, rush_review
-from domain.kpis.scorecards import ATTAINMENT_CAP, Scorecard, ScoreComponent, attainment, scorecards
+from domain.kpis.scorecards import ATTAINMENT_CAP, CompanyTarget, Scorecard, ScoreComponent, attainment, scorecards
 from domain.kpis.targets import CapacityGap, FamilyQuarterTarget, MixTarget, TargetPlan, plan_targets
 from domain.kpis.values import KpiValue
 
@@ -14,8 +20,10 @@ __all__ = [
     "ATTAINMENT_CAP",
     "KPI_DEFINITIONS",
     "MAX_SERIES_BUCKETS",
+    "AccountOwnerRushCost",
     "AdjustmentRates",
     "CapacityGap",
+    "CompanyTarget",
     "CostAllocationReport",
     "FamilyQuarterTarget",
     "ForecastAccuracyReport",

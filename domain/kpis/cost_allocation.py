@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from domain.config import Settings
 from domain.kpis.period import Period
-from domain.models import Customer, Order, RushCause, RushInsertion
+from domain.models import Customer, Order, OrderStatus, RushCause, RushInsertion
 
 
 class CostAllocationRules(Protocol):
@@ -37,6 +37,8 @@ class AdjustmentRates:
 class RushCost:
     order_code: str
     customer_code: str
+    account_owner: str | None  # the salesperson who looks after the customer (customers.account_owner)
+    cancelled: bool  # inserted, then cancelled: the capacity moved for it was moved for nothing (misuse)
     cause: str
     forecast_excess_pct: float | None
     overtime_hours: float
@@ -57,12 +59,36 @@ class RushCost:
 
 
 @dataclass(frozen=True)
+class AccountOwnerRushCost:
+    """What one salesperson's rush orders cost, and how many were misused (inserted, then cancelled)."""
+
+    account_owner: str | None  # None: customers without an account owner
+    rush_orders: int
+    cost: float
+    sales_cost: float
+    misused: int
+    misused_cost: float
+
+
+@dataclass(frozen=True)
 class CostAllocationReport:
     rush_orders: list[RushCost]
     total_cost: float
     sales_cost: float
     production_cost: float
     forecast_error_cost: float  # the part caused by demand above forecast
+    by_account_owner: list[AccountOwnerRushCost]
+
+
+def by_account_owner(costs: list[RushCost]) -> list[AccountOwnerRushCost]:
+    """Rush cost and misuse per account owner, the most costly first (customers without an owner last)."""
+    owners: dict[str | None, list[RushCost]] = {}
+    for cost in costs:
+        owners.setdefault(cost.account_owner, []).append(cost)
+    rows = [AccountOwnerRushCost(owner, len(cs), sum(c.cost for c in cs), sum(c.sales_cost for c in cs),
+                                 sum(1 for c in cs if c.cancelled), sum(c.cost for c in cs if c.cancelled))
+            for owner, cs in owners.items()]
+    return sorted(rows, key=lambda r: (r.account_owner is None, -r.cost, r.account_owner or ""))
 
 
 def rush_costs_select(period: Period) -> Select[Any]:
@@ -71,6 +97,8 @@ def rush_costs_select(period: Period) -> Select[Any]:
         select(
             Order.code,
             Customer.code.label("customer_code"),
+            Customer.account_owner,
+            (Order.status == OrderStatus.CANCELLED).label("cancelled"),
             func.coalesce(RushInsertion.cause, Order.rush_cause).label("cause"),
             RushInsertion.forecast_excess_pct,
             RushInsertion.overtime_hours,
@@ -111,6 +139,8 @@ def cost_allocation_report(
             RushCost(
                 row.code,
                 row.customer_code,
+                row.account_owner,
+                bool(row.cancelled),
                 cause,
                 row.forecast_excess_pct,
                 overtime,
@@ -128,4 +158,5 @@ def cost_allocation_report(
         sum(c.sales_cost for c in costs),
         sum(c.production_cost for c in costs),
         sum(c.cost for c in costs if c.cause == RushCause.DEMAND_ABOVE_FORECAST),
+        by_account_owner(costs),
     )

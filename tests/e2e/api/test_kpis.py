@@ -10,10 +10,11 @@ query($from: Date!, $to: Date!) {
     from to orderFulfillmentRate complaintRate orderResponseHours rushInsertionSuccessRate rushOnTimeRate
     planCompletionRate inventoryTurnover forecastAccuracy revenue output
     details { name value numerator denominator reason }
-    scorecards { team score bonusEligible bonusRate components { kpi weight target value attainment } }
+    scorecards { team score bonusEligible bonusRate components { kpi weight target value attainment }
+                 weightWithData note bonusReason companyTargetsMet companyTargets { kpi target value met } }
     series(granularity: MONTH) { from to orderFulfillmentRate }
     forecastAccuracyReport { overall { ordered bestTier } }
-    costAllocation { totalCost salesCost productionCost }
+    costAllocation { totalCost salesCost productionCost byAccountOwner { accountOwner rushOrders misused } }
     rushReview { cause tier outcome orders }
   }
 }
@@ -36,6 +37,13 @@ async def test_an_empty_quarter_answers_nulls_with_reasons(gql: GraphQLClient) -
     assert {c["team"] for c in report["scorecards"]} == {"SALES", "PRODUCTION"}
     assert [s["from"] for s in report["series"]] == ["2024-01-01", "2024-02-01", "2024-03-01"]
     assert report["costAllocation"]["totalCost"] == "0.00" and report["rushReview"] == []
+    assert report["costAllocation"]["byAccountOwner"] == []
+    # Nothing had data: no score, no bonus, and the card says why; the company targets are not met without data.
+    sales = next(c for c in report["scorecards"] if c["team"] == "SALES")
+    assert sales["score"] == 0 and not sales["bonusEligible"] and sales["weightWithData"] == 0
+    assert "no KPI of this scorecard had data" in sales["note"] and sales["companyTargetsMet"] is False
+    assert {t["kpi"]: t["met"] for t in sales["companyTargets"]} == {"revenueGrowth": False,
+                                                                      "inventoryTurnover": False}
 
 
 async def test_an_inverted_period_is_refused_with_a_clear_message(gql: GraphQLClient) -> None:

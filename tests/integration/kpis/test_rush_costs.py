@@ -96,3 +96,31 @@ def test_rush_review_groups_by_cause_tier_and_outcome(session: Session) -> None:
         ("DEMAND_ABOVE_FORECAST", "URGENT", "ON_TIME"): (1, 3000.0),
         ("DEMAND_ABOVE_FORECAST", "URGENT", "OPEN"): (1, 200.0),
     }
+
+
+def test_rush_cost_and_misuse_per_account_owner(session: Session) -> None:
+    """Two salespeople: Ann's customer had one rush shipped and one inserted then cancelled (misuse); a customer
+    without an owner is reported last, under no name."""
+    ann, nobody = customer(session, "ANN-C"), customer(session, "NOBODY-C")
+    ann.account_owner = "Ann Weber"
+    kw = {"rush": True, "received_at": at(2024, 2, 1), "requested": date(2024, 2, 5), "rush_tier": "URGENT",
+          "promised": date(2024, 2, 5)}
+    shipped = order(session, ann, S.SHIPPED, rush_cause=RushCause.CUSTOMER_CHANGE, amount="900", **kw)
+    cancelled = order(session, ann, S.CANCELLED, rush_cause=RushCause.CUSTOMER_CHANGE, amount="700", **kw)
+    other = order(session, nobody, S.ACCEPTED, rush_cause=RushCause.INTERNAL, amount="100", **kw)
+    session.add_all([
+        RushInsertion(order_id=shipped.id, cause=RushCause.CUSTOMER_CHANGE, succeeded=True, overtime_hours=10),
+        RushInsertion(order_id=cancelled.id, cause=RushCause.CUSTOMER_CHANGE, succeeded=True, overtime_hours=5,
+                      displaced_order_ids=[7]),
+        RushInsertion(order_id=other.id, cause=RushCause.INTERNAL, succeeded=True, overtime_hours=1),
+    ])
+    session.commit()
+    report = cost_allocation_report(session, Q1, rules.load_rulebook(DEFAULT_RULES_DIR), RATES)
+    owners = {row.account_owner: row for row in report.by_account_owner}
+    assert [row.account_owner for row in report.by_account_owner] == ["Ann Weber", None]
+    # Ann: 10 h x 60 + (5 h x 60 + 1 displaced x 250) = 600 + 550 = 1150, of which 550 for the cancelled one
+    assert owners["Ann Weber"].rush_orders == 2 and owners["Ann Weber"].cost == pytest.approx(1150)
+    assert owners["Ann Weber"].misused == 1 and owners["Ann Weber"].misused_cost == pytest.approx(550)
+    assert owners[None].rush_orders == 1 and owners[None].misused == 0 and owners[None].cost == pytest.approx(60)
+    by_code = {c.order_code: c for c in report.rush_orders}
+    assert by_code[cancelled.code].cancelled and by_code[cancelled.code].account_owner == "Ann Weber"

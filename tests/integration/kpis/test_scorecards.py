@@ -46,11 +46,48 @@ def test_scores_from_the_shipped_rule_file() -> None:
     # SALES: 0.20 x 1.0 + 0.40 x 0.75 + 0.40 x 1.2 = 0.98 >= 0.90 -> bonus
     assert cards["SALES"].score == pytest.approx(0.98)
     assert cards["SALES"].bonus_eligible and cards["SALES"].bonus_rate == 0.05
-    # PRODUCTION: 0.15 x 0.5 + 0.20 x 0 (null) + 0.30 x 1.0 + 0.20 x 0.5 + 0.15 x 1.2 = 0.655
-    assert cards["PRODUCTION"].score == pytest.approx(0.655)
-    assert not cards["PRODUCTION"].bonus_eligible
-    null = next(c for c in cards["PRODUCTION"].components if c.kpi == "rushInsertionSuccessRate")
+    # PRODUCTION: 0.15 x 0.5 + 0.30 x 1.0 + 0.20 x 0.5 + 0.15 x 1.2 = 0.655 over the 0.80 of weight with data
+    # (rush insertion had no data: left out, the rest scaled to 1) = 0.81875
+    production = cards["PRODUCTION"]
+    assert production.score == pytest.approx(0.655 / 0.8) and production.weight_with_data == pytest.approx(0.8)
+    assert production.note is not None and "rushInsertionSuccessRate" in production.note
+    assert not production.bonus_eligible and "< threshold 90%" in production.bonus_reason
+    null = next(c for c in production.components if c.kpi == "rushInsertionSuccessRate")
     assert null.value is None and null.attainment is None
+    # no revenueGrowth in the report: the company targets are not met
+    assert production.company_targets_met is False and "revenueGrowth" in production.bonus_reason
+
+
+def test_company_targets_met_pay_both_teams_whatever_their_own_score() -> None:
+    """The brief's joint bonus: revenue growth >= 5% and turnover >= 6 give SALES and PRODUCTION the bonus."""
+    policy = rules.load_rulebook(DEFAULT_RULES_DIR).scorecards()
+    low_production = {**{k: v.value for k, v in REPORT.kpis.items()}, "planCompletionRate": 0.2}
+    met = {c.team: c for c in scorecards(_report(**low_production, revenueGrowth=0.08), policy)}
+    assert met["PRODUCTION"].score < 0.9 and met["PRODUCTION"].bonus_eligible
+    assert met["SALES"].bonus_eligible and met["PRODUCTION"].company_targets_met is True
+    assert "company targets are met" in met["PRODUCTION"].bonus_reason
+    # growth of 3% misses the 5% target: PRODUCTION is back on its own score
+    missed = {c.team: c for c in scorecards(_report(**low_production, revenueGrowth=0.03), policy)}
+    assert not missed["PRODUCTION"].bonus_eligible and missed["SALES"].bonus_eligible
+    assert [t.kpi for t in missed["SALES"].company_targets if not t.met] == ["revenueGrowth"]
+
+
+def test_a_missing_kpi_does_not_cost_a_team_its_bonus_unless_the_rule_file_says_zero(tmp_path: Path) -> None:
+    """A quarter without a single rush order: PRODUCTION's rush KPIs are null (the demo quarter's case)."""
+    quiet = _report(orderFulfillmentRate=0.95, forecastAccuracy=0.8, inventoryTurnover=6.0, rushOnTimeRate=None,
+                    rushInsertionSuccessRate=None, planCompletionRate=0.95, complaintRate=0.02,
+                    orderResponseHours=24.0)
+    policy = rules.load_rulebook(DEFAULT_RULES_DIR).scorecards()
+    production = next(c for c in scorecards(quiet, policy) if c.team == "PRODUCTION")
+    assert production.score == pytest.approx(1.0) and production.bonus_eligible
+    assert production.weight_with_data == pytest.approx(0.65)
+    folder = tmp_path / "rules"
+    shutil.copytree(DEFAULT_RULES_DIR, folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    card = folder / "scorecards.yaml"
+    card.write_text(card.read_text().replace("missing_kpi: {policy: LEAVE_OUT}", "missing_kpi: {policy: ZERO}"))
+    zero = next(c for c in scorecards(quiet, rules.load_rulebook(folder).scorecards()) if c.team == "PRODUCTION")
+    assert zero.score == pytest.approx(0.65) and not zero.bonus_eligible
+    assert zero.note is not None and "counted as 0" in zero.note
 
 
 def test_changing_a_weight_and_reloading_changes_the_score(tmp_path: Path) -> None:

@@ -130,14 +130,34 @@ def test_scorecard_weights_must_sum_to_one(rules_copy: pathlib.Path) -> None:
         f"0.25 (line {lines[0]}) + 0.4 (line {lines[1]}) + 0.4 (line {lines[2]})"]
 
 
-def test_a_kpi_weighted_twice_names_both_lines(rules_copy: pathlib.Path) -> None:
-    """Input tried: PRODUCTION-COMPLAINTS given kpi forecastAccuracy, which SALES already weighs."""
+def test_a_kpi_weighted_twice_in_one_team_names_both_lines(rules_copy: pathlib.Path) -> None:
+    """Input tried: PRODUCTION-COMPLAINTS given kpi planCompletionRate, which PRODUCTION already weighs."""
     edit(rules_copy, "scorecards.yaml", "team: PRODUCTION, kpi: complaintRate",
-         "team: PRODUCTION, kpi: forecastAccuracy")
-    first = line_of(rules_copy, "scorecards.yaml", "team: SALES, kpi: forecastAccuracy")
-    second = line_of(rules_copy, "scorecards.yaml", "team: PRODUCTION, kpi: forecastAccuracy")
-    assert errors_of(rules_copy) == [f"scorecards.yaml:{second}: rule PRODUCTION-COMPLAINTS: KPI forecastAccuracy "
-                                     f"is weighted twice (lines {first} and {second}); each KPI sits in one scorecard"]
+         "team: PRODUCTION, kpi: planCompletionRate")
+    first = line_of(rules_copy, "scorecards.yaml", "team: PRODUCTION, kpi: planCompletionRate, weight: 0.30")
+    second = line_of(rules_copy, "scorecards.yaml", "team: PRODUCTION, kpi: planCompletionRate, weight: 0.20")
+    assert errors_of(rules_copy) == [f"scorecards.yaml:{second}: rule PRODUCTION-COMPLAINTS: KPI planCompletionRate "
+                                     f"is weighted twice for PRODUCTION (lines {first} and {second}); keep one"]
+
+
+def test_a_shared_kpi_may_sit_in_both_scorecards(rules_copy: pathlib.Path) -> None:
+    """Input tried: PRODUCTION-COMPLAINTS given kpi inventoryTurnover, which SALES weighs too (a shared KPI, R12)."""
+    edit(rules_copy, "scorecards.yaml", "team: PRODUCTION, kpi: complaintRate, weight: 0.20, target: 0.02, "
+         "higher_is_better: false", "team: PRODUCTION, kpi: inventoryTurnover, weight: 0.20, target: 6.0, "
+         "higher_is_better: true")
+    teams = load_rulebook(rules_copy).scorecards().teams
+    assert {"inventoryTurnover"} <= {c.kpi for c in teams["SALES"]} & {c.kpi for c in teams["PRODUCTION"]}
+
+
+def test_a_company_target_set_twice_or_on_an_unknown_kpi_is_refused(rules_copy: pathlib.Path) -> None:
+    """Input tried: the turnover company target renamed to revenueGrowth (set twice), then to `growth`."""
+    edit(rules_copy, "scorecards.yaml", "company_target: {kpi: inventoryTurnover",
+         "company_target: {kpi: revenueGrowth")
+    errors = errors_of(rules_copy)
+    assert len(errors) == 1 and "the company target for revenueGrowth is set twice" in errors[0], errors
+    edit(rules_copy, "scorecards.yaml", "company_target: {kpi: revenueGrowth, target: 6.0",
+         "company_target: {kpi: growth, target: 6.0")
+    assert any("growth" in e and "revenueGrowth" in e for e in errors_of(rules_copy))
 
 
 def test_a_missing_default_rule_names_the_rules_line(rules_copy: pathlib.Path) -> None:
