@@ -18,6 +18,7 @@ from api.board import board_mount
 from api.core.auth import KeyUses
 from api.core.limits import BodySizeLimit
 from api.core.metrics import Metrics, metrics_page
+from api.core.oidc import OidcVerifier
 from api.core.rate_limits import RateLimits
 from api.core.view import Services, SopGraphQL
 from api.graphiql import graphiql_assets_mount
@@ -37,7 +38,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     # The rules in force; a reload in any process reaches this one through the database.
     rule_book = rules_at_start(settings.database_url, settings.rules_dir)
     services = Services(settings, async_sessions(engine), EventPublisher(broker), metrics, rule_book,
-                        RateLimits(settings), KeyUses())
+                        RateLimits(settings), KeyUses(), OidcVerifier(settings.oidc) if settings.oidc else None)
     graphql = SopGraphQL(
         build_schema(settings, metrics),
         services,

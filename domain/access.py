@@ -22,14 +22,20 @@ LAST_USED_EVERY = timedelta(minutes=1)
 class Principal:
     """Who is calling: the role decides what they may do, customer_ids what a partner may see."""
 
-    key_id: int
+    key_id: int  # 0 for a person signed in with an OpenID Connect token
     name: str
     role: Role
     customer_ids: frozenset[int] = field(default_factory=frozenset)
+    subject: str | None = None  # "issuer|sub" of an OpenID Connect token; None for an API key
 
     @property
     def actor(self) -> str:
         return f"{self.role.value}:{self.name}"
+
+    @property
+    def identity(self) -> str:
+        """Whose idempotency keys and rate limit these are: the API key, or the token's issuer and subject."""
+        return str(self.key_id) if self.subject is None else f"oidc:{self.subject}"
 
     def may(self, *roles: Role) -> bool:
         return self.role in roles or self.role is Role.ADMIN
@@ -70,6 +76,11 @@ class SignIn:
         if self.principal is None:
             return False
         return self.last_used_at is None or now - self.last_used_at >= LAST_USED_EVERY
+
+
+async def latest_rules_revision(session: AsyncSession) -> int | None:
+    """The newest rules revision any process activated (a token's sign-in reads no key row to carry it)."""
+    return await session.scalar(select(func.max(RuleRevision.id)))
 
 
 async def sign_in_with_key(session: AsyncSession, key: str, now: datetime | None = None) -> SignIn:

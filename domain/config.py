@@ -17,6 +17,28 @@ class SettingInvalid(ValueError):
 
 
 @dataclass(frozen=True)
+class OidcSettings:
+    """A plant's single sign-on: JWTs from `issuer` for `audience`, keys from its JWKS, roles from a claim."""
+
+    issuer: str  # SOP_OIDC_ISSUER, e.g. https://sso.plant.example/realms/plant
+    audience: str  # SOP_OIDC_AUDIENCE: the client id the tokens are issued for
+    jwks_url: str | None = None  # SOP_OIDC_JWKS_URL; unset: the issuer's /.well-known/openid-configuration
+    roles_claim: str = "roles"  # SOP_OIDC_ROLES_CLAIM, a dotted path such as realm_access.roles
+    name_claim: str = "name"  # SOP_OIDC_NAME_CLAIM; preferred_username, email, sub when absent
+
+
+def oidc_settings(env: dict[str, str]) -> OidcSettings | None:
+    issuer = env.get("SOP_OIDC_ISSUER", "").strip()
+    if not issuer:
+        return None
+    audience = env.get("SOP_OIDC_AUDIENCE", "").strip()
+    if not audience:
+        raise SettingInvalid(f"SOP_OIDC_ISSUER={issuer!r} needs SOP_OIDC_AUDIENCE (the client id its tokens name)")
+    return OidcSettings(issuer, audience, env.get("SOP_OIDC_JWKS_URL") or None,
+                        env.get("SOP_OIDC_ROLES_CLAIM") or "roles", env.get("SOP_OIDC_NAME_CLAIM") or "name")
+
+
+@dataclass(frozen=True)
 class RateLimit:
     """A token bucket: `per_second` tokens come back each second, at most `burst` are held; `text` as configured."""
 
@@ -108,6 +130,8 @@ class Settings:
     worker_healthcheck_seconds: int = 30
     # GET /metrics needs "Authorization: Bearer <metrics_token>"; without a token set, /metrics is off (404).
     metrics_token: str | None = None
+    # OpenID Connect bearer tokens beside API keys (api/core/oidc.py); None: API keys only.
+    oidc: OidcSettings | None = None
 
     @property
     def production(self) -> bool:
@@ -148,4 +172,5 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         api_processes=_processes(env.get("SOP_API_PROCESSES") or "1"),
         worker_healthcheck_seconds=int(env.get("SOP_WORKER_HEALTHCHECK_SECONDS", "30")),
         metrics_token=env.get("SOP_METRICS_TOKEN") or None,
+        oidc=oidc_settings(env),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -9,7 +10,8 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from api.core.context import Context, NotAuthenticated
-from domain.access import Principal, record_key_use, sign_in_with_key
+from api.core.oidc import looks_like_jwt
+from domain.access import Principal, latest_rules_revision, record_key_use, sign_in_with_key
 from domain.models import utcnow
 
 SCHEME = "bearer"
@@ -62,6 +64,8 @@ async def sign_in(context: Context, authorization: str | None) -> Principal:
     key = bearer_key(authorization)
     if key is None:
         raise NotAuthenticated("missing API key: send the header 'Authorization: Bearer <key>'")
+    if context.oidc is not None and looks_like_jwt(key):
+        return await _sign_in_with_token(context, key)
     now = utcnow()
     async with context.db() as session:
         found = await sign_in_with_key(session, key, now)
@@ -78,6 +82,24 @@ async def sign_in(context: Context, authorization: str | None) -> Principal:
     if found.use_to_record(now) and context.key_uses is not None:
         await context.key_uses.record(context, principal.key_id)
     if context.limits is not None:
-        context.limits.admit(principal.key_id)
+        context.limits.admit(principal.identity)
+    context.principal = principal
+    return principal
+
+
+async def _sign_in_with_token(context: Context, token: str) -> Principal:
+    """A person's OpenID Connect token: checked off the event loop (the first check fetches the issuer's keys)."""
+    assert context.oidc is not None
+    try:
+        principal = await asyncio.to_thread(context.oidc.principal, token)
+    except NotAuthenticated:
+        if context.limits is not None:
+            context.limits.failed_sign_in(context.client_address)
+        raise
+    if context.rules is not None:
+        async with context.db() as session:
+            await context.rules.adopt(session, await latest_rules_revision(session))
+    if context.limits is not None:
+        context.limits.admit(principal.identity)
     context.principal = principal
     return principal

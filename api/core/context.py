@@ -20,6 +20,7 @@ from domain.events import EventPublisher
 if TYPE_CHECKING:
     from api.core.auth import KeyUses
     from api.core.metrics import Metrics
+    from api.core.oidc import OidcVerifier
     from api.core.rate_limits import RateLimits
 
 L = TypeVar("L")
@@ -39,6 +40,7 @@ class Context:
     metrics: Metrics | None = None
     limits: RateLimits | None = None
     key_uses: KeyUses | None = None
+    oidc: OidcVerifier | None = None  # set when SOP_OIDC_ISSUER is: people sign in with their plant's SSO
     principal: Principal | None = None
     # graphql-transport-ws puts the connection_init payload here (it carries the Authorization).
     connection_params: dict[str, Any] | None = None

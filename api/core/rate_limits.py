@@ -86,11 +86,11 @@ class RateLimits:
         self.per_key = Buckets(per_key.shared_by(share), clock) if per_key else None
         self.failed_sign_ins = Buckets(failed.shared_by(share), clock) if failed else None
 
-    def admit(self, key_id: int) -> None:
-        """Take a token of the key's bucket, or raise RateLimited."""
+    def admit(self, identity: str) -> None:
+        """Take a token of the caller's bucket (an API key or a token's subject), or raise RateLimited."""
         if self.per_key is None:
             return
-        wait = self.per_key.take(key_id)
+        wait = self.per_key.take(identity)
         if wait:
             raise RateLimited(f"Too many requests with this API key (limit {self.per_key.limit.text} over all API "
                               "processes): retry after the seconds in the Retry-After header.", _retry_after(wait))

@@ -27,6 +27,7 @@ from api.core.context import Context, NotAuthenticated
 from api.core.errors import UNAVAILABLE_MESSAGE, with_codes
 from api.core.limits import DOCUMENT_CACHE_SIZE
 from api.core.metrics import Metrics
+from api.core.oidc import OidcUnavailable, OidcVerifier
 from api.core.rate_limits import RateLimited, RateLimits
 from api.core.websockets import LegacyWSHandler, TransportWSHandler
 from api.graphiql import graphiql_page
@@ -46,6 +47,7 @@ class Services:
     rules: Any = None
     limits: RateLimits | None = None
     key_uses: KeyUses | None = None
+    oidc: OidcVerifier | None = None
 
 
 def refusal(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Response:
@@ -131,7 +133,7 @@ class SopGraphQL(GraphQL[Context, None]):
         s = self.services
         return Context(
             request=request, settings=s.settings, sessions=s.sessions, events=s.events, rules=s.rules,
-            metrics=s.metrics, limits=s.limits, key_uses=s.key_uses,
+            metrics=s.metrics, limits=s.limits, key_uses=s.key_uses, oidc=s.oidc,
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -170,6 +172,8 @@ class SopGraphQL(GraphQL[Context, None]):
                            "what it had not committed was rolled back: retry after Retry-After seconds.")
             elif database_unavailable(exc):
                 message = UNAVAILABLE_MESSAGE
+            elif isinstance(exc, OidcUnavailable):
+                message = f"{exc}: retry after Retry-After seconds (API keys still work)."
             else:
                 raise
             self.services.metrics.record_error("UNAVAILABLE")
@@ -266,11 +270,12 @@ class SopGraphQL(GraphQL[Context, None]):
             payload = {"message": str(exc), "code": "RATE_LIMITED", "retryAfter": exc.retry_after}
             raise ConnectionRejectionError(payload) from exc
         except Exception as exc:
-            if not database_unavailable(exc):
+            if not database_unavailable(exc) and not isinstance(exc, OidcUnavailable):
                 raise
             self.services.metrics.record_error("UNAVAILABLE")
             retry = self.services.settings.retry_after_seconds
-            payload = {"message": UNAVAILABLE_MESSAGE, "code": "UNAVAILABLE", "retryAfter": retry}
+            message = str(exc) if isinstance(exc, OidcUnavailable) else UNAVAILABLE_MESSAGE
+            payload = {"message": message, "code": "UNAVAILABLE", "retryAfter": retry}
             raise ConnectionRejectionError(payload) from exc
         finally:
             await context.close()  # subscriptions open their own short sessions per event

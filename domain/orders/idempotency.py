@@ -37,7 +37,7 @@ def request_hash(body: dict[str, Any]) -> str:
 
 def scope_of(operation: str, principal: Principal) -> str:
     """Keys are the caller's own: two partners may use the same key without meeting."""
-    return f"{operation}:{principal.key_id}"
+    return f"{operation}:{principal.identity}"
 
 
 async def claim(

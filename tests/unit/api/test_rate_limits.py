@@ -38,9 +38,9 @@ def test_each_process_takes_its_share_and_at_least_one_token() -> None:
     clock = Clock()
     limits = RateLimits(Settings(rate_limit_per_key=limit, api_processes=4), clock)
     for _ in range(10):
-        limits.admit(7)
+        limits.admit("7")
     with pytest.raises(RateLimited, match=r"limit 20/s burst 40 over all API processes") as refused:
-        limits.admit(7)
+        limits.admit("7")
     assert refused.value.retry_after == 1  # 0.2 s, rounded up to whole seconds
 
 
@@ -60,7 +60,7 @@ def test_failed_sign_ins_are_counted_per_address() -> None:
 def test_limits_off_admit_everything() -> None:
     limits = RateLimits(Settings(rate_limit_per_key=None, failed_sign_in_limit=None))
     for _ in range(10_000):
-        limits.admit(1)
+        limits.admit("1")
         limits.failed_sign_in("10.0.0.1")
 
 
@@ -102,3 +102,14 @@ def test_a_bad_setting_names_the_variable_and_the_value(env: dict[str, str], mes
     with pytest.raises(SettingInvalid) as refused:
         load_settings(env)
     assert message in str(refused.value)
+
+
+def test_single_sign_on_settings_need_an_audience_and_read_the_claims() -> None:
+    """Input tried: SOP_OIDC_ISSUER without SOP_OIDC_AUDIENCE (refused, naming both), then a full set."""
+    assert load_settings({}).oidc is None
+    with pytest.raises(SettingInvalid, match=r"SOP_OIDC_ISSUER='https://sso\.example' needs SOP_OIDC_AUDIENCE"):
+        load_settings({"SOP_OIDC_ISSUER": "https://sso.example"})
+    oidc = load_settings({"SOP_OIDC_ISSUER": "https://sso.example", "SOP_OIDC_AUDIENCE": "sop",
+                          "SOP_OIDC_ROLES_CLAIM": "realm_access.roles"}).oidc
+    assert oidc is not None and (oidc.audience, oidc.roles_claim, oidc.name_claim) == ("sop", "realm_access.roles",
+                                                                                      "name")
