@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -26,6 +28,7 @@ from api.schema import build_schema
 from domain.config import Settings, load_settings
 from domain.db import Timeouts, async_engine, async_sessions
 from domain.events import EventPublisher, make_broker
+from domain.notices import DeliveryPolicy, deliver_forever
 from domain.rules_sync import rules_at_start
 
 
@@ -69,7 +72,18 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # collection cost ~200 ms of CPU before, ~25 ms after; the orders page triggers one every ~25 pages.
         gc.collect()
         gc.freeze()
+        # Customer notices go out from the outbox in every API process; SKIP LOCKED shares the work on PostgreSQL.
+        delivery = None
+        if settings.webhook_interval_seconds > 0:
+            policy = DeliveryPolicy(retry_base_seconds=settings.webhook_retry_base_seconds,
+                                    max_attempts=settings.webhook_max_attempts)
+            delivery = asyncio.create_task(deliver_forever(services.sessions, policy,
+                                                           settings.webhook_interval_seconds))
         yield
+        if delivery is not None:
+            delivery.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await delivery
         await broker.close()
         await engine.dispose()
 

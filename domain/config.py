@@ -132,6 +132,11 @@ class Settings:
     metrics_token: str | None = None
     # OpenID Connect bearer tokens beside API keys (api/core/oidc.py); None: API keys only.
     oidc: OidcSettings | None = None
+    # Webhook delivery of customer notices (domain/notices): a round every this many seconds in each API process
+    # (0: none), the first retry after webhook_retry_base_seconds, doubled each time, DEAD after max attempts.
+    webhook_interval_seconds: float = 5.0
+    webhook_retry_base_seconds: float = 10.0
+    webhook_max_attempts: int = 8
 
     @property
     def production(self) -> bool:
@@ -173,4 +178,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         worker_healthcheck_seconds=int(env.get("SOP_WORKER_HEALTHCHECK_SECONDS", "30")),
         metrics_token=env.get("SOP_METRICS_TOKEN") or None,
         oidc=oidc_settings(env),
+        webhook_interval_seconds=float(env.get("SOP_WEBHOOK_INTERVAL_SECONDS", "5")),
+        webhook_retry_base_seconds=float(env.get("SOP_WEBHOOK_RETRY_BASE_SECONDS", "10")),
+        webhook_max_attempts=int(env.get("SOP_WEBHOOK_MAX_ATTEMPTS", "8")),
     )

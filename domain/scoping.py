@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, false, true
 
 from domain.access import Principal
-from domain.models import Alert, Customer, Order, OrderEvent, Role
+from domain.models import Alert, Customer, Notice, Order, OrderEvent, Role
 
 
 def _own_customers(principal: Principal, customer_id: ColumnElement[int]) -> ColumnElement[bool]:
@@ -32,6 +32,10 @@ def visible_customers(principal: Principal) -> ColumnElement[bool]:
 def visible_alerts(principal: Principal) -> ColumnElement[bool]:
     """Partners see only alerts about their customers; plant-wide alerts (stock, lines) are internal."""
     return _own_customers(principal, Alert.customer_id)  # type: ignore[arg-type]
+
+
+def visible_notices(principal: Principal) -> ColumnElement[bool]:
+    return _own_customers(principal, Notice.customer_id)  # type: ignore[arg-type]
 
 
 def may_see_customer(principal: Principal, customer_id: int) -> bool:

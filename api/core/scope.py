@@ -28,9 +28,9 @@ PAGED = ("edges", "pageInfo", "totalCount")
 EDGE = ("node", "cursor")
 
 PARTNER_FIELDS: frozenset[str] = frozenset().union(
-    _fields("Query", "orders", "order", "node", "products", "customers", "alerts", "feedback"),
+    _fields("Query", "orders", "order", "node", "products", "customers", "alerts", "feedback", "notices"),
     _fields("Mutation", "quoteOrder", "createOrder", "updateOrder", "cancelOrder", "respondToProposal",
-            "shipOrder", "recordFeedback"),
+            "shipOrder", "recordFeedback", "acknowledgeNotice"),
     _fields("Subscription", "orderEvents", "alerts"),
     _fields("Node", "id"),
     _fields("PageInfo", "hasNextPage", "hasPreviousPage", "startCursor", "endCursor"),
@@ -39,11 +39,12 @@ PARTNER_FIELDS: frozenset[str] = frozenset().union(
     _fields("CustomerConnection", *PAGED), _fields("CustomerEdge", *EDGE),
     _fields("AlertConnection", *PAGED), _fields("AlertEdge", *EDGE),
     _fields("FeedbackConnection", *PAGED), _fields("FeedbackEdge", *EDGE),
+    _fields("NoticeConnection", *PAGED), _fields("NoticeEdge", *EDGE),
     # Not grossMargin (the plant's margin) nor priorityTier (its ranking of customers).
     # customerReference is the partner's own number for its own order.
     _fields("Order", "id", "code", "customerReference", "version", "status", "requestedDate", "promisedDate",
             "amount", "rush", "receivedAt", "scheduledAt", "completedAt", "shippedAt", "cancelledAt", "customer",
-            "lines", "review", "deliveries", "history", "feedback"),
+            "lines", "review", "deliveries", "history", "feedback", "notices"),
     _fields("OrderLine", "quantity", "unitPrice", "quantityMade", "quantityShipped", "quantityFromStock",
             "product"),
     # Not unitCost, safetyStock nor onHand: the plant's cost and stock.
@@ -60,6 +61,9 @@ PARTNER_FIELDS: frozenset[str] = frozenset().union(
     _fields("OrderPayload", "order", "errors", "substitutes"),
     _fields("QuotePayload", "review", "promisedDate", "rush", "substitutes", "errors"),
     _fields("FeedbackPayload", "feedback", "order", "errors"),
+    _fields("Notice", "id", "orderCode", "kind", "message", "createdAt", "deliveredAt", "acknowledgedAt",
+            "acknowledgedBy"),
+    _fields("NoticePayload", "notice", "errors"),
     _fields("SubstituteOffer", "sku", "forSku", "onHand"),
     _fields("UserError", "field", "message", "code", "currentVersion"),
 )

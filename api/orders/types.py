@@ -29,6 +29,7 @@ from domain.orders.queries import PromisedDelivery
 
 if TYPE_CHECKING:
     from api.floor.types import Feedback
+    from api.notices.types import Notice
 
 Info = strawberry.Info[Context, None]
 T = TypeVar("T")
@@ -231,6 +232,16 @@ class Order(Node):
 
         rows = await info.context.loader(OrderLoaders).feedback.load(self.pk)
         return [Feedback.from_row(row, self.code) for row in rows]
+
+    @strawberry.field(description="What the customer was told about this order (AT_RISK, LATE, MOVED, PROPOSED), "
+                      "oldest first, with whether each was delivered and acknowledged.")
+    async def notices(self, info: Info) -> list[Annotated[Notice, strawberry.lazy("api.notices.types")]]:
+        from api.notices.types import Notice  # the notices feature sits beside orders: imported when first asked
+        from domain.notices import notices_of_order
+
+        async with info.context.db() as session:
+            rows = await notices_of_order(session, info.context.user, self.pk)
+        return [Notice.from_row(row) for row in rows]
 
     @classmethod
     def from_row(cls, row: models.Order) -> Order:

@@ -15,6 +15,7 @@ from domain.cli.plant_data import export_cli, import_cli
 from domain.cli.rules import rules_cli, stored_review_facts, stored_rules_in_force
 from domain.cli.serve import serve
 from domain.cli.simulate import simulate_cli
+from domain.cli.webhooks import webhooks_cli
 from domain.config import load_settings
 
 
@@ -37,6 +38,7 @@ cli.add_command(check_cli)
 cli.add_command(simulate_cli)
 cli.add_command(import_cli)
 cli.add_command(export_cli)
+cli.add_command(webhooks_cli)
 
 
 def main() -> None:

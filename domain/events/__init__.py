@@ -2,5 +2,16 @@
 
 from domain.events.broker import ALERTS, CHANNELS, ORDER_EVENTS, EventBroker, EventPublisher, make_broker
 from domain.events.memory import InProcessBroker
+from domain.events.notices import NOTICE_KINDS, notice_text
 
-__all__ = ["ALERTS", "CHANNELS", "ORDER_EVENTS", "EventBroker", "EventPublisher", "InProcessBroker", "make_broker"]
+__all__ = [
+           "ALERTS",
+           "CHANNELS",
+           "NOTICE_KINDS",
+           "ORDER_EVENTS",
+           "EventBroker",
+           "EventPublisher",
+           "InProcessBroker",
+           "make_broker",
+           "notice_text",
+]

@@ -19,6 +19,7 @@ from domain.models.enums import (
     StockMovementKind,
 )
 from domain.models.events import Alert, Feedback, Incident, ProgressEvent
+from domain.models.notices import Notice, NoticeDelivery, WebhookEndpoint
 from domain.models.orders import Delivery, Order, OrderEvent, OrderLine, OrderReview, Payment
 from domain.models.planning import (
     CapacityLedger,
@@ -68,6 +69,8 @@ __all__ = [
     "LineWeekLoad",
     "Material",
     "MaterialReceipt",
+    "Notice",
+    "NoticeDelivery",
     "Order",
     "OrderEvent",
     "OrderLine",
@@ -91,6 +94,7 @@ __all__ = [
     "RushInsertion",
     "StockMovement",
     "StockMovementKind",
+    "WebhookEndpoint",
     "api_key_customers",
     "product_substitutes",
     "utcnow",

@@ -1,0 +1,66 @@
+"""Notices (R7): every order event a customer must hear of writes a notice in the same flush, in words for them.
+
+A session listener, so no writer of the order history (floor, rush insertion, review, replan, lateness) can
+forget one, and a notice commits exactly when its change does: the transactional outbox the webhooks deliver
+from. The text is written for the customer: dates and the kind of cause, never the plant's line or material
+codes or another customer's order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from domain.events.kinds import AT_RISK, LATE, MOVED
+from domain.models import Notice, OrderEvent, OrderStatus
+
+PROPOSED = "PROPOSED"
+NOTICE_KINDS = (AT_RISK, LATE, MOVED, PROPOSED)
+
+
+def _cause_in_words(cause: str | None) -> str:
+    text = (cause or "").lower()
+    if "equipment" in text or "failure" in text:
+        return "an equipment failure at the plant"
+    if "shortage" in text or "material" in text:
+        return "a material shortage at the plant"
+    return "a change in the plant's schedule"
+
+
+def notice_text(row: OrderEvent) -> tuple[str, str] | None:
+    """(kind, message) of the notice an order event calls for, or None when the customer need not hear of it."""
+    before: dict[str, Any] = row.before or {}
+    after: dict[str, Any] = row.after or {}
+    code, promised = row.order_code, before.get("promised_date")
+    if row.kind == LATE:
+        return LATE, f"Order {code} is late: it was promised for {promised} and is not ready yet."
+    if row.kind == AT_RISK:
+        expected = after.get("expected_date") or "a date not yet known"
+        return AT_RISK, (f"Order {code} is at risk after {_cause_in_words(after.get('cause'))}: it is now expected "
+                         f"on {expected}, after its promised date {promised}.")
+    if row.kind == MOVED:
+        if "rush_order" in after:
+            return MOVED, (f"Order {code} has a new promised date, {after.get('promised_date')} (was {promised}): "
+                           "the plant made room for an urgent order.")
+        return MOVED, (f"Production of order {code} was rescheduled after {_cause_in_words(after.get('cause'))}; "
+                       f"its promised date {promised} still holds.")
+    if row.to_status is OrderStatus.PROPOSED and row.from_status is not OrderStatus.PROPOSED:
+        proposed = after.get("proposed_date")
+        when = f" for {proposed}" if proposed else ""
+        return PROPOSED, (f"Order {code} cannot be made by its requested date: the plant proposes delivery{when}; "
+                          "please accept or decline the proposal.")
+    return None
+
+
+def _notices_for_new_events(session: Session, flush_context: Any, instances: Any) -> None:
+    for row in list(session.new):
+        if not isinstance(row, OrderEvent) or row.order_id is None or row.customer_id is None:
+            continue
+        text = notice_text(row)
+        if text is not None:
+            session.add(Notice(order_id=row.order_id, customer_id=row.customer_id, order_code=row.order_code,
+                               kind=text[0], message=text[1], created_at=row.at, fanned_out=False))
+
+
+event.listen(Session, "before_flush", _notices_for_new_events)
