@@ -108,6 +108,9 @@ class Settings:
     worker_healthcheck_seconds: int = 30
     # GET /metrics needs "Authorization: Bearer <metrics_token>"; without a token set, /metrics is off (404).
     metrics_token: str | None = None
+    # Measuring only (bench/api.py): each process appends its ledger lock hold times to <prefix>.<pid>
+    # (domain/capacity/lock_timing.py). Off when unset.
+    ledger_lock_log: Path | None = None
 
     @property
     def production(self) -> bool:
@@ -148,4 +151,5 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         api_processes=_processes(env.get("SOP_API_PROCESSES") or "1"),
         worker_healthcheck_seconds=int(env.get("SOP_WORKER_HEALTHCHECK_SECONDS", "30")),
         metrics_token=env.get("SOP_METRICS_TOKEN") or None,
+        ledger_lock_log=Path(env["SOP_LEDGER_LOCK_LOG"]) if env.get("SOP_LEDGER_LOCK_LOG") else None,
     )
