@@ -102,8 +102,8 @@ class MixedRun:
 class PartnerClient:
     """One partner system: the orders it holds open, as (code, version)."""
 
-    def __init__(self, index: int, partner: Partner, skus: list[str], run: MixedRun, tag: str) -> None:
-        self.partner, self.skus, self.run = partner, skus, run
+    def __init__(self, index: int, partner: Partner, skus: list[str], tag: str) -> None:
+        self.partner, self.skus, self.run = partner, skus, MixedRun()
         self.rng = random.Random(index)
         self.open: dict[str, int] = {}
         self.tag, self.serial = f"{tag}-{index}", 0
@@ -157,12 +157,18 @@ class PartnerClient:
             self.open.pop(order["code"], None)
 
 
-async def closed_loop(url: str, pids: list[int], partners: list[Partner], skus: list[str], clients: int,
-                      seconds: float, lock_log: LockLog, tag: str) -> MixedRun:
-    """`clients` partner systems, each sending again as soon as it has its answer, for `seconds`."""
+def partner_clients(partners: list[Partner], skus: list[str], clients: int, tag: str) -> list[PartnerClient]:
+    """`clients` partner systems dealt over the partners; kept across runs, so later runs change open orders."""
+    return [PartnerClient(i, partners[i % len(partners)], skus, tag) for i in range(clients)]
+
+
+async def closed_loop(url: str, pids: list[int], members: list[PartnerClient], seconds: float,
+                      lock_log: LockLog) -> MixedRun:
+    """Each partner system sends again as soon as it has its answer, for `seconds`."""
     run = MixedRun()
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    members = [PartnerClient(i, partners[i % len(partners)], skus, run, tag) for i in range(clients)]
+    for member in members:
+        member.run = run
+    limits = httpx.Limits(max_connections=len(members), max_keepalive_connections=len(members))
     lock_log.take()  # only this run's transactions
     async with httpx.AsyncClient(limits=limits, timeout=60.0) as http:
         cpu_before, started = sum(cpu_seconds(p) for p in pids), time.perf_counter()
