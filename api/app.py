@@ -25,6 +25,7 @@ from api.core.rate_limits import RateLimits
 from api.core.view import Services, SopGraphQL
 from api.graphiql import graphiql_assets_mount
 from api.schema import build_schema
+from domain.capacity import lock_timing
 from domain.config import Settings, load_settings
 from domain.db import Timeouts, async_engine, async_sessions
 from domain.events import EventPublisher, make_broker
@@ -38,6 +39,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     engine = async_engine(settings.database_url, Timeouts(settings.statement_timeout_ms, settings.lock_timeout_ms))
     broker = make_broker(settings.database_url)
     metrics = Metrics()
+    if settings.ledger_lock_log is not None:
+        lock_timing.enable(settings.ledger_lock_log)
     # The rules in force; a reload in any process reaches this one through the database.
     rule_book = rules_at_start(settings.database_url, settings.rules_dir)
     services = Services(settings, async_sessions(engine), EventPublisher(broker), metrics, rule_book,

@@ -9,7 +9,12 @@ measured with one client (the service time without queueing). SQL statements per
 (a before_cursor_execute counter) for first: 10 and first: 50. The database is dropped at the end, also on
 failure. Prints one JSON line last. The machine is shared (2 cores, other work): the load generator runs on
 the same cores, so server CPU per request is reported beside requests/s; both are noisy.
-Usage: .venv/bin/python bench/api.py [--size small|medium|large] [--seconds 20] [--clients 50]
+
+Issue 15 adds, in the same run: partners' createOrder/updateOrder/cancelOrder (bench/partner_load.py) in a closed
+loop of `--clients` against `sop serve --workers 1` and `--workers 2` side by side (alternated halves), server
+CPU per create, the paced run at `--paced-rps`, ledger lock hold times (SOP_LEDGER_LOCK_LOG, first ledger UPDATE
+to COMMIT) and `sop check` on the database afterwards. The figures the issue names are top-level keys.
+Usage: .venv/bin/python bench/api.py [--size small|medium|large] [--seconds 20] [--clients 50] [--paced-rps 100]
 """
 
 from __future__ import annotations
@@ -37,13 +42,15 @@ from sqlalchemy import event, select
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from api.app import create_app
+from bench.partner_load import LockLog, Partner, cpu_seconds, percentiles
 from bench.plain_orders_app import create_app as create_plain_app
+from bench.scale_out import issue_15_verdicts, mixed_phase, sop_check
 from domain.config import Settings
 from domain.db import session_scope, sync_engine
 from domain.demo import load_demo
 from domain.models import Customer, Product, Routing
 from tests.dbutil import fresh_database, migrate
-from tests.e2e.multiprocess.servers import Server, uvicorn_server
+from tests.e2e.multiprocess.servers import Server, sop_serve, uvicorn_server
 from tests.factories import make_api_key
 
 PAGE_SIZE = 50
@@ -55,6 +62,7 @@ CREATE = """mutation($input: OrderInput!) { createOrder(input: $input) {
   order { code status version } errors { code message field } } }"""
 PAGE_RATIO_TARGET = 3.0
 CREATE_P95_TARGET_MS = 50.0
+PARTNERS = 10  # partner keys for the mixed closed loop, each with its share of the customers
 Request = Callable[[httpx.AsyncClient], Awaitable[bool]]
 
 
@@ -71,12 +79,6 @@ class Run:
         return {"requests": done, "failures": self.failures, "rps": round(done / self.seconds, 1),
                 "p50_ms": round(float(ms[0]), 1), "p95_ms": round(float(ms[1]), 1), "p99_ms": round(float(ms[2]), 1),
                 "server_cpu_ms_per_request": round(1000 * self.server_cpu_seconds / max(done, 1), 2)}
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process (Linux /proc), to cost requests apart from the shared cores' load."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def drive(http: httpx.AsyncClient, request: Request, server: Server, clients: int, seconds: float,
@@ -129,6 +131,7 @@ class Workload:
     keys: dict[str, str]
     customers: list[str]
     skus: list[str]
+    lock_log: LockLog
     statuses: dict[str, int] = field(default_factory=dict)
     problems: dict[str, int] = field(default_factory=dict)
     codes: itertools.count[int] = field(default_factory=itertools.count)
@@ -185,20 +188,25 @@ def log(message: str) -> None:
     print(f"[bench/api] {message}", file=sys.stderr, flush=True)
 
 
-def prepare(url: str, size: str) -> tuple[dict[str, str], list[str], list[str], int]:
-    """Migrate, load the demo plant, create a viewer and a planner key; customers and routed skus for orders."""
+def prepare(url: str, size: str) -> tuple[dict[str, str], list[str], list[str], int, list[Partner]]:
+    """Migrate, load the demo plant, create a viewer and a planner key; customers and routed skus for orders;
+    PARTNERS partner keys, the customers dealt out among them."""
     migrate(url)
     engine = sync_engine(url)
     try:
         report = load_demo(engine, size, today=date.today())
         with session_scope(engine) as s:
             keys = {role: make_api_key(s, role, name=f"bench-{role}") for role in ("viewer", "planner")}
-            customers = list(s.scalars(select(Customer.code).order_by(Customer.code)))
+            rows = list(s.scalars(select(Customer).order_by(Customer.code)))
+            customers = [c.code for c in rows]
+            dealt = [rows[i::PARTNERS] for i in range(min(PARTNERS, len(rows)))]
+            partners = [Partner(make_api_key(s, "partner", mine, name=f"bench-partner-{i}"), [c.code for c in mine])
+                        for i, mine in enumerate(dealt)]
             skus = list(s.scalars(select(Product.sku).where(Product.id.in_(select(Routing.product_id)))
                                   .order_by(Product.sku)))
     finally:
         engine.dispose()
-    return keys, customers, skus, report.rows.get("orders", 0)
+    return keys, customers, skus, report.rows.get("orders", 0), partners
 
 
 async def statements_per_page(url: str, key: str) -> dict[str, Any]:
@@ -249,7 +257,10 @@ async def measure(work: Workload, clients: int, seconds: float, paced_rate: floa
             pages["plain"].append(await drive(http, work.plain_page, work.plain, clients, seconds / 2))
             pages["graphql"].append(await drive(http, work.graphql_page, work.api, clients, seconds / 2))
         log(f"createOrder: {clients} clients, {seconds:.0f} s")
+        work.lock_log.take()
         creates = await drive(http, work.create_order, work.api, clients, seconds)
+        await asyncio.sleep(0.2)
+        creates_lock_hold = work.lock_log.take()
         statuses, work.statuses = work.statuses, {}
         log(f"createOrder: {clients} clients sending {paced_rate:g} orders/s in all, {seconds:.0f} s")
         paced = await drive(http, work.create_order, work.api, clients, seconds, rate=paced_rate)
@@ -272,7 +283,9 @@ async def measure(work: Workload, clients: int, seconds: float, paced_rate: floa
             "p50_single_client": round(single["graphql_page"]["p50_ms"] / single["plain_page"]["p50_ms"], 2),
         },
         "create_order_paced": {"target_rps": paced_rate, **paced.summary()},
-        "create_order_p95_ms": created["p95_ms"],
+        "ledger_lock_hold_creates_1_process": {"transactions": len(creates_lock_hold),
+                                               **percentiles(creates_lock_hold)},
+        "create_order_cpu_ms": created["server_cpu_ms_per_request"],
         "create_order_p95_ms_paced": paced.summary()["p95_ms"],
         "create_order_p95_ms_single_client": single["create_order"]["p95_ms"],
     }
@@ -281,7 +294,8 @@ async def measure(work: Workload, clients: int, seconds: float, paced_rate: floa
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", choices=("small", "medium", "large"), default="medium")
-    parser.add_argument("--seconds", type=float, default=20.0, help="per scenario (the pages run in two halves)")
+    parser.add_argument("--seconds", type=float, default=20.0,
+                        help="per scenario (the pages and the mixed closed loops run in two halves)")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--paced-rps", type=float, default=20.0,
                         help="orders/s the clients send in all in the paced createOrder run (each on a schedule)")
@@ -296,20 +310,27 @@ def main() -> None:
                               "seconds_per_scenario": args.seconds, "cpus": os.cpu_count()}
     with tempfile.TemporaryDirectory() as tmp, fresh_database("postgresql", Path(tmp)) as url:
         started = time.perf_counter()
-        keys, customers, skus, orders = prepare(url, args.size)
+        keys, customers, skus, orders, partners = prepare(url, args.size)
         result.update(orders_in_database=orders, load_seconds=round(time.perf_counter() - started, 1))
         log(f"{args.size} plant loaded: {orders} orders, {len(customers)} customers, {len(skus)} routed skus")
         result["sql_statements_per_page"] = asyncio.run(statements_per_page(url, keys["viewer"]))
-        env = {"SOP_DATABASE_URL": url}
+        env = {"SOP_DATABASE_URL": url, "SOP_LEDGER_LOCK_LOG": str(Path(tmp) / "lock-api")}
         with (uvicorn_server("api.app:create_app", env, Path(tmp), name="api") as api,
               uvicorn_server("bench.plain_orders_app:create_app", env, Path(tmp), name="plain") as plain):
-            work = Workload(api, plain, keys, customers, skus)
+            work = Workload(api, plain, keys, customers, skus, LockLog(Path(tmp) / "lock-api"))
             try:
                 result.update(asyncio.run(measure(work, args.clients, args.seconds, args.paced_rps)))
             finally:
                 if work.problems:
                     for server in (api, plain):
                         log(f"{server.log.name} (last lines):\n{server.log_tail(80)}")
+        prefixes = {n: Path(tmp) / f"lock-workers-{n}" for n in (1, 2)}
+        log("partners' creates, updates and cancels: sop serve --workers 1 and --workers 2, side by side")
+        with (sop_serve(1, {**env, "SOP_LEDGER_LOCK_LOG": str(prefixes[1])}, Path(tmp), name="serve-1") as one,
+              sop_serve(2, {**env, "SOP_LEDGER_LOCK_LOG": str(prefixes[2])}, Path(tmp), name="serve-2") as two):
+            result.update(asyncio.run(mixed_phase(one, two, partners, skus, args.clients, args.seconds,
+                                                  {n: LockLog(p) for n, p in prefixes.items()})))
+        result["sop_check"] = sop_check(url)
     ratio = result["page_ratio"]
     result.update(
         page_ratio_target=PAGE_RATIO_TARGET,
@@ -318,6 +339,7 @@ def main() -> None:
         create_order_p95_ok_single_client=result["create_order_p95_ms_single_client"] <= CREATE_P95_TARGET_MS,
         create_order_p95_ok_under_load=result["create_order_p95_ms"] <= CREATE_P95_TARGET_MS,
         create_order_p95_ok_paced=result["create_order_p95_ms_paced"] <= CREATE_P95_TARGET_MS,
+        **issue_15_verdicts(result),
         loadavg_start=[round(x, 2) for x in load_start], loadavg_end=[round(x, 2) for x in os.getloadavg()],
         note="2 shared cores; load generator on the same cores; closed-loop clients, so latency under load is "
              "mostly queueing (clients / rps); server CPU excludes PostgreSQL's own backends",

@@ -11,6 +11,7 @@ import numpy as np
 from sqlalchemy import Boolean, Date, Float, Table, and_, bindparam, delete, insert, not_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.capacity import lock_timing
 from domain.capacity.line_hours import line_weeks
 from domain.db import dialect_insert
 from domain.models import CapacityLedger, CapacityReservation
@@ -171,6 +172,7 @@ async def reserve_all(session: AsyncSession, reservations: Sequence[CapacityRese
         return
     # On the connection: no autoflush of the rows the caller has pending (they go in at its commit).
     connection = await session.connection()
+    lock_timing.mark(session)
     result = await connection.execute(TAKE, [
         {"ledger_line_id": r.line_id, "ledger_week": r.week, "from_reserve": r.from_reserve,
          "regular": 0.0 if r.from_reserve else r.hours, "rush": r.hours if r.from_reserve else 0.0,
@@ -197,6 +199,7 @@ async def release_order(session: AsyncSession, order_id: int) -> list[CapacityRe
         ).all()
     )
     if held:
+        lock_timing.mark(session)
         await session.execute(GIVE_BACK, [
             {"ledger_line_id": r.line_id, "ledger_week": r.week, "regular": 0.0 if r.from_reserve else r.hours,
              "rush": r.hours if r.from_reserve else 0.0}

@@ -150,3 +150,57 @@ def uvicorn_server(app: str, env: Mapping[str, str], log_dir: Path, *, name: str
     """One server process; see uvicorn_servers."""
     with uvicorn_servers(app, [env], log_dir, name=name, ready_path=ready_path, timeout=timeout) as servers:
         yield servers[0]
+
+
+@dataclass(frozen=True)
+class Serve:
+    """A running `sop serve --workers N`: its processes (the workers, or the one process when N is 1)."""
+
+    server: Server
+    workers: int
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def pids(self) -> list[int]:
+        """The processes that answer requests: uvicorn's workers under a supervisor, else the process itself."""
+        return uvicorn_workers(self.server.process.pid) if self.workers > 1 else [self.server.process.pid]
+
+
+def _serving(serve: Serve, timeout: float) -> None:
+    """Until every worker has started and /readyz answers 200; fails with the log if the process exits."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if serve.server.process.poll() is not None:
+            raise RuntimeError(f"sop serve exited with {serve.server.process.returncode}:\n{serve.server.log_tail()}")
+        pids = serve.pids()
+        started = serve.workers == 1 or all(worker_started(serve.server.log, p) for p in pids)
+        if len(pids) == serve.workers and started:
+            try:
+                if httpx.get(serve.url + "/readyz", timeout=2.0).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+        time.sleep(0.2)
+    raise TimeoutError(f"sop serve --workers {serve.workers} not serving within {timeout:.0f} s:\n"
+                       f"{serve.server.log_tail()}")
+
+
+@contextmanager
+def sop_serve(workers: int, env: Mapping[str, str], log_dir: Path, *, name: str = "serve",
+              timeout: float = 180.0) -> Iterator[Serve]:
+    """`sop serve --workers N` on a free loopback port (the production entry point), always stopped on exit."""
+    sop = str(Path(sys.executable).with_name("sop"))
+    port = free_port()
+    log = log_dir / f"{name}-{port}.log"
+    with log.open("wb") as out:
+        command = [sop, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+        process = subprocess.Popen(command, cwd=REPO_ROOT, env={**os.environ, **env}, stdout=out,
+                                   stderr=subprocess.STDOUT)
+    try:
+        serve = Serve(Server(process, port, log), workers)
+        _serving(serve, timeout)
+        yield serve
+    finally:
+        stop(process, grace_seconds=15)

@@ -1,0 +1,200 @@
+"""Bench part: partners' createOrder/updateOrder/cancelOrder in a closed loop against `sop serve --workers N`.
+
+Used by bench/api.py (issue 15 items 3 and 4). Each client is one partner system with its own key and customers:
+it creates orders and later changes (new requested date) or cancels the ones it holds open, always with the
+version it was last given, as an ERP does. A request answered with a GraphQL error, a 5xx or no answer is a
+failure; a mutation answered with a UserError (e.g. FROZEN_WINDOW) is an answer and counted by its code. Server
+CPU is summed over the serving processes (/proc); ledger lock hold times come from SOP_LEDGER_LOCK_LOG files.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+
+CREATE = """mutation($input: OrderInput!) { createOrder(input: $input) {
+  order { code status version } errors { code message } } }"""
+UPDATE = """mutation($input: UpdateOrderInput!) { updateOrder(input: $input) {
+  order { code status version } errors { code message } } }"""
+CANCEL = """mutation($input: CancelOrderInput!) { cancelOrder(input: $input) {
+  order { code status version } errors { code message } } }"""
+OPEN = {"RECEIVED", "ACCEPTED", "PROPOSED"}  # statuses a partner still changes or cancels
+CREATE_SHARE, UPDATE_SHARE = 0.6, 0.25  # the rest cancels (only orders the client holds open)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux /proc/<pid>/stat fields 14 and 15)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    """p50/p95/p99 of milliseconds (NaN when there are none)."""
+    if not samples:
+        return {"p50_ms": float("nan"), "p95_ms": float("nan"), "p99_ms": float("nan")}
+    p50, p95, p99 = np.percentile(np.array(samples), [50, 95, 99])
+    return {"p50_ms": round(float(p50), 1), "p95_ms": round(float(p95), 1), "p99_ms": round(float(p99), 1)}
+
+
+class LockLog:
+    """Ledger lock hold times (ms) that the servers appended to <prefix>.<pid> since the last `take`."""
+
+    def __init__(self, prefix: Path) -> None:
+        self.prefix = prefix
+        self.offsets: dict[Path, int] = {}
+
+    def take(self) -> list[float]:
+        found: list[float] = []
+        for path in sorted(self.prefix.parent.glob(self.prefix.name + ".*")):
+            with path.open("rb") as f:
+                f.seek(self.offsets.get(path, 0))
+                text = f.read()
+            done = text.rfind(b"\n") + 1  # a line being written is read next time
+            self.offsets[path] = self.offsets.get(path, 0) + done
+            found.extend(float(x) for x in text[:done].split())
+        return found
+
+
+@dataclass
+class Partner:
+    key: str
+    customers: list[str]
+
+
+@dataclass
+class MixedRun:
+    """What one closed-loop run saw, per mutation kind."""
+
+    latencies: dict[str, list[float]] = field(default_factory=lambda: {"create": [], "update": [], "cancel": []})
+    failures: Counter[str] = field(default_factory=Counter)
+    refused: Counter[str] = field(default_factory=Counter)
+    statuses: Counter[str] = field(default_factory=Counter)
+    seconds: float = 0.0
+    server_cpu_seconds: float = 0.0
+    lock_hold_ms: list[float] = field(default_factory=list)
+
+    def summary(self, deadline_seconds: float) -> dict[str, Any]:
+        answered = sum(len(v) for v in self.latencies.values())
+        every = [x for v in self.latencies.values() for x in v]
+        creates = self.latencies["create"]
+        return {
+            "seconds": round(self.seconds, 1), "requests": answered, "rps": round(answered / self.seconds, 1),
+            "creates": len(creates), "create_rps": round(len(creates) / self.seconds, 1),
+            "by_kind": {k: len(v) for k, v in self.latencies.items()},
+            "create": percentiles([1000 * x for x in creates]), "all": percentiles([1000 * x for x in every]),
+            "past_deadline": sum(x > deadline_seconds for x in every) + self.failures["timeout"],
+            "failures": dict(self.failures), "refused_by_code": dict(self.refused), "statuses": dict(self.statuses),
+            "server_cpu_ms_per_request": round(1000 * self.server_cpu_seconds / max(answered, 1), 2),
+            "ledger_lock_hold": {"transactions": len(self.lock_hold_ms), **percentiles(self.lock_hold_ms)},
+        }
+
+
+class PartnerClient:
+    """One partner system: the orders it holds open, as (code, version)."""
+
+    def __init__(self, index: int, partner: Partner, skus: list[str], tag: str) -> None:
+        self.partner, self.skus, self.run = partner, skus, MixedRun()
+        self.rng = random.Random(index)
+        self.open: dict[str, int] = {}
+        self.tag, self.serial = f"{tag}-{index}", 0
+
+    def _due(self) -> str:
+        return (date.today() + timedelta(days=self.rng.randint(21, 70))).isoformat()
+
+    def next_request(self) -> tuple[str, str, dict[str, Any]]:
+        roll = self.rng.random()
+        if not self.open or roll < CREATE_SHARE:
+            self.serial += 1
+            lines = [{"sku": s, "quantity": self.rng.randint(1, 20)}
+                     for s in self.rng.sample(self.skus, self.rng.randint(1, 3))]
+            return "create", CREATE, {"code": f"P-{self.tag}-{self.serial}", "lines": lines,
+                                      "requestedDate": self._due(),
+                                      "customerCode": self.rng.choice(self.partner.customers)}
+        code = self.rng.choice(sorted(self.open))
+        if roll < CREATE_SHARE + UPDATE_SHARE:
+            return "update", UPDATE, {"code": code, "expectedVersion": self.open[code], "requestedDate": self._due()}
+        return "cancel", CANCEL, {"code": code, "expectedVersion": self.open[code], "reason": "bench"}
+
+    async def send(self, http: httpx.AsyncClient, url: str) -> None:
+        kind, query, variables = self.next_request()
+        started = time.perf_counter()
+        try:
+            response = await http.post(f"{url}/graphql", json={"query": query, "variables": {"input": variables}},
+                                       headers={"Authorization": f"Bearer {self.partner.key}"})
+        except httpx.TimeoutException:
+            self.run.failures["timeout"] += 1
+            return
+        except httpx.HTTPError as error:
+            self.run.failures[type(error).__name__] += 1
+            return
+        elapsed = time.perf_counter() - started
+        body = response.json() if response.headers.get("content-type", "").startswith("application/json") else None
+        if response.status_code != 200 or body is None or "errors" in body:
+            self.run.failures[f"{response.status_code} {response.text[:120]}"] += 1
+            return
+        payload = next(iter(body["data"].values()))
+        self.run.latencies[kind].append(elapsed)
+        if payload["errors"]:
+            self.run.refused[f"{kind} {payload['errors'][0]['code']}"] += 1
+            if payload["errors"][0]["code"] != "VERSION_CONFLICT":
+                self.open.pop(variables["code"], None)  # e.g. frozen now: leave it be
+            return
+        order = payload["order"]
+        self.run.statuses[f"{kind} {order['status']}"] += 1
+        if order["status"] in OPEN:
+            self.open[order["code"]] = order["version"]
+        else:
+            self.open.pop(order["code"], None)
+
+
+def partner_clients(partners: list[Partner], skus: list[str], clients: int, tag: str) -> list[PartnerClient]:
+    """`clients` partner systems dealt over the partners; kept across runs, so later runs change open orders."""
+    return [PartnerClient(i, partners[i % len(partners)], skus, tag) for i in range(clients)]
+
+
+async def closed_loop(url: str, pids: list[int], members: list[PartnerClient], seconds: float,
+                      lock_log: LockLog) -> MixedRun:
+    """Each partner system sends again as soon as it has its answer, for `seconds`."""
+    run = MixedRun()
+    for member in members:
+        member.run = run
+    limits = httpx.Limits(max_connections=len(members), max_keepalive_connections=len(members))
+    lock_log.take()  # only this run's transactions
+    async with httpx.AsyncClient(limits=limits, timeout=60.0) as http:
+        cpu_before, started = sum(cpu_seconds(p) for p in pids), time.perf_counter()
+        deadline = started + seconds
+
+        async def loop(member: PartnerClient) -> None:
+            while time.perf_counter() < deadline:
+                await member.send(http, url)
+
+        await asyncio.gather(*(loop(m) for m in members))
+        run.seconds = time.perf_counter() - started
+        run.server_cpu_seconds = sum(cpu_seconds(p) for p in pids) - cpu_before
+    await asyncio.sleep(0.2)  # the last commits' lines
+    run.lock_hold_ms = lock_log.take()
+    return run
+
+
+def merged(runs: list[MixedRun]) -> MixedRun:
+    out = MixedRun()
+    for r in runs:
+        for kind, values in r.latencies.items():
+            out.latencies[kind].extend(values)
+        out.failures.update(r.failures)
+        out.refused.update(r.refused)
+        out.statuses.update(r.statuses)
+        out.seconds += r.seconds
+        out.server_cpu_seconds += r.server_cpu_seconds
+        out.lock_hold_ms.extend(r.lock_hold_ms)
+    return out
