@@ -17,6 +17,7 @@ from api.core.scope import PartnerScope
 from api.core.validation import QuietExecution
 from api.floor.mutations import FloorMutations
 from api.floor.queries import FloorQueries
+from api.kpis.mutations import KpiMutations
 from api.kpis.queries import KpiQueries
 from api.notices.mutations import NoticeMutations
 from api.notices.queries import NoticeQueries
@@ -37,7 +38,7 @@ QUERIES: tuple[type, ...] = (
 )
 # Each feature adds its mutations class here (api/<feature>/mutations.py), e.g. OrderMutations.
 MUTATIONS: tuple[type, ...] = (OrderMutations, FloorMutations, PlanningMutations, RulesMutations,
-                                ProductionMutations, NoticeMutations)
+                                ProductionMutations, NoticeMutations, KpiMutations)
 SUBSCRIPTIONS: tuple[type, ...] = (OrderSubscriptions, AlertSubscriptions)
 
 Query = merge_types("Query", QUERIES)

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 import strawberry
 
+import api.floor.enums  # noqa: F401 - registers the floor's enums before the inputs below name them
 from domain import models
 
 
@@ -48,3 +49,15 @@ class ForecastInput:
     low: float
     mid: float
     high: float
+
+
+@strawberry.input(description="One step of a feedback's workflow (R8), with what the step needs.")
+class AdvanceFeedbackInput:
+    id: strawberry.ID = strawberry.field(description="The feedback's id, as `feedback` gives it.")
+    status: models.FeedbackStatus = strawberry.field(
+        description="The step to move to: later than the current one (steps may be skipped, not undone).")
+    assignee: str | None = strawberry.field(default=None, description="Who answers for it (needed from ASSIGNED).")
+    root_cause: str | None = strawberry.field(default=None, description="Why it happened (needed from ROOT_CAUSE).")
+    corrective_action: str | None = strawberry.field(
+        default=None, description="What is done so it does not happen again (needed from CORRECTIVE_ACTION).")
+    note: str | None = strawberry.field(default=None, description="A remark for the order's history.")

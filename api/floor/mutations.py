@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.alerts.types import Alert
 from api.core.context import Context
 from api.core.mutations import run_use_case
+from api.core.node import parse_global_id
 from api.core.permissions import require
-from api.floor.inputs import FeedbackInput, ForecastInput, IncidentInput, ProgressInput
+from api.floor.inputs import AdvanceFeedbackInput, FeedbackInput, ForecastInput, IncidentInput, ProgressInput
 from api.floor.types import (
     AtRiskOrder,
     Feedback,
@@ -23,11 +26,15 @@ from api.floor.types import (
 )
 from api.orders.types import Order
 from domain.access import Principal
+from domain.errors import NotFound
 from domain.floor.feedback import FeedbackOutcome, record_feedback
+from domain.floor.feedback_workflow import FeedbackStep, advance_feedback
 from domain.floor.forecasts import submit_forecast
 from domain.floor.incidents import IncidentOutcome, report_incident
 from domain.floor.progress import ProgressOutcome, report_progress
+from domain.models import Feedback as FeedbackRow
 from domain.models import Forecast as ForecastRow
+from domain.models import Order as OrderRow
 from domain.models import Role, utcnow
 
 Info = strawberry.Info[Context, None]
@@ -94,6 +101,30 @@ class FloorMutations:
         return FeedbackPayload(
             feedback=Feedback.from_row(done.feedback, done.order.code), order=Order.from_row(done.order), errors=[]
         )
+
+    @strawberry.mutation(description="Planner (production) or admin: move a complaint, return or requirement "
+                         "forward (acknowledged, assigned, root cause, corrective action, resolved, closed); "
+                         "each step is written to the order's history.")
+    async def advance_feedback(
+        self, info: Info,
+        input: Annotated[AdvanceFeedbackInput, strawberry.argument(description="The feedback and the step.")],
+    ) -> FeedbackPayload:
+        type_name, pk = parse_global_id(input.id)
+
+        async def use_case(session: AsyncSession, principal: Principal) -> tuple[FeedbackRow, OrderRow]:
+            require(principal, Role.PLANNER)
+            if type_name != "Feedback":
+                raise NotFound("not the id of a feedback", ["input", "id"])
+            step = FeedbackStep(pk, input.status, input.assignee, input.root_cause, input.corrective_action,
+                                input.note)
+            return await advance_feedback(session, principal, step, info.context.events)
+
+        outcome = await run_use_case(info, use_case)
+        if outcome.value is None:
+            return FeedbackPayload(feedback=None, order=None, errors=outcome.errors)
+        feedback, order = outcome.value
+        return FeedbackPayload(feedback=Feedback.from_row(feedback, order.code), order=Order.from_row(order),
+                               errors=[])
 
     @strawberry.mutation(description="Planner: low / mid / high forecast of a sku for a week (a Monday).")
     async def submit_forecast(self, info: Info, input: ForecastInput) -> ForecastPayload:

@@ -9,7 +9,8 @@ import strawberry
 from api.core.context import Context
 from api.core.pagination import After, Connection, First, connection, decode_cursor, page_size
 from api.floor.types import Feedback
-from domain.floor.feedback import OLDEST_FIRST, count_feedback, feedback_page
+from domain import models
+from domain.floor.feedback import OLDEST_FIRST, FeedbackFilter, count_feedback, feedback_page
 
 DEFAULT_PAGE = 50
 
@@ -28,17 +29,22 @@ class FloorQueries:
         order_code: Annotated[str | None, strawberry.argument(description="Only this order's feedback.")] = None,
         first: First = None,
         after: After = None,
+        kind: Annotated[models.FeedbackKind | None, strawberry.argument(description="Only this kind.")] = None,
+        cause: Annotated[models.FeedbackCause | None, strawberry.argument(description="Only this cause.")] = None,
+        unresolved: Annotated[bool | None, strawberry.argument(
+            description="true: not yet RESOLVED or CLOSED; false: resolved or closed. The production team's list "
+            "is `feedback(kind: COMPLAINT, cause: PRODUCTION, unresolved: true)`.")] = None,
     ) -> Connection[Feedback]:
         ctx = info.context
         size = page_size(first, DEFAULT_PAGE, ctx.settings.max_page_size)
         position = decode_cursor(after, "feedback")
+        wanted = FeedbackFilter(open, order_code, kind, cause, unresolved)
         async with ctx.db() as session:
-            page, codes = await feedback_page(session, ctx.user, size, position, open_only=open,
-                                              order_code=order_code)
+            page, codes = await feedback_page(session, ctx.user, size, position, wanted)
 
         async def count() -> int:
             async with ctx.db() as session:
-                return await count_feedback(session, ctx.user, open_only=open, order_code=order_code)
+                return await count_feedback(session, ctx.user, wanted)
 
         return connection(page, OLDEST_FIRST, "feedback", lambda row: Feedback.from_row(row, codes[row.order_id]),
                           count, position)

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 import strawberry
 
+import api.floor.enums  # noqa: F401 - registers the floor's enums before the types below name them
 from api.alerts.types import Alert
 from api.core.convert import from_attributes
 from api.core.errors import UserError
@@ -13,10 +14,6 @@ from api.core.node import global_id
 from api.orders.types import Order
 from domain import models
 from domain.floor.at_risk import AtRisk
-
-strawberry.enum(models.IncidentKind, name="IncidentKind")
-strawberry.enum(models.FeedbackKind, name="FeedbackKind")
-strawberry.enum(models.FeedbackCause, name="FeedbackCause")
 
 
 @strawberry.type(description="One progress report as recorded, with the sku's stock after it.")
@@ -83,13 +80,21 @@ class Feedback:
     cause: models.FeedbackCause | None = strawberry.field(description="Whose it is, when known; null otherwise.")
     message: str = strawberry.field(description="What the customer said, as sales recorded it.")
     quantity: float | None = strawberry.field(description="Units concerned (returns), in units; null if none.")
-    status: str = strawberry.field(description="OPEN while production still has to act on it; handled otherwise.")
+    status: models.FeedbackStatus = strawberry.field(
+        description="Where it stands: OPEN until production looks at it, then forward to CLOSED (advanceFeedback).")
     created_at: datetime = strawberry.field(description="When it was recorded (UTC, ISO 8601).")
     created_by: str | None = strawberry.field(description="Who recorded it as `role:name`.")
+    assignee: str | None = strawberry.field(description="The person who answers for it; null until ASSIGNED.")
+    root_cause: str | None = strawberry.field(description="Why it happened, once found (ROOT_CAUSE); null before.")
+    corrective_action: str | None = strawberry.field(
+        description="What was done so it does not happen again (CORRECTIVE_ACTION); null before.")
+    resolved_at: datetime | None = strawberry.field(description="When the customer's problem was solved (UTC).")
+    closed_at: datetime | None = strawberry.field(description="When it was checked and filed (UTC).")
 
     @classmethod
     def from_row(cls, row: models.Feedback, order_code: str) -> Feedback:
-        return from_attributes(cls, row, id=global_id("Feedback", row.id), order_code=order_code)
+        return from_attributes(cls, row, id=global_id("Feedback", row.id), order_code=order_code,
+                               status=models.FeedbackStatus(row.status))
 
 
 @strawberry.type

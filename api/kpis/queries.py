@@ -8,9 +8,10 @@ from typing import Annotated
 import strawberry
 
 from api.core.context import Context
+from api.core.convert import from_attributes
 from api.core.permissions import allow
 from api.kpis.report import KpiReport
-from api.kpis.types import PlanTargetsInput, TargetPlan
+from api.kpis.types import PlanTargetsInput, RushAction, TargetPlan
 from domain import kpis
 from domain.models import Role
 
@@ -42,3 +43,15 @@ class KpiQueries:
         async with ctx.db() as session:
             plan = await session.run_sync(kpis.plan_targets, input.year, input.revenue_growth, mix, reserve)
         return TargetPlan.of(plan)
+
+    @strawberry.field(description="The rush review's actions, due first: cause found, owner, due date, done or not. "
+                      "Not for partners.")
+    async def rush_actions(
+        self,
+        info: strawberry.Info[Context, None],
+        open: Annotated[bool | None, strawberry.argument(
+            description="true: not closed yet; false: closed; omitted: both.")] = None,
+    ) -> list[RushAction]:
+        async with info.context.db() as session:
+            actions = await kpis.rush_actions(session, open)
+        return [from_attributes(RushAction, a) for a in actions]

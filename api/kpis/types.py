@@ -9,7 +9,9 @@ from decimal import Decimal
 import strawberry
 
 from api.core.convert import from_attributes
-from domain import kpis
+from api.core.enums import expose_enum
+from api.core.errors import UserError
+from domain import kpis, models
 from domain.kpis import KPI_DEFINITIONS
 
 
@@ -254,3 +256,49 @@ class TargetPlan:
             targets=[from_attributes(FamilyQuarterTarget, t) for t in p.targets],
             gaps=[from_attributes(CapacityGap, g) for g in p.gaps],
         )
+
+
+expose_enum(models.RushCause, "RushCause", "Why an order was a rush order (R15).", {
+    "DEMAND_ABOVE_FORECAST": "The customer ordered more than the forecast held for the week.",
+    "CUSTOMER_CHANGE": "The customer changed an order (quantity or date) at short notice.",
+    "INTERNAL": "The plant's own reason (a replacement, a sample, a quality problem).",
+})
+
+
+@strawberry.type(description="The periodic rush review's finding on one rush order (R15): the cause found, who "
+                 "acts on it by when, and whether it is done.")
+class RushAction:
+    order_code: str = strawberry.field(description="The rush order.")
+    customer_code: str = strawberry.field(description="Its customer.")
+    account_owner: str | None = strawberry.field(description="The customer's salesperson; null when none.")
+    cause: str = strawberry.field(description="The cause the rush rules recorded when it was inserted.")
+    reviewed_cause: models.RushCause | None = strawberry.field(description="The cause the review found.")
+    owner: str | None = strawberry.field(description="Who answers for the action.")
+    due_on: datetime.date | None = strawberry.field(description="When the action is due.")
+    action: str | None = strawberry.field(description="What is to be done so it does not recur.")
+    overdue: bool = strawberry.field(description="Open and past its due date.")
+    closed_at: datetime.datetime | None = strawberry.field(
+        description="When it was closed as done (UTC); null while open.")
+    closed_by: str | None = strawberry.field(description="Who closed it, as `role:name`.")
+    closing_note: str | None = strawberry.field(description="What was done, as recorded when closing.")
+
+
+@strawberry.input(description="The review's finding on one rush order.")
+class RushActionInput:
+    order_code: str = strawberry.field(description="The rush order (one inserted as rush).")
+    cause: models.RushCause = strawberry.field(description="Why it was rush, as the review found it.")
+    owner: str = strawberry.field(description="The person who acts on it.")
+    due_on: datetime.date = strawberry.field(description="When the action is due (today or later).")
+    action: str = strawberry.field(description="What is to be done.")
+
+
+@strawberry.input(description="Close a rush order's review action as done.")
+class CloseRushActionInput:
+    order_code: str = strawberry.field(description="The rush order.")
+    note: str | None = strawberry.field(default=None, description="What was done.")
+
+
+@strawberry.type(description="The rush order's review action, or the errors that refused the change.")
+class RushActionPayload:
+    action: RushAction | None = strawberry.field(description="The action after the change; null on error.")
+    errors: list[UserError] = strawberry.field(description="Why it was refused.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,7 +25,10 @@ Info = strawberry.Info[Context, None]
 class NoticeMutations:
     @strawberry.mutation(description="Record that the customer was told of a notice (a partner for its own "
                          "customers, a planner or an admin for any); a second acknowledgement changes nothing.")
-    async def acknowledge_notice(self, info: Info, input: AcknowledgeNoticeInput) -> NoticePayload:
+    async def acknowledge_notice(
+        self, info: Info,
+        input: Annotated[AcknowledgeNoticeInput, strawberry.argument(description="The notice to acknowledge.")],
+    ) -> NoticePayload:
         type_name, pk = parse_global_id(input.id)
 
         async def use_case(session: AsyncSession, principal: Principal) -> NoticeRow:

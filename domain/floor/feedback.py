@@ -20,6 +20,7 @@ from domain.models import (
     Feedback,
     FeedbackCause,
     FeedbackKind,
+    FeedbackStatus,
     Order,
     OrderLine,
     Product,
@@ -127,31 +128,50 @@ async def feedback_of_orders(session: AsyncSession, order_ids: list[int]) -> dic
 OLDEST_FIRST = SortKey(Feedback.id, PARSERS["int"], lambda f: f.id)
 
 
-def _feedback_of(principal: Principal, open_only: bool | None, order_code: str | None) -> Select[Any]:
+@dataclass(frozen=True)
+class FeedbackFilter:
+    """open_only: OPEN (true) or not (false); unresolved: not yet RESOLVED or CLOSED (the production team's list
+    is complaints caused by production that are unresolved)."""
+
+    open_only: bool | None = None
+    order_code: str | None = None
+    kind: FeedbackKind | None = None
+    cause: FeedbackCause | None = None
+    unresolved: bool | None = None
+
+
+DONE = (FeedbackStatus.RESOLVED.value, FeedbackStatus.CLOSED.value)
+
+
+def _feedback_of(principal: Principal, wanted: FeedbackFilter) -> Select[Any]:
     """Feedback the principal may see: a partner only its own customers' orders' feedback."""
     statement = select(Feedback).join(Order, Order.id == Feedback.order_id).where(visible_orders(principal))
-    if open_only is not None:
-        statement = statement.where((Feedback.status == "OPEN") if open_only else (Feedback.status != "OPEN"))
-    if order_code is not None:
-        statement = statement.where(Order.code == order_code)
+    if wanted.open_only is not None:
+        statement = statement.where((Feedback.status == "OPEN") if wanted.open_only else (Feedback.status != "OPEN"))
+    if wanted.order_code is not None:
+        statement = statement.where(Order.code == wanted.order_code)
+    if wanted.kind is not None:
+        statement = statement.where(Feedback.kind == wanted.kind)
+    if wanted.cause is not None:
+        statement = statement.where(Feedback.cause == wanted.cause)
+    if wanted.unresolved is not None:
+        statement = statement.where(Feedback.status.not_in(DONE) if wanted.unresolved else Feedback.status.in_(DONE))
     return statement
 
 
 async def feedback_page(
-    session: AsyncSession, principal: Principal, first: int, after: Position | None = None, *,
-    open_only: bool | None = None, order_code: str | None = None,
+    session: AsyncSession, principal: Principal, first: int, after: Position | None = None,
+    wanted: FeedbackFilter = FeedbackFilter(),
 ) -> tuple[Page[Feedback], dict[int, str]]:
-    """A page of feedback, oldest first (open_only: what production still has to act on), and its orders' codes."""
-    page = await fetch_page(session, _feedback_of(principal, open_only, order_code), OLDEST_FIRST, Feedback.id,
-                            first, after)
+    """A page of feedback, oldest first, and its orders' codes."""
+    page = await fetch_page(session, _feedback_of(principal, wanted), OLDEST_FIRST, Feedback.id, first, after)
     order_ids = {item.order_id for item in page.rows}
     rows = await session.execute(select(Order.id, Order.code).where(Order.id.in_(order_ids)))
     codes = {order_id: code for order_id, code in rows}
     return page, codes
 
 
-async def count_feedback(
-    session: AsyncSession, principal: Principal, *, open_only: bool | None = None, order_code: str | None = None
-) -> int:
-    matching = _feedback_of(principal, open_only, order_code).with_only_columns(func.count(Feedback.id))
+async def count_feedback(session: AsyncSession, principal: Principal, wanted: FeedbackFilter = FeedbackFilter()
+                         ) -> int:
+    matching = _feedback_of(principal, wanted).with_only_columns(func.count(Feedback.id))
     return int(await session.scalar(matching) or 0)

@@ -11,6 +11,7 @@ from domain.kpis.definitions import KPI_DEFINITIONS
 from domain.kpis.forecast_report import ForecastAccuracyReport, ForecastAccuracyRow, TierError, forecast_accuracy_report
 from domain.kpis.period import Granularity, Period
 from domain.kpis.report import MAX_SERIES_BUCKETS, KpiReport, kpi_report, kpi_report_async, kpi_series, kpi_series_async
+from domain.kpis.rush_actions import RushAction, close_rush_action, record_rush_action, rush_actions
 from domain.kpis.rush_review import RushReviewRow, rush_review
 from domain.kpis.scorecards import ATTAINMENT_CAP, CompanyTarget, Scorecard, ScoreComponent, attainment, scorecards
 from domain.kpis.targets import CapacityGap, FamilyQuarterTarget, MixTarget, TargetPlan, plan_targets
@@ -33,6 +34,7 @@ __all__ = [
     "KpiValue",
     "MixTarget",
     "Period",
+    "RushAction",
     "RushCost",
     "RushReviewRow",
     "ScoreComponent",
@@ -40,6 +42,7 @@ __all__ = [
     "TargetPlan",
     "TierError",
     "attainment",
+    "close_rush_action",
     "cost_allocation_report",
     "forecast_accuracy_report",
     "kpi_report",
@@ -47,6 +50,8 @@ __all__ = [
     "kpi_series",
     "kpi_series_async",
     "plan_targets",
+    "record_rush_action",
+    "rush_actions",
     "rush_review",
     "scorecards",
 ]

@@ -86,6 +86,18 @@ class FeedbackCause(enum.StrEnum):
     OTHER = "OTHER"
 
 
+class FeedbackStatus(enum.StrEnum):
+    """Where a complaint, return or requirement stands (R8): each step forward is in the order's history."""
+
+    OPEN = "OPEN"  # recorded, nobody has looked at it yet
+    ACKNOWLEDGED = "ACKNOWLEDGED"  # production has seen it
+    ASSIGNED = "ASSIGNED"  # a person answers for it (assignee)
+    ROOT_CAUSE = "ROOT_CAUSE"  # the cause is found (root_cause)
+    CORRECTIVE_ACTION = "CORRECTIVE_ACTION"  # what was done so it does not happen again (corrective_action)
+    RESOLVED = "RESOLVED"  # the customer's problem is solved
+    CLOSED = "CLOSED"  # checked and filed
+
+
 class Role(enum.StrEnum):
     VIEWER = "viewer"
     PARTNER = "partner"

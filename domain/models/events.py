@@ -58,10 +58,15 @@ class Feedback(Base):
     cause: Mapped[FeedbackCause | None] = mapped_column(str_enum(FeedbackCause))
     message: Mapped[str] = mapped_column(Text)
     quantity: Mapped[float | None] = mapped_column(Float)
-    status: Mapped[str] = mapped_column(String(16), default="OPEN")
+    status: Mapped[str] = mapped_column(String(24), default="OPEN")  # a FeedbackStatus
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[str | None] = mapped_column(String(64))
     acknowledged_at: Mapped[datetime | None]
+    assignee: Mapped[str | None] = mapped_column(String(128))
+    root_cause: Mapped[str | None] = mapped_column(Text)
+    corrective_action: Mapped[str | None] = mapped_column(Text)
+    resolved_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
 
 
 class Alert(Base):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Float, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.models.base import Base, code_str, intpk, str_enum, utcnow
@@ -156,6 +156,14 @@ class RushInsertion(Base):
     displaced_order_ids: Mapped[list[int]] = mapped_column(default=list)
     forecast_excess_pct: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The periodic rush review (R15): the cause people found, who acts on it by when, and when it was done.
+    reviewed_cause: Mapped[RushCause | None] = mapped_column(str_enum(RushCause))
+    owner: Mapped[str | None] = mapped_column(String(128))
+    due_on: Mapped[date | None]
+    action: Mapped[str | None] = mapped_column(Text)
+    closed_at: Mapped[datetime | None]
+    closed_by: Mapped[str | None] = mapped_column(String(128))
+    closing_note: Mapped[str | None] = mapped_column(Text)
 
 
 class ProductionOrder(Base):

@@ -21,7 +21,7 @@ def seed(db: Engine) -> None:
         orders = {o.code: o for o in s.scalars(select(Order).where(Order.code.in_(["ORD-0-1", "ORD-1-1"])))}
         for i, code in enumerate(["ORD-0-1", "ORD-1-1", "ORD-0-1", "ORD-1-1", "ORD-0-1"]):
             s.add(Feedback(order_id=orders[code].id, kind=FeedbackKind.REQUIREMENT, message=f"note {i}",
-                           status="DONE" if i == 4 else "OPEN"))
+                           status="RESOLVED" if i == 4 else "OPEN"))
 
 
 async def walk(gql: GraphQLClient, key: str | None = None, **variables: Any) -> tuple[list[str], list[int]]:
