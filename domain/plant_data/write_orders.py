@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.events import kinds
 from domain.events.order_history import record_order_event
 from domain.models import Customer, CustomerTier, Delivery, DeliveryStatus, Order, OrderLine, OrderStatus, Product
-from domain.orders import BookingReport, book_open_orders
+from domain.orders import BookingReport, book_open_orders_in_batch
 from domain.plant_data.data import OrderIn, PlantData
 
 # Strategic accounts first, then key accounts; margin breaks ties (as the demo's open orders are ranked).
@@ -62,5 +62,6 @@ async def enter_orders(session: AsyncSession, data: PlantData, known_orders: set
 async def book_orders(session: AsyncSession, today: date, reserve_share: float, frozen_days: int,
                       actor: str) -> BookingReport:
     """The same promise path as createOrder: each open order without hours takes the earliest hours the lines
-    have, highest priority first; a requested date the lines cannot keep moves later with an AT_RISK event."""
-    return await book_open_orders(session, today, reserve_share, frozen_days, actor=actor)
+    have, highest priority first; a requested date the lines cannot keep moves later with an AT_RISK event.
+    In one batch (book_open_orders_in_batch): the same promises as booking them one by one, in bulk writes."""
+    return await book_open_orders_in_batch(session, today, reserve_share, frozen_days, actor=actor)
