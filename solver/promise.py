@@ -71,11 +71,15 @@ class CapableToPromise:
             raise PlanningInputError(f"requested week index {requested} is outside the {len(self.weeks)}-week plan")
         return int(requested)
 
-    def quote(self, lines: list[QuoteLine], requested: int | datetime.date, use_reserve: bool = False) -> Quote:
-        """Promise every line in turn (later lines see what earlier ones took); nothing is reserved."""
+    def quote(self, lines: list[QuoteLine], requested: int | datetime.date, use_reserve: bool = False,
+              rush_alternative: bool = True) -> Quote:
+        """Promise every line in turn (later lines see what earlier ones took); nothing is reserved.
+
+        rush_alternative=False skips the second pass that dates the rush alternative (half the work) for callers
+        that never read it: rush_promise_date is then None and rush_fits_by_requested False."""
         week = self.week_index(requested)
         promises = self._promise_all(lines, week, use_reserve)
-        rush = promises if use_reserve else self._promise_all(lines, week, True)
+        rush = promises if use_reserve else self._promise_all(lines, week, True) if rush_alternative else []
         return Quote(
             requested_week_index=week,
             use_reserve=use_reserve,
@@ -84,7 +88,7 @@ class CapableToPromise:
             fits_by_requested=all(p.limited_by == "" for p in promises),
             consumption=Consumption.combine([p.consumption for p in promises]),
             rush_promise_date=latest_date(rush),
-            rush_fits_by_requested=all(p.limited_by == "" for p in rush),
+            rush_fits_by_requested=(use_reserve or rush_alternative) and all(p.limited_by == "" for p in rush),
         )
 
     def reserve(self, consumption: Consumption) -> None:

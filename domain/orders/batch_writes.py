@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.bulk_rows import insert_rows
 from domain.events import kinds
 from domain.models import (
     CapacityReservation,
@@ -111,19 +112,16 @@ async def _move_promises(session: AsyncSession, moved: Sequence[Booked], actor: 
                        "message": f"the lines can make it by {ready.isoformat()}, not by {was.isoformat()}",
                        "before": {"promised_date": was.isoformat()}, "after": {"promised_date": ready.isoformat()}})
     if moved:
-        await connection.execute(insert(DELIVERIES), deliveries)
+        await insert_rows(session, DELIVERIES, deliveries)
         await connection.execute(MOVE_PROMISE, updates)
-        await connection.execute(insert(EVENTS), events)
+        await insert_rows(session, EVENTS, events)
 
 
 async def write_booked(session: AsyncSession, booked: Sequence[Booked], actor: str | None) -> None:
     """Hours held, production orders raised and promises moved, for every order booked (hours already taken)."""
     released = await _released(session, [b.order.id for b in booked])
     reservations, production = _rows(booked, released)
-    connection = await session.connection()
-    if reservations:
-        await connection.execute(insert(RESERVATIONS), reservations)
-    if production:
-        await connection.execute(insert(PRODUCTION_ORDERS), [{**row, "created_at": utcnow()} for row in production])
+    await insert_rows(session, RESERVATIONS, reservations)
+    await insert_rows(session, PRODUCTION_ORDERS, production)
     await _move_promises(session, [b for b in booked if b.promise.ready_date is not None
                                    and b.promise.ready_date > b.order.promised], actor)

@@ -108,8 +108,9 @@ def promise_order(
     """Promise every line: what stock covers ships from stock.ship_day, the rest is made on the lines and
     counts by a requested date no earlier than earliest_day (the frozen window)."""
     to_make = {i: q for i, q in enumerate(stock.to_make) if q > QUANTITY_TOLERANCE}
-    quote = ctp.quote([QuoteLine(i, q) for i, q in to_make.items()], requested, use_reserve=use_reserve) \
-        if to_make else None
+    # The rush alternative's dates are not part of an OrderPromise: not computed.
+    quote = ctp.quote([QuoteLine(i, q) for i, q in to_make.items()], requested, use_reserve=use_reserve,
+                      rush_alternative=False) if to_make else None
     answers = dict(zip(to_make, quote.lines, strict=True)) if quote is not None else {}
     lines = []
     for i, (quantity, from_stock) in enumerate(zip(stock.quantities, stock.from_stock, strict=True)):
