@@ -144,7 +144,8 @@ class CapableToPromise:
         capacity = rate @ free  # [W] units per week
         cumulative = self._cumulative(capacity, product, material)
         made = np.minimum(cumulative, quantity)
-        by_week = np.diff(made, prepend=0.0)  # [W] units allocated per week
+        by_week = made.copy()  # [W] units allocated per week (np.diff with prepend, without its overhead)
+        by_week[1:] -= made[:-1]
         share = np.divide(by_week, capacity, out=np.zeros_like(capacity), where=capacity > EPS)
         hours = free * np.clip(share, 0.0, 1.0)  # [k, W]
         # Residual hours first; only a rush quote may reach into the reserve (and round-off may not).
@@ -152,9 +153,10 @@ class CapableToPromise:
         ready = np.flatnonzero(cumulative >= quantity * (1 - 1e-12))
         ready_week = int(ready[0]) if len(ready) else None
         mask = hours > EPS
+        rows, weeks = np.nonzero(mask)  # row-major, as boolean indexing orders them
         consumption = Consumption(
-            np.broadcast_to(route_line[:, None], hours.shape)[mask],
-            np.broadcast_to(np.arange(len(self.weeks)), hours.shape)[mask],
+            route_line[rows],
+            weeks,
             from_residual[mask],
             (hours - from_residual)[mask],
             None if self.bom is None else np.outer(self.bom[product], by_week),
