@@ -30,7 +30,8 @@ from domain.orders.production_orders import UNIT_TOLERANCE, suggestion
 from domain.orders.promise import OrderPromise
 
 RESERVATIONS, PRODUCTION_ORDERS = cast(Table, CapacityReservation.__table__), cast(Table, ProductionOrder.__table__)
-DELIVERIES, EVENTS, ORDERS = cast(Table, Delivery.__table__), cast(Table, OrderEvent.__table__), cast(Table, Order.__table__)
+DELIVERIES, EVENTS = cast(Table, Delivery.__table__), cast(Table, OrderEvent.__table__)
+ORDERS = cast(Table, Order.__table__)
 CHUNK = 5_000  # ids per IN list: well under the drivers' bound-parameter limits
 MOVE_PROMISE = (update(ORDERS).where(ORDERS.c.id == bindparam("order_id"))
                 .values(promised_date=bindparam("ready"), version=ORDERS.c.version + 1))
@@ -71,7 +72,8 @@ async def _released(session: AsyncSession, order_ids: list[int]) -> dict[int, di
                 select(ProductionOrder.order_id, ProductionOrder.product_id, func.sum(ProductionOrder.quantity))
                 .where(ProductionOrder.order_id.in_(chunk), ProductionOrder.status == ProductionOrderStatus.RELEASED)
                 .group_by(ProductionOrder.order_id, ProductionOrder.product_id)):
-            released.setdefault(order_id, {})[product_id] = float(quantity or 0.0)
+            if order_id is not None:
+                released.setdefault(order_id, {})[product_id] = float(quantity or 0.0)
     return released
 
 
@@ -100,7 +102,9 @@ async def _move_promises(session: AsyncSession, moved: Sequence[Booked], actor: 
     for chunk in _chunks([b.order.id for b in moved]):
         await connection.execute(delete(DELIVERIES).where(DELIVERIES.c.order_id.in_(chunk),
                                                           DELIVERIES.c.status == DeliveryStatus.PROMISED))
-    deliveries, updates, events = [], [], []
+    deliveries: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
     at = utcnow()
     for b in moved:
         ready, was = cast(date, b.promise.ready_date), b.order.promised

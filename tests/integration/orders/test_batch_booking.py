@@ -29,14 +29,15 @@ SMALL = DemoSize("small-ish", products=30, families=4, lines=5, customers=40, or
 Booking = Callable[..., Awaitable[BookingReport]]
 
 # What a booking writes, per table, keyed by order code (ids and generated codes left out; hours rounded).
+HOURS, UNITS = "ROUND(CAST({} AS NUMERIC), 6)", "ROUND(CAST({} AS NUMERIC), 4)"
 WRITTEN = {
     "orders": "SELECT code, status, version, promised_date FROM orders ORDER BY code",
-    "reservations": "SELECT o.code, l.line_no, r.line_id, r.week, r.from_reserve, ROUND(CAST(r.hours AS NUMERIC), 6), "
-                    "ROUND(CAST(r.quantity AS NUMERIC), 4) FROM capacity_reservations r JOIN orders o ON o.id = r.order_id "
+    "reservations": f"SELECT o.code, l.line_no, r.line_id, r.week, r.from_reserve, {HOURS.format('r.hours')}, "
+                    f"{UNITS.format('r.quantity')} FROM capacity_reservations r JOIN orders o ON o.id = r.order_id "
                     "JOIN order_lines l ON l.id = r.order_line_id ORDER BY 1, 2, 3, 4, 5",
-    "ledger": "SELECT line_id, week, ROUND(CAST(promised_hours AS NUMERIC), 6), ROUND(CAST(rush_hours_used AS NUMERIC), 6) "
+    "ledger": f"SELECT line_id, week, {HOURS.format('promised_hours')}, {HOURS.format('rush_hours_used')} "
               "FROM capacity_ledger ORDER BY 1, 2",
-    "production orders": "SELECT o.code, p.product_id, p.line_id, ROUND(CAST(p.quantity AS NUMERIC), 4), p.due_date, "
+    "production orders": f"SELECT o.code, p.product_id, p.line_id, {UNITS.format('p.quantity')}, p.due_date, "
                          "p.status FROM production_orders p JOIN orders o ON o.id = p.order_id ORDER BY 1, 2, 3, 6",
     "deliveries": "SELECT o.code, l.line_no, d.quantity, d.date, d.status FROM deliveries d JOIN orders o ON "
                   "o.id = d.order_id JOIN order_lines l ON l.id = d.order_line_id ORDER BY 1, 2, 4, 5",
