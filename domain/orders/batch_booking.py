@@ -110,6 +110,7 @@ async def book_open_orders_in_batch(session: AsyncSession, today: date, reserve_
             report.unplaced.append(order.code)
         elif ready > order.promised:
             report.moved.append(order.code)
-    await take_totals(session, ledger)
     await write_booked(session, booked, actor)
+    # The ledger rows last: their locks are held from here to the caller's commit, not through the bulk writes.
+    await take_totals(session, ledger)
     return report
