@@ -75,8 +75,9 @@ async def book_open_orders_in_batch(session: AsyncSession, today: date, reserve_
         return report
     product_ids = {product_id for order in orders for _, _, product_id, _ in order.lines}
     products = {p.id: p for p in await session.scalars(select(Product).where(Product.id.in_(product_ids)))}
+    # By subquery, not a list of ids: a plant's open book may name more customers than a statement takes parameters.
     customers = {c.id: c for c in await session.scalars(
-        select(Customer).where(Customer.id.in_({order.customer_id for order in orders})))}
+        select(Customer).where(Customer.id.in_(select(Order.customer_id).where(*_unbooked()))))}
     routes = await _routes(session, product_ids)
     for order in orders:
         for _, _, product_id, _ in order.lines:
