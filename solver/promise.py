@@ -71,11 +71,15 @@ class CapableToPromise:
             raise PlanningInputError(f"requested week index {requested} is outside the {len(self.weeks)}-week plan")
         return int(requested)
 
-    def quote(self, lines: list[QuoteLine], requested: int | datetime.date, use_reserve: bool = False) -> Quote:
-        """Promise every line in turn (later lines see what earlier ones took); nothing is reserved."""
+    def quote(self, lines: list[QuoteLine], requested: int | datetime.date, use_reserve: bool = False,
+              rush_alternative: bool = True) -> Quote:
+        """Promise every line in turn (later lines see what earlier ones took); nothing is reserved.
+
+        rush_alternative=False skips the second pass that dates the rush alternative (half the work) for callers
+        that never read it: rush_promise_date is then None and rush_fits_by_requested False."""
         week = self.week_index(requested)
         promises = self._promise_all(lines, week, use_reserve)
-        rush = promises if use_reserve else self._promise_all(lines, week, True)
+        rush = promises if use_reserve else self._promise_all(lines, week, True) if rush_alternative else []
         return Quote(
             requested_week_index=week,
             use_reserve=use_reserve,
@@ -84,7 +88,7 @@ class CapableToPromise:
             fits_by_requested=all(p.limited_by == "" for p in promises),
             consumption=Consumption.combine([p.consumption for p in promises]),
             rush_promise_date=latest_date(rush),
-            rush_fits_by_requested=all(p.limited_by == "" for p in rush),
+            rush_fits_by_requested=(use_reserve or rush_alternative) and all(p.limited_by == "" for p in rush),
         )
 
     def reserve(self, consumption: Consumption) -> None:
@@ -140,7 +144,8 @@ class CapableToPromise:
         capacity = rate @ free  # [W] units per week
         cumulative = self._cumulative(capacity, product, material)
         made = np.minimum(cumulative, quantity)
-        by_week = np.diff(made, prepend=0.0)  # [W] units allocated per week
+        by_week = made.copy()  # [W] units allocated per week (np.diff with prepend, without its overhead)
+        by_week[1:] -= made[:-1]
         share = np.divide(by_week, capacity, out=np.zeros_like(capacity), where=capacity > EPS)
         hours = free * np.clip(share, 0.0, 1.0)  # [k, W]
         # Residual hours first; only a rush quote may reach into the reserve (and round-off may not).
@@ -148,9 +153,10 @@ class CapableToPromise:
         ready = np.flatnonzero(cumulative >= quantity * (1 - 1e-12))
         ready_week = int(ready[0]) if len(ready) else None
         mask = hours > EPS
+        rows, weeks = np.nonzero(mask)  # row-major, as boolean indexing orders them
         consumption = Consumption(
-            np.broadcast_to(route_line[:, None], hours.shape)[mask],
-            np.broadcast_to(np.arange(len(self.weeks)), hours.shape)[mask],
+            route_line[rows],
+            weeks,
             from_residual[mask],
             (hours - from_residual)[mask],
             None if self.bom is None else np.outer(self.bom[product], by_week),

@@ -26,7 +26,7 @@ from domain.demo.sizes import DemoSize, size_named
 from domain.demo.streaming import generate_and_copy
 from domain.errors import DatabaseNotEmpty
 from domain.models import Customer, Order, Product, ProductionLine
-from domain.orders import BookingReport, book_open_orders
+from domain.orders import BookingReport, book_open_orders_in_batch
 
 BATCH_ROWS = 5_000
 # Any row here means someone's plant is already in the database.
@@ -88,7 +88,7 @@ async def _book(engine: Engine, today: date, reserve_share: float, frozen_days: 
     try:
         async with engine_async.begin() as conn:
             session = AsyncSession(bind=conn, expire_on_commit=False)
-            report = await book_open_orders(session, today, reserve_share, frozen_days, actor="demo")
+            report = await book_open_orders_in_batch(session, today, reserve_share, frozen_days, actor="demo")
             await session.flush()
             return report
     finally:

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from sqlalchemy import Connection, Table, text
 from tqdm import tqdm
 
-from domain.demo.copy_text import copy_chunks
+from domain.copy_text import copy_chunks
 from domain.demo.plant import Row
 
 CHUNK_ROWS = 5_000

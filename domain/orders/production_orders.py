@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,8 +24,8 @@ from domain.paging import PARSERS, Page, Position, SortKey, fetch_page
 UNIT_TOLERANCE = 1e-6
 
 
-def order_reason(order: Order) -> str:
-    return f"order {order.code}: not covered by stock"
+def order_reason(order_code: str) -> str:
+    return f"order {order_code}: not covered by stock"
 
 
 async def raise_for_order(session: AsyncSession, order: Order, lines: Sequence[OrderLine], to_make: Sequence[float],
@@ -39,19 +40,25 @@ async def raise_for_order(session: AsyncSession, order: Order, lines: Sequence[O
         .group_by(ProductionOrder.product_id))}
     raised = []
     for line, needed in zip(lines, to_make, strict=True):
-        held = [r for r in reservations if r.order_line_id == line.id]
+        held = [(r.line_id, r.week, r.hours) for r in reservations if r.order_line_id == line.id]
         quantity = needed - released.pop(line.product_id, 0.0)
         if quantity <= UNIT_TOLERANCE or not held:
             continue
-        last = max(held, key=lambda r: r.week)
-        busiest = max(held, key=lambda r: r.hours)
-        raised.append(ProductionOrder(
-            code=f"MO-{order.code[:40]}-{line.line_no}-{uuid.uuid4().hex[:8]}", product_id=line.product_id,
-            line_id=busiest.line_id,
-            order_id=order.id, quantity=quantity, due_date=last.week + timedelta(days=4),
-            status=ProductionOrderStatus.SUGGESTED, reason=order_reason(order)[:200]))
+        raised.append(ProductionOrder(**suggestion(order.id, order.code, line.line_no, line.product_id, quantity,
+                                                   held)))
     session.add_all(raised)
     return raised
+
+
+def suggestion(order_id: int, order_code: str, line_no: int, product_id: int, quantity: float,
+               held: Sequence[tuple[int, date, float]]) -> dict[str, Any]:
+    """The SUGGESTED production order of one order line: on the line of its largest hours held (line id, week,
+    hours), due the Friday of the last week held; column values (a batch inserts them as rows)."""
+    last = max(held, key=lambda h: h[1])
+    busiest = max(held, key=lambda h: h[2])
+    return dict(code=f"MO-{order_code[:40]}-{line_no}-{uuid.uuid4().hex[:8]}", product_id=product_id,
+                line_id=busiest[0], order_id=order_id, quantity=quantity, due_date=last[1] + timedelta(days=4),
+                status=ProductionOrderStatus.SUGGESTED, reason=order_reason(order_code)[:200])
 
 
 async def cancel_suggested(session: AsyncSession, order_id: int) -> None:

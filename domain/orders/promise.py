@@ -108,8 +108,9 @@ def promise_order(
     """Promise every line: what stock covers ships from stock.ship_day, the rest is made on the lines and
     counts by a requested date no earlier than earliest_day (the frozen window)."""
     to_make = {i: q for i, q in enumerate(stock.to_make) if q > QUANTITY_TOLERANCE}
-    quote = ctp.quote([QuoteLine(i, q) for i, q in to_make.items()], requested, use_reserve=use_reserve) \
-        if to_make else None
+    # The rush alternative's dates are not part of an OrderPromise: not computed.
+    quote = ctp.quote([QuoteLine(i, q) for i, q in to_make.items()], requested, use_reserve=use_reserve,
+                      rush_alternative=False) if to_make else None
     answers = dict(zip(to_make, quote.lines, strict=True)) if quote is not None else {}
     lines = []
     for i, (quantity, from_stock) in enumerate(zip(stock.quantities, stock.from_stock, strict=True)):
@@ -119,13 +120,13 @@ def promise_order(
         answer = answers.get(i)
         if answer is not None:
             used = answer.consumption
-            for li, wi, regular, reserve in zip(used.line_index, used.week_index, used.hours, used.reserve_hours,
-                                                strict=True):
-                rate = rates[(i, int(li))]
-                for hours, from_reserve in ((float(regular), False), (float(reserve), True)):
+            # As Python lists: a loop over numpy scalars costs more than the promise's arithmetic.
+            for li, wi, regular, reserve in zip(used.line_index.tolist(), used.week_index.tolist(),
+                                                used.hours.tolist(), used.reserve_hours.tolist(), strict=True):
+                rate = rates[(i, li)]
+                for hours, from_reserve in ((regular, False), (reserve, True)):
                     if hours > 1e-9:
-                        uses.append(Use(view.line_ids[int(li)], view.weeks[int(wi)], hours, hours * rate,
-                                        from_reserve))
+                        uses.append(Use(view.line_ids[li], view.weeks[wi], hours, hours * rate, from_reserve))
             made = None if answer.promise_date is None else max(answer.promise_date, earliest_day)
             ready = None if made is None else max(made, stock.ship_day) if from_stock > 0 else made
             by_requested += answer.quantity_by_requested if requested >= earliest_day else 0.0

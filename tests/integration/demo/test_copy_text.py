@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine, select
 
+from domain.copy_text import copy_chunks
 from domain.demo import DemoPlant
-from domain.demo.copy_text import copy_chunks
 from domain.demo.loader import insert_plant
 from domain.models import Base, Customer, Order, OrderEvent
 

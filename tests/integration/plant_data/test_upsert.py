@@ -57,7 +57,7 @@ def test_a_failure_while_writing_leaves_nothing_behind(db: Engine, db_url: str,
     async def broken_booking(*_: object, **__: object) -> None:
         raise RuntimeError("the ledger is unreachable")
 
-    monkeypatch.setattr(write_orders, "book_open_orders", broken_booking)
+    monkeypatch.setattr(write_orders, "book_open_orders_in_batch", broken_booking)
     before = row_counts(db)
     with pytest.raises(RuntimeError, match="ledger is unreachable"):
         asyncio.run(import_plant(db_url, EXAMPLE, TODAY))

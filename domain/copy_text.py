@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, Numeric, Table
 
-from domain.demo.plant import Row
+Row = dict[str, Any]  # one row: column name -> value
 
 NULL = "\\N"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
