@@ -36,7 +36,7 @@ def notice_text(row: OrderEvent) -> tuple[str, str] | None:
     if row.kind == LATE:
         return LATE, f"Order {code} is late: it was promised for {promised} and is not ready yet."
     if row.kind == AT_RISK:
-        expected = after.get("expected_date") or "a date not yet known"
+        expected = after.get("expected_date") or after.get("promised_date") or "a date not yet known"
         return AT_RISK, (f"Order {code} is at risk after {_cause_in_words(after.get('cause'))}: it is now expected "
                          f"on {expected}, after its promised date {promised}.")
     if row.kind == MOVED:

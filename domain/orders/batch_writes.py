@@ -15,11 +15,12 @@ from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.bulk_rows import insert_rows
-from domain.events import kinds
+from domain.events import kinds, notice_text
 from domain.models import (
     CapacityReservation,
     Delivery,
     DeliveryStatus,
+    Notice,
     Order,
     OrderEvent,
     ProductionOrder,
@@ -31,6 +32,7 @@ from domain.orders.promise import OrderPromise
 
 RESERVATIONS, PRODUCTION_ORDERS = cast(Table, CapacityReservation.__table__), cast(Table, ProductionOrder.__table__)
 DELIVERIES, EVENTS = cast(Table, Delivery.__table__), cast(Table, OrderEvent.__table__)
+NOTICES = cast(Table, Notice.__table__)
 ORDERS = cast(Table, Order.__table__)
 CHUNK = 5_000  # ids per IN list: well under the drivers' bound-parameter limits
 MOVE_PROMISE = (update(ORDERS).where(ORDERS.c.id == bindparam("order_id"))
@@ -96,6 +98,17 @@ def _rows(booked: Sequence[Booked], released: dict[int, dict[int, float]]
     return reservations, production
 
 
+def notices_of(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    rows = []
+    for event in events:
+        text = notice_text(OrderEvent(**event))
+        if text is not None:
+            rows.append({"order_id": event["order_id"], "customer_id": event["customer_id"],
+                         "order_code": event["order_code"], "kind": text[0], "message": text[1],
+                         "created_at": event["at"], "fanned_out": False})
+    return rows
+
+
 async def _move_promises(session: AsyncSession, moved: Sequence[Booked], actor: str | None) -> None:
     """The promise the lines can keep: one delivery per open line on the ready day, and the AT_RISK event."""
     connection = await session.connection()
@@ -119,6 +132,8 @@ async def _move_promises(session: AsyncSession, moved: Sequence[Booked], actor: 
         await insert_rows(session, DELIVERIES, deliveries)
         await connection.execute(MOVE_PROMISE, updates)
         await insert_rows(session, EVENTS, events)
+        # Core inserts pass the session's notice listener by: the customers' notices are written here alike.
+        await insert_rows(session, NOTICES, notices_of(events))
 
 
 async def write_booked(session: AsyncSession, booked: Sequence[Booked], actor: str | None) -> None:

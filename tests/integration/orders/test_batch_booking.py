@@ -42,6 +42,8 @@ WRITTEN = {
     "deliveries": "SELECT o.code, l.line_no, d.quantity, d.date, d.status FROM deliveries d JOIN orders o ON "
                   "o.id = d.order_id JOIN order_lines l ON l.id = d.order_line_id ORDER BY 1, 2, 4, 5",
     "events": "SELECT order_code, kind, message, actor FROM order_events ORDER BY 1, 2, 3",
+    # the customers hear of a moved promise alike (the one-by-one path through the session's notice listener)
+    "notices": "SELECT order_code, kind, message FROM notices ORDER BY 1, 2, 3",
 }
 
 
