@@ -23,6 +23,7 @@ from domain.orders.facts import (
 )
 from domain.orders.finished_goods import StockCover, stock_cover
 from domain.orders.frozen_rush import frozen_rush_view
+from domain.orders.maturity import maturity_facts
 from domain.orders.materials import MaterialCheck, check_materials, material_arrays
 from domain.orders.promise import OrderPromise, build_ctp, promise_order, split_parts
 from domain.orders.rush import Displacement, plan_displacement
@@ -95,6 +96,7 @@ async def assess(session: AsyncSession, book: RuleBook, request: Request, today:
     regular = promise_order(ctp, rates, view, stock, request.requested, earliest_day, use_reserve=False)
     facts = order_facts(context, request.lines, request.requested, today)
     facts.update(stock_facts(stock))
+    facts.update(await maturity_facts(session, context))
     rush = book.rush(facts)
     chosen = regular
     facts["order.rush"] = rush.rush
