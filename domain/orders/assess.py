@@ -23,8 +23,8 @@ from domain.orders.facts import (
 )
 from domain.orders.finished_goods import StockCover, stock_cover
 from domain.orders.frozen_rush import frozen_rush_view
-from domain.orders.maturity import maturity_facts
 from domain.orders.materials import MaterialCheck, check_materials, material_arrays
+from domain.orders.maturity import maturity_facts
 from domain.orders.promise import OrderPromise, build_ctp, promise_order, split_parts
 from domain.orders.rush import Displacement, plan_displacement
 from domain.orders.tier_allocation import without_other_tiers_allocation

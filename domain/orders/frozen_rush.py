@@ -7,11 +7,13 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.capacity.calendar import week_start
 from domain.capacity.ledger import LedgerView, load_ledger
 from domain.capacity.line_hours import line_weeks
+from domain.models import CapacityLedger
 from rules import CapacityPolicy
 
 
@@ -23,9 +25,12 @@ class FrozenRush:
     start: date
 
 
-def _window_share(from_start: float, after_due: float) -> float:
-    """Share of the hours open from the start that fall on or before the requested date."""
-    return (from_start - after_due) / from_start if from_start > 0 else 0.0
+async def _reserve_rows(session: AsyncSession, line_ids: list[int], week: date) -> dict[int, tuple[float, float]]:
+    """line id -> (reserve hours, rush hours used) of the running week, as the ledger holds them."""
+    rows = await session.execute(
+        select(CapacityLedger.line_id, CapacityLedger.reserve_hours, CapacityLedger.rush_hours_used)
+        .where(CapacityLedger.line_id.in_(line_ids), CapacityLedger.week == week))
+    return {line_id: (float(reserve), float(used)) for line_id, reserve, used in rows.all()}
 
 
 async def frozen_rush_view(session: AsyncSession, view: LedgerView, policy: CapacityPolicy, today: date,
@@ -44,13 +49,15 @@ async def frozen_rush_view(session: AsyncSession, view: LedgerView, policy: Capa
         return None
     wide = await load_ledger(session, view.line_ids, view.weeks, policy.reserve_share, start, create_missing=False)
     calendars = await line_weeks(session, view.line_ids, [running])
+    held = await _reserve_rows(session, view.line_ids, running)
     due = min(requested, running + timedelta(days=6))
     reserve, residual = wide.reserve.copy(), view.residual.copy()
     for li, line_id in enumerate(view.line_ids):
         calendar = calendars[line_id]
-        share = _window_share(calendar.open_share(running, start),
-                              calendar.open_share(running, due + timedelta(days=1)))
-        reserve[li, 0] = min(wide.reserve[li, 0], wide.reserve[li, 0] * share) if due >= start else 0.0
+        # The reserve of the days from start to due; the rush hours the week has used may sit on those days.
+        window = calendar.open_share(running, start) - calendar.open_share(running, due + timedelta(days=1))
+        reserved, used = held.get(line_id, (calendar.week_hours(running) * policy.reserve_share, 0.0))
+        reserve[li, 0] = min(window * reserved - used, wide.reserve[li, 0]) if due >= start else 0.0
         if requested < earliest_day:
             residual[li, 0] = 0.0  # regular hours open only after the window
     return FrozenRush(dataclasses.replace(view, residual=residual, reserve=reserve, open_share=wide.open_share), start)
