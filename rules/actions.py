@@ -71,6 +71,7 @@ ACTIONS: dict[str, dict[str, tuple[Param, ...]]] = {
         "tier_allocation": (_e("customer_tier", CUSTOMER_TIERS),
                             _p("percent", "number", minimum=0, maximum=50, why=_ALLOCATION_WHY),
                             _p("release_days", "int", minimum=0, maximum=90)),
+        "rush_in_frozen_window": (_p("use_reserve", "bool"), _p("lead_days", "int", minimum=0, maximum=7)),
         "min_split": (_p("units", "number", minimum=0), _p("percent", "number", minimum=0, maximum=50,
                                                             why=_SPLIT_WHY)),
     },

@@ -10,7 +10,7 @@ from rules.engine import DurableRuleSet
 from rules.errors import EngineError, InvalidFacts, did_you_mean
 from rules.model import Action, Evaluation, FiredRule
 from rules.spec import RuleSetSpec
-from rules.vocabulary import FIELDS, engine_key
+from rules.vocabulary import FACT_DEFAULTS, FIELDS, engine_key
 
 
 def flatten_facts(facts: Mapping[str, Any]) -> dict[str, Any]:
@@ -66,6 +66,8 @@ class CompiledRuleSet:
                 problems.append(f"fact '{key}' must be {field_type.describe()}, got {value!r}")
             elif field_type.numeric:
                 flat[key] = float(value) if field_type.kind != "int" else int(value)
+        for key in self._required.intersection(FACT_DEFAULTS):
+            flat.setdefault(key, FACT_DEFAULTS[key])
         missing = [key for key in self.required if key not in flat]
         if missing:
             problems.append(f"{self.name} rules need facts {', '.join(missing)}")

@@ -162,6 +162,10 @@ class CapacityPolicy:
     # A split's smaller part is at least the larger of these; below it the line ships whole, later.
     min_split_units: float = 1.0
     min_split_share: float = 0.10  # of the order line's quantity
+    # Rush orders inside the frozen window (R14, R15): may they have the rush reserve of its days, and from how many
+    # days after today (the day's tasks already on the floor stay as they are)? Left out: no, as before the rule.
+    rush_reserve_in_frozen_window: bool = False
+    rush_lead_days: int = 1
 
     def min_split(self, quantity: float) -> float:
         """Smallest part of an order line of `quantity` units that may ship on its own."""
@@ -182,6 +186,8 @@ class CapacityPolicy:
                 "take_safety_stock": self.take_safety_stock, "stock_handling_days": self.stock_handling_days,
                 **{f"allocation.{t}": [a.share, a.release_days] for t, a in self.tier_allocations.items()},
                 "min_split_units": self.min_split_units, "min_split_share": self.min_split_share,
+                "rush_reserve_in_frozen_window": self.rush_reserve_in_frozen_window,
+                "rush_lead_days": self.rush_lead_days,
                 **{f"may_move.{t}": sorted(d.may_move) for t, d in self.displacement.items()},
                 **{f"may_split.{t}": sorted(d.may_split) for t, d in self.displacement.items()}}
 
@@ -209,6 +215,9 @@ def capacity_policy(evaluation: Evaluation) -> CapacityPolicy:
     stock = evaluation.first("stock_first")
     stock_first = {} if stock is None else {"take_safety_stock": stock.params["take_safety_stock"],
                                             "stock_handling_days": stock.params["handling_days"]}
+    frozen_rush = evaluation.first("rush_in_frozen_window")
+    rush_inside = {} if frozen_rush is None else {"rush_reserve_in_frozen_window": frozen_rush.params["use_reserve"],
+                                                  "rush_lead_days": frozen_rush.params["lead_days"]}
     split = evaluation.first("min_split")
     split_units, split_percent = (split.params["units"], split.params["percent"]) if split else (1.0, 10.0)
     return CapacityPolicy(
@@ -219,6 +228,7 @@ def capacity_policy(evaluation: Evaluation) -> CapacityPolicy:
         displacement=displacement,
         tier_allocations=allocations,
         **stock_first,
+        **rush_inside,
         min_split_units=split_units,
         min_split_share=split_percent / 100,
     )

@@ -76,6 +76,8 @@ FIELDS: dict[str, FieldType] = {
     "customer.price_sensitivity": NUMBER,
     "product.maturity": enum("PROVEN", "NEW"),
     "product.family": TEXT,
+    "product.runs_made": INT,
+    "product.units_made": NUMBER,
     "capacity.fits": BOOL,
     "capacity.days_late": INT,
     "capacity.splittable_share": NUMBER,
@@ -88,6 +90,10 @@ FIELDS: dict[str, FieldType] = {
     "forecast.excess_pct": NUMBER,
     "adjustment.cost": MONEY,
 }
+
+# Facts added after reviews were stored, with the value an order reviewed before them had: so stored facts
+# still replay (backtest) and a caller that does not know the fact gets the old verdict.
+FACT_DEFAULTS: dict[str, Any] = {"product.runs_made": 0, "product.units_made": 0.0}
 
 COMPARISONS = (">", ">=", "<", "<=", "==", "!=")
 OPERATORS_BY_KIND: dict[str, tuple[str, ...]] = {

@@ -22,7 +22,9 @@ from domain.orders.facts import (
     stock_facts,
 )
 from domain.orders.finished_goods import StockCover, stock_cover
+from domain.orders.frozen_rush import frozen_rush_view
 from domain.orders.materials import MaterialCheck, check_materials, material_arrays
+from domain.orders.maturity import maturity_facts
 from domain.orders.promise import OrderPromise, build_ctp, promise_order, split_parts
 from domain.orders.rush import Displacement, plan_displacement
 from domain.orders.tier_allocation import without_other_tiers_allocation
@@ -58,6 +60,7 @@ class Assessment:
     frozen_until: date | None = None
     extra_fired: list[dict[str, Any]] = field(default_factory=list)
     capacity_findings: CapacityFindings | None = None  # what the capacity verdict's message states
+    tasks_from: date | None = None  # first day the lines may make it: its hours in that week join the day's tasks
 
     @property
     def decision(self) -> ReviewDecision:
@@ -93,6 +96,7 @@ async def assess(session: AsyncSession, book: RuleBook, request: Request, today:
     regular = promise_order(ctp, rates, view, stock, request.requested, earliest_day, use_reserve=False)
     facts = order_facts(context, request.lines, request.requested, today)
     facts.update(stock_facts(stock))
+    facts.update(await maturity_facts(session, context))
     rush = book.rush(facts)
     chosen = regular
     facts["order.rush"] = rush.rush
@@ -102,18 +106,29 @@ async def assess(session: AsyncSession, book: RuleBook, request: Request, today:
     cause = _cause(rush.rush, excess, request.cause_hint)
     facts["order.cause"] = cause.value if cause else None
     displacement = None
+    promise_from = earliest_day  # the first day the chosen promise has the lines make the order
     if rush.rush:
         with_reserve = promise_order(ctp, rates, view, stock, request.requested, earliest_day, use_reserve=True)
+        inside = None if with_reserve.fits else await frozen_rush_view(session, view, policy, today,
+                                                                       request.requested, earliest_day)
+        if inside is not None:
+            rush_ctp, rush_rates = build_ctp(inside.view, context)
+            in_window = promise_order(rush_ctp, rush_rates, inside.view, stock, request.requested, inside.start,
+                                      use_reserve=True)
+            if in_window.fits:
+                with_reserve, promise_from = in_window, inside.start
         facts["capacity.rush_reserve_fits"] = with_reserve.fits
         if not regular.fits:
             chosen = with_reserve
+        else:
+            promise_from = earliest_day
     priority = book.priority(_compact(facts))
     if rush.rush and not chosen.fits and rush.may_displace:
         displacement = await plan_displacement(
             session, book, view, context, stock, request, rush, priority, frozen, earliest_day
         )
         if displacement is not None:
-            chosen = displacement.promise
+            chosen, promise_from = displacement.promise, earliest_day
     horizon_days = (weeks[-1] + timedelta(days=7) - request.requested).days + 1
     facts.update(capacity_facts(chosen, horizon_days, split_parts(chosen, context, policy)))
     findings = capacity_findings(chosen, view, weeks[-1] + timedelta(days=6), frozen)
@@ -124,8 +139,8 @@ async def assess(session: AsyncSession, book: RuleBook, request: Request, today:
     facts = _compact(facts)
     review = book.review(facts)
     assessment = Assessment(facts, review, rush, priority, cause, chosen, stock, material, [], None, None,
-                            displacement, frozen, capacity_findings=findings)
-    _plan_deliveries(assessment, request, view, context, quantities, earliest_day, today, policy)
+                            displacement, frozen, capacity_findings=findings, tasks_from=promise_from)
+    _plan_deliveries(assessment, request, view, context, quantities, promise_from, today, policy)
     return assessment
 
 

@@ -7,6 +7,7 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.capacity.calendar import week_start
 from domain.capacity.ledger import release_order, reserve_all
 from domain.events import kinds
 from domain.events.order_history import record_order_event
@@ -25,6 +26,7 @@ from domain.orders.assess import Assessment
 from domain.orders.finished_goods import take_stock
 from domain.orders.production_orders import raise_for_order
 from domain.orders.results import ReviewResult
+from domain.planning import WeekHours, insert_day_tasks
 
 REVIEWS, DELIVERIES = cast(Table, OrderReview.__table__), cast(Table, Delivery.__table__)
 STATUS_OF = {
@@ -97,6 +99,7 @@ async def reserve_promise(session: AsyncSession, order: Order, lines: list[Order
     held = a.promise.reservations(order.id, [ln.id for ln in lines])
     await reserve_all(session, held, a.promise.open_shares)
     await raise_for_order(session, order, lines, a.stock.to_make, held)
+    await _join_day_tasks(session, lines, a)
     for m in moved:
         await reserve_all(session, m.promise.reservations(m.order.id, m.order_line_ids), m.promise.open_shares)
         await session.execute(delete(Delivery).where(Delivery.order_id == m.order.id))
@@ -117,6 +120,18 @@ async def reserve_promise(session: AsyncSession, order: Order, lines: list[Order
                    "deliveries": [[line_id, q, day.isoformat()] for line_id, q, day in m.deliveries]},
         ))
     return events
+
+
+async def _join_day_tasks(session: AsyncSession, lines: list[OrderLine], a: Assessment) -> None:
+    """Hours promised in the running week are made in it: the plan in force's day tasks take them from the
+    first day the promise counted, up to the promised date (the weekend replan would come too late)."""
+    if a.tasks_from is None or a.promised_date is None:
+        return
+    week = week_start(a.tasks_from)
+    holdings = [WeekHours(use.line_id, lines[line.index].product_id, use.hours)
+                for line in a.promise.lines for use in line.uses if use.week == week]
+    if holdings and a.frozen_until is not None:
+        await insert_day_tasks(session, holdings, a.tasks_from, a.promised_date, frozen_until=a.frozen_until)
 
 
 async def record_rush(session: AsyncSession, order: Order, a: Assessment, *, new: bool = False) -> None:

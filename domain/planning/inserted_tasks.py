@@ -1,0 +1,96 @@
+"""Orders promised inside the running week join the day's tasks of the plan in force (R6, R15), so the floor
+makes them before the weekend replan would."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.capacity.calendar import week_start
+from domain.capacity.line_hours import line_weeks
+from domain.models import CurrentPlan, PlanItem, ProductionLine, Routing
+
+# Below this an hour share is round-off, not work.
+MIN_HOURS = 1e-6
+
+
+@dataclass(frozen=True)
+class WeekHours:
+    """Hours an accepted order holds on one line in the running week, for one of its products."""
+
+    line_id: int
+    product_id: int
+    hours: float
+
+
+async def _day_load(session: AsyncSession, plan_id: int, line_id: int, days: list[date]) -> dict[date, float]:
+    """Hours the plan in force already puts on the line on each of these days."""
+    rows = await session.execute(
+        select(PlanItem.day, func.sum(PlanItem.hours))
+        .where(PlanItem.plan_id == plan_id, PlanItem.line_id == line_id, PlanItem.day.in_(days))
+        .group_by(PlanItem.day)
+    )
+    return {day: float(hours or 0.0) for day, hours in rows.all() if day is not None}
+
+
+def spread(hours: float, room: dict[date, float], days: list[date]) -> dict[date, float]:
+    """The hours laid on the days in turn, each up to its room; what does not fit goes on the last day
+    (the ledger kept the week's hours for it, so the line works them there, with overtime if need be)."""
+    placed: dict[date, float] = {}
+    left = hours
+    for day in days:
+        if left <= MIN_HOURS:
+            break
+        take = min(max(room.get(day, 0.0), 0.0), left)
+        if take > MIN_HOURS:
+            placed[day] = take
+            left -= take
+    if left > MIN_HOURS and days:
+        placed[days[-1]] = placed.get(days[-1], 0.0) + left
+    return placed
+
+
+async def insert_day_tasks(
+    session: AsyncSession, holdings: list[WeekHours], first_day: date, due: date, *, frozen_until: date
+) -> int:
+    """Add the holdings as day tasks of the plan in force on the line's working days from first_day up to due
+    (within first_day's week), earliest first; returns the number of tasks added (0 without a plan in force).
+
+    A task inside the frozen window is marked frozen, so a replan of the running week keeps it.
+    """
+    plan_id = await session.scalar(select(CurrentPlan.plan_id))
+    if plan_id is None or not holdings or due < first_day:
+        return 0
+    monday = week_start(first_day)
+    last = min(due, monday + timedelta(days=6))
+    calendars = await line_weeks(session, sorted({h.line_id for h in holdings}), [monday])
+    rates = {(line_id, product_id): rate for line_id, product_id, rate in (await session.execute(
+        select(Routing.line_id, Routing.product_id, Routing.units_per_hour)
+        .where(Routing.line_id.in_({h.line_id for h in holdings})))).all()}
+    crews = dict((await session.execute(select(ProductionLine.id, ProductionLine.crew_size)
+                                        .where(ProductionLine.id.in_({h.line_id for h in holdings})))).all())
+    by_line: dict[int, list[WeekHours]] = defaultdict(list)
+    for holding in holdings:
+        by_line[holding.line_id].append(holding)
+    added = 0
+    for line_id, held in sorted(by_line.items()):
+        calendar = calendars[line_id]
+        days = [first_day + timedelta(days=d) for d in range((last - first_day).days + 1)]
+        days = [day for day in days if calendar.day_hours(day) > 0] or days[-1:]
+        load = await _day_load(session, plan_id, line_id, days)
+        room = {day: calendar.day_hours(day) - load.get(day, 0.0) for day in days}
+        for holding in held:
+            rate = rates.get((line_id, holding.product_id), 0.0)
+            for day, hours in spread(holding.hours, room, days).items():
+                room[day] -= hours
+                session.add(PlanItem(
+                    plan_id=plan_id, week=monday, day=day, line_id=line_id, product_id=holding.product_id,
+                    quantity=hours * rate, hours=hours, crew_hours=hours * float(crews.get(line_id, 1)),
+                    quantity_made=0.0, frozen=day <= frozen_until,
+                ))
+                added += 1
+    return added

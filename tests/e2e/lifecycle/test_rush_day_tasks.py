@@ -1,0 +1,65 @@
+"""A rush order accepted on a Tuesday, inside the frozen window, is in Wednesday's day tasks of the plan in force,
+seen through GraphQL, and the ledger check (`sop check`) stays clean (issue 14, R6, R14, R15)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+from click.testing import CliRunner
+from sqlalchemy import Engine
+
+from domain import clock
+from domain.capacity.calendar import week_start
+from domain.cli import cli
+from domain.db import session_scope
+from domain.models import CapacityLedger, CurrentPlan, ForecastTier, Plan, PlanItem, Product
+from tests.e2e.api.conftest import GraphQLClient
+from tests.e2e.lifecycle.conftest import TODAY, WEEKLY_HOURS, Plant
+from tests.e2e.lifecycle.test_rush import create
+
+MONDAY = week_start(TODAY) + timedelta(weeks=1)
+TUESDAY, WEDNESDAY = MONDAY + timedelta(days=1), MONDAY + timedelta(days=2)
+DAY_HOURS = WEEKLY_HOURS / 5
+TASKS = """query { plan { frozenUntil items(daily: true) { day lineCode sku quantity hours } } }"""
+
+
+def plan_in_force(db: Engine, plant: Plant) -> None:
+    """Every regular hour of the week is planned for the substitute S-1 (day tasks and ledger alike): only the
+    12% rush reserve of each day is left."""
+    with session_scope(db) as s:
+        spare = s.query(Product).filter_by(sku="S-1").one()
+        plan = Plan(version=1, tier=ForecastTier.MID, horizon_start=MONDAY, horizon_weeks=4,
+                    frozen_until=MONDAY + timedelta(days=2), inputs_fingerprint="e2e")
+        s.add(plan)
+        s.flush()
+        s.add(CurrentPlan(plan_id=plan.id))
+        for d in range(5):
+            hours = DAY_HOURS * 0.88
+            s.add(PlanItem(plan_id=plan.id, week=MONDAY, day=MONDAY + timedelta(days=d), line_id=plant.line_id,
+                           product_id=spare.id, quantity=hours * 10, hours=hours, crew_hours=hours * 4,
+                           quantity_made=0.0, frozen=d < 3))
+        s.add(CapacityLedger(line_id=plant.line_id, week=MONDAY, capacity_hours=WEEKLY_HOURS,
+                             reserve_hours=WEEKLY_HOURS * 0.12, planned_hours=WEEKLY_HOURS * 0.88, promised_hours=0.0,
+                             rush_hours_used=0.0, lost_hours=0.0))
+
+
+async def test_a_rush_accepted_on_tuesday_is_in_wednesdays_tasks(
+    gql: GraphQLClient, db: Engine, db_url: str, plant: Plant
+) -> None:
+    plan_in_force(db, plant)
+    with clock.pinned(datetime.combine(TUESDAY, time(10), tzinfo=UTC)):
+        # Due Wednesday, the last frozen day: URGENT. 20 units are 2 h, inside Wednesday's 2.4 h reserve.
+        rush = (await create(gql, "KEY", WEDNESDAY, 20))["order"]
+        assert rush["status"] == "ACCEPTED" and rush["rush"], rush
+        assert rush["promisedDate"] == WEDNESDAY.isoformat()
+        plan = (await gql(TASKS, {}))["data"]["plan"]
+        made = [(i["day"], i["quantity"], i["hours"]) for i in plan["items"] if i["sku"] == "W-1"]
+        assert made == [(WEDNESDAY.isoformat(), 20.0, 2.0)]
+        # Tried: 10 more units due Wednesday. Only 0.4 h of Wednesday's reserve is left: no promise for then,
+        # and no task is added for a promise that was not given.
+        late = (await create(gql, "KEY", WEDNESDAY, 10))["order"]
+        assert late["promisedDate"] != WEDNESDAY.isoformat()
+        plan = (await gql(TASKS, {}))["data"]["plan"]
+        assert [i["day"] for i in plan["items"] if i["sku"] == "W-1"] == [WEDNESDAY.isoformat()]
+    checked = CliRunner().invoke(cli, ["check", "--today", TUESDAY.isoformat()], env={"SOP_DATABASE_URL": db_url})
+    assert checked.exit_code == 0 and "0 violations" in checked.output, checked.output

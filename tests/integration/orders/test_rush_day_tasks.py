@@ -1,0 +1,116 @@
+"""Orders promised inside the running week join the day's tasks of the plan in force; a rush order may have the
+rush reserve of the frozen days when the capacity policy says so (R6, R14, R15)."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.capacity.calendar import week_start
+from domain.models import CapacityLedger, CurrentPlan, ForecastTier, OrderStatus, Plan, PlanItem, ReviewDecision
+from domain.orders.review import create_order
+from rules import RuleBook
+from tests.integration.orders.plant import PLANNER, TODAY, Plant, order
+
+TUESDAY = TODAY - timedelta(days=2)  # inside the frozen window (Monday to Wednesday)
+MONDAY = week_start(TODAY)
+DAY_HOURS = 8.0
+
+
+async def plan_in_force(session: AsyncSession, plant: Plant, share: float = 0.88) -> int:
+    """A plan in force whose day tasks fill `share` of each working day of this week; with the default share
+    the ledger's planned hours take every regular hour of the week (only the 12% reserve is left)."""
+    plan = Plan(version=1, tier=ForecastTier.MID, horizon_start=MONDAY, horizon_weeks=4,
+                frozen_until=MONDAY + timedelta(days=2), inputs_fingerprint="test")
+    session.add(plan)
+    await session.flush()
+    session.add(CurrentPlan(plan_id=plan.id))
+    for d in range(5):
+        hours = DAY_HOURS * share
+        session.add(PlanItem(plan_id=plan.id, week=MONDAY, day=MONDAY + timedelta(days=d), line_id=plant.line.id,
+                             product_id=plant.spare.id, quantity=hours * 10, hours=hours, crew_hours=hours * 4,
+                             quantity_made=0.0, frozen=d < 3))
+    if share >= 0.88:
+        session.add(CapacityLedger(line_id=plant.line.id, week=MONDAY, capacity_hours=40.0, reserve_hours=4.8,
+                                   planned_hours=35.2, promised_hours=0.0, rush_hours_used=0.0, lost_hours=0.0))
+    await session.commit()
+    return plan.id
+
+
+async def tasks_of(session: AsyncSession, plan_id: int, product_id: int) -> dict[date, tuple[float, float, bool]]:
+    rows = (await session.execute(select(PlanItem.day, PlanItem.quantity, PlanItem.hours, PlanItem.frozen).where(
+        PlanItem.plan_id == plan_id, PlanItem.product_id == product_id))).all()
+    return {day: (quantity, hours, frozen) for day, quantity, hours, frozen in rows}
+
+
+async def test_a_rush_accepted_on_tuesday_is_in_wednesdays_tasks(
+    asession: AsyncSession, plant: Plant, book: RuleBook
+) -> None:
+    plan_id = await plan_in_force(asession, plant)
+    wednesday = TUESDAY + timedelta(days=1)
+    # Due Wednesday, inside the window: only Wednesday's reserve (0.96 h, 9.6 units) counts by then.
+    small = await create_order(asession, PLANNER, book, order("KEY", wednesday, ("W-1", 9)), TUESDAY)
+    assert small.review is not None and small.review.decision is ReviewDecision.ACCEPT, small.review
+    assert small.order.rush and small.order.promised_date == wednesday
+    # On Wednesday, frozen (a replan of the running week keeps it); Tuesday's tasks on the floor stay as they were.
+    assert await tasks_of(asession, plan_id, plant.widget.id) == {
+        wednesday: (pytest.approx(9.0), pytest.approx(0.9), True)}
+    # Tried: 20 more units due Wednesday. What is left of one day's reserve cannot make them: no promise for then.
+    big = await create_order(asession, PLANNER, book, order("KEY", wednesday, ("W-1", 20)), TUESDAY)
+    assert big.review is not None and big.review.decision is not ReviewDecision.ACCEPT
+    assert big.order.promised_date != wednesday
+    assert len(await tasks_of(asession, plan_id, plant.widget.id)) == 1
+
+
+async def test_a_rush_due_after_the_window_is_made_on_its_open_days(
+    asession: AsyncSession, plant: Plant, book: RuleBook
+) -> None:
+    plan_id = await plan_in_force(asession, plant)
+    thursday = TUESDAY + timedelta(days=2)
+    # 15 units (1.5 h) fit the reserve of the open days by Thursday: made on Thursday, the first open day.
+    rush = await create_order(asession, PLANNER, book, order("KEY", thursday, ("W-1", 15)), TUESDAY)
+    assert rush.review is not None and rush.review.decision is ReviewDecision.ACCEPT, rush.review
+    assert await tasks_of(asession, plan_id, plant.widget.id) == {
+        thursday: (pytest.approx(15.0), pytest.approx(1.5), False)}
+    # Tried: 25 units due Thursday (2.5 h): the reserve of Wednesday and Thursday holds 1.92 h, so no promise.
+    big = await create_order(asession, PLANNER, book, order("KEY", thursday, ("W-1", 25)), TUESDAY)
+    assert big.review is not None and big.review.decision is not ReviewDecision.ACCEPT
+
+
+async def test_without_the_policy_rule_a_rush_inside_the_window_waits_for_its_end(
+    asession: AsyncSession, plant: Plant, book: RuleBook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await plan_in_force(asession, plant)
+    policy = dataclasses.replace(book.capacity_policy(), rush_reserve_in_frozen_window=False)
+    monkeypatch.setattr(book, "capacity_policy", lambda: policy)
+    # Tried: the same rush due Wednesday with the rule switched off: the frozen window keeps it out.
+    rush = await create_order(asession, PLANNER, book, order("KEY", TUESDAY + timedelta(days=1), ("W-1", 9)),
+                              TUESDAY)
+    assert rush.review is not None and rush.review.decision is not ReviewDecision.ACCEPT
+
+
+async def test_an_order_promised_in_the_open_days_joins_their_tasks(
+    asession: AsyncSession, plant: Plant, book: RuleBook
+) -> None:
+    plan_id = await plan_in_force(asession, plant, share=0.5)
+    # Thursday, the window is over: a regular order due Friday takes regular hours of Thursday and Friday.
+    regular = await create_order(asession, PLANNER, book, order("REG", TODAY + timedelta(days=1), ("W-1", 50)),
+                                 TODAY)
+    assert regular.order.status is OrderStatus.ACCEPTED and regular.order.promised_date == TODAY + timedelta(days=1)
+    tasks = await tasks_of(asession, plan_id, plant.widget.id)
+    assert set(tasks) <= {TODAY, TODAY + timedelta(days=1)}
+    assert sum(h for _, h, _ in tasks.values()) == pytest.approx(5.0)
+    assert not any(frozen for _, _, frozen in tasks.values())
+
+
+async def test_without_a_plan_in_force_an_order_adds_no_task(
+    asession: AsyncSession, plant: Plant, book: RuleBook
+) -> None:
+    regular = await create_order(asession, PLANNER, book, order("REG", TODAY + timedelta(days=1), ("W-1", 50)),
+                                 TODAY)
+    assert regular.order.status is OrderStatus.ACCEPTED
+    assert (await asession.scalars(select(PlanItem))).all() == []
