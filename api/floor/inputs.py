@@ -48,3 +48,6 @@ class ForecastInput:
     low: float
     mid: float
     high: float
+    force: bool | None = strawberry.field(
+        default=None, description="Admin only (others get FORBIDDEN): accept a week before the current one, which is "
+                                  "otherwise refused.")

@@ -49,7 +49,8 @@ def add_aftersales(plant: DemoPlant, placed: list[PlacedOrder], cat: Catalogue, 
             paid_at = stage.shipped_at + timedelta(days=10 + 50 * u[4])
             if payer and paid_at <= now:
                 share = 0.5 + 0.4 * u[5] if u[5] < 0.08 else 1.0
-                plant.add("payments", order_id=order.id, amount=round(spec.amount * share, 2), received_at=paid_at)
+                plant.add("payments", order_id=order.id, amount=round(spec.amount * share, 2), paid_on=paid_at.date(),
+                          received_at=paid_at, recorded_by="partner:erp")
         delivered = stage.shipped_at or stage.completed_at
         if delivered is None:
             continue
