@@ -82,4 +82,4 @@ async def forecasts_in(session: AsyncSession, *, sku: str | None, family: str | 
                   .where(Forecast.week >= first, Forecast.week < first + timedelta(weeks=weeks)).subquery())
         query = query.where(Forecast.id.in_(select(ranked.c.id).where(ranked.c.rank == 1)))
     rows = await session.execute(query.order_by(Forecast.week, Product.sku, Forecast.submitted_at, Forecast.id))
-    return [(forecast, code) for forecast, code in rows.tuples()]
+    return [(forecast, code) for forecast, code in rows.all()]
