@@ -78,7 +78,8 @@ def _generate(size: DemoSize, seed: int, today: date,
     add_held_stock(plant)
     done("progress_events", "products")
     add_aftersales(plant, placed, catalogue, streams[5], plant.now)
-    done("order_lines", "stock_movements", "payments", "feedback")
+    # Orders and their history are final once the payments said which delivered orders are CLOSED.
+    done("orders", "order_events", "order_lines", "stock_movements", "payments", "feedback")
     add_forecasts(plant, size, catalogue, placed, streams[6])
     add_incidents(plant, facilities, streams[6])
     add_alerts(plant, placed)
