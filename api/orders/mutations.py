@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Annotated
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -100,13 +101,19 @@ class OrderMutations:
 
     @strawberry.mutation(description="ERP: the customer received a SHIPPED order (expectedVersion required): it "
                                      "becomes DELIVERED, or CLOSED when its payments already cover its amount.")
-    async def confirm_delivery(self, info: Info, input: DeliveryInput) -> OrderPayload:
+    async def confirm_delivery(
+        self, info: Info,
+        input: Annotated[DeliveryInput, strawberry.argument(description="The order, its version and the delivery.")],
+    ) -> OrderPayload:
         events = info.context.events
         return await _order_payload(info, lambda s, p, b: confirm_delivery(s, p, input.to_domain(), events))
 
     @strawberry.mutation(description="ERP: money received against an order (idempotent by key); a DELIVERED order "
                                      "paid in full becomes CLOSED. Overpaying, or paying a cancelled or rejected "
                                      "order, is refused.")
-    async def record_payment(self, info: Info, input: PaymentInput) -> OrderPayload:
+    async def record_payment(
+        self, info: Info,
+        input: Annotated[PaymentInput, strawberry.argument(description="The order, the amount and the day paid.")],
+    ) -> OrderPayload:
         events = info.context.events
         return await _order_payload(info, lambda s, p, b: record_payment(s, p, input.to_domain(), events))
