@@ -41,12 +41,14 @@ class PaymentInput:
 
 def checked_amount(amount: Decimal) -> Decimal:
     """More than zero, in cents, at most what a money column holds."""
-    if not amount.is_finite() or amount <= 0:
+    if not amount.is_finite():
+        raise InvalidInput(f"amount must be a finite number, got {amount}", ["amount"])
+    if amount <= 0:
         raise InvalidInput(f"amount must be more than 0, got {amount}", ["amount"])
+    if amount > bounds.MAX_AMOUNT:  # before quantize: 1E+100 has no cents to round to (InvalidOperation)
+        raise InvalidInput(f"amount must be at most {bounds.MAX_AMOUNT:,.2f}, got {amount}", ["amount"])
     if amount != amount.quantize(bounds.CENT):
         raise InvalidInput(f"amount has at most 2 decimal places, got {amount}", ["amount"])
-    if amount > bounds.MAX_AMOUNT:
-        raise InvalidInput(f"amount must be at most {bounds.MAX_AMOUNT:,.2f}, got {amount}", ["amount"])
     return amount
 
 
