@@ -223,3 +223,7 @@ async def test_bad_payments_say_what_and_where_and_change_nothing(
     # The idempotency key is required (contract: idempotencyKey: String!): GraphQL refuses the document.
     missing = await gql(PAY, {"input": {"orderCode": "SO-PBAD", "amount": "1", "paidOn": today}})
     assert missing["data"] is None and "idempotencyKey" in missing["errors"][0]["message"]
+    # A huge amount is refused by the Decimal scalar before the mutation runs.
+    huge = await gql(PAY, {"input": {"orderCode": "SO-PBAD", "amount": "1E+100", "paidOn": today,
+                                     "idempotencyKey": "huge"}})
+    assert huge["data"] is None and "finite number smaller than" in huge["errors"][0]["message"]
