@@ -30,7 +30,7 @@ EDGE = ("node", "cursor")
 PARTNER_FIELDS: frozenset[str] = frozenset().union(
     _fields("Query", "orders", "order", "node", "products", "customers", "alerts", "feedback", "notices"),
     _fields("Mutation", "quoteOrder", "createOrder", "updateOrder", "cancelOrder", "respondToProposal",
-            "shipOrder", "recordFeedback", "acknowledgeNotice"),
+            "shipOrder", "confirmDelivery", "recordPayment", "recordFeedback", "acknowledgeNotice"),
     _fields("Subscription", "orderEvents", "alerts"),
     _fields("Node", "id"),
     _fields("PageInfo", "hasNextPage", "hasPreviousPage", "startCursor", "endCursor"),
@@ -44,7 +44,10 @@ PARTNER_FIELDS: frozenset[str] = frozenset().union(
     # customerReference is the partner's own number for its own order.
     _fields("Order", "id", "code", "customerReference", "version", "status", "requestedDate", "promisedDate",
             "amount", "rush", "receivedAt", "scheduledAt", "completedAt", "shippedAt", "cancelledAt", "customer",
-            "lines", "review", "deliveries", "history", "feedback", "notices"),
+            "lines", "review", "deliveries", "history", "feedback", "notices", "deliveredOn", "proofReference",
+            "closedAt", "payments"),
+    # The partner's own customers' payments: what they paid and when, as the partner's ERP reported it.
+    _fields("Payment", "amount", "paidOn", "receivedAt", "recordedBy"),
     _fields("OrderLine", "quantity", "unitPrice", "quantityMade", "quantityShipped", "quantityFromStock",
             "product"),
     # Not unitCost, safetyStock nor onHand: the plant's cost and stock.

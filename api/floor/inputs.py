@@ -49,6 +49,9 @@ class ForecastInput:
     low: float
     mid: float
     high: float
+    force: bool | None = strawberry.field(
+        default=None, description="Admin only (others get FORBIDDEN): accept a week before the current one, which is "
+                                  "otherwise refused.")
 
 
 @strawberry.input(description="One step of a feedback's workflow (R8), with what the step needs.")

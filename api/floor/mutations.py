@@ -126,12 +126,13 @@ class FloorMutations:
         return FeedbackPayload(feedback=Feedback.from_row(feedback, order.code), order=Order.from_row(order),
                                errors=[])
 
-    @strawberry.mutation(description="Planner: low / mid / high forecast of a sku for a week (a Monday).")
+    @strawberry.mutation(description="Planner: low / mid / high forecast of a sku for a week (a Monday), the current "
+                                     "week or later; an admin may force a past week.")
     async def submit_forecast(self, info: Info, input: ForecastInput) -> ForecastPayload:
         async def use_case(session: AsyncSession, principal: Principal) -> ForecastRow:
             return await submit_forecast(
                 session, require(principal, Role.PLANNER), sku=input.sku, week=input.week, low=input.low,
-                mid=input.mid, high=input.high,
+                mid=input.mid, high=input.high, force=bool(input.force),
             )
 
         outcome = await run_use_case(info, use_case)

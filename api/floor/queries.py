@@ -1,16 +1,20 @@
-"""Floor queries: the feedback production has to act on."""
+"""Floor queries: the feedback production has to act on, and the forecasts sales submitted."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 import strawberry
 
 from api.core.context import Context
 from api.core.pagination import After, Connection, First, connection, decode_cursor, page_size
-from api.floor.types import Feedback
+from api.core.permissions import require
+from api.floor.types import Feedback, Forecast
 from domain import models
 from domain.floor.feedback import OLDEST_FIRST, FeedbackFilter, count_feedback, feedback_page
+from domain.floor.forecasts import forecasts_in
+from domain.models import Role
 
 DEFAULT_PAGE = 50
 
@@ -48,3 +52,25 @@ class FloorQueries:
 
         return connection(page, OLDEST_FIRST, "feedback", lambda row: Feedback.from_row(row, codes[row.order_id]),
                           count, position)
+
+    @strawberry.field(
+        description="The forecasts of `weeks` weeks from the week of `from`, by week then sku: per sku and week the "
+        "one in use (the latest submission), or every submission with `allSubmissions`. Not for partners (FORBIDDEN)."
+    )
+    async def forecasts(
+        self,
+        info: strawberry.Info[Context, None],
+        from_: Annotated[date, strawberry.argument(name="from", description="A day of the first week.")],
+        weeks: Annotated[int, strawberry.argument(description="How many weeks, 1 to 104.")],
+        sku: Annotated[str | None, strawberry.argument(description="Only this product (NOT_FOUND if unknown).")] = None,
+        family: Annotated[str | None, strawberry.argument(
+            description="Only this product family (NOT_FOUND if no product has it).")] = None,
+        all_submissions: Annotated[bool, strawberry.argument(
+            description="true: every submission, superseded ones too, oldest first within a sku and week.")] = False,
+    ) -> list[Forecast]:
+        ctx = info.context
+        require(ctx.user, Role.VIEWER, Role.MES, Role.PLANNER)
+        async with ctx.db() as session:
+            rows = await forecasts_in(session, sku=sku, family=family, start=from_, weeks=weeks,
+                                      every_submission=all_submissions)
+        return [Forecast.from_row(row, code) for row, code in rows]

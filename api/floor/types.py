@@ -104,15 +104,16 @@ class FeedbackPayload:
     errors: list[UserError]
 
 
-@strawberry.type
+@strawberry.type(description="Sales' low / mid / high forecast of a sku for a week (R14), as submitted.")
 class Forecast:
     sku: str
     week: date
     low: float
     mid: float
     high: float
-    submitted_at: datetime
-    submitted_by: str | None
+    submitted_at: datetime = strawberry.field(description="When it was submitted (UTC).")
+    submitted_by: str | None = strawberry.field(description="Who submitted it as `role:name`; null when not "
+                                                            "recorded.")
 
     @classmethod
     def from_row(cls, row: models.Forecast, sku: str) -> Forecast:

@@ -10,6 +10,7 @@ from api.core.context import Context
 from domain import models
 from domain.floor.feedback import feedback_of_orders
 from domain.orders import queries
+from domain.orders.payments import payments_by_order
 from domain.orders.queries import PromisedDelivery
 
 
@@ -24,6 +25,7 @@ class OrderLoaders:
         self.history = DataLoader(self._history)
         self.code = DataLoader(self._code)
         self.feedback = DataLoader(self._feedback)
+        self.payments = DataLoader(self._payments)
 
     async def _lines(self, ids: Sequence[int]) -> list[list[models.OrderLine]]:
         async with self.context.db() as session:
@@ -53,4 +55,9 @@ class OrderLoaders:
     async def _feedback(self, ids: Sequence[int]) -> list[list[models.Feedback]]:
         async with self.context.db() as session:
             found = await feedback_of_orders(session, list(ids))
+        return [found.get(i, []) for i in ids]
+
+    async def _payments(self, ids: Sequence[int]) -> list[list[models.Payment]]:
+        async with self.context.db() as session:
+            found = await payments_by_order(session, list(ids))
         return [found.get(i, []) for i in ids]

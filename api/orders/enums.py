@@ -9,7 +9,7 @@ from domain.events.kinds import OrderEventKind
 from domain.models import OrderStatus, ReviewDecision
 from domain.orders.queries import OrderSort
 
-expose_enum(OrderStatus, "OrderStatus", "Where an order stands in its life, from receipt to shipment.", {
+expose_enum(OrderStatus, "OrderStatus", "Where an order stands in its life, from receipt to delivery and payment.", {
     "RECEIVED": "Received, review not finished.",
     "ACCEPTED": "Reviewed and accepted with a promised date; waiting for the weekly plan.",
     "PROPOSED": "The plant proposed another date or a split; waiting for the customer (respondToProposal).",
@@ -18,6 +18,8 @@ expose_enum(OrderStatus, "OrderStatus", "Where an order stands in its life, from
     "IN_PRODUCTION": "The shop floor has started making it.",
     "IN_STOCK": "All units made and in finished-goods stock.",
     "SHIPPED": "Left the plant.",
+    "DELIVERED": "The customer received it (confirmDelivery); waiting to be paid in full.",
+    "CLOSED": "Delivered and paid in full (recordPayment): nothing is left to do.",
     "CANCELLED": "Cancelled by the customer, or a proposal was declined.",
 })
 strawberry.enum(ReviewDecision, name="ReviewDecision")
@@ -32,6 +34,9 @@ expose_enum(OrderEventKind, "OrderEventKind", "What happened to an order, as its
     "FEEDBACK": "A complaint, return or requirement was recorded against the order.",
     "SHIPPED": "Everything left the plant.",
     "SHIPPED_PART": "Part of the order left the plant; the rest follows.",
+    "DELIVERED": "The customer received the order (`toStatus` DELIVERED); the day and proof are in `message`.",
+    "PAYMENT": "Money was received against the order; `message` gives the amount, the day and the total paid.",
+    "CLOSED": "The order was delivered and paid in full (`toStatus` CLOSED).",
     "PROPOSAL_ACCEPTED": "The customer accepted the proposed date or split.",
     "PROPOSAL_DECLINED": "The customer declined the proposed date or split; the order is cancelled.",
     "PROPOSAL_RENEWED": "A new proposal replaced one the plant could no longer keep.",

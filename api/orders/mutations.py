@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Annotated
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.core.context import Context
 from api.core.mutations import run_use_case
 from api.core.permissions import require
+from api.orders.cycle_inputs import DeliveryInput, PaymentInput
 from api.orders.mutation_types import (
     CancelOrderInput,
     OrderInput,
@@ -23,6 +25,8 @@ from api.orders.types import Order
 from domain.access import Principal
 from domain.models import Role, utcnow
 from domain.orders.changes import cancel_order, update_order
+from domain.orders.delivery import confirm_delivery
+from domain.orders.payments import record_payment
 from domain.orders.proposals import respond_to_proposal
 from domain.orders.results import OrderResult, ReviewResult
 from domain.orders.review import create_order, quote_order
@@ -30,7 +34,8 @@ from domain.orders.shipments import ship_order
 from rules import RuleBook
 
 Info = strawberry.Info[Context, None]
-# Partners change their own customers' orders (scoped in the domain); planners any.
+# Partners change their own customers' orders (scoped in the domain); planners any. The same roles ship,
+# confirm deliveries and record payments: the ERP of a partner reports them for its own customers' orders.
 WRITERS = (Role.PARTNER, Role.PLANNER)
 
 
@@ -93,3 +98,22 @@ class OrderMutations:
     async def ship_order(self, info: Info, input: ShipOrderInput) -> OrderPayload:
         events = info.context.events
         return await _order_payload(info, lambda s, p, b: ship_order(s, p, input.to_domain(), events))
+
+    @strawberry.mutation(description="ERP: the customer received a SHIPPED order (expectedVersion required): it "
+                                     "becomes DELIVERED, or CLOSED when its payments already cover its amount.")
+    async def confirm_delivery(
+        self, info: Info,
+        input: Annotated[DeliveryInput, strawberry.argument(description="The order, its version and the delivery.")],
+    ) -> OrderPayload:
+        events = info.context.events
+        return await _order_payload(info, lambda s, p, b: confirm_delivery(s, p, input.to_domain(), events))
+
+    @strawberry.mutation(description="ERP: money received against an order (idempotent by key); a DELIVERED order "
+                                     "paid in full becomes CLOSED. Overpaying, or paying a cancelled or rejected "
+                                     "order, is refused.")
+    async def record_payment(
+        self, info: Info,
+        input: Annotated[PaymentInput, strawberry.argument(description="The order, the amount and the day paid.")],
+    ) -> OrderPayload:
+        events = info.context.events
+        return await _order_payload(info, lambda s, p, b: record_payment(s, p, input.to_domain(), events))

@@ -140,6 +140,18 @@ class OrderEvent:
         return from_attributes(cls, row, kind=OrderEventKind(row.kind))
 
 
+@strawberry.type(description="Money received against an order (recordPayment).")
+class Payment:
+    amount: Decimal = strawberry.field(description="What was paid, in the company currency.")
+    paid_on: date = strawberry.field(description="The day the money arrived.")
+    received_at: datetime = strawberry.field(description="When the payment was recorded here (UTC).")
+    recorded_by: str | None = strawberry.field(description="Who recorded it as `role:name`; null when not recorded.")
+
+    @classmethod
+    def from_row(cls, row: models.Payment) -> Payment:
+        return from_attributes(cls, row)
+
+
 @strawberry.type
 class OrderLine:
     quantity: float
@@ -184,6 +196,13 @@ class Order(Node):
     completed_at: datetime | None = strawberry.field(description="When all its units were in stock (UTC); null before.")
     shipped_at: datetime | None = strawberry.field(description="When it left the plant in full (UTC); null before.")
     cancelled_at: datetime | None = strawberry.field(description="When it was cancelled (UTC); null otherwise.")
+    delivered_on: date | None = strawberry.field(
+        description="The day the customer received it (confirmDelivery); null before.")
+    proof_reference: str | None = strawberry.field(
+        description="The proof of delivery given with confirmDelivery (e.g. the carrier's receipt number); null "
+                    "if none.")
+    closed_at: datetime | None = strawberry.field(
+        description="When it was CLOSED: delivered and paid in full (UTC); null before.")
     pk: strawberry.Private[int]
     customer_id: strawberry.Private[int]
     loaded_customer: strawberry.Private[Customer | None] = None
@@ -242,6 +261,10 @@ class Order(Node):
         async with info.context.db() as session:
             rows = await notices_of_order(session, info.context.user, self.pk)
         return [Notice.from_row(row) for row in rows]
+    @strawberry.field(description="Money received against the order (recordPayment), oldest first.")
+    async def payments(self, info: Info) -> list[Payment]:
+        rows = await info.context.loader(OrderLoaders).payments.load(self.pk)
+        return [Payment.from_row(row) for row in rows]
 
     @classmethod
     def from_row(cls, row: models.Order) -> Order:

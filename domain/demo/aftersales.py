@@ -1,4 +1,5 @@
-"""After delivery: payments (collection below 100%), complaints, returns and special requirements."""
+"""After delivery: payments (collection below 100%; a delivered order paid in full is CLOSED), complaints, returns
+and special requirements."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from domain.demo.catalogue import Catalogue
-from domain.demo.history import PlacedOrder
+from domain.demo.history import STATUS_JSON, PlacedOrder
 from domain.demo.plant import DemoPlant
+from domain.events import kinds
 
 COMPLAINTS = {
     "PRODUCTION": "units arrived with surface scratches",
@@ -33,6 +35,18 @@ def _feedback(plant: DemoPlant, order_id: int, kind: str, cause: str | None, mes
               status=status, created_at=created, created_by="partner:crm", acknowledged_at=acknowledged)
 
 
+def _close(plant: DemoPlant, order_id: int, paid_at: datetime) -> None:
+    """Delivered and now paid in full: the order row moves on to CLOSED with its history step, as recordPayment
+    does it live."""
+    row = plant.rows["orders"][order_id - 1]
+    row.update(status="CLOSED", closed_at=paid_at, version=row["version"] + 1)
+    events = plant.rows["order_events"]
+    events.append({"order_id": order_id, "order_code": row["code"], "customer_id": row["customer_id"],
+                   "kind": kinds.CLOSED, "at": paid_at, "actor": "partner:erp", "message": "delivered and paid in full",
+                   "from_status": "DELIVERED", "to_status": "CLOSED", "before": STATUS_JSON["DELIVERED"],
+                   "after": STATUS_JSON["CLOSED"], "id": len(events) + 1})
+
+
 def add_aftersales(plant: DemoPlant, placed: list[PlacedOrder], cat: Catalogue, rng: np.random.Generator,
                    now: datetime) -> None:
     draws = rng.random((len(placed), 10)).tolist()
@@ -49,7 +63,10 @@ def add_aftersales(plant: DemoPlant, placed: list[PlacedOrder], cat: Catalogue, 
             paid_at = stage.shipped_at + timedelta(days=10 + 50 * u[4])
             if payer and paid_at <= now:
                 share = 0.5 + 0.4 * u[5] if u[5] < 0.08 else 1.0
-                plant.add("payments", order_id=order.id, amount=round(spec.amount * share, 2), received_at=paid_at)
+                plant.add("payments", order_id=order.id, amount=round(spec.amount * share, 2), paid_on=paid_at.date(),
+                          received_at=paid_at, recorded_by="partner:erp")
+                if share == 1.0 and stage.status == "DELIVERED":
+                    _close(plant, order.id, paid_at)
         delivered = stage.shipped_at or stage.completed_at
         if delivered is None:
             continue

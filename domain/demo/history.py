@@ -18,13 +18,14 @@ from domain.events import kinds
 
 ACTORS = {"ACCEPTED": "system:review", "PROPOSED": "system:review", "REJECTED": "system:review",
           "SCHEDULED": "planner:weekly-plan", "IN_PRODUCTION": "mes:shop-floor", "IN_STOCK": "mes:shop-floor",
-          "SHIPPED": "partner:erp", "CANCELLED": "partner:erp"}
+          "SHIPPED": "partner:erp", "CANCELLED": "partner:erp", "DELIVERED": "partner:erp", "CLOSED": "partner:erp"}
 HISTORY_BATCH = 10_000
 # The live use case's event for a step (domain/orders/proposals.py, changes.py, shipments.py); the plan's and
 # the floor's steps are STATUS.
 EVENT_KIND = {("PROPOSED", "ACCEPTED"): kinds.PROPOSAL_ACCEPTED, ("PROPOSED", "CANCELLED"): kinds.PROPOSAL_DECLINED,
               ("ACCEPTED", "CANCELLED"): kinds.CANCELLED, ("SCHEDULED", "CANCELLED"): kinds.CANCELLED,
-              ("IN_STOCK", "SHIPPED"): kinds.SHIPPED}
+              ("IN_STOCK", "SHIPPED"): kinds.SHIPPED, ("SHIPPED", "DELIVERED"): kinds.DELIVERED,
+              ("DELIVERED", "CLOSED"): kinds.CLOSED}
 # One shared object per status for the events' before/after: half a million rows, a dozen distinct values.
 STATUS_JSON = {status: {"status": status} for status in ("RECEIVED", *ACTORS)}
 
@@ -62,7 +63,7 @@ def _add_deliveries(plant: DemoPlant, order: PlacedOrder, planned: list[dict[str
     status = order.stage.status
     if status in ("RECEIVED", "REJECTED") or (status == "CANCELLED" and order.spec.decision == "PROPOSE_DATE"):
         return
-    kind = "PROPOSED" if status == "PROPOSED" else "DELIVERED" if status == "SHIPPED" else "PROMISED"
+    kind = "PROPOSED" if status == "PROPOSED" else "DELIVERED" if status in ("SHIPPED", "DELIVERED") else "PROMISED"
     for d in planned:
         plant.add("deliveries", order_id=order.id, order_line_id=d["line"], quantity=d["quantity"], date=d["date"],
                   status=kind)
@@ -100,7 +101,8 @@ def _add_order(plant: DemoPlant, spec: OrderSpec, cat: Catalogue, stage: Stage) 
         rush_tier=rush_tier(spec, cat) if spec.rush else None, rush_cause=spec.rush_cause,
         priority_tier=tier, priority_score=score, received_at=spec.received_at, scheduled_at=stage.scheduled_at,
         completed_at=stage.completed_at, shipped_at=stage.shipped_at, cancelled_at=stage.cancelled_at,
-        created_by="partner:erp")
+        delivered_on=stage.delivered_at.date() if stage.delivered_at else None,
+        proof_reference=f"POD-{number:06d}" if stage.delivered_at else None, closed_at=None, created_by="partner:erp")
     line_ids = [plant.add("order_lines", order_id=order_id, line_no=k + 1, product_id=p + 1, quantity=q,
                           unit_price=price, unit_cost=cost, quantity_made=0.0, quantity_shipped=0.0,
                           requirements=None)

@@ -81,7 +81,10 @@ def build_timeline(spec: OrderSpec) -> Timeline:
     tl.add(schedule, "SCHEDULED")
     tl.add(start, "IN_PRODUCTION")
     tl.add(completed, "IN_STOCK")
-    tl.add(completed + 4 + 116 * u[6], "SHIPPED")
+    shipped = completed + 4 + 116 * u[6]
+    tl.add(shipped, "SHIPPED")
+    # One to three days on the road, from the shipping draw's later digits: no new draw, so no order changes.
+    tl.add(shipped + 24 + 48 * (u[6] * 1000 % 1), "DELIVERED")
     return tl
 
 
@@ -120,7 +123,8 @@ def _force(spec: OrderSpec, status: str, now: datetime) -> None:
 
 
 def plan_orders(size: DemoSize, cat: Catalogue, now: datetime, rng: np.random.Generator) -> list[OrderSpec]:
-    """Every order of the history, oldest first; the first nine drawn are forced to cover every status."""
+    """Every order of the history, oldest first; the first ten drawn are forced to cover every status
+    but CLOSED."""
     n = size.orders
     customers = rng.choice(len(cat.customer_tier), size=n, p=cat.customer_weight)
     ages = _ages_in_days(size, rng)

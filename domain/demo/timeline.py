@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-# Each status once, in contract order: the first orders of a plant are forced into these so every one appears.
+# Each status once: the first orders of a plant are forced into these so every one appears (DELIVERED last, so
+# the nine before it force the orders they always did). CLOSED follows from payments (domain/demo/aftersales.py).
 ALL_STATUSES = ("RECEIVED", "ACCEPTED", "PROPOSED", "REJECTED", "SCHEDULED", "IN_PRODUCTION", "IN_STOCK",
-                "SHIPPED", "CANCELLED")
-TERMINAL = {"REJECTED", "CANCELLED", "SHIPPED"}
+                "SHIPPED", "CANCELLED", "DELIVERED")
+TERMINAL = {"REJECTED", "CANCELLED", "CLOSED"}
 HOUR = timedelta(hours=1)
 
 
@@ -44,6 +45,7 @@ class Stage:
     started_at: datetime | None
     completed_at: datetime | None
     shipped_at: datetime | None
+    delivered_at: datetime | None
     cancelled_at: datetime | None
     transitions: list[tuple[datetime, str]]
 
@@ -60,6 +62,7 @@ def stage_at(timeline: Timeline, received_at: datetime, now: datetime) -> Stage:
         started_at=at.get("IN_PRODUCTION"),
         completed_at=at.get("IN_STOCK"),
         shipped_at=at.get("SHIPPED"),
+        delivered_at=at.get("DELIVERED"),
         cancelled_at=at.get("CANCELLED"),
         transitions=transitions,
     )

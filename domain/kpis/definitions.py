@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 # Keys are the contract's field names. "Promised" orders are those ACCEPTED, SCHEDULED,
-# IN_PRODUCTION, IN_STOCK or SHIPPED; days are UTC calendar days; a period is [from, to).
+# IN_PRODUCTION, IN_STOCK, SHIPPED, DELIVERED or CLOSED; days are UTC calendar days; a period is [from, to).
 KPI_DEFINITIONS: dict[str, str] = {
     "orderFulfillmentRate": (
         "Of the promised orders whose promisedDate falls in [from, to), the share that were fully in stock "
@@ -44,8 +44,8 @@ KPI_DEFINITIONS: dict[str, str] = {
     ),
     "revenue": "Sum of the amount of orders shipped (shippedAt) in [from, to), in the company currency.",
     "collectionRate": (
-        "Payments received before `to` against the orders shipped in [from, to), divided by the amount of those "
-        "orders. Null when no order shipped or no payment has ever been recorded."
+        "Payments paid (recordPayment's paidOn) before `to` against the orders shipped in [from, to), divided by the "
+        "amount of those orders. Null when no order shipped or no payment has ever been recorded."
     ),
     "output": "Units made (progress reports' quantity, scrap excluded) reported in [from, to).",
     "yield": "Good units / (good units + scrap) over progress reports in [from, to).",

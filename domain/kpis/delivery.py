@@ -17,6 +17,8 @@ PROMISED_STATUSES = (
     OrderStatus.IN_PRODUCTION,
     OrderStatus.IN_STOCK,
     OrderStatus.SHIPPED,
+    OrderStatus.DELIVERED,
+    OrderStatus.CLOSED,
 )
 
 # Fully in stock (or shipped) on or before the promised day, compared as UTC calendar days.

@@ -21,11 +21,13 @@ def revenue_select(period: Period) -> Select[Decimal]:
 
 
 def collection_select(period: Period) -> Select[float, float, bool]:
-    """(paid before `to` against orders shipped in the period, their amount, any payment recorded at all)."""
+    """(paid before `to` against orders shipped in the period, their amount, any payment recorded at all).
+
+    A payment counts by the day it was paid (recordPayment's paidOn), not by when it was recorded here."""
     shipped = select(Order.id).where(*_shipped_in(period))
     paid = (
         select(func.sum(Payment.amount))
-        .where(Payment.order_id.in_(shipped), Payment.received_at < period.end_at)
+        .where(Payment.order_id.in_(shipped), Payment.paid_on < period.end)
         .scalar_subquery()
     )
     amount = select(func.sum(Order.amount)).where(*_shipped_in(period)).scalar_subquery()

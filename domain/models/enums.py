@@ -25,6 +25,8 @@ class OrderStatus(enum.StrEnum):
     IN_PRODUCTION = "IN_PRODUCTION"
     IN_STOCK = "IN_STOCK"
     SHIPPED = "SHIPPED"
+    DELIVERED = "DELIVERED"  # the customer received it (confirmDelivery)
+    CLOSED = "CLOSED"  # delivered and fully paid (recordPayment): nothing left to do
     CANCELLED = "CANCELLED"
 
 

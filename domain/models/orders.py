@@ -53,6 +53,10 @@ class Order(Base):
     completed_at: Mapped[datetime | None]
     shipped_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
+    # The customer's receipt (confirmDelivery): the day it arrived and, if any, the carrier's proof of delivery.
+    delivered_on: Mapped[date | None]
+    proof_reference: Mapped[str | None] = mapped_column(String(200))
+    closed_at: Mapped[datetime | None]  # delivered and fully paid
     created_by: Mapped[str | None] = mapped_column(String(64))
     customer: Mapped[Customer] = relationship(lazy="raise")
     lines: Mapped[list[OrderLine]] = relationship(
@@ -148,10 +152,13 @@ class OrderEvent(Base):
 
 
 class Payment(Base):
-    """Money collected against an order (collection rate, R12)."""
+    """Money collected against an order (collection rate, R12): paid on a day, recorded by someone."""
 
     __tablename__ = "payments"
+    __table_args__ = (Index("ix_payments_paid_on", "paid_on"),)
     id: Mapped[intpk]
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
     amount: Mapped[Decimal]
-    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    paid_on: Mapped[date]  # the day the money arrived, as the payer's books say (the collection rate counts it)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)  # when it was recorded here
+    recorded_by: Mapped[str | None] = mapped_column(String(64))

@@ -20,12 +20,18 @@ CHANGEABLE = (OrderStatus.RECEIVED, OrderStatus.ACCEPTED, OrderStatus.PROPOSED, 
               OrderStatus.REJECTED)
 
 
-async def order_to_change(session: AsyncSession, principal: Principal, code: str,
-                          allowed: tuple[OrderStatus, ...] = CHANGEABLE) -> Order:
+async def order_for(session: AsyncSession, principal: Principal, code: str, field: list[str]) -> Order:
+    """The order a writer names, whatever its status; another partner's order does not exist for a partner."""
     ensure_may_write(principal)
     order = await session.scalar(select(Order).where(Order.code == code, visible_orders(principal)))
     if order is None:
-        raise NotFound(f"order {shown(code)} does not exist", ["code"])
+        raise NotFound(f"order {shown(code)} does not exist", field)
+    return order
+
+
+async def order_to_change(session: AsyncSession, principal: Principal, code: str,
+                          allowed: tuple[OrderStatus, ...] = CHANGEABLE) -> Order:
+    order = await order_for(session, principal, code, ["code"])
     if order.status not in allowed:
         raise InvalidTransition(
             f"order {code} is {order.status.value}; this change needs one of {', '.join(s.value for s in allowed)}",

@@ -1,7 +1,7 @@
 """notices to customers (R7), the partners' webhook endpoints and each delivery's attempts
 
 Revision ID: 0018
-Revises: 0010
+Revises: 0014
 Create Date: 2026-12-04 16:05:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0018"
-down_revision: str | Sequence[str] | None = "0010"
+down_revision: str | Sequence[str] | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -17,6 +17,7 @@ from domain.models import (
     Order,
     OrderReview,
     OrderStatus,
+    Payment,
     Product,
     ProductionLine,
     RushInsertion,
@@ -46,8 +47,17 @@ def test_every_status_present_with_consistent_timestamps(db: Engine) -> None:
             assert all(t <= NOW for t in present), f"{o.code} has a timestamp after today"
             # A later step never happened without the earlier ones.
             assert [t is None for t in stamps[1:]] == sorted(t is None for t in stamps[1:]), o.code
-        shipped = [o for o in orders if o.status is OrderStatus.SHIPPED]
-        assert all(o.shipped_at is not None and o.promised_date is not None for o in shipped)
+        # Shipped, delivered since or closed: most shipped orders have been delivered by now.
+        shipped = [o for o in orders if o.shipped_at is not None]
+        assert {o.status for o in shipped} == {OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.CLOSED}
+        assert all(o.promised_date is not None for o in shipped)
+        delivered = [o for o in shipped if o.status in (OrderStatus.DELIVERED, OrderStatus.CLOSED)]
+        assert all(o.delivered_on is not None and o.delivered_on >= _aware(o.shipped_at).date()  # type: ignore[union-attr]
+                   for o in delivered)
+        # Closed exactly when delivered and paid in full (as recordPayment closes them live).
+        paid = dict(session.execute(
+            select(Payment.order_id, func.sum(Payment.amount)).group_by(Payment.order_id)).all())  # type: ignore[arg-type]
+        assert all((o.status is OrderStatus.CLOSED) == (paid.get(o.id, 0) >= o.amount) for o in delivered)
         late = [o for o in shipped if _aware(o.completed_at).date() > o.promised_date]  # type: ignore[union-attr]
         assert 0 < len(late) < len(shipped), "some, not all, shipped orders should have been late"
         reviewed = sum(o.status is not OrderStatus.RECEIVED for o in orders)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterator
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain import clock
 from domain.access import Principal
-from domain.errors import InvalidInput, NotFound
+from domain.errors import Forbidden, InvalidInput, NotFound
 from domain.floor.feedback import feedback_of_orders, record_feedback
 from domain.floor.forecasts import submit_forecast
 from domain.models import (
@@ -26,6 +28,17 @@ from domain.models import (
 from tests.integration.floor.plant import MONDAY, PLANNER, TODAY, add_order, build_plant
 
 
+@pytest.fixture
+def in_the_week_of_monday() -> Iterator[None]:
+    """The plant's Wednesday: MONDAY's week is the current one (a past week is refused)."""
+    with clock.pinned(TODAY):
+        yield
+
+
+ADMIN = Principal(key_id=2, name="root", role=Role.ADMIN)
+
+
+@pytest.mark.usefixtures("in_the_week_of_monday")
 async def test_a_later_forecast_supersedes_the_earlier_one(asession: AsyncSession) -> None:
     await build_plant(asession)
     await submit_forecast(asession, PLANNER, sku="W-1", week=MONDAY, low=10, mid=20, high=30)
@@ -46,6 +59,7 @@ async def test_a_later_forecast_supersedes_the_earlier_one(asession: AsyncSessio
         ({"sku": "NOPE"}, NotFound, ["sku"]),  # unknown sku
     ],
 )
+@pytest.mark.usefixtures("in_the_week_of_monday")
 async def test_bad_forecasts_name_the_field(
     asession: AsyncSession, changes: dict[str, object], error: type[Exception], field: list[str]
 ) -> None:
@@ -58,6 +72,28 @@ async def test_bad_forecasts_name_the_field(
         assert "Wednesday" in str(raised.value)
     await asession.rollback()
     assert await asession.scalar(select(Forecast.id)) is None
+
+
+@pytest.mark.usefixtures("in_the_week_of_monday")
+async def test_a_past_week_is_refused_unless_an_admin_forces_it(asession: AsyncSession) -> None:
+    await build_plant(asession)
+    last_week = MONDAY - timedelta(weeks=1)
+    # Tried: the week before the current one, by a planner, without and with force.
+    with pytest.raises(InvalidInput) as raised:
+        await submit_forecast(asession, PLANNER, sku="W-1", week=last_week, low=1, mid=2, high=3)
+    assert raised.value.field == ["week"] and "before the current week (2026-06-01)" in raised.value.message
+    with pytest.raises(Forbidden) as forbidden:
+        await submit_forecast(asession, PLANNER, sku="W-1", week=last_week, low=1, mid=2, high=3, force=True)
+    assert forbidden.value.field == ["force"]
+    # Tried: the admin without force is refused like anyone; with force it is stored.
+    with pytest.raises(InvalidInput):
+        await submit_forecast(asession, ADMIN, sku="W-1", week=last_week, low=1, mid=2, high=3)
+    await asession.rollback()
+    assert await asession.scalar(select(Forecast.id)) is None
+    await submit_forecast(asession, ADMIN, sku="W-1", week=last_week, low=1, mid=2, high=3, force=True)
+    await submit_forecast(asession, PLANNER, sku="W-1", week=MONDAY, low=1, mid=2, high=3)  # the current week
+    weeks = list(await asession.scalars(select(Forecast.week).order_by(Forecast.week)))
+    assert weeks == [last_week, MONDAY]
 
 
 async def test_feedback_reaches_the_order_and_production(asession: AsyncSession) -> None:

@@ -47,6 +47,17 @@ def test_shipped_on_time_counts_even_without_a_completion_time(session: Session)
     assert order_fulfillment_rate(session, Q1).value == 1.0
 
 
+def test_delivered_and_closed_orders_stay_among_the_promised_ones(session: Session) -> None:
+    """Before DELIVERED and CLOSED were counted, an order dropped out of the fulfilment rate once the customer
+    confirmed receipt or paid: the rate of a period changed as payments came in."""
+    c = customer(session)
+    order(session, c, S.DELIVERED, promised=date(2024, 3, 5), shipped_at=at(2024, 3, 5, 8))
+    order(session, c, S.CLOSED, promised=date(2024, 3, 5), shipped_at=at(2024, 3, 7, 8))  # shipped late
+    session.commit()
+    fulfilment = order_fulfillment_rate(session, Q1)
+    assert (fulfilment.numerator, fulfilment.denominator) == (1, 2)
+
+
 def test_rush_insertion_success_needs_a_promise_by_the_requested_date(session: Session) -> None:
     c = customer(session)
     received = at(2024, 2, 1, 9)

@@ -28,7 +28,7 @@ def test_revenue_collection_and_growth(session: Session) -> None:
         (400, first, at(2024, 4, 2)),
         (500, second, at(2024, 3, 31)),
     ):
-        session.add(Payment(order_id=which.id, amount=Decimal(paid), received_at=when))
+        session.add(Payment(order_id=which.id, amount=Decimal(paid), paid_on=when.date(), received_at=when))
     session.commit()
 
     assert revenue(session, Q1).value == 1500  # 1000 + 500
