@@ -18,6 +18,8 @@ from api.core.validation import QuietExecution
 from api.floor.mutations import FloorMutations
 from api.floor.queries import FloorQueries
 from api.kpis.queries import KpiQueries
+from api.masterdata.mutations import MasterDataMutations
+from api.masterdata.queries import MasterDataQueries
 from api.orders.mutations import OrderMutations
 from api.orders.queries import OrderQueries
 from api.orders.subscriptions import OrderSubscriptions
@@ -31,11 +33,11 @@ from domain.config import Settings
 
 QUERIES: tuple[type, ...] = (
     OrderQueries, CatalogQueries, AlertQueries, FloorQueries, KpiQueries, PlanningQueries, RulesQueries,
-    ProductionQueries,
+    ProductionQueries, MasterDataQueries,
 )
 # Each feature adds its mutations class here (api/<feature>/mutations.py), e.g. OrderMutations.
 MUTATIONS: tuple[type, ...] = (OrderMutations, FloorMutations, PlanningMutations, RulesMutations,
-                                ProductionMutations)
+                                ProductionMutations, MasterDataMutations)
 SUBSCRIPTIONS: tuple[type, ...] = (OrderSubscriptions, AlertSubscriptions)
 
 Query = merge_types("Query", QUERIES)

@@ -53,6 +53,12 @@ async def record_change(session: AsyncSession, actor: str, entity: str, code: st
     return entry
 
 
+async def committed(session: AsyncSession, entry: AuditEntry) -> AuditEntry:
+    """The use case's end: its writes and their audit entry committed together."""
+    await session.commit()
+    return entry
+
+
 @dataclass(frozen=True)
 class AuditFilter:
     entity: str | None = None

@@ -13,11 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.capacity.recount import recount_line_weeks
 from domain.errors import InUse, InvalidInput
-from domain.masterdata.audit import record_change
+from domain.masterdata.audit import committed, record_change
 from domain.masterdata.checks import active_codes, cell, checked
 from domain.masterdata.usage import listed, orders_holding_line, planned_weeks
 from domain.models import AuditEntry, BomItem, LineCalendarDay, Material, PlanItem, Product, ProductionLine, Routing
 from domain.plant_data import HOLIDAY, Problems, Row, upsert_calendar_days, write_records
+from rules import RuleBook
 
 EXTRA_SHIFT = "extra shift"
 
@@ -60,8 +61,9 @@ async def set_bill(session: AsyncSession, actor: str, sku: str, parts: Sequence[
     data = checked("bom", rows, await active_codes(session), list_field="items", shared=("sku",))
     before = await _bill(session, sku)
     await write_records(session, data, actor)
-    return await record_change(session, actor, "BOM", sku, "UPSERT", {"items": before} if before else None,
-                               {"items": await _bill(session, sku)})
+    after = {"items": await _bill(session, sku)}
+    return await committed(session, await record_change(
+        session, actor, "BOM", sku, "UPSERT", {"items": before} if before else None, after))
 
 
 async def set_routing(session: AsyncSession, actor: str, sku: str, routes: Sequence[Route]) -> AuditEntry:
@@ -77,8 +79,9 @@ async def set_routing(session: AsyncSession, actor: str, sku: str, routes: Seque
     if dropped:
         await _refuse_dropping(session, sku, dropped)
     await write_records(session, data, actor)
-    return await record_change(session, actor, "ROUTING", sku, "UPSERT", {"routes": before} if before else None,
-                               {"routes": await _routes(session, sku)})
+    after = {"routes": await _routes(session, sku)}
+    return await committed(session, await record_change(
+        session, actor, "ROUTING", sku, "UPSERT", {"routes": before} if before else None, after))
 
 
 async def _refuse_dropping(session: AsyncSession, sku: str, line_codes: list[str]) -> None:
@@ -97,7 +100,7 @@ async def _refuse_dropping(session: AsyncSession, sku: str, line_codes: list[str
 
 
 async def set_calendar_day(session: AsyncSession, actor: str, line_code: str | None, day: date, hours: float,
-                           reason: str | None, reserve_share: float) -> list[AuditEntry]:
+                           reason: str | None, book: RuleBook) -> list[AuditEntry]:
     """A day's hours on one line (every line when line_code is None): 0 is a holiday, more an extra shift or a
     shorter day. The ledger's weeks are counted again; promised hours left without room refuse it (InUse)."""
     known = await active_codes(session)
@@ -116,7 +119,9 @@ async def set_calendar_day(session: AsyncSession, actor: str, line_code: str | N
     why = reason or (HOLIDAY if value == 0 else EXTRA_SHIFT)
     await upsert_calendar_days(session, {(line_id, day): (value, why) for line_id in lines.values()})
     await session.flush()
-    await recount_line_weeks(session, list(lines.values()), reserve_share)
-    return [await record_change(session, actor, "CALENDAR_DAY", f"{code}@{day.isoformat()}", "UPSERT",
-                                befores.get((line_id, day)), {"hours": value, "reason": why})
-            for code, line_id in sorted(lines.items())]
+    await recount_line_weeks(session, list(lines.values()), float(book.capacity_policy().reserve_share))
+    entries = [await record_change(session, actor, "CALENDAR_DAY", f"{code}@{day.isoformat()}", "UPSERT",
+                                   befores.get((line_id, day)), {"hours": value, "reason": why})
+               for code, line_id in sorted(lines.items())]
+    await session.commit()
+    return entries

@@ -12,10 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.capacity.recount import recount_line_weeks
 from domain.errors import InvalidInput, NotFound
-from domain.masterdata.audit import record_change, snapshot
+from domain.masterdata.audit import committed, record_change, snapshot
 from domain.masterdata.checks import active_codes, cell, checked
 from domain.models import AuditEntry, Customer, Material, Product, ProductionLine
 from domain.plant_data import PlantData, Problems, Row, write_records
+from rules import RuleBook
 
 Model = type[Customer] | type[Product] | type[Material] | type[ProductionLine]
 
@@ -46,7 +47,7 @@ async def stored(session: AsyncSession, master: Master, code: str) -> Any:
 
 
 async def upsert_master(session: AsyncSession, actor: str, master: Master, values: Mapping[str, object],
-                        reserve_share: float = 0.0) -> AuditEntry:
+                        book: RuleBook) -> AuditEntry:
     """Create or replace the record with these values (keyed by the file's columns, the code among them): a value
     left out takes the file format's default, as a file row would. An upsert of a retired record brings it back.
 
@@ -61,8 +62,9 @@ async def upsert_master(session: AsyncSession, actor: str, master: Master, value
     row.retired_at = None
     await session.flush()
     if master is LINE:
-        await recount_line_weeks(session, [row.id], reserve_share)
-    return await record_change(session, actor, master.entity, code, "UPSERT", before, snapshot(row))
+        await recount_line_weeks(session, [row.id], float(book.capacity_policy().reserve_share))
+    return await committed(session, await record_change(session, actor, master.entity, code, "UPSERT", before,
+                                                        snapshot(row)))
 
 
 async def set_safety_stock(session: AsyncSession, actor: str, sku: str, safety_stock: float) -> AuditEntry:
@@ -78,4 +80,5 @@ async def set_safety_stock(session: AsyncSession, actor: str, sku: str, safety_s
     before = snapshot(product)
     product.safety_stock = value
     await session.flush()
-    return await record_change(session, actor, PRODUCT.entity, sku, "UPSERT", before, snapshot(product))
+    return await committed(session, await record_change(session, actor, PRODUCT.entity, sku, "UPSERT", before,
+                                                        snapshot(product)))

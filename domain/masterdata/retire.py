@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import clock
 from domain.errors import InUse, InvalidTransition, NotFound
-from domain.masterdata.audit import record_change, snapshot
+from domain.masterdata.audit import committed, record_change, snapshot
 from domain.masterdata.records import CUSTOMER, MATERIAL, PRODUCT, Master, stored
 from domain.masterdata.usage import listed, open_orders, orders_holding_line, planned_weeks, products_using
 from domain.models import AuditEntry, Order, OrderLine, PlanItem
@@ -43,7 +43,8 @@ async def retire(session: AsyncSession, actor: str, master: Master, code: str, r
     row.retired_at = clock.now()
     await session.flush()
     after = {**(snapshot(row) or {}), **({"reason": reason} if reason else {})}
-    return await record_change(session, actor, master.entity, code, "RETIRE", before, after)
+    return await committed(session, await record_change(session, actor, master.entity, code, "RETIRE", before,
+                                                        after))
 
 
 
