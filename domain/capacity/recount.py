@@ -17,11 +17,13 @@ from domain.models import CapacityLedger, ProductionLine
 TOLERANCE = 1e-4
 
 
-async def recount_line_weeks(session: AsyncSession, line_ids: Sequence[int], reserve_share: float) -> int:
+async def recount_line_weeks(session: AsyncSession, line_ids: Sequence[int], reserve_share: float,
+                             field: Sequence[str] | None = None) -> int:
     """Set each stored ledger row of these lines from the current week on to the calendar's hours (its rush
     reserve the policy's share of them); planned hours beyond the new regular room are cut (the next replan
     plans again). Hours already promised or taken from the reserve are never cut: a change that leaves them
-    without room raises InUse naming the line and week. Returns the rows changed. Weeks past keep their hours."""
+    without room raises InUse naming the line and week (and `field`, the input that changed the hours).
+    Returns the rows changed. Weeks past keep their hours."""
     first = week_start(clock.today())
     rows = list(await session.scalars(
         select(CapacityLedger).where(CapacityLedger.line_id.in_(sorted(set(line_ids))), CapacityLedger.week >= first)
@@ -40,11 +42,11 @@ async def recount_line_weeks(session: AsyncSession, line_ids: Sequence[int], res
         where = f"line {codes[row.line_id]}, week of {row.week.isoformat()}"
         if row.promised_hours > regular_room + TOLERANCE:
             raise InUse(f"{where}: open orders hold {row.promised_hours:.2f} h but only {regular_room:.2f} regular "
-                        "hours would be left; move or cancel those orders first")
+                        "hours would be left; move or cancel those orders first", field)
         if row.rush_hours_used > reserve + TOLERANCE or (
                 row.promised_hours + row.rush_hours_used > capacity - row.lost_hours + TOLERANCE):
             raise InUse(f"{where}: rush orders hold {row.rush_hours_used:.2f} h of the reserve but only "
-                        f"{reserve:.2f} h would be reserved; move or cancel those orders first")
+                        f"{reserve:.2f} h would be reserved; move or cancel those orders first", field)
         planned = min(row.planned_hours, max(regular_room - row.promised_hours, 0.0))
         if (capacity, reserve, planned) != (row.capacity_hours, row.reserve_hours, row.planned_hours):
             row.capacity_hours, row.reserve_hours, row.planned_hours = capacity, reserve, planned

@@ -8,9 +8,10 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import String, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain import bounds
 from domain.errors import InvalidInput
 from domain.models import Customer, Material, Product, ProductionLine
 from domain.plant_data import KnownCodes, PlantData, Problems, check_rows, number
@@ -37,6 +38,21 @@ def cell(value: object) -> str:
 
 def cells(values: Mapping[str, object]) -> Cells:
     return {column: cell(value) for column, value in values.items()}
+
+
+def guard(values: Mapping[str, object], model: object = None, path: Sequence[str] = ()) -> None:
+    """What the readers leave to the database: texts longer than their column (PostgreSQL refuses them) and figures
+    beyond bounds.MAX_QUANTITY (1e300 units poison every sum after them); InvalidInput names the field."""
+    lengths = {c.key: c.type.length for c in getattr(model, "__table__").columns  # noqa: B009
+               if isinstance(c.type, String)} if model is not None else {}
+    for column, value in values.items():
+        field = [*path, camel(column)]
+        texts = value if isinstance(value, list) else [value]
+        for item in texts:
+            if isinstance(item, str):
+                bounds.text(item, field, lengths.get(column) or bounds.MAX_CODE)
+        if isinstance(value, float | int) and not isinstance(value, bool) and value > bounds.MAX_QUANTITY:
+            raise InvalidInput(f"{field[-1]} must be at most {bounds.MAX_QUANTITY:g}, got {value:g}", field)
 
 
 def camel(column: str) -> str:

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.capacity.recount import recount_line_weeks
 from domain.errors import InUse, InvalidInput
 from domain.masterdata.audit import committed, record_change
-from domain.masterdata.checks import active_codes, cell, checked
+from domain.masterdata.checks import active_codes, cell, checked, guard
 from domain.masterdata.usage import listed, orders_holding_line, planned_weeks
 from domain.models import AuditEntry, BomItem, LineCalendarDay, Material, PlanItem, Product, ProductionLine, Routing
 from domain.plant_data import HOLIDAY, Problems, Row, upsert_calendar_days, write_records
@@ -56,6 +56,8 @@ def _some(items: Sequence[object], field: str, what: str) -> None:
 async def set_bill(session: AsyncSession, actor: str, sku: str, parts: Sequence[Part]) -> AuditEntry:
     """The product's whole bill of materials (it replaces the stored one), as bom.csv gives it."""
     _some(parts, "items", "material")
+    for index, part in enumerate(parts):
+        guard(vars(part), path=["items", str(index)])
     rows = [{"sku": cell(sku), "material_code": cell(p.material_code), "quantity_per_unit": cell(p.quantity_per_unit)}
             for p in parts]
     data = checked("bom", rows, await active_codes(session), list_field="items", shared=("sku",))
@@ -71,6 +73,8 @@ async def set_routing(session: AsyncSession, actor: str, sku: str, routes: Seque
     it. A line taken off while open orders hold its hours for the product, or the plan in force makes the product
     there, is refused (InUse)."""
     _some(routes, "routes", "line")
+    for index, route in enumerate(routes):
+        guard(vars(route), path=["routes", str(index)])
     rows = [{"line_code": cell(r.line_code), "sku": cell(sku), "units_per_hour": cell(r.units_per_hour)}
             for r in routes]
     data = checked("routings", rows, await active_codes(session), list_field="routes", shared=("sku",))
@@ -103,6 +107,7 @@ async def set_calendar_day(session: AsyncSession, actor: str, line_code: str | N
                            reason: str | None, book: RuleBook) -> list[AuditEntry]:
     """A day's hours on one line (every line when line_code is None): 0 is a holiday, more an extra shift or a
     shorter day. The ledger's weeks are counted again; promised hours left without room refuse it (InUse)."""
+    guard({"line_code": line_code, "reason": reason}, LineCalendarDay)
     known = await active_codes(session)
     data = checked("holidays", [{"date": cell(day), "line_code": cell(line_code)}], known, renamed={"date": "day"})
     problems = Problems()
@@ -119,7 +124,7 @@ async def set_calendar_day(session: AsyncSession, actor: str, line_code: str | N
     why = reason or (HOLIDAY if value == 0 else EXTRA_SHIFT)
     await upsert_calendar_days(session, {(line_id, day): (value, why) for line_id in lines.values()})
     await session.flush()
-    await recount_line_weeks(session, list(lines.values()), float(book.capacity_policy().reserve_share))
+    await recount_line_weeks(session, list(lines.values()), float(book.capacity_policy().reserve_share), ["hours"])
     entries = [await record_change(session, actor, "CALENDAR_DAY", f"{code}@{day.isoformat()}", "UPSERT",
                                    befores.get((line_id, day)), {"hours": value, "reason": why})
                for code, line_id in sorted(lines.items())]

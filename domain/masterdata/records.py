@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.capacity.recount import recount_line_weeks
 from domain.errors import InvalidInput, NotFound
 from domain.masterdata.audit import committed, record_change, snapshot
-from domain.masterdata.checks import active_codes, cell, checked
+from domain.masterdata.checks import active_codes, cell, checked, guard
 from domain.models import AuditEntry, Customer, Material, Product, ProductionLine
 from domain.plant_data import PlantData, Problems, Row, write_records
 from rules import RuleBook
@@ -53,6 +53,7 @@ async def upsert_master(session: AsyncSession, actor: str, master: Master, value
 
     A line's hours and working days feed the capacity ledger: the weeks from now on are counted again, and a
     change that would leave promised hours without room is refused (InUse), nothing written."""
+    guard(values, master.model)
     code = cell(values[master.key])
     data = checked(master.file, [{k: cell(v) for k, v in values.items()}], await active_codes(session))
     row = await stored(session, master, code)
@@ -62,13 +63,15 @@ async def upsert_master(session: AsyncSession, actor: str, master: Master, value
     row.retired_at = None
     await session.flush()
     if master is LINE:
-        await recount_line_weeks(session, [row.id], float(book.capacity_policy().reserve_share))
+        await recount_line_weeks(session, [row.id], float(book.capacity_policy().reserve_share),
+                                 ["weeklyCapacityHours"])
     return await committed(session, await record_change(session, actor, master.entity, code, "UPSERT", before,
                                                         snapshot(row)))
 
 
 async def set_safety_stock(session: AsyncSession, actor: str, sku: str, safety_stock: float) -> AuditEntry:
     """Only the product's safety stock changes (a new version of the product in the audit log)."""
+    guard({"safety_stock": safety_stock})
     product = await stored(session, PRODUCT, sku)
     if product is None:
         raise NotFound(f"product {sku!r} does not exist", ["sku"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import clock
+from domain.bounds import text
 from domain.errors import InUse, InvalidTransition, NotFound
 from domain.masterdata.audit import committed, record_change, snapshot
 from domain.masterdata.records import CUSTOMER, MATERIAL, PRODUCT, Master, stored
@@ -27,6 +28,7 @@ async def _users(session: AsyncSession, master: Master, row_id: int) -> tuple[li
 
 
 async def retire(session: AsyncSession, actor: str, master: Master, code: str, reason: str | None) -> AuditEntry:
+    text(reason, ["reason"])
     row = await stored(session, master, code)
     if row is None:
         raise NotFound(f"{master.entity.lower()} {code!r} does not exist", ["code"])

@@ -130,6 +130,7 @@ async def test_a_holiday_lowers_the_ledger_and_sop_check_stays_clean(gql: GraphQ
                                              "hours": 0}})
     [error] = refused["data"]["upsertCalendarDay"]["errors"]
     assert error["code"] == "IN_USE" and f"week of {full.isoformat()}" in error["message"], error
+    assert error["field"] == ["hours"]
     assert ledger(db)[full].capacity_hours == 80.0
     with Session(db) as s:
         assert s.scalar(select(func.count(LineCalendarDay.id))) == 1
@@ -140,3 +141,28 @@ async def test_a_holiday_lowers_the_ledger_and_sop_check_stays_clean(gql: GraphQ
         f"L1@{saturday.isoformat()}", f"L2@{saturday.isoformat()}"]
     assert ledger(db)[free].capacity_hours == 72.0
     assert "0 violations" in sop_check(db_url)
+
+
+LINE = f"mutation($input: ProductionLineInput!) {{ upsertProductionLine(input: $input) {{ {CHANGES} }} }}"
+
+
+async def test_a_lines_new_hours_reach_the_ledger_unless_promises_lose_room(gql: GraphQLClient, db: Engine,
+                                                                             db_url: str) -> None:
+    """Tried: L1 from 80 to 100 h a week (the ledger's weeks from this one on follow, a holiday kept at 0 h), then
+    down to 10 h a week while orders hold 60+ h in a week (refused, IN_USE; the line and ledger unchanged)."""
+    created = (await gql(CREATE, order_input("OWN", "W-1", 2000, 10)))["data"]["createOrder"]
+    assert created["errors"] == [], created
+    before = ledger(db)
+    free = max(w for w in before if before[w].promised_hours == 0)
+    await gql(CALENDAR, {"input": {"lineCode": "L1", "day": free.isoformat(), "hours": 0}})
+    raised = await gql(LINE, {"input": {"code": "L1", "name": "Line one", "weeklyCapacityHours": 100}})
+    [change] = raised["data"]["upsertProductionLine"]["changes"]
+    assert (change["before"]["weekly_capacity_hours"], change["after"]["weekly_capacity_hours"]) == (80.0, 100.0)
+    assert ledger(db)[free].capacity_hours == 80.0  # four days of 20 h, the Monday a holiday
+    assert "0 violations" in sop_check(db_url)
+    cut = await gql(LINE, {"input": {"code": "L1", "name": "Line one", "weeklyCapacityHours": 10}})
+    [error] = cut["data"]["upsertProductionLine"]["errors"]
+    assert (error["code"], error["field"]) == ("IN_USE", ["weeklyCapacityHours"]) and "line L1" in error["message"]
+    with Session(db) as s:
+        assert s.scalar(select(ProductionLine.weekly_capacity_hours).where(ProductionLine.code == "L1")) == 100.0
+    assert ledger(db)[free].capacity_hours == 80.0

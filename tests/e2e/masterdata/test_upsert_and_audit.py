@@ -80,9 +80,9 @@ async def test_routing_bill_and_line_upserts_are_audited_and_written(gql: GraphQ
 
 async def test_bad_input_names_the_field_and_writes_nothing(gql: GraphQLClient, db: Engine) -> None:
     """Tried: a negative list price, a substitute sku that is no product, a routing naming an unknown line (the
-    second route), a bill naming an unknown material, a line with a day name that is not one, and a safety stock
-    below zero. Each answers INVALID with the path of the bad field; no product, route, bill or audit row is
-    written."""
+    second route), a bill naming an unknown material, a line with a day name that is not one, a safety stock
+    below zero, a 65-character sku (PostgreSQL's column holds 64) and 1e12 units an hour. Each answers INVALID
+    with the path of the bad field; no product, route, bill or audit row is written."""
     cases: list[tuple[str, str, dict[str, Any], list[str], str]] = [
         (UPSERT_PRODUCT, "upsertProduct", {**PUMP, "listPrice": "-5"}, ["listPrice"], "negative"),
         (UPSERT_PRODUCT, "upsertProduct", {**PUMP, "substitutes": ["NO-SUCH"]}, ["substitutes"], "'NO-SUCH'"),
@@ -96,6 +96,9 @@ async def test_bad_input_names_the_field_and_writes_nothing(gql: GraphQLClient, 
         (UPSERT_LINE, "upsertProductionLine", {"code": "L4", "name": "x", "weeklyCapacityHours": 10,
                                                "workingDays": ["Mon", "Funday"]}, ["workingDays"], "Funday"),
         (SAFETY, "setSafetyStock", {"sku": "W-1", "safetyStock": -1}, ["safetyStock"], "negative"),
+        (UPSERT_PRODUCT, "upsertProduct", {**PUMP, "sku": "P" * 65}, ["sku"], "at most 64 characters"),
+        (UPSERT_ROUTING, "upsertRouting", {"sku": "W-1", "routes": [{"lineCode": "L1", "unitsPerHour": 1e12}]},
+         ["routes", "0", "unitsPerHour"], "at most"),
     ]
     for query, field, values, path, words in cases:
         answer = await payload(gql, query, field, values)
