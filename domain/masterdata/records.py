@@ -15,23 +15,18 @@ from domain.errors import InvalidInput, NotFound
 from domain.masterdata.audit import committed, record_change, snapshot
 from domain.masterdata.checks import active_codes, cell, checked, guard
 from domain.models import AuditEntry, Customer, Material, Product, ProductionLine
-from domain.plant_data import PlantData, Problems, Row, write_records
+from domain.plant_data import Problems, Row, write_records
 from rules import RuleBook
-
-Model = type[Customer] | type[Product] | type[Material] | type[ProductionLine]
 
 
 @dataclass(frozen=True)
 class Master:
-    """One kind of master record: its audit entity, file, model, code column and the PlantData dict it fills."""
+    """One kind of master record: its audit entity, its file in the exchange format, model and code column."""
 
     entity: str
     file: str
     model: Any
     key: str
-
-    def records(self, data: PlantData) -> dict[str, dict[str, Any]]:
-        return getattr(data, self.file)  # type: ignore[no-any-return]
 
 
 CUSTOMER = Master("CUSTOMER", "customers", Customer, "code")
