@@ -17,6 +17,8 @@ from domain.models import Customer, Material, Product, ProductionLine
 from domain.plant_data import KnownCodes, PlantData, Problems, check_rows, number
 
 Cells = dict[str, str]
+MOST = {"lead_time_days": 3650}  # ten years: promise dates are days from today plus the lead time
+RATES = ("units_per_hour", "quantity_per_unit", "lot_size")  # divided by somewhere: no tiny fractions
 
 
 def cell(value: object) -> str:
@@ -51,8 +53,12 @@ def guard(values: Mapping[str, object], model: object = None, path: Sequence[str
         for item in texts:
             if isinstance(item, str):
                 bounds.text(item, field, lengths.get(column) or bounds.MAX_CODE)
-        if isinstance(value, float | int) and not isinstance(value, bool) and value > bounds.MAX_QUANTITY:
-            raise InvalidInput(f"{field[-1]} must be at most {bounds.MAX_QUANTITY:g}, got {value:g}", field)
+        most = MOST.get(column, bounds.MAX_QUANTITY)
+        if isinstance(value, float | int) and not isinstance(value, bool) and value > most:
+            raise InvalidInput(f"{field[-1]} must be at most {most:g}, got {value:g}", field)
+        if column in RATES and isinstance(value, float | int) and 0 < value < bounds.MIN_QUANTITY:
+            # a rate of 1e-300 units an hour turns any quantity into infinite hours
+            raise InvalidInput(f"{field[-1]} must be at least {bounds.MIN_QUANTITY:g}, got {value:g}", field)
 
 
 def camel(column: str) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from domain.models import AuditEntry, BomItem, Product, ProductionLine, Routing
+from domain.models import AuditEntry, BomItem, Material, Product, ProductionLine, Routing
 from tests.e2e.api.conftest import GraphQLClient
 from tests.e2e.masterdata.conftest import CHANGES, Shop
 
@@ -17,6 +17,7 @@ UPSERT_PRODUCT = f"mutation($input: ProductInput!) {{ upsertProduct(input: $inpu
 UPSERT_ROUTING = f"mutation($input: RoutingInput!) {{ upsertRouting(input: $input) {{ {CHANGES} }} }}"
 UPSERT_BOM = f"mutation($input: BillOfMaterialsInput!) {{ upsertBillOfMaterials(input: $input) {{ {CHANGES} }} }}"
 UPSERT_LINE = f"mutation($input: ProductionLineInput!) {{ upsertProductionLine(input: $input) {{ {CHANGES} }} }}"
+UPSERT_MATERIAL = f"mutation($input: MaterialInput!) {{ upsertMaterial(input: $input) {{ {CHANGES} }} }}"
 SAFETY = f"mutation($input: SafetyStockInput!) {{ setSafetyStock(input: $input) {{ {CHANGES} }} }}"
 AUDIT = """query($entity: String, $code: String) { auditLog(entity: $entity, code: $code) {
   totalCount edges { node { entity code version action before after } } } }"""
@@ -81,8 +82,9 @@ async def test_routing_bill_and_line_upserts_are_audited_and_written(gql: GraphQ
 async def test_bad_input_names_the_field_and_writes_nothing(gql: GraphQLClient, db: Engine) -> None:
     """Tried: a negative list price, a substitute sku that is no product, a routing naming an unknown line (the
     second route), a bill naming an unknown material, a line with a day name that is not one, a safety stock
-    below zero, a 65-character sku (PostgreSQL's column holds 64) and 1e12 units an hour. Each answers INVALID
-    with the path of the bad field; no product, route, bill or audit row is written."""
+    below zero, a 65-character sku (PostgreSQL's column holds 64), 1e12 units an hour, 1e-9 of a material per unit
+    and a lead time of 100,000 days. Each answers INVALID with the path of the bad field; no product, route, bill,
+    material or audit row is written."""
     cases: list[tuple[str, str, dict[str, Any], list[str], str]] = [
         (UPSERT_PRODUCT, "upsertProduct", {**PUMP, "listPrice": "-5"}, ["listPrice"], "negative"),
         (UPSERT_PRODUCT, "upsertProduct", {**PUMP, "substitutes": ["NO-SUCH"]}, ["substitutes"], "'NO-SUCH'"),
@@ -99,6 +101,10 @@ async def test_bad_input_names_the_field_and_writes_nothing(gql: GraphQLClient, 
         (UPSERT_PRODUCT, "upsertProduct", {**PUMP, "sku": "P" * 65}, ["sku"], "at most 64 characters"),
         (UPSERT_ROUTING, "upsertRouting", {"sku": "W-1", "routes": [{"lineCode": "L1", "unitsPerHour": 1e12}]},
          ["routes", "0", "unitsPerHour"], "at most"),
+        (UPSERT_BOM, "upsertBillOfMaterials", {"sku": "W-1", "items": [
+            {"materialCode": "M-1", "quantityPerUnit": 1e-9}]}, ["items", "0", "quantityPerUnit"], "at least"),
+        (UPSERT_MATERIAL, "upsertMaterial", {"code": "M-2", "name": "Glue", "leadTimeDays": 100000},
+         ["leadTimeDays"], "at most 3650"),
     ]
     for query, field, values, path, words in cases:
         answer = await payload(gql, query, field, values)
@@ -112,6 +118,7 @@ async def test_bad_input_names_the_field_and_writes_nothing(gql: GraphQLClient, 
         assert s.scalar(select(ProductionLine.id).where(ProductionLine.code == "L4")) is None
         assert list(s.scalars(select(Routing.units_per_hour))) == [10.0, 10.0]
         assert s.scalar(select(func.count(BomItem.id))) == 0
+        assert s.scalar(select(func.count(Material.id))) == 1
 
 
 async def test_only_admins_and_planners_write_and_only_admins_read_the_log(gql: GraphQLClient, shop: Shop,
