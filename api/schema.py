@@ -19,6 +19,8 @@ from api.floor.mutations import FloorMutations
 from api.floor.queries import FloorQueries
 from api.kpis.mutations import KpiMutations
 from api.kpis.queries import KpiQueries
+from api.masterdata.mutations import MasterDataMutations
+from api.masterdata.queries import MasterDataQueries
 from api.notices.mutations import NoticeMutations
 from api.notices.queries import NoticeQueries
 from api.orders.mutations import OrderMutations
@@ -34,11 +36,11 @@ from domain.config import Settings
 
 QUERIES: tuple[type, ...] = (
     OrderQueries, CatalogQueries, AlertQueries, FloorQueries, KpiQueries, PlanningQueries, RulesQueries,
-    ProductionQueries, NoticeQueries,
+    ProductionQueries, NoticeQueries, MasterDataQueries,
 )
 # Each feature adds its mutations class here (api/<feature>/mutations.py), e.g. OrderMutations.
 MUTATIONS: tuple[type, ...] = (OrderMutations, FloorMutations, PlanningMutations, RulesMutations,
-                                ProductionMutations, NoticeMutations, KpiMutations)
+                                ProductionMutations, NoticeMutations, KpiMutations, MasterDataMutations)
 SUBSCRIPTIONS: tuple[type, ...] = (OrderSubscriptions, AlertSubscriptions)
 
 Query = merge_types("Query", QUERIES)

@@ -64,3 +64,9 @@ class Busy(DomainError):
 
 class DatabaseNotEmpty(DomainError):
     code = "NOT_EMPTY"
+
+
+class InUse(DomainError):
+    """A master record open orders or the plan in force still rely on: retiring or changing it is refused."""
+
+    code = "IN_USE"

@@ -32,6 +32,9 @@ class ErrorCode(enum.Enum):
     RULES_INVALID = "RULES_INVALID"
     PLAN_IN_PROGRESS = "PLAN_IN_PROGRESS"
     UNAUTHENTICATED = "UNAUTHENTICATED"
+    IN_USE = strawberry.enum_value(
+        "IN_USE", description="A master record open orders or the plan in force still rely on: the message says "
+        "which orders or weeks; retiring or changing it waits until they are done or moved.")
     BUSY = "BUSY"  # lost every race for the same hours: send the same request again (same idempotency key)
     UNAVAILABLE = strawberry.enum_value(
         "UNAVAILABLE",

@@ -1,6 +1,7 @@
 """SQLAlchemy models of the plant; importing this package registers every table on Base.metadata."""
 
 from domain.models.access import ApiKey, IdempotencyRecord, RuleRevision, api_key_customers
+from domain.models.audit import AuditEntry
 from domain.models.base import Base, utcnow
 from domain.models.enums import (
     CustomerTier,
@@ -49,6 +50,7 @@ from domain.models.plant import (
 __all__ = [
     "Alert",
     "ApiKey",
+    "AuditEntry",
     "Base",
     "BomItem",
     "CapacityLedger",

@@ -29,6 +29,7 @@ class Customer(Base):
     price_sensitivity: Mapped[float] = mapped_column(Float, default=0.5)
     account_owner: Mapped[str | None] = mapped_column(String(64))  # the salesperson who looks after the account
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    retired_at: Mapped[datetime | None] = mapped_column(default=None)  # out of new orders, history kept
 
 
 class Product(Base):
@@ -54,6 +55,7 @@ class Product(Base):
         secondaryjoin=lambda: Product.id == product_substitutes.c.substitute_id,
         lazy="raise",
     )
+    retired_at: Mapped[datetime | None] = mapped_column(default=None)  # out of new orders and plans, history kept
 
 
 class Material(Base):
@@ -65,6 +67,7 @@ class Material(Base):
     on_hand: Mapped[float] = mapped_column(Float, default=0.0)
     lead_time_days: Mapped[int] = mapped_column(default=14)
     key_component: Mapped[bool] = mapped_column(default=True)
+    retired_at: Mapped[datetime | None] = mapped_column(default=None)  # no new bills of materials name it
 
 
 class MaterialReceipt(Base):
@@ -97,6 +100,7 @@ class ProductionLine(Base):
     working_days: Mapped[str] = mapped_column(String(7), default="1111100")
     crew_size: Mapped[int] = mapped_column(default=4)
     max_overtime_hours: Mapped[float] = mapped_column(Float, default=0.0)
+    retired_at: Mapped[datetime | None] = mapped_column(default=None)  # out of new plans and promises
 
 
 class LineCalendarDay(Base):

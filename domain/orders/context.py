@@ -13,12 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.bounds import shown
 from domain.capacity.yields import observed_yields
 from domain.errors import InvalidInput, NotFound
-from domain.models import BomItem, Customer, Material, MaterialReceipt, Product, Routing
+from domain.models import BomItem, Customer, Material, MaterialReceipt, Product, ProductionLine, Routing
 from domain.orders.inputs import LineInput
 
 # Master data read as plain rows (Core on the session's connection): no ORM objects to build.
 ROUTINGS, BOM = cast(Table, Routing.__table__), cast(Table, BomItem.__table__)
 MATERIALS, RECEIPTS = cast(Table, Material.__table__), cast(Table, MaterialReceipt.__table__)
+# Lines retired through the master data make nothing new: their routes are left out (a subquery, no extra trip).
+ACTIVE_LINE = ROUTINGS.c.line_id.not_in(select(ProductionLine.id).where(ProductionLine.retired_at.is_not(None)))
 
 
 @dataclass(frozen=True)
@@ -59,10 +61,12 @@ async def load_customer_products(session: AsyncSession, code: str, skus: list[st
         select(Customer, Product, Routing.line_id, Routing.units_per_hour)
         .select_from(Customer)
         .outerjoin(Product, Product.sku.in_(skus))
-        .outerjoin(Routing, Routing.product_id == Product.id)
+        .outerjoin(Routing, and_(Routing.product_id == Product.id, ACTIVE_LINE))
         .where(Customer.code == code))).all()
     if not rows:
         raise NotFound(f"customer {shown(code)} does not exist", ["customerCode"])
+    if rows[0][0].retired_at is not None:
+        raise InvalidInput(f"customer {shown(code)} is retired: it takes no new orders", ["customerCode"])
     routes: Routes = defaultdict(list)
     for _, product, line_id, units_per_hour in rows:
         if product is not None and line_id is not None and units_per_hour > 0:
@@ -82,13 +86,15 @@ async def load_context(session: AsyncSession, customer: Customer, lines: tuple[L
     for index, sku in enumerate(skus):
         if sku not in by_sku:
             raise NotFound(f"product {shown(sku)} does not exist", ["lines", str(index), "sku"])
+        if by_sku[sku].retired_at is not None:
+            raise InvalidInput(f"product {shown(sku)} is retired: it takes no new orders", ["lines", str(index), "sku"])
     products = [by_sku[sku] for sku in skus]
     ids = [p.id for p in products]
     if routes is None:
         routes = defaultdict(list)
         route_rows = await (await session.connection()).execute(
             select(ROUTINGS.c.product_id, ROUTINGS.c.line_id, ROUTINGS.c.units_per_hour)
-            .where(ROUTINGS.c.product_id.in_(ids)))
+            .where(ROUTINGS.c.product_id.in_(ids), ACTIVE_LINE))
         for product_id, line_id, units_per_hour in route_rows:
             if units_per_hour > 0:
                 routes[product_id].append((line_id, units_per_hour))

@@ -230,14 +230,19 @@ def load_snapshot(
     products = list(session.scalars(select(Product).order_by(Product.id)))
     lines = list(session.scalars(select(ProductionLine).order_by(ProductionLine.id)))
     pindex, lindex = _index([p.id for p in products]), _index([line.id for line in lines])
+    # Retired products and lines (master data) get no new plan: no route, no forecast, no safety stock.
+    retired = np.array([p.retired_at is not None for p in products], dtype=bool)
     routes = session.execute(
-        select(Routing.product_id, Routing.line_id, Routing.units_per_hour).order_by(Routing.id)
+        select(Routing.product_id, Routing.line_id, Routing.units_per_hour)
+        .join(Product, Product.id == Routing.product_id).join(ProductionLine, ProductionLine.id == Routing.line_id)
+        .where(Product.retired_at.is_(None), ProductionLine.retired_at.is_(None)).order_by(Routing.id)
     ).all()
     route_product = np.array([pindex[r[0]] for r in routes], dtype=np.int64)
     route_line = np.array([lindex[r[1]] for r in routes], dtype=np.int64)
     route_rate = np.array([float(r[2]) for r in routes])
     firm, priority = _firm_demand(session, pindex, weeks)
     forecast_net = np.maximum(_forecast(session, pindex, weeks, tier) - firm, 0.0)
+    forecast_net[retired] = 0.0
     on_hand = np.array([p.on_hand for p in products], dtype=float)
     inventory = np.maximum(on_hand - _stock_held_for_orders(session, pindex), 0.0)
     # The LP plans units started: every good quantity (demand, stock, safety stock) is divided by the product's
@@ -271,7 +276,7 @@ def load_snapshot(
         demand=np.ceil(firm * started_per_good[:, None] - ROUND_OFF) + forecast_net * started_per_good[:, None],
         initial_inventory=inventory * started_per_good,
         initial_backlog=np.zeros(len(products)),
-        safety_stock=np.array([p.safety_stock for p in products], dtype=float) * started_per_good,
+        safety_stock=np.array([0.0 if p.retired_at else p.safety_stock for p in products]) * started_per_good,
         lot_size=np.array([p.lot_size or 1.0 for p in products], dtype=float),
         holding_cost=np.maximum(unit_cost * ANNUAL_CARRYING_SHARE / 52.0, 1e-3),
         backlog_weight=backlog_weight,

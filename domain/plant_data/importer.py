@@ -13,22 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.db import async_engine
 from domain.orders import BookingReport
 from domain.plant_data.data import KnownCodes, PlantData
-from domain.plant_data.links import read_bom, read_forecasts, read_holidays, read_receipts, read_routings, read_stock
-from domain.plant_data.masters import read_customers, read_lines, read_materials, read_products
-from domain.plant_data.open_orders import read_orders
 from domain.plant_data.problems import PlantDataRefused, Problems
+from domain.plant_data.records import READERS, write_records
 from domain.plant_data.source import Sheet, read_source
-from domain.plant_data.write_links import write_links
-from domain.plant_data.write_masters import ids_by_code, known_codes, write_masters
+from domain.plant_data.write_masters import known_codes
 from domain.plant_data.write_orders import book_orders, enter_orders
 
-Reader = Callable[[Sheet, PlantData, KnownCodes, Problems], None]
-# In the format's file order: a file's references are checked against the files read before it.
-READERS: dict[str, Reader] = {
-    "customers": read_customers, "products": read_products, "materials": read_materials, "bom": read_bom,
-    "lines": read_lines, "routings": read_routings, "holidays": read_holidays, "stock": read_stock,
-    "receipts": read_receipts, "forecasts": read_forecasts, "orders": read_orders,
-}
 Step = Callable[[str], None]  # told each step's name as it ends (a progress bar)
 
 
@@ -64,12 +54,8 @@ async def _import(url: str, sheets: dict[str, Sheet], problems: Problems, today:
             if check:
                 await transaction.rollback()
                 return ImportReport(data.counts(), written=False, orders_kept=kept)
-            await write_masters(session, data)
-            step("wrote customers, products, materials and lines")
-            _, products, materials, lines = await ids_by_code(session)
-            await write_links(session, data, products, materials, lines, actor)
-            await session.flush()
-            step("wrote bom, routings, holidays, stock, receipts and forecasts")
+            await write_records(session, data, actor)
+            step("wrote customers, products, materials, lines and what hangs off them")
             entered = await enter_orders(session, data, known.orders, actor)
             step("entered open orders")
             booking = await book_orders(session, today, reserve_share, frozen_days, actor)
@@ -81,7 +67,7 @@ async def _import(url: str, sheets: dict[str, Sheet], problems: Problems, today:
         await engine.dispose()
 
 
-STEPS = len(READERS) + 4
+STEPS = len(READERS) + 3
 
 
 async def import_plant(url: str, path: Path, today: date, *, check: bool = False, reserve_share: float = 0.12,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -57,16 +59,22 @@ async def write_links(session: AsyncSession, data: PlantData, products: dict[str
 async def _holidays(session: AsyncSession, data: PlantData, lines: dict[str, int]) -> None:
     days = {(lines[line], day) for day, line in data.holidays if line is not None}
     days |= {(line_id, day) for day, line in data.holidays if line is None for line_id in lines.values()}
+    await upsert_calendar_days(session, {key: (0.0, HOLIDAY) for key in days})
+
+
+async def upsert_calendar_days(session: AsyncSession, days: dict[tuple[int, date], tuple[float, str]]) -> None:
+    """Calendar exceptions by (line id, day): hours (0 = an idle day, a holiday) and the reason, replacing what
+    was stored for that line and day."""
     if not days:
         return
     stored = {(d.line_id, d.day): d for d in await session.scalars(
         select(LineCalendarDay).where(LineCalendarDay.day.in_({day for _, day in days})))}
-    for line_id, day in sorted(days):
+    for (line_id, day), (hours, reason) in sorted(days.items()):
         row = stored.get((line_id, day))
         if row is None:
-            session.add(LineCalendarDay(line_id=line_id, day=day, hours=0.0, reason=HOLIDAY))
+            session.add(LineCalendarDay(line_id=line_id, day=day, hours=hours, reason=reason))
         else:
-            row.hours, row.reason = 0.0, HOLIDAY
+            row.hours, row.reason = hours, reason
 
 
 async def _stock(session: AsyncSession, data: PlantData, products: dict[str, int], actor: str) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from domain.models import ForecastTier, Order, OrderLine, OrderStatus, Product
+from domain.models import ForecastTier, Order, OrderLine, OrderStatus, Product, ProductionLine
 from domain.planning.snapshot import load_snapshot
 from tests.integration.planning.plant import TODAY, build_plant
 
@@ -32,3 +34,24 @@ def test_units_made_for_orders_are_not_free_stock(session: Session) -> None:
     # O-0's firm demand is what is left to make: its 60 made units are counted neither as demand nor as stock.
     firm = dict(zip(snapshot.problem.products, snapshot.firm_demand.sum(axis=1).tolist(), strict=True))
     assert firm == {"SKU-0": 60.0, "SKU-1": 0.0, "SKU-2": 0.0}
+
+
+def test_retired_products_and_lines_get_no_new_plan(session: Session) -> None:
+    """Master data retired SKU-1 (routed on L1 and L2, forecast 100 a week, safety stock 5) and line L2: the
+    snapshot gives SKU-1 no route, no forecast and no safety stock, and L2 no route at all (SKU-2, made only on
+    L2, has none left either); SKU-0 on L1 is planned as before."""
+    build_plant(session)
+    retired = datetime(2026, 1, 1, tzinfo=UTC)
+    session.execute(update(Product).where(Product.sku == "SKU-1").values(retired_at=retired))
+    session.execute(update(ProductionLine).where(ProductionLine.code == "L2").values(retired_at=retired))
+    session.flush()
+
+    snapshot = load_snapshot(session, TODAY, 4, ForecastTier.MID, reserve_share=0.12)
+
+    problem = snapshot.problem
+    routed = {(problem.products[p], problem.lines[line]) for p, line in zip(problem.route_product.tolist(),
+                                                                           problem.route_line.tolist(), strict=True)}
+    assert routed == {("SKU-0", "L1")}
+    index = problem.products.index("SKU-1")
+    assert snapshot.forecast_net[index].sum() == 0.0 and problem.safety_stock[index] == 0.0
+    assert snapshot.forecast_net[problem.products.index("SKU-0")].sum() > 0.0

@@ -1,0 +1,1 @@
+"""Master data through GraphQL: upsert and retire mutations for admins and planners, and the admins' auditLog."""
