@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -13,7 +14,17 @@ from domain.capacity.calendar import week_start
 from domain.events import kinds
 from domain.events.outbox import Outbox
 from domain.floor.alerts import close_alerts_sync, raise_alert_sync
-from domain.models import BomItem, CurrentPlan, Material, MaterialReceipt, PlanItem
+from domain.models import (
+    Alert,
+    BomItem,
+    CurrentPlan,
+    Incident,
+    IncidentKind,
+    Material,
+    MaterialReceipt,
+    PlanItem,
+    utcnow,
+)
 
 
 @dataclass(frozen=True)
@@ -30,8 +41,8 @@ class MaterialShortage:
         return self.needed - self.available
 
 
-def _needs(session: Session, first: date, weeks: int) -> dict[int, dict[date, float]]:
-    """Material quantity per week: BOM explosion of the plan items not made yet."""
+def plan_material_needs(session: Session, first: date, weeks: int) -> dict[int, dict[date, float]]:
+    """Material id -> week -> quantity: the BOM explosion of the plan in force's items not made yet."""
     plan_id = session.scalar(select(CurrentPlan.plan_id).where(CurrentPlan.id == 1))
     needs: dict[int, dict[date, float]] = defaultdict(lambda: defaultdict(float))
     if plan_id is None:
@@ -68,15 +79,8 @@ def _first_shortage(material: Material, by_week: dict[date, float], receipts: li
     return None
 
 
-def material_shortages(
-    session: Session, weeks: int, *, today: date, outbox: Outbox | None = None
-) -> list[MaterialShortage]:
-    """Shortages over the next `weeks` weeks; one open MATERIAL alert per short material, closed once covered.
-
-    Runs in the caller's transaction; publish `outbox` after the caller commits.
-    """
-    outbox = outbox if outbox is not None else Outbox()
-    needs = _needs(session, week_start(today), weeks)
+def receipts_due(session: Session) -> dict[int, list[tuple[date, float]]]:
+    """Material id -> (due date, quantity) of the receipts expected and not in yet."""
     receipts: dict[int, list[tuple[date, float]]] = defaultdict(list)
     for material_id, due, quantity in session.execute(
         select(MaterialReceipt.material_id, MaterialReceipt.due_date, MaterialReceipt.quantity).where(
@@ -84,10 +88,33 @@ def material_shortages(
         )
     ):
         receipts[material_id].append((due, float(quantity)))
+    return receipts
+
+
+def material_alert_key(material_code: str) -> str:
+    """One open MATERIAL alert per material."""
+    return f"{kinds.MATERIAL}:{material_code}"
+
+
+def material_shortages(
+    session: Session, weeks: int, *, today: date, outbox: Outbox | None = None,
+    material_ids: Collection[int] | None = None,
+) -> list[MaterialShortage]:
+    """Shortages over the next `weeks` weeks; one open MATERIAL alert per short material, closed once covered.
+
+    `material_ids` limits the check (and the alerts raised or closed) to those materials.
+    Runs in the caller's transaction; publish `outbox` after the caller commits.
+    """
+    outbox = outbox if outbox is not None else Outbox()
+    needs = plan_material_needs(session, week_start(today), weeks)
+    receipts = receipts_due(session)
     shortages: list[MaterialShortage] = []
-    for material in session.scalars(select(Material).order_by(Material.id)):
+    materials = select(Material).order_by(Material.id)
+    if material_ids is not None:
+        materials = materials.where(Material.id.in_(list(material_ids)))
+    for material in session.scalars(materials):
         shortage = _first_shortage(material, needs.get(material.id, {}), receipts[material.id], today)
-        key = f"{kinds.MATERIAL}:{material.code}"
+        key = material_alert_key(material.code)
         if shortage is None:
             close_alerts_sync(session, outbox, key)
             continue
@@ -102,3 +129,26 @@ def material_shortages(
             dedup_key=key, material_id=material.id,
         )
     return shortages
+
+
+def recheck_material_sync(
+    session: Session, material_id: int, weeks: int, *, today: date, outbox: Outbox
+) -> MaterialShortage | None:
+    """After a receipt: the material's shortage, if one remains; otherwise its MATERIAL alert, the alerts of the
+    material-shortage incidents reported for it, and those incidents are closed (the receipt answered them)."""
+    shortages = material_shortages(session, weeks, today=today, outbox=outbox, material_ids=[material_id])
+    if shortages:
+        return shortages[0]
+    now = utcnow()
+    for alert in session.scalars(select(Alert).where(
+        Alert.material_id == material_id, Alert.kind == kinds.INCIDENT, Alert.open.is_(True)
+    )):
+        alert.open, alert.closed_at = False, now
+        outbox.alert(alert)
+    for incident in session.scalars(select(Incident).where(
+        Incident.material_id == material_id, Incident.kind == IncidentKind.MATERIAL_SHORTAGE,
+        Incident.resolved_at.is_(None),
+    )):
+        incident.resolved_at = now
+    session.flush()
+    return None
