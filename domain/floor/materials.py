@@ -7,7 +7,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from domain.capacity.calendar import week_start
@@ -42,25 +42,34 @@ class MaterialShortage:
 
 
 def plan_material_needs(session: Session, first: date, weeks: int) -> dict[int, dict[date, float]]:
-    """Material id -> week -> quantity: the BOM explosion of the plan in force's items not made yet."""
+    """Material id -> week -> quantity: the BOM explosion of the plan in force's items not made yet.
+
+    Week one holds its daily tasks beside the weekly items, and progress fills either: the weekly item's quantity
+    less what every item of its week, line and sku has made is what is still to come (not both rows' quantities).
+    """
     plan_id = session.scalar(select(CurrentPlan.plan_id).where(CurrentPlan.id == 1))
     needs: dict[int, dict[date, float]] = defaultdict(lambda: defaultdict(float))
     if plan_id is None:
         return needs
+    key = (PlanItem.week, PlanItem.line_id, PlanItem.product_id)
     rows = session.execute(
-        select(
-            BomItem.material_id, PlanItem.week, PlanItem.quantity - PlanItem.quantity_made, BomItem.quantity_per_unit
-        )
-        .join(BomItem, BomItem.product_id == PlanItem.product_id)
-        .where(
-            PlanItem.plan_id == plan_id,
-            PlanItem.week >= first,
-            PlanItem.week < first + timedelta(weeks=weeks),
-            PlanItem.quantity > PlanItem.quantity_made,
-        )
-    )
-    for material_id, week, open_quantity, per_unit in rows:
-        needs[material_id][week] += float(open_quantity) * float(per_unit)
+        select(*key, func.sum(case((PlanItem.day.is_(None), PlanItem.quantity), else_=0.0)),
+               func.sum(PlanItem.quantity_made))
+        .where(PlanItem.plan_id == plan_id, PlanItem.week >= first, PlanItem.week < first + timedelta(weeks=weeks))
+        .group_by(*key)
+    ).all()
+    bill: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for product_id, material_id, per_unit in session.execute(
+        select(BomItem.product_id, BomItem.material_id, BomItem.quantity_per_unit)
+        .where(BomItem.product_id.in_({row[2] for row in rows}))
+    ):
+        bill[product_id].append((material_id, float(per_unit)))
+    for week, _line_id, product_id, planned, made in rows:
+        open_quantity = float(planned or 0.0) - float(made or 0.0)
+        if open_quantity <= 0:
+            continue
+        for material_id, per_unit in bill.get(product_id, []):
+            needs[material_id][week] += open_quantity * per_unit
     return needs
 
 
