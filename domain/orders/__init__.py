@@ -11,5 +11,5 @@ from domain.orders.retry import with_retries
 from domain.orders.review import create_order
 from domain.orders.shipments import ship_order
 
-__all__ = ["BookingReport", "LineInput", "OrderInput", "Replay", "ReviewResult", "ShipInput", "book_open_orders", "claim",
-           "create_order", "respond_to_proposal", "ship_order", "with_retries"]
+__all__ = ["BookingReport", "LineInput", "OrderInput", "Replay", "ReviewResult", "ShipInput", "book_open_orders",
+           "claim", "create_order", "respond_to_proposal", "ship_order", "with_retries"]

@@ -3,10 +3,12 @@ is demand in the next replan, once (not on top of the safety stock it refills), 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Engine, select, update
 
+from domain import clock
 from domain.db import session_scope
 from domain.models import ProcessMaturity, Product, ProductionLine, Routing
 from tests.e2e.purchasing.conftest import Purchasing
@@ -79,3 +81,34 @@ async def test_a_released_stock_order_is_not_planned_on_top_of_the_safety_stock_
     await purchasing.gql(RELEASE, {"id": suggestion["id"]}, key=planner)
     after = _planned(await purchasing.gql(REPLAN, key=planner))
     assert before == after == suggestion["quantity"]
+
+
+async def test_an_orders_production_order_is_released_planned_and_done_when_its_line_is_made(
+    purchasing: Purchasing, db: Engine,
+) -> None:
+    """R11: an order for 60 SKU-X with nothing in stock raises a production order; released, the next plan holds
+    the 60; the floor reporting the 60 against the order makes it DONE."""
+    suggestion, mes = await _stock_suggestion(purchasing, db)
+    planner = purchasing.keys["planner"]
+    created = await purchasing.gql(
+        """mutation($input: OrderInput!) { createOrder(input: $input) { order { code status } errors { message } } }""",
+        {"input": {"customerCode": "C1", "requestedDate": _weeks_ahead(3),
+                   "lines": [{"sku": "SKU-X", "quantity": 60}]}}, key=planner)
+    order = created["data"]["createOrder"]["order"]
+    assert order is not None, created
+    edges = (await purchasing.gql(LISTED, {"status": "SUGGESTED"}))["data"]["productionOrders"]["edges"]
+    [for_order] = [e["node"] for e in edges if e["node"]["orderCode"] == order["code"]]
+    assert for_order["quantity"] == 60.0
+    assert (await purchasing.gql(RELEASE, {"id": for_order["id"]}, key=planner))["data"][
+        "releaseProductionOrder"]["productionOrder"]["status"] == "RELEASED"
+    assert _planned(await purchasing.gql(REPLAN, key=planner)) >= 60.0
+    report = """mutation($code: String!) { reportProgress(input: {lineCode: "L2", sku: "SKU-X", quantity: 60,
+      orderCode: $code}) { errors { code message } } }"""
+    assert (await purchasing.gql(report, {"code": order["code"]}, key=mes))["data"]["reportProgress"]["errors"] == []
+    done = (await purchasing.gql(LISTED, {"status": "DONE"}))["data"]["productionOrders"]["edges"]
+    assert [(e["node"]["orderCode"], e["node"]["quantityMade"]) for e in done] == [(order["code"], 60.0)]
+    assert suggestion["status"] == "SUGGESTED"
+
+
+def _weeks_ahead(weeks: int) -> str:
+    return (clock.today() + timedelta(weeks=weeks)).isoformat()
