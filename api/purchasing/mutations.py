@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,7 +25,10 @@ Info = strawberry.Info[Context, None]
 class PurchasingMutations:
     @strawberry.mutation(description="Purchasing: goods in. On hand rises, the expected receipts it answers are "
                                      "consumed, and the material's shortage alerts close once the plan is covered.")
-    async def record_material_receipt(self, info: Info, input: MaterialReceiptInput) -> MaterialPayload:
+    async def record_material_receipt(
+        self, info: Info,
+        input: Annotated[MaterialReceiptInput, strawberry.argument(description="The goods received.")],
+    ) -> MaterialPayload:
         data = ReceiptInput(input.material_code, input.quantity, input.received_on, input.idempotency_key)
 
         async def use_case(session: AsyncSession, principal: Principal) -> tuple[ReceiptOutcome, MaterialPosition]:
