@@ -30,17 +30,20 @@ from api.planning.mutations import PlanningMutations
 from api.planning.queries import PlanningQueries
 from api.production.mutations import ProductionMutations
 from api.production.queries import ProductionQueries
+from api.purchasing.mutations import PurchasingMutations
+from api.purchasing.queries import PurchasingQueries
 from api.rules.mutations import RulesMutations
 from api.rules.queries import RulesQueries
 from domain.config import Settings
 
 QUERIES: tuple[type, ...] = (
     OrderQueries, CatalogQueries, AlertQueries, FloorQueries, KpiQueries, PlanningQueries, RulesQueries,
-    ProductionQueries, NoticeQueries, MasterDataQueries,
+    ProductionQueries, NoticeQueries, MasterDataQueries, PurchasingQueries,
 )
 # Each feature adds its mutations class here (api/<feature>/mutations.py), e.g. OrderMutations.
 MUTATIONS: tuple[type, ...] = (OrderMutations, FloorMutations, PlanningMutations, RulesMutations,
-                                ProductionMutations, NoticeMutations, KpiMutations, MasterDataMutations)
+                                ProductionMutations, NoticeMutations, KpiMutations, MasterDataMutations,
+                                PurchasingMutations)
 SUBSCRIPTIONS: tuple[type, ...] = (OrderSubscriptions, AlertSubscriptions)
 
 Query = merge_types("Query", QUERIES)

@@ -24,6 +24,8 @@ class ProductionOrder:
     id: strawberry.ID
     code: str
     quantity: float
+    quantity_made: float = strawberry.field(description="Units the floor reported against it (a stock order is DONE "
+                                                        "once made; an order's once its order line is made).")
     due_date: date
     status: ProductionOrderStatus  # type: ignore[valid-type]
     reason: str

@@ -20,7 +20,7 @@ from domain.planning.weekly import ReplanSettings
 from domain.rules_sync import rulebook_in_force
 from rules import RuleBook
 
-ROLES = ("viewer", "partner", "mes", "planner", "admin")
+ROLES = ("viewer", "partner", "mes", "planner", "purchasing", "admin")
 GRAPHQL_URL = "http://127.0.0.1:{port}/graphql"
 
 

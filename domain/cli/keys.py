@@ -22,7 +22,7 @@ from domain.api_keys import (
 from domain.cli.options import INSTANT
 from domain.config import load_settings
 from domain.db import migrated_engine, session_scope
-from domain.models import utcnow
+from domain.models import Role, utcnow
 
 
 @contextmanager
@@ -52,7 +52,7 @@ def keys_cli() -> None:
 
 
 @keys_cli.command("create")
-@click.option("--role", required=True, type=click.Choice(["viewer", "partner", "mes", "planner", "admin"]))
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
 @click.option("--customer", "customers", multiple=True, help="Customer code a partner key may act for (repeatable).")
 @click.option("--name", default=None, help="A label to recognise the key by.")
 @_expiry_options

@@ -7,10 +7,16 @@ from domain.floor.at_risk import move_first
 from domain.floor.floor_history import at_risk_event
 from domain.floor.incidents import report_incident
 from domain.floor.lateness import mark_late_sync
-from domain.floor.materials import material_shortages
+from domain.floor.materials import (
+    material_alert_key,
+    material_shortages,
+    plan_material_needs,
+    receipts_due,
+    recheck_material_sync,
+)
 from domain.floor.progress import report_progress
 from domain.floor.stock import check_safety_stock, safety_stock_key
 
-__all__ = ["at_risk_event", "check_safety_stock", "late_order_key", "mark_late_sync",
-           "material_shortages", "move_first", "raise_alert_sync", "report_incident", "report_progress",
-           "safety_stock_key"]
+__all__ = ["at_risk_event", "check_safety_stock", "late_order_key", "mark_late_sync", "material_alert_key",
+           "material_shortages", "move_first", "plan_material_needs", "raise_alert_sync", "receipts_due",
+           "recheck_material_sync", "report_incident", "report_progress", "safety_stock_key"]

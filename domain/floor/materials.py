@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from domain.capacity.calendar import week_start
 from domain.events import kinds
 from domain.events.outbox import Outbox
 from domain.floor.alerts import close_alerts_sync, raise_alert_sync
-from domain.models import BomItem, CurrentPlan, Material, MaterialReceipt, PlanItem
+from domain.models import (
+    Alert,
+    BomItem,
+    CurrentPlan,
+    Incident,
+    IncidentKind,
+    Material,
+    MaterialReceipt,
+    PlanItem,
+    utcnow,
+)
 
 
 @dataclass(frozen=True)
@@ -30,26 +41,35 @@ class MaterialShortage:
         return self.needed - self.available
 
 
-def _needs(session: Session, first: date, weeks: int) -> dict[int, dict[date, float]]:
-    """Material quantity per week: BOM explosion of the plan items not made yet."""
+def plan_material_needs(session: Session, first: date, weeks: int) -> dict[int, dict[date, float]]:
+    """Material id -> week -> quantity: the BOM explosion of the plan in force's items not made yet.
+
+    Week one holds its daily tasks beside the weekly items, and progress fills either: the weekly item's quantity
+    less what every item of its week, line and sku has made is what is still to come (not both rows' quantities).
+    """
     plan_id = session.scalar(select(CurrentPlan.plan_id).where(CurrentPlan.id == 1))
     needs: dict[int, dict[date, float]] = defaultdict(lambda: defaultdict(float))
     if plan_id is None:
         return needs
+    key = (PlanItem.week, PlanItem.line_id, PlanItem.product_id)
     rows = session.execute(
-        select(
-            BomItem.material_id, PlanItem.week, PlanItem.quantity - PlanItem.quantity_made, BomItem.quantity_per_unit
-        )
-        .join(BomItem, BomItem.product_id == PlanItem.product_id)
-        .where(
-            PlanItem.plan_id == plan_id,
-            PlanItem.week >= first,
-            PlanItem.week < first + timedelta(weeks=weeks),
-            PlanItem.quantity > PlanItem.quantity_made,
-        )
-    )
-    for material_id, week, open_quantity, per_unit in rows:
-        needs[material_id][week] += float(open_quantity) * float(per_unit)
+        select(*key, func.sum(case((PlanItem.day.is_(None), PlanItem.quantity), else_=0.0)),
+               func.sum(PlanItem.quantity_made))
+        .where(PlanItem.plan_id == plan_id, PlanItem.week >= first, PlanItem.week < first + timedelta(weeks=weeks))
+        .group_by(*key)
+    ).all()
+    bill: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for product_id, material_id, per_unit in session.execute(
+        select(BomItem.product_id, BomItem.material_id, BomItem.quantity_per_unit)
+        .where(BomItem.product_id.in_({row[2] for row in rows}))
+    ):
+        bill[product_id].append((material_id, float(per_unit)))
+    for week, _line_id, product_id, planned, made in rows:
+        open_quantity = float(planned or 0.0) - float(made or 0.0)
+        if open_quantity <= 0:
+            continue
+        for material_id, per_unit in bill.get(product_id, []):
+            needs[material_id][week] += open_quantity * per_unit
     return needs
 
 
@@ -68,15 +88,8 @@ def _first_shortage(material: Material, by_week: dict[date, float], receipts: li
     return None
 
 
-def material_shortages(
-    session: Session, weeks: int, *, today: date, outbox: Outbox | None = None
-) -> list[MaterialShortage]:
-    """Shortages over the next `weeks` weeks; one open MATERIAL alert per short material, closed once covered.
-
-    Runs in the caller's transaction; publish `outbox` after the caller commits.
-    """
-    outbox = outbox if outbox is not None else Outbox()
-    needs = _needs(session, week_start(today), weeks)
+def receipts_due(session: Session) -> dict[int, list[tuple[date, float]]]:
+    """Material id -> (due date, quantity) of the receipts expected and not in yet."""
     receipts: dict[int, list[tuple[date, float]]] = defaultdict(list)
     for material_id, due, quantity in session.execute(
         select(MaterialReceipt.material_id, MaterialReceipt.due_date, MaterialReceipt.quantity).where(
@@ -84,10 +97,33 @@ def material_shortages(
         )
     ):
         receipts[material_id].append((due, float(quantity)))
+    return receipts
+
+
+def material_alert_key(material_code: str) -> str:
+    """One open MATERIAL alert per material."""
+    return f"{kinds.MATERIAL}:{material_code}"
+
+
+def material_shortages(
+    session: Session, weeks: int, *, today: date, outbox: Outbox | None = None,
+    material_ids: Collection[int] | None = None,
+) -> list[MaterialShortage]:
+    """Shortages over the next `weeks` weeks; one open MATERIAL alert per short material, closed once covered.
+
+    `material_ids` limits the check (and the alerts raised or closed) to those materials.
+    Runs in the caller's transaction; publish `outbox` after the caller commits.
+    """
+    outbox = outbox if outbox is not None else Outbox()
+    needs = plan_material_needs(session, week_start(today), weeks)
+    receipts = receipts_due(session)
     shortages: list[MaterialShortage] = []
-    for material in session.scalars(select(Material).order_by(Material.id)):
+    materials = select(Material).order_by(Material.id)
+    if material_ids is not None:
+        materials = materials.where(Material.id.in_(list(material_ids)))
+    for material in session.scalars(materials):
         shortage = _first_shortage(material, needs.get(material.id, {}), receipts[material.id], today)
-        key = f"{kinds.MATERIAL}:{material.code}"
+        key = material_alert_key(material.code)
         if shortage is None:
             close_alerts_sync(session, outbox, key)
             continue
@@ -102,3 +138,26 @@ def material_shortages(
             dedup_key=key, material_id=material.id,
         )
     return shortages
+
+
+def recheck_material_sync(
+    session: Session, material_id: int, weeks: int, *, today: date, outbox: Outbox
+) -> MaterialShortage | None:
+    """After a receipt: the material's shortage, if one remains; otherwise its MATERIAL alert, the alerts of the
+    material-shortage incidents reported for it, and those incidents are closed (the receipt answered them)."""
+    shortages = material_shortages(session, weeks, today=today, outbox=outbox, material_ids=[material_id])
+    if shortages:
+        return shortages[0]
+    now = utcnow()
+    for alert in session.scalars(select(Alert).where(
+        Alert.material_id == material_id, Alert.kind == kinds.INCIDENT, Alert.open.is_(True)
+    )):
+        alert.open, alert.closed_at = False, now
+        outbox.alert(alert)
+    for incident in session.scalars(select(Incident).where(
+        Incident.material_id == material_id, Incident.kind == IncidentKind.MATERIAL_SHORTAGE,
+        Incident.resolved_at.is_(None),
+    )):
+        incident.resolved_at = now
+    session.flush()
+    return None

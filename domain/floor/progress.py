@@ -20,6 +20,7 @@ from domain.floor.demand import OPEN_STATUSES
 from domain.floor.lateness import mark_late
 from domain.floor.lookup import line_by_code, order_by_code, product_by_sku
 from domain.floor.plan_progress import count_against_plan
+from domain.floor.production_progress import count_against_production_orders
 from domain.floor.stock import check_safety_stock
 from domain.models import (
     Alert,
@@ -138,6 +139,7 @@ async def report_progress(
             outbox.order_events.extend(await _advance(session, order, mine, principal.actor, at))
             touched.append(order)
     plan_items = await count_against_plan(session, line.id, product.id, at.date(), made)
+    await count_against_production_orders(session, product.id, made, allocations)
     alerts = await check_safety_stock(session, [product.id], outbox, at.date())
     late = await mark_late(session, outbox, at.date(), principal.actor)
     await session.commit()

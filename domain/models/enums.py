@@ -105,6 +105,7 @@ class Role(enum.StrEnum):
     PARTNER = "partner"
     MES = "mes"
     PLANNER = "planner"
+    PURCHASING = "purchasing"  # material receipts (R9, R10)
     ADMIN = "admin"
 
 

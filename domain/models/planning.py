@@ -177,6 +177,8 @@ class ProductionOrder(Base):
     line_id: Mapped[int | None] = mapped_column(ForeignKey("production_lines.id"))
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id", ondelete="SET NULL"))
     quantity: Mapped[float] = mapped_column(Float)
+    # Units the floor reported for a released stock order (no order_id); DONE once it reaches quantity.
+    quantity_made: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
     due_date: Mapped[date]
     status: Mapped[ProductionOrderStatus] = mapped_column(str_enum(ProductionOrderStatus))
     reason: Mapped[str] = mapped_column(String(200))

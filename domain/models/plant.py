@@ -79,6 +79,9 @@ class MaterialReceipt(Base):
     quantity: Mapped[float] = mapped_column(Float)
     due_date: Mapped[date]
     received: Mapped[bool] = mapped_column(default=False)
+    # Set when the goods came in: the day, and who recorded it (None on an expected receipt the delivery answered).
+    received_on: Mapped[date | None]
+    received_by: Mapped[str | None] = mapped_column(String(64))
 
 
 class BomItem(Base):

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
-from sqlalchemy import and_, func, literal, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from domain.capacity.calendar import weeks_from
@@ -106,12 +106,6 @@ def _firm_demand(session: Session, pindex: dict[int, int], weeks: list[date]) ->
         .join(Order, Order.id == OrderLine.order_id)
         .where(Order.status.in_(FIRM_STATUSES), OrderLine.quantity_to_make > 0)
     ))
-    # Released production orders of no order (stock back to safety level, R10/R11) are firm work too; those of
-    # an order are its demand above.
-    rows += session.execute(
-        select(ProductionOrder.product_id, ProductionOrder.quantity, ProductionOrder.due_date, literal(0.0))
-        .where(ProductionOrder.status == ProductionOrderStatus.RELEASED, ProductionOrder.order_id.is_(None))
-    ).all()
     demand = np.zeros((len(pindex), len(weeks)))
     priority = np.zeros((len(pindex), len(weeks)))
     if not rows:
@@ -124,6 +118,36 @@ def _firm_demand(session: Session, pindex: dict[int, int], weeks: list[date]) ->
     np.add.at(demand, (products[inside], week[inside]), quantity[inside])
     np.maximum.at(priority, (products[inside], week[inside]), score[inside])
     return demand, priority
+
+
+def _released_for_stock(session: Session, pindex: dict[int, int], weeks: list[date]) -> np.ndarray:
+    """Released production orders of no order (stock back to safety level, R10/R11), what is left to make of
+    them per product-week by their due date; those of an order are its demand already."""
+    rows = session.execute(
+        select(ProductionOrder.product_id, ProductionOrder.quantity - ProductionOrder.quantity_made,
+               ProductionOrder.due_date)
+        .where(ProductionOrder.status == ProductionOrderStatus.RELEASED, ProductionOrder.order_id.is_(None),
+               ProductionOrder.quantity > ProductionOrder.quantity_made)
+    ).all()
+    work = np.zeros((len(pindex), len(weeks)))
+    if rows:
+        products = np.array([pindex[r[0]] for r in rows])
+        week = _week_of(np.array([r[2] for r in rows]), weeks[0], len(weeks))
+        inside = week >= 0
+        np.add.at(work, (products[inside], week[inside]), np.array([float(r[1]) for r in rows])[inside])
+    return work
+
+
+def _with_stock_orders(inventory: np.ndarray, safety_stock: np.ndarray, for_stock: np.ndarray
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """Free stock and safety stock for the LP when released stock orders are its demand (`for_stock` per product).
+
+    Such an order says "make this much more", and its output goes to stock rather than to a customer. So the
+    free stock it tops up is set aside (else it would cover the order's own demand, and less be made), and the
+    safety stock the LP refills on its own is lowered by the order and that stock (else a release doubled the
+    work: 49 to make became 98). It consumes no forecast either: it is not netted against it."""
+    set_aside = np.minimum(inventory, for_stock)
+    return inventory - set_aside, np.maximum(safety_stock - for_stock - set_aside, 0.0)
 
 
 def _forecast(session: Session, pindex: dict[int, int], weeks: list[date], tier: ForecastTier) -> np.ndarray:
@@ -240,11 +264,15 @@ def load_snapshot(
     route_product = np.array([pindex[r[0]] for r in routes], dtype=np.int64)
     route_line = np.array([lindex[r[1]] for r in routes], dtype=np.int64)
     route_rate = np.array([float(r[2]) for r in routes])
-    firm, priority = _firm_demand(session, pindex, weeks)
-    forecast_net = np.maximum(_forecast(session, pindex, weeks, tier) - firm, 0.0)
+    ordered, priority = _firm_demand(session, pindex, weeks)
+    forecast_net = np.maximum(_forecast(session, pindex, weeks, tier) - ordered, 0.0)
     forecast_net[retired] = 0.0
+    for_stock = _released_for_stock(session, pindex, weeks)
+    firm = ordered + for_stock
     on_hand = np.array([p.on_hand for p in products], dtype=float)
-    inventory = np.maximum(on_hand - _stock_held_for_orders(session, pindex), 0.0)
+    inventory, safety_stock = _with_stock_orders(
+        np.maximum(on_hand - _stock_held_for_orders(session, pindex), 0.0),
+        np.array([p.safety_stock for p in products], dtype=float), for_stock.sum(axis=1))
     # The LP plans units started: every good quantity (demand, stock, safety stock) is divided by the product's
     # observed yield, so the plan and the day's tasks start enough for the good units owed (scrap is the rest).
     observed = observed_yields_sync(session)
@@ -276,7 +304,7 @@ def load_snapshot(
         demand=np.ceil(firm * started_per_good[:, None] - ROUND_OFF) + forecast_net * started_per_good[:, None],
         initial_inventory=inventory * started_per_good,
         initial_backlog=np.zeros(len(products)),
-        safety_stock=np.array([0.0 if p.retired_at else p.safety_stock for p in products]) * started_per_good,
+        safety_stock=np.where([p.retired_at is not None for p in products], 0.0, safety_stock) * started_per_good,
         lot_size=np.array([p.lot_size or 1.0 for p in products], dtype=float),
         holding_cost=np.maximum(unit_cost * ANNUAL_CARRYING_SHARE / 52.0, 1e-3),
         backlog_weight=backlog_weight,

@@ -21,7 +21,7 @@ def _sop(args: list[str], url: str) -> Result:
     return CliRunner().invoke(cli, args, env={"SOP_DATABASE_URL": url})
 
 
-@pytest.mark.parametrize("role", ["viewer", "mes", "planner", "admin"])
+@pytest.mark.parametrize("role", ["viewer", "mes", "planner", "purchasing", "admin"])
 def test_customer_binding_is_for_partner_keys_only(role: str, db: Engine, db_url: str) -> None:
     """Input tried: `sop keys create --role ROLE --customer C0001` for each role but partner (it was stored)."""
     with Session(db) as session:
@@ -34,6 +34,18 @@ def test_customer_binding_is_for_partner_keys_only(role: str, db: Engine, db_url
         with pytest.raises(InvalidInput, match="partner keys only"):
             create_api_key(session, role, None, ["C0001"])
         assert _sop(["keys", "create", "--role", "partner", "--customer", "C0001"], db_url).exit_code == 0
+
+
+def test_a_purchasing_key_is_created_and_signs_in_as_purchasing(db: Engine, db_url: str) -> None:
+    """`sop keys create --role purchasing` (the role recordMaterialReceipt needs); `--role buyer` is refused."""
+    result = _sop(["keys", "create", "--role", "purchasing", "--name", "stores"], db_url)
+    assert result.exit_code == 0, result.output
+    key = next(word for word in result.output.split() if word.startswith("sop_"))
+    with Session(db) as session:
+        principal = authenticate_sync(session, key)
+        assert principal is not None and principal.role is Role.PURCHASING and principal.actor == "purchasing:stores"
+    refused = _sop(["keys", "create", "--role", "buyer"], db_url)
+    assert refused.exit_code == 2 and "buyer" in refused.output
 
 
 def test_a_key_name_longer_than_the_actor_columns_take_is_refused(db: Engine, db_url: str) -> None:

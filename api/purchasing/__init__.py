@@ -1,0 +1,1 @@
+"""Materials and purchasing: each material's position under the plan in force, and the receipts purchasing records."""
