@@ -45,19 +45,31 @@ class NotLoaded(enum.Enum):
 NOT_LOADED = NotLoaded.NOT_LOADED
 
 
-@strawberry.enum
+@strawberry.enum(description="One of the four questions every order review answers (R3).")
 class Criterion(enum.Enum):
-    CAPACITY = "CAPACITY"
-    MATERIAL = "MATERIAL"
-    TECHNOLOGY = "TECHNOLOGY"
-    MARGIN = "MARGIN"
+    CAPACITY = strawberry.enum_value(
+        "CAPACITY",
+        description="Can the lines make the order by the requested date, with the hours not yet promised?",
+    )
+    MATERIAL = strawberry.enum_value("MATERIAL", description="Are the key components in stock, or arriving in time?")
+    TECHNOLOGY = strawberry.enum_value(
+        "TECHNOLOGY",
+        description="Is the product's process proven, or does it need validation first?",
+    )
+    MARGIN = strawberry.enum_value(
+        "MARGIN",
+        description="Does the order's gross margin reach the customer tier's target?",
+    )
 
 
-@strawberry.type
+@strawberry.type(
+    description="A quantity of one product to deliver on one date: a promise of an order (Order.deliveries) or part"
+                " of a proposed date or split (Review.deliveries)."
+)
 class Delivery:
-    sku: str
-    quantity: float
-    date: date
+    sku: str = strawberry.field(description="The product's stock-keeping unit code.")
+    quantity: float = strawberry.field(description="Units to deliver on `date`.")
+    date: date = strawberry.field(description="The day the units are due at the customer (ISO 8601).")
 
     @classmethod
     def from_row(cls, row: PromisedDelivery) -> Delivery:
@@ -68,13 +80,17 @@ class Delivery:
         return cls(sku=str(item["sku"]), quantity=float(item["quantity"]), date=date.fromisoformat(str(item["date"])))
 
 
-@strawberry.type
+@strawberry.type(description="The verdict of one review criterion, with the facts that decided it.")
 class CriterionResult:
-    criterion: Criterion
-    passed: bool
+    criterion: Criterion = strawberry.field(description="Which of the four criteria this verdict is for.")
+    passed: bool = strawberry.field(
+        description="True when the order meets the criterion; a failed one leads to a proposal or a rejection.")
     text: strawberry.Private[str]  # the message with every figure; a partner reads partner_message's version
 
-    @strawberry.field
+    @strawberry.field(
+        description="The verdict in words with its figures (e.g. short component, earliest date). A partner reads "
+                    "the margin verdict without the plant's figures."
+    )
     def message(self, info: Info) -> str:
         principal = info.context.principal
         if principal is not None and principal.role is Role.PARTNER:
@@ -82,21 +98,29 @@ class CriterionResult:
         return self.text
 
 
-@strawberry.type
+@strawberry.type(description="A rule of a rule file that fired during the review: why the decision is what it is.")
 class FiredRule:
-    rule_set: str
-    rule: str
-    message: str
+    rule_set: str = strawberry.field(
+        description="The rule file's rule_set name (e.g. `review`, `rush`, `priority`).")
+    rule: str = strawberry.field(description="The rule's id in its file (e.g. `P1-STRATEGIC`).")
+    message: str = strawberry.field(description="The rule's description, what it decided in words.")
 
 
-@strawberry.type
+@strawberry.type(
+    description="The outcome of checking an order on capacity, materials, technology and margin (R3, R4)."
+)
 class Review:
-    decision: ReviewDecision
-    criteria: list[CriterionResult]
-    fired_rules: list[FiredRule]
-    rules_version: str
-    proposed_date: date | None
-    deliveries: list[Delivery]
+    decision: ReviewDecision = strawberry.field(
+        description="Accept, propose a later date, propose a split, or reject.")
+    criteria: list[CriterionResult] = strawberry.field(description="One verdict per criterion, always all four.")
+    fired_rules: list[FiredRule] = strawberry.field(description="The rules that fired, in the order they fired.")
+    rules_version: str = strawberry.field(
+        description="The version of the loaded rule files the review ran on (see Query.ruleSets).")
+    proposed_date: date | None = strawberry.field(
+        description="With PROPOSE_DATE: the date the plant can promise instead; null otherwise.")
+    deliveries: list[Delivery] = strawberry.field(
+        description="With SPLIT or PROPOSE_DATE: what could be delivered on which date; empty when accepted as "
+                    "asked or rejected.")
 
     @classmethod
     def from_row(cls, row: models.OrderReview) -> Review:
@@ -139,17 +163,22 @@ class OrderEvent:
         return from_attributes(cls, row, kind=OrderEventKind(row.kind))
 
 
-@strawberry.type
+@strawberry.type(
+    description="One product of an order: how many, at what price, and how far production and shipping have got."
+)
 class OrderLine:
-    quantity: float
-    unit_price: Decimal
-    quantity_made: float
-    quantity_shipped: float
+    quantity: float = strawberry.field(description="Units ordered.")
+    unit_price: Decimal = strawberry.field(
+        description="Price per unit in the company currency; the product's list price when the order did not give "
+                    "one.")
+    quantity_made: float = strawberry.field(
+        description="Units the shop floor has reported made for this line so far (scrap not counted).")
+    quantity_shipped: float = strawberry.field(description="Units of this line that have left the plant so far.")
     quantity_from_stock: float = strawberry.field(description="Finished units taken from stock at acceptance (R11).")
     product_id: strawberry.Private[int]
     loaded_product: strawberry.Private[Product | None] = None
 
-    @strawberry.field(graphql_type=Product)
+    @strawberry.field(graphql_type=Product, description="The product ordered.")
     def product(self, info: Info) -> Loaded[Product]:
         if self.loaded_product is not None:
             return self.loaded_product
@@ -160,7 +189,10 @@ class OrderLine:
         return from_attributes(cls, row)
 
 
-@strawberry.type
+@strawberry.type(
+    description="A customer's order: what was asked, what the plant promised, and where it stands. A partner key "
+                "sees only its own customers' orders (others do not exist for it)."
+)
 class Order(Node):
     code: str = strawberry.field(description="The plant's order number, unique across all customers.")
     customer_reference: str | None = strawberry.field(
