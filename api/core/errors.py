@@ -20,19 +20,65 @@ log = logging.getLogger("api.errors")
 UNAVAILABLE_MESSAGE = "The database is unavailable: retry after the seconds in the Retry-After header."
 
 
-@strawberry.enum
+@strawberry.enum(
+    description="Every code a client can receive: in `UserError.code` of a mutation payload, and in "
+                "`extensions.code` of an entry of the response's `errors` list (transport refusals included). "
+                "docs/errors.md lists them with their HTTP status and what to do."
+)
 class ErrorCode(enum.Enum):
-    INVALID = "INVALID"
-    NOT_FOUND = "NOT_FOUND"
-    VERSION_CONFLICT = "VERSION_CONFLICT"
-    IDEMPOTENCY_MISMATCH = "IDEMPOTENCY_MISMATCH"
-    FROZEN_WINDOW = "FROZEN_WINDOW"
-    FORBIDDEN = "FORBIDDEN"
-    INVALID_TRANSITION = "INVALID_TRANSITION"
-    RULES_INVALID = "RULES_INVALID"
-    PLAN_IN_PROGRESS = "PLAN_IN_PROGRESS"
-    UNAUTHENTICATED = "UNAUTHENTICATED"
-    BUSY = "BUSY"  # lost every race for the same hours: send the same request again (same idempotency key)
+    INVALID = strawberry.enum_value(
+        "INVALID",
+        description="The input is wrong (out of range, malformed, inconsistent); `field` names where. Fix it before"
+                    " sending again.",
+    )
+    NOT_FOUND = strawberry.enum_value(
+        "NOT_FOUND",
+        description="What the input names does not exist, or not for this key (a partner's view of other customers'"
+                    " orders); `field` names which.",
+    )
+    VERSION_CONFLICT = strawberry.enum_value(
+        "VERSION_CONFLICT",
+        description="The order changed since you read it: `currentVersion` holds its version now; read it again, "
+                    "then retry with that expectedVersion.",
+    )
+    IDEMPOTENCY_MISMATCH = strawberry.enum_value(
+        "IDEMPOTENCY_MISMATCH",
+        description="This idempotencyKey was used before with another input; use a new key for a new request.",
+    )
+    FROZEN_WINDOW = strawberry.enum_value(
+        "FROZEN_WINDOW",
+        description="The order, or the new date, lies in the frozen window of the running plan (R14); it can be "
+                    "changed once the window has passed.",
+    )
+    FORBIDDEN = strawberry.enum_value(
+        "FORBIDDEN",
+        description="This key's role may not do this or read these fields (e.g. a partner asking for plant-internal"
+                    " data); nothing was read or changed.",
+    )
+    INVALID_TRANSITION = strawberry.enum_value(
+        "INVALID_TRANSITION",
+        description="The order's status does not allow this now (e.g. cancelling a shipped order, progress on a "
+                    "cancelled one).",
+    )
+    RULES_INVALID = strawberry.enum_value(
+        "RULES_INVALID",
+        description="reloadRules: a rule file does not validate; the rules in force are unchanged and the message "
+                    "names the file and line.",
+    )
+    PLAN_IN_PROGRESS = strawberry.enum_value(
+        "PLAN_IN_PROGRESS",
+        description="A replan is already running; send the request again when it has finished.",
+    )
+    UNAUTHENTICATED = strawberry.enum_value(
+        "UNAUTHENTICATED",
+        description="No API key, an unknown one or a revoked one (HTTP 401, or the websocket refused): send "
+                    "`Authorization: Bearer <api key>`.",
+    )
+    BUSY = strawberry.enum_value(
+        "BUSY",
+        description="The request lost every race for the same capacity, or the same idempotencyKey is still being "
+                    "processed: send the same request again (with the same idempotencyKey) in a moment.",
+    )
     UNAVAILABLE = strawberry.enum_value(
         "UNAVAILABLE",
         description="The database is unreachable, restarting or out of time (HTTP 503 with Retry-After): "
@@ -54,14 +100,20 @@ class ErrorCode(enum.Enum):
     LIMIT_EXCEEDED = strawberry.enum_value(
         "LIMIT_EXCEEDED", description="Over a limit of api/README.md (body size, tokens, depth, aliases, repeated "
         "fields, selections, mutations, query cost, subscriptions per connection): ask for less.")
-    INTERNAL = "INTERNAL"
+    INTERNAL = strawberry.enum_value(
+        "INTERNAL",
+        description="Our bug: the server failed and logged it; the message says nothing more. Nothing was "
+                    "half-written.",
+    )
 
 
 @strawberry.type(description="Why a mutation did not do what was asked; `field` is a path into the input.")
 class UserError:
-    field: list[str] | None
-    message: str
-    code: ErrorCode
+    field: list[str] | None = strawberry.field(
+        description="The path to the input field at fault, e.g. [\"lines\", \"2\", \"quantity\"] (indexes 0-based, as "
+                    "strings); null when the error is about the request as a whole.")
+    message: str = strawberry.field(description="What was wrong, in words, naming the value and where.")
+    code: ErrorCode = strawberry.field(description="What kind of error, for a program to act on.")
     current_version: int | None = strawberry.field(
         default=None, description="With VERSION_CONFLICT: the order's version now; read it again and retry."
     )
