@@ -9,28 +9,45 @@ from decimal import Decimal
 import strawberry
 
 from api.core.convert import from_attributes
+from api.core.enums import expose_enum
 from domain import kpis
 from domain.kpis import KPI_DEFINITIONS
 
 
 @strawberry.enum(description="The teams measured on shared numbers (R13).")
 class Team(enum.Enum):
-    SALES = "SALES"
-    PRODUCTION = "PRODUCTION"
+    SALES = strawberry.enum_value(
+        "SALES",
+        description="Sales: by default scored on order fulfilment, forecast accuracy and inventory turnover "
+                    "(scorecards.yaml).",
+    )
+    PRODUCTION = strawberry.enum_value(
+        "PRODUCTION",
+        description="Production: by default scored on rush orders, plan completion, complaints and response "
+                    "hours (scorecards.yaml).",
+    )
 
 
 # Registers the domain enum itself, so resolvers annotate with kpis.Granularity.
-strawberry.enum(kpis.Granularity, name="Granularity", description="Calendar buckets of a KPI series.")
+expose_enum(kpis.Granularity, "Granularity", "Calendar buckets of a KPI series.", {
+    "WEEK": "Monday to Sunday.",
+    "MONTH": "Calendar months.",
+    "QUARTER": "Calendar quarters (January-March, ...).",
+})
 
 
 @strawberry.type(description="One KPI with what it was computed from, so a person can check it.")
 class KpiValue:
-    name: str
+    name: str = strawberry.field(
+        description="The KPI, as its field in KpiReport is named (e.g. `orderFulfillmentRate`).")
     value: float | None = strawberry.field(description="Null when the denominator is empty; `reason` says why.")
     numerator: float | None
     denominator: float | None
-    reason: str | None
-    unit: str
+    reason: str | None = strawberry.field(
+        description="Why `value` is null (e.g. no order was completed in the period); null when there is a value.")
+    unit: str = strawberry.field(
+        description="What `value` is in: `ratio` (0-1), `hours`, `turns`, `units` or `money` (the company "
+                    "currency).")
     definition: str = strawberry.field(description="How the KPI is computed (the normative definition).")
 
     @classmethod
@@ -38,26 +55,33 @@ class KpiValue:
         return from_attributes(cls, v, definition=KPI_DEFINITIONS[v.name])
 
 
-@strawberry.type
+@strawberry.type(
+    description="One KPI's part of a team's score: its weight, target and how far the value reached it."
+)
 class ScoreComponent:
-    kpi: str
-    weight: float
-    target: float
-    value: float | None
+    kpi: str = strawberry.field(description="The KPI, as its field in KpiReport is named.")
+    weight: float = strawberry.field(
+        description="Its share of the team's score, from scorecards.yaml (a team's weights sum to 1 in the default "
+                    "rules).")
+    target: float = strawberry.field(description="The value to reach, in the KPI's unit, from scorecards.yaml.")
+    value: float | None = strawberry.field(
+        description="The KPI's value in the period; null when its denominator was empty.")
     attainment: float | None = strawberry.field(
         description=f"value / target (target / value when lower is better), capped at {kpis.ATTAINMENT_CAP}; "
         "null when the KPI is null (it then adds nothing to the score)."
     )
-    higher_is_better: bool
+    higher_is_better: bool = strawberry.field(
+        description="False for KPIs where less is better (complaint rate, response hours): attainment is then "
+                    "target / value.")
 
 
 @strawberry.type(description="A team's weighted KPI attainment (R13); weights, targets and bonus from scorecards.yaml.")
 class Scorecard:
-    team: Team
+    team: Team = strawberry.field(description="The team scored.")
     score: float = strawberry.field(description="Sum of weight x attainment over the team's KPIs.")
     bonus_eligible: bool = strawberry.field(description="score >= the rule file's bonus threshold.")
     bonus_rate: float = strawberry.field(description="The rule file's bonus rate, paid when bonusEligible.")
-    components: list[ScoreComponent]
+    components: list[ScoreComponent] = strawberry.field(description="One entry per KPI of the team's scorecard.")
 
     @classmethod
     def of(cls, card: kpis.Scorecard) -> Scorecard:
@@ -68,19 +92,25 @@ class Scorecard:
 
 @strawberry.type(description="WMAPE = sum|tier - ordered| / sum ordered; bias = sum(tier - ordered) / sum ordered.")
 class TierError:
-    tier: str
-    wmape: float | None
-    bias: float | None
+    tier: str = strawberry.field(description="The forecast tier: LOW, MID or HIGH.")
+    wmape: float | None = strawberry.field(
+        description="Weighted mean absolute percentage error as a ratio (0 is perfect); null when nothing was "
+                    "ordered.")
+    bias: float | None = strawberry.field(
+        description="Signed error as a ratio: above 0 the tier forecast too much, below 0 too little; null when "
+                    "nothing was ordered.")
 
 
-@strawberry.type
+@strawberry.type(description="Forecast against orders for one group: a sku, a family, a week, or all of them.")
 class ForecastAccuracyRow:
-    sku: str | None
-    family: str | None
-    week: datetime.date | None
-    ordered: float
-    sku_weeks: int
-    tiers: list[TierError]
+    sku: str | None = strawberry.field(description="The product of a by-sku row; null otherwise.")
+    family: str | None = strawberry.field(
+        description="The family of a by-family row (and of a by-sku row's product); null otherwise.")
+    week: datetime.date | None = strawberry.field(description="The Monday of a by-week row; null otherwise.")
+    ordered: float = strawberry.field(
+        description="Units ordered in the group (what the forecasts are compared with).")
+    sku_weeks: int = strawberry.field(description="How many sku-weeks the group holds.")
+    tiers: list[TierError] = strawberry.field(description="Each tier's error over the group.")
     best_tier: str | None = strawberry.field(description="The tier with the smallest WMAPE: the one that was right.")
 
     @classmethod
@@ -90,13 +120,13 @@ class ForecastAccuracyRow:
 
 @strawberry.type(description="Forecast accuracy per sku, family and week (R14), latest submission before each week.")
 class ForecastAccuracyReport:
-    by_sku: list[ForecastAccuracyRow]
-    by_family: list[ForecastAccuracyRow]
-    by_week: list[ForecastAccuracyRow]
-    overall: ForecastAccuracyRow
+    by_sku: list[ForecastAccuracyRow] = strawberry.field(description="One row per product, by sku.")
+    by_family: list[ForecastAccuracyRow] = strawberry.field(description="One row per product family.")
+    by_week: list[ForecastAccuracyRow] = strawberry.field(description="One row per week of the period.")
+    overall: ForecastAccuracyRow = strawberry.field(description="The whole period and catalogue in one row.")
     closest_low: int = strawberry.field(description="Sku-weeks on which LOW was the closest tier.")
-    closest_mid: int
-    closest_high: int
+    closest_mid: int = strawberry.field(description="Sku-weeks on which MID was the closest tier.")
+    closest_high: int = strawberry.field(description="Sku-weeks on which HIGH was the closest tier.")
 
     @classmethod
     def of(cls, r: kpis.ForecastAccuracyReport) -> ForecastAccuracyReport:
@@ -113,28 +143,36 @@ class ForecastAccuracyReport:
 
 @strawberry.type(description="A rush order's capacity-adjustment cost and its split between sales and production.")
 class RushCost:
-    order_code: str
-    customer_code: str
-    cause: str
-    forecast_excess_pct: float | None
-    overtime_hours: float
-    changeovers: int
-    displaced_orders: int
+    order_code: str = strawberry.field(description="The rush order's code.")
+    customer_code: str = strawberry.field(description="Its customer's code.")
+    cause: str = strawberry.field(
+        description="Why it was a rush: DEMAND_ABOVE_FORECAST, CUSTOMER_CHANGE, INTERNAL or UNKNOWN.")
+    forecast_excess_pct: float | None = strawberry.field(
+        description="How far demand went above the mid forecast, in percent (30 = 30% above); null when there was "
+                    "no forecast.")
+    overtime_hours: float = strawberry.field(description="Overtime hours the insertion needed.")
+    changeovers: int = strawberry.field(description="Extra line changeovers the insertion caused.")
+    displaced_orders: int = strawberry.field(description="Orders moved or split to make room for it.")
     cost: Decimal = strawberry.field(
         description="overtime hours x rate + changeovers x cost + displaced orders x cost "
         "(SOP_OVERTIME_HOUR_COST, SOP_CHANGEOVER_COST, SOP_DISPLACED_ORDER_COST)."
     )
-    sales_share: float
-    production_share: float
-    reason: str
+    sales_share: float = strawberry.field(
+        description="Sales' share of the cost, 0 to 1, from the rule file cost_allocation.yaml.")
+    production_share: float = strawberry.field(
+        description="Production's share of the cost, 0 to 1; salesShare + productionShare = 1.")
+    reason: str = strawberry.field(description="The cost allocation rule that decided the split, in words.")
 
 
 @strawberry.type(description="Forecast-error cost allocation (R15) of the rush orders received in the period.")
 class CostAllocation:
-    rush_orders: list[RushCost]
-    total_cost: Decimal
-    sales_cost: Decimal
-    production_cost: Decimal
+    rush_orders: list[RushCost] = strawberry.field(
+        description="One row per rush order received in the period that went through rush insertion.")
+    total_cost: Decimal = strawberry.field(description="Sum of the rush orders' costs, in the company currency.")
+    sales_cost: Decimal = strawberry.field(
+        description="What sales bear: the sum of cost x salesShare, in the company currency.")
+    production_cost: Decimal = strawberry.field(
+        description="What production bears: the sum of cost x productionShare, in the company currency.")
     forecast_error_cost: Decimal = strawberry.field(
         description="The cost of rush orders caused by demand above forecast."
     )
@@ -149,47 +187,64 @@ class CostAllocation:
     "(NOT_PROMISED, ON_TIME, LATE, OPEN)."
 )
 class RushReviewRow:
-    cause: str
-    tier: str
-    outcome: str
-    orders: int
-    amount: Decimal
+    cause: str = strawberry.field(
+        description="Why the orders were rush: DEMAND_ABOVE_FORECAST, CUSTOMER_CHANGE, INTERNAL or UNKNOWN.")
+    tier: str = strawberry.field(
+        description="The rush tier rush.yaml gave them (e.g. STRATEGIC_RUSH, URGENT, LARGE), or UNKNOWN.")
+    outcome: str = strawberry.field(
+        description="NOT_PROMISED (rejected, cancelled or still a proposal), ON_TIME, LATE (done against the "
+                    "promise) or OPEN (promised, not done yet).")
+    orders: int = strawberry.field(description="How many rush orders fall in this cause, tier and outcome.")
+    amount: Decimal = strawberry.field(description="Their amount together, in the company currency.")
 
 
-@strawberry.input
+@strawberry.input(
+    description="A family's own growth, for one quarter or the whole year (e.g. +30% of family A in Q2)."
+)
 class MixTargetInput:
-    family: str
+    family: str = strawberry.field(description="The product family; it must have sold something last year.")
     growth: float = strawberry.field(description="The family's own growth, e.g. 0.3 for +30%.")
     quarter: int | None = strawberry.field(default=None, description="1-4; all year when omitted.")
 
 
-@strawberry.input
+@strawberry.input(description="An annual revenue target to break down (R1).")
 class PlanTargetsInput:
-    year: int
+    year: int = strawberry.field(description="The target year; last year's sales are the base.")
     revenue_growth: float = strawberry.field(description="Growth of revenue over the year before, e.g. 0.2.")
-    mix: list[MixTargetInput] = strawberry.field(default_factory=list)
+    mix: list[MixTargetInput] = strawberry.field(
+        default_factory=list, description="Families that grow at their own rate; the others share the growth that "
+        "makes the year reach the target. None when omitted.")
 
 
-@strawberry.type
+@strawberry.type(description="The target of one product family in one quarter.")
 class FamilyQuarterTarget:
-    family: str
-    quarter: int
-    last_year_revenue: Decimal
-    growth: float
-    revenue: Decimal
-    volume: float
-    forecast_volume: float | None
-    capped_volume: float
-    capped_revenue: Decimal
+    family: str = strawberry.field(description="The product family.")
+    quarter: int = strawberry.field(description="1 to 4.")
+    last_year_revenue: Decimal = strawberry.field(
+        description="What the family sold in that quarter last year, in the company currency.")
+    growth: float = strawberry.field(
+        description="The growth applied, as a ratio (0.2 = +20%): the mix's, or the shared rest.")
+    revenue: Decimal = strawberry.field(description="The target revenue, in the company currency.")
+    volume: float = strawberry.field(
+        description="Units the target revenue means at last year's mean price of the family in that quarter.")
+    forecast_volume: float | None = strawberry.field(
+        description="Sales' mid forecast for the family and quarter, in units; null when not forecast.")
+    capped_volume: float = strawberry.field(
+        description="The volume scaled down to what the family's tightest line can make.")
+    capped_revenue: Decimal = strawberry.field(
+        description="The revenue of the capped volume, in the company currency.")
 
 
-@strawberry.type
+@strawberry.type(
+    description="A line-quarter the target needs more hours of than it has: the gap, reported, not hidden."
+)
 class CapacityGap:
-    line_code: str
-    quarter: int
-    capacity_hours: float
-    needed_hours: float
-    short_hours: float
+    line_code: str = strawberry.field(description="The line short of hours.")
+    quarter: int = strawberry.field(description="1 to 4.")
+    capacity_hours: float = strawberry.field(
+        description="Hours it has: weekly hours x 13 x (1 - rush reserve share).")
+    needed_hours: float = strawberry.field(description="Hours the target volumes routed to it would need.")
+    short_hours: float = strawberry.field(description="neededHours - capacityHours.")
 
 
 @strawberry.type(
@@ -199,12 +254,16 @@ class CapacityGap:
     "capped target scales each family-quarter by its tightest line."
 )
 class TargetPlan:
-    year: int
-    last_year_revenue: Decimal
-    target_revenue: Decimal
-    capped_revenue: Decimal
-    targets: list[FamilyQuarterTarget]
-    gaps: list[CapacityGap]
+    year: int = strawberry.field(description="The target year.")
+    last_year_revenue: Decimal = strawberry.field(
+        description="Revenue of the year before, the base, in the company currency.")
+    target_revenue: Decimal = strawberry.field(
+        description="Last year's revenue x (1 + revenueGrowth), in the company currency.")
+    capped_revenue: Decimal = strawberry.field(
+        description="The target as far as capacity allows: the sum of the capped family-quarters.")
+    targets: list[FamilyQuarterTarget] = strawberry.field(description="One entry per family and quarter.")
+    gaps: list[CapacityGap] = strawberry.field(
+        description="The line-quarters short of hours; empty when the target fits.")
 
     @classmethod
     def of(cls, p: kpis.TargetPlan) -> TargetPlan:
