@@ -13,10 +13,10 @@ from api.core.convert import money
 from api.kpis.types import (
     CostAllocation,
     ForecastAccuracyReport,
-    KpiValue,
     RushReviewRow,
     Scorecard,
 )
+from api.kpis.values import KpiValue
 from domain import kpis
 from domain.kpis import KPI_DEFINITIONS
 

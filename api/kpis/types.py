@@ -11,7 +11,6 @@ import strawberry
 from api.core.convert import from_attributes
 from api.core.enums import expose_enum
 from domain import kpis
-from domain.kpis import KPI_DEFINITIONS
 
 
 @strawberry.enum(description="The teams measured on shared numbers (R13).")
@@ -34,25 +33,6 @@ expose_enum(kpis.Granularity, "Granularity", "Calendar buckets of a KPI series."
     "MONTH": "Calendar months.",
     "QUARTER": "Calendar quarters (January-March, ...).",
 })
-
-
-@strawberry.type(description="One KPI with what it was computed from, so a person can check it.")
-class KpiValue:
-    name: str = strawberry.field(
-        description="The KPI, as its field in KpiReport is named (e.g. `orderFulfillmentRate`).")
-    value: float | None = strawberry.field(description="Null when the denominator is empty; `reason` says why.")
-    numerator: float | None
-    denominator: float | None
-    reason: str | None = strawberry.field(
-        description="Why `value` is null (e.g. no order was completed in the period); null when there is a value.")
-    unit: str = strawberry.field(
-        description="What `value` is in: `ratio` (0-1), `hours`, `turns`, `units` or `money` (the company "
-                    "currency).")
-    definition: str = strawberry.field(description="How the KPI is computed (the normative definition).")
-
-    @classmethod
-    def of(cls, v: kpis.KpiValue) -> KpiValue:
-        return from_attributes(cls, v, definition=KPI_DEFINITIONS[v.name])
 
 
 @strawberry.type(
