@@ -13,18 +13,17 @@ from api.core.enums import expose_enum
 from domain import kpis
 
 
-@strawberry.enum(description="The teams measured on shared numbers (R13).")
 class Team(enum.Enum):
-    SALES = strawberry.enum_value(
-        "SALES",
-        description="Sales: by default scored on order fulfilment, forecast accuracy and inventory turnover "
-                    "(scorecards.yaml).",
-    )
-    PRODUCTION = strawberry.enum_value(
-        "PRODUCTION",
-        description="Production: by default scored on rush orders, plan completion, complaints and response "
-                    "hours (scorecards.yaml).",
-    )
+    SALES = "SALES"
+    PRODUCTION = "PRODUCTION"
+
+
+expose_enum(Team, "Team", "The teams measured on shared numbers (R13).", {
+    "SALES": "Sales: by default scored on order fulfilment, forecast accuracy and inventory turnover "
+             "(scorecards.yaml).",
+    "PRODUCTION": "Production: by default scored on rush orders, plan completion, complaints and response hours "
+                  "(scorecards.yaml).",
+})
 
 
 # Registers the domain enum itself, so resolvers annotate with kpis.Granularity.

@@ -7,15 +7,21 @@ from datetime import date
 
 import strawberry
 
+from api.core.enums import expose_enum
 from api.core.errors import argument_error
 from api.orders.enums import OrderSort, OrderStatus
 from domain.orders.queries import OrderSearch
 
 
-@strawberry.enum(description="Order of a sorted list.")
 class SortDirection(enum.Enum):
-    ASC = strawberry.enum_value("ASC", description="Smallest first: oldest date, lowest amount, A before Z.")
-    DESC = strawberry.enum_value("DESC", description="Largest first: newest date, highest amount, Z before A.")
+    ASC = "ASC"
+    DESC = "DESC"
+
+
+expose_enum(SortDirection, "SortDirection", "Order of a sorted list.", {
+    "ASC": "Smallest first: oldest date, lowest amount, A before Z.",
+    "DESC": "Largest first: newest date, highest amount, Z before A.",
+})
 
 
 @strawberry.input(description="Every given condition must hold; date ranges are inclusive.")

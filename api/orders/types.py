@@ -19,6 +19,7 @@ from api.catalog.dataloaders import CatalogLoaders
 from api.catalog.types import Customer, Product
 from api.core.context import Context
 from api.core.convert import from_attributes
+from api.core.enums import expose_enum
 from api.core.node import Node, global_id
 from api.orders.dataloaders import OrderLoaders
 from api.orders.enums import OrderEventKind, OrderStatus, ReviewDecision
@@ -45,21 +46,19 @@ class NotLoaded(enum.Enum):
 NOT_LOADED = NotLoaded.NOT_LOADED
 
 
-@strawberry.enum(description="One of the four questions every order review answers (R3).")
 class Criterion(enum.Enum):
-    CAPACITY = strawberry.enum_value(
-        "CAPACITY",
-        description="Can the lines make the order by the requested date, with the hours not yet promised?",
-    )
-    MATERIAL = strawberry.enum_value("MATERIAL", description="Are the key components in stock, or arriving in time?")
-    TECHNOLOGY = strawberry.enum_value(
-        "TECHNOLOGY",
-        description="Is the product's process proven, or does it need validation first?",
-    )
-    MARGIN = strawberry.enum_value(
-        "MARGIN",
-        description="Does the order's gross margin reach the customer tier's target?",
-    )
+    CAPACITY = "CAPACITY"
+    MATERIAL = "MATERIAL"
+    TECHNOLOGY = "TECHNOLOGY"
+    MARGIN = "MARGIN"
+
+
+expose_enum(Criterion, "Criterion", "One of the four questions every order review answers (R3).", {
+    "CAPACITY": "Can the lines make the order by the requested date, with the hours not yet promised?",
+    "MATERIAL": "Are the key components in stock, or arriving in time?",
+    "TECHNOLOGY": "Is the product's process proven, or does it need validation first?",
+    "MARGIN": "Does the order's gross margin reach the customer tier's target?",
+})
 
 
 @strawberry.type(
