@@ -39,11 +39,12 @@ PARTNER_FIELDS: frozenset[str] = frozenset().union(
     _fields("CustomerConnection", *PAGED), _fields("CustomerEdge", *EDGE),
     _fields("AlertConnection", *PAGED), _fields("AlertEdge", *EDGE),
     _fields("FeedbackConnection", *PAGED), _fields("FeedbackEdge", *EDGE),
+    _fields("OrderEventConnection", *PAGED), _fields("OrderEventEdge", *EDGE),
     # Not grossMargin (the plant's margin) nor priorityTier (its ranking of customers).
     # customerReference is the partner's own number for its own order.
     _fields("Order", "id", "code", "customerReference", "version", "status", "requestedDate", "promisedDate",
             "amount", "rush", "receivedAt", "scheduledAt", "completedAt", "shippedAt", "cancelledAt", "customer",
-            "lines", "review", "deliveries", "history", "feedback"),
+            "lines", "review", "deliveries", "history", "feedback", "historyConnection", "feedbackConnection"),
     _fields("OrderLine", "quantity", "unitPrice", "quantityMade", "quantityShipped", "quantityFromStock",
             "product"),
     # Not unitCost, safetyStock nor onHand: the plant's cost and stock.

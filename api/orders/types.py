@@ -21,6 +21,7 @@ from api.core.context import Context
 from api.core.convert import from_attributes
 from api.core.enums import expose_enum
 from api.core.node import Node, global_id
+from api.orders.connections import feedback_connection, history_connection
 from api.orders.dataloaders import OrderLoaders
 from api.orders.enums import OrderEventKind, OrderStatus, ReviewDecision
 from domain import models
@@ -251,12 +252,23 @@ class Order(Node):
         rows = await info.context.loader(OrderLoaders).deliveries.load(self.pk)
         return [Delivery.from_row(row) for row in rows]
 
-    @strawberry.field(description="Every change of the order, oldest first.")
+    @strawberry.field(description="The whole history, every change of the order, oldest first, in one list (the "
+                      "contract's field). A long-lived order's history grows: page it with historyConnection.")
     async def history(self, info: Info) -> list[OrderEvent]:
         rows = await info.context.loader(OrderLoaders).history.load(self.pk)
         return [OrderEvent.from_row(row) for row in rows]
 
-    @strawberry.field(description="Complaints, returns and special requirements recorded on the order, oldest first.")
+    history_connection = strawberry.field(
+        resolver=history_connection,
+        description="The order's history a page at a time, oldest first (Relay connection): the same events as "
+        "`history`, with `first`/`after` and totalCount.")
+    feedback_connection = strawberry.field(
+        resolver=feedback_connection,
+        description="The order's complaints, returns and requirements a page at a time, oldest first (Relay "
+        "connection); the same rows as `feedback`.")
+
+    @strawberry.field(description="Every complaint, return and special requirement recorded on the order, oldest "
+                      "first, in one list; page them with feedbackConnection.")
     async def feedback(self, info: Info) -> list[Annotated[Feedback, strawberry.lazy("api.floor.types")]]:
         from api.floor.types import Feedback  # the floor's types refer to Order: imported when first asked
 
