@@ -10,7 +10,7 @@ import strawberry
 from api.core.context import Context
 from api.core.permissions import allow
 from api.kpis.report import KpiReport
-from api.kpis.types import PlanTargetsInput, TargetPlan
+from api.kpis.targets import PlanTargetsInput, TargetPlan
 from domain import kpis
 from domain.models import Role
 

@@ -8,7 +8,8 @@ from decimal import Decimal
 import strawberry
 
 from api.core.errors import UserError
-from api.orders.types import Criterion, CriterionResult, Delivery, FiredRule, Order, Review
+from api.orders.review_types import Criterion, CriterionResult, Delivery, FiredRule, Review
+from api.orders.types import Order
 from domain.orders import inputs
 from domain.orders.results import ReviewResult
 
