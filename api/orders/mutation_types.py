@@ -85,7 +85,8 @@ class CancelOrderInput:
 class ShipmentLineInput:
     sku: str = strawberry.field(description="The product's stock-keeping unit code; must be on the order.")
     quantity: float = strawberry.field(
-        description="Units that left; more than 0 and at most what was made and not yet shipped.")
+        description="Units that left; more than 0 and at most what was made or taken from stock for it and not yet "
+        "shipped.")
 
 
 @strawberry.input(description="What left the warehouse for an order; lines omitted: everything made and not shipped.")
@@ -94,7 +95,8 @@ class ShipOrderInput:
     expected_version: int = strawberry.field(
         description="The `version` you read; another is refused with VERSION_CONFLICT and the version now.")
     lines: list[ShipmentLineInput] | None = strawberry.field(
-        default=None, description="What left, per sku; omitted: everything made and not yet shipped.")
+        default=None, description="What left, per sku; omitted: everything made or taken from stock and not yet "
+                                  "shipped.")
     at: datetime | None = strawberry.field(default=None, description="When it left (with a UTC offset); now if "
                                                                       "omitted.")
     idempotency_key: str | None = strawberry.field(
