@@ -48,7 +48,9 @@ class CatalogQueries:
 
         return connection(page, queries.CUSTOMER_BY_CODE, "customers", Customer.from_row, count, position)
 
-    @strawberry.field
+    @strawberry.field(
+        description="Every production line, by code, with its weekly capacity. Not for partners (FORBIDDEN)."
+    )
     async def production_lines(self, info: strawberry.Info[Context, None]) -> list[ProductionLine]:
         async with info.context.db() as session:
             return [ProductionLine.from_row(row) for row in await queries.production_lines(session)]

@@ -11,6 +11,7 @@ from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import MaskErrors
 from strawberry.types import ExecutionContext
 
+from api.core.enums import expose_enum
 from domain.errors import DomainError, InvalidInput, VersionConflict
 from domain.outage import database_unavailable
 from rules import FactRejected
@@ -20,7 +21,6 @@ log = logging.getLogger("api.errors")
 UNAVAILABLE_MESSAGE = "The database is unavailable: retry after the seconds in the Retry-After header."
 
 
-@strawberry.enum
 class ErrorCode(enum.Enum):
     INVALID = "INVALID"
     NOT_FOUND = "NOT_FOUND"
@@ -32,39 +32,66 @@ class ErrorCode(enum.Enum):
     RULES_INVALID = "RULES_INVALID"
     PLAN_IN_PROGRESS = "PLAN_IN_PROGRESS"
     UNAUTHENTICATED = "UNAUTHENTICATED"
-    IN_USE = strawberry.enum_value(
-        "IN_USE", description="A master record open orders or the plan in force still rely on: the message says "
-        "which orders or weeks; retiring or changing it waits until they are done or moved.")
-    BUSY = "BUSY"  # lost every race for the same hours: send the same request again (same idempotency key)
-    UNAVAILABLE = strawberry.enum_value(
-        "UNAVAILABLE",
-        description="The database is unreachable, restarting or out of time (HTTP 503 with Retry-After): "
-        "send the same request again after Retry-After seconds (with the same idempotency key).",
-    )
-    RATE_LIMITED = strawberry.enum_value(
-        "RATE_LIMITED",
-        description="Too many requests with this API key, or too many failed sign-ins from this address (HTTP 429 "
-        "with Retry-After): send the request again after Retry-After seconds.",
-    )
+    IN_USE = "IN_USE"
+    BUSY = "BUSY"
+    UNAVAILABLE = "UNAVAILABLE"
+    RATE_LIMITED = "RATE_LIMITED"
     # Refusals before execution, in the errors list only (never in a payload): the request itself was wrong.
-    BAD_REQUEST = strawberry.enum_value(
-        "BAD_REQUEST", description="The transport refused the request (HTTP 400): not a JSON object, a batch, "
-        "another content type, a string PostgreSQL cannot store (NUL, a lone surrogate).")
-    GRAPHQL_PARSE_FAILED = strawberry.enum_value("GRAPHQL_PARSE_FAILED", description="The document is not GraphQL.")
-    GRAPHQL_VALIDATION_FAILED = strawberry.enum_value(
-        "GRAPHQL_VALIDATION_FAILED", description="The document does not fit the schema (unknown field, wrong "
-        "variable type, fragment cycle).")
-    LIMIT_EXCEEDED = strawberry.enum_value(
-        "LIMIT_EXCEEDED", description="Over a limit of api/README.md (body size, tokens, depth, aliases, repeated "
-        "fields, selections, mutations, query cost, subscriptions per connection): ask for less.")
+    BAD_REQUEST = "BAD_REQUEST"
+    GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+    GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+    LIMIT_EXCEEDED = "LIMIT_EXCEEDED"
     INTERNAL = "INTERNAL"
+
+
+expose_enum(ErrorCode, "ErrorCode", "Every code a client can receive: in `UserError.code` of a mutation payload, "
+            "and in `extensions.code` of an entry of the response's `errors` list (transport refusals included). "
+            "docs/errors.md lists them with their HTTP status and what to do.", {
+    "IN_USE": "A master record open orders or the plan in force still rely on: the message says which orders or "
+              "weeks; retiring or changing it waits until they are done or moved.",
+    "INVALID": "The input is wrong (out of range, malformed, inconsistent); `field` names where. Fix it before "
+               "sending again.",
+    "NOT_FOUND": "What the input names does not exist, or not for this key (a partner's view of other customers' "
+                 "orders); `field` names which.",
+    "VERSION_CONFLICT": "The order changed since you read it: `currentVersion` holds its version now; read it "
+                        "again, then retry with that expectedVersion.",
+    "IDEMPOTENCY_MISMATCH": "This idempotencyKey was used before with another input; use a new key for a new "
+                            "request.",
+    "FROZEN_WINDOW": "The order, or the new date, lies in the frozen window of the running plan (R14); it can be "
+                     "changed once the window has passed.",
+    "FORBIDDEN": "This key's role may not do this or read these fields (e.g. a partner asking for plant-internal "
+                 "data); nothing was read or changed.",
+    "INVALID_TRANSITION": "The order's status does not allow this now (e.g. cancelling a shipped order, progress on"
+                          " a cancelled one).",
+    "RULES_INVALID": "reloadRules: a rule file does not validate; the rules in force are unchanged and the message "
+                     "names the file and line.",
+    "PLAN_IN_PROGRESS": "A replan is already running; send the request again when it has finished.",
+    "UNAUTHENTICATED": "No API key, an unknown one or a revoked one (HTTP 401, or the websocket refused): send "
+                       "`Authorization: Bearer <api key>`.",
+    "BUSY": "The request lost every race for the same capacity, or the same idempotencyKey is still being "
+            "processed: send the same request again (with the same idempotencyKey) in a moment.",
+    "UNAVAILABLE": "The database is unreachable, restarting or out of time (HTTP 503 with Retry-After): send the "
+                   "same request again after Retry-After seconds (with the same idempotency key).",
+    "RATE_LIMITED": "Too many requests with this API key, or too many failed sign-ins from this address (HTTP 429 "
+                    "with Retry-After): send the request again after Retry-After seconds.",
+    "BAD_REQUEST": "The transport refused the request (HTTP 400): not a JSON object, a batch, another content type,"
+                   " a string PostgreSQL cannot store (NUL, a lone surrogate).",
+    "GRAPHQL_PARSE_FAILED": "The document is not GraphQL.",
+    "GRAPHQL_VALIDATION_FAILED": "The document does not fit the schema (unknown field, wrong variable type, "
+                                 "fragment cycle).",
+    "LIMIT_EXCEEDED": "Over a limit of api/README.md (body size, tokens, depth, aliases, repeated fields, "
+                      "selections, mutations, query cost, subscriptions per connection): ask for less.",
+    "INTERNAL": "Our bug: the server failed and logged it; the message says nothing more. Nothing was half-written.",
+})
 
 
 @strawberry.type(description="Why a mutation did not do what was asked; `field` is a path into the input.")
 class UserError:
-    field: list[str] | None
-    message: str
-    code: ErrorCode
+    field: list[str] | None = strawberry.field(
+        description="The path to the input field at fault, e.g. [\"lines\", \"2\", \"quantity\"] (indexes 0-based, as "
+                    "strings); null when the error is about the request as a whole.")
+    message: str = strawberry.field(description="What was wrong, in words, naming the value and where.")
+    code: ErrorCode = strawberry.field(description="What kind of error, for a program to act on.")
     current_version: int | None = strawberry.field(
         default=None, description="With VERSION_CONFLICT: the order's version now; read it again and retry."
     )

@@ -17,7 +17,8 @@ _DIGITS = re.compile(r"[0-9]{1,10}")
 
 @strawberry.interface(description="An object that can be fetched again by its global id with `node(id)`.")
 class Node:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(
+        description="Opaque global id: pass it to `node(id)` to fetch the object again.")
 
 
 def global_id(type_name: str, pk: int) -> strawberry.ID:

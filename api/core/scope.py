@@ -40,12 +40,13 @@ PARTNER_FIELDS: frozenset[str] = frozenset().union(
     _fields("AlertConnection", *PAGED), _fields("AlertEdge", *EDGE),
     _fields("FeedbackConnection", *PAGED), _fields("FeedbackEdge", *EDGE),
     _fields("NoticeConnection", *PAGED), _fields("NoticeEdge", *EDGE),
+    _fields("OrderEventConnection", *PAGED), _fields("OrderEventEdge", *EDGE),
     # Not grossMargin (the plant's margin) nor priorityTier (its ranking of customers).
     # customerReference is the partner's own number for its own order.
     _fields("Order", "id", "code", "customerReference", "version", "status", "requestedDate", "promisedDate",
             "amount", "rush", "receivedAt", "scheduledAt", "completedAt", "shippedAt", "cancelledAt", "customer",
             "lines", "review", "deliveries", "history", "feedback", "notices", "deliveredOn", "proofReference",
-            "closedAt", "payments"),
+            "closedAt", "payments", "historyConnection", "feedbackConnection"),
     # The partner's own customers' payments: what they paid and when, as the partner's ERP reported it.
     _fields("Payment", "amount", "paidOn", "receivedAt", "recordedBy"),
     _fields("OrderLine", "quantity", "unitPrice", "quantityMade", "quantityShipped", "quantityFromStock",
@@ -59,7 +60,7 @@ PARTNER_FIELDS: frozenset[str] = frozenset().union(
     _fields("Delivery", "sku", "quantity", "date"),
     _fields("OrderEvent", "orderCode", "kind", "at", "actor", "message", "fromStatus", "toStatus"),
     _fields("Feedback", "id", "orderCode", "kind", "cause", "message", "quantity", "status", "createdAt",
-            "createdBy"),
+            "createdBy", "assignee", "resolvedAt", "closedAt"),
     _fields("Alert", "id", "kind", "severity", "message", "createdAt", "open", "orderCode", "sku", "lineCode"),
     _fields("OrderPayload", "order", "errors", "substitutes"),
     _fields("QuotePayload", "review", "promisedDate", "rush", "substitutes", "errors"),

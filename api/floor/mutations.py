@@ -38,12 +38,17 @@ from domain.models import Order as OrderRow
 from domain.models import Role, utcnow
 
 Info = strawberry.Info[Context, None]
+# The `input` argument of each mutation, described for the schema (the input types describe their fields).
+Progress = Annotated[ProgressInput, strawberry.argument(description="What was made, where, and of which product.")]
+IncidentReport = Annotated[IncidentInput, strawberry.argument(description="What went wrong, where, and how much.")]
+FeedbackReport = Annotated[FeedbackInput, strawberry.argument(description="Which order and what the customer said.")]
+ForecastReport = Annotated[ForecastInput, strawberry.argument(description="Which product and week, in three tiers.")]
 
 
 @strawberry.type
 class FloorMutations:
     @strawberry.mutation(description="MES: quantity made and scrap on a line; stock, orders and plan follow.")
-    async def report_progress(self, info: Info, input: ProgressInput) -> ProgressPayload:
+    async def report_progress(self, info: Info, input: Progress) -> ProgressPayload:
         async def use_case(session: AsyncSession, principal: Principal) -> ProgressOutcome:
             return await report_progress(
                 session, require(principal, Role.MES), line_code=input.line_code, sku=input.sku,
@@ -63,7 +68,7 @@ class FloorMutations:
         return ProgressPayload(progress=report, orders=[Order.from_row(o) for o in done.orders], errors=[])
 
     @strawberry.mutation(description="MES: an equipment failure (line, hours) or a material shortage (material, qty).")
-    async def report_incident(self, info: Info, input: IncidentInput) -> IncidentPayload:
+    async def report_incident(self, info: Info, input: IncidentReport) -> IncidentPayload:
         ctx = info.context
 
         async def use_case(session: AsyncSession, principal: Principal) -> IncidentOutcome:
@@ -86,7 +91,7 @@ class FloorMutations:
         )
 
     @strawberry.mutation(description="Sales: a complaint, return or special requirement on an order (R8).")
-    async def record_feedback(self, info: Info, input: FeedbackInput) -> FeedbackPayload:
+    async def record_feedback(self, info: Info, input: FeedbackReport) -> FeedbackPayload:
         async def use_case(session: AsyncSession, principal: Principal) -> FeedbackOutcome:
             return await record_feedback(
                 session, require(principal, Role.PARTNER, Role.PLANNER), order_code=input.order_code,
@@ -128,7 +133,7 @@ class FloorMutations:
 
     @strawberry.mutation(description="Planner: low / mid / high forecast of a sku for a week (a Monday), the current "
                                      "week or later; an admin may force a past week.")
-    async def submit_forecast(self, info: Info, input: ForecastInput) -> ForecastPayload:
+    async def submit_forecast(self, info: Info, input: ForecastReport) -> ForecastPayload:
         async def use_case(session: AsyncSession, principal: Principal) -> ForecastRow:
             return await submit_forecast(
                 session, require(principal, Role.PLANNER), sku=input.sku, week=input.week, low=input.low,

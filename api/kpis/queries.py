@@ -11,7 +11,8 @@ from api.core.context import Context
 from api.core.convert import from_attributes
 from api.core.permissions import allow
 from api.kpis.report import KpiReport
-from api.kpis.types import PlanTargetsInput, RushAction, TargetPlan
+from api.kpis.targets import PlanTargetsInput, TargetPlan
+from api.kpis.types import RushAction
 from domain import kpis
 from domain.models import Role
 
@@ -36,7 +37,10 @@ class KpiQueries:
         description="Break an annual revenue target into quarterly family volumes and show the capacity gaps.",
         permission_classes=[allow(Role.PLANNER)],
     )
-    async def plan_targets(self, info: strawberry.Info[Context, None], input: PlanTargetsInput) -> TargetPlan:
+    async def plan_targets(
+        self, info: strawberry.Info[Context, None], input: Annotated[PlanTargetsInput, strawberry.argument(
+            description="The year, its revenue growth and the families that grow at their own rate.")],
+    ) -> TargetPlan:
         ctx = info.context
         mix = [kpis.MixTarget(m.family, m.growth, m.quarter) for m in input.mix]
         reserve = ctx.rule_book().capacity_policy().reserve_share

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Annotated
 
 import strawberry
 
@@ -12,10 +13,10 @@ from api.core.convert import money
 from api.kpis.types import (
     CostAllocation,
     ForecastAccuracyReport,
-    KpiValue,
     RushReviewRow,
     Scorecard,
 )
+from api.kpis.values import KpiValue
 from domain import kpis
 from domain.kpis import KPI_DEFINITIONS
 
@@ -30,8 +31,8 @@ def _money(value: float | None) -> Decimal | None:
 
 @strawberry.type(description="Shared KPIs of [from, to) (R12); a KPI is null when its denominator is empty.")
 class KpiReport:
-    from_: datetime.date = strawberry.field(name="from")
-    to: datetime.date
+    from_: datetime.date = strawberry.field(name="from", description="First day of the period (included).")
+    to: datetime.date = strawberry.field(description="Day after the period's last (excluded).")
     order_fulfillment_rate: float | None = strawberry.field(description=_d("orderFulfillmentRate"))
     complaint_rate: float | None = strawberry.field(description=_d("complaintRate"))
     order_response_hours: float | None = strawberry.field(description=_d("orderResponseHours"))
@@ -46,7 +47,8 @@ class KpiReport:
     yield_: float | None = strawberry.field(name="yield", description=_d("yield"))
     revenue_growth: float | None = strawberry.field(description=_d("revenueGrowth"))
     details: list[KpiValue] = strawberry.field(description="Every KPI with its numerator, denominator and reason.")
-    scorecards: list[Scorecard]
+    scorecards: list[Scorecard] = strawberry.field(
+        description="The SALES and PRODUCTION scorecards of the period (R13).")
     period: strawberry.Private[kpis.Period]
 
     @classmethod
@@ -74,20 +76,25 @@ class KpiReport:
         )
 
     @strawberry.field(description="The same KPIs per calendar week, month or quarter of the period (clipped to it).")
-    async def series(self, info: strawberry.Info[Context, None], granularity: kpis.Granularity) -> list[KpiReport]:
+    async def series(
+        self, info: strawberry.Info[Context, None], granularity: Annotated[kpis.Granularity, strawberry.argument(
+            description="The bucket: WEEK, MONTH or QUARTER; the first and last are clipped to the period.")],
+    ) -> list[KpiReport]:
         ctx = info.context
         async with ctx.db() as session:
             reports = await kpis.kpi_series_async(session, self.period, granularity)
         cards = ctx.rule_book().scorecards()
         return [KpiReport.of(r, kpis.scorecards(r, cards)) for r in reports]
 
-    @strawberry.field
+    @strawberry.field(
+        description="Forecast accuracy per sku, family and week of the period (R14): which tier was right."
+    )
     async def forecast_accuracy_report(self, info: strawberry.Info[Context, None]) -> ForecastAccuracyReport:
         async with info.context.db() as session:
             report = await session.run_sync(kpis.forecast_accuracy_report, self.period)
         return ForecastAccuracyReport.of(report)
 
-    @strawberry.field
+    @strawberry.field(description="The capacity-adjustment cost of the period's rush orders and who bears it (R15).")
     async def cost_allocation(self, info: strawberry.Info[Context, None]) -> CostAllocation:
         ctx = info.context
         rates = kpis.AdjustmentRates.from_settings(ctx.settings)
@@ -96,7 +103,9 @@ class KpiReport:
             report = await session.run_sync(kpis.cost_allocation_report, self.period, book, rates)
         return CostAllocation.of(report)
 
-    @strawberry.field
+    @strawberry.field(
+        description="The period's rush orders counted by cause, rush tier and outcome (R15's periodic review)."
+    )
     async def rush_review(self, info: strawberry.Info[Context, None]) -> list[RushReviewRow]:
         async with info.context.db() as session:
             rows = await session.run_sync(kpis.rush_review, self.period)

@@ -12,45 +12,47 @@ from api.core.convert import from_attributes
 from api.core.enums import expose_enum
 from api.core.errors import UserError
 from domain import kpis, models
-from domain.kpis import KPI_DEFINITIONS
 
 
-@strawberry.enum(description="The teams measured on shared numbers (R13).")
 class Team(enum.Enum):
     SALES = "SALES"
     PRODUCTION = "PRODUCTION"
 
 
+expose_enum(Team, "Team", "The teams measured on shared numbers (R13).", {
+    "SALES": "Sales: by default scored on order fulfilment, forecast accuracy and inventory turnover "
+             "(scorecards.yaml).",
+    "PRODUCTION": "Production: by default scored on rush orders, plan completion, complaints and response hours "
+                  "(scorecards.yaml).",
+})
+
+
 # Registers the domain enum itself, so resolvers annotate with kpis.Granularity.
-strawberry.enum(kpis.Granularity, name="Granularity", description="Calendar buckets of a KPI series.")
+expose_enum(kpis.Granularity, "Granularity", "Calendar buckets of a KPI series.", {
+    "WEEK": "Monday to Sunday.",
+    "MONTH": "Calendar months.",
+    "QUARTER": "Calendar quarters (January-March, ...).",
+})
 
 
-@strawberry.type(description="One KPI with what it was computed from, so a person can check it.")
-class KpiValue:
-    name: str
-    value: float | None = strawberry.field(description="Null when the denominator is empty; `reason` says why.")
-    numerator: float | None
-    denominator: float | None
-    reason: str | None
-    unit: str
-    definition: str = strawberry.field(description="How the KPI is computed (the normative definition).")
-
-    @classmethod
-    def of(cls, v: kpis.KpiValue) -> KpiValue:
-        return from_attributes(cls, v, definition=KPI_DEFINITIONS[v.name])
-
-
-@strawberry.type
+@strawberry.type(
+    description="One KPI's part of a team's score: its weight, target and how far the value reached it."
+)
 class ScoreComponent:
-    kpi: str
-    weight: float
-    target: float
-    value: float | None
+    kpi: str = strawberry.field(description="The KPI, as its field in KpiReport is named.")
+    weight: float = strawberry.field(
+        description="Its share of the team's score, from scorecards.yaml (a team's weights sum to 1 in the default "
+                    "rules).")
+    target: float = strawberry.field(description="The value to reach, in the KPI's unit, from scorecards.yaml.")
+    value: float | None = strawberry.field(
+        description="The KPI's value in the period; null when its denominator was empty.")
     attainment: float | None = strawberry.field(
         description=f"value / target (target / value when lower is better), capped at {kpis.ATTAINMENT_CAP}; "
         "null when the KPI is null (it then adds nothing to the score)."
     )
-    higher_is_better: bool
+    higher_is_better: bool = strawberry.field(
+        description="False for KPIs where less is better (complaint rate, response hours): attainment is then "
+                    "target / value.")
 
 
 @strawberry.type(description="A company-level target of scorecards.yaml (R13's joint bonus): when every one is "
@@ -65,14 +67,14 @@ class CompanyTarget:
 
 @strawberry.type(description="A team's weighted KPI attainment (R13); weights, targets and bonus from scorecards.yaml.")
 class Scorecard:
-    team: Team
+    team: Team = strawberry.field(description="The team scored.")
     score: float = strawberry.field(
         description="Sum of weight x attainment over the team's KPIs with data, divided by their weight "
         "(KPIs without data are left out and the others renormalised, unless scorecards.yaml says ZERO).")
     bonus_eligible: bool = strawberry.field(
         description="score >= the rule file's bonus threshold, or every company target met (both teams then).")
     bonus_rate: float = strawberry.field(description="The rule file's bonus rate, paid when bonusEligible.")
-    components: list[ScoreComponent]
+    components: list[ScoreComponent] = strawberry.field(description="One entry per KPI of the team's scorecard.")
     weight_with_data: float = strawberry.field(
         description="The sum of the weights of the KPIs that had data in the period (1 when all had).")
     note: str | None = strawberry.field(
@@ -93,19 +95,25 @@ class Scorecard:
 
 @strawberry.type(description="WMAPE = sum|tier - ordered| / sum ordered; bias = sum(tier - ordered) / sum ordered.")
 class TierError:
-    tier: str
-    wmape: float | None
-    bias: float | None
+    tier: str = strawberry.field(description="The forecast tier: LOW, MID or HIGH.")
+    wmape: float | None = strawberry.field(
+        description="Weighted mean absolute percentage error as a ratio (0 is perfect); null when nothing was "
+                    "ordered.")
+    bias: float | None = strawberry.field(
+        description="Signed error as a ratio: above 0 the tier forecast too much, below 0 too little; null when "
+                    "nothing was ordered.")
 
 
-@strawberry.type
+@strawberry.type(description="Forecast against orders for one group: a sku, a family, a week, or all of them.")
 class ForecastAccuracyRow:
-    sku: str | None
-    family: str | None
-    week: datetime.date | None
-    ordered: float
-    sku_weeks: int
-    tiers: list[TierError]
+    sku: str | None = strawberry.field(description="The product of a by-sku row; null otherwise.")
+    family: str | None = strawberry.field(
+        description="The family of a by-family row (and of a by-sku row's product); null otherwise.")
+    week: datetime.date | None = strawberry.field(description="The Monday of a by-week row; null otherwise.")
+    ordered: float = strawberry.field(
+        description="Units ordered in the group (what the forecasts are compared with).")
+    sku_weeks: int = strawberry.field(description="How many sku-weeks the group holds.")
+    tiers: list[TierError] = strawberry.field(description="Each tier's error over the group.")
     best_tier: str | None = strawberry.field(description="The tier with the smallest WMAPE: the one that was right.")
 
     @classmethod
@@ -115,13 +123,13 @@ class ForecastAccuracyRow:
 
 @strawberry.type(description="Forecast accuracy per sku, family and week (R14), latest submission before each week.")
 class ForecastAccuracyReport:
-    by_sku: list[ForecastAccuracyRow]
-    by_family: list[ForecastAccuracyRow]
-    by_week: list[ForecastAccuracyRow]
-    overall: ForecastAccuracyRow
+    by_sku: list[ForecastAccuracyRow] = strawberry.field(description="One row per product, by sku.")
+    by_family: list[ForecastAccuracyRow] = strawberry.field(description="One row per product family.")
+    by_week: list[ForecastAccuracyRow] = strawberry.field(description="One row per week of the period.")
+    overall: ForecastAccuracyRow = strawberry.field(description="The whole period and catalogue in one row.")
     closest_low: int = strawberry.field(description="Sku-weeks on which LOW was the closest tier.")
-    closest_mid: int
-    closest_high: int
+    closest_mid: int = strawberry.field(description="Sku-weeks on which MID was the closest tier.")
+    closest_high: int = strawberry.field(description="Sku-weeks on which HIGH was the closest tier.")
 
     @classmethod
     def of(cls, r: kpis.ForecastAccuracyReport) -> ForecastAccuracyReport:
@@ -138,24 +146,29 @@ class ForecastAccuracyReport:
 
 @strawberry.type(description="A rush order's capacity-adjustment cost and its split between sales and production.")
 class RushCost:
-    order_code: str
-    customer_code: str
+    order_code: str = strawberry.field(description="The rush order's code.")
+    customer_code: str = strawberry.field(description="Its customer's code.")
     account_owner: str | None = strawberry.field(
         description="The salesperson who looks after the customer (customers.account_owner); null when none.")
     cancelled: bool = strawberry.field(
         description="Inserted, then cancelled: the capacity moved for it was moved for nothing (rush misuse).")
-    cause: str
-    forecast_excess_pct: float | None
-    overtime_hours: float
-    changeovers: int
-    displaced_orders: int
+    cause: str = strawberry.field(
+        description="Why it was a rush: DEMAND_ABOVE_FORECAST, CUSTOMER_CHANGE, INTERNAL or UNKNOWN.")
+    forecast_excess_pct: float | None = strawberry.field(
+        description="How far demand went above the mid forecast, in percent (30 = 30% above); null when there was "
+                    "no forecast.")
+    overtime_hours: float = strawberry.field(description="Overtime hours the insertion needed.")
+    changeovers: int = strawberry.field(description="Extra line changeovers the insertion caused.")
+    displaced_orders: int = strawberry.field(description="Orders moved or split to make room for it.")
     cost: Decimal = strawberry.field(
         description="overtime hours x rate + changeovers x cost + displaced orders x cost "
         "(SOP_OVERTIME_HOUR_COST, SOP_CHANGEOVER_COST, SOP_DISPLACED_ORDER_COST)."
     )
-    sales_share: float
-    production_share: float
-    reason: str
+    sales_share: float = strawberry.field(
+        description="Sales' share of the cost, 0 to 1, from the rule file cost_allocation.yaml.")
+    production_share: float = strawberry.field(
+        description="Production's share of the cost, 0 to 1; salesShare + productionShare = 1.")
+    reason: str = strawberry.field(description="The cost allocation rule that decided the split, in words.")
 
 
 @strawberry.type(description="One account owner's rush orders of the period: what they cost and how many were misused.")
@@ -170,10 +183,13 @@ class AccountOwnerRushCost:
 
 @strawberry.type(description="Forecast-error cost allocation (R15) of the rush orders received in the period.")
 class CostAllocation:
-    rush_orders: list[RushCost]
-    total_cost: Decimal
-    sales_cost: Decimal
-    production_cost: Decimal
+    rush_orders: list[RushCost] = strawberry.field(
+        description="One row per rush order received in the period that went through rush insertion.")
+    total_cost: Decimal = strawberry.field(description="Sum of the rush orders' costs, in the company currency.")
+    sales_cost: Decimal = strawberry.field(
+        description="What sales bear: the sum of cost x salesShare, in the company currency.")
+    production_cost: Decimal = strawberry.field(
+        description="What production bears: the sum of cost x productionShare, in the company currency.")
     forecast_error_cost: Decimal = strawberry.field(
         description="The cost of rush orders caused by demand above forecast."
     )
@@ -191,71 +207,15 @@ class CostAllocation:
     "(NOT_PROMISED, ON_TIME, LATE, OPEN)."
 )
 class RushReviewRow:
-    cause: str
-    tier: str
-    outcome: str
-    orders: int
-    amount: Decimal
-
-
-@strawberry.input
-class MixTargetInput:
-    family: str
-    growth: float = strawberry.field(description="The family's own growth, e.g. 0.3 for +30%.")
-    quarter: int | None = strawberry.field(default=None, description="1-4; all year when omitted.")
-
-
-@strawberry.input
-class PlanTargetsInput:
-    year: int
-    revenue_growth: float = strawberry.field(description="Growth of revenue over the year before, e.g. 0.2.")
-    mix: list[MixTargetInput] = strawberry.field(default_factory=list)
-
-
-@strawberry.type
-class FamilyQuarterTarget:
-    family: str
-    quarter: int
-    last_year_revenue: Decimal
-    growth: float
-    revenue: Decimal
-    volume: float
-    forecast_volume: float | None
-    capped_volume: float
-    capped_revenue: Decimal
-
-
-@strawberry.type
-class CapacityGap:
-    line_code: str
-    quarter: int
-    capacity_hours: float
-    needed_hours: float
-    short_hours: float
-
-
-@strawberry.type(
-    description="An annual revenue target broken into quarterly volumes per family (R1, R2). Capacity "
-    "is checked by aggregation: a family's units go to its routed lines in proportion to their hours; a "
-    "line-quarter has weekly hours x 13 x (1 - rush reserve); gaps are reported, not hidden, and the "
-    "capped target scales each family-quarter by its tightest line."
-)
-class TargetPlan:
-    year: int
-    last_year_revenue: Decimal
-    target_revenue: Decimal
-    capped_revenue: Decimal
-    targets: list[FamilyQuarterTarget]
-    gaps: list[CapacityGap]
-
-    @classmethod
-    def of(cls, p: kpis.TargetPlan) -> TargetPlan:
-        return from_attributes(
-            cls,
-            p,
-            targets=[from_attributes(FamilyQuarterTarget, t) for t in p.targets],
-            gaps=[from_attributes(CapacityGap, g) for g in p.gaps],
-        )
+    cause: str = strawberry.field(
+        description="Why the orders were rush: DEMAND_ABOVE_FORECAST, CUSTOMER_CHANGE, INTERNAL or UNKNOWN.")
+    tier: str = strawberry.field(
+        description="The rush tier rush.yaml gave them (e.g. STRATEGIC_RUSH, URGENT, LARGE), or UNKNOWN.")
+    outcome: str = strawberry.field(
+        description="NOT_PROMISED (rejected, cancelled or still a proposal), ON_TIME, LATE (done against the "
+                    "promise) or OPEN (promised, not done yet).")
+    orders: int = strawberry.field(description="How many rush orders fall in this cause, tier and outcome.")
+    amount: Decimal = strawberry.field(description="Their amount together, in the company currency.")
 
 
 expose_enum(models.RushCause, "RushCause", "Why an order was a rush order (R15).", {

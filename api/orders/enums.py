@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import strawberry
-
 from api.core.enums import expose_enum
 from domain.events.kinds import OrderEventKind
 from domain.models import OrderStatus, ReviewDecision
@@ -22,8 +20,20 @@ expose_enum(OrderStatus, "OrderStatus", "Where an order stands in its life, from
     "CLOSED": "Delivered and paid in full (recordPayment): nothing is left to do.",
     "CANCELLED": "Cancelled by the customer, or a proposal was declined.",
 })
-strawberry.enum(ReviewDecision, name="ReviewDecision")
-strawberry.enum(OrderSort, name="OrderSortField")
+expose_enum(ReviewDecision, "ReviewDecision", "What a review decided (R4).", {
+    "ACCEPT": "Accepted as asked: the requested date is promised and the hours are held.",
+    "PROPOSE_DATE": "Cannot be made by the requested date: `proposedDate` is offered instead (order PROPOSED).",
+    "SPLIT": "Part can be delivered by the requested date, the rest later: `deliveries` says what and when.",
+    "REJECT": "Refused (by the default rules: margin below target, or no date within the horizon); `criteria` and "
+              "`firedRules` say why.",
+})
+expose_enum(OrderSort, "OrderSortField", "What the orders list can be sorted on.", {
+    "RECEIVED_AT": "When the order was received.",
+    "REQUESTED_DATE": "The date the customer asked for.",
+    "PROMISED_DATE": "The promised date; orders without a promise come last in ASC, first in DESC.",
+    "CODE": "The plant's order number, as text.",
+    "AMOUNT": "The order's amount.",
+})
 expose_enum(OrderEventKind, "OrderEventKind", "What happened to an order, as its history and subscriptions tell it.", {
     "CREATED": "The order was received and reviewed; `toStatus` is the review's outcome.",
     "STATUS": "The plan or the shop floor moved the order on (`fromStatus` -> `toStatus`).",

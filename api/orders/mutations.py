@@ -38,6 +38,16 @@ Info = strawberry.Info[Context, None]
 # confirm deliveries and record payments: the ERP of a partner reports them for its own customers' orders.
 WRITERS = (Role.PARTNER, Role.PLANNER)
 
+# The `input` argument of each mutation, described for the schema (the input types describe their fields).
+NewOrder = Annotated[OrderInput, strawberry.argument(description="The order: customer, requested date and lines.")]
+OrderChange = Annotated[UpdateOrderInput, strawberry.argument(
+    description="Which order, the version you read, and the new date or lines.")]
+Cancellation = Annotated[CancelOrderInput, strawberry.argument(
+    description="Which order, the version you read, and why.")]
+ProposalAnswer = Annotated[ProposalResponseInput, strawberry.argument(
+    description="Which order, the version you read, and whether the customer accepts.")]
+Shipment = Annotated[ShipOrderInput, strawberry.argument(description="Which order and what left the warehouse.")]
+
 
 async def _order_payload(
     info: Info, call: Callable[[AsyncSession, Principal, RuleBook], Awaitable[OrderResult]]
@@ -57,7 +67,7 @@ async def _order_payload(
 @strawberry.type
 class OrderMutations:
     @strawberry.mutation(description="Dry run: the review createOrder would give now; nothing is saved.")
-    async def quote_order(self, info: Info, input: OrderInput) -> QuotePayload:
+    async def quote_order(self, info: Info, input: NewOrder) -> QuotePayload:
         book: RuleBook = info.context.rule_book()
 
         async def use_case(session: AsyncSession, principal: Principal) -> ReviewResult:
@@ -70,32 +80,32 @@ class OrderMutations:
         return QuotePayload.from_result(outcome.value)
 
     @strawberry.mutation(description="Review and save an order; an accepted one holds its capacity at once.")
-    async def create_order(self, info: Info, input: OrderInput) -> OrderPayload:
+    async def create_order(self, info: Info, input: NewOrder) -> OrderPayload:
         events = info.context.events
         return await _order_payload(info, lambda s, p, b: create_order(s, p, b, input.to_domain(), utcnow().date(),
                                                                          events))
 
     @strawberry.mutation(description="Change the date or lines (expectedVersion required); reviewed again.")
-    async def update_order(self, info: Info, input: UpdateOrderInput) -> OrderPayload:
+    async def update_order(self, info: Info, input: OrderChange) -> OrderPayload:
         events = info.context.events
         return await _order_payload(info, lambda s, p, b: update_order(s, p, b, input.to_domain(), utcnow().date(),
                                                                          events))
 
     @strawberry.mutation(description="Cancel (expectedVersion required); the reserved capacity is released.")
-    async def cancel_order(self, info: Info, input: CancelOrderInput) -> OrderPayload:
+    async def cancel_order(self, info: Info, input: Cancellation) -> OrderPayload:
         events = info.context.events
         return await _order_payload(info, lambda s, p, b: cancel_order(s, p, b, input.to_domain(), utcnow().date(),
                                                                          events))
 
     @strawberry.mutation(description="The customer accepts or declines a proposed date or split.")
-    async def respond_to_proposal(self, info: Info, input: ProposalResponseInput) -> OrderPayload:
+    async def respond_to_proposal(self, info: Info, input: ProposalAnswer) -> OrderPayload:
         events = info.context.events
         return await _order_payload(info, lambda s, p, b: respond_to_proposal(
             s, p, b, input.code, input.expected_version, input.accept, utcnow().date(), events))
 
     @strawberry.mutation(description="ERP: what left the warehouse for an order (in parts or in full); stock falls, "
                                      "deliveries are delivered, the order is SHIPPED once every unit has left.")
-    async def ship_order(self, info: Info, input: ShipOrderInput) -> OrderPayload:
+    async def ship_order(self, info: Info, input: Shipment) -> OrderPayload:
         events = info.context.events
         return await _order_payload(info, lambda s, p, b: ship_order(s, p, input.to_domain(), events))
 

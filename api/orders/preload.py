@@ -13,7 +13,8 @@ from strawberry.types.nodes import Selection
 from api.catalog.dataloaders import CatalogLoaders
 from api.core.selection import names, selected_below
 from api.orders.dataloaders import OrderLoaders
-from api.orders.types import Info, Order, OrderLine, Review
+from api.orders.review_types import Review
+from api.orders.types import Info, Order, OrderLine
 
 
 async def preload_children(info: Info, orders: Sequence[Order], selected: Iterable[Selection]) -> None:

@@ -62,7 +62,10 @@ class OrderQueries:
         return Order.from_row(row) if row is not None else None
 
     @strawberry.field(description="Any object by its global id; null when it does not exist for the caller.")
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+    async def node(
+        self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(
+            description="A global id as an object's `id` field gave it (today: an Order's).")],
+    ) -> Node | None:
         type_name, pk = parse_global_id(id)
         if type_name != "Order":
             return None

@@ -11,7 +11,7 @@ import enum
 from collections.abc import Awaitable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeAlias, TypeVar
 
 import strawberry
 
@@ -20,12 +20,11 @@ from api.catalog.types import Customer, Product
 from api.core.context import Context
 from api.core.convert import from_attributes
 from api.core.node import Node, global_id
+from api.orders.connections import feedback_connection, history_connection
 from api.orders.dataloaders import OrderLoaders
-from api.orders.enums import OrderEventKind, OrderStatus, ReviewDecision
+from api.orders.enums import OrderEventKind, OrderStatus
+from api.orders.review_types import Delivery, Review
 from domain import models
-from domain.models import Role
-from domain.orders.explain import partner_message
-from domain.orders.queries import PromisedDelivery
 
 if TYPE_CHECKING:
     from api.floor.types import Feedback
@@ -44,80 +43,6 @@ class NotLoaded(enum.Enum):
 
 
 NOT_LOADED = NotLoaded.NOT_LOADED
-
-
-@strawberry.enum
-class Criterion(enum.Enum):
-    CAPACITY = "CAPACITY"
-    MATERIAL = "MATERIAL"
-    TECHNOLOGY = "TECHNOLOGY"
-    MARGIN = "MARGIN"
-
-
-@strawberry.type
-class Delivery:
-    sku: str
-    quantity: float
-    date: date
-
-    @classmethod
-    def from_row(cls, row: PromisedDelivery) -> Delivery:
-        return from_attributes(cls, row)
-
-    @classmethod
-    def from_json(cls, item: dict[str, Any]) -> Delivery:
-        return cls(sku=str(item["sku"]), quantity=float(item["quantity"]), date=date.fromisoformat(str(item["date"])))
-
-
-@strawberry.type
-class CriterionResult:
-    criterion: Criterion
-    passed: bool
-    text: strawberry.Private[str]  # the message with every figure; a partner reads partner_message's version
-
-    @strawberry.field
-    def message(self, info: Info) -> str:
-        principal = info.context.principal
-        if principal is not None and principal.role is Role.PARTNER:
-            return partner_message(self.criterion.value, self.passed, self.text)
-        return self.text
-
-
-@strawberry.type
-class FiredRule:
-    rule_set: str
-    rule: str
-    message: str
-
-
-@strawberry.type
-class Review:
-    decision: ReviewDecision
-    criteria: list[CriterionResult]
-    fired_rules: list[FiredRule]
-    rules_version: str
-    proposed_date: date | None
-    deliveries: list[Delivery]
-
-    @classmethod
-    def from_row(cls, row: models.OrderReview) -> Review:
-        """The JSON columns hold {criterion, passed, message}, {rule_set, rule, message}, {sku, quantity, date}."""
-        return cls(
-            decision=row.decision,
-            criteria=[
-                CriterionResult(criterion=Criterion(str(c["criterion"]).upper()), passed=bool(c["passed"]),
-                                text=str(c.get("message", "")))
-                for c in row.criteria
-            ],
-            fired_rules=[
-                FiredRule(rule_set=str(r.get("rule_set", r.get("ruleSet", ""))), rule=str(r.get("rule", "")),
-                          message=str(r.get("message", "")))
-                for r in row.fired_rules
-            ],
-            rules_version=row.rules_version,
-            proposed_date=row.proposed_date,
-            deliveries=[Delivery.from_json(d) for d in row.proposed_deliveries],
-        )
 
 
 @strawberry.type(
@@ -152,17 +77,22 @@ class Payment:
         return from_attributes(cls, row)
 
 
-@strawberry.type
+@strawberry.type(
+    description="One product of an order: how many, at what price, and how far production and shipping have got."
+)
 class OrderLine:
-    quantity: float
-    unit_price: Decimal
-    quantity_made: float
-    quantity_shipped: float
+    quantity: float = strawberry.field(description="Units ordered.")
+    unit_price: Decimal = strawberry.field(
+        description="Price per unit in the company currency; the product's list price when the order did not give "
+                    "one.")
+    quantity_made: float = strawberry.field(
+        description="Units the shop floor has reported made for this line so far (scrap not counted).")
+    quantity_shipped: float = strawberry.field(description="Units of this line that have left the plant so far.")
     quantity_from_stock: float = strawberry.field(description="Finished units taken from stock at acceptance (R11).")
     product_id: strawberry.Private[int]
     loaded_product: strawberry.Private[Product | None] = None
 
-    @strawberry.field(graphql_type=Product)
+    @strawberry.field(graphql_type=Product, description="The product ordered.")
     def product(self, info: Info) -> Loaded[Product]:
         if self.loaded_product is not None:
             return self.loaded_product
@@ -173,7 +103,10 @@ class OrderLine:
         return from_attributes(cls, row)
 
 
-@strawberry.type
+@strawberry.type(
+    description="A customer's order: what was asked, what the plant promised, and where it stands. A partner key "
+                "sees only its own customers' orders (others do not exist for it)."
+)
 class Order(Node):
     code: str = strawberry.field(description="The plant's order number, unique across all customers.")
     customer_reference: str | None = strawberry.field(
@@ -240,12 +173,23 @@ class Order(Node):
         rows = await info.context.loader(OrderLoaders).deliveries.load(self.pk)
         return [Delivery.from_row(row) for row in rows]
 
-    @strawberry.field(description="Every change of the order, oldest first.")
+    @strawberry.field(description="The whole history, every change of the order, oldest first, in one list (the "
+                      "contract's field). A long-lived order's history grows: page it with historyConnection.")
     async def history(self, info: Info) -> list[OrderEvent]:
         rows = await info.context.loader(OrderLoaders).history.load(self.pk)
         return [OrderEvent.from_row(row) for row in rows]
 
-    @strawberry.field(description="Complaints, returns and special requirements recorded on the order, oldest first.")
+    history_connection = strawberry.field(
+        resolver=history_connection,
+        description="The order's history a page at a time, oldest first (Relay connection): the same events as "
+        "`history`, with `first`/`after` and totalCount.")
+    feedback_connection = strawberry.field(
+        resolver=feedback_connection,
+        description="The order's complaints, returns and requirements a page at a time, oldest first (Relay "
+        "connection); the same rows as `feedback`.")
+
+    @strawberry.field(description="Every complaint, return and special requirement recorded on the order, oldest "
+                      "first, in one list; page them with feedbackConnection.")
     async def feedback(self, info: Info) -> list[Annotated[Feedback, strawberry.lazy("api.floor.types")]]:
         from api.floor.types import Feedback  # the floor's types refer to Order: imported when first asked
 

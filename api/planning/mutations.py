@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import anyio
 import strawberry
@@ -33,12 +34,14 @@ class ReplanInput:
     )
 
 
-@strawberry.type
+@strawberry.type(description="The answer of replan: the plan solved and put in force, or why not.")
 class PlanPayload:
-    plan: Plan | None
+    plan: Plan | None = strawberry.field(description="The new plan in force; null when `errors` is not empty.")
     changes: int = strawberry.field(description="Weekly items that differ from the previous plan in force.")
     scheduled_orders: int = strawberry.field(description="Accepted orders that became SCHEDULED.")
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(
+        description="Why no plan was made (PLAN_IN_PROGRESS, FORBIDDEN for a role other than planner, a bad "
+        "horizon); empty on success.")
 
 
 @strawberry.type
@@ -47,7 +50,10 @@ class PlanningMutations:
         description="Replan the rolling horizon now behind the frozen window; accepted orders become SCHEDULED. "
         "One replan runs at a time across processes (PLAN_IN_PROGRESS otherwise)."
     )
-    async def replan(self, info: Info, input: ReplanInput | None = None) -> PlanPayload:
+    async def replan(
+        self, info: Info, input: Annotated[ReplanInput | None, strawberry.argument(
+            description="Tier, horizon and cut-off; every default (MID, 13 weeks, now) when omitted.")] = None,
+    ) -> PlanPayload:
         ctx = info.context
         given = input or ReplanInput()
         book = ctx.rules.current

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 import strawberry
 
@@ -18,25 +19,37 @@ Info = strawberry.Info[Context, None]
 
 @strawberry.type(description="A version of the rolling weekly plan (R5); `inForce` marks the one production follows.")
 class Plan:
-    id: strawberry.ID
-    version: int
-    created_at: datetime
-    in_force: bool
-    tier: models.ForecastTier
-    frozen_until: date
-    horizon_start: date
-    horizon_weeks: int
+    id: strawberry.ID = strawberry.field(
+        description="The plan's id (a plain number as text); pass it to `plan(id)`.")
+    version: int = strawberry.field(description="Grows by one with each solved plan.")
+    created_at: datetime = strawberry.field(description="When the plan was solved (UTC).")
+    in_force: bool = strawberry.field(description="True for the one plan production follows now.")
+    tier: models.ForecastTier = strawberry.field(
+        description="The forecast tier the plan was solved for (MID unless the replan asked otherwise).")
+    frozen_until: date = strawberry.field(
+        description="Last day of the frozen window when it was solved: nothing due until then was changed (R14).")
+    horizon_start: date = strawberry.field(description="The Monday of the plan's first week.")
+    horizon_weeks: int = strawberry.field(description="How many weeks the plan covers from horizonStart (1-26).")
     status: models.PlanStatus = strawberry.field(
         description="DRAFT, IN_FORCE, SUPERSEDED or REJECTED (REJECTED once plans can be rejected)."
     )
     solver_status: SolverStatus = strawberry.field(
         description="How the solve ended; until this release `status` held this value as a lower-case string."
     )
-    objective: float | None
-    solve_seconds: float | None
-    inputs_fingerprint: str
-    rules_version: str
-    diagnostics: list[PlanDiagnostic]
+    objective: float | None = strawberry.field(
+        description="The weighted cost the solver minimised (late demand, stock held, safety-stock shortfall, "
+        "overtime, changes to the previous plan, broken promises), in the model's own units: compare plans with it, "
+        "nothing else; null when the solve failed.")
+    solve_seconds: float | None = strawberry.field(
+        description="Wall-clock seconds the solve took; null when not measured.")
+    inputs_fingerprint: str = strawberry.field(
+        description="A hash of everything the solve read (orders, forecasts, capacity, stock, rules): two plans "
+                    "with the same fingerprint were solved from the same inputs.")
+    rules_version: str = strawberry.field(
+        description="The version of the rule files the plan was solved under (see Query.ruleSets).")
+    diagnostics: list[PlanDiagnostic] = strawberry.field(
+        description="What the model found worth saying: bottlenecks, late demand, frozen conflicts, broken "
+                    "promises.")
     pk: strawberry.Private[int]
 
     @classmethod
@@ -56,7 +69,12 @@ class Plan:
 
     @strawberry.field(description="Weekly items; `daily: true` gives the daily tasks of the first week instead.")
     async def items(
-        self, info: Info, week: date | None = None, line_code: str | None = None, daily: bool = False
+        self,
+        info: Info,
+        week: Annotated[date | None, strawberry.argument(description="Only the week starting this Monday.")] = None,
+        line_code: Annotated[str | None, strawberry.argument(description="Only this line's items.")] = None,
+        daily: Annotated[bool, strawberry.argument(
+            description="true: the daily tasks of the plan's first week instead of the weekly items.")] = False,
     ) -> list[PlanItem]:
         async with info.context.db() as session:
             rows = await queries.plan_items(session, self.pk, daily=daily, week=week, line_code=line_code)

@@ -33,7 +33,10 @@ def _weeks(argument: str, weeks: int) -> int:
 @strawberry.type
 class PlanningQueries:
     @strawberry.field(description="A plan version by id; the plan in force when id is omitted.")
-    async def plan(self, info: Info, id: strawberry.ID | None = None) -> Plan | None:
+    async def plan(
+        self, info: Info, id: Annotated[strawberry.ID | None, strawberry.argument(
+            description="The plan's id (Plan.id); the plan in force when omitted.")] = None,
+    ) -> Plan | None:
         plan_id = None
         if id is not None:
             plan_id = row_id(str(id))
@@ -46,7 +49,11 @@ class PlanningQueries:
 
     @strawberry.field(description="Live load per line and week from `from` (its Monday) for `weeks` weeks.")
     async def capacity_load(
-        self, info: Info, from_: Annotated[date, strawberry.argument(name="from")], weeks: int
+        self,
+        info: Info,
+        from_: Annotated[date, strawberry.argument(
+            name="from", description="Any day of the first week; the load starts on its Monday.")],
+        weeks: Annotated[int, strawberry.argument(description="How many weeks, 1 to 26.")],
     ) -> list[LineWeekLoad]:
         _weeks("weeks", weeks)
         async with info.context.db() as session:
@@ -57,7 +64,10 @@ class PlanningQueries:
         description="The horizon solved for the LOW, MID and HIGH forecasts: the elastic capacity each needs.",
         permission_classes=[allow(Role.PLANNER)],
     )
-    async def plan_scenarios(self, info: Info, horizon_weeks: int = 13) -> list[ForecastScenario]:
+    async def plan_scenarios(
+        self, info: Info, horizon_weeks: Annotated[int, strawberry.argument(
+            description="Weeks to solve from this week, 1 to 26.")] = 13,
+    ) -> list[ForecastScenario]:
         _weeks("horizonWeeks", horizon_weeks)
         ctx = info.context
         reserve = ctx.rules.current.capacity_policy().reserve_share

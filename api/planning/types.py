@@ -13,7 +13,12 @@ from domain.planning.queries import LoadRow, PlanItemRow
 from domain.planning.scenarios import TierScenario
 from solver.result import DiagnosticKind, SolverStatus
 
-strawberry.enum(models.ForecastTier, name="ForecastTier")
+expose_enum(models.ForecastTier, "ForecastTier", "Which of sales' three forecasts a plan or scenario is solved "
+            "for (R14).", {
+    "LOW": "The low forecast: demand turns out weak.",
+    "MID": "The middle forecast, the most likely; what the weekly replan uses by default.",
+    "HIGH": "The high forecast: demand turns out strong; shows the elastic capacity a peak needs.",
+})
 expose_enum(models.PlanStatus, "PlanStatus", "Where a plan version stands.", {
     "DRAFT": "Solved after the plan in force (or while none is in force) and not put in force.",
     "IN_FORCE": "The plan production follows; exactly one plan at a time.",
@@ -43,15 +48,19 @@ expose_enum(SolverStatus, "SolverStatus", "How the solve of a plan or scenario e
     description="Quantity of one sku on one line in one week; `day` is set for the daily tasks of week one."
 )
 class PlanItem:
-    week: date
-    line_code: str
-    sku: str
-    quantity: float
-    hours: float
-    day: date | None
-    crew_hours: float
-    quantity_made: float
-    frozen: bool
+    week: date = strawberry.field(description="The Monday of the item's week.")
+    line_code: str = strawberry.field(description="The line that makes it.")
+    sku: str = strawberry.field(description="The product made.")
+    quantity: float = strawberry.field(description="Units planned.")
+    hours: float = strawberry.field(description="Line hours the quantity takes.")
+    day: date | None = strawberry.field(
+        description="The day of a daily task of week one (`items(daily: true)`); null for a weekly item.")
+    crew_hours: float = strawberry.field(
+        description="Person-hours the item needs (line hours x crew size): the staffing of R5.")
+    quantity_made: float = strawberry.field(
+        description="Units the shop floor has reported made against this item so far.")
+    frozen: bool = strawberry.field(
+        description="True when the item lies in the frozen window: the next replan keeps it as it is (R14).")
 
     @classmethod
     def from_row(cls, row: PlanItemRow) -> PlanItem:
@@ -60,16 +69,22 @@ class PlanItem:
 
 @strawberry.type(description="Load of one line in one week: hours available, planned, held for rush, overtime.")
 class LineWeekLoad:
-    line_code: str
-    week: date
-    capacity_hours: float
-    planned_hours: float
-    reserved_hours: float
-    overtime_hours: float
-    utilization: float
-    promised_hours: float
-    rush_hours_used: float
-    lost_hours: float
+    line_code: str = strawberry.field(description="The line.")
+    week: date = strawberry.field(description="The Monday of the week.")
+    capacity_hours: float = strawberry.field(
+        description="Hours the line has that week: its calendar less hours lost to incidents.")
+    planned_hours: float = strawberry.field(
+        description="Hours spent: forecast work, promised orders and rush orders together.")
+    reserved_hours: float = strawberry.field(
+        description="Hours of the rush reserve still held back for rush orders (R15).")
+    overtime_hours: float = strawberry.field(description="Extra hours beyond capacity the plan in force asks for.")
+    utilization: float = strawberry.field(
+        description="plannedHours / capacityHours (0 when there is no capacity); above 1 the line is over-loaded.")
+    promised_hours: float = strawberry.field(
+        description="Hours promised to accepted orders since the plan was solved.")
+    rush_hours_used: float = strawberry.field(description="Hours of the rush reserve already given to rush orders.")
+    lost_hours: float = strawberry.field(
+        description="Hours lost to equipment failures (already taken out of capacityHours).")
 
     @classmethod
     def from_row(cls, row: LoadRow) -> LineWeekLoad:
@@ -78,29 +93,34 @@ class LineWeekLoad:
 
 @strawberry.type(description="A finding of the capacity model in words: bottleneck, late demand, frozen conflict.")
 class PlanDiagnostic:
-    kind: DiagnosticKind
-    message: str
+    kind: DiagnosticKind = strawberry.field(description="What the finding is about.")
+    message: str = strawberry.field(description="The finding in words, with its line, week and figures.")
 
 
 @strawberry.type(description="A finding for one line-week of a forecast scenario.")
 class ScenarioLineWeek:
-    line_code: str
-    week: date
-    capacity_hours: float
-    planned_hours: float
-    overtime_hours: float
-    late_hours: float
+    line_code: str = strawberry.field(description="The line.")
+    week: date = strawberry.field(description="The Monday of the week.")
+    capacity_hours: float = strawberry.field(description="Hours the line has that week.")
+    planned_hours: float = strawberry.field(description="Hours the tier's plan would use.")
+    overtime_hours: float = strawberry.field(description="Extra hours beyond capacity the tier would need.")
+    late_hours: float = strawberry.field(
+        description="Hours the tier's unmet demand would still need on this line: capacity to add or demand to "
+                    "move.")
 
 
 @strawberry.type(description="The plan solved for one forecast tier, and the elastic capacity it needs (R2, R14).")
 class ForecastScenario:
-    tier: models.ForecastTier
-    status: SolverStatus
-    objective: float
-    demand_units: float
-    backlog_units: float
-    overtime_hours: float
-    line_weeks: list[ScenarioLineWeek]
+    tier: models.ForecastTier = strawberry.field(description="The forecast tier solved.")
+    status: SolverStatus = strawberry.field(description="How the solve ended.")
+    objective: float = strawberry.field(
+        description="The weighted cost the solver minimised, in the model's units (see Plan.objective).")
+    demand_units: float = strawberry.field(
+        description="Units of demand over the horizon: orders plus this tier's forecasts.")
+    backlog_units: float = strawberry.field(description="Units of that demand the horizon cannot make in time.")
+    overtime_hours: float = strawberry.field(description="Overtime hours over all lines and weeks.")
+    line_weeks: list[ScenarioLineWeek] = strawberry.field(
+        description="What each line-week would need under this tier.")
 
     @classmethod
     def from_row(cls, row: TierScenario) -> ForecastScenario:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,8 +24,10 @@ Info = strawberry.Info[Context, None]
 @strawberry.type
 class ProductionMutations:
     @strawberry.mutation(description="Planner: a SUGGESTED production order becomes RELEASED; the replan plans it.")
-    async def release_production_order(self, info: Info, input: ReleaseProductionOrderInput
-                                       ) -> ProductionOrderPayload:
+    async def release_production_order(
+        self, info: Info, input: Annotated[ReleaseProductionOrderInput, strawberry.argument(
+            description="Which production order to release.")],
+    ) -> ProductionOrderPayload:
         type_name, pk = parse_global_id(input.id)
 
         async def use_case(session: AsyncSession, principal: Principal) -> ProductionOrderRow:

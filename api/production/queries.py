@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from api.core.context import Context
@@ -20,7 +22,8 @@ class ProductionQueries:
         info: strawberry.Info[Context, None],
         first: First = None,
         after: After = None,
-        status: ProductionOrderStatus | None = None,  # type: ignore[valid-type]
+        status: Annotated[ProductionOrderStatus | None, strawberry.argument(
+            description="Only production orders in this status; all when omitted.")] = None,
     ) -> Connection[ProductionOrder]:
         ctx = info.context
         size = page_size(first, DEFAULT_PAGE, ctx.settings.max_page_size)

@@ -7,7 +7,7 @@ from domain.kpis.cost_allocation import (
     RushCost,
     cost_allocation_report,
 )
-from domain.kpis.definitions import KPI_DEFINITIONS
+from domain.kpis.definitions import KPI_DEFINITIONS, KPI_MEASURES, Measure
 from domain.kpis.forecast_report import ForecastAccuracyReport, ForecastAccuracyRow, TierError, forecast_accuracy_report
 from domain.kpis.period import Granularity, Period
 from domain.kpis.report import MAX_SERIES_BUCKETS, KpiReport, kpi_report, kpi_report_async, kpi_series, kpi_series_async
@@ -20,6 +20,7 @@ from domain.kpis.values import KpiValue
 __all__ = [
     "ATTAINMENT_CAP",
     "KPI_DEFINITIONS",
+    "KPI_MEASURES",
     "MAX_SERIES_BUCKETS",
     "AccountOwnerRushCost",
     "AdjustmentRates",
@@ -32,6 +33,7 @@ __all__ = [
     "Granularity",
     "KpiReport",
     "KpiValue",
+    "Measure",
     "MixTarget",
     "Period",
     "RushAction",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import enum
+
 # Keys are the contract's field names. "Promised" orders are those ACCEPTED, SCHEDULED,
 # IN_PRODUCTION, IN_STOCK, SHIPPED, DELIVERED or CLOSED; days are UTC calendar days; a period is [from, to).
 KPI_DEFINITIONS: dict[str, str] = {
@@ -53,4 +55,31 @@ KPI_DEFINITIONS: dict[str, str] = {
         "revenue in [from, to) / revenue in the same days one year earlier, minus 1. Numerator is this period's "
         "revenue, denominator last year's. Null when last year had no revenue."
     ),
+}
+
+
+class Measure(enum.StrEnum):
+    """What a KPI's numerator or denominator counts, so it can be served as an exact count or amount."""
+
+    COUNT = "COUNT"  # orders, complaints: whole numbers
+    UNITS = "UNITS"  # quantities of product (fractional units allowed)
+    MONEY = "MONEY"  # the company currency
+
+
+# (numerator, denominator) of each KPI; None where the KPI has none (a total has no denominator, the median
+# response time no numerator).
+KPI_MEASURES: dict[str, tuple[Measure | None, Measure | None]] = {
+    "orderFulfillmentRate": (Measure.COUNT, Measure.COUNT),
+    "complaintRate": (Measure.COUNT, Measure.COUNT),
+    "orderResponseHours": (None, Measure.COUNT),
+    "rushInsertionSuccessRate": (Measure.COUNT, Measure.COUNT),
+    "rushOnTimeRate": (Measure.COUNT, Measure.COUNT),
+    "planCompletionRate": (Measure.UNITS, Measure.UNITS),
+    "inventoryTurnover": (Measure.MONEY, Measure.MONEY),
+    "forecastAccuracy": (Measure.UNITS, Measure.UNITS),
+    "revenue": (Measure.MONEY, None),
+    "collectionRate": (Measure.MONEY, Measure.MONEY),
+    "output": (Measure.UNITS, None),
+    "yield": (Measure.UNITS, Measure.UNITS),
+    "revenueGrowth": (Measure.MONEY, Measure.MONEY),
 }

@@ -9,7 +9,8 @@ query($from: Date!, $to: Date!) {
   kpis(from: $from, to: $to) {
     from to orderFulfillmentRate complaintRate orderResponseHours rushInsertionSuccessRate rushOnTimeRate
     planCompletionRate inventoryTurnover forecastAccuracy revenue output
-    details { name value numerator denominator reason }
+    details { name value numerator denominator reason numeratorCount denominatorCount numeratorAmount
+              denominatorAmount }
     scorecards { team score bonusEligible bonusRate components { kpi weight target value attainment }
                  weightWithData note bonusReason companyTargetsMet companyTargets { kpi target value met } }
     series(granularity: MONTH) { from to orderFulfillmentRate }
@@ -34,6 +35,10 @@ async def test_an_empty_quarter_answers_nulls_with_reasons(gql: GraphQLClient) -
     )
     fulfilment = next(d for d in report["details"] if d["name"] == "orderFulfillmentRate")
     assert fulfilment["reason"] == "no accepted order has its promised date in the period"
+    # counts come as Int (0, not 0.0) and money as the Decimal string, beside the float figures
+    assert (fulfilment["numeratorCount"], fulfilment["denominatorCount"], fulfilment["numeratorAmount"]) == (0, 0, None)
+    turnover = next(d for d in report["details"] if d["name"] == "inventoryTurnover")
+    assert (turnover["numeratorAmount"], turnover["numeratorCount"]) == ("0.00", None)
     assert {c["team"] for c in report["scorecards"]} == {"SALES", "PRODUCTION"}
     assert [s["from"] for s in report["series"]] == ["2024-01-01", "2024-02-01", "2024-03-01"]
     assert report["costAllocation"]["totalCost"] == "0.00" and report["rushReview"] == []

@@ -1,0 +1,64 @@
+"""An order's growing lists as Relay connections: its history and its feedback, a page at a time."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Protocol
+
+import strawberry
+
+from api.core.context import Context
+from api.core.pagination import After, Connection, First, connection, decode_cursor, page_size
+from domain.floor.feedback import OLDEST_FIRST as FEEDBACK_OLDEST_FIRST
+from domain.floor.feedback import FeedbackFilter, count_feedback, feedback_page
+from domain.orders.history_page import OLDEST_FIRST, count_history, history_page
+
+if TYPE_CHECKING:
+    from api.floor.types import Feedback
+    from api.orders.types import OrderEvent
+
+Info = strawberry.Info[Context, None]
+DEFAULT_PAGE = 50
+
+
+class OrderRow(Protocol):
+    """What the resolvers read of the Order they hang on."""
+
+    pk: int
+    code: str
+
+
+async def history_connection(
+    root: OrderRow, info: Info, first: First = None, after: After = None
+) -> Connection[Annotated[OrderEvent, strawberry.lazy("api.orders.types")]]:
+    from api.orders.types import OrderEvent  # the module that declares Order imports this one
+
+    ctx = info.context
+    size = page_size(first, DEFAULT_PAGE, ctx.settings.max_page_size)
+    position = decode_cursor(after, "history")
+    async with ctx.db() as session:
+        page = await history_page(session, root.pk, size, position)
+
+    async def count() -> int:
+        async with ctx.db() as session:
+            return await count_history(session, root.pk)
+
+    return connection(page, OLDEST_FIRST, "history", OrderEvent.from_row, count, position)
+
+
+async def feedback_connection(
+    root: OrderRow, info: Info, first: First = None, after: After = None
+) -> Connection[Annotated[Feedback, strawberry.lazy("api.floor.types")]]:
+    from api.floor.types import Feedback  # the floor's types refer to Order: imported when first asked
+
+    ctx = info.context
+    size = page_size(first, DEFAULT_PAGE, ctx.settings.max_page_size)
+    position = decode_cursor(after, "feedback")
+    async with ctx.db() as session:
+        page, codes = await feedback_page(session, ctx.user, size, position, FeedbackFilter(order_code=root.code))
+
+    async def count() -> int:
+        async with ctx.db() as session:
+            return await count_feedback(session, ctx.user, FeedbackFilter(order_code=root.code))
+
+    return connection(page, FEEDBACK_OLDEST_FIRST, "feedback", lambda row: Feedback.from_row(row, codes[row.order_id]),
+                      count, position)
