@@ -24,7 +24,7 @@ ALWAYS_APPLY = ("capacity_policy", "scorecards")
 SETTINGS = {"capacity_policy": ("reserve_share", "frozen_window", "weekly_cutoff", "overtime_limit"),
             "scorecards": ("bonus",)}
 # settings with a default in code (a rule file written before them still loads), given at most once
-OPTIONAL_SETTINGS = {"capacity_policy": ("stock_first", "min_split")}
+OPTIONAL_SETTINGS = {"capacity_policy": ("stock_first", "min_split", "forecast_consumption")}
 
 
 def whole_file_problems(rule_set: str, rules: Sequence[RuleSpec], rules_line: int | None) -> list[Problem]:

@@ -162,6 +162,11 @@ class CapacityPolicy:
     # A split's smaller part is at least the larger of these; below it the line ships whole, later.
     min_split_units: float = 1.0
     min_split_share: float = 0.10  # of the order line's quantity
+    # Forecast consumption: a firm order may take the plan's forecast hours of its own SKU (or FAMILY; NONE: no
+    # order may) on line-weeks from backward_weeks before to forward_weeks after its requested week.
+    forecast_match: str = "SKU"
+    forecast_backward_weeks: int = 2
+    forecast_forward_weeks: int = 1
 
     def min_split(self, quantity: float) -> float:
         """Smallest part of an order line of `quantity` units that may ship on its own."""
@@ -182,6 +187,8 @@ class CapacityPolicy:
                 "take_safety_stock": self.take_safety_stock, "stock_handling_days": self.stock_handling_days,
                 **{f"allocation.{t}": [a.share, a.release_days] for t, a in self.tier_allocations.items()},
                 "min_split_units": self.min_split_units, "min_split_share": self.min_split_share,
+                "forecast_match": self.forecast_match, "forecast_backward_weeks": self.forecast_backward_weeks,
+                "forecast_forward_weeks": self.forecast_forward_weeks,
                 **{f"may_move.{t}": sorted(d.may_move) for t, d in self.displacement.items()},
                 **{f"may_split.{t}": sorted(d.may_split) for t, d in self.displacement.items()}}
 
@@ -211,6 +218,10 @@ def capacity_policy(evaluation: Evaluation) -> CapacityPolicy:
                                             "stock_handling_days": stock.params["handling_days"]}
     split = evaluation.first("min_split")
     split_units, split_percent = (split.params["units"], split.params["percent"]) if split else (1.0, 10.0)
+    consumption = evaluation.first("forecast_consumption")
+    forecast = {} if consumption is None else {"forecast_match": consumption.params["match"],
+                                               "forecast_backward_weeks": consumption.params["backward_weeks"],
+                                               "forecast_forward_weeks": consumption.params["forward_weeks"]}
     return CapacityPolicy(
         reserve_share=share / 100, reserve_share_min=low / 100, reserve_share_max=high / 100,
         frozen_days=evaluation.first("frozen_window").params["days"],  # type: ignore[union-attr]
@@ -221,6 +232,7 @@ def capacity_policy(evaluation: Evaluation) -> CapacityPolicy:
         **stock_first,
         min_split_units=split_units,
         min_split_share=split_percent / 100,
+        **forecast,
     )
 
 
