@@ -149,7 +149,8 @@ class ForecastHours(Base):
     """Hours of a line-week the plan in force spends making one sku for its forecast (or stock), not yet
     consumed by a firm order of that sku (or family): the ledger row's planned_hours split per sku.
 
-    Invariant (sop check): per line-week they add up to CapacityLedger.planned_hours. A firm order may consume
+    Invariant (sop check): per line-week they add up to no more than CapacityLedger.planned_hours (equal after
+    a replan). A firm order may consume
     its own sku's hours within the consumption window (capacity policy forecast_consumption); nobody else may.
     """
 
