@@ -111,8 +111,11 @@ async def load_ledger(
             left = share * (capacity - lost - planned) - promised - rush_used
             reserve[li, wi] = min(share * reserved - rush_used, left)
     open_share = np.array([shares[line_id] for line_id in ids])
-    claimed = await claimable_hours(session, claim, ids, weeks)
-    return LedgerView(ids, weeks, residual + claimed, reserve, open_share, claim, claimed)
+    claimable = await claimable_hours(session, claim, ids, weeks)
+    # An over-promised line-week (after an incident) still lets the order turn its forecast hours into its promise:
+    # that moves hours from planned to promised and over-promises nothing more.
+    with_claim = np.where(claimable > 0, np.maximum(residual, 0.0) + claimable, residual)
+    return LedgerView(ids, weeks, with_claim, reserve, open_share, claim, with_claim - residual)
 
 
 async def _rows(session: AsyncSession, ids: list[int], weeks: list[date]) -> dict[tuple[int, date], tuple[float, ...]]:
@@ -137,9 +140,11 @@ def _take_statement() -> Any:
     share = bindparam("share", type_=Float)
     # :consumed of the regular hours come out of the plan's forecast hours for this order's sku (forecast_hours.py).
     consumed = bindparam("consumed", type_=Float)
-    fits_regular = (ledger.promised_hours + regular
-                    <= share * (ledger.capacity_hours - ledger.reserve_hours - ledger.lost_hours - ledger.planned_hours)
-                    + consumed + HOURS_TOLERANCE)
+    fits_regular = or_(
+        regular <= consumed + HOURS_TOLERANCE,  # all of it from the forecast's hours: nothing more is taken
+        ledger.promised_hours + regular
+        <= share * (ledger.capacity_hours - ledger.reserve_hours - ledger.lost_hours - ledger.planned_hours)
+        + consumed + HOURS_TOLERANCE)
     fits_reserve = and_(
         ledger.rush_hours_used + rush <= share * ledger.reserve_hours + HOURS_TOLERANCE,
         ledger.promised_hours + ledger.rush_hours_used + rush
