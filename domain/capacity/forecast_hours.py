@@ -52,10 +52,13 @@ class ForecastClaim:
 
 
 async def forecast_claim(session: AsyncSession, routes: Mapping[int, Sequence[int]], requested: date, match: str,
-                         backward_weeks: int, forward_weeks: int) -> ForecastClaim | None:
+                         backward_weeks: int, forward_weeks: int, open_from: date | None = None
+                         ) -> ForecastClaim | None:
     """The claim of an order whose products (id -> line ids that make it) are wanted on `requested`.
 
-    match: SKU (own product), FAMILY (any product of its family) or NONE (no claim)."""
+    match: SKU (own product), FAMILY (any product of its family) or NONE (no claim). open_from: the first day
+    an order may be made (after the frozen window); a week with a day before it is left out, since its forecast
+    hours are partly made already, as stock (the small simulation broke promises consuming them)."""
     if match == "NONE" or not routes:
         return None
     members: dict[int, frozenset[int]] = {p: frozenset({p}) for p in routes}
@@ -72,7 +75,10 @@ async def forecast_claim(session: AsyncSession, routes: Mapping[int, Sequence[in
             made_on[line_id].add(product_id)
     lines = {line_id: (next(iter(ps)), members[next(iter(ps))]) for line_id, ps in made_on.items() if len(ps) == 1}
     week = requested - timedelta(days=requested.weekday())
-    return ForecastClaim(lines, week - timedelta(weeks=backward_weeks), week + timedelta(weeks=forward_weeks))
+    first = week - timedelta(weeks=backward_weeks)
+    if open_from is not None:
+        first = max(first, open_from + timedelta(days=(7 - open_from.weekday()) % 7))  # the next whole week
+    return ForecastClaim(lines, first, week + timedelta(weeks=forward_weeks))
 
 
 async def claimable_hours(session: AsyncSession, claim: ForecastClaim | None, line_ids: Sequence[int],

@@ -85,7 +85,7 @@ async def assess(session: AsyncSession, book: RuleBook, request: Request, today:
     earliest_day = max(today, frozen + timedelta(days=1))
     weeks = weeks_from(today, PROMISE_HORIZON_WEEKS)
     context, quantities = request.context, [line.quantity for line in request.lines]
-    claim = await order_claim(session, context, request.requested, policy)
+    claim = await order_claim(session, context, request.requested, policy, earliest_day)
     view = await load_ledger(session, context.line_ids, weeks, policy.reserve_share, earliest_day,
                              create_missing=saving, claim=claim)
     view = await without_other_tiers_allocation(session, view, policy, context.customer.tier.value, today)

@@ -144,9 +144,10 @@ def split_parts(promise: OrderPromise, context: OrderContext, policy: CapacityPo
             for line in promise.lines]
 
 
-async def order_claim(session: AsyncSession, context: OrderContext, requested: date, policy: CapacityPolicy
-                      ) -> ForecastClaim | None:
-    """The forecast hours this order may consume (capacity policy forecast_consumption): its products' own."""
+async def order_claim(session: AsyncSession, context: OrderContext, requested: date, policy: CapacityPolicy,
+                      open_from: date) -> ForecastClaim | None:
+    """The forecast hours this order may consume (capacity policy forecast_consumption): its products' own, in whole
+    weeks from open_from (the first day after the frozen window)."""
     routes = {p.id: [line_id for line_id, _ in context.routes[p.id]] for p in context.products}
     return await forecast_claim(session, routes, requested, policy.forecast_match, policy.forecast_backward_weeks,
-                                policy.forecast_forward_weeks)
+                                policy.forecast_forward_weeks, open_from)

@@ -48,7 +48,7 @@ async def _still_possible(session: AsyncSession, book: RuleBook, order: Order, l
     earliest = max(today, frozen_until(today, policy.frozen_days) + timedelta(days=1))
     if any(day < earliest for _, _, day in proposed):
         return None
-    claim = await order_claim(session, context, order.requested_date, policy)
+    claim = await order_claim(session, context, order.requested_date, policy, earliest)
     view = await load_ledger(session, context.line_ids, weeks_from(today, PROMISE_HORIZON_WEEKS),
                              policy.reserve_share, earliest, create_missing=True, claim=claim)
     ctp, rates = build_ctp(view, context)

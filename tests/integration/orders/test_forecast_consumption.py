@@ -48,8 +48,8 @@ def _hold(ids: dict[str, int], order: str, hours: float, from_reserve: bool = Fa
 
 
 async def _claim(session: AsyncSession, ids: dict[str, int], product: str, requested: date = WEEK,
-                 match: str = "SKU") -> ForecastClaim | None:
-    return await forecast_claim(session, {ids[product]: [ids["line"]]}, requested, match, 2, 1)
+                 match: str = "SKU", open_from: date | None = None) -> ForecastClaim | None:
+    return await forecast_claim(session, {ids[product]: [ids["line"]]}, requested, match, 2, 1, open_from)
 
 
 async def _free(session: AsyncSession, ids: dict[str, int], claim: ForecastClaim | None) -> float:
@@ -133,6 +133,10 @@ async def test_the_window_and_the_family_setting_decide_which_forecast_an_order_
         assert await _free(session, ids, await _claim(session, ids, "y", match="FAMILY")) == pytest.approx(88.0)
         assert await _free(session, ids, await _claim(session, ids, "z", match="FAMILY")) == pytest.approx(8.0)
         assert await _claim(session, ids, "x", match="NONE") is None
+        # Bad input tried: the week is running, open only from Thursday: its forecast hours are partly made already.
+        running = await _claim(session, ids, "x", open_from=WEEK + timedelta(days=3))
+        assert await _free(session, ids, running) == pytest.approx(8.0)
+        assert await _free(session, ids, await _claim(session, ids, "x", open_from=WEEK)) == pytest.approx(88.0)
         claim_y = await _claim(session, ids, "y", match="FAMILY")
         await reserve_all(session, [_hold(ids, "order_y", 20.0)], claim=claim_y)
         await session.commit()
