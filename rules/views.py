@@ -163,10 +163,10 @@ class CapacityPolicy:
     min_split_units: float = 1.0
     min_split_share: float = 0.10  # of the order line's quantity
     # Forecast consumption: a firm order may take the plan's forecast hours of its own SKU (or FAMILY; NONE: no
-    # order may) on line-weeks from backward_weeks before to forward_weeks after its requested week.
+    # order may) on line-weeks from backward_weeks before its requested week, and forward_weeks from it on.
     forecast_match: str = "SKU"
     forecast_backward_weeks: int = 2
-    forecast_forward_weeks: int = 1
+    forecast_forward_weeks: int = 0
 
     def min_split(self, quantity: float) -> float:
         """Smallest part of an order line of `quantity` units that may ship on its own."""

@@ -56,7 +56,8 @@ async def forecast_claim(session: AsyncSession, routes: Mapping[int, Sequence[in
                          ) -> ForecastClaim | None:
     """The claim of an order whose products (id -> line ids that make it) are wanted on `requested`.
 
-    match: SKU (own product), FAMILY (any product of its family) or NONE (no claim). open_from: the first day
+    match: SKU (own product), FAMILY (any product of its family) or NONE (no claim). The window: the backward_weeks
+    before the requested week, and forward_weeks from the requested week on. open_from: the first day
     an order may be made (after the frozen window); a week with a day before it is left out, since its forecast
     hours are partly made already, as stock (the small simulation broke promises consuming them)."""
     if match == "NONE" or not routes:
@@ -78,7 +79,8 @@ async def forecast_claim(session: AsyncSession, routes: Mapping[int, Sequence[in
     first = week - timedelta(weeks=backward_weeks)
     if open_from is not None:
         first = max(first, open_from + timedelta(days=(7 - open_from.weekday()) % 7))  # the next whole week
-    return ForecastClaim(lines, first, week + timedelta(weeks=forward_weeks))
+    # forward_weeks counts from the requested week itself: its hours may come after the requested day (0: none).
+    return ForecastClaim(lines, first, week + timedelta(weeks=forward_weeks - 1))
 
 
 async def claimable_hours(session: AsyncSession, claim: ForecastClaim | None, line_ids: Sequence[int],

@@ -123,12 +123,14 @@ async def test_the_window_and_the_family_setting_decide_which_forecast_an_order_
         db: Engine, sessions: Callable[[], AsyncSession]) -> None:
     ids = _seed(db)
     async with sessions() as session:
-        # Bad input tried: X wanted 3 weeks after the forecast's week, outside the 2-week backward window.
-        late = await _claim(session, ids, "x", requested=WEEK + timedelta(weeks=3))
-        assert await _free(session, ids, late) == pytest.approx(8.0)
-        # 1 week before it is inside the 1-week forward window.
-        early = await _claim(session, ids, "x", requested=WEEK - timedelta(weeks=1))
-        assert await _free(session, ids, early) == pytest.approx(88.0)
+        # Window (2 weeks back, 1 forward = the requested week itself). Bad input tried: X wanted 3 weeks after
+        # the forecast's week, outside the 2-week backward window; and 1 week before it, outside the forward one.
+        claim = await _claim(session, ids, "x", WEEK + timedelta(weeks=3))
+        assert await _free(session, ids, claim) == pytest.approx(8.0)
+        claim = await _claim(session, ids, "x", WEEK - timedelta(weeks=1))
+        assert await _free(session, ids, claim) == pytest.approx(8.0)
+        claim = await _claim(session, ids, "x", WEEK + timedelta(weeks=2))
+        assert await _free(session, ids, claim) == pytest.approx(88.0)
         # FAMILY: Y may consume X's forecast hours (family FA), Z may not (FB); NONE: no claim at all.
         assert await _free(session, ids, await _claim(session, ids, "y", match="FAMILY")) == pytest.approx(88.0)
         assert await _free(session, ids, await _claim(session, ids, "z", match="FAMILY")) == pytest.approx(8.0)
