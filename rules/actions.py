@@ -11,6 +11,7 @@ from rules.vocabulary import CUSTOMER_TIERS, FieldType, enum, not_finite
 CRITERIA = enum("CAPACITY", "MATERIAL", "TECHNOLOGY", "MARGIN")
 OUTCOMES = enum("ACCEPT", "PROPOSE_DATE", "SPLIT", "REJECT")
 WEEKDAYS = enum("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
+FORECAST_MATCH = enum("SKU", "FAMILY", "NONE")  # whose forecast hours a firm order may consume
 TEAMS = enum("SALES", "PRODUCTION")
 # Every KPI of the report (R12) may be weighted: the contract's eight and revenue, collection, output, yield, growth.
 KPIS = enum("orderFulfillmentRate", "complaintRate", "orderResponseHours", "rushInsertionSuccessRate",
@@ -74,6 +75,8 @@ ACTIONS: dict[str, dict[str, tuple[Param, ...]]] = {
         "rush_in_frozen_window": (_p("use_reserve", "bool"), _p("lead_days", "int", minimum=0, maximum=7)),
         "min_split": (_p("units", "number", minimum=0), _p("percent", "number", minimum=0, maximum=50,
                                                             why=_SPLIT_WHY)),
+        "forecast_consumption": (_e("match", FORECAST_MATCH), _p("backward_weeks", "int", minimum=0, maximum=8),
+                                 _p("forward_weeks", "int", minimum=0, maximum=8)),
     },
     "cost_allocation": {
         "allocate_cost": (_p("sales_share", "number", minimum=0, maximum=1),

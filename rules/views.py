@@ -166,6 +166,11 @@ class CapacityPolicy:
     # days after today (the day's tasks already on the floor stay as they are)? Left out: no, as before the rule.
     rush_reserve_in_frozen_window: bool = False
     rush_lead_days: int = 1
+    # Forecast consumption: a firm order may take the plan's forecast hours of its own SKU (or FAMILY; NONE: no
+    # order may) on line-weeks from backward_weeks before its requested week, and forward_weeks from it on.
+    forecast_match: str = "SKU"
+    forecast_backward_weeks: int = 2
+    forecast_forward_weeks: int = 0
 
     def min_split(self, quantity: float) -> float:
         """Smallest part of an order line of `quantity` units that may ship on its own."""
@@ -188,6 +193,8 @@ class CapacityPolicy:
                 "min_split_units": self.min_split_units, "min_split_share": self.min_split_share,
                 "rush_reserve_in_frozen_window": self.rush_reserve_in_frozen_window,
                 "rush_lead_days": self.rush_lead_days,
+                "forecast_match": self.forecast_match, "forecast_backward_weeks": self.forecast_backward_weeks,
+                "forecast_forward_weeks": self.forecast_forward_weeks,
                 **{f"may_move.{t}": sorted(d.may_move) for t, d in self.displacement.items()},
                 **{f"may_split.{t}": sorted(d.may_split) for t, d in self.displacement.items()}}
 
@@ -220,6 +227,10 @@ def capacity_policy(evaluation: Evaluation) -> CapacityPolicy:
                                                   "rush_lead_days": frozen_rush.params["lead_days"]}
     split = evaluation.first("min_split")
     split_units, split_percent = (split.params["units"], split.params["percent"]) if split else (1.0, 10.0)
+    consumption = evaluation.first("forecast_consumption")
+    forecast = {} if consumption is None else {"forecast_match": consumption.params["match"],
+                                               "forecast_backward_weeks": consumption.params["backward_weeks"],
+                                               "forecast_forward_weeks": consumption.params["forward_weeks"]}
     return CapacityPolicy(
         reserve_share=share / 100, reserve_share_min=low / 100, reserve_share_max=high / 100,
         frozen_days=evaluation.first("frozen_window").params["days"],  # type: ignore[union-attr]
@@ -231,6 +242,7 @@ def capacity_policy(evaluation: Evaluation) -> CapacityPolicy:
         **rush_inside,
         min_split_units=split_units,
         min_split_share=split_percent / 100,
+        **forecast,
     )
 
 

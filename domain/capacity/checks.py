@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from domain.capacity.finished_stock import HOLDS_STOCK, held_for_orders
-from domain.models import CapacityLedger, CapacityReservation, Order, OrderLine, OrderStatus, Product
+from domain.models import CapacityLedger, CapacityReservation, ForecastHours, Order, OrderLine, OrderStatus, Product
 
 TOLERANCE = 1e-4
 # Orders that must hold hours for what is still to be made.
@@ -55,8 +55,33 @@ def ledger_violations(session: Session) -> list[str]:
             problems.append(f"{where}: rush orders use {r.rush_hours_used:.2f} of a {r.reserve_hours:.2f} h reserve")
         if r.planned_hours + r.promised_hours + r.rush_hours_used > r.capacity_hours - r.lost_hours + TOLERANCE:
             problems.append(f"{where}: more hours used than the line has")
+    problems.extend(_forecast_problems(session, rows))
     problems.extend(_order_problems(session))
     problems.extend(_stock_problems(session))
+    return problems
+
+
+def _forecast_problems(session: Session, rows: dict[tuple[int, date], CapacityLedger]) -> list[str]:
+    """The skus' forecast hours fit in each line-week's planned hours (equal after a replan; planned hours of rows
+    written before forecast consumption belong to no sku); a reservation consumed no more than it holds."""
+    problems = []
+    per_week: dict[tuple[int, date], float] = defaultdict(float)
+    for line_id, week, product_id, hours in session.execute(
+        select(ForecastHours.line_id, ForecastHours.week, ForecastHours.product_id, ForecastHours.hours)
+    ):
+        per_week[(line_id, week)] += hours
+        if hours < -TOLERANCE:
+            problems.append(f"line {line_id} week {week}: product {product_id} has {hours:.4f} forecast hours")
+    for key, forecast in sorted(per_week.items()):
+        planned = rows[key].planned_hours if key in rows else 0.0
+        if forecast > planned + TOLERANCE * max(1.0, planned):
+            problems.append(f"line {key[0]} week {key[1]}: the skus' forecast hours add up to {forecast:.4f}, "
+                            f"more than its {planned:.4f} planned hours")
+    for r in session.scalars(select(CapacityReservation).where(CapacityReservation.forecast_hours != 0)):
+        if r.from_reserve or not -TOLERANCE <= r.forecast_hours <= r.hours + TOLERANCE:
+            problems.append(f"line {r.line_id} week {r.week}: a reservation of {r.hours:.2f} h "
+                            f"{'from the reserve ' if r.from_reserve else ''}consumed {r.forecast_hours:.2f} "
+                            f"forecast hours")
     return problems
 
 

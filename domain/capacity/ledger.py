@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -12,6 +13,7 @@ from sqlalchemy import Boolean, Date, Float, Table, and_, bindparam, delete, ins
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.capacity import lock_timing
+from domain.capacity.forecast_hours import ForecastClaim, ForecastTaken, claimable_hours, consume, give_back
 from domain.capacity.line_hours import line_weeks
 from domain.db import dialect_insert
 from domain.models import CapacityLedger, CapacityReservation
@@ -39,6 +41,15 @@ class LedgerView:
     residual: np.ndarray  # regular hours still free: capacity - reserve - lost - planned - promised
     reserve: np.ndarray  # rush reserve still free (bounded by what the line has left at all)
     open_share: np.ndarray  # [L] share of the first week's hours outside the frozen window
+    # Whose forecast hours the order may consume (counted in residual); reserving consumes them (forecast_hours.py).
+    claim: ForecastClaim | None = None
+    claimed: np.ndarray | None = None  # [L, W] the claim's forecast hours counted in residual
+
+    def without_claim(self) -> LedgerView:
+        """The view as an order without forecast hours sees it (displacement plans on free hours only)."""
+        if self.claimed is None:
+            return self
+        return dataclasses.replace(self, residual=self.residual - self.claimed, claim=None, claimed=None)
 
     def line_index(self) -> dict[int, int]:
         return {line_id: i for i, line_id in enumerate(self.line_ids)}
@@ -60,12 +71,13 @@ async def load_ledger(
     open_from: date,
     *,
     create_missing: bool,
+    claim: ForecastClaim | None = None,
 ) -> LedgerView:
     """Read the ledger rows of these lines and weeks; rows not there yet come from the line calendars.
 
     create_missing inserts them (ON CONFLICT DO NOTHING, so concurrent creators agree); a dry run
     only imagines them. open_from: first day after the frozen window (the first week counts only
-    from there).
+    from there). claim: the order's forecast hours (its own sku's) count as free regular hours for it.
     """
     ids = sorted(set(line_ids))
     calendar = await line_weeks(session, ids, weeks)
@@ -100,7 +112,11 @@ async def load_ledger(
             left = share * (capacity - lost - planned) - promised - rush_used
             reserve[li, wi] = min(share * reserved - rush_used, left)
     open_share = np.array([shares[line_id] for line_id in ids])
-    return LedgerView(ids, weeks, residual, reserve, open_share)
+    claimable = await claimable_hours(session, claim, ids, weeks)
+    # An over-promised line-week (after an incident) still lets the order turn its forecast hours into its promise:
+    # that moves hours from planned to promised and over-promises nothing more.
+    with_claim = np.where(claimable > 0, np.maximum(residual, 0.0) + claimable, residual)
+    return LedgerView(ids, weeks, with_claim, reserve, open_share, claim, with_claim - residual)
 
 
 async def _rows(session: AsyncSession, ids: list[int], weeks: list[date]) -> dict[tuple[int, date], tuple[float, ...]]:
@@ -123,9 +139,13 @@ def _take_statement() -> Any:
     # week, 1 otherwise): the same room capable-to-promise offered (LedgerView), so two orders
     # reading the ledger at once cannot both fill the open days of the running week.
     share = bindparam("share", type_=Float)
-    fits_regular = (ledger.promised_hours + regular
-                    <= share * (ledger.capacity_hours - ledger.reserve_hours - ledger.lost_hours - ledger.planned_hours)
-                    + HOURS_TOLERANCE)
+    # :consumed of the regular hours come out of the plan's forecast hours for this order's sku (forecast_hours.py).
+    consumed = bindparam("consumed", type_=Float)
+    fits_regular = or_(
+        regular <= consumed + HOURS_TOLERANCE,  # all of it from the forecast's hours: nothing more is taken
+        ledger.promised_hours + regular
+        <= share * (ledger.capacity_hours - ledger.reserve_hours - ledger.lost_hours - ledger.planned_hours)
+        + consumed + HOURS_TOLERANCE)
     fits_reserve = and_(
         ledger.rush_hours_used + rush <= share * ledger.reserve_hours + HOURS_TOLERANCE,
         ledger.promised_hours + ledger.rush_hours_used + rush
@@ -135,7 +155,8 @@ def _take_statement() -> Any:
         update(LEDGER)
         .where(ledger.line_id == bindparam("ledger_line_id"), ledger.week == bindparam("ledger_week"),
                or_(and_(not_(from_reserve), fits_regular), and_(from_reserve, fits_reserve)))
-        .values(promised_hours=ledger.promised_hours + regular, rush_hours_used=ledger.rush_hours_used + rush)
+        .values(promised_hours=ledger.promised_hours + regular, rush_hours_used=ledger.rush_hours_used + rush,
+                planned_hours=ledger.planned_hours - consumed)
     )
 
 
@@ -151,7 +172,8 @@ GIVE_BACK = (
     update(LEDGER)
     .where(LEDGER.c.line_id == bindparam("ledger_line_id"), LEDGER.c.week == bindparam("ledger_week"))
     .values(promised_hours=LEDGER.c.promised_hours - bindparam("regular", type_=Float),
-            rush_hours_used=LEDGER.c.rush_hours_used - bindparam("rush", type_=Float))
+            rush_hours_used=LEDGER.c.rush_hours_used - bindparam("rush", type_=Float),
+            planned_hours=LEDGER.c.planned_hours + bindparam("forecast", type_=Float))
 )
 
 
@@ -161,8 +183,11 @@ async def take_hours(session: AsyncSession, reservation: CapacityReservation, op
 
 
 async def reserve_all(session: AsyncSession, reservations: Sequence[CapacityReservation],
-                      open_shares: Mapping[tuple[int, date], float] | None = None) -> None:
+                      open_shares: Mapping[tuple[int, date], float] | None = None,
+                      claim: ForecastClaim | None = None) -> None:
     """Take every reservation's hours, or raise CapacityTaken if any no longer fits; insert the reservation rows.
+
+    With a claim, regular hours first consume the order's own forecast hours (forecast_hours.consume).
 
     One executemany (one round trip in a psycopg pipeline), run in (line, week) order so concurrent
     orders lock ledger rows in one order; each UPDATE counts one row only if its hours still fit.
@@ -171,12 +196,16 @@ async def reserve_all(session: AsyncSession, reservations: Sequence[CapacityRese
     if not ordered:
         return
     # On the connection: no autoflush of the rows the caller has pending (they go in at its commit).
+    try:
+        await consume(session, ordered, claim)
+    except ForecastTaken as taken:
+        raise CapacityTaken(str(taken)) from None
     connection = await session.connection()
     lock_timing.mark(session)
     result = await connection.execute(TAKE, [
         {"ledger_line_id": r.line_id, "ledger_week": r.week, "from_reserve": r.from_reserve,
          "regular": 0.0 if r.from_reserve else r.hours, "rush": r.hours if r.from_reserve else 0.0,
-         "share": (open_shares or {}).get((r.line_id, r.week), 1.0)}
+         "share": (open_shares or {}).get((r.line_id, r.week), 1.0), "consumed": r.forecast_hours}
         for r in ordered
     ])
     if result.rowcount != len(ordered):  # type: ignore[attr-defined]
@@ -184,11 +213,17 @@ async def reserve_all(session: AsyncSession, reservations: Sequence[CapacityRese
         raise CapacityTaken(f"some of these hours are no longer free: {where}")
     await connection.execute(insert(RESERVATIONS), [
         {"order_id": r.order_id, "order_line_id": r.order_line_id, "line_id": r.line_id, "week": r.week,
-         "hours": r.hours, "quantity": r.quantity, "from_reserve": r.from_reserve} for r in ordered])
+         "hours": r.hours, "quantity": r.quantity, "from_reserve": r.from_reserve,
+         "forecast_hours": r.forecast_hours} for r in ordered])
 
 
-async def release_order(session: AsyncSession, order_id: int) -> list[CapacityReservation]:
-    """Give back every hour an order holds and delete its reservations; returns what was released."""
+async def release_order(session: AsyncSession, order_id: int, *, to_forecast: bool = True
+                        ) -> list[CapacityReservation]:
+    """Give back every hour an order holds and delete its reservations; returns what was released.
+
+    to_forecast: the hours it consumed of its sku's forecast go back to that forecast (a cancel or change); False
+    when they were spent (the order is made) and only the free hours are given back.
+    """
     held = list(
         (
             await session.scalars(
@@ -202,8 +237,10 @@ async def release_order(session: AsyncSession, order_id: int) -> list[CapacityRe
         lock_timing.mark(session)
         await session.execute(GIVE_BACK, [
             {"ledger_line_id": r.line_id, "ledger_week": r.week, "regular": 0.0 if r.from_reserve else r.hours,
-             "rush": r.hours if r.from_reserve else 0.0}
+             "rush": r.hours if r.from_reserve else 0.0, "forecast": r.forecast_hours if to_forecast else 0.0}
             for r in held
         ])
+        if to_forecast:
+            await give_back(session, held)
         await session.execute(delete(CapacityReservation).where(CapacityReservation.order_id == order_id))
     return held

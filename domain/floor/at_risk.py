@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from domain.capacity.forecast_hours import scale_statement
 from domain.capacity.ledger import HOURS_TOLERANCE
 from domain.events import kinds
 from domain.events.outbox import Outbox
@@ -75,7 +76,9 @@ async def displace_line_week(session: AsyncSession, line: ProductionLine, week: 
     regular_room = max(row.capacity_hours - row.reserve_hours - row.lost_hours, 0.0)
     planned = min(row.planned_hours, max(regular_room - row.promised_hours, 0.0))
     if planned < row.planned_hours:
+        ratio = planned / row.planned_hours  # before the UPDATE, which refreshes row
         await session.execute(update(CapacityLedger).where(CapacityLedger.id == row.id).values(planned_hours=planned))
+        await session.execute(scale_statement(line.id, week, ratio))
     displaced: list[Displaced] = []
     regular_over = row.promised_hours - regular_room
     total_over = planned + row.promised_hours + row.rush_hours_used - max(row.capacity_hours - row.lost_hours, 0.0)

@@ -77,7 +77,7 @@ async def _advance(
     if all(line.quantity_to_make <= 0 for line in order.lines):
         order.completed_at = at
         # Made in full: the hours it held are spent, and an order in stock holds no capacity.
-        await release_order(session, order.id)
+        await release_order(session, order.id, to_forecast=False)
         events.append(
             record_order_event(
                 session, order, kinds.STATUS, actor=actor, message="every line made: in stock",

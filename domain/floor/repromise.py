@@ -46,6 +46,7 @@ async def release_hours(
     await _give_back(session, reservation, hours)
     reservation.hours -= hours
     reservation.quantity = reservation.hours * rate
+    reservation.forecast_hours = min(reservation.forecast_hours, reservation.hours)  # the hours given up go first
     return Displaced(order, reservation, hours, rate)
 
 

@@ -139,7 +139,28 @@ class CapacityReservation(Base):
     hours: Mapped[float] = mapped_column(Float)
     quantity: Mapped[float] = mapped_column(Float)
     from_reserve: Mapped[bool] = mapped_column(default=False)
+    # Of `hours`, those the order consumed from the plan's forecast hours (ForecastHours): a cancel gives them
+    # back to the forecast of the order line's product, the rest to the free hours.
+    forecast_hours: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ForecastHours(Base):
+    """Hours of a line-week the plan in force spends making one sku for its forecast (or stock), not yet
+    consumed by a firm order of that sku (or family): the ledger row's planned_hours split per sku.
+
+    Invariant (sop check): per line-week they add up to no more than CapacityLedger.planned_hours (equal after
+    a replan). A firm order may consume
+    its own sku's hours within the consumption window (capacity policy forecast_consumption); nobody else may.
+    """
+
+    __tablename__ = "forecast_hours"
+    __table_args__ = (UniqueConstraint("line_id", "week", "product_id"),)
+    id: Mapped[intpk]
+    line_id: Mapped[int] = mapped_column(ForeignKey("production_lines.id"))
+    week: Mapped[date]
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    hours: Mapped[float] = mapped_column(Float)
 
 
 class RushInsertion(Base):

@@ -25,7 +25,7 @@ from domain.orders.finished_goods import StockCover, stock_cover
 from domain.orders.frozen_rush import frozen_rush_view
 from domain.orders.materials import MaterialCheck, check_materials, material_arrays
 from domain.orders.maturity import maturity_facts
-from domain.orders.promise import OrderPromise, build_ctp, promise_order, split_parts
+from domain.orders.promise import OrderPromise, build_ctp, order_claim, promise_order, split_parts
 from domain.orders.rush import Displacement, plan_displacement
 from domain.orders.tier_allocation import without_other_tiers_allocation
 from rules import CapacityPolicy, PriorityOutcome, ReviewOutcome, RuleBook, RushOutcome
@@ -88,8 +88,9 @@ async def assess(session: AsyncSession, book: RuleBook, request: Request, today:
     earliest_day = max(today, frozen + timedelta(days=1))
     weeks = weeks_from(today, PROMISE_HORIZON_WEEKS)
     context, quantities = request.context, [line.quantity for line in request.lines]
+    claim = await order_claim(session, context, request.requested, policy, earliest_day)
     view = await load_ledger(session, context.line_ids, weeks, policy.reserve_share, earliest_day,
-                             create_missing=saving)
+                             create_missing=saving, claim=claim)
     view = await without_other_tiers_allocation(session, view, policy, context.customer.tier.value, today)
     stock = await stock_cover(session, policy, [p.id for p in context.products], quantities, today)
     ctp, rates = build_ctp(view, context)
@@ -124,8 +125,8 @@ async def assess(session: AsyncSession, book: RuleBook, request: Request, today:
             promise_from = earliest_day
     priority = book.priority(_compact(facts))
     if rush.rush and not chosen.fits and rush.may_displace:
-        displacement = await plan_displacement(
-            session, book, view, context, stock, request, rush, priority, frozen, earliest_day
+        displacement = await plan_displacement(  # on the free hours: moved orders cannot use this one's forecast
+            session, book, view.without_claim(), context, stock, request, rush, priority, frozen, earliest_day
         )
         if displacement is not None:
             chosen, promise_from = displacement.promise, earliest_day

@@ -94,10 +94,10 @@ async def reserve_promise(session: AsyncSession, order: Order, lines: list[Order
     events: list[OrderEvent] = []
     await take_stock(session, lines, a.stock)
     moved = a.displacement.moved if a.displacement else []
-    for m in moved:
-        await release_order(session, m.order.id)
+    for m in moved:  # their hours become the free hours the displacement counted on, forecast ones too
+        await release_order(session, m.order.id, to_forecast=False)
     held = a.promise.reservations(order.id, [ln.id for ln in lines])
-    await reserve_all(session, held, a.promise.open_shares)
+    await reserve_all(session, held, a.promise.open_shares, a.promise.claim)
     await raise_for_order(session, order, lines, a.stock.to_make, held)
     await _join_day_tasks(session, lines, a)
     for m in moved:

@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.capacity.forecast_hours import ForecastClaim, forecast_claim
 from domain.capacity.ledger import LedgerView
 from domain.capacity.yields import NO_HISTORY
 from domain.models import CapacityReservation
@@ -48,6 +50,7 @@ class OrderPromise:
     lines: list[LinePromise]
     # (line id, week) -> share of the running week still open; reserving checks against the same room.
     open_shares: dict[tuple[int, date], float] = field(default_factory=dict)
+    claim: ForecastClaim | None = None  # the order's forecast hours its reservations may consume (the view's)
 
     @property
     def fits(self) -> bool:
@@ -132,7 +135,7 @@ def promise_order(
             by_requested += answer.quantity_by_requested if requested >= earliest_day else 0.0
         lines.append(LinePromise(i, quantity, by_requested, ready, uses, from_stock))
     shares = {(line_id, view.weeks[0]): float(view.open_share[li]) for li, line_id in enumerate(view.line_ids)}
-    return OrderPromise(requested, use_reserve, lines, shares)
+    return OrderPromise(requested, use_reserve, lines, shares, view.claim)
 
 
 def split_parts(promise: OrderPromise, context: OrderContext, policy: CapacityPolicy) -> list[tuple[float, float]]:
@@ -140,3 +143,12 @@ def split_parts(promise: OrderPromise, context: OrderContext, policy: CapacityPo
     return [split_line(line.quantity, line.by_requested, context.products[line.index].lot_size,
                        policy.min_split(line.quantity))
             for line in promise.lines]
+
+
+async def order_claim(session: AsyncSession, context: OrderContext, requested: date, policy: CapacityPolicy,
+                      open_from: date) -> ForecastClaim | None:
+    """The forecast hours this order may consume (capacity policy forecast_consumption): its products' own, in whole
+    weeks from open_from (the first day after the frozen window)."""
+    routes = {p.id: [line_id for line_id, _ in context.routes[p.id]] for p in context.products}
+    return await forecast_claim(session, routes, requested, policy.forecast_match, policy.forecast_backward_weeks,
+                                policy.forecast_forward_weeks, open_from)

@@ -33,7 +33,7 @@ from domain.orders.finished_goods import StockCover, stock_cover, take_stock
 from domain.orders.inputs import LineInput
 from domain.orders.lookup import claim_version, order_to_change
 from domain.orders.persist import apply_outcome, record_rush, reserve_promise, review_row, write_deliveries
-from domain.orders.promise import OrderPromise, build_ctp, promise_order
+from domain.orders.promise import OrderPromise, build_ctp, order_claim, promise_order
 from domain.orders.results import OrderResult, review_result
 from domain.orders.retry import with_retries
 from domain.orders.review import load_lines, priced_lines, publish
@@ -48,8 +48,9 @@ async def _still_possible(session: AsyncSession, book: RuleBook, order: Order, l
     earliest = max(today, frozen_until(today, policy.frozen_days) + timedelta(days=1))
     if any(day < earliest for _, _, day in proposed):
         return None
+    claim = await order_claim(session, context, order.requested_date, policy, earliest)
     view = await load_ledger(session, context.line_ids, weeks_from(today, PROMISE_HORIZON_WEEKS),
-                             policy.reserve_share, earliest, create_missing=True)
+                             policy.reserve_share, earliest, create_missing=True, claim=claim)
     ctp, rates = build_ctp(view, context)
     last = max(day for _, _, day in proposed)
     # Stock first here too: the covered units ship from the shelf, only the rest needs the hours proposed.
@@ -94,7 +95,8 @@ async def respond_to_proposal(
         if still is not None:
             promise, stock = still
             await take_stock(session, lines, stock)  # before the hours: products, then ledger rows, as everywhere
-            await reserve_all(session, promise.reservations(order.id, [ln.id for ln in lines]), promise.open_shares)
+            await reserve_all(session, promise.reservations(order.id, [ln.id for ln in lines]), promise.open_shares,
+                              promise.claim)
             for d in deliveries:
                 d.status = DeliveryStatus.PROMISED
             order.promised_date = max(day for _, _, day in proposed)

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from domain.capacity.checks import MAY_HOLD
+from domain.capacity.forecast_hours import scale_statement
 from domain.events import kinds
 from domain.events.outbox import Outbox
 from domain.floor import at_risk_event, late_order_key, move_first, raise_alert_sync
@@ -45,6 +46,7 @@ def _take_back(session: Session, reservation: CapacityReservation, hours: float)
     else:
         reservation.hours -= hours
         reservation.quantity = reservation.hours * rate
+        reservation.forecast_hours = min(reservation.forecast_hours, reservation.hours)  # the hours lost go first
 
 
 def _place_later(session: Session, template: CapacityReservation, hours: float, weeks: list[date]) -> float:
@@ -60,7 +62,10 @@ def _place_later(session: Session, template: CapacityReservation, hours: float, 
         if take <= TOLERANCE:
             continue
         row.promised_hours += take
-        row.planned_hours = min(row.planned_hours, max(regular - row.promised_hours, 0.0))
+        planned = min(row.planned_hours, max(regular - row.promised_hours, 0.0))
+        if planned < row.planned_hours:
+            session.execute(scale_statement(row.line_id, row.week, planned / row.planned_hours))
+        row.planned_hours = planned
         session.add(CapacityReservation(order_id=template.order_id, order_line_id=template.order_line_id,
                                         line_id=template.line_id, week=week, hours=take, quantity=take * rate,
                                         from_reserve=False))

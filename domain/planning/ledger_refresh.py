@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import cast
+
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from domain.db import dialect_insert
-from domain.models import CapacityLedger
+from domain.models import CapacityLedger, ForecastHours
 from domain.planning.snapshot import PlantSnapshot
 from solver.result import PlanResult
 
@@ -17,7 +20,8 @@ def refresh_ledger(session: Session, snapshot: PlantSnapshot, result: PlanResult
     orders hold there (the plan makes the promises: problem.committed_hours), never over the regular room left.
 
     So the ledger and the plan in force tell one story: planned + promised + rush used is the plan's load of
-    the line-week wherever the plan keeps its promises and needs no overtime.
+    the line-week wherever the plan keeps its promises and needs no overtime. The planned hours are split per sku
+    (ForecastHours, for forecast consumption) in proportion to what the plan makes of each beyond its orders.
     """
     problem = snapshot.problem
     calendar = np.asarray(problem.capacity_hours) + 0.0  # after incidents: lost hours are kept apart below
@@ -53,6 +57,8 @@ def refresh_ledger(session: Session, snapshot: PlantSnapshot, result: PlanResult
             )
     if not rows:
         return
+    by_line_week = {(cast(int, r["line_id"]), cast(date, r["week"])): cast(float, r["planned_hours"]) for r in rows}
+    _forecast_rows(session, snapshot, result, by_line_week)
     statement = dialect_insert(session.get_bind().dialect.name, CapacityLedger)
     statement = statement.on_conflict_do_update(
         index_elements=["line_id", "week"],
@@ -63,3 +69,27 @@ def refresh_ledger(session: Session, snapshot: PlantSnapshot, result: PlanResult
         },
     )
     session.execute(statement, rows)
+
+
+def _forecast_rows(session: Session, snapshot: PlantSnapshot, result: PlanResult,
+                   planned: dict[tuple[int, date], float]) -> None:
+    """Replace the horizon's forecast hours: each line-week's planned hours shared over the skus the plan makes
+    there beyond what their orders hold (route hours less committed hours), so they add up to planned_hours."""
+    problem = snapshot.problem
+    hours = np.asarray(result.hours, dtype=float)
+    committed = np.zeros_like(hours) if problem.committed_hours is None else np.asarray(problem.committed_hours)
+    beyond = np.maximum(hours - committed, 0.0)  # [R, W]
+    per_line = np.zeros((len(snapshot.line_ids), len(problem.weeks)))
+    np.add.at(per_line, np.asarray(problem.route_line, dtype=np.int64), beyond)
+    rows = []
+    for route, (pi, li) in enumerate(zip(problem.route_product, problem.route_line, strict=True)):
+        line_id, product_id = snapshot.line_ids[int(li)], snapshot.product_ids[int(pi)]
+        for wi, week in enumerate(problem.weeks):
+            total = per_line[int(li), wi]
+            share = planned.get((line_id, week), 0.0) * float(beyond[route, wi]) / total if total > 0 else 0.0
+            if share > 1e-9:
+                rows.append({"line_id": line_id, "week": week, "product_id": product_id, "hours": share})
+    session.execute(delete(ForecastHours).where(ForecastHours.week >= problem.weeks[0],
+                                                ForecastHours.week <= problem.weeks[-1]))
+    if rows:
+        session.execute(insert(ForecastHours), rows)

@@ -1,0 +1,177 @@
+"""Forecast consumption: the plan's forecast hours per line-week-sku, which only a firm order of that sku may take.
+
+As MRP systems consume the forecast (SAP's consumption mode, frePPLe's forecast netting): the weekly replan
+splits each ledger row's planned_hours over the skus it makes them for (ForecastHours); a firm regular order
+for sku X may turn X's forecast hours on a line-week within its consumption window into its promise, nobody
+else may; a cancel or change gives them back to X's forecast. Orders beyond the forecast compete for the free
+hours as before, and the rush reserve is never touched here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, cast
+
+import numpy as np
+from sqlalchemy import Float, Table, bindparam, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.db import dialect_insert
+from domain.models import CapacityReservation, ForecastHours, OrderLine, Product
+
+FORECAST = cast(Table, ForecastHours.__table__)
+TOLERANCE = 1e-6
+
+
+class ForecastTaken(Exception):
+    """Another order consumed the forecast hours since we read them (CapacityTaken wraps it for retrying)."""
+
+
+@dataclass(frozen=True)
+class ForecastClaim:
+    """Whose forecast hours one order may consume, and where.
+
+    lines: line id -> (the order's product made there, the products whose forecast hours it may consume: its own,
+    or its family's); lines that make two of the order's products are left out (whose hours a use would be is
+    not known before the promise). first..last: the weeks of the consumption window.
+    """
+
+    lines: dict[int, tuple[int, frozenset[int]]]
+    first: date
+    last: date
+
+    def covers(self, line_id: int, week: date, product_id: int) -> frozenset[int]:
+        """The products whose forecast hours a use of product_id on this line-week may consume (empty: none)."""
+        entry = self.lines.get(line_id)
+        if entry is None or entry[0] != product_id or not self.first <= week <= self.last:
+            return frozenset()
+        return entry[1]
+
+
+async def forecast_claim(session: AsyncSession, routes: Mapping[int, Sequence[int]], requested: date, match: str,
+                         backward_weeks: int, forward_weeks: int, open_from: date | None = None
+                         ) -> ForecastClaim | None:
+    """The claim of an order whose products (id -> line ids that make it) are wanted on `requested`.
+
+    match: SKU (own product), FAMILY (any product of its family) or NONE (no claim). The window: the backward_weeks
+    before the requested week, and forward_weeks from the requested week on. open_from: the first day
+    an order may be made (after the frozen window); a week with a day before it is left out, since its forecast
+    hours are partly made already, as stock (the small simulation broke promises consuming them)."""
+    if match == "NONE" or not routes:
+        return None
+    members: dict[int, frozenset[int]] = {p: frozenset({p}) for p in routes}
+    if match == "FAMILY":
+        rows = (await session.execute(select(Product.id, Product.family))).all()
+        by_family: dict[str, set[int]] = defaultdict(set)
+        for product_id, family in rows:
+            by_family[family].add(product_id)
+        family_of = dict(rows)
+        members = {p: frozenset(by_family[family_of[p]]) if p in family_of else members[p] for p in routes}
+    made_on: dict[int, set[int]] = defaultdict(set)
+    for product_id, line_ids in routes.items():
+        for line_id in line_ids:
+            made_on[line_id].add(product_id)
+    lines = {line_id: (next(iter(ps)), members[next(iter(ps))]) for line_id, ps in made_on.items() if len(ps) == 1}
+    week = requested - timedelta(days=requested.weekday())
+    first = week - timedelta(weeks=backward_weeks)
+    if open_from is not None:
+        first = max(first, open_from + timedelta(days=(7 - open_from.weekday()) % 7))  # the next whole week
+    # forward_weeks counts from the requested week itself: its hours may come after the requested day (0: none).
+    return ForecastClaim(lines, first, week + timedelta(weeks=forward_weeks - 1))
+
+
+async def claimable_hours(session: AsyncSession, claim: ForecastClaim | None, line_ids: Sequence[int],
+                          weeks: Sequence[date]) -> np.ndarray:
+    """[L, W] forecast hours the claim may consume, in line_ids x weeks order (zeros without a claim)."""
+    room = np.zeros((len(line_ids), len(weeks)))
+    if claim is None or not claim.lines:
+        return room
+    lindex, windex = {line_id: i for i, line_id in enumerate(line_ids)}, {w: i for i, w in enumerate(weeks)}
+    products = set().union(*(entry[1] for entry in claim.lines.values()))
+    for line_id, week, product_id, hours in await session.execute(
+        select(ForecastHours.line_id, ForecastHours.week, ForecastHours.product_id, ForecastHours.hours)
+        .where(ForecastHours.line_id.in_(list(claim.lines)), ForecastHours.product_id.in_(products),
+               ForecastHours.week >= claim.first, ForecastHours.week <= claim.last)
+    ):
+        if line_id in lindex and week in windex and product_id in claim.lines[line_id][1]:
+            room[lindex[line_id], windex[week]] += max(float(hours), 0.0)
+    return room
+
+
+CONSUME = (
+    update(FORECAST)
+    .where(FORECAST.c.id == bindparam("row_id"), FORECAST.c.hours >= bindparam("take", type_=Float) - TOLERANCE)
+    .values(hours=FORECAST.c.hours - bindparam("take", type_=Float))
+)
+
+
+async def consume(session: AsyncSession, reservations: Sequence[CapacityReservation],
+                  claim: ForecastClaim | None) -> None:
+    """Set each regular reservation's forecast_hours to what it consumes of its claim, and take them from the
+    forecast rows (own product first); raise ForecastTaken if a concurrent order took them first."""
+    for r in reservations:
+        r.forecast_hours = 0.0
+    regular = [r for r in reservations if not r.from_reserve]
+    if claim is None or not regular:
+        return
+    product_of = await _products(session, [r.order_line_id for r in regular])
+    wanted = {(r.line_id, r.week): claim.covers(r.line_id, r.week, product_of[r.order_line_id]) for r in regular}
+    products = set().union(*wanted.values())
+    if not products:
+        return
+    rows: dict[tuple[int, date], list[tuple[int, int, float]]] = defaultdict(list)
+    for row_id, line_id, week, product_id, hours in await (await session.connection()).execute(
+        select(ForecastHours.id, ForecastHours.line_id, ForecastHours.week, ForecastHours.product_id,
+               ForecastHours.hours)
+        .where(ForecastHours.line_id.in_({r.line_id for r in regular}), ForecastHours.product_id.in_(products),
+               ForecastHours.week >= claim.first, ForecastHours.week <= claim.last)
+        .order_by(ForecastHours.id)
+    ):
+        if product_id in wanted.get((line_id, week), ()):
+            rows[(line_id, week)].append((row_id, product_id, float(hours)))
+    left = {row_id: hours for entries in rows.values() for row_id, _, hours in entries}
+    takes: dict[int, float] = defaultdict(float)
+    for r in sorted(regular, key=lambda r: (r.line_id, r.week)):
+        own = product_of[r.order_line_id]
+        for row_id, _, _ in sorted(rows.get((r.line_id, r.week), []), key=lambda e: (e[1] != own, e[0])):
+            take = min(r.hours - r.forecast_hours, max(left[row_id], 0.0))
+            if take > TOLERANCE:
+                r.forecast_hours += take
+                left[row_id] -= take
+                takes[row_id] += take
+    if takes:
+        result = await (await session.connection()).execute(
+            CONSUME, [{"row_id": row_id, "take": take} for row_id, take in sorted(takes.items())])
+        if result.rowcount != len(takes):  # type: ignore[attr-defined]
+            raise ForecastTaken("another order consumed these forecast hours first")
+
+
+async def give_back(session: AsyncSession, held: Sequence[CapacityReservation]) -> None:
+    """Return the forecast hours these reservations consumed to the forecast of their order line's product."""
+    consumed = [r for r in held if r.forecast_hours > TOLERANCE]
+    if not consumed:
+        return
+    product_of = await _products(session, [r.order_line_id for r in consumed])
+    back: dict[tuple[int, date, int], float] = defaultdict(float)
+    for r in consumed:
+        back[(r.line_id, r.week, product_of[r.order_line_id])] += r.forecast_hours
+    statement = dialect_insert(session.get_bind().dialect.name, ForecastHours)
+    statement = statement.on_conflict_do_update(index_elements=["line_id", "week", "product_id"],
+                                                set_={"hours": FORECAST.c.hours + statement.excluded.hours})
+    await session.execute(statement, [{"line_id": line_id, "week": week, "product_id": product_id, "hours": hours}
+                                      for (line_id, week, product_id), hours in sorted(back.items())])
+
+
+def scale_statement(line_id: int, week: date, ratio: float) -> Any:
+    """The UPDATE that keeps a line-week's forecast rows adding up to its planned hours when these shrink."""
+    return (update(FORECAST).where(FORECAST.c.line_id == line_id, FORECAST.c.week == week)
+            .values(hours=FORECAST.c.hours * max(ratio, 0.0)))
+
+
+async def _products(session: AsyncSession, order_line_ids: Sequence[int]) -> dict[int, int]:
+    rows = await (await session.connection()).execute(select(OrderLine.id, OrderLine.product_id)
+                                 .where(OrderLine.id.in_(set(order_line_ids))))
+    return {line_id: product_id for line_id, product_id in rows}
