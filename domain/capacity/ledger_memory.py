@@ -65,7 +65,10 @@ async def take_totals(session: AsyncSession, ledger: LedgerInMemory) -> None:
     params = [
         {"ledger_line_id": line_id, "ledger_week": week, "from_reserve": from_reserve,
          "regular": 0.0 if from_reserve else hours, "rush": hours if from_reserve else 0.0,
-         "share": ledger.open_share(line_id) if week == first_week else 1.0}
+         "share": ledger.open_share(line_id) if week == first_week else 1.0,
+         # The batch promises against free hours only: it consumes no forecast hours (forecast_hours.py), so a
+         # batch never takes what the plan holds for a forecast (conservative where a plan is already in force).
+         "consumed": 0.0}
         for (line_id, week, from_reserve), hours in sorted(ledger.taken.items())
     ]
     if not params:
