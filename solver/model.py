@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import cvxpy as cp
+import cvxpy.settings as cvxpy_settings
 import numpy as np
 import scipy.sparse as sp
+from cvxpy.reductions.solution import Solution
 
 from solver.frozen import FrozenWindow
 from solver.lp_data import lp_data
@@ -117,6 +119,7 @@ class CapacityModel:
         constraints.append(self.hours + self.promise_gap >= self.committed)
         cost += self.promise_break_cost * cp.sum(self.promise_gap)
         self.problem = cp.Problem(cp.Minimize(cost), constraints)
+        self.solution: Solution | None = None  # of the last run()
 
     def load(self, problem: PlanningProblem, frozen: FrozenWindow) -> None:
         """Copy one week's data into the parameters (numpy only, no recompilation)."""
@@ -127,15 +130,43 @@ class CapacityModel:
         ):
             getattr(self, name).value = getattr(data, name)
 
+    def run(self, solver: str, options: dict[str, object]) -> str:
+        """Solve with the loaded parameters; CVXPY's status (optimal, infeasible, ...).
+
+        problem.solve() without its last step: the same DPP chain and CVXPY's solver interface, but the solution
+        stays in self.solution instead of being unpacked into every variable and the objective value, which the
+        planner never reads. Computing that value took 5 dot products of up to R x K entries: over 10,000,
+        OpenBLAS woke its threads for them, 15-25 ms wall, and their spinning afterwards about 0.08 CPU s on
+        the medium plant (bench/solver.py counted part of it in the own-API figure measured next)."""
+        opts = dict(options)  # CVXPY's HiGHS interface pops from them
+        warm_start = bool(opts.pop("warm_start", True))
+        data, chain, inverse = self.problem.get_problem_data(solver, solver_opts=opts)
+        raw = chain.solve_via_data(self.problem, data, warm_start, False, opts)
+        self.solution = chain.invert(raw, inverse)
+        if self.solution.status in cvxpy_settings.ERROR:
+            raise cp.error.SolverError(f"Solver {solver!r} failed.")
+        return str(self.solution.status)
+
+    def solved(self) -> bool:
+        """The last run gave hours (optimal or optimal but inaccurate)."""
+        return self.solution is not None and self.hours.id in (self.solution.primal_vars or {})
+
+    def _primal(self, variable: cp.Variable) -> np.ndarray:
+        assert self.solution is not None, "run() first"
+        return np.asarray(self.solution.primal_vars[variable.id], float).reshape(variable.shape)
+
     def broken_promises(self) -> np.ndarray:
         """[R, W - F] promised route hours the plan does not make."""
-        gap = self.promise_gap.value
-        return np.zeros(self.committed.shape) if gap is None else np.maximum(np.asarray(gap), 0.0)
+        if not self.solved():
+            return np.zeros(self.committed.shape)
+        return np.maximum(self._primal(self.promise_gap), 0.0)
 
     def free_hours(self) -> np.ndarray:
         """[R, W - F] route hours of the solution in the weeks after the frozen ones."""
-        return np.asarray(self.hours.value)
+        return self._primal(self.hours)
 
     def capacity_price(self) -> np.ndarray:
         """[L, W - F] objective gain per extra plannable hour (dual of the capacity rows)."""
-        return np.maximum(np.asarray(self.capacity_limit.dual_value), 0.0)
+        assert self.solution is not None and self.solution.dual_vars is not None, "run() first"
+        dual = np.asarray(self.solution.dual_vars[self.capacity_limit.id], float).reshape(self.capacity_limit.shape)
+        return np.maximum(dual, 0.0)

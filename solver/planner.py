@@ -49,13 +49,12 @@ class CapacityPlanner:
         name, options = solve_options(self.solver)
         started = time.perf_counter()
         try:
-            model.problem.solve(solver=name, **options)
-            status = str(model.problem.status)
+            status = model.run(name, options)
         except cp.error.SolverError as error:
             status = f"solver error: {error}"
         wall = time.perf_counter() - started
         compile_seconds = float(model.problem.compilation_time or 0.0)
-        if status not in (cp.OPTIMAL, cp.OPTIMAL_INACCURATE) or model.hours.value is None:
+        if status not in (cp.OPTIMAL, cp.OPTIMAL_INACCURATE) or not model.solved():
             return Solved(status, None, None, wall - compile_seconds, compile_seconds)
         return Solved(status, model.free_hours(), model.capacity_price(), wall - compile_seconds, compile_seconds)
 
