@@ -40,7 +40,7 @@ def test_if_empty_on_a_loaded_plant_mints_no_keys(db: Engine, db_url: str, tiny_
             "its demo keys were printed when the plant was loaded; make a new one with `sop keys create --role "
             "viewer`\n")
     with Session(db) as session:
-        assert _keys(session) == 5
+        assert _keys(session) == 6  # one per role: viewer, partner, mes, planner, purchasing, admin
 
 
 def test_load_into_a_loaded_plant_names_the_database(db: Engine, db_url: str, tiny_small: None) -> None:
