@@ -1,5 +1,5 @@
 """`sop export` then `sop import` into an empty database gives the same plant: master data, stock, receipts,
-forecasts and open orders, compared row for row on the small demo plant."""
+forecasts and open orders, compared row for row on the small and the medium demo plants."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, selectinload
@@ -65,9 +66,10 @@ def plant(db: Engine) -> dict[str, Any]:
         }
 
 
-def test_export_then_import_into_an_empty_database_gives_the_same_plant(db: Engine, db_url: str,
-                                                                         tmp_path: Path) -> None:
-    load_demo(db, "small", seed=7, today=TODAY)
+@pytest.mark.parametrize("size", ["small", "medium"])
+def test_export_then_import_into_an_empty_database_gives_the_same_plant(db: Engine, db_url: str, tmp_path: Path,
+                                                                         size: str) -> None:
+    load_demo(db, size, seed=7, today=TODAY)
     before = plant(db)
     assert len(before["open orders"]) > 100 and before["receipts"] and before["holidays"]
     env = {"SOP_DATABASE_URL": db_url}
