@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import clock
 from domain.capacity.calendar import week_start
+from domain.capacity.forecast_hours import scale_statement
 from domain.capacity.line_hours import line_weeks
 from domain.errors import InUse
 from domain.models import CapacityLedger, ProductionLine
@@ -48,6 +49,10 @@ async def recount_line_weeks(session: AsyncSession, line_ids: Sequence[int], res
             raise InUse(f"{where}: rush orders hold {row.rush_hours_used:.2f} h of the reserve but only "
                         f"{reserve:.2f} h would be reserved; move or cancel those orders first", field)
         planned = min(row.planned_hours, max(regular_room - row.promised_hours, 0.0))
+        if planned < row.planned_hours:
+            # The skus' forecast hours are the planned hours split per sku: they shrink with them (as after an
+            # incident or a broken promise), or they would add up to more than the week plans.
+            await session.execute(scale_statement(row.line_id, row.week, planned / row.planned_hours))
         if (capacity, reserve, planned) != (row.capacity_hours, row.reserve_hours, row.planned_hours):
             row.capacity_hours, row.reserve_hours, row.planned_hours = capacity, reserve, planned
             changed += 1

@@ -19,6 +19,7 @@ from domain.models import (
     AuditEntry,
     CapacityLedger,
     Customer,
+    ForecastHours,
     LineCalendarDay,
     OrderStatus,
     Product,
@@ -166,3 +167,29 @@ async def test_a_lines_new_hours_reach_the_ledger_unless_promises_lose_room(gql:
     with Session(db) as s:
         assert s.scalar(select(ProductionLine.weekly_capacity_hours).where(ProductionLine.code == "L1")) == 100.0
     assert ledger(db)[free].capacity_hours == 80.0
+
+
+async def test_a_holiday_that_cuts_the_plans_forecast_hours_keeps_the_skus_share_within_them(
+        gql: GraphQLClient, db: Engine, db_url: str) -> None:
+    """A week the plan in force fills with forecast stock of W-1 (planned 70.4 h, all of it W-1's forecast hours).
+    Tried: a holiday on its Monday (capacity 80 -> 64): planned hours are cut to the regular room left, and the
+    skus' forecast hours must shrink with them, or `sop check` finds them adding up to more than planned."""
+    this_week = week_start(clock.today())
+    with session_scope(db) as s:
+        line = s.scalar(select(ProductionLine).where(ProductionLine.code == "L1"))
+        widget = s.scalar(select(Product).where(Product.sku == "W-1"))
+        assert line is not None and widget is not None
+        week = this_week + timedelta(weeks=3)
+        reserve = 80.0 * 0.12
+        s.add(CapacityLedger(line_id=line.id, week=week, capacity_hours=80.0, reserve_hours=reserve,
+                             planned_hours=80.0 - reserve, promised_hours=0.0, lost_hours=0.0, rush_hours_used=0.0))
+        s.add(ForecastHours(line_id=line.id, week=week, product_id=widget.id, hours=80.0 - reserve))
+    assert "0 violations" in sop_check(db_url)
+    holiday = await gql(CALENDAR, {"input": {"lineCode": "L1", "day": week.isoformat(), "hours": 0}})
+    assert holiday["data"]["upsertCalendarDay"]["errors"] == [], holiday
+    row = ledger(db)[week]
+    assert row.capacity_hours == 64.0 and row.planned_hours < 80.0 - reserve
+    with Session(db) as s:
+        forecast = s.scalar(select(func.sum(ForecastHours.hours)).where(ForecastHours.week == week))
+    assert forecast is not None and abs(forecast - row.planned_hours) < 1e-6
+    assert "0 violations" in sop_check(db_url)
