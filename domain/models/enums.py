@@ -105,7 +105,11 @@ class Role(enum.StrEnum):
     PARTNER = "partner"
     MES = "mes"
     PLANNER = "planner"
-    PURCHASING = "purchasing"  # material receipts (R9, R10)
+    PURCHASING = "purchasing"  # material receipts (R9, R10); signs off orders short of material (R3)
+    SALES = "sales"  # signs off margins and agrees plans for the sales side (R3, R5)
+    PRODUCTION = "production"  # signs off tight capacity and rush orders, agrees plans for production (R3, R5)
+    TECHNOLOGY = "technology"  # signs off new processes (R3)
+    FINANCE = "finance"  # signs off margins below target (R3)
     ADMIN = "admin"
 
 
