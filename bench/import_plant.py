@@ -24,7 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from domain.config import DEFAULT_RULES_DIR
 from domain.plant_data import import_plant
+from rules import load_rulebook
 from tests.dbutil import fresh_database, migrate
 
 TODAY = date(2026, 11, 25)
@@ -74,7 +76,9 @@ def main() -> None:
     with fresh_database(backend, tmp) as url:
         migrate(url)
         started = time.perf_counter()
-        report = asyncio.run(import_plant(url, tmp, TODAY, step=lambda name: steps.append((name, time.perf_counter()))))
+        book = load_rulebook(DEFAULT_RULES_DIR)
+        report = asyncio.run(import_plant(url, tmp, TODAY, book,
+                                          step=lambda name: steps.append((name, time.perf_counter()))))
         seconds = time.perf_counter() - started
     previous, timings = started, {}
     for name, at in steps:

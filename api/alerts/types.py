@@ -22,6 +22,9 @@ expose_enum(AlertKind, "AlertKind", "What an alert is about.", {
     "SAFETY_STOCK": "Finished goods of `sku` below their safety stock.",
     "MATERIAL": "The plan needs more of a material than stock and receipts will hold in time.",
     "INCIDENT": "A line down (`lineCode`) or a material lost, as the shop floor reported it.",
+    "ORDER_REVIEW": "An open order brought in by `sop import` that the review rules would not accept as it stands "
+                    "(its review lists the failed criteria); it stays booked as the plant's commitment until sales "
+                    "and the customer agree what happens.",
 })
 expose_enum(AlertSeverity, "AlertSeverity", "How soon someone must act on an alert.", {
     "WARNING": "Act within the planning cycle: a promise or stock level is at risk.",

@@ -19,6 +19,7 @@ from domain.plant_data import STEPS, PlantDataRefused, export_plant, import_plan
 from domain.rules_sync import rulebook_in_force
 
 T = TypeVar("T")
+FLAGGED_SHOWN = 20  # orders named on the terminal; the alerts hold every one
 
 
 def run_async(work: Coroutine[object, object, T]) -> T:
@@ -37,7 +38,7 @@ def import_cli(path: Path, check: bool, today: date | None) -> None:
     engine = migrated_engine(settings.database_url)
     try:
         with session_scope(engine) as session:
-            policy = rulebook_in_force(session, settings.rules_dir).capacity_policy()
+            book = rulebook_in_force(session, settings.rules_dir)
     finally:
         engine.dispose()
     day = today or clock.today()  # read once at the entry point; the use case takes it
@@ -45,9 +46,7 @@ def import_cli(path: Path, check: bool, today: date | None) -> None:
         def step(_: str) -> None:
             bar.update(1)
         try:
-            report = run_async(import_plant(settings.database_url, path, day, check=check,
-                                              reserve_share=policy.reserve_share, frozen_days=policy.frozen_days,
-                                              step=step))
+            report = run_async(import_plant(settings.database_url, path, day, book, check=check, step=step))
         except PlantDataRefused as refused:
             click.echo("", err=True)
             for line in refused.lines:
@@ -61,6 +60,13 @@ def import_cli(path: Path, check: bool, today: date | None) -> None:
     booked = report.booking
     click.echo(f"{report.orders_entered} new open orders booked on the lines; {len(booked.moved)} moved later than "
                f"requested (AT_RISK events); {len(report.orders_kept)} already in the database left as they were")
+    click.echo(f"{booked.reviewed} reviewed by the review rules (version {book.version[:12]}): "
+               f"{booked.reviewed - len(booked.flagged)} accepted as they are, {len(booked.flagged)} kept booked "
+               "with an ORDER_REVIEW alert for a person")
+    for verdict in booked.flagged[:FLAGGED_SHOWN]:
+        click.echo(f"  {verdict.code}: would {verdict.decision.value}: {'; '.join(verdict.failed)}")
+    if len(booked.flagged) > FLAGGED_SHOWN:
+        click.echo(f"  ... and {len(booked.flagged) - FLAGGED_SHOWN} more (the alerts list them all)")
 
 
 @click.command("export")

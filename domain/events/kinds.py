@@ -38,6 +38,7 @@ class AlertKind(enum.StrEnum):
     SAFETY_STOCK = "SAFETY_STOCK"  # finished goods below safety stock
     MATERIAL = "MATERIAL"  # the plan needs more of a material than will be there
     INCIDENT = "INCIDENT"  # a line down or a material lost, as reported
+    ORDER_REVIEW = "ORDER_REVIEW"  # an imported open order the review rules would not accept as it stands
 
 
 class AlertSeverity(enum.StrEnum):
@@ -69,6 +70,7 @@ LATE_ORDER = AlertKind.LATE_ORDER
 SAFETY_STOCK = AlertKind.SAFETY_STOCK
 MATERIAL = AlertKind.MATERIAL
 INCIDENT = AlertKind.INCIDENT
+ORDER_REVIEW = AlertKind.ORDER_REVIEW
 WARNING = AlertSeverity.WARNING
 CRITICAL = AlertSeverity.CRITICAL
 

@@ -21,11 +21,14 @@ from domain.capacity.ledger_memory import LedgerInMemory, take_totals
 from domain.capacity.yields import observed_yields
 from domain.errors import InvalidInput
 from domain.models import CapacityReservation, Customer, Order, OrderLine, Product, Routing
+from domain.orders.batch_review import ToReview, horizon_end_of, review_booked
 from domain.orders.batch_writes import Booked, OpenOrder, write_booked
 from domain.orders.booking import BOOKING_WEEKS, OPEN, BookingReport
-from domain.orders.context import OrderContext, Routes
+from domain.orders.context import OrderContext, Routes, load_bills
+from domain.orders.explain import capacity_findings
 from domain.orders.finished_goods import StockCover
 from domain.orders.promise import build_ctp, promise_order
+from rules import RuleBook
 
 UNITS_TOLERANCE = 1e-9
 
@@ -67,8 +70,11 @@ async def _routes(session: AsyncSession, product_ids: set[int]) -> Routes:
 
 
 async def book_open_orders_in_batch(session: AsyncSession, today: date, reserve_share: float, frozen_days: int,
-                                    actor: str | None = None) -> BookingReport:
-    """What book_open_orders books, with the same promises and events, read once and written in bulk."""
+                                    actor: str | None = None, review: RuleBook | None = None) -> BookingReport:
+    """What book_open_orders books, with the same promises and events, read once and written in bulk.
+
+    review: the rule book to review each booked order with (domain/orders/batch_review.py), as an import does;
+    the demo's orders come with their reviews and pass none."""
     orders = await _open_orders(session)
     report = BookingReport()
     if not orders:
@@ -90,17 +96,23 @@ async def book_open_orders_in_batch(session: AsyncSession, today: date, reserve_
     all_lines = sorted({line_id for product_id in product_ids for line_id, _ in routes[product_id]})
     ledger = LedgerInMemory(await load_ledger(session, all_lines, weeks, reserve_share, earliest_day,
                                               create_missing=True))
+    bom, materials, receipts = await load_bills(session, sorted(product_ids)) if review else ({}, {}, {})
+    frozen, horizon_end = frozen_until(today, frozen_days), horizon_end_of(weeks)
     booked: list[Booked] = []
+    to_review: list[ToReview] = []
     for order in orders:
         order_products = [products[product_id] for _, _, product_id, _ in order.lines]
         context = OrderContext(customers[order.customer_id], order_products,
-                               {p.id: routes[p.id] for p in order_products}, {}, {},
+                               {p.id: routes[p.id] for p in order_products}, bom, materials, receipts,
                                yields={p.id: yields[p.id] for p in order_products if p.id in yields})
         view = ledger.view(context.line_ids)
         ctp, rates = build_ctp(view, context)
         quantities = [q for _, _, _, q in order.lines]
         promise = promise_order(ctp, rates, view, StockCover.none(quantities, earliest_day), order.promised,
                                 earliest_day, use_reserve=order.rush)
+        if review:  # what the lines' load says of it, before it takes its hours (as createOrder's review sees it)
+            to_review.append(ToReview(order.id, order.code, context, promise,
+                                      capacity_findings(promise, view, horizon_end, frozen), quantities))
         for line in promise.lines:
             for use in line.uses:
                 ledger.take(use.line_id, use.week, use.hours, use.from_reserve)
@@ -112,6 +124,9 @@ async def book_open_orders_in_batch(session: AsyncSession, today: date, reserve_
         elif ready > order.promised:
             report.moved.append(order.code)
     await write_booked(session, booked, actor)
+    if review:
+        report.flagged = await review_booked(session, review, to_review, today, horizon_end)
+        report.reviewed = len(to_review)
     # The ledger rows last: their locks are held from here to the caller's commit, not through the bulk writes.
     await take_totals(session, ledger)
     return report

@@ -20,6 +20,7 @@ from domain.capacity.ledger import load_ledger, reserve_all
 from domain.events import kinds
 from domain.events.order_history import record_order_event
 from domain.models import CapacityReservation, Delivery, DeliveryStatus, Order, OrderStatus
+from domain.orders.batch_review import Verdict
 from domain.orders.context import load_order_context
 from domain.orders.finished_goods import StockCover
 from domain.orders.production_orders import raise_for_order
@@ -36,6 +37,8 @@ class BookingReport:
     booked: int = 0
     moved: list[str] = field(default_factory=list)  # codes of orders whose promise moved later
     unplaced: list[str] = field(default_factory=list)  # codes with hours beyond BOOKING_WEEKS
+    reviewed: int = 0  # orders the review rules saw (a batch booking with a rule book: an import)
+    flagged: list[Verdict] = field(default_factory=list)  # of those, the ones the rules would not accept as they are
 
 
 async def book_open_orders(session: AsyncSession, today: date, reserve_share: float, frozen_days: int,

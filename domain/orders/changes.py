@@ -26,6 +26,7 @@ from domain.models import (
     utcnow,
 )
 from domain.orders.assess import Request, assess
+from domain.orders.batch_review import close_review_alert
 from domain.orders.context import load_context, load_order_context
 from domain.orders.facts import amount_of, margin_of
 from domain.orders.finished_goods import release_stock
@@ -107,6 +108,7 @@ async def update_order(session: AsyncSession, principal: Principal, book: RuleBo
             after={**_snapshot(order, lines), "status": status.value, "decision": a.decision.value}))
         if a.decision is ReviewDecision.ACCEPT:
             events.extend(await reserve_promise(session, order, lines, a, principal.actor))
+        await close_review_alert(session, order.code)
         return OrderResult(order, result)
 
     outcome = await keyed_change(session, "updateOrder", principal, data.idempotency_key, data.body(), update)
@@ -131,6 +133,7 @@ async def cancel_order(session: AsyncSession, principal: Principal, book: RuleBo
         await cancel_suggested(session, order.id)
         await session.execute(delete(Delivery).where(Delivery.order_id == order.id))
         order.cancelled_at = utcnow()
+        await close_review_alert(session, order.code)
         hours = sum(r.hours for r in released)
         events.append(record_order_event(
             session, order, kinds.CANCELLED, actor=principal.actor, to_status=OrderStatus.CANCELLED,

@@ -101,7 +101,7 @@ async def load_context(session: AsyncSession, customer: Customer, lines: tuple[L
     for index, product in enumerate(products):
         if not routes.get(product.id):
             raise InvalidInput(f"no production line can make {product.sku}", ["lines", str(index), "sku"])
-    bom, materials, receipts = await _bills(session, ids)
+    bom, materials, receipts = await load_bills(session, ids)
     return OrderContext(customer, products, dict(routes), bom, materials, receipts,
                         await observed_yields(session, ids))
 
@@ -110,7 +110,7 @@ Bills = dict[int, list[tuple[int, float]]]
 Receipts = dict[int, list[tuple[date, float]]]
 
 
-async def _bills(session: AsyncSession, product_ids: list[int]) -> tuple[Bills, dict[int, KeyMaterial], Receipts]:
+async def load_bills(session: AsyncSession, product_ids: list[int]) -> tuple[Bills, dict[int, KeyMaterial], Receipts]:
     """Bills of materials with their key components and open receipts, in one statement.
 
     A bill line repeats once per open receipt of its component; other components never bound a promise.

@@ -18,6 +18,7 @@ from domain.plant_data.records import READERS, write_records
 from domain.plant_data.source import Sheet, read_source
 from domain.plant_data.write_masters import known_codes
 from domain.plant_data.write_orders import book_orders, enter_orders
+from rules import RuleBook
 
 Step = Callable[[str], None]  # told each step's name as it ends (a progress bar)
 
@@ -40,8 +41,8 @@ def read_checked(sheets: dict[str, Sheet], known: KnownCodes, problems: Problems
     return data
 
 
-async def _import(url: str, sheets: dict[str, Sheet], problems: Problems, today: date, check: bool,
-                  reserve_share: float, frozen_days: int, actor: str, step: Step) -> ImportReport:
+async def _import(url: str, sheets: dict[str, Sheet], problems: Problems, today: date, book: RuleBook, check: bool,
+                  actor: str, step: Step) -> ImportReport:
     engine = async_engine(url)
     try:
         async with engine.connect() as conn, conn.begin() as transaction:
@@ -58,9 +59,9 @@ async def _import(url: str, sheets: dict[str, Sheet], problems: Problems, today:
             step("wrote customers, products, materials, lines and what hangs off them")
             entered = await enter_orders(session, data, known.orders, actor)
             step("entered open orders")
-            booking = await book_orders(session, today, reserve_share, frozen_days, actor)
+            booking = await book_orders(session, book, today, actor)
             await session.flush()
-            step("booked open orders on the lines")
+            step("booked and reviewed open orders")
             await transaction.commit()
             return ImportReport(data.counts(), True, entered, kept, booking)
     finally:
@@ -70,15 +71,15 @@ async def _import(url: str, sheets: dict[str, Sheet], problems: Problems, today:
 STEPS = len(READERS) + 3
 
 
-async def import_plant(url: str, path: Path, today: date, *, check: bool = False, reserve_share: float = 0.12,
-                       frozen_days: int = 3, actor: str = "import", step: Step = lambda _: None) -> ImportReport:
+async def import_plant(url: str, path: Path, today: date, book: RuleBook, *, check: bool = False,
+                       actor: str = "import", step: Step = lambda _: None) -> ImportReport:
     """Import the plant data at path (a folder of CSV files or an .xlsx workbook) into the database at url.
 
     PlantDataRefused lists every problem (at most 50 a file) and nothing is written; with check, nothing is
-    written either way. Open orders are booked on the ledger as createOrder books them, with the capacity
-    policy's reserve share and frozen days."""
+    written either way. Open orders are booked on the ledger as createOrder books them and reviewed with the
+    book's review rules (the rules in force), under its capacity policy's reserve share and frozen days."""
     problems = Problems()
     sheets = read_source(path, problems)
     if problems.fatal:
         raise PlantDataRefused(problems)
-    return await _import(url, sheets, problems, today, check, reserve_share, frozen_days, actor, step)
+    return await _import(url, sheets, problems, today, book, check, actor, step)

@@ -25,6 +25,7 @@ from domain.models import (
 )
 from domain.orders import BookingReport, book_open_orders_in_batch
 from domain.plant_data.data import OrderIn, PlantData
+from rules import RuleBook
 
 ORDERS, LINES = cast(Table, Order.__table__), cast(Table, OrderLine.__table__)
 DELIVERIES, EVENTS = cast(Table, Delivery.__table__), cast(Table, OrderEvent.__table__)
@@ -90,9 +91,12 @@ async def enter_orders(session: AsyncSession, data: PlantData, known_orders: set
     return len(orders)
 
 
-async def book_orders(session: AsyncSession, today: date, reserve_share: float, frozen_days: int,
-                      actor: str) -> BookingReport:
-    """The same promise path as createOrder: each open order without hours takes the earliest hours the lines
-    have, highest priority first; a requested date the lines cannot keep moves later with an AT_RISK event.
-    In one batch (book_open_orders_in_batch): the same promises as booking them one by one, in bulk writes."""
-    return await book_open_orders_in_batch(session, today, reserve_share, frozen_days, actor=actor)
+async def book_orders(session: AsyncSession, book: RuleBook, today: date, actor: str) -> BookingReport:
+    """The same review and promise path as createOrder: each open order without hours takes the earliest hours the
+    lines have, highest priority first; a requested date the lines cannot keep moves later with an AT_RISK event;
+    then review.yaml reviews it, and one it would not accept as it stands gets an ORDER_REVIEW alert (it stays
+    booked: the plant promised it before). In one batch (book_open_orders_in_batch): the same promises as booking
+    them one by one, in bulk writes; the capacity policy's reserve and frozen window from the rule book."""
+    policy = book.capacity_policy()
+    return await book_open_orders_in_batch(session, today, policy.reserve_share, policy.frozen_days, actor=actor,
+                                           review=book)

@@ -18,11 +18,13 @@ from sqlalchemy import Engine, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 import domain.plant_data.write_orders as write_orders
+from domain.config import DEFAULT_RULES_DIR
 from domain.db import async_engine
 from domain.demo import load_demo
 from domain.demo.sizes import DemoSize
 from domain.orders import BookingReport, book_open_orders, book_open_orders_in_batch
 from domain.plant_data import import_plant
+from rules import load_rulebook
 
 TODAY = date(2026, 12, 3)  # a Thursday: the running week is frozen up to Saturday
 SMALL = DemoSize("small-ish", products=30, families=4, lines=5, customers=40, orders=600)
@@ -118,6 +120,6 @@ def test_an_imported_tight_plant_books_the_same_in_a_batch(db: Engine, db_url: s
 
     _tight_plant(tmp_path)
     monkeypatch.setattr(write_orders, "book_open_orders_in_batch", no_booking)
-    asyncio.run(import_plant(db_url, tmp_path, TODAY))
+    asyncio.run(import_plant(db_url, tmp_path, TODAY, load_rulebook(DEFAULT_RULES_DIR)))
     report = _compare(db_url)
     assert report.booked == 120 and len(report.moved) > 60

@@ -11,17 +11,20 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from domain.config import DEFAULT_RULES_DIR
 from domain.models import CapacityReservation, Customer, Order, Product, StockMovement, StockMovementKind
 from domain.plant_data import import_plant
+from rules import load_rulebook
 from tests.integration.plant_data.test_import_refused import EXAMPLE, row_counts
 
 TODAY = date(2026, 12, 2)
+BOOK = load_rulebook(DEFAULT_RULES_DIR)
 
 
 def test_a_second_import_updates_by_code_and_keeps_booked_orders(db: Engine, db_url: str, tmp_path: Path) -> None:
     """Inputs: the example, then a copy with a new list price, a new customer, a new stock count and one new
     order. The product is updated in place (same id), the old orders keep their reservations, the new one books."""
-    first = asyncio.run(import_plant(db_url, EXAMPLE, TODAY))
+    first = asyncio.run(import_plant(db_url, EXAMPLE, TODAY, BOOK))
     assert first.orders_entered == 5
     with Session(db) as session:
         pump = session.scalars(select(Product).where(Product.sku == "PUMP-S")).one()
@@ -35,7 +38,7 @@ def test_a_second_import_updates_by_code_and_keeps_booked_orders(db: Engine, db_
     (folder / "stock.csv").write_text("sku,on_hand\nPUMP-S,50\n")
     with (folder / "orders.csv").open("a") as handle:
         handle.write("SO-2001,DELTA,2027-01-15,PUMP-S,10,\n")
-    second = asyncio.run(import_plant(db_url, folder, TODAY))
+    second = asyncio.run(import_plant(db_url, folder, TODAY, BOOK))
     assert second.orders_entered == 1 and second.orders_kept == ["SO-1001", "SO-1002", "SO-1003", "SO-1004", "SO-1005"]
     with Session(db) as session:
         again = session.scalars(select(Product).where(Product.sku == "PUMP-S")).one()
@@ -60,11 +63,11 @@ def test_a_failure_while_writing_leaves_nothing_behind(db: Engine, db_url: str,
     monkeypatch.setattr(write_orders, "book_open_orders_in_batch", broken_booking)
     before = row_counts(db)
     with pytest.raises(RuntimeError, match="ledger is unreachable"):
-        asyncio.run(import_plant(db_url, EXAMPLE, TODAY))
+        asyncio.run(import_plant(db_url, EXAMPLE, TODAY, BOOK))
     assert row_counts(db) == before and before["orders"] == 0
 
 
 def test_check_writes_nothing_and_counts_what_it_would_import(db: Engine, db_url: str) -> None:
-    report = asyncio.run(import_plant(db_url, EXAMPLE, TODAY, check=True))
+    report = asyncio.run(import_plant(db_url, EXAMPLE, TODAY, BOOK, check=True))
     assert not report.written and report.counts["order lines"] == 6 and report.counts["holidays"] == 3
     assert row_counts(db)["customers"] == 0
