@@ -57,9 +57,13 @@ def import_cli(path: Path, check: bool, today: date | None) -> None:
         click.echo(f"{path}: no problems found ({counts}); nothing written (--check)")
         return
     click.echo(f"imported into {masked(settings.database_url)}: {counts}")
+    click.echo(f"{report.audited} customers, products, materials and lines created or changed (audit log, actor "
+               f"{report.actor!r})")
     booked = report.booking
     click.echo(f"{report.orders_entered} new open orders booked on the lines; {len(booked.moved)} moved later than "
                f"requested (AT_RISK events); {len(report.orders_kept)} already in the database left as they were")
+    if not booked.reviewed:
+        return
     click.echo(f"{booked.reviewed} reviewed by the review rules (version {book.version[:12]}): "
                f"{booked.reviewed - len(booked.flagged)} accepted as they are, {len(booked.flagged)} kept booked "
                "with an ORDER_REVIEW alert for a person")

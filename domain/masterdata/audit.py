@@ -3,54 +3,20 @@ record's version (1 for its first change, one more for each next)."""
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.models import AuditEntry, Base
+from domain.audit_log import Snapshot, plain, record_change, snapshot
+from domain.models import AuditEntry
 from domain.paging import Page, Position, SortKey, fetch_page
 
-Snapshot = dict[str, Any] | None
-# Columns a snapshot leaves out: database ids and bookkeeping, not master data a person set.
-SKIPPED = {"id", "created_at"}
+__all__ = ["AUDIT_BY_ID", "AuditFilter", "Snapshot", "audit_page", "committed", "count_audit", "plain",
+           "record_change", "snapshot"]
+
 AUDIT_BY_ID = SortKey(AuditEntry.id, int, lambda row: row.id)
-
-
-def plain(value: object) -> object:
-    """A value as JSON keeps it: money as text (no float rounding), enums by name, days and instants ISO."""
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    return value
-
-
-def snapshot(row: Base | None) -> Snapshot:
-    """The record's own columns as JSON values (None for a record that does not exist)."""
-    if row is None:
-        return None
-    return {column.key: plain(getattr(row, column.key)) for column in row.__table__.columns  # type: ignore[attr-defined]
-            if column.key not in SKIPPED and not column.key.endswith("_id")}
-
-
-async def record_change(session: AsyncSession, actor: str, entity: str, code: str, action: str, before: Snapshot,
-                        after: Snapshot) -> AuditEntry:
-    """Append the change with the record's next version; two writers of one record collide on the unique
-    (entity, code, version), so no version is ever given twice."""
-    latest = await session.scalar(select(func.max(AuditEntry.version))
-                                  .where(AuditEntry.entity == entity, AuditEntry.code == code))
-    entry = AuditEntry(actor=actor, entity=entity, code=code, version=(latest or 0) + 1, action=action,
-                       before=before, after=after)
-    session.add(entry)
-    await session.flush()
-    return entry
 
 
 async def committed(session: AsyncSession, entry: AuditEntry) -> AuditEntry:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.db import async_engine
 from domain.orders import BookingReport
+from domain.plant_data.audit import audit_import, master_snapshots
 from domain.plant_data.data import KnownCodes, PlantData
 from domain.plant_data.problems import PlantDataRefused, Problems
 from domain.plant_data.records import READERS, write_records
@@ -30,6 +31,8 @@ class ImportReport:
     orders_entered: int = 0
     orders_kept: list[str] = field(default_factory=list)  # codes already in the database, left as they were
     booking: BookingReport = field(default_factory=BookingReport)
+    audited: int = 0  # master records created or changed, each with an entry in the audit log
+    actor: str = "import"  # who the audit log and the orders' history name
 
 
 def read_checked(sheets: dict[str, Sheet], known: KnownCodes, problems: Problems, step: Step) -> PlantData:
@@ -55,7 +58,9 @@ async def _import(url: str, sheets: dict[str, Sheet], problems: Problems, today:
             if check:
                 await transaction.rollback()
                 return ImportReport(data.counts(), written=False, orders_kept=kept)
+            before = await master_snapshots(session, data)
             await write_records(session, data, actor)
+            audited = await audit_import(session, data, before, actor)
             step("wrote customers, products, materials, lines and what hangs off them")
             entered = await enter_orders(session, data, known.orders, actor)
             step("entered open orders")
@@ -63,7 +68,7 @@ async def _import(url: str, sheets: dict[str, Sheet], problems: Problems, today:
             await session.flush()
             step("booked and reviewed open orders")
             await transaction.commit()
-            return ImportReport(data.counts(), True, entered, kept, booking)
+            return ImportReport(data.counts(), True, entered, kept, booking, audited, actor)
     finally:
         await engine.dispose()
 
