@@ -47,7 +47,7 @@ WRITERS = (Role.PLANNER,)  # and admin, who may do everything
 async def _run(info: Info, change: Change) -> MasterDataPayload:
     async def use_case(session: AsyncSession, principal: Principal) -> list[AuditRow]:
         require(principal, *WRITERS)
-        done = await change(session, principal.actor)
+        done = await masterdata.with_race_retries(session, lambda: change(session, principal.actor))
         return done if isinstance(done, list) else [done]
 
     outcome = await run_use_case(info, use_case)
