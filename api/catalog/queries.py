@@ -1,4 +1,4 @@
-"""Catalogue queries: products, customers, productionLines, inventory."""
+"""Catalogue queries: products, customers, productionLines, inventory (whole, and a page at a time)."""
 
 from __future__ import annotations
 
@@ -65,3 +65,27 @@ class CatalogQueries:
         async with info.context.db() as session:
             rows = await queries.stock_positions(session, below_safety_stock)
         return [StockPosition.from_row(row) for row in rows]
+
+    @strawberry.field(description="The same stock positions as `inventory` a page at a time, by sku (Relay "
+                      "connection). Not for partners (FORBIDDEN).")
+    async def inventory_connection(
+        self,
+        info: strawberry.Info[Context, None],
+        first: First = None,
+        after: After = None,
+        below_safety_stock: Annotated[bool | None, strawberry.argument(
+            description="true: only skus whose stock is below safety stock; false: the others; all when omitted.")
+        ] = None,
+    ) -> Connection[StockPosition]:
+        ctx = info.context
+        size = page_size(first, DEFAULT_PAGE, ctx.settings.max_page_size)
+        position = decode_cursor(after, "inventory")
+        async with ctx.db() as session:
+            page, positions = await queries.stock_page(session, size, position, below_safety_stock)
+
+        async def count() -> int:
+            async with ctx.db() as session:
+                return await queries.count_stock(session, below_safety_stock)
+
+        return connection(page, queries.PRODUCT_BY_SKU, "inventory", lambda p: StockPosition.from_row(positions[p.id]),
+                          count, position)

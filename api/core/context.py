@@ -89,6 +89,10 @@ class Context:
         return client.host if client is not None else "unknown"
 
     async def close(self) -> None:
-        if self._session is not None:
-            session, self._session = self._session, None
-            await session.close()
+        """Close the session once nobody uses it: when a non-null field fails, graphql-core cancels its siblings,
+        but a DataLoader's batch runs in a task of its own and may still be reading; closing under it broke the
+        connection ("closed database") and the request ended in a 500 instead of its answer."""
+        async with self._lock:
+            if self._session is not None:
+                session, self._session = self._session, None
+                await session.close()

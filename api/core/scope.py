@@ -41,12 +41,14 @@ PARTNER_FIELDS: frozenset[str] = frozenset().union(
     _fields("FeedbackConnection", *PAGED), _fields("FeedbackEdge", *EDGE),
     _fields("NoticeConnection", *PAGED), _fields("NoticeEdge", *EDGE),
     _fields("OrderEventConnection", *PAGED), _fields("OrderEventEdge", *EDGE),
+    _fields("PaymentConnection", *PAGED), _fields("PaymentEdge", *EDGE),
     # Not grossMargin (the plant's margin) nor priorityTier (its ranking of customers).
     # customerReference is the partner's own number for its own order.
     _fields("Order", "id", "code", "customerReference", "version", "status", "requestedDate", "promisedDate",
             "amount", "rush", "receivedAt", "scheduledAt", "completedAt", "shippedAt", "cancelledAt", "customer",
             "lines", "review", "deliveries", "history", "feedback", "notices", "deliveredOn", "proofReference",
-            "closedAt", "payments", "historyConnection", "feedbackConnection"),
+            "closedAt", "payments", "historyConnection", "feedbackConnection", "noticesConnection",
+            "paymentsConnection"),
     # The partner's own customers' payments: what they paid and when, as the partner's ERP reported it.
     _fields("Payment", "amount", "paidOn", "receivedAt", "recordedBy"),
     _fields("OrderLine", "quantity", "unitPrice", "quantityMade", "quantityShipped", "quantityFromStock",

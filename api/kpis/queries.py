@@ -9,12 +9,15 @@ import strawberry
 
 from api.core.context import Context
 from api.core.convert import from_attributes
+from api.core.pagination import After, Connection, First, connection, decode_cursor, page_size
 from api.core.permissions import allow
 from api.kpis.report import KpiReport
 from api.kpis.targets import PlanTargetsInput, TargetPlan
 from api.kpis.types import RushAction
 from domain import kpis
 from domain.models import Role
+
+DEFAULT_PAGE = 50
 
 
 @strawberry.type
@@ -48,14 +51,25 @@ class KpiQueries:
             plan = await session.run_sync(kpis.plan_targets, input.year, input.revenue_growth, mix, reserve)
         return TargetPlan.of(plan)
 
-    @strawberry.field(description="The rush review's actions, due first: cause found, owner, due date, done or not. "
-                      "Not for partners.")
+    @strawberry.field(description="The rush review's actions, due first, a page at a time (Relay connection): cause "
+                      "found, owner, due date, done or not. Not for partners.")
     async def rush_actions(
         self,
         info: strawberry.Info[Context, None],
+        first: First = None,
+        after: After = None,
         open: Annotated[bool | None, strawberry.argument(
             description="true: not closed yet; false: closed; omitted: both.")] = None,
-    ) -> list[RushAction]:
-        async with info.context.db() as session:
-            actions = await kpis.rush_actions(session, open)
-        return [from_attributes(RushAction, a) for a in actions]
+    ) -> Connection[RushAction]:
+        ctx = info.context
+        size = page_size(first, DEFAULT_PAGE, ctx.settings.max_page_size)
+        position = decode_cursor(after, "rushActions")
+        async with ctx.db() as session:
+            page, actions = await kpis.rush_actions_page(session, size, position, open)
+
+        async def count() -> int:
+            async with ctx.db() as session:
+                return await kpis.count_rush_actions(session, open)
+
+        return connection(page, kpis.DUE_FIRST, "rushActions", lambda row: from_attributes(RushAction, actions[row.id]),
+                          count, position)

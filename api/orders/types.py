@@ -20,7 +20,7 @@ from api.catalog.types import Customer, Product
 from api.core.context import Context
 from api.core.convert import from_attributes
 from api.core.node import Node, global_id
-from api.orders.connections import feedback_connection, history_connection
+from api.orders.connections import feedback_connection, history_connection, notices_connection, payments_connection
 from api.orders.dataloaders import OrderLoaders
 from api.orders.enums import OrderEventKind, OrderStatus
 from api.orders.review_types import Delivery, Review
@@ -182,11 +182,21 @@ class Order(Node):
     history_connection = strawberry.field(
         resolver=history_connection,
         description="The order's history a page at a time, oldest first (Relay connection): the same events as "
-        "`history`, with `first`/`after` and totalCount.")
+        "`history`, with `first`/`after` and totalCount. Null, with an error naming the argument, when `first` or "
+        "`after` is refused; the order's other fields still answer.")
     feedback_connection = strawberry.field(
         resolver=feedback_connection,
         description="The order's complaints, returns and requirements a page at a time, oldest first (Relay "
-        "connection); the same rows as `feedback`.")
+        "connection); the same rows as `feedback`. Null, with an error naming the argument, when `first` or `after` "
+        "is refused.")
+    notices_connection = strawberry.field(
+        resolver=notices_connection,
+        description="What the customer was told about the order a page at a time, oldest first (Relay connection); "
+        "the same rows as `notices`. Null, with an error naming the argument, when `first` or `after` is refused.")
+    payments_connection = strawberry.field(
+        resolver=payments_connection,
+        description="Money received against the order a page at a time, by the day it arrived (Relay connection); "
+        "the same rows as `payments`. Null, with an error naming the argument, when `first` or `after` is refused.")
 
     @strawberry.field(description="Every complaint, return and special requirement recorded on the order, oldest "
                       "first, in one list; page them with feedbackConnection.")
@@ -197,7 +207,8 @@ class Order(Node):
         return [Feedback.from_row(row, self.code) for row in rows]
 
     @strawberry.field(description="What the customer was told about this order (AT_RISK, LATE, MOVED, PROPOSED), "
-                      "oldest first, with whether each was delivered and acknowledged.")
+                      "oldest first, with whether each was delivered and acknowledged, in one list (the contract's "
+                      "field); page them with noticesConnection.")
     async def notices(self, info: Info) -> list[Annotated[Notice, strawberry.lazy("api.notices.types")]]:
         from api.notices.types import Notice  # the notices feature sits beside orders: imported when first asked
         from domain.notices import notices_of_order
@@ -205,7 +216,8 @@ class Order(Node):
         async with info.context.db() as session:
             rows = await notices_of_order(session, info.context.user, self.pk)
         return [Notice.from_row(row) for row in rows]
-    @strawberry.field(description="Money received against the order (recordPayment), oldest first.")
+    @strawberry.field(description="Money received against the order (recordPayment), oldest first, in one list; "
+                      "page it with paymentsConnection.")
     async def payments(self, info: Info) -> list[Payment]:
         rows = await info.context.loader(OrderLoaders).payments.load(self.pk)
         return [Payment.from_row(row) for row in rows]

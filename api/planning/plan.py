@@ -9,12 +9,14 @@ import strawberry
 
 from api.core.context import Context
 from api.core.convert import from_attributes
+from api.core.pagination import After, Connection, First, connection, decode_cursor, page_size
 from api.planning.types import LineWeekLoad, PlanDiagnostic, PlanItem
 from domain import models
-from domain.planning import queries
+from domain.planning import item_pages, queries
 from solver.result import DiagnosticKind, SolverStatus
 
 Info = strawberry.Info[Context, None]
+DEFAULT_PAGE = 50
 
 
 @strawberry.type(description="A version of the rolling weekly plan (R5); `inForce` marks the one production follows.")
@@ -79,6 +81,35 @@ class Plan:
         async with info.context.db() as session:
             rows = await queries.plan_items(session, self.pk, daily=daily, week=week, line_code=line_code)
         return [PlanItem.from_row(r) for r in rows]
+
+    @strawberry.field(description="The same items as `items` a page at a time (Relay connection): weekly items by "
+                      "week, daily tasks by day. Null, with an error naming the argument, when `first` or `after` is "
+                      "refused; the plan's other fields still answer.")
+    async def items_connection(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        week: Annotated[date | None, strawberry.argument(description="Only the week starting this Monday.")] = None,
+        line_code: Annotated[str | None, strawberry.argument(description="Only this line's items.")] = None,
+        daily: Annotated[bool, strawberry.argument(
+            description="true: the daily tasks of the plan's first week instead of the weekly items.")] = False,
+    ) -> Connection[PlanItem] | None:
+        ctx = info.context
+        size = page_size(first, DEFAULT_PAGE, ctx.settings.max_page_size)
+        ordering = "planDailyTasks" if daily else "planItems"
+        position = decode_cursor(after, ordering)
+        async with ctx.db() as session:
+            page, rows = await item_pages.plan_items_page(session, self.pk, size, position, daily=daily, week=week,
+                                                          line_code=line_code)
+
+        async def count() -> int:
+            async with ctx.db() as session:
+                return await item_pages.count_plan_items(session, self.pk, daily=daily, week=week,
+                                                         line_code=line_code)
+
+        return connection(page, item_pages.order_key(daily), ordering, lambda item: PlanItem.from_row(rows[item.id]),
+                          count, position)
 
     @strawberry.field(description="The plan's load per line and week as it was solved.")
     async def loads(self, info: Info) -> list[LineWeekLoad]:

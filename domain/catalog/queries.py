@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -73,14 +73,17 @@ class StockPosition:
         return self.on_hand < self.safety_stock
 
 
-async def stock_positions(session: AsyncSession, below_safety_stock: bool | None = None) -> list[StockPosition]:
-    """Two statements whatever the catalogue size: the products, then their in-stock substitutes."""
-    stmt = select(Product).order_by(Product.sku)
+def _stock(below_safety_stock: bool | None) -> Select[Product]:
+    stmt = select(Product)
     if below_safety_stock is True:
         stmt = stmt.where(Product.on_hand < Product.safety_stock)
     elif below_safety_stock is False:
         stmt = stmt.where(Product.on_hand >= Product.safety_stock)
-    products = (await session.scalars(stmt)).all()
+    return stmt
+
+
+async def _positions(session: AsyncSession, products: Sequence[Product]) -> list[StockPosition]:
+    """The products' stock with their in-stock substitutes, in one statement for all of them."""
     substitute = aliased(Product)
     subs = await session.execute(
         select(product_substitutes.c.product_id, substitute.sku)
@@ -92,6 +95,26 @@ async def stock_positions(session: AsyncSession, below_safety_stock: bool | None
     for product_id, sku in subs:
         in_stock[product_id].append(sku)
     return [StockPosition(p.sku, p.on_hand, p.safety_stock, in_stock[p.id]) for p in products]
+
+
+async def stock_positions(session: AsyncSession, below_safety_stock: bool | None = None) -> list[StockPosition]:
+    """Two statements whatever the catalogue size: the products, then their in-stock substitutes."""
+    products = (await session.scalars(_stock(below_safety_stock).order_by(Product.sku))).all()
+    return await _positions(session, products)
+
+
+async def stock_page(
+    session: AsyncSession, first: int, after: Position | None, below_safety_stock: bool | None = None
+) -> tuple[Page[Product], dict[int, StockPosition]]:
+    """A page of stock positions by sku (the page's products and each one's position by product id)."""
+    page = await fetch_page(session, _stock(below_safety_stock), PRODUCT_BY_SKU, Product.id, first, after)
+    positions = await _positions(session, page.rows)
+    return page, {product.id: position for product, position in zip(page.rows, positions, strict=True)}
+
+
+async def count_stock(session: AsyncSession, below_safety_stock: bool | None = None) -> int:
+    stmt = _stock(below_safety_stock).with_only_columns(func.count(Product.id))
+    return int(await session.scalar(stmt) or 0)
 
 
 async def lines_by_id(session: AsyncSession, ids: Sequence[int]) -> dict[int, ProductionLine]:

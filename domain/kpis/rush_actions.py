@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import bounds
@@ -14,6 +14,7 @@ from domain.access import Principal
 from domain.clock import today
 from domain.errors import InvalidInput, InvalidTransition, NotFound
 from domain.models import Customer, Order, RushCause, RushInsertion, utcnow
+from domain.paging import PARSERS, Page, Position, SortKey, fetch_page
 
 
 @dataclass(frozen=True)
@@ -81,11 +82,34 @@ async def close_rush_action(session: AsyncSession, principal: Principal, order_c
     return _of(row, order, customer)
 
 
-async def rush_actions(session: AsyncSession, open_only: bool | None = None) -> list[RushAction]:
-    """Rush orders with a review action, due first; open_only: not closed yet (None: all)."""
-    stmt = (select(RushInsertion, Order, Customer).join(Order, Order.id == RushInsertion.order_id)
-            .join(Customer, Customer.id == Order.customer_id).where(RushInsertion.owner.is_not(None)))
+def _with_actions(open_only: bool | None) -> Select[RushInsertion]:
+    stmt = select(RushInsertion).where(RushInsertion.owner.is_not(None))
     if open_only is not None:
         stmt = stmt.where(RushInsertion.closed_at.is_(None) if open_only else RushInsertion.closed_at.is_not(None))
+    return stmt
+
+
+async def rush_actions(session: AsyncSession, open_only: bool | None = None) -> list[RushAction]:
+    """Rush orders with a review action, due first; open_only: not closed yet (None: all)."""
+    stmt = (_with_actions(open_only).add_columns(Order, Customer).join(Order, Order.id == RushInsertion.order_id)
+            .join(Customer, Customer.id == Order.customer_id))
     rows = await session.execute(stmt.order_by(RushInsertion.due_on, Order.code))
     return [_of(r, o, c) for r, o, c in rows]
+
+
+# An action's due date is set with its owner (record_rush_action), so it is never null where the list looks.
+DUE_FIRST = SortKey(RushInsertion.due_on, PARSERS["date"], lambda row: row.due_on)
+
+
+async def rush_actions_page(session: AsyncSession, first: int, after: Position | None,
+                            open_only: bool | None = None) -> tuple[Page[RushInsertion], dict[int, RushAction]]:
+    """A page of review actions, due first (ties in the order they were inserted), and each one's action by id."""
+    page = await fetch_page(session, _with_actions(open_only), DUE_FIRST, RushInsertion.id, first, after)
+    rows = await session.execute(select(Order, Customer).join(Customer, Customer.id == Order.customer_id)
+                                 .where(Order.id.in_({r.order_id for r in page.rows})))
+    orders = {order.id: (order, customer) for order, customer in rows.tuples()}
+    return page, {r.id: _of(r, *orders[r.order_id]) for r in page.rows}
+
+
+async def count_rush_actions(session: AsyncSession, open_only: bool | None = None) -> int:
+    return int(await session.scalar(_with_actions(open_only).with_only_columns(func.count(RushInsertion.id))) or 0)

@@ -13,7 +13,15 @@ from domain.notices.delivery import (
     signature,
 )
 from domain.notices.endpoints import RegisteredEndpoint, add_endpoint, list_endpoints, remove_endpoint
-from domain.notices.queries import NEWEST_FIRST, acknowledge_notice, count_notices, list_notices, notices_of_order
+from domain.notices.queries import (
+    NEWEST_FIRST,
+    acknowledge_notice,
+    count_notices,
+    count_order_notices,
+    list_notices,
+    notices_of_order,
+    order_notices_page,
+)
 
 __all__ = [
     "DEAD",
@@ -27,6 +35,7 @@ __all__ = [
     "acknowledge_notice",
     "add_endpoint",
     "count_notices",
+    "count_order_notices",
     "dead_letters",
     "deliver_due",
     "deliver_forever",
@@ -34,6 +43,7 @@ __all__ = [
     "list_notices",
     "notice_body",
     "notices_of_order",
+    "order_notices_page",
     "remove_endpoint",
     "retry_dead",
     "signature",

@@ -11,6 +11,7 @@ from domain.models import Notice, utcnow
 from domain.paging import PARSERS, Page, Position, SortKey, fetch_page
 from domain.scoping import visible_notices
 
+# By id: newest first for the notices list (descending), oldest first for an order's own (ascending).
 NEWEST_FIRST = SortKey(Notice.id, PARSERS["int"], lambda n: n.id)
 
 
@@ -38,6 +39,18 @@ async def count_notices(session: AsyncSession, principal: Principal, acknowledge
 async def notices_of_order(session: AsyncSession, principal: Principal, order_id: int) -> list[Notice]:
     stmt = select(Notice).where(*_filtered(principal, None, order_id)).order_by(Notice.id)
     return list((await session.scalars(stmt)).all())
+
+
+async def order_notices_page(session: AsyncSession, principal: Principal, order_id: int, first: int,
+                             after: Position | None = None) -> Page[Notice]:
+    """One order's notices oldest first, as `notices_of_order` lists them whole."""
+    stmt = select(Notice).where(*_filtered(principal, None, order_id))
+    return await fetch_page(session, stmt, NEWEST_FIRST, Notice.id, first, after)
+
+
+async def count_order_notices(session: AsyncSession, principal: Principal, order_id: int) -> int:
+    stmt = select(func.count()).select_from(Notice).where(*_filtered(principal, None, order_id))
+    return int(await session.scalar(stmt) or 0)
 
 
 async def acknowledge_notice(session: AsyncSession, principal: Principal, notice_id: int) -> Notice:

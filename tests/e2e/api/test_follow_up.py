@@ -22,7 +22,15 @@ RUSH_ACTION = """mutation($input: RushActionInput!) { recordRushAction(input: $i
   action { orderCode reviewedCause owner dueOn action overdue closedAt } errors { code field message } } }"""
 CLOSE = """mutation { closeRushAction(input: {orderCode: "ORD-1-1", note: "forecast meeting moved to Mondays"}) {
   action { closedAt closedBy closingNote } errors { code message } } }"""
-ACTIONS = "query($open: Boolean) { rushActions(open: $open) { orderCode owner overdue closedAt } }"
+ACTIONS = ("query($open: Boolean) { rushActions(open: $open) { totalCount edges { node { orderCode owner overdue "
+           "closedAt } } } }")
+
+
+async def actions(gql: GraphQLClient, open_: bool) -> list[dict[str, object]]:
+    """The rush review's actions, open or closed (one page holds them all here)."""
+    page = (await gql(ACTIONS, {"open": open_}))["data"]["rushActions"]
+    assert page["totalCount"] == len(page["edges"])
+    return [edge["node"] for edge in page["edges"]]
 
 
 async def advance(gql: GraphQLClient, **input_: object) -> dict[str, object]:
@@ -83,10 +91,10 @@ async def test_the_rush_review_records_an_owner_and_a_due_date_and_closes_it(gql
     recorded = (await gql(RUSH_ACTION, {"input": action}))["data"]["recordRushAction"]
     assert recorded["errors"] == [] and recorded["action"]["reviewedCause"] == "DEMAND_ABOVE_FORECAST"
     assert recorded["action"]["overdue"] is False and recorded["action"]["closedAt"] is None
-    assert [a["orderCode"] for a in (await gql(ACTIONS, {"open": True}))["data"]["rushActions"]] == ["ORD-1-1"]
+    assert [a["orderCode"] for a in await actions(gql, True)] == ["ORD-1-1"]
     closed = (await gql(CLOSE))["data"]["closeRushAction"]
     assert closed["errors"] == [] and closed["action"]["closedBy"].startswith("planner:")
-    assert (await gql(ACTIONS, {"open": True}))["data"]["rushActions"] == []
-    assert len((await gql(ACTIONS, {"open": False}))["data"]["rushActions"]) == 1
+    assert await actions(gql, True) == []
+    assert len(await actions(gql, False)) == 1
     refused = await gql.post(ACTIONS, {"open": None}, key=plant.keys["partner"])
     assert "FORBIDDEN" in refused.text

@@ -82,7 +82,8 @@ async def test_a_bad_page_size_or_a_cursor_of_another_list_is_refused(
     alone = ('query($a: String, $f: Int) { order(code: "ORD-0-1") { historyConnection(first: $f, after: $a) '
              '{ totalCount } } }')
     body = await gql(alone, {"f": -1})
-    assert "must be between 0 and" in body["errors"][0]["message"] and body["data"]["order"] is None
+    assert "must be between 0 and" in body["errors"][0]["message"]
+    assert body["data"]["order"] == {"historyConnection": None}  # the field alone: the order still answers
     orders = await gql("{ orders(first: 1) { pageInfo { endCursor } } }")
     cursor = orders["data"]["orders"]["pageInfo"]["endCursor"]
     body = await gql(alone, {"f": 2, "a": cursor})
