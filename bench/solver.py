@@ -3,6 +3,7 @@
 Run: .venv/bin/python bench/solver.py [--sizes small,medium,large] [--solver AUTO] [--exact]
 Each size runs in its own process (for its peak memory) and prints one JSON line; the last line
 sums up the targets. --solver AUTO plans each size as SOP_SOLVER=AUTO would (solver/choice.py).
+For CVXPY's overhead over HiGHS's own API see bench/solver_overhead.py (the target's figure).
 --exact also solves the large plant's exact week-by-week LP through CVXPY (HiGHS interior point, minutes)
 and reports the replan and every faster formulation against it; each formulation runs in a fresh process
 for its own peak memory. Timings on a shared 2-core machine are noisy: the line carries the load average,
@@ -28,6 +29,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.solver_overhead import alternated_overhead
 from solver import CapacityPlanner, PlanningProblem, QuoteLine, promise_from_plan
 from solver.choice import auto_solver, detail_weeks_for
 from solver.plan import plan_arrays
@@ -220,6 +222,8 @@ def run_size(size: str, solver: str, exact: bool) -> dict[str, Any]:
         same = direct_same_history_cpu([plant, first_week, next_week], solver)
         line["direct_api_same_history_cpu_s"] = round(same, 3)
         line["cvxpy_overhead_pct_vs_same_history_cpu"] = round(100 * (replan_cpu - same) / same, 1)
+        # The figure the target is judged on: several new weeks, each path in its own process, timed in turn.
+        line.update(alternated_overhead(plant, solver))
     replanned = plan_figures(next_week, replan.hours)
     if size == "medium" and replan.formulation.startswith("exact"):
         line["quality_vs_exact"] = against(replanned, replanned)
@@ -272,8 +276,9 @@ def main() -> None:
     if "medium" in by_size:
         medium = by_size["medium"]
         targets["medium_replan_le_1s"] = medium["weekly_replan_end_to_end_s"] <= 1.0
-        # On CPU seconds: under a shared machine's load the wall figures swing by +-35% from run to run.
-        targets["medium_cvxpy_overhead_le_10pct_cpu"] = medium["cvxpy_overhead_pct_of_solve_cpu"] <= 10.0
+        # On CPU seconds: under a shared machine's load the wall figures swing by +-35% from run to run, and one
+        # CPU figure by 10-30 %: the median of alternated weekly replans (bench/solver_overhead.py).
+        targets["medium_cvxpy_overhead_le_10pct_cpu"] = medium["cvxpy_overhead_pct_alternated_cpu"] <= 10.0
         targets["medium_ctp_ge_1000_per_s"] = medium["ctp_quotes_per_s"] >= 1000
     if "large" in by_size:
         large = by_size["large"]

@@ -141,7 +141,11 @@ class CapacityModel:
         opts = dict(options)  # CVXPY's HiGHS interface pops from them
         warm_start = bool(opts.pop("warm_start", True))
         data, chain, inverse = self.problem.get_problem_data(solver, solver_opts=opts)
-        raw = chain.solve_via_data(self.problem, data, warm_start, False, opts)
+        # The solver reduction itself, not chain.solve_via_data: that one keeps the HiGHS object, its data and its
+        # results in the problem's solver cache for a HiGHS warm start we do not use (MEASUREMENTS.md), about
+        # 60 MB on the medium plant held from one replan to the next, and the next solve then paged in as much
+        # again (16-18k page faults inside HiGHS on the first solve of a week).
+        raw = chain.solver.solve_via_data(data, warm_start, False, opts)
         self.solution = chain.invert(raw, inverse)
         if self.solution.status in cvxpy_settings.ERROR:
             raise cp.error.SolverError(f"Solver {solver!r} failed.")

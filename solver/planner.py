@@ -11,6 +11,7 @@ from solver.diagnostics import diagnose
 from solver.direct_model import DirectModel
 from solver.formulation import formulation_note, formulation_of
 from solver.frozen import FrozenWindow, frozen_window
+from solver.heap import keep_freed_memory
 from solver.horizon import coarsen, expand, period_of_week
 from solver.model import CapacityModel, Structure
 from solver.plan import plan_arrays
@@ -26,6 +27,7 @@ class CapacityPlanner:
 
     def __init__(self, solver: str = DEFAULT_SOLVER, warm_start: bool = True) -> None:
         solve_options(solver)  # fail early on an unknown name
+        keep_freed_memory()  # the next replan reuses the heap this one grows (heap.py)
         self.solver = solver
         self.warm_start = warm_start  # direct simplex only: start from the last replan's basis (warm.py)
         self.model: CapacityModel | None = None

@@ -38,11 +38,13 @@ def solve_options(solver: str) -> tuple[str, dict[str, object]]:
         return cp.CLARABEL, {}
     if solver in ("HIGHS", "HIGHS_IPM"):
         _first_highs_without_banner()
+    # CVXPY's default warm start made HiGHS LP re-solves about twice as slow (MEASUREMENTS.md). HiGHS gets the
+    # options the direct model gives it (direct_model.HIGHS_OPTIONS); CVXPY alone would only silence the console.
+    quiet = {"output_flag": False}
     if solver == "HIGHS":
-        # CVXPY's default warm start made HiGHS LP re-solves about twice as slow (MEASUREMENTS.md).
-        return cp.HIGHS, {"warm_start": False}
+        return cp.HIGHS, {"warm_start": False, "highs_options": {**quiet, "solver": "simplex"}}
     if solver == "HIGHS_IPM":
-        return cp.HIGHS, {"warm_start": False, "highs_options": {"solver": "ipm", "run_crossover": "off"}}
+        return cp.HIGHS, {"warm_start": False, "highs_options": {**quiet, "solver": "ipm", "run_crossover": "off"}}
     raise ValueError(f"unknown solver {solver!r}; choose one of {', '.join(SOLVERS)}")
 
 
