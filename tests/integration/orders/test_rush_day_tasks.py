@@ -81,6 +81,20 @@ async def test_a_rush_due_after_the_window_is_made_on_its_open_days(
     assert big.review is not None and big.review.decision is not ReviewDecision.ACCEPT
 
 
+async def test_a_rush_cut_over_two_days_starts_whole_units_on_each(
+    asession: AsyncSession, plant: Plant, book: RuleBook
+) -> None:
+    plan_id = await plan_in_force(asession, plant)
+    friday = TUESDAY + timedelta(days=3)
+    # Tried: 15 units (1.5 h) due Friday for a strategic customer (rush). Thursday and Friday have 0.96 h of room
+    # each, so the order is cut over both: 9.6 and 5.4 units by the hours, started as 10 and 6 whole units.
+    rush = await create_order(asession, PLANNER, book, order("STRAT", friday, ("W-1", 15)), TUESDAY)
+    assert rush.review is not None and rush.review.decision is ReviewDecision.ACCEPT, rush.review
+    thursday = friday - timedelta(days=1)
+    assert await tasks_of(asession, plan_id, plant.widget.id) == {
+        thursday: (10.0, pytest.approx(1.0), False), friday: (6.0, pytest.approx(0.6), False)}
+
+
 async def test_without_the_policy_rule_a_rush_inside_the_window_waits_for_its_end(
     asession: AsyncSession, plant: Plant, book: RuleBook, monkeypatch: pytest.MonkeyPatch
 ) -> None:
