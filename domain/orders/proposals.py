@@ -54,7 +54,8 @@ async def _still_possible(session: AsyncSession, book: RuleBook, order: Order, l
     ctp, rates = build_ctp(view, context)
     last = max(day for _, _, day in proposed)
     # Stock first here too: the covered units ship from the shelf, only the rest needs the hours proposed.
-    stock = await stock_cover(session, policy, [ln.product_id for ln in lines], [ln.quantity for ln in lines], today)
+    stock = await stock_cover(session, policy, [ln.product_id for ln in lines], [ln.quantity for ln in lines], today,
+                              rush=order.rush)
     promise = promise_order(ctp, rates, view, stock, last, earliest, use_reserve=order.rush)
     if not promise.fits:
         return None
