@@ -61,13 +61,20 @@ def spread(hours: float, room: dict[date, float], days: list[date]) -> dict[date
     return placed
 
 
-def whole_units(hours: float, rate: float) -> tuple[float, float]:
-    """(units, hours) of a task: the units its hours make at the routing's rate, rounded up to whole units started
-    (the hours are gross of the product's yield already: starting 11.3 units means starting 12)."""
+def whole_units(parts: dict[date, float], rate: float) -> dict[date, tuple[float, float]]:
+    """(units, hours) per day of one order's hours on a line: whole units started, adding up to all its hours' units
+    rounded up (the hours are gross of the product's yield already: 11.3 units' hours start 12); a day whose part
+    rounds to no unit gets no task. No rate (no routing): the hours as they are, no units."""
     if rate <= 0:
-        return 0.0, hours
-    units = float(math.ceil(hours * rate - UNIT_ROUNDING))
-    return units, units / rate
+        return {day: (0.0, hours) for day, hours in parts.items()}
+    tasks, units, started = {}, 0.0, 0.0
+    for day, hours in sorted(parts.items()):
+        units += hours * rate
+        whole = float(math.ceil(units - UNIT_ROUNDING)) - started
+        if whole > 0:
+            tasks[day] = (whole, whole / rate)
+            started += whole
+    return tasks
 
 
 async def insert_day_tasks(
@@ -101,9 +108,10 @@ async def insert_day_tasks(
         room = {day: calendar.day_hours(day) - load.get(day, 0.0) for day in days}
         for holding in held:
             rate = rates.get((line_id, holding.product_id), 0.0)
-            for day, hours in spread(holding.hours, room, days).items():
+            placed = spread(holding.hours, room, days)
+            for day, hours in placed.items():
                 room[day] -= hours
-                quantity, hours = whole_units(hours, rate)
+            for day, (quantity, hours) in whole_units(placed, rate).items():
                 session.add(PlanItem(
                     plan_id=plan_id, week=monday, day=day, line_id=line_id, product_id=holding.product_id,
                     quantity=quantity, hours=hours, crew_hours=hours * float(crews.get(line_id, 1)),
