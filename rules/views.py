@@ -157,6 +157,7 @@ class CapacityPolicy:
     # Stock first (R11); without a stock_first rule, safety stock stays on the shelf and stock ships the same day.
     take_safety_stock: bool = False  # may an order take units that keep stock at its safety level
     stock_handling_days: int = 0  # days from taking finished goods to shipping them
+    rush_takes_safety_stock: bool = False  # may a rush order take the safety stock (demand the forecast missed)
     # customer tier -> its allocation; without tier_allocation rules (or at 0%) every order sees every hour.
     tier_allocations: dict[str, TierAllocation] = field(default_factory=dict)
     # A split's smaller part is at least the larger of these; below it the line ships whole, later.
@@ -189,6 +190,7 @@ class CapacityPolicy:
                 "cutoff_weekday": self.cutoff_weekday, "overtime_share": self.overtime_share,
                 "reserve_share_min": self.reserve_share_min, "reserve_share_max": self.reserve_share_max,
                 "take_safety_stock": self.take_safety_stock, "stock_handling_days": self.stock_handling_days,
+                "rush_takes_safety_stock": self.rush_takes_safety_stock,
                 **{f"allocation.{t}": [a.share, a.release_days] for t, a in self.tier_allocations.items()},
                 "min_split_units": self.min_split_units, "min_split_share": self.min_split_share,
                 "rush_reserve_in_frozen_window": self.rush_reserve_in_frozen_window,
@@ -220,8 +222,9 @@ def capacity_policy(evaluation: Evaluation) -> CapacityPolicy:
     if sum(a.share for a in allocations.values()) > 0.5:
         raise ValueError("tier allocations together hold more than half of each line-week")
     stock = evaluation.first("stock_first")
-    stock_first = {} if stock is None else {"take_safety_stock": stock.params["take_safety_stock"],
-                                            "stock_handling_days": stock.params["handling_days"]}
+    stock_first = {} if stock is None else {
+        "take_safety_stock": stock.params["take_safety_stock"], "stock_handling_days": stock.params["handling_days"],
+        "rush_takes_safety_stock": bool(stock.params.get("rush_takes_safety_stock"))}
     frozen_rush = evaluation.first("rush_in_frozen_window")
     rush_inside = {} if frozen_rush is None else {"rush_reserve_in_frozen_window": frozen_rush.params["use_reserve"],
                                                   "rush_lead_days": frozen_rush.params["lead_days"]}

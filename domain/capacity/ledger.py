@@ -44,6 +44,9 @@ class LedgerView:
     # Whose forecast hours the order may consume (counted in residual); reserving consumes them (forecast_hours.py).
     claim: ForecastClaim | None = None
     claimed: np.ndarray | None = None  # [L, W] the claim's forecast hours counted in residual
+    # [L, W] hours the line-week has left at all (regular and reserve alike): reserve is min(open reserve, left).
+    # None: residual + free reserve room, as when the reserve is bounded by the open share too.
+    left: np.ndarray | None = None
 
     def without_claim(self) -> LedgerView:
         """The view as an order without forecast hours sees it (displacement plans on free hours only)."""
@@ -102,21 +105,24 @@ async def load_ledger(
     found = {**fresh, **found}
     shares = {line_id: calendar[line_id].open_share(weeks[0], open_from) for line_id in ids}
     residual = np.zeros((len(ids), len(weeks)))
-    reserve = np.zeros_like(residual)
+    reserve, left = np.zeros_like(residual), np.zeros_like(residual)
     for li, line_id in enumerate(ids):
         for wi, week in enumerate(weeks):
             # Only the open days of the first week can be promised; promises there already sit in them.
             share = shares[line_id] if wi == 0 else 1.0
             capacity, reserved, lost, planned, promised, rush_used = found[(line_id, week)]
             residual[li, wi] = share * (capacity - reserved - lost - planned) - promised
-            left = share * (capacity - lost - planned) - promised - rush_used
-            reserve[li, wi] = min(share * reserved - rush_used, left)
+            # The open days' reserve is free on the floor (day tasks keep each day's reserve share: solver.daily),
+            # whatever the week's promises: capable-to-promise puts an order's hours in the first weeks with room,
+            # not on the days the plan makes it. The line-week as a whole bounds it (after incidents, say).
+            left[li, wi] = capacity - lost - planned - promised - rush_used
+            reserve[li, wi] = min(share * reserved - rush_used, left[li, wi])
     open_share = np.array([shares[line_id] for line_id in ids])
     claimable = await claimable_hours(session, claim, ids, weeks)
     # An over-promised line-week (after an incident) still lets the order turn its forecast hours into its promise:
     # that moves hours from planned to promised and over-promises nothing more.
     with_claim = np.where(claimable > 0, np.maximum(residual, 0.0) + claimable, residual)
-    return LedgerView(ids, weeks, with_claim, reserve, open_share, claim, with_claim - residual)
+    return LedgerView(ids, weeks, with_claim, reserve, open_share, claim, with_claim - residual, left)
 
 
 async def _rows(session: AsyncSession, ids: list[int], weeks: list[date]) -> dict[tuple[int, date], tuple[float, ...]]:
@@ -130,7 +136,7 @@ def _take_statement() -> Any:
     """One conditional UPDATE for regular and reserve hours alike (:from_reserve picks the test).
 
     Regular hours fit under capacity - reserve - lost; reserve hours under the reserve and under
-    what the line has left at all.
+    what the line-week has left at all.
     """
     ledger = LEDGER.c
     regular, rush = bindparam("regular", type_=Float), bindparam("rush", type_=Float)
@@ -146,10 +152,11 @@ def _take_statement() -> Any:
         ledger.promised_hours + regular
         <= share * (ledger.capacity_hours - ledger.reserve_hours - ledger.lost_hours - ledger.planned_hours)
         + consumed + HOURS_TOLERANCE)
+    # Reserve hours: the open share of the reserve, and what the whole line-week has left (as LedgerView).
     fits_reserve = and_(
         ledger.rush_hours_used + rush <= share * ledger.reserve_hours + HOURS_TOLERANCE,
-        ledger.promised_hours + ledger.rush_hours_used + rush
-        <= share * (ledger.capacity_hours - ledger.lost_hours - ledger.planned_hours) + HOURS_TOLERANCE,
+        ledger.planned_hours + ledger.promised_hours + ledger.rush_hours_used + rush
+        <= ledger.capacity_hours - ledger.lost_hours + HOURS_TOLERANCE,
     )
     return (
         update(LEDGER)

@@ -21,29 +21,36 @@ from domain.capacity.ledger import TAKE, CapacityTaken, LedgerView
 class LedgerInMemory:
     """Free regular hours (residual) and free reserve room per line-week of a LedgerView, updated as orders take them.
 
-    load_ledger gives reserve = min(room, residual + room), where room = share * reserve - rush hours used: room
-    comes back as reserve - min(0, residual), and taking regular hours lowers residual, rush hours lower room.
+    load_ledger gives reserve = min(room, left), where room = share * reserve - rush hours used and left what the
+    line-week has left at all: taking regular hours lowers residual and left, rush hours lower room and left. Where
+    room > left the reserve is left whatever room is, so room may start as the reserve read.
     """
 
     loaded: LedgerView
     residual: np.ndarray = field(init=False)
     room: np.ndarray = field(init=False)
+    left: np.ndarray = field(init=False)
     index: dict[int, int] = field(init=False)
     week_index: dict[date, int] = field(init=False)
     taken: dict[tuple[int, date, bool], float] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.residual = self.loaded.residual.copy()
-        self.room = self.loaded.reserve - np.minimum(self.loaded.residual, 0.0)
+        loaded = self.loaded
+        self.room = loaded.reserve.copy()
+        # A view without `left` bounds its reserve by residual + room (the open share's room).
+        self.left = loaded.left.copy() if loaded.left is not None else \
+            loaded.residual + loaded.reserve - np.minimum(loaded.residual, 0.0)
         self.index = self.loaded.line_index()
         self.week_index = {week: i for i, week in enumerate(self.loaded.weeks)}
 
     def view(self, line_ids: Sequence[int]) -> LedgerView:
         """The ledger as load_ledger would read it now for these lines (sorted, as an order's context lists them)."""
         rows = [self.index[line_id] for line_id in line_ids]
-        residual = self.residual[rows]
-        reserve = self.room[rows] + np.minimum(residual, 0.0)
-        return LedgerView(list(line_ids), self.loaded.weeks, residual.copy(), reserve, self.loaded.open_share[rows])
+        residual, left = self.residual[rows], self.left[rows]
+        reserve = np.minimum(self.room[rows], left)
+        return LedgerView(list(line_ids), self.loaded.weeks, residual.copy(), reserve, self.loaded.open_share[rows],
+                          left=left.copy())
 
     def take(self, line_id: int, week: date, hours: float, from_reserve: bool) -> None:
         li, wi = self.index[line_id], self.week_index[week]
@@ -51,6 +58,7 @@ class LedgerInMemory:
             self.room[li, wi] -= hours
         else:
             self.residual[li, wi] -= hours
+        self.left[li, wi] -= hours
         key = (line_id, week, from_reserve)
         self.taken[key] = self.taken.get(key, 0.0) + hours
 

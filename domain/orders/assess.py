@@ -99,6 +99,10 @@ async def assess(session: AsyncSession, book: RuleBook, request: Request, today:
     facts.update(stock_facts(stock))
     facts.update(await maturity_facts(session, context))
     rush = book.rush(facts)
+    if rush.rush and policy.rush_takes_safety_stock and not stock.take_safety_stock:
+        stock = await stock_cover(session, policy, [p.id for p in context.products], quantities, today, rush=True)
+        facts.update(stock_facts(stock))
+        regular = promise_order(ctp, rates, view, stock, request.requested, earliest_day, use_reserve=False)
     chosen = regular
     facts["order.rush"] = rush.rush
     facts["rush.tier"] = rush.tier

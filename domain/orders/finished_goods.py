@@ -69,11 +69,13 @@ def cover_lines(product_ids: Sequence[int], quantities: Sequence[float], free: d
 
 
 async def stock_cover(session: AsyncSession, policy: CapacityPolicy, product_ids: Sequence[int],
-                      quantities: Sequence[float], today: date) -> StockCover:
-    """What free stock covers of an order's lines now, as the capacity policy's stock_first rule says."""
-    free = await free_stock(session, product_ids, policy.take_safety_stock)
+                      quantities: Sequence[float], today: date, *, rush: bool = False) -> StockCover:
+    """What free stock covers of an order's lines now, as the capacity policy's stock_first rule says (a rush order
+    may take the safety stock when the rule gives it to rush orders: it is there for demand the forecast missed)."""
+    take_safety_stock = policy.take_safety_stock or (rush and policy.rush_takes_safety_stock)
+    free = await free_stock(session, product_ids, take_safety_stock)
     ship_day = today + timedelta(days=policy.stock_handling_days)
-    return cover_lines(product_ids, quantities, free, ship_day, policy.take_safety_stock)
+    return cover_lines(product_ids, quantities, free, ship_day, take_safety_stock)
 
 
 async def take_stock(session: AsyncSession, lines: Sequence[OrderLine], cover: StockCover) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, cast
 
 from sqlalchemy import Table, delete, insert, select
@@ -25,6 +26,7 @@ from domain.models import (
 from domain.orders.assess import Assessment
 from domain.orders.finished_goods import take_stock
 from domain.orders.production_orders import raise_for_order
+from domain.orders.promise import OrderPromise
 from domain.orders.results import ReviewResult
 from domain.planning import WeekHours, insert_day_tasks
 
@@ -123,15 +125,20 @@ async def reserve_promise(session: AsyncSession, order: Order, lines: list[Order
 
 
 async def _join_day_tasks(session: AsyncSession, lines: list[OrderLine], a: Assessment) -> None:
+    await join_day_tasks(session, lines, a.promise, a.tasks_from, a.promised_date, a.frozen_until)
+
+
+async def join_day_tasks(session: AsyncSession, lines: list[OrderLine], promise: OrderPromise,
+                         first_day: date | None, promised: date | None, frozen: date | None) -> None:
     """Hours promised in the running week are made in it: the plan in force's day tasks take them from the
     first day the promise counted, up to the promised date (the weekend replan would come too late)."""
-    if a.tasks_from is None or a.promised_date is None:
+    if first_day is None or promised is None or frozen is None:
         return
-    week = week_start(a.tasks_from)
+    week = week_start(first_day)
     holdings = [WeekHours(use.line_id, lines[line.index].product_id, use.hours)
-                for line in a.promise.lines for use in line.uses if use.week == week]
-    if holdings and a.frozen_until is not None:
-        await insert_day_tasks(session, holdings, a.tasks_from, a.promised_date, frozen_until=a.frozen_until)
+                for line in promise.lines for use in line.uses if use.week == week]
+    if holdings:
+        await insert_day_tasks(session, holdings, first_day, promised, frozen_until=frozen)
 
 
 async def record_rush(session: AsyncSession, order: Order, a: Assessment, *, new: bool = False) -> None:

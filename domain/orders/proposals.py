@@ -32,7 +32,14 @@ from domain.orders.context import OrderContext, load_order_context
 from domain.orders.finished_goods import StockCover, stock_cover, take_stock
 from domain.orders.inputs import LineInput
 from domain.orders.lookup import claim_version, order_to_change
-from domain.orders.persist import apply_outcome, record_rush, reserve_promise, review_row, write_deliveries
+from domain.orders.persist import (
+    apply_outcome,
+    join_day_tasks,
+    record_rush,
+    reserve_promise,
+    review_row,
+    write_deliveries,
+)
 from domain.orders.promise import OrderPromise, build_ctp, order_claim, promise_order
 from domain.orders.results import OrderResult, review_result
 from domain.orders.retry import with_retries
@@ -54,7 +61,8 @@ async def _still_possible(session: AsyncSession, book: RuleBook, order: Order, l
     ctp, rates = build_ctp(view, context)
     last = max(day for _, _, day in proposed)
     # Stock first here too: the covered units ship from the shelf, only the rest needs the hours proposed.
-    stock = await stock_cover(session, policy, [ln.product_id for ln in lines], [ln.quantity for ln in lines], today)
+    stock = await stock_cover(session, policy, [ln.product_id for ln in lines], [ln.quantity for ln in lines], today,
+                              rush=order.rush)
     promise = promise_order(ctp, rates, view, stock, last, earliest, use_reserve=order.rush)
     if not promise.fits:
         return None
@@ -100,6 +108,10 @@ async def respond_to_proposal(
             for d in deliveries:
                 d.status = DeliveryStatus.PROMISED
             order.promised_date = max(day for _, _, day in proposed)
+            # Hours of the running week join its day tasks, as an order accepted at once (_still_possible's days).
+            frozen = frozen_until(today, book.capacity_policy().frozen_days)
+            await join_day_tasks(session, lines, promise, max(today, frozen + timedelta(days=1)), order.promised_date,
+                                 frozen)
             events.append(record_order_event(
                 session, order, kinds.PROPOSAL_ACCEPTED, actor=principal.actor, to_status=OrderStatus.ACCEPTED,
                 message=f"the customer accepted; promised {order.promised_date.isoformat()}"))

@@ -3,6 +3,7 @@ makes them before the weekend replan would."""
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -14,8 +15,9 @@ from domain.capacity.calendar import week_start
 from domain.capacity.line_hours import line_weeks
 from domain.models import CurrentPlan, PlanItem, ProductionLine, Routing
 
-# Below this an hour share is round-off, not work.
+# Below this an hour share is round-off, not work; a unit share too.
 MIN_HOURS = 1e-6
+UNIT_ROUNDING = 1e-6
 
 
 @dataclass(frozen=True)
@@ -38,8 +40,13 @@ async def _day_load(session: AsyncSession, plan_id: int, line_id: int, days: lis
 
 
 def spread(hours: float, room: dict[date, float], days: list[date]) -> dict[date, float]:
-    """The hours laid on the days in turn, each up to its room; what does not fit goes on the last day
-    (the ledger kept the week's hours for it, so the line works them there, with overtime if need be)."""
+    """The hours on the earliest day whose room holds them all: one task, since a floor starts whole units per task
+    and each part of an order cut over days leaves its last unit short at a yield below 100%. If no day holds them,
+    laid on the days in turn, each up to its room; what does not fit goes on the last day (the ledger kept the
+    week's hours for it, so the line works them there, with overtime if need be)."""
+    whole = next((day for day in days if room.get(day, 0.0) >= hours - MIN_HOURS), None)
+    if whole is not None:
+        return {whole: hours}
     placed: dict[date, float] = {}
     left = hours
     for day in days:
@@ -52,6 +59,22 @@ def spread(hours: float, room: dict[date, float], days: list[date]) -> dict[date
     if left > MIN_HOURS and days:
         placed[days[-1]] = placed.get(days[-1], 0.0) + left
     return placed
+
+
+def whole_units(parts: dict[date, float], rate: float) -> dict[date, tuple[float, float]]:
+    """(units, hours) per day of one order's hours on a line: whole units started, adding up to all its hours' units
+    rounded up (the hours are gross of the product's yield already: 11.3 units' hours start 12); a day whose part
+    rounds to no unit gets no task. No rate (no routing): the hours as they are, no units."""
+    if rate <= 0:
+        return {day: (0.0, hours) for day, hours in parts.items()}
+    tasks, units, started = {}, 0.0, 0.0
+    for day, hours in sorted(parts.items()):
+        units += hours * rate
+        whole = float(math.ceil(units - UNIT_ROUNDING)) - started
+        if whole > 0:
+            tasks[day] = (whole, whole / rate)
+            started += whole
+    return tasks
 
 
 async def insert_day_tasks(
@@ -85,11 +108,13 @@ async def insert_day_tasks(
         room = {day: calendar.day_hours(day) - load.get(day, 0.0) for day in days}
         for holding in held:
             rate = rates.get((line_id, holding.product_id), 0.0)
-            for day, hours in spread(holding.hours, room, days).items():
+            placed = spread(holding.hours, room, days)
+            for day, hours in placed.items():
                 room[day] -= hours
+            for day, (quantity, hours) in whole_units(placed, rate).items():
                 session.add(PlanItem(
                     plan_id=plan_id, week=monday, day=day, line_id=line_id, product_id=holding.product_id,
-                    quantity=hours * rate, hours=hours, crew_hours=hours * float(crews.get(line_id, 1)),
+                    quantity=quantity, hours=hours, crew_hours=hours * float(crews.get(line_id, 1)),
                     quantity_made=0.0, frozen=day <= frozen_until,
                 ))
                 added += 1

@@ -56,6 +56,29 @@ async def test_a_rush_order_uses_the_reserve_when_regular_hours_are_gone(
     assert insertion.displaced_order_ids == []
 
 
+async def test_the_open_days_reserve_is_there_though_the_week_was_promised_before_it_began(
+    asession: AsyncSession, plant: Plant, book: RuleBook
+) -> None:
+    """Input tried: on the Friday before, an order whose promise takes every regular hour of this week (35.2 h of
+    40; capable-to-promise fills the first weeks with room). On Thursday only 2 of the 5 days are open (16 h), fewer
+    than the week's promises: the open days still keep their reserve (1.92 h, 19.2 units) for a rush order, so
+    10 units are accepted from it, without moving the regular promise."""
+    friday_before = TODAY - timedelta(days=6)
+    whole_week = WEEK_REGULAR_UNITS + WEEK_REGULAR_UNITS / 5  # last week's Friday, then all of this week
+    filler = await create_order(asession, PLANNER, book, order("REG", NEXT_FRIDAY, ("W-1", whole_week)),
+                                friday_before)
+    assert filler.order.status is OrderStatus.ACCEPTED
+    rush = await create_order(asession, PLANNER, book, order("KEY", SATURDAY, ("W-1", 10)), TODAY)
+    assert rush.review is not None and rush.review.decision is ReviewDecision.ACCEPT
+    assert rush.order.promised_date == SATURDAY and rush.review.moved_order_codes == []
+    insertion = await asession.scalar(select(RushInsertion).where(RushInsertion.order_id == rush.order.id))
+    assert insertion is not None and insertion.reserve_hours_used == pytest.approx(1.0)
+    assert insertion.displaced_order_ids == []
+    asession.expunge_all()
+    kept = await asession.get(Order, filler.order.id)
+    assert kept is not None and kept.version == 1 and kept.promised_date == NEXT_FRIDAY
+
+
 async def test_a_rush_order_moves_a_regular_promise_and_it_gets_a_new_date(
     asession: AsyncSession, plant: Plant, book: RuleBook
 ) -> None:

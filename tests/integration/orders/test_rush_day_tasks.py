@@ -12,9 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.capacity.calendar import week_start
 from domain.models import CapacityLedger, CurrentPlan, ForecastTier, OrderStatus, Plan, PlanItem, ReviewDecision
+from domain.orders.proposals import respond_to_proposal
 from domain.orders.review import create_order
 from rules import RuleBook
-from tests.integration.orders.plant import PLANNER, TODAY, Plant, order
+from tests.integration.orders.plant import PLANNER, TODAY, Plant, order, short_of_steel
 
 TUESDAY = TODAY - timedelta(days=2)  # inside the frozen window (Monday to Wednesday)
 MONDAY = week_start(TODAY)
@@ -81,6 +82,20 @@ async def test_a_rush_due_after_the_window_is_made_on_its_open_days(
     assert big.review is not None and big.review.decision is not ReviewDecision.ACCEPT
 
 
+async def test_a_rush_cut_over_two_days_starts_whole_units_on_each(
+    asession: AsyncSession, plant: Plant, book: RuleBook
+) -> None:
+    plan_id = await plan_in_force(asession, plant)
+    friday = TUESDAY + timedelta(days=3)
+    # Tried: 15 units (1.5 h) due Friday for a strategic customer (rush). Thursday and Friday have 0.96 h of room
+    # each, so the order is cut over both: 9.6 and 5.4 units by the hours, started as 10 and 5 whole units.
+    rush = await create_order(asession, PLANNER, book, order("STRAT", friday, ("W-1", 15)), TUESDAY)
+    assert rush.review is not None and rush.review.decision is ReviewDecision.ACCEPT, rush.review
+    thursday = friday - timedelta(days=1)
+    assert await tasks_of(asession, plan_id, plant.widget.id) == {
+        thursday: (10.0, pytest.approx(1.0), False), friday: (5.0, pytest.approx(0.5), False)}
+
+
 async def test_without_the_policy_rule_a_rush_inside_the_window_waits_for_its_end(
     asession: AsyncSession, plant: Plant, book: RuleBook, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -105,6 +120,26 @@ async def test_an_order_promised_in_the_open_days_joins_their_tasks(
     assert set(tasks) <= {TODAY, TODAY + timedelta(days=1)}
     assert sum(h for _, h, _ in tasks.values()) == pytest.approx(5.0)
     assert not any(frozen for _, _, frozen in tasks.values())
+
+
+async def test_a_proposal_accepted_for_the_running_week_joins_its_tasks(
+    asession: AsyncSession, plant: Plant, book: RuleBook
+) -> None:
+    await plan_in_force(asession, plant)
+    plan_id = await asession.scalar(select(CurrentPlan.plan_id))
+    # Tried: on Thursday, 10 units due Saturday (rush) with no steel until tomorrow's receipt: the review proposes
+    # the date the steel allows, Saturday itself; the customer takes it. Its hour of the running week's reserve
+    # must be made this week from Thursday: 9.6 units' hours fit Thursday's room, 10 whole units are started
+    # there, so Friday's sliver needs no task (before the fix it joined no task and waited for the replan).
+    await short_of_steel(asession, plant, 0.0, (TODAY + timedelta(days=1), 500.0))
+    saturday = TODAY + timedelta(days=2)
+    proposed = await create_order(asession, PLANNER, book, order("KEY", saturday, ("W-1", 10)), TODAY)
+    assert proposed.review is not None and proposed.review.decision is ReviewDecision.PROPOSE_DATE, proposed.review
+    assert proposed.review.proposed_date == saturday and await tasks_of(asession, plan_id, plant.widget.id) == {}
+    accepted = await respond_to_proposal(asession, PLANNER, book, proposed.order.code, proposed.order.version, True,
+                                         TODAY)
+    assert accepted.order.status is OrderStatus.ACCEPTED and accepted.order.promised_date == saturday
+    assert await tasks_of(asession, plan_id, plant.widget.id) == {TODAY: (10.0, pytest.approx(1.0), False)}
 
 
 async def test_without_a_plan_in_force_an_order_adds_no_task(

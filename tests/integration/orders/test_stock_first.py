@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import shutil
 from collections.abc import Callable
 from datetime import timedelta
@@ -12,8 +13,17 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.capacity.calendar import week_start
 from domain.config import DEFAULT_RULES_DIR
-from domain.models import CapacityReservation, OrderLine, OrderStatus, Product, ReviewDecision
+from domain.models import (
+    CapacityLedger,
+    CapacityReservation,
+    OrderLine,
+    OrderStatus,
+    Product,
+    ProductionLine,
+    ReviewDecision,
+)
 from domain.orders.changes import cancel_order
 from domain.orders.inputs import CancelInput, ShipInput
 from domain.orders.results import OrderResult
@@ -66,6 +76,32 @@ async def test_safety_stock_stays_on_the_shelf_and_the_rest_is_made(
     assert created.order.status is OrderStatus.ACCEPTED
     assert await _from_stock(asession, created.order.id) == 150.0
     assert await _hours(asession, created.order.id) == pytest.approx(50.0)
+
+
+async def test_a_rush_order_takes_the_safety_stock_a_regular_one_leaves(
+    asession: AsyncSession, plant: Plant, book: RuleBook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Tried: 30 on hand, all of it safety stock, and a breakdown that took every hour of this week. A regular
+    # order for 20 next week is offered none of it; a rush order for 20 due in 2 days (URGENT) is promised its
+    # date from the safety stock (STOCK-FIRST: rush_takes_safety_stock), with no hours; without that permission
+    # the same rush order gets no promise for its date.
+    await _stock(asession, plant, 30.0, safety=30.0)
+    regular = await quote_order(asession, PLANNER, book, order("REG", NEXT_WEEK, ("W-1", 20)), TODAY)
+    assert regular.facts["stock.covered_share"] == 0.0
+    line_id = await asession.scalar(select(ProductionLine.id))
+    asession.add(CapacityLedger(line_id=line_id, week=week_start(TODAY), capacity_hours=40.0,
+                                reserve_hours=4.8, lost_hours=40.0))
+    await asession.commit()
+    rush_input = order("KEY", TODAY + timedelta(days=2), ("W-1", 20))
+    keeping = dataclasses.replace(book.capacity_policy(), rush_takes_safety_stock=False)
+    with monkeypatch.context() as patched:
+        patched.setattr(book, "capacity_policy", lambda: keeping)
+        refused = await quote_order(asession, PLANNER, book, rush_input, TODAY)
+    assert refused.decision is not ReviewDecision.ACCEPT
+    rush = await create_order(asession, PLANNER, book, rush_input, TODAY)
+    assert rush.order.rush and rush.review is not None and rush.review.decision is ReviewDecision.ACCEPT
+    assert rush.order.promised_date == TODAY + timedelta(days=2)
+    assert await _from_stock(asession, rush.order.id) == 20.0 and await _hours(asession, rush.order.id) == 0.0
 
 
 async def test_a_rule_may_give_safety_stock_and_add_handling_days(

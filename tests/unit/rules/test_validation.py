@@ -309,7 +309,8 @@ def test_stock_first_may_be_left_out_but_not_given_twice(rules_copy: pathlib.Pat
            f"{later}); keep one" in errors_of(rules_copy)
     edit(rules_copy, "capacity_policy.yaml", "      - stock_first: {take_safety_stock: true, handling_days: 1}",
          "      - overtime_limit: {percent: 10}")
-    edit(rules_copy, "capacity_policy.yaml", "      - stock_first: {take_safety_stock: false, handling_days: 0}",
+    edit(rules_copy, "capacity_policy.yaml",
+         "      - stock_first: {take_safety_stock: false, handling_days: 0, rush_takes_safety_stock: true}",
          "      - overtime_limit: {percent: 10}")
     assert not any("stock_first" in e for e in errors_of(rules_copy))
 
