@@ -19,6 +19,7 @@ from domain.demo.plant import DemoPlant
 from domain.demo.postgres_load import (
     copy_rows,
     foreign_keys_checked_at_end,
+    indexes_built_at_end,
     move_sequences,
     prepare_session,
 )
@@ -57,7 +58,7 @@ def database_is_empty(conn: Connection) -> bool:
 def insert_plant(conn: Connection, plant: DemoPlant, progress: bool = False, copy: bool | None = None) -> None:
     """Bulk-insert every row in foreign-key order; ids come from the plant, not the database.
 
-    COPY on PostgreSQL (unless copy=False) with foreign keys checked once at the end; Core executemany
+    COPY on PostgreSQL (unless copy=False) with foreign keys checked and indexes built once at the end; Core executemany
     in batches otherwise.
     """
     postgres = conn.dialect.name == "postgresql"
@@ -67,11 +68,12 @@ def insert_plant(conn: Connection, plant: DemoPlant, progress: bool = False, cop
         prepare_session(conn)
     with tqdm(total=plant.total_rows, unit="rows", desc="demo plant", disable=None if progress else True) as bar:
         if use_copy:
-            with foreign_keys_checked_at_end(conn, [table.name for table, _ in tables]):
+            names = [table.name for table, _ in tables]
+            with foreign_keys_checked_at_end(conn, names), indexes_built_at_end(conn, names):
                 for table, rows in tables:
                     bar.set_postfix_str(table.name)
                     copy_rows(conn, table, rows, bar)
-                bar.set_postfix_str("checking foreign keys")
+                bar.set_postfix_str("building indexes, checking foreign keys")
         else:
             for table, rows in tables:
                 bar.set_postfix_str(table.name)

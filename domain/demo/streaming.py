@@ -19,6 +19,7 @@ from domain.demo.plant import DemoPlant, Row
 from domain.demo.postgres_load import (
     copy_rows,
     foreign_keys_checked_at_end,
+    indexes_built_at_end,
     move_sequences,
     prepare_session,
 )
@@ -77,7 +78,8 @@ def generate_and_copy(conn: Connection, size: DemoSize, seed: int, today: date,
     """
     tables = [table.name for table in Base.metadata.sorted_tables]
     prepare_session(conn)
-    with foreign_keys_checked_at_end(conn, tables), _switch_interval(SWITCH_INTERVAL_S), \
+    with foreign_keys_checked_at_end(conn, tables), indexes_built_at_end(conn, tables), \
+            _switch_interval(SWITCH_INTERVAL_S), \
             tqdm(total=size.expected_rows, unit="rows", desc="demo plant", disable=None if progress else True) as bar:
         copier = _Copier(conn, bar)
         worker = threading.Thread(target=copier.run, name="demo-copy", daemon=True)
@@ -94,6 +96,6 @@ def generate_and_copy(conn: Connection, size: DemoSize, seed: int, today: date,
             worker.join()
         if copier.error is not None:
             raise copier.error
-        bar.set_postfix_str("checking foreign keys")
+        bar.set_postfix_str("building indexes, checking foreign keys")
     move_sequences(conn, [Base.metadata.tables[name] for name in tables if name in plant.rows])
     return plant, generated
