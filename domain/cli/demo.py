@@ -20,7 +20,8 @@ from domain.planning.weekly import ReplanSettings
 from domain.rules_sync import rulebook_in_force
 from rules import RuleBook
 
-ROLES = ("viewer", "partner", "mes", "planner", "purchasing", "admin")
+# One key per role, the read-only one first (the printed curl uses it), the people of the joint review next.
+ROLES = ("viewer", "partner", "mes", "planner", "purchasing", "sales", "production", "technology", "finance", "admin")
 GRAPHQL_URL = "http://127.0.0.1:{port}/graphql"
 
 
