@@ -35,9 +35,9 @@ async def move_proposal(session: AsyncSession, order_id: int) -> MoveProposal | 
                                                              RushNegotiation.closed_at.is_(None)))
     if row is None:
         return None
-    skus = dict((await session.execute(
+    skus = {line_id: sku for line_id, sku in await session.execute(
         select(OrderLine.id, Product.sku).join(Product, Product.id == OrderLine.product_id)
-        .where(OrderLine.order_id == order_id))).tuples().all())
+        .where(OrderLine.order_id == order_id))}
     deliveries = [ProposedDelivery(skus.get(int(d["order_line_id"]), ""), float(d["quantity"]),
                                    date.fromisoformat(d["date"])) for d in row.proposed_deliveries]
     return MoveProposal(row.proposed_date, sorted(deliveries, key=lambda d: (d.date, d.sku)), row.original_date,

@@ -1,0 +1,170 @@
+"""Negotiated rush moves through GraphQL (R15, issue 17): a strategic rush needing a KEY order's hours under
+`negotiate` asks the KEY customer first; decline or expiry keeps its promise, accept moves it; the ledger stays
+sound (`sop check`) at every step."""
+
+from __future__ import annotations
+
+import pathlib
+import shutil
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+from starlette.applications import Starlette
+
+from domain import clock
+from domain.capacity.checks import ledger_violations
+from domain.config import DEFAULT_RULES_DIR
+from domain.db import async_engine, async_sessions
+from domain.orders.negotiation_expiry import expire_negotiations
+from rules import load_rulebook
+from tests.e2e.api.conftest import GraphQLClient, serving
+from tests.e2e.lifecycle.conftest import RUSH_DUE, RUSH_WEEK, Plant, fill_regular_hours
+from tests.e2e.lifecycle.test_rush import PLANNED_DUE, create
+
+NEGOTIATE = ("      - displacement: {rush_tier: STRATEGIC_RUSH, may_move: [P4], may_split: [P4], negotiate: [P3], "
+             "expiry_hours: 48}")
+QUOTE = """mutation($input: OrderInput!) { quoteOrder(input: $input) {
+  promisedDate tentative rushMoves { orderCode fromDate toDate split negotiated } errors { message } } }"""
+ORDER = """query($code: String!) { order(code: $code) {
+  code version status promisedDate tentativeDate deliveries { quantity date }
+  moveProposal { proposedDate originalDate expiresAt accepted deliveries { sku quantity date } }
+  review { decision proposedDate } history { kind toStatus message } notices { kind message } } }"""
+RESPOND = """mutation($input: ProposalResponseInput!) { respondToProposal(input: $input) {
+  order { status version promisedDate } errors { code message } } }"""
+
+
+@pytest.fixture
+def rules_dir(tmp_path: pathlib.Path) -> pathlib.Path:
+    """The shipped rules, but a strategic rush asks KEY (P3) customers before it moves their orders."""
+    folder = tmp_path / "rules"
+    shutil.copytree(DEFAULT_RULES_DIR, folder)
+    policy = folder / "capacity_policy.yaml"
+    text = policy.read_text()
+    shipped = "      - displacement: {rush_tier: STRATEGIC_RUSH, may_move: [P3, P4], may_split: [P3, P4]}"
+    assert shipped in text
+    policy.write_text(text.replace(shipped, NEGOTIATE).replace("may_move.STRATEGIC_RUSH: [P3, P4]",
+                                                               "may_move.STRATEGIC_RUSH: [P4], negotiate.STRATEGIC_RUSH: [P3]"))
+    return folder
+
+
+@pytest.fixture
+async def app(db: Engine, db_url: str, rules_dir: pathlib.Path) -> AsyncIterator[Starlette]:
+    async with serving(db_url, rules_dir=rules_dir) as application:
+        yield application
+
+
+def assert_sound(db: Engine) -> None:
+    with Session(db) as s:
+        assert ledger_violations(s) == []
+
+
+async def order(gql: GraphQLClient, code: str) -> dict[str, Any]:
+    answer = await gql(ORDER, {"code": code})
+    assert "errors" not in answer, answer
+    return answer["data"]["order"]  # type: ignore[no-any-return]
+
+
+async def respond(gql: GraphQLClient, code: str, version: int, accept: bool, key: str) -> dict[str, Any]:
+    answer = await gql(RESPOND, {"input": {"code": code, "expectedVersion": version, "accept": accept}}, key)
+    assert "errors" not in answer, answer
+    payload = answer["data"]["respondToProposal"]
+    assert payload["errors"] == [], payload
+    return payload["order"]  # type: ignore[no-any-return]
+
+
+async def negotiated(gql: GraphQLClient, db: Engine) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The KEY order is promised; the strategic rush needs its hours: the KEY order is PROPOSED, the rush waits."""
+    planned = (await create(gql, "KEY", PLANNED_DUE, 600))["order"]
+    assert planned["status"] == "ACCEPTED" and planned["priorityTier"] == "P3"
+    fill_regular_hours(db, RUSH_WEEK + timedelta(weeks=1))
+    rush_input = {"customerCode": "STRAT", "requestedDate": RUSH_DUE.isoformat(), "lines": [{"sku": "W-1",
+                                                                                             "quantity": 200}]}
+    quote = (await gql(QUOTE, {"input": rush_input}))["data"]["quoteOrder"]
+    assert quote["tentative"] is True and quote["promisedDate"] == RUSH_DUE.isoformat()
+    [move] = quote["rushMoves"]
+    assert move["orderCode"] == planned["code"] and move["negotiated"] is True
+    assert move["fromDate"] == PLANNED_DUE.isoformat() and move["toDate"] > PLANNED_DUE.isoformat()
+    assert_sound(db)  # the quote wrote nothing
+    rush = (await create(gql, "STRAT", RUSH_DUE, 200))["order"]
+    assert rush["status"] == "RECEIVED" and rush["promisedDate"] is None and rush["deliveries"] == []
+    assert rush["review"]["decision"] == "ACCEPT"
+    rush = await order(gql, rush["code"])
+    assert rush["tentativeDate"] == RUSH_DUE.isoformat()
+    asked = await order(gql, planned["code"])
+    assert asked["status"] == "PROPOSED" and asked["promisedDate"] == PLANNED_DUE.isoformat()
+    assert asked["tentativeDate"] is None
+    proposal = asked["moveProposal"]
+    assert proposal["originalDate"] == PLANNED_DUE.isoformat() and proposal["proposedDate"] == move["toDate"]
+    assert sum(d["quantity"] for d in proposal["deliveries"]) == 600.0 and proposal["accepted"] is False
+    assert [h["kind"] for h in asked["history"]] == ["CREATED", "MOVE_PROPOSED"]
+    # The customer hears why, in words, with the dates and no other customer's order.
+    [notice] = [n for n in asked["notices"] if n["kind"] == "PROPOSED"]
+    assert "urgent order" in notice["message"] and move["toDate"] in notice["message"]
+    assert PLANNED_DUE.isoformat() in notice["message"] and rush["code"] not in notice["message"]
+    # Its hours stay its own until it answers; the rush holds none (nothing counted twice).
+    assert asked["deliveries"] == [{"quantity": 600.0, "date": PLANNED_DUE.isoformat()}]
+    assert_sound(db)
+    return asked, rush
+
+
+async def test_a_declined_move_keeps_the_promise_and_the_rush_gets_alternatives(
+    gql: GraphQLClient, db: Engine, plant: Plant
+) -> None:
+    asked, rush = await negotiated(gql, db)
+    after = await respond(gql, asked["code"], asked["version"], False, plant.keys["planner"])
+    assert after["status"] == "ACCEPTED" and after["promisedDate"] == PLANNED_DUE.isoformat()
+    kept = await order(gql, asked["code"])
+    assert kept["moveProposal"] is None and kept["history"][-1]["kind"] == "PROPOSAL_DECLINED"
+    assert kept["deliveries"] == [{"quantity": 600.0, "date": PLANNED_DUE.isoformat()}]
+    alternatives = await order(gql, rush["code"])
+    assert alternatives["status"] == "PROPOSED" and alternatives["tentativeDate"] is None
+    assert alternatives["review"]["decision"] in ("PROPOSE_DATE", "SPLIT")
+    assert alternatives["review"]["proposedDate"] > RUSH_DUE.isoformat()
+    assert_sound(db)
+
+
+async def test_an_accepted_move_moves_the_order_and_confirms_the_rush(
+    gql: GraphQLClient, db: Engine, plant: Plant
+) -> None:
+    asked, rush = await negotiated(gql, db)
+    proposed = asked["moveProposal"]["proposedDate"]
+    after = await respond(gql, asked["code"], asked["version"], True, plant.keys["planner"])
+    assert after["status"] == "ACCEPTED" and after["promisedDate"] == proposed
+    moved = await order(gql, asked["code"])
+    assert moved["moveProposal"] is None and max(d["date"] for d in moved["deliveries"]) == proposed
+    assert sum(d["quantity"] for d in moved["deliveries"]) == 600.0
+    assert [h["kind"] for h in moved["history"]][-2:] == ["PROPOSAL_ACCEPTED", "MOVED"]
+    confirmed = await order(gql, rush["code"])
+    assert confirmed["status"] == "ACCEPTED" and confirmed["promisedDate"] == RUSH_DUE.isoformat()
+    assert confirmed["tentativeDate"] is None and sum(d["quantity"] for d in confirmed["deliveries"]) == 200.0
+    assert_sound(db)
+    # Answered: a second answer is refused, the order is not PROPOSED any more.
+    again = await gql(RESPOND, {"input": {"code": asked["code"], "expectedVersion": moved["version"],
+                                          "accept": False}})
+    assert again["data"]["respondToProposal"]["errors"][0]["code"] == "INVALID_TRANSITION"
+
+
+async def test_an_unanswered_move_expires_and_the_promise_stands(
+    gql: GraphQLClient, db: Engine, db_url: str, rules_dir: pathlib.Path
+) -> None:
+    asked, rush = await negotiated(gql, db)
+    engine = async_engine(db_url)
+    try:
+        async with async_sessions(engine)() as session:
+            with clock.pinned(clock.now() + timedelta(hours=47)):
+                assert await expire_negotiations(session, load_rulebook(rules_dir)) == 0  # not yet
+            assert (await order(gql, asked["code"]))["status"] == "PROPOSED"
+            with clock.pinned(clock.now() + timedelta(hours=49)):
+                assert await expire_negotiations(session, load_rulebook(rules_dir)) == 1
+    finally:
+        await engine.dispose()
+    kept = await order(gql, asked["code"])
+    assert kept["status"] == "ACCEPTED" and kept["promisedDate"] == PLANNED_DUE.isoformat()
+    assert kept["history"][-1]["kind"] == "PROPOSAL_EXPIRED" and kept["moveProposal"] is None
+    alternatives = await order(gql, rush["code"])
+    assert alternatives["status"] == "PROPOSED" and alternatives["review"]["proposedDate"] > RUSH_DUE.isoformat()
+    assert_sound(db)
