@@ -62,6 +62,34 @@ async def answer(session: AsyncSession, book: RuleBook, order: Order, negotiatio
     return await _confirm(session, book, negotiation.rush_order_id, today, actor)
 
 
+async def refuse_while_negotiating(session: AsyncSession, order: Order) -> None:
+    """A change waits for the answer: the order is asked to give way, or its promise waits for others' answers."""
+    row = await session.scalar(select(RushNegotiation).where(
+        (RushNegotiation.order_id == order.id) | (RushNegotiation.rush_order_id == order.id),
+        RushNegotiation.closed_at.is_(None)).limit(1))
+    if row is not None:
+        waits = ("is asked to give way to a rush order: answer with respondToProposal first" if row.order_id == order.id
+                 else "waits for other customers to agree to give way: cancel it or wait for the answer")
+        raise InvalidTransition(f"order {order.code} {waits}", ["code"])
+
+
+async def after_cancel(session: AsyncSession, book: RuleBook, order: Order, today: date, actor: str | None
+                       ) -> list[OrderEvent]:
+    """A cancelled rush order asks no one any more; a cancelled order that was asked frees its hours, and its rush
+    order is reviewed again without asking anyone."""
+    events: list[OrderEvent] = []
+    for row in await _under_way(session, order.id):
+        row.status = NegotiationStatus.WITHDRAWN
+        events.extend(_restore(session, row, await _order(session, row.order_id), actor,
+                               "the urgent order no longer needs the capacity"))
+    asked = await session.scalar(select(RushNegotiation).where(RushNegotiation.order_id == order.id,
+                                                               RushNegotiation.closed_at.is_(None)))
+    if asked is not None:
+        asked.status, asked.closed_at = NegotiationStatus.WITHDRAWN, utcnow()
+        events.extend(await end_negotiations(session, book, asked.rush_order_id, today, actor))
+    return events
+
+
 async def _under_way(session: AsyncSession, rush_id: int) -> list[RushNegotiation]:
     return list((await session.scalars(select(RushNegotiation).where(
         RushNegotiation.rush_order_id == rush_id, RushNegotiation.closed_at.is_(None))

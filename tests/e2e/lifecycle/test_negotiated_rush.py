@@ -168,3 +168,26 @@ async def test_an_unanswered_move_expires_and_the_promise_stands(
     alternatives = await order(gql, rush["code"])
     assert alternatives["status"] == "PROPOSED" and alternatives["review"]["proposedDate"] > RUSH_DUE.isoformat()
     assert_sound(db)
+
+
+CANCEL = """mutation($input: CancelOrderInput!) { cancelOrder(input: $input) { order { status } errors { code } } }"""
+UPDATE = """mutation($input: UpdateOrderInput!) { updateOrder(input: $input) {
+  order { status } errors { code message } } }"""
+
+
+async def test_a_change_waits_for_the_answer_and_a_cancelled_rush_withdraws_the_proposal(
+    gql: GraphQLClient, db: Engine
+) -> None:
+    asked, rush = await negotiated(gql, db)
+    for code, version, waits in ((asked["code"], asked["version"], "answer with respondToProposal first"),
+                                 (rush["code"], rush["version"], "waits for other customers to agree")):
+        answer = await gql(UPDATE, {"input": {"code": code, "expectedVersion": version,
+                                              "lines": [{"sku": "W-1", "quantity": 10}]}})
+        [error] = answer["data"]["updateOrder"]["errors"]
+        assert error["code"] == "INVALID_TRANSITION" and waits in error["message"], error
+    cancelled = await gql(CANCEL, {"input": {"code": rush["code"], "expectedVersion": rush["version"]}})
+    assert cancelled["data"]["cancelOrder"] == {"order": {"status": "CANCELLED"}, "errors": []}
+    kept = await order(gql, asked["code"])
+    assert kept["status"] == "ACCEPTED" and kept["promisedDate"] == PLANNED_DUE.isoformat()
+    assert kept["history"][-1]["kind"] == "PROPOSAL_WITHDRAWN" and kept["moveProposal"] is None
+    assert_sound(db)
