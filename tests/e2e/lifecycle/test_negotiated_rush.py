@@ -46,8 +46,8 @@ def rules_dir(tmp_path: pathlib.Path) -> pathlib.Path:
     text = policy.read_text()
     shipped = "      - displacement: {rush_tier: STRATEGIC_RUSH, may_move: [P3, P4], may_split: [P3, P4]}"
     assert shipped in text
-    policy.write_text(text.replace(shipped, NEGOTIATE).replace("may_move.STRATEGIC_RUSH: [P3, P4]",
-                                                               "may_move.STRATEGIC_RUSH: [P4], negotiate.STRATEGIC_RUSH: [P3]"))
+    example = "may_move.STRATEGIC_RUSH: [P4], negotiate.STRATEGIC_RUSH: [P3]"
+    policy.write_text(text.replace(shipped, NEGOTIATE).replace("may_move.STRATEGIC_RUSH: [P3, P4]", example))
     return folder
 
 
