@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import clock
 from domain.events import EventPublisher
-from domain.models import NegotiationStatus, OrderEvent, RushNegotiation
+from domain.models import NegotiationStatus, Order, OrderEvent, RushNegotiation
 from domain.orders.negotiations import end_negotiations
 from domain.orders.retry import with_retries
 from domain.orders.review import publish
@@ -34,9 +34,14 @@ async def expire_negotiations(session: AsyncSession, book: RuleBook, publisher: 
 
         async def attempt(rush_id: int = rush_id, events: list[OrderEvent] = events) -> None:
             events.clear()
+            # The orders first, as respondToProposal claims its order before it reads the negotiation: an answer
+            # racing the expiry either wins (and the rows are no longer OPEN here) or waits for this commit.
+            asked = select(RushNegotiation.order_id).where(RushNegotiation.rush_order_id == rush_id)
+            await session.scalars(select(Order).where((Order.id == rush_id) | Order.id.in_(asked)).order_by(Order.id)
+                                  .with_for_update().execution_options(populate_existing=True))
             expired = (await session.scalars(select(RushNegotiation).where(
                 RushNegotiation.rush_order_id == rush_id, RushNegotiation.status == NegotiationStatus.OPEN,
-                RushNegotiation.expires_at <= now))).all()
+                RushNegotiation.expires_at <= now).execution_options(populate_existing=True))).all()
             if expired:
                 for row in expired:
                     row.status = NegotiationStatus.EXPIRED
