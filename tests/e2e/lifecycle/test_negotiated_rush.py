@@ -191,3 +191,55 @@ async def test_a_change_waits_for_the_answer_and_a_cancelled_rush_withdraws_the_
     assert kept["status"] == "ACCEPTED" and kept["promisedDate"] == PLANNED_DUE.isoformat()
     assert kept["history"][-1]["kind"] == "PROPOSAL_WITHDRAWN" and kept["moveProposal"] is None
     assert_sound(db)
+
+
+async def asked_twice(gql: GraphQLClient, db: Engine) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Two small KEY orders; a rush order just large enough to need the hours of both asks both."""
+    planned = [(await create(gql, "KEY", PLANNED_DUE, 100))["order"] for _ in range(2)]
+    fill_regular_hours(db, RUSH_WEEK + timedelta(weeks=1))
+    for quantity in range(100, 400, 10):
+        rush_input = {"customerCode": "STRAT", "requestedDate": RUSH_DUE.isoformat(),
+                      "lines": [{"sku": "W-1", "quantity": quantity}]}
+        quote = (await gql(QUOTE, {"input": rush_input}))["data"]["quoteOrder"]
+        if len(quote["rushMoves"]) == 2:
+            break
+    else:
+        raise AssertionError("no rush quantity needs both KEY orders")
+    assert quote["tentative"] and {m["orderCode"] for m in quote["rushMoves"]} == {p["code"] for p in planned}
+    rush = (await create(gql, "STRAT", RUSH_DUE, quantity))["order"]
+    assert rush["status"] == "RECEIVED"
+    asked = [await order(gql, p["code"]) for p in planned]
+    assert [a["status"] for a in asked] == ["PROPOSED", "PROPOSED"]
+    assert_sound(db)
+    return asked, rush
+
+
+async def test_every_customer_asked_must_accept_before_anything_moves(
+    gql: GraphQLClient, db: Engine, plant: Plant
+) -> None:
+    (first, second), rush = await asked_twice(gql, db)
+    await respond(gql, first["code"], first["version"], True, plant.keys["planner"])
+    waiting = await order(gql, first["code"])
+    assert waiting["status"] == "PROPOSED" and waiting["promisedDate"] == PLANNED_DUE.isoformat()
+    assert waiting["moveProposal"]["accepted"] is True and waiting["history"][-1]["kind"] == "PROPOSAL_ACCEPTED"
+    assert (await order(gql, rush["code"]))["status"] == "RECEIVED"
+    assert_sound(db)
+    await respond(gql, second["code"], second["version"], True, plant.keys["planner"])
+    for asked in (first, second):
+        moved = await order(gql, asked["code"])
+        assert moved["status"] == "ACCEPTED" and moved["promisedDate"] == asked["moveProposal"]["proposedDate"]
+    confirmed = await order(gql, rush["code"])
+    assert confirmed["status"] == "ACCEPTED" and confirmed["promisedDate"] == RUSH_DUE.isoformat()
+    assert_sound(db)
+
+
+async def test_one_decline_withdraws_the_other_acceptance(gql: GraphQLClient, db: Engine, plant: Plant) -> None:
+    (first, second), rush = await asked_twice(gql, db)
+    await respond(gql, first["code"], first["version"], True, plant.keys["planner"])
+    await respond(gql, second["code"], second["version"], False, plant.keys["planner"])
+    for asked, last in ((first, "PROPOSAL_WITHDRAWN"), (second, "PROPOSAL_DECLINED")):
+        kept = await order(gql, asked["code"])
+        assert kept["status"] == "ACCEPTED" and kept["promisedDate"] == PLANNED_DUE.isoformat()
+        assert kept["history"][-1]["kind"] == last and kept["moveProposal"] is None
+    assert (await order(gql, rush["code"]))["status"] == "PROPOSED"
+    assert_sound(db)
