@@ -13,7 +13,6 @@ from domain.errors import InvalidTransition
 from domain.events import kinds
 from domain.events.order_history import record_order_event
 from domain.models import (
-    Customer,
     NegotiationStatus,
     Order,
     OrderEvent,
@@ -22,12 +21,7 @@ from domain.models import (
     RushNegotiation,
     utcnow,
 )
-from domain.orders.assess import Assessment, Request, assess
-from domain.orders.context import load_order_context
-from domain.orders.inputs import LineInput
-from domain.orders.persist import apply_outcome, record_rush, reserve_promise, review_row, write_deliveries
-from domain.orders.results import review_result
-from domain.orders.review import load_lines, priced_lines
+from domain.orders.negotiation_rush import review_rush, write_rush
 from domain.orders.rush import MovedOrder
 from rules import RuleBook
 
@@ -122,8 +116,8 @@ async def end_negotiations(session: AsyncSession, book: RuleBook, rush_id: int, 
         events.extend(_restore(session, row, order, actor, why[row.status]))
     rush = await session.get(Order, rush_id)
     if rush is not None and rush.status is OrderStatus.RECEIVED:
-        a = await _review_rush(session, book, rush, today, frozenset())
-        events.extend(await _write_rush(session, book, rush, a, actor, "the customers asked to give way did not all "
+        a = await review_rush(session, book, rush, today, frozenset())
+        events.extend(await write_rush(session, book, rush, a, actor, "the customers asked to give way did not all "
                                         f"agree; reviewed again: {a.decision.value} ({a.review.reason})"))
     return events
 
@@ -140,7 +134,7 @@ async def _confirm(session: AsyncSession, book: RuleBook, rush_id: int, today: d
             row.status = NegotiationStatus.WITHDRAWN
         return [e for row in rows for e in _restore(session, row, await _order(session, row.order_id), actor,
                                                       "the urgent order no longer needs the capacity")]
-    a = await _review_rush(session, book, rush, today, frozenset(row.order_id for row in rows))
+    a = await review_rush(session, book, rush, today, frozenset(row.order_id for row in rows))
     moved = {m.order.id: m for m in a.displacement.moved} if a.displacement else {}
     if a.decision is not ReviewDecision.ACCEPT or not all(
             row.order_id not in moved or _keeps(moved[row.order_id], row) for row in rows):
@@ -149,8 +143,8 @@ async def _confirm(session: AsyncSession, book: RuleBook, rush_id: int, today: d
             row.status = NegotiationStatus.WITHDRAWN
             events.extend(_restore(session, row, await _order(session, row.order_id), actor,
                                    "the plant can no longer make the move it proposed"))
-        a = await _review_rush(session, book, rush, today, frozenset())
-        return [*events, *await _write_rush(session, book, rush, a, actor, "the capacity the customers agreed to "
+        a = await review_rush(session, book, rush, today, frozenset())
+        return [*events, *await write_rush(session, book, rush, a, actor, "the capacity the customers agreed to "
                                             f"free is no longer enough; reviewed again: {a.decision.value}")]
     events = []
     for row in rows:
@@ -166,7 +160,7 @@ async def _confirm(session: AsyncSession, book: RuleBook, rush_id: int, today: d
         events.append(record_order_event(session, order, kinds.PROPOSAL_ACCEPTED, actor=actor,
                                          to_status=row.original_status,
                                          message=f"the move is made: promised {m.new_date.isoformat()}"))
-    return [*events, *await _write_rush(session, book, rush, a, actor,
+    return [*events, *await write_rush(session, book, rush, a, actor,
                                         f"the customers asked agreed to give way: promised {_iso(a.promised_date)}")]
 
 
@@ -188,38 +182,6 @@ async def _order(session: AsyncSession, order_id: int) -> Order:
     order = await session.get(Order, order_id)
     assert order is not None
     return order
-
-
-async def _review_rush(session: AsyncSession, book: RuleBook, rush: Order, today: date, agreed: frozenset[int]
-                       ) -> Assessment:
-    """The rush order reviewed again; nobody is asked again (after a decline, or with every answer in)."""
-    lines = await load_lines(session, rush.id)
-    customer = await session.get(Customer, rush.customer_id)
-    assert customer is not None
-    context = await load_order_context(session, customer, [ln.product_id for ln in lines])
-    priced = priced_lines(context, [LineInput(p.sku, ln.quantity, ln.unit_price)
-                                    for p, ln in zip(context.products, lines, strict=True)])
-    request = Request(context, priced, rush.requested_date, rush.id, negotiate=False, agreed=agreed)
-    return await assess(session, book, request, today, saving=True)
-
-
-async def _write_rush(session: AsyncSession, book: RuleBook, rush: Order, a: Assessment, actor: str | None,
-                      message: str) -> list[OrderEvent]:
-    lines = await load_lines(session, rush.id)
-    customer = await session.get(Customer, rush.customer_id)
-    assert customer is not None
-    context = await load_order_context(session, customer, [ln.product_id for ln in lines])
-    status = apply_outcome(rush, a)
-    result = await review_result(session, a, context, [ln.quantity for ln in lines], book.version)
-    session.add(review_row(rush, a, result))
-    await write_deliveries(session, rush, lines, a)
-    events = [record_order_event(session, rush, kinds.STATUS, actor=actor, to_status=status, message=message,
-                                 after={"promised_date": a.promised_date and a.promised_date.isoformat(),
-                                        "proposed_date": a.proposed_date and a.proposed_date.isoformat()})]
-    if a.decision is ReviewDecision.ACCEPT:
-        events.extend(await reserve_promise(session, rush, lines, a, actor))
-    await record_rush(session, rush, a)
-    return events
 
 
 def _iso(day: date | None) -> str:
