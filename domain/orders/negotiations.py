@@ -101,7 +101,7 @@ def _restore(session: AsyncSession, row: RushNegotiation, order: Order, actor: s
 
 
 async def end_negotiations(session: AsyncSession, book: RuleBook, rush_id: int, today: date, actor: str | None
-               ) -> list[OrderEvent]:
+                           ) -> list[OrderEvent]:
     """A decline or expiry: every order asked keeps its promise, and the rush order is reviewed again without
     asking anyone (its alternatives: a later date, a split, or moves the policy makes without asking)."""
     events: list[OrderEvent] = []
@@ -118,7 +118,7 @@ async def end_negotiations(session: AsyncSession, book: RuleBook, rush_id: int, 
     if rush is not None and rush.status is OrderStatus.RECEIVED:
         a = await review_rush(session, book, rush, today, frozenset())
         events.extend(await write_rush(session, book, rush, a, actor, "the customers asked to give way did not all "
-                                        f"agree; reviewed again: {a.decision.value} ({a.review.reason})"))
+                                       f"agree; reviewed again: {a.decision.value} ({a.review.reason})"))
     return events
 
 
@@ -145,7 +145,7 @@ async def _confirm(session: AsyncSession, book: RuleBook, rush_id: int, today: d
                                    "the plant can no longer make the move it proposed"))
         a = await review_rush(session, book, rush, today, frozenset())
         return [*events, *await write_rush(session, book, rush, a, actor, "the capacity the customers agreed to "
-                                            f"free is no longer enough; reviewed again: {a.decision.value}")]
+                                           f"free is no longer enough; reviewed again: {a.decision.value}")]
     events = []
     for row in rows:
         order = await _order(session, row.order_id)
@@ -161,7 +161,7 @@ async def _confirm(session: AsyncSession, book: RuleBook, rush_id: int, today: d
                                          to_status=row.original_status,
                                          message=f"the move is made: promised {m.new_date.isoformat()}"))
     return [*events, *await write_rush(session, book, rush, a, actor,
-                                        f"the customers asked agreed to give way: promised {_iso(a.promised_date)}")]
+                                       f"the customers asked agreed to give way: promised {_iso(a.promised_date)}")]
 
 
 def _keeps(m: MovedOrder, row: RushNegotiation) -> bool:
