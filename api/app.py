@@ -30,6 +30,7 @@ from domain.config import Settings, load_settings
 from domain.db import Timeouts, async_engine, async_sessions
 from domain.events import EventPublisher, make_broker
 from domain.notices import DeliveryPolicy, deliver_forever
+from domain.orders.negotiation_expiry import expire_forever
 from domain.rules_sync import rules_at_start
 
 
@@ -82,7 +83,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
                                     max_attempts=settings.webhook_max_attempts)
             delivery = asyncio.create_task(deliver_forever(services.sessions, policy,
                                                            settings.webhook_interval_seconds))
+        # Negotiated rush moves left unanswered past the policy's hours end as declines (R15).
+        expiry = None
+        if settings.negotiation_check_seconds > 0:
+            expiry = asyncio.create_task(expire_forever(services.sessions, lambda: rule_book.current,
+                                                        services.events, settings.negotiation_check_seconds))
         yield
+        if expiry is not None:
+            expiry.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await expiry
         if delivery is not None:
             delivery.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -44,6 +44,7 @@ REASON = _p("reason", "text", required=False)
 _RESERVE_WHY = ("holding back more than half of each line's capacity for rush orders leaves too little "
                 "for the planned orders (the brief's range is 10-15)")
 _ALLOCATION_WHY = "holding more than half of each line-week for one customer tier starves the others"
+_EXPIRY_WHY = "the rush order waits for the answer: more than 30 days leaves it without a promise too long"
 _SPLIT_WHY = "a part above half the line would leave the other part below the minimum, so nothing could split"
 
 # rule set name -> action name -> parameters; the first action listed is the set's main decision
@@ -66,7 +67,8 @@ ACTIONS: dict[str, dict[str, tuple[Param, ...]]] = {
         "frozen_window": (_p("days", "int", minimum=0, maximum=7),),
         "weekly_cutoff": (_e("weekday", WEEKDAYS),),
         "displacement": (_p("rush_tier", "text"), _p("may_move", "text", is_list=True),
-                         _p("may_split", "text", is_list=True)),
+                         _p("may_split", "text", is_list=True), _p("negotiate", "text", is_list=True, required=False),
+                         _p("expiry_hours", "int", required=False, minimum=1, maximum=720, why=_EXPIRY_WHY)),
         "overtime_limit": (_p("percent", "number", minimum=0, maximum=100),),
         "stock_first": (_p("take_safety_stock", "bool"), _p("handling_days", "int", minimum=0, maximum=30),
                         _p("rush_takes_safety_stock", "bool", required=False)),
@@ -134,7 +136,14 @@ def _share_within_bounds(p: dict[str, Any]) -> str | None:
                                 f"min_percent {p['min_percent']:g} and max_percent {p['max_percent']:g}")
 
 
-_CROSS_CHECKS = {"allocate_cost": _shares_add_up, "reserve_share": _share_within_bounds}
+def _moved_or_negotiated(p: dict[str, Any]) -> str | None:
+    both = sorted(set(p["may_move"]) & set(p.get("negotiate", ())))
+    return None if not both else (f"displacement of {p['rush_tier']}: {', '.join(both)} is both in may_move (moved "
+                                  "without asking) and in negotiate (asked first); list it in one of them")
+
+
+_CROSS_CHECKS = {"allocate_cost": _shares_add_up, "reserve_share": _share_within_bounds,
+                 "displacement": _moved_or_negotiated}
 
 
 def _check_param(action: str, param: Param, value: Any) -> tuple[Any, str | None]:

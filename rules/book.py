@@ -129,7 +129,7 @@ def _check_together(compiled: Mapping[str, CompiledRuleSet]) -> list[RuleFileErr
                 errors.append(RuleFileError("capacity_policy.yaml", rule.line, rule.id,
                                             f"rush tier {call.params['rush_tier']} is not a tier of rush.yaml "
                                             f"({', '.join(sorted(rush_tiers))})"))
-            for tier in (*call.params["may_move"], *call.params["may_split"]):
+            for tier in (*call.params["may_move"], *call.params["may_split"], *call.params.get("negotiate", ())):
                 if tier not in priority_tiers:
                     errors.append(RuleFileError("capacity_policy.yaml", rule.line, rule.id,
                                                 f"priority tier {tier} is not a tier of priority.yaml "

@@ -134,6 +134,10 @@ def cost_allocation(evaluation: Evaluation) -> CostAllocation:
 class Displacement:
     may_move: frozenset[str]  # priority tiers of planned orders this rush tier may move to later dates
     may_split: frozenset[str]  # priority tiers of planned orders this rush tier may split
+    # Priority tiers whose orders are asked first (R15): the customer accepts or declines a proposal; the rush
+    # order's promise is tentative until then, and an answer not given in expiry_hours is a decline.
+    negotiate: frozenset[str] = frozenset()
+    expiry_hours: int = 48
 
 
 @dataclass(frozen=True)
@@ -198,7 +202,9 @@ class CapacityPolicy:
                 "forecast_match": self.forecast_match, "forecast_backward_weeks": self.forecast_backward_weeks,
                 "forecast_forward_weeks": self.forecast_forward_weeks,
                 **{f"may_move.{t}": sorted(d.may_move) for t, d in self.displacement.items()},
-                **{f"may_split.{t}": sorted(d.may_split) for t, d in self.displacement.items()}}
+                **{f"may_split.{t}": sorted(d.may_split) for t, d in self.displacement.items()},
+                **{f"negotiate.{t}": sorted(d.negotiate) for t, d in self.displacement.items()},
+                **{f"expiry_hours.{t}": d.expiry_hours for t, d in self.displacement.items()}}
 
 
 def capacity_policy(evaluation: Evaluation) -> CapacityPolicy:
@@ -213,7 +219,8 @@ def capacity_policy(evaluation: Evaluation) -> CapacityPolicy:
     displacement = {}
     for action in reversed(evaluation.all("displacement")):  # reversed: the highest priority wins
         p = action.params
-        displacement[p["rush_tier"]] = Displacement(frozenset(p["may_move"]), frozenset(p["may_split"]))
+        displacement[p["rush_tier"]] = Displacement(frozenset(p["may_move"]), frozenset(p["may_split"]),
+                                                    frozenset(p.get("negotiate", ())), p.get("expiry_hours", 48))
     allocations = {}
     for action in reversed(evaluation.all("tier_allocation")):  # reversed: the highest priority wins
         p = action.params

@@ -48,7 +48,9 @@ PARTNER_FIELDS: frozenset[str] = frozenset().union(
             "amount", "rush", "receivedAt", "scheduledAt", "completedAt", "shippedAt", "cancelledAt", "customer",
             "lines", "review", "deliveries", "history", "feedback", "notices", "deliveredOn", "proofReference",
             "closedAt", "payments", "historyConnection", "feedbackConnection", "noticesConnection",
-            "paymentsConnection"),
+            "paymentsConnection", "moveProposal", "tentativeDate"),
+    # A move its own order is asked to accept (R15): dates only, never the rush order it makes room for.
+    _fields("MoveProposal", "proposedDate", "deliveries", "originalDate", "expiresAt", "accepted"),
     # The partner's own customers' payments: what they paid and when, as the partner's ERP reported it.
     _fields("Payment", "amount", "paidOn", "receivedAt", "recordedBy"),
     _fields("OrderLine", "quantity", "unitPrice", "quantityMade", "quantityShipped", "quantityFromStock",
@@ -65,7 +67,7 @@ PARTNER_FIELDS: frozenset[str] = frozenset().union(
             "createdBy", "assignee", "resolvedAt", "closedAt"),
     _fields("Alert", "id", "kind", "severity", "message", "createdAt", "open", "orderCode", "sku", "lineCode"),
     _fields("OrderPayload", "order", "errors", "substitutes"),
-    _fields("QuotePayload", "review", "promisedDate", "rush", "substitutes", "errors"),
+    _fields("QuotePayload", "review", "promisedDate", "rush", "substitutes", "tentative", "errors"),
     _fields("FeedbackPayload", "feedback", "order", "errors"),
     _fields("Notice", "id", "orderCode", "kind", "message", "createdAt", "deliveredAt", "acknowledgedAt",
             "acknowledgedBy"),

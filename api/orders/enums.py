@@ -48,8 +48,14 @@ expose_enum(OrderEventKind, "OrderEventKind", "What happened to an order, as its
     "PAYMENT": "Money was received against the order; `message` gives the amount, the day and the total paid.",
     "CLOSED": "The order was delivered and paid in full (`toStatus` CLOSED).",
     "PROPOSAL_ACCEPTED": "The customer accepted the proposed date or split.",
-    "PROPOSAL_DECLINED": "The customer declined the proposed date or split; the order is cancelled.",
+    "PROPOSAL_DECLINED": "The customer declined the proposed date or split; the order is cancelled (a planned "
+                         "order a rush order asked to give way keeps its promise instead).",
     "PROPOSAL_RENEWED": "A new proposal replaced one the plant could no longer keep.",
+    "MOVE_PROPOSED": "A rush order needs the order's capacity: its customer is asked to accept a later date or a "
+                     "split (`toStatus` PROPOSED); the promise holds until the answer (R15).",
+    "PROPOSAL_EXPIRED": "No answer to a proposed move in time: the order keeps its promise.",
+    "PROPOSAL_WITHDRAWN": "The plant withdrew a proposed move (another customer did not agree, or it is no longer "
+                          "needed): the order keeps its promise.",
     "UPDATED": "The customer changed the order and it was reviewed again.",
     "CANCELLED": "The order was cancelled.",
 })

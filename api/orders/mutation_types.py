@@ -8,6 +8,7 @@ from decimal import Decimal
 import strawberry
 
 from api.core.errors import UserError
+from api.orders.negotiation_types import RushMove
 from api.orders.review_types import Criterion, CriterionResult, Delivery, FiredRule, Review
 from api.orders.types import Order
 from domain.orders import inputs
@@ -154,6 +155,13 @@ class QuotePayload:
     substitutes: list[SubstituteOffer] = strawberry.field(
         default_factory=list, description="When the review did not accept: products in stock that could replace "
                                           "a line's product (R10).")
+    rush_moves: list[RushMove] = strawberry.field(
+        default_factory=list, description="For a rush order: the planned orders it would take capacity from, moved "
+                                          "or split without asking, or asked first (`negotiated`, R15). Empty "
+                                          "when it needs none. Not for partners (FORBIDDEN).")
+    tentative: bool = strawberry.field(
+        default=False, description="True when the promise would be tentative: customers must first agree to give "
+                                   "way (createOrder then leaves the order RECEIVED with `tentativeDate`).")
     errors: list[UserError] = strawberry.field(
         default_factory=list, description="Why the quote could not be made (e.g. unknown customer or sku); empty "
                                           "on success.")
@@ -170,4 +178,5 @@ class QuotePayload:
             deliveries=[Delivery(sku=d.sku, quantity=d.quantity, date=d.date) for d in r.deliveries],
         )
         return cls(review=review, promised_date=r.promised_date, rush=r.rush, priority_tier=r.priority_tier,
-                   substitutes=OrderPayload.offers(r), errors=[])
+                   substitutes=OrderPayload.offers(r), errors=[],
+                   rush_moves=[RushMove.from_result(m) for m in r.rush_moves], tentative=r.tentative)

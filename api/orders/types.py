@@ -23,8 +23,10 @@ from api.core.node import Node, global_id
 from api.orders.connections import feedback_connection, history_connection, notices_connection, payments_connection
 from api.orders.dataloaders import OrderLoaders
 from api.orders.enums import OrderEventKind, OrderStatus
+from api.orders.negotiation_types import MoveProposal
 from api.orders.review_types import Delivery, Review
 from domain import models
+from domain.orders.negotiation_view import move_proposal, tentative_date
 
 if TYPE_CHECKING:
     from api.floor.types import Feedback
@@ -216,6 +218,20 @@ class Order(Node):
         async with info.context.db() as session:
             rows = await notices_of_order(session, info.context.user, self.pk)
         return [Notice.from_row(row) for row in rows]
+
+    @strawberry.field(description="When a rush order needs this order's capacity and the capacity policy asks its "
+                      "customer first (R15): the proposed move, answered with respondToProposal; null otherwise.")
+    async def move_proposal(self, info: Info) -> MoveProposal | None:
+        async with info.context.db() as session:
+            row = await move_proposal(session, self.pk)
+        return MoveProposal.from_row(row) if row is not None else None
+
+    @strawberry.field(description="A rush order waiting RECEIVED for other customers to agree to give way (R15): "
+                      "the date it is promised once they all accept; null otherwise.")
+    async def tentative_date(self, info: Info) -> date | None:
+        async with info.context.db() as session:
+            return await tentative_date(session, self.pk)
+
     @strawberry.field(description="Money received against the order (recordPayment), oldest first, in one list; "
                       "page it with paymentsConnection.")
     async def payments(self, info: Info) -> list[Payment]:

@@ -9,7 +9,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from domain.capacity.finished_stock import HOLDS_STOCK, held_for_orders
-from domain.models import CapacityLedger, CapacityReservation, ForecastHours, Order, OrderLine, OrderStatus, Product
+from domain.models import (
+    CapacityLedger,
+    CapacityReservation,
+    ForecastHours,
+    Order,
+    OrderLine,
+    OrderStatus,
+    Product,
+    keeps_promise,
+)
 
 TOLERANCE = 1e-4
 # Orders that must hold hours for what is still to be made.
@@ -98,7 +107,7 @@ def _order_problems(session: Session) -> list[str]:
         # Units taken from stock need no hours: only what is still to make does.
         select(Order.code, OrderLine.line_no, OrderLine.id, OrderLine.quantity_to_make)
         .join(Order, Order.id == OrderLine.order_id)
-        .where(Order.status.in_(HOLDING))
+        .where(keeps_promise(HOLDING))
     ):
         if reserved.get(line_id, 0.0) + TOLERANCE * max(1.0, open_quantity) < open_quantity:
             problems.append(
@@ -107,7 +116,7 @@ def _order_problems(session: Session) -> list[str]:
             )
     for code, status in session.execute(
         select(Order.code, Order.status)
-        .where(Order.id.in_(select(CapacityReservation.order_id)), Order.status.not_in(MAY_HOLD))
+        .where(Order.id.in_(select(CapacityReservation.order_id)), ~keeps_promise(MAY_HOLD))
         .distinct()
     ):
         problems.append(f"order {code} is {status.value} but still holds capacity")
@@ -125,7 +134,7 @@ def _stock_problems(session: Session) -> list[str]:
                             f"but {on_hand:g} are on hand")
     for code, status in session.execute(
         select(Order.code, Order.status).join(OrderLine, OrderLine.order_id == Order.id)
-        .where(Order.status.not_in(HOLDS_STOCK), OrderLine.quantity_from_stock > OrderLine.quantity_shipped + TOLERANCE)
+        .where(~keeps_promise(HOLDS_STOCK), OrderLine.quantity_from_stock > OrderLine.quantity_shipped + TOLERANCE)
         .distinct()
     ):
         problems.append(f"order {code} is {status.value} but still holds units taken from stock")

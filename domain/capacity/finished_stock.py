@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import Select, func, select
 
-from domain.models import Order, OrderLine, OrderStatus
+from domain.models import Order, OrderLine, OrderStatus, keeps_promise
 
 # Orders whose finished units (made for them or taken from stock) wait on the shelf for them.
 HOLDS_STOCK = (OrderStatus.ACCEPTED, OrderStatus.SCHEDULED, OrderStatus.IN_PRODUCTION, OrderStatus.IN_STOCK)
@@ -16,6 +16,6 @@ def held_for_orders() -> Select[int, float]:
     return (
         select(OrderLine.product_id, func.sum(OrderLine.quantity_ready))
         .join(Order, Order.id == OrderLine.order_id)
-        .where(Order.status.in_(HOLDS_STOCK))
+        .where(keeps_promise(HOLDS_STOCK))
         .group_by(OrderLine.product_id)
     )

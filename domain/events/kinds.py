@@ -27,6 +27,10 @@ class OrderEventKind(enum.StrEnum):
     PROPOSAL_ACCEPTED = "PROPOSAL_ACCEPTED"
     PROPOSAL_DECLINED = "PROPOSAL_DECLINED"
     PROPOSAL_RENEWED = "PROPOSAL_RENEWED"
+    # Negotiated rush moves (R15), on the displaced order; the rush order's outcome is a STATUS event.
+    MOVE_PROPOSED = "MOVE_PROPOSED"  # a rush order needs its hours: its customer is asked; the promise holds meanwhile
+    PROPOSAL_EXPIRED = "PROPOSAL_EXPIRED"  # no answer in time: the original promise stands
+    PROPOSAL_WITHDRAWN = "PROPOSAL_WITHDRAWN"  # the plant no longer asks: the original promise stands
     UPDATED = "UPDATED"  # changed by the customer and reviewed again
     CANCELLED = "CANCELLED"
 
@@ -64,6 +68,9 @@ CLOSED = OrderEventKind.CLOSED
 PROPOSAL_ACCEPTED = OrderEventKind.PROPOSAL_ACCEPTED
 PROPOSAL_DECLINED = OrderEventKind.PROPOSAL_DECLINED
 PROPOSAL_RENEWED = OrderEventKind.PROPOSAL_RENEWED
+MOVE_PROPOSED = OrderEventKind.MOVE_PROPOSED
+PROPOSAL_EXPIRED = OrderEventKind.PROPOSAL_EXPIRED
+PROPOSAL_WITHDRAWN = OrderEventKind.PROPOSAL_WITHDRAWN
 UPDATED = OrderEventKind.UPDATED
 CANCELLED = OrderEventKind.CANCELLED
 LATE_ORDER = AlertKind.LATE_ORDER

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from domain.events.kinds import AT_RISK, LATE, MOVED
+from domain.events.kinds import AT_RISK, LATE, MOVE_PROPOSED, MOVED
 from domain.models import Notice, OrderEvent, OrderStatus
 
 PROPOSED = "PROPOSED"
@@ -45,6 +45,12 @@ def notice_text(row: OrderEvent) -> tuple[str, str] | None:
                            "the plant made room for an urgent order.")
         return MOVED, (f"Production of order {code} was rescheduled after {_cause_in_words(after.get('cause'))}; "
                        f"its promised date {promised} still holds.")
+    if row.kind == MOVE_PROPOSED:
+        change = "split, part of it delivered later" if after.get("split") else "delivered later"
+        return PROPOSED, (f"An urgent order needs the plant's capacity: may order {code} be {change}, by "
+                          f"{after.get('proposed_date')} instead of {promised}? Please accept or decline by "
+                          f"{str(after.get('expires_at', ''))[:16].replace('T', ' ')} UTC; if you decline or do not "
+                          f"answer, its promised date {promised} stands.")
     if row.to_status is OrderStatus.PROPOSED and row.from_status is not OrderStatus.PROPOSED:
         proposed = after.get("proposed_date")
         when = f" for {proposed}" if proposed else ""

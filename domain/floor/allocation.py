@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from domain.floor.demand import OPEN_STATUSES
-from domain.models import Order, OrderLine
+from domain.models import Order, OrderLine, keeps_promise
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ async def orders_waiting_for(session: AsyncSession, product_id: int) -> list[Ord
         .join(OrderLine, OrderLine.order_id == Order.id)
         .where(
             OrderLine.product_id == product_id,
-            Order.status.in_(OPEN_STATUSES),
+            keeps_promise(OPEN_STATUSES),
             OrderLine.quantity_to_make > 0,
         )
         .options(selectinload(Order.lines), selectinload(Order.customer))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.models import Order, OrderLine, OrderStatus
+from domain.models import Order, OrderLine, OrderStatus, keeps_promise
 
 # Orders that hold a promise and are not yet fully made.
 OPEN_STATUSES = (OrderStatus.ACCEPTED, OrderStatus.SCHEDULED, OrderStatus.IN_PRODUCTION)
@@ -18,7 +18,7 @@ async def open_demand(session: AsyncSession, product_id: int) -> float:
         .join(Order, Order.id == OrderLine.order_id)
         .where(
             OrderLine.product_id == product_id,
-            Order.status.in_(OPEN_STATUSES),
+            keeps_promise(OPEN_STATUSES),
             OrderLine.quantity_to_make > 0,
         )
     )

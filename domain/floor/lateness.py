@@ -13,11 +13,11 @@ from domain.events.order_history import record_order_event
 from domain.events.outbox import Outbox
 from domain.floor.alerts import late_order_key, raise_alert_sync
 from domain.floor.demand import OPEN_STATUSES
-from domain.models import Order, OrderEvent
+from domain.models import Order, OrderEvent, keeps_promise
 
 
 def _late(today: date) -> Select[Order]:
-    return select(Order).where(Order.status.in_(OPEN_STATUSES), Order.promised_date < today)
+    return select(Order).where(keeps_promise(OPEN_STATUSES), Order.promised_date < today)
 
 
 def late_orders(session: Session, today: date) -> list[Order]:

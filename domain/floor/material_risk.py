@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from domain.floor.at_risk import AtRisk, move_first
 from domain.floor.demand import OPEN_STATUSES
-from domain.models import BomItem, Material, MaterialReceipt, Order, OrderLine
+from domain.models import BomItem, Material, MaterialReceipt, Order, OrderLine, keeps_promise
 
 
 async def _needs(session: AsyncSession, material_id: int) -> list[tuple[Order, float]]:
@@ -22,7 +22,7 @@ async def _needs(session: AsyncSession, material_id: int) -> list[tuple[Order, f
         .join(BomItem, BomItem.product_id == OrderLine.product_id)
         .where(
             BomItem.material_id == material_id,
-            Order.status.in_(OPEN_STATUSES),
+            keeps_promise(OPEN_STATUSES),
             OrderLine.quantity_to_make > 0,
         )
         .options(selectinload(Order.customer))

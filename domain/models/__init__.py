@@ -21,6 +21,7 @@ from domain.models.enums import (
     StockMovementKind,
 )
 from domain.models.events import Alert, Feedback, Incident, ProgressEvent
+from domain.models.negotiations import NegotiationStatus, RushNegotiation, keeps_promise
 from domain.models.notices import Notice, NoticeDelivery, WebhookEndpoint
 from domain.models.orders import Delivery, Order, OrderEvent, OrderLine, OrderReview, Payment
 from domain.models.planning import (
@@ -75,6 +76,7 @@ __all__ = [
     "LineWeekLoad",
     "Material",
     "MaterialReceipt",
+    "NegotiationStatus",
     "Notice",
     "NoticeDelivery",
     "Order",
@@ -98,10 +100,12 @@ __all__ = [
     "RuleRevision",
     "RushCause",
     "RushInsertion",
+    "RushNegotiation",
     "StockMovement",
     "StockMovementKind",
     "WebhookEndpoint",
     "api_key_customers",
+    "keeps_promise",
     "product_substitutes",
     "utcnow",
 ]

@@ -66,6 +66,11 @@ class Assessment:
     def decision(self) -> ReviewDecision:
         return ReviewDecision(self.review.decision)
 
+    @property
+    def tentative(self) -> bool:
+        """An ACCEPT that waits for the customers a negotiated rush move asks (R15): nothing is reserved yet."""
+        return self.decision is ReviewDecision.ACCEPT and self.displacement is not None and self.displacement.tentative
+
 
 @dataclass(frozen=True)
 class Request:
@@ -76,6 +81,8 @@ class Request:
     requested: date
     order_id: int | None = None  # set when re-reviewing a saved order (its own hours are released first)
     cause_hint: RushCause | None = None  # CUSTOMER_CHANGE when an update made the order rush
+    negotiate: bool = True  # False after a decline: the orders the policy negotiates with are not asked again
+    agreed: frozenset[int] = frozenset()  # orders whose customers accepted to give way (moved without asking)
 
 
 def _compact(facts: dict[str, Any]) -> dict[str, Any]:

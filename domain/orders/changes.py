@@ -33,6 +33,7 @@ from domain.orders.finished_goods import release_stock
 from domain.orders.inputs import CancelInput, LineInput, UpdateInput, validate_lines, validate_requested_date
 from domain.orders.keyed import keyed_change
 from domain.orders.lookup import claim_version, order_to_change, refuse_frozen
+from domain.orders.negotiations import after_cancel, refuse_while_negotiating
 from domain.orders.persist import apply_outcome, record_rush, reserve_promise, review_row, write_deliveries
 from domain.orders.production_orders import cancel_suggested
 from domain.orders.results import OrderResult, review_result
@@ -79,6 +80,7 @@ async def update_order(session: AsyncSession, principal: Principal, book: RuleBo
         if data.requested_date is not None:
             validate_requested_date(data.requested_date, today)
         order = await order_to_change(session, principal, data.code)
+        await refuse_while_negotiating(session, order)
         await refuse_frozen(session, order, data.requested_date, today, book.capacity_policy().frozen_days)
         await claim_version(session, order, data.expected_version)
         lines = await load_lines(session, order.id)
@@ -140,6 +142,7 @@ async def cancel_order(session: AsyncSession, principal: Principal, book: RuleBo
             message=f"cancelled{': ' + data.reason if data.reason else ''}; {hours:g} h given back",
             before={"promised_date": order.promised_date.isoformat() if order.promised_date else None},
             after={"released_hours": hours}))
+        events.extend(await after_cancel(session, book, order, today, principal.actor))  # negotiated moves, R15
         return OrderResult(order)
 
     outcome = await keyed_change(session, "cancelOrder", principal, data.idempotency_key, data.body(), cancel)

@@ -25,6 +25,7 @@ from domain.models import (
 )
 from domain.orders.assess import Assessment
 from domain.orders.finished_goods import take_stock
+from domain.orders.negotiation_open import open_negotiations
 from domain.orders.production_orders import raise_for_order
 from domain.orders.promise import OrderPromise
 from domain.orders.results import ReviewResult
@@ -40,14 +41,15 @@ STATUS_OF = {
 
 
 def apply_outcome(order: Order, a: Assessment) -> OrderStatus:
-    """Set the order's promise, rush and priority fields; returns the status the review leads to."""
-    order.promised_date = a.promised_date
+    """Set the order's promise, rush and priority fields; returns the status the review leads to (a tentative
+    promise waits RECEIVED for the customers a negotiated rush move asks, R15)."""
+    order.promised_date = None if a.tentative else a.promised_date
     order.rush = a.rush.rush
     order.rush_tier = a.rush.tier
     order.rush_cause = a.cause
     order.priority_tier = a.priority.tier
     order.priority_score = a.priority.score
-    return STATUS_OF[a.decision]
+    return OrderStatus.RECEIVED if a.tentative else STATUS_OF[a.decision]
 
 
 def review_row(order: Order, a: Assessment, result: ReviewResult) -> OrderReview:
@@ -83,7 +85,8 @@ async def write_deliveries(session: AsyncSession, order: Order, lines: list[Orde
     if not new:
         await session.execute(delete(Delivery).where(Delivery.order_id == order.id))
     status = DeliveryStatus.PROMISED if a.decision is ReviewDecision.ACCEPT else DeliveryStatus.PROPOSED
-    if a.deliveries:  # one INSERT for all of them, with no objects to track
+    # One INSERT for all of them, with no objects to track; a tentative promise has its date on the negotiation.
+    if a.deliveries and not a.tentative:
         await (await session.connection()).execute(insert(DELIVERIES), [
             {"order_id": order.id, "order_line_id": lines[d.line_index].id, "quantity": d.quantity, "date": d.date,
              "status": status} for d in a.deliveries])
@@ -92,7 +95,10 @@ async def write_deliveries(session: AsyncSession, order: Order, lines: list[Orde
 async def reserve_promise(session: AsyncSession, order: Order, lines: list[OrderLine], a: Assessment,
                           actor: str | None) -> list[OrderEvent]:
     """Hold the accepted promise's finished goods and hours; first free what displaced orders held, then promise
-    them again. Stock before hours, as a progress report locks its product before the ledger."""
+    them again. Stock before hours, as a progress report locks its product before the ledger. A tentative promise
+    holds nothing: the customers it needs hours from are asked first (domain/orders/negotiation_open.py)."""
+    if a.tentative:
+        return await open_negotiations(session, order, a, actor)
     events: list[OrderEvent] = []
     await take_stock(session, lines, a.stock)
     moved = a.displacement.moved if a.displacement else []
@@ -151,10 +157,10 @@ async def record_rush(session: AsyncSession, order: Order, a: Assessment, *, new
         return
     row = existing or RushInsertion(order_id=order.id)
     row.cause = a.cause
-    row.succeeded = a.decision is ReviewDecision.ACCEPT and a.promised_date is not None and (
-        a.promised_date <= order.requested_date)
-    row.reserve_hours_used = a.promise.reserve_hours if a.decision is ReviewDecision.ACCEPT else 0.0
-    row.displaced_order_ids = [m.order.id for m in a.displacement.moved] if a.displacement else []
+    accepted = a.decision is ReviewDecision.ACCEPT and not a.tentative
+    row.succeeded = accepted and a.promised_date is not None and a.promised_date <= order.requested_date
+    row.reserve_hours_used = a.promise.reserve_hours if accepted else 0.0
+    row.displaced_order_ids = [m.order.id for m in a.displacement.moved] if a.displacement and accepted else []
     row.forecast_excess_pct = a.facts.get("forecast.excess_pct")
     if existing is None:
         session.add(row)

@@ -1,7 +1,8 @@
 """respond_to_proposal: the customer takes a proposed date or split (if the plan still has it) or declines.
 
 A declined proposal CANCELS the order: the customer withdrew it, the plant did not refuse it, so it
-does not count as a rejection in the KPIs.
+does not count as a rejection in the KPIs. A planned order a rush order asked to give way (R15) keeps its
+promise on a decline instead: domain/orders/negotiations.py.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from domain.orders.context import OrderContext, load_order_context
 from domain.orders.finished_goods import StockCover, stock_cover, take_stock
 from domain.orders.inputs import LineInput
 from domain.orders.lookup import claim_version, order_to_change
+from domain.orders.negotiations import answer, negotiation_of
 from domain.orders.persist import (
     apply_outcome,
     join_day_tasks,
@@ -85,6 +87,11 @@ async def respond_to_proposal(
         events.clear()
         order = await order_to_change(session, principal, code, (OrderStatus.PROPOSED,))
         await claim_version(session, order, expected_version)
+        negotiation = await negotiation_of(session, order.id)
+        if negotiation is not None:  # a rush order asked it to give way (R15): its promise stands on a decline
+            events.extend(await answer(session, book, order, negotiation, accept, today, principal.actor))
+            await session.commit()
+            return OrderResult(order)
         lines = await load_lines(session, order.id)
         if not accept:
             await session.execute(delete(Delivery).where(Delivery.order_id == order.id))

@@ -46,6 +46,17 @@ class SubstituteOffer:
     on_hand: float
 
 
+@dataclass(frozen=True)
+class RushMoveResult:
+    """A planned order a rush order takes capacity from: moved (or split) without asking, or asked first (R15)."""
+
+    order_code: str
+    from_date: date | None
+    to_date: date
+    split: bool
+    negotiated: bool
+
+
 @dataclass
 class ReviewResult:
     decision: ReviewDecision
@@ -61,6 +72,8 @@ class ReviewResult:
     facts: dict[str, Any]
     substitutes: list[SubstituteOffer] = field(default_factory=list)
     moved_order_codes: list[str] = field(default_factory=list)
+    rush_moves: list[RushMoveResult] = field(default_factory=list)
+    tentative: bool = False  # an ACCEPT whose promise waits for the customers asked to give way
 
 
 @dataclass
@@ -122,4 +135,7 @@ async def review_result(session: AsyncSession, a: Assessment, context: OrderCont
         facts=a.facts,
         substitutes=offers,
         moved_order_codes=[m.order.code for m in a.displacement.moved] if a.displacement else [],
+        rush_moves=[RushMoveResult(m.order.code, m.old_date, m.new_date, len({d for _, _, d in m.deliveries}) > 1,
+                                   m.negotiated) for m in (a.displacement.moved if a.displacement else [])],
+        tentative=a.tentative,
     )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.capacity.ledger import LedgerView, load_ledger
@@ -42,6 +42,7 @@ class MovedOrder:
     old_date: date | None
     promise: OrderPromise
     deliveries: list[tuple[int, float, date]]  # (order line id, quantity, date)
+    negotiated: bool = False  # its customer is asked first (capacity policy `negotiate`): a proposal, not a move
 
     @property
     def new_date(self) -> date:
@@ -52,6 +53,12 @@ class MovedOrder:
 class Displacement:
     promise: OrderPromise  # the rush order's promise once the moved orders made room
     moved: list[MovedOrder]
+    expiry_hours: int = 48  # how long a negotiated order's customer has to answer
+
+    @property
+    def tentative(self) -> bool:
+        """The promise waits for the customers asked: nothing moves, nothing is reserved until all accept."""
+        return any(m.negotiated for m in self.moved)
 
 
 async def _may_be_moved(session: AsyncSession, book: RuleBook, order: Order) -> bool:
@@ -66,7 +73,7 @@ async def _may_be_moved(session: AsyncSession, book: RuleBook, order: Order) -> 
 
 async def _candidates(
     session: AsyncSession, book: RuleBook, tiers: frozenset[str], below_score: float, line_ids: list[int],
-    due: date, frozen: date, exclude: int | None,
+    due: date, frozen: date, exclude: int | None, agreed: frozenset[int] = frozenset(),
 ) -> list[Order]:
     """Orders holding hours on these lines by the due date, lowest priority first; strategic ones never."""
     held = (
@@ -78,10 +85,12 @@ async def _candidates(
         select(Order)
         .join(Customer, Customer.id == Order.customer_id)
         .where(
-            Order.id.in_(held), Order.status.in_(MOVABLE),
+            # Orders whose customers agreed to give way wait PROPOSED, holding their promise, until the move is made.
+            Order.id.in_(held), or_(Order.status.in_(MOVABLE), Order.id.in_(sorted(agreed))),
             # The running plan's deliveries stay: only promises after the frozen window may move.
             Order.promised_date > frozen,
-            Customer.tier != CustomerTier.STRATEGIC, Order.priority_tier.in_(sorted(tiers)),
+            Customer.tier != CustomerTier.STRATEGIC, or_(Order.priority_tier.in_(sorted(tiers)),
+                                                         Order.id.in_(sorted(agreed))),
             Order.priority_score < below_score,
         )
         .order_by(Order.priority_score, Order.promised_date.desc(), Order.id.desc())
@@ -128,10 +137,16 @@ async def plan_displacement(
 ) -> Displacement | None:
     """Free the fewest lowest-priority promises that let the rush order fit, and promise them again later."""
     rule = book.capacity_policy().displacement.get(rush.tier or "")
-    if rule is None or not (rule.may_move | rule.may_split):
+    if rule is None:
         return None
-    orders = await _candidates(session, book, rule.may_move | rule.may_split, priority.score, context.line_ids,
-                               request.requested, frozen, request.order_id)
+    # After a decline the rush order asks no one again: the tiers the policy negotiates with are left out
+    # (but for the orders whose customers already agreed).
+    asked = rule.negotiate if request.negotiate else frozenset()
+    tiers = (rule.may_move | rule.may_split | asked) - (rule.negotiate - asked)
+    if not (tiers or request.agreed):
+        return None
+    orders = await _candidates(session, book, tiers, priority.score, context.line_ids,
+                               request.requested, frozen, request.order_id, request.agreed)
     if not orders:
         return None
     holdings = {o.id: await _holdings(session, o) for o in orders}
@@ -156,7 +171,11 @@ async def plan_displacement(
             continue
         moved = _promise_again(_take(joint, promise), freed, holdings, contexts, rule.may_split,
                                book.capacity_policy(), earliest_day)
-        return None if moved is None else Displacement(promise, moved)
+        if moved is None:
+            return None
+        for m in moved:
+            m.negotiated = m.order.priority_tier in asked and m.order.id not in request.agreed
+        return Displacement(promise, moved, rule.expiry_hours)
     return None
 
 

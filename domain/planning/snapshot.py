@@ -30,6 +30,7 @@ from domain.models import (
     ProductionOrder,
     ProductionOrderStatus,
     Routing,
+    keeps_promise,
 )
 from solver.daily import overtime_within_days
 from solver.problem import PlanningProblem
@@ -104,7 +105,7 @@ def _firm_demand(session: Session, pindex: dict[int, int], weeks: list[date]) ->
             Order.priority_score,
         )
         .join(Order, Order.id == OrderLine.order_id)
-        .where(Order.status.in_(FIRM_STATUSES), OrderLine.quantity_to_make > 0)
+        .where(keeps_promise(FIRM_STATUSES), OrderLine.quantity_to_make > 0)
     ))
     demand = np.zeros((len(pindex), len(weeks)))
     priority = np.zeros((len(pindex), len(weeks)))

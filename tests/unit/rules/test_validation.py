@@ -200,6 +200,23 @@ def test_displacement_tiers_must_exist_in_the_other_files(rules_copy: pathlib.Pa
     assert any("priority tier P5 is not a tier of priority.yaml" in e for e in errors_of(rules_copy))
 
 
+def test_negotiated_tiers_are_checked_and_read(rules_copy: pathlib.Path) -> None:
+    shipped = "rush_tier: STRATEGIC_RUSH, may_move: [P3, P4], may_split: [P3, P4]}"
+    asked = "rush_tier: STRATEGIC_RUSH, may_move: [P4], may_split: [P4], negotiate: [P3], expiry_hours: 24}"
+    edit(rules_copy, "capacity_policy.yaml", shipped, asked)
+    edit(rules_copy, "capacity_policy.yaml", "may_move.STRATEGIC_RUSH: [P3, P4]", "may_move.STRATEGIC_RUSH: [P4]")
+    rule = load_rulebook(rules_copy).capacity_policy().displacement["STRATEGIC_RUSH"]
+    assert (rule.may_move, rule.negotiate, rule.expiry_hours) == ({"P4"}, {"P3"}, 24)
+    edit(rules_copy, "capacity_policy.yaml", "negotiate: [P3], expiry_hours: 24", "negotiate: [P4], expiry_hours: 0")
+    errors = errors_of(rules_copy)
+    assert any("displacement.expiry_hours must be between 1 and 720, got 0" in e for e in errors), errors
+    edit(rules_copy, "capacity_policy.yaml", "negotiate: [P4], expiry_hours: 0", "negotiate: [P4], expiry_hours: 1")
+    assert any("P4 is both in may_move (moved without asking) and in negotiate (asked first)" in e
+               for e in errors_of(rules_copy))
+    edit(rules_copy, "capacity_policy.yaml", "negotiate: [P4], expiry_hours: 1", "negotiate: [P7], expiry_hours: 1")
+    assert any("priority tier P7 is not a tier of priority.yaml" in e for e in errors_of(rules_copy))
+
+
 def test_a_missing_file_is_reported(rules_copy: pathlib.Path) -> None:
     (rules_copy / "scorecards.yaml").unlink()
     assert errors_of(rules_copy) == ["scorecards.yaml: rule file missing (rule_set scorecards)"]
