@@ -40,7 +40,9 @@ async def create(gql: GraphQLClient, customer: str, due: Any, quantity: float, u
 
 async def test_a_rush_order_is_inserted_into_the_reserved_capacity(gql: GraphQLClient, db: Engine) -> None:
     fill_regular_hours(db, RUSH_WEEK)
-    # 40 units at 1,500 is worth 60,000: a LARGE rush (uses the reserve, moves nothing); 4 line hours.
+    # 40 units at 1,500 is worth 60,000: a LARGE rush (uses the reserve, moves nothing). The 10 W-1 on hand are all
+    # safety stock, which a rush order may take (capacity policy STOCK-FIRST rush_takes_safety_stock): 30 to make,
+    # 3 line hours.
     payload = await create(gql, "KEY", RUSH_DUE, 40, unit_price="1500")
     rush = payload["order"]
     assert rush["status"] == "ACCEPTED" and rush["rush"] and rush["promisedDate"] == RUSH_DUE.isoformat()
@@ -48,7 +50,7 @@ async def test_a_rush_order_is_inserted_into_the_reserved_capacity(gql: GraphQLC
     assert ("rush", "LARGE-AMOUNT") in {(f["ruleSet"], f["rule"]) for f in rush["review"]["firedRules"]}
     weeks = (RUSH_WEEK - THIS_WEEK).days // 7 + 1
     loads = (await gql(LOAD, {"from": THIS_WEEK.isoformat(), "weeks": weeks}))["data"]["capacityLoad"]
-    assert sum(w["rushHoursUsed"] for w in loads) == 4.0
+    assert sum(w["rushHoursUsed"] for w in loads) == 3.0
     assert sum(w["promisedHours"] for w in loads) == 0.0  # not one regular hour was left to promise
     assert all(w["rushHoursUsed"] <= w["reservedHours"] for w in loads)
 

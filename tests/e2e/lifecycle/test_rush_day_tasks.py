@@ -48,16 +48,17 @@ async def test_a_rush_accepted_on_tuesday_is_in_wednesdays_tasks(
 ) -> None:
     plan_in_force(db, plant)
     with clock.pinned(datetime.combine(TUESDAY, time(10), tzinfo=UTC)):
-        # Due Wednesday, the last frozen day: URGENT. 20 units are 2 h, inside Wednesday's 2.4 h reserve.
+        # Due Wednesday, the last frozen day: URGENT. 20 units: the 10 on hand are safety stock, which a rush order
+        # may take (STOCK-FIRST rush_takes_safety_stock), so 10 are made: 1 h, inside Wednesday's 2.4 h reserve.
         rush = (await create(gql, "KEY", WEDNESDAY, 20))["order"]
         assert rush["status"] == "ACCEPTED" and rush["rush"], rush
         assert rush["promisedDate"] == WEDNESDAY.isoformat()
         plan = (await gql(TASKS, {}))["data"]["plan"]
         made = [(i["day"], i["quantity"], i["hours"]) for i in plan["items"] if i["sku"] == "W-1"]
-        assert made == [(WEDNESDAY.isoformat(), 20.0, 2.0)]
-        # Tried: 10 more units due Wednesday. Only 0.4 h of Wednesday's reserve is left: no promise for then,
-        # and no task is added for a promise that was not given.
-        late = (await create(gql, "KEY", WEDNESDAY, 10))["order"]
+        assert made == [(WEDNESDAY.isoformat(), 10.0, 1.0)]
+        # Tried: 20 more units due Wednesday (2 h, none in stock now). Only 1.4 h of Wednesday's reserve is left: no
+        # promise for then, and no task is added for a promise that was not given.
+        late = (await create(gql, "KEY", WEDNESDAY, 20))["order"]
         assert late["promisedDate"] != WEDNESDAY.isoformat()
         plan = (await gql(TASKS, {}))["data"]["plan"]
         assert [i["day"] for i in plan["items"] if i["sku"] == "W-1"] == [WEDNESDAY.isoformat()]
