@@ -11,7 +11,7 @@ from sqlalchemy import Table, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.bounds import shown
-from domain.capacity.yields import observed_yields
+from domain.capacity.yields import yields_and_practice
 from domain.errors import InvalidInput, NotFound
 from domain.models import BomItem, Customer, Material, MaterialReceipt, Product, ProductionLine, Routing
 from domain.orders.inputs import LineInput
@@ -45,6 +45,8 @@ class OrderContext:
     materials: dict[int, KeyMaterial]
     receipts: dict[int, list[tuple[date, float]]] = field(default_factory=dict)  # material id -> open receipts
     yields: dict[int, float] = field(default_factory=dict)  # product id -> observed yield (absent: no history)
+    # product id -> (progress reports with good units, good units) over all time (absent: never made); None: not read
+    practice: dict[int, tuple[int, float]] | None = None
 
     @property
     def line_ids(self) -> list[int]:
@@ -102,8 +104,8 @@ async def load_context(session: AsyncSession, customer: Customer, lines: tuple[L
         if not routes.get(product.id):
             raise InvalidInput(f"no production line can make {product.sku}", ["lines", str(index), "sku"])
     bom, materials, receipts = await _bills(session, ids)
-    return OrderContext(customer, products, dict(routes), bom, materials, receipts,
-                        await observed_yields(session, ids))
+    yields, practice = await yields_and_practice(session, ids)
+    return OrderContext(customer, products, dict(routes), bom, materials, receipts, yields, practice)
 
 
 Bills = dict[int, list[tuple[int, float]]]
