@@ -9,6 +9,7 @@ hours as before, and the rush reserve is never touched here.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -24,6 +25,10 @@ from domain.models import CapacityReservation, ForecastHours, OrderLine, Product
 
 FORECAST = cast(Table, ForecastHours.__table__)
 TOLERANCE = 1e-6
+
+
+# id, line id, week, product id, hours
+ForecastRow = tuple[int, int, date, int, float]
 
 
 class ForecastTaken(Exception):
@@ -42,6 +47,9 @@ class ForecastClaim:
     lines: dict[int, tuple[int, frozenset[int]]]
     first: date
     last: date
+    # The forecast rows of the claim as the order read them while deciding (claimable_hours): consume takes from
+    # them with conditional UPDATEs, without reading them again in the writing transaction. None: not read yet.
+    rows: tuple[ForecastRow, ...] | None = None
 
     def covers(self, line_id: int, week: date, product_id: int) -> frozenset[int]:
         """The products whose forecast hours a use of product_id on this line-week may consume (empty: none)."""
@@ -84,21 +92,25 @@ async def forecast_claim(session: AsyncSession, routes: Mapping[int, Sequence[in
 
 
 async def claimable_hours(session: AsyncSession, claim: ForecastClaim | None, line_ids: Sequence[int],
-                          weeks: Sequence[date]) -> np.ndarray:
-    """[L, W] forecast hours the claim may consume, in line_ids x weeks order (zeros without a claim)."""
+                          weeks: Sequence[date]) -> tuple[np.ndarray, ForecastClaim | None]:
+    """[L, W] forecast hours the claim may consume, in line_ids x weeks order (zeros without a claim), and the claim
+    with the rows read (consume takes from these)."""
     room = np.zeros((len(line_ids), len(weeks)))
     if claim is None or not claim.lines:
-        return room
+        return room, claim
     lindex, windex = {line_id: i for i, line_id in enumerate(line_ids)}, {w: i for i, w in enumerate(weeks)}
     products = set().union(*(entry[1] for entry in claim.lines.values()))
-    for line_id, week, product_id, hours in await session.execute(
-        select(ForecastHours.line_id, ForecastHours.week, ForecastHours.product_id, ForecastHours.hours)
-        .where(ForecastHours.line_id.in_(list(claim.lines)), ForecastHours.product_id.in_(products),
-               ForecastHours.week >= claim.first, ForecastHours.week <= claim.last)
+    rows: list[ForecastRow] = []
+    for row_id, line_id, week, product_id, hours in await (await session.connection()).execute(
+        select(FORECAST.c.id, FORECAST.c.line_id, FORECAST.c.week, FORECAST.c.product_id, FORECAST.c.hours)
+        .where(FORECAST.c.line_id.in_(list(claim.lines)), FORECAST.c.product_id.in_(products),
+               FORECAST.c.week >= claim.first, FORECAST.c.week <= claim.last)
+        .order_by(FORECAST.c.id)
     ):
+        rows.append((row_id, line_id, week, product_id, float(hours)))
         if line_id in lindex and week in windex and product_id in claim.lines[line_id][1]:
             room[lindex[line_id], windex[week]] += max(float(hours), 0.0)
-    return room
+    return room, dataclasses.replace(claim, rows=tuple(rows))
 
 
 CONSUME = (
@@ -109,27 +121,33 @@ CONSUME = (
 
 
 async def consume(session: AsyncSession, reservations: Sequence[CapacityReservation],
-                  claim: ForecastClaim | None) -> None:
+                  claim: ForecastClaim | None, line_products: Mapping[int, int] | None = None) -> None:
     """Set each regular reservation's forecast_hours to what it consumes of its claim, and take them from the
-    forecast rows (own product first); raise ForecastTaken if a concurrent order took them first."""
+    forecast rows (own product first); raise ForecastTaken if a concurrent order took them first.
+
+    line_products: order line id -> product id, when the caller has them (else one statement reads them)."""
     for r in reservations:
         r.forecast_hours = 0.0
     regular = [r for r in reservations if not r.from_reserve]
     if claim is None or not regular:
         return
-    product_of = await _products(session, [r.order_line_id for r in regular])
+    wanted_lines = {r.order_line_id for r in regular}
+    known = line_products is not None and wanted_lines <= set(line_products)
+    product_of = dict(line_products or {}) if known else await _products(session, list(wanted_lines))
     wanted = {(r.line_id, r.week): claim.covers(r.line_id, r.week, product_of[r.order_line_id]) for r in regular}
     products = set().union(*wanted.values())
     if not products:
         return
     rows: dict[tuple[int, date], list[tuple[int, int, float]]] = defaultdict(list)
-    for row_id, line_id, week, product_id, hours in await (await session.connection()).execute(
+    # Read while deciding (the claim's rows: the CONSUME condition checks they still hold the hours), or now.
+    found = claim.rows if claim.rows is not None else await (await session.connection()).execute(
         select(ForecastHours.id, ForecastHours.line_id, ForecastHours.week, ForecastHours.product_id,
                ForecastHours.hours)
         .where(ForecastHours.line_id.in_({r.line_id for r in regular}), ForecastHours.product_id.in_(products),
                ForecastHours.week >= claim.first, ForecastHours.week <= claim.last)
         .order_by(ForecastHours.id)
-    ):
+    )
+    for row_id, line_id, week, product_id, hours in found:
         if product_id in wanted.get((line_id, week), ()):
             rows[(line_id, week)].append((row_id, product_id, float(hours)))
     left = {row_id: hours for entries in rows.values() for row_id, _, hours in entries}

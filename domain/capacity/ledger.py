@@ -47,6 +47,9 @@ class LedgerView:
     # [L, W] hours the line-week has left at all (regular and reserve alike): reserve is min(open reserve, left).
     # None: residual + free reserve room, as when the reserve is bounded by the open share too.
     left: np.ndarray | None = None
+    # Rows not in the ledger yet, as the line calendars make them ((line, week) -> capacity, reserve hours):
+    # a decision read without writing imagines them; the writing transaction creates those it takes hours from.
+    missing: Mapping[tuple[int, date], tuple[float, float]] = dataclasses.field(default_factory=dict)
 
     def without_claim(self) -> LedgerView:
         """The view as an order without forecast hours sees it (displacement plans on free hours only)."""
@@ -92,16 +95,10 @@ async def load_ledger(
                 capacity = calendar[line_id].week_hours(week)
                 fresh[(line_id, week)] = (capacity, capacity * reserve_share, 0.0, 0.0, 0.0, 0.0)
     if fresh and create_missing:
-        statement = dialect_insert(session.get_bind().dialect.name, CapacityLedger).on_conflict_do_nothing(
-            index_elements=["line_id", "week"]
-        )
-        await session.execute(statement, [
-            {"line_id": line_id, "week": week, "capacity_hours": capacity, "reserve_hours": reserved,
-             "planned_hours": 0.0, "promised_hours": 0.0, "rush_hours_used": 0.0, "lost_hours": 0.0}
-            for (line_id, week), (capacity, reserved, *_) in fresh.items()
-        ])
+        await create_rows(session, {key: (capacity, reserved) for key, (capacity, reserved, *_) in fresh.items()})
         # Read again: a concurrent order may have created and filled some of them first.
         found = await _rows(session, ids, weeks)
+    missing = {key: (capacity, reserved) for key, (capacity, reserved, *_) in fresh.items() if key not in found}
     found = {**fresh, **found}
     shares = {line_id: calendar[line_id].open_share(weeks[0], open_from) for line_id in ids}
     residual = np.zeros((len(ids), len(weeks)))
@@ -118,11 +115,26 @@ async def load_ledger(
             left[li, wi] = capacity - lost - planned - promised - rush_used
             reserve[li, wi] = min(share * reserved - rush_used, left[li, wi])
     open_share = np.array([shares[line_id] for line_id in ids])
-    claimable = await claimable_hours(session, claim, ids, weeks)
+    claimable, claim = await claimable_hours(session, claim, ids, weeks)
     # An over-promised line-week (after an incident) still lets the order turn its forecast hours into its promise:
     # that moves hours from planned to promised and over-promises nothing more.
     with_claim = np.where(claimable > 0, np.maximum(residual, 0.0) + claimable, residual)
-    return LedgerView(ids, weeks, with_claim, reserve, open_share, claim, with_claim - residual, left)
+    return LedgerView(ids, weeks, with_claim, reserve, open_share, claim, with_claim - residual, left, missing)
+
+
+async def create_rows(session: AsyncSession, rows: Mapping[tuple[int, date], tuple[float, float]]) -> None:
+    """Insert these ledger rows ((line, week) -> capacity, reserve hours) unless there (ON CONFLICT DO NOTHING, so
+    concurrent creators agree; the conditional UPDATE then checks against what the row holds)."""
+    if not rows:
+        return
+    statement = dialect_insert(session.get_bind().dialect.name, CapacityLedger).on_conflict_do_nothing(
+        index_elements=["line_id", "week"]
+    )
+    await (await session.connection()).execute(statement, [
+        {"line_id": line_id, "week": week, "capacity_hours": capacity, "reserve_hours": reserved,
+         "planned_hours": 0.0, "promised_hours": 0.0, "rush_hours_used": 0.0, "lost_hours": 0.0}
+        for (line_id, week), (capacity, reserved) in sorted(rows.items())
+    ])
 
 
 async def _rows(session: AsyncSession, ids: list[int], weeks: list[date]) -> dict[tuple[int, date], tuple[float, ...]]:
@@ -191,10 +203,11 @@ async def take_hours(session: AsyncSession, reservation: CapacityReservation, op
 
 async def reserve_all(session: AsyncSession, reservations: Sequence[CapacityReservation],
                       open_shares: Mapping[tuple[int, date], float] | None = None,
-                      claim: ForecastClaim | None = None) -> None:
+                      claim: ForecastClaim | None = None, *, products: Mapping[int, int] | None = None) -> None:
     """Take every reservation's hours, or raise CapacityTaken if any no longer fits; insert the reservation rows.
 
-    With a claim, regular hours first consume the order's own forecast hours (forecast_hours.consume).
+    With a claim, regular hours first consume the order's own forecast hours (forecast_hours.consume; products:
+    order line id -> product id when the caller knows them, else they are read).
 
     One executemany (one round trip in a psycopg pipeline), run in (line, week) order so concurrent
     orders lock ledger rows in one order; each UPDATE counts one row only if its hours still fit.
@@ -204,7 +217,7 @@ async def reserve_all(session: AsyncSession, reservations: Sequence[CapacityRese
         return
     # On the connection: no autoflush of the rows the caller has pending (they go in at its commit).
     try:
-        await consume(session, ordered, claim)
+        await consume(session, ordered, claim, products)
     except ForecastTaken as taken:
         raise CapacityTaken(str(taken)) from None
     connection = await session.connection()

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import cast
 
-from sqlalchemy import Table, and_, select
+from sqlalchemy import Table, and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.models import LineCalendarDay, ProductionLine
@@ -48,15 +48,20 @@ def usual_hours(weekly_capacity_hours: float, working_days: str) -> list[float]:
     return [per_day if weekday in workdays else 0.0 for weekday in range(7)]
 
 
+# Built once: the lines :line_ids with their calendar days in [:start, :end).
+LINE_WEEKS = (
+    select(LINES.c.id, LINES.c.weekly_capacity_hours, LINES.c.working_days, DAYS.c.day, DAYS.c.hours)
+    .select_from(LINES.outerjoin(DAYS, and_(DAYS.c.line_id == LINES.c.id,
+                                            DAYS.c.day >= bindparam("start", type_=DAYS.c.day.type),
+                                            DAYS.c.day < bindparam("end", type_=DAYS.c.day.type))))
+    .where(LINES.c.id.in_(bindparam("line_ids", expanding=True)))
+)
+
+
 async def line_weeks(session: AsyncSession, line_ids: Sequence[int], weeks: list[date]) -> dict[int, LineWeeks]:
     """The lines (by id) with their calendar exceptions inside `weeks` (each week is 7 days from its date)."""
-    start, end = weeks[0], weeks[-1] + timedelta(days=7)
-    lines_, days = LINES.c, DAYS.c
-    rows = await (await session.connection()).execute(
-        select(lines_.id, lines_.weekly_capacity_hours, lines_.working_days, days.day, days.hours)
-        .select_from(LINES.outerjoin(DAYS, and_(days.line_id == lines_.id, days.day >= start, days.day < end)))
-        .where(lines_.id.in_(sorted(set(line_ids))))
-    )
+    rows = await (await session.connection()).execute(LINE_WEEKS, {
+        "start": weeks[0], "end": weeks[-1] + timedelta(days=7), "line_ids": sorted(set(line_ids))})
     lines: dict[int, LineWeeks] = {}
     for line_id, weekly, working_days, day, hours in rows:
         line = lines.get(line_id)

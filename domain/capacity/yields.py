@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, Table, bindparam, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -48,6 +48,39 @@ def _by_product(rows: Iterable[Any]) -> dict[int, float]:
 def observed_yields_sync(session: Session, product_ids: Sequence[int] | None = None) -> dict[int, float]:
     """product id -> trailing yield; a product with no reports is absent (use NO_HISTORY)."""
     return _by_product(session.execute(_reported(product_ids)).all())
+
+
+PROGRESS = cast(Table, ProgressEvent.__table__)
+
+
+def _reported_and_practice() -> Select[Any]:
+    """Per product: good and scrapped units over the trailing weeks (the yield), and all-time reports with good
+    units and their units (how practised the floor is: maturity facts). One scan, built once."""
+    p = PROGRESS.c
+    recent = p.at >= bindparam("since", type_=p.at.type)
+    good = p.quantity > 0
+    return (
+        select(p.product_id, func.sum(case((recent, p.quantity), else_=0.0)), func.sum(case((recent, p.scrap),
+                                                                                           else_=0.0)),
+               func.sum(case((good, 1), else_=0)), func.sum(case((good, p.quantity), else_=0.0)))
+        .where(p.product_id.in_(bindparam("product_ids", expanding=True)))
+        .group_by(p.product_id)
+    )
+
+
+REPORTED_AND_PRACTICE = _reported_and_practice()
+
+
+async def yields_and_practice(session: AsyncSession, product_ids: Sequence[int]
+                              ) -> tuple[dict[int, float], dict[int, tuple[int, float]]]:
+    """observed_yields of these products, and per product (runs with good units, good units) over all time
+    (absent: never made), in one statement."""
+    rows = (await (await session.connection()).execute(REPORTED_AND_PRACTICE, {
+        "since": clock.now() - timedelta(weeks=TRAILING_WEEKS), "product_ids": list(product_ids)})).all()
+    yields = _by_product((product_id, good, scrap) for product_id, good, scrap, _, _ in rows
+                         if (good or 0.0) + (scrap or 0.0) > 0)
+    return yields, {product_id: (int(runs or 0), float(units or 0.0)) for product_id, _, _, runs, units in rows
+                    if runs}
 
 
 async def observed_yields(session: AsyncSession, product_ids: Sequence[int]) -> dict[int, float]:

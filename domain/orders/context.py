@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import cast
 
-from sqlalchemy import Table, and_, select
+from sqlalchemy import Table, and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.bounds import shown
-from domain.capacity.yields import observed_yields
+from domain.capacity.yields import yields_and_practice
 from domain.errors import InvalidInput, NotFound
 from domain.models import BomItem, Customer, Material, MaterialReceipt, Product, ProductionLine, Routing
 from domain.orders.inputs import LineInput
@@ -45,6 +45,8 @@ class OrderContext:
     materials: dict[int, KeyMaterial]
     receipts: dict[int, list[tuple[date, float]]] = field(default_factory=dict)  # material id -> open receipts
     yields: dict[int, float] = field(default_factory=dict)  # product id -> observed yield (absent: no history)
+    # product id -> (progress reports with good units, good units) over all time (absent: never made); None: not read
+    practice: dict[int, tuple[int, float]] | None = None
 
     @property
     def line_ids(self) -> list[int]:
@@ -52,17 +54,20 @@ class OrderContext:
 
 
 Routes = dict[int, list[tuple[int, float]]]
+# Built once (a statement per order, not its construction): the customer by :code, the :skus that exist, routes.
+CUSTOMER_PRODUCTS = (
+    select(Customer, Product, Routing.line_id, Routing.units_per_hour)
+    .select_from(Customer)
+    .outerjoin(Product, Product.sku.in_(bindparam("skus", expanding=True)))
+    .outerjoin(Routing, and_(Routing.product_id == Product.id, ACTIVE_LINE))
+    .where(Customer.code == bindparam("code"))
+)
 
 
 async def load_customer_products(session: AsyncSession, code: str, skus: list[str]
                                  ) -> tuple[Customer, dict[str, Product], Routes]:
     """The customer (NotFound if none), those of the skus that exist and their routes, in one statement."""
-    rows = (await session.execute(
-        select(Customer, Product, Routing.line_id, Routing.units_per_hour)
-        .select_from(Customer)
-        .outerjoin(Product, Product.sku.in_(skus))
-        .outerjoin(Routing, and_(Routing.product_id == Product.id, ACTIVE_LINE))
-        .where(Customer.code == code))).all()
+    rows = (await session.execute(CUSTOMER_PRODUCTS, {"code": code, "skus": skus})).all()
     if not rows:
         raise NotFound(f"customer {shown(code)} does not exist", ["customerCode"])
     if rows[0][0].retired_at is not None:
@@ -102,11 +107,19 @@ async def load_context(session: AsyncSession, customer: Customer, lines: tuple[L
         if not routes.get(product.id):
             raise InvalidInput(f"no production line can make {product.sku}", ["lines", str(index), "sku"])
     bom, materials, receipts = await load_bills(session, ids)
-    return OrderContext(customer, products, dict(routes), bom, materials, receipts,
-                        await observed_yields(session, ids))
+    yields, practice = await yields_and_practice(session, ids)
+    return OrderContext(customer, products, dict(routes), bom, materials, receipts, yields, practice)
 
 
 Bills = dict[int, list[tuple[int, float]]]
+BILLS = (  # built once: the bills of :product_ids with their key components and open receipts
+    select(BOM.c.product_id, BOM.c.material_id, BOM.c.quantity_per_unit, MATERIALS.c.id, MATERIALS.c.on_hand,
+           MATERIALS.c.lead_time_days, MATERIALS.c.code, MATERIALS.c.unit,
+           RECEIPTS.c.id, RECEIPTS.c.due_date, RECEIPTS.c.quantity)
+    .select_from(BOM.outerjoin(MATERIALS, and_(MATERIALS.c.id == BOM.c.material_id, MATERIALS.c.key_component))
+                 .outerjoin(RECEIPTS, and_(RECEIPTS.c.material_id == MATERIALS.c.id, RECEIPTS.c.received.is_(False))))
+    .where(BOM.c.product_id.in_(bindparam("product_ids", expanding=True)))
+)
 Receipts = dict[int, list[tuple[date, float]]]
 
 
@@ -115,15 +128,7 @@ async def load_bills(session: AsyncSession, product_ids: list[int]) -> tuple[Bil
 
     A bill line repeats once per open receipt of its component; other components never bound a promise.
     """
-    key = and_(MATERIALS.c.id == BOM.c.material_id, MATERIALS.c.key_component)
-    open_receipt = and_(RECEIPTS.c.material_id == MATERIALS.c.id, RECEIPTS.c.received.is_(False))
-    rows = await (await session.connection()).execute(
-        select(BOM.c.product_id, BOM.c.material_id, BOM.c.quantity_per_unit, MATERIALS.c.id, MATERIALS.c.on_hand,
-               MATERIALS.c.lead_time_days, MATERIALS.c.code, MATERIALS.c.unit,
-               RECEIPTS.c.id, RECEIPTS.c.due_date, RECEIPTS.c.quantity)
-        .select_from(BOM.outerjoin(MATERIALS, key).outerjoin(RECEIPTS, open_receipt))
-        .where(BOM.c.product_id.in_(product_ids))
-    )
+    rows = await (await session.connection()).execute(BILLS, {"product_ids": list(product_ids)})
     bom: dict[int, dict[int, float]] = defaultdict(dict)
     materials: dict[int, KeyMaterial] = {}
     arrivals: dict[int, dict[int, tuple[date, float]]] = defaultdict(dict)

@@ -7,12 +7,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any, cast
 
-from sqlalchemy import case, select, update
+from sqlalchemy import Table, bindparam, case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.capacity.finished_stock import held_for_orders
-from domain.models import OrderLine, Product
+from domain.capacity.finished_stock import HOLDS_STOCK
+from domain.models import Order, OrderLine, Product
 from rules import CapacityPolicy
 
 UNIT_TOLERANCE = 1e-6
@@ -41,17 +42,31 @@ class StockCover:
         return cls(list(quantities), [0.0] * len(quantities), ship_day)
 
 
+def _free_stock_statement() -> Any:
+    """Per product asked (:ids): on hand, safety stock and what open orders hold of it (held_for_orders)."""
+    products, lines, orders = (cast(Table, m.__table__) for m in (Product, OrderLine, Order))
+    held = (
+        select(func.coalesce(func.sum(lines.c.quantity_made + lines.c.quantity_from_stock - lines.c.quantity_shipped),
+                             0.0))
+        .select_from(lines.join(orders, orders.c.id == lines.c.order_id))
+        .where(lines.c.product_id == products.c.id, orders.c.status.in_(HOLDS_STOCK))
+        .scalar_subquery()
+    )
+    return (select(products.c.id, products.c.on_hand, products.c.safety_stock, held)
+            .where(products.c.id.in_(bindparam("ids", expanding=True))))
+
+
+FREE_STOCK = _free_stock_statement()  # built once: a statement per order, not its construction
+
+
 async def free_stock(session: AsyncSession, product_ids: Sequence[int], take_safety_stock: bool) -> dict[int, float]:
     """Whole finished units of each product no open order holds (less safety stock unless the rules give it)."""
-    ids = sorted(set(product_ids))
-    rows = await session.execute(held_for_orders().where(OrderLine.product_id.in_(ids)))
-    held = {product_id: float(quantity or 0.0) for product_id, quantity in rows}
     free: dict[int, float] = {}
-    for product_id, on_hand, safety in await session.execute(
-            select(Product.id, Product.on_hand, Product.safety_stock).where(Product.id.in_(ids))):
+    for product_id, on_hand, safety, held in await (await session.connection()).execute(
+            FREE_STOCK, {"ids": sorted(set(product_ids))}):
         kept = 0.0 if take_safety_stock else safety
         # Whole units: a fraction of a unit on the shelf cannot be shipped.
-        left = on_hand - held.get(product_id, 0.0) - kept
+        left = on_hand - float(held or 0.0) - kept
         free[product_id] = max(float(math.floor(left + UNIT_TOLERANCE)), 0.0)
     return free
 

@@ -16,12 +16,17 @@ async def maturity_facts(session: AsyncSession, context: OrderContext) -> dict[s
     """product.runs_made: the fewest progress reports with good units of any of the order's products (its least
     practised product); product.units_made: the fewest good units reported of any of them. 0 when never made."""
     ids = [product.id for product in context.products]
+    if context.practice is not None:  # read with the yields (load_context): no statement
+        return _facts([context.practice.get(product_id, (0, 0.0)) for product_id in ids])
     rows = (await session.execute(
         select(ProgressEvent.product_id, func.count(), func.sum(ProgressEvent.quantity))
         .where(ProgressEvent.product_id.in_(ids), ProgressEvent.quantity > 0)
         .group_by(ProgressEvent.product_id)
     )).all()
     made = {product_id: (int(runs), float(units or 0.0)) for product_id, runs, units in rows}
-    runs = [made.get(product_id, (0, 0.0)) for product_id in ids]
+    return _facts([made.get(product_id, (0, 0.0)) for product_id in ids])
+
+
+def _facts(runs: list[tuple[int, float]]) -> dict[str, Any]:
     return {"product.runs_made": min((r for r, _ in runs), default=0),
             "product.units_made": round(min((u for _, u in runs), default=0.0), 6)}

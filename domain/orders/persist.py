@@ -9,10 +9,11 @@ from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.capacity.calendar import week_start
-from domain.capacity.ledger import release_order, reserve_all
+from domain.capacity.ledger import create_rows, release_order, reserve_all
 from domain.events import kinds
 from domain.events.order_history import record_order_event
 from domain.models import (
+    CapacityReservation,
     Delivery,
     DeliveryStatus,
     Order,
@@ -93,10 +94,14 @@ async def write_deliveries(session: AsyncSession, order: Order, lines: list[Orde
 
 
 async def reserve_promise(session: AsyncSession, order: Order, lines: list[OrderLine], a: Assessment,
-                          actor: str | None) -> list[OrderEvent]:
+                          actor: str | None, *, new: bool = False) -> list[OrderEvent]:
     """Hold the accepted promise's finished goods and hours; first free what displaced orders held, then promise
     them again. Stock before hours, as a progress report locks its product before the ledger. A tentative promise
-    holds nothing: the customers it needs hours from are asked first (domain/orders/negotiation_open.py)."""
+    holds nothing: the customers it needs hours from are asked first (domain/orders/negotiation_open.py).
+
+    What the caller has pending goes in before the first ledger UPDATE, so the ledger rows stay locked only for
+    the reservations, the production orders and the commit. new: the order was inserted in this transaction
+    (no production orders of its own to cancel, its lines' products known)."""
     if a.tentative:
         return await open_negotiations(session, order, a, actor)
     events: list[OrderEvent] = []
@@ -104,10 +109,14 @@ async def reserve_promise(session: AsyncSession, order: Order, lines: list[Order
     moved = a.displacement.moved if a.displacement else []
     for m in moved:  # their hours become the free hours the displacement counted on, forecast ones too
         await release_order(session, m.order.id, to_forecast=False)
+    await _join_day_tasks(session, lines, a)  # reads the plan in force: before the ledger rows are locked
+    await session.flush()
     held = a.promise.reservations(order.id, [ln.id for ln in lines])
-    await reserve_all(session, held, a.promise.open_shares, a.promise.claim)
-    await raise_for_order(session, order, lines, a.stock.to_make, held)
-    await _join_day_tasks(session, lines, a)
+    # Rows the decision only imagined (the horizon reached a new week): made just before their hours are taken.
+    await create_rows(session, _missing(a.promise, held, *(m.promise for m in moved)))
+    await reserve_all(session, held, a.promise.open_shares, a.promise.claim,
+                      products={ln.id: ln.product_id for ln in lines})
+    await raise_for_order(session, order, lines, a.stock.to_make, held, new=new)
     for m in moved:
         await reserve_all(session, m.promise.reservations(m.order.id, m.order_line_ids), m.promise.open_shares)
         await session.execute(delete(Delivery).where(Delivery.order_id == m.order.id))
@@ -128,6 +137,15 @@ async def reserve_promise(session: AsyncSession, order: Order, lines: list[Order
                    "deliveries": [[line_id, q, day.isoformat()] for line_id, q, day in m.deliveries]},
         ))
     return events
+
+
+def _missing(promise: OrderPromise, held: list[CapacityReservation], *others: OrderPromise
+             ) -> dict[tuple[int, date], tuple[float, float]]:
+    """The imagined ledger rows some of these promises take hours from."""
+    wanted = {(r.line_id, r.week) for r in held} | {(u.line_id, u.week) for p in others for ln in p.lines
+                                                     for u in ln.uses}
+    known = {key: row for p in (promise, *others) for key, row in p.missing_rows.items()}
+    return {key: known[key] for key in wanted if key in known}
 
 
 async def _join_day_tasks(session: AsyncSession, lines: list[OrderLine], a: Assessment) -> None:

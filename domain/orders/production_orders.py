@@ -29,15 +29,17 @@ def order_reason(order_code: str) -> str:
 
 
 async def raise_for_order(session: AsyncSession, order: Order, lines: Sequence[OrderLine], to_make: Sequence[float],
-                          reservations: Sequence[CapacityReservation]) -> list[ProductionOrder]:
+                          reservations: Sequence[CapacityReservation], *, new: bool = False) -> list[ProductionOrder]:
     """A SUGGESTED production order for each line with units to make (to_make, in line order), from the hours
-    the promise holds."""
-    await cancel_suggested(session, order.id)
-    # Released ones stay (the floor may have started them): only what they do not cover is raised again.
-    released: dict[int, float] = {product_id: float(quantity or 0.0) for product_id, quantity in await session.execute(
-        select(ProductionOrder.product_id, func.sum(ProductionOrder.quantity))
-        .where(ProductionOrder.order_id == order.id, ProductionOrder.status == ProductionOrderStatus.RELEASED)
-        .group_by(ProductionOrder.product_id))}
+    the promise holds. new: the order was inserted in this transaction, so it has none yet (no statement)."""
+    released: dict[int, float] = {}
+    if not new:
+        await cancel_suggested(session, order.id)
+        # Released ones stay (the floor may have started them): only what they do not cover is raised again.
+        released = {product_id: float(quantity or 0.0) for product_id, quantity in await session.execute(
+            select(ProductionOrder.product_id, func.sum(ProductionOrder.quantity))
+            .where(ProductionOrder.order_id == order.id, ProductionOrder.status == ProductionOrderStatus.RELEASED)
+            .group_by(ProductionOrder.product_id))}
     raised = []
     for line, needed in zip(lines, to_make, strict=True):
         held = [(r.line_id, r.week, r.hours) for r in reservations if r.order_line_id == line.id]

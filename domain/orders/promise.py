@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -51,6 +52,8 @@ class OrderPromise:
     # (line id, week) -> share of the running week still open; reserving checks against the same room.
     open_shares: dict[tuple[int, date], float] = field(default_factory=dict)
     claim: ForecastClaim | None = None  # the order's forecast hours its reservations may consume (the view's)
+    # Ledger rows the view only imagined ((line, week) -> capacity, reserve hours): reserving creates them first.
+    missing_rows: Mapping[tuple[int, date], tuple[float, float]] = field(default_factory=dict)
 
     @property
     def fits(self) -> bool:
@@ -135,7 +138,7 @@ def promise_order(
             by_requested += answer.quantity_by_requested if requested >= earliest_day else 0.0
         lines.append(LinePromise(i, quantity, by_requested, ready, uses, from_stock))
     shares = {(line_id, view.weeks[0]): float(view.open_share[li]) for li, line_id in enumerate(view.line_ids)}
-    return OrderPromise(requested, use_reserve, lines, shares, view.claim)
+    return OrderPromise(requested, use_reserve, lines, shares, view.claim, view.missing)
 
 
 def split_parts(promise: OrderPromise, context: OrderContext, policy: CapacityPolicy) -> list[tuple[float, float]]:

@@ -18,7 +18,6 @@ from domain.models import (
     Order,
     OrderEvent,
     OrderLine,
-    OrderStatus,
     ReviewDecision,
     Role,
     utcnow,
@@ -98,29 +97,26 @@ async def create_order(
     async def create() -> OrderResult:
         events.clear()
         numbers = order_numbers(principal, data)
+        # Decide first, writing nothing and holding no lock: facts, rules, the promise and the review's figures.
         customer, context, priced = await _prepare(session, principal, data, today)
+        a = await assess(session, book, Request(context, priced, data.requested_date), today, saving=False)
+        result = await review_result(session, a, context, [p.quantity for p in priced], book.version)
+        # Then write, the ledger last: the order and its lines in one flush, with the outcome already in them.
         lines = [OrderLine(line_no=i + 1, product_id=p.id, quantity=pl.quantity, unit_price=pl.unit_price,
                            unit_cost=pl.unit_cost)
                  for i, (p, pl) in enumerate(zip(context.products, priced, strict=True))]
         order = Order(code=numbers.code, customer_reference=numbers.reference, customer_id=customer.id,
-                      status=OrderStatus.RECEIVED, version=1,
-                      requested_date=data.requested_date, amount=amount_of(priced), gross_margin=margin_of(priced),
-                      received_at=utcnow(), created_by=principal.actor, lines=lines)
+                      version=1, requested_date=data.requested_date, amount=amount_of(priced),
+                      gross_margin=margin_of(priced), received_at=utcnow(), created_by=principal.actor, lines=lines)
+        order.status = apply_outcome(order, a)
         session.add(order)
         try:
-            # Before the ledger is read: on SQLite this write takes the database's write lock, so
-            # concurrent orders review one after another and never on a ledger read before a commit.
             await session.flush()
         except IntegrityError as taken:
             # A taken code or reference fails the unique index on insert: no check-then-insert window.
             raise await number_taken(session, taken, order.customer_id, data.customer_code, numbers) from None
-        a = await assess(session, book, Request(context, priced, data.requested_date, order.id), today, saving=True)
-        order.status = apply_outcome(order, a)
-        result = await review_result(session, a, context, [p.quantity for p in priced], book.version)
         await insert_review(session, order, a, result)
         await write_deliveries(session, order, lines, a, new=True)
-        if a.decision is ReviewDecision.ACCEPT:
-            events.extend(await reserve_promise(session, order, lines, a, principal.actor))
         await record_rush(session, order, a, new=True)
         created = OrderEvent(
             order_id=order.id, order_code=order.code, customer_id=order.customer_id, kind=kinds.CREATED, at=utcnow(),
@@ -131,7 +127,11 @@ async def create_order(
                    "substitutes": [[s.sku, s.for_sku, s.on_hand] for s in result.substitutes]},
         )
         session.add(created)
-        events.insert(0, created)
+        events.append(created)
+        if a.decision is ReviewDecision.ACCEPT:
+            # Stock, forecast and ledger rows are locked here, just before the commit; when another order took
+            # the hours or units since they were read, CapacityTaken/StockTaken: decided again from fresh facts.
+            events.extend(await reserve_promise(session, order, lines, a, principal.actor, new=True))
         return OrderResult(order, result)
 
     outcome = await keyed_change(session, "createOrder", principal, data.idempotency_key, data.body(), create)

@@ -1,0 +1,84 @@
+"""createOrder decides before it writes and takes the ledger rows last (issue 15 item 1)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import event, func, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+import domain.orders.review as review_module
+from domain.models import CapacityReservation, OrderStatus
+from domain.orders.results import ReviewResult
+from domain.orders.review import create_order
+from rules import RuleBook
+from tests.integration.orders.plant import PLANNER, TODAY, Plant, order
+
+IN_TWO_WEEKS = TODAY + timedelta(days=15)
+
+
+def _verb(statement: str) -> str:
+    return statement.split(None, 1)[0].upper()
+
+
+async def test_create_order_reads_everything_first_and_locks_the_ledger_only_to_write(
+    engine: AsyncEngine, asession: AsyncSession, plant: Plant, book: RuleBook
+) -> None:
+    """Input tried: a second order of the widget (the first made the ledger rows), 100 units, accepted."""
+    await create_order(asession, PLANNER, book, order("REG", IN_TWO_WEEKS, ("W-1", 50)), TODAY)
+    seen: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append(" ".join(statement.split()))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    try:
+        created = await create_order(asession, PLANNER, book, order("REG", IN_TWO_WEEKS, ("W-1", 100)), TODAY)
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", record)
+    assert created.order.status is OrderStatus.ACCEPTED
+    verbs = [_verb(s) for s in seen]
+    first_write = next(i for i, verb in enumerate(verbs) if verb in ("INSERT", "UPDATE", "DELETE"))
+    decided = seen[:first_write]
+    # Deciding reads the ledger, the forecasts and the stock, and writes nothing.
+    assert all(verb == "SELECT" for verb in verbs[:first_write])
+    assert any("FROM capacity_ledger" in s for s in decided)
+    assert not any("FROM capacity_ledger" in s or "FROM forecast" in s for s in seen[first_write:]), seen[first_write:]
+    # From the first ledger UPDATE to the commit only what holds the hours is written: no read, no other update.
+    locked = seen[next(i for i, s in enumerate(seen) if s.startswith("UPDATE capacity_ledger")) + 1:]
+    assert locked and all(_verb(s) == "INSERT" for s in locked), locked
+    assert {s.split()[2] for s in locked} <= {"capacity_reservations", "production_orders"}
+
+
+async def test_hours_taken_between_deciding_and_writing_are_decided_again_from_fresh_facts(
+    sessions: Callable[[], AsyncSession], asession: AsyncSession, plant: Plant, book: RuleBook,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Input tried: 500 widgets by the date (844.8 regular units free up to it); after it has decided, and before
+    it writes, another order takes 500 of them. The first order's conditional UPDATE finds the hours gone and
+    the order is reviewed again: the 344.8 units left cannot make 500, so it is not accepted for that date."""
+    real = review_module.review_result
+    reviews: list[str] = []
+
+    async def competing(session: AsyncSession, *args: Any, **kwargs: Any) -> ReviewResult:
+        result = await real(session, *args, **kwargs)
+        reviews.append(result.decision.value)
+        if len(reviews) == 1:  # the first decision of FIRST is made: RIVAL takes the hours now
+            async with sessions() as other:
+                rival = await create_order(other, PLANNER, book,
+                                           order("REG", IN_TWO_WEEKS, ("W-1", 500), code="RIVAL"), TODAY)
+            assert rival.order.status is OrderStatus.ACCEPTED
+        return result
+
+    monkeypatch.setattr(review_module, "review_result", competing)
+    first = await create_order(asession, PLANNER, book,
+                               order("REG", IN_TWO_WEEKS, ("W-1", 500), code="FIRST"), TODAY)
+    # FIRST decided ACCEPT, RIVAL was accepted, FIRST decided again on what RIVAL left.
+    assert reviews[0] == "ACCEPT" and reviews[1] == "ACCEPT" and len(reviews) == 3
+    assert first.review is not None and first.review.decision.value == reviews[2] != "ACCEPT"
+    assert first.order.status is OrderStatus.PROPOSED
+    held = await asession.scalar(select(func.sum(CapacityReservation.quantity)))
+    assert held == pytest.approx(500.0)
