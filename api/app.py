@@ -30,6 +30,7 @@ from domain.config import Settings, load_settings
 from domain.db import Timeouts, async_engine, async_sessions
 from domain.events import EventPublisher, make_broker
 from domain.notices import DeliveryPolicy, deliver_forever
+from domain.orders.hold_expiry import expire_forever
 from domain.rules_sync import rules_at_start
 
 
@@ -82,11 +83,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
                                     max_attempts=settings.webhook_max_attempts)
             delivery = asyncio.create_task(deliver_forever(services.sessions, policy,
                                                            settings.webhook_interval_seconds))
+        # Sign-off holds that ran out are released and their orders reviewed again (domain/orders/hold_expiry.py).
+        expiry = None
+        if settings.hold_expiry_interval_seconds > 0:
+            expiry = asyncio.create_task(expire_forever(services.sessions, lambda: rule_book.current,
+                                                        settings.hold_expiry_interval_seconds, services.events))
         yield
-        if delivery is not None:
-            delivery.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await delivery
+        for task in (delivery, expiry):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         await broker.close()
         await engine.dispose()
 

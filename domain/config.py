@@ -137,6 +137,8 @@ class Settings:
     webhook_interval_seconds: float = 5.0
     webhook_retry_base_seconds: float = 10.0
     webhook_max_attempts: int = 8
+    # Sign-off holds (R3): each API process releases and re-reviews expired holds every this many seconds (0: none).
+    hold_expiry_interval_seconds: float = 60.0
     # Measuring only (bench/api.py): each process appends its ledger lock hold times to <prefix>.<pid>
     # (domain/capacity/lock_timing.py). Off when unset.
     ledger_lock_log: Path | None = None
@@ -184,5 +186,6 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         webhook_interval_seconds=float(env.get("SOP_WEBHOOK_INTERVAL_SECONDS", "5")),
         webhook_retry_base_seconds=float(env.get("SOP_WEBHOOK_RETRY_BASE_SECONDS", "10")),
         webhook_max_attempts=int(env.get("SOP_WEBHOOK_MAX_ATTEMPTS", "8")),
+        hold_expiry_interval_seconds=float(env.get("SOP_HOLD_EXPIRY_INTERVAL_SECONDS", "60")),
         ledger_lock_log=Path(env["SOP_LEDGER_LOCK_LOG"]) if env.get("SOP_LEDGER_LOCK_LOG") else None,
     )

@@ -29,6 +29,8 @@ class OrderEventKind(enum.StrEnum):
     PROPOSAL_RENEWED = "PROPOSAL_RENEWED"
     UPDATED = "UPDATED"  # changed by the customer and reviewed again
     CANCELLED = "CANCELLED"
+    SIGNED_OFF = "SIGNED_OFF"  # a person approved, rejected or overrode the review's sign-off (R3): who, why
+    HOLD_EXPIRED = "HOLD_EXPIRED"  # nobody signed off in time: the hold was released and the order reviewed again
 
 
 class AlertKind(enum.StrEnum):
@@ -65,6 +67,8 @@ PROPOSAL_DECLINED = OrderEventKind.PROPOSAL_DECLINED
 PROPOSAL_RENEWED = OrderEventKind.PROPOSAL_RENEWED
 UPDATED = OrderEventKind.UPDATED
 CANCELLED = OrderEventKind.CANCELLED
+SIGNED_OFF = OrderEventKind.SIGNED_OFF
+HOLD_EXPIRED = OrderEventKind.HOLD_EXPIRED
 LATE_ORDER = AlertKind.LATE_ORDER
 SAFETY_STOCK = AlertKind.SAFETY_STOCK
 MATERIAL = AlertKind.MATERIAL

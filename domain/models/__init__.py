@@ -18,11 +18,12 @@ from domain.models.enums import (
     ReviewDecision,
     Role,
     RushCause,
+    SignOffStatus,
     StockMovementKind,
 )
 from domain.models.events import Alert, Feedback, Incident, ProgressEvent
 from domain.models.notices import Notice, NoticeDelivery, WebhookEndpoint
-from domain.models.orders import Delivery, Order, OrderEvent, OrderLine, OrderReview, Payment
+from domain.models.orders import Delivery, Order, OrderEvent, OrderLine, OrderReview, OrderSignOff, Payment
 from domain.models.planning import (
     CapacityLedger,
     CapacityReservation,
@@ -81,6 +82,7 @@ __all__ = [
     "OrderEvent",
     "OrderLine",
     "OrderReview",
+    "OrderSignOff",
     "OrderStatus",
     "Payment",
     "Plan",
@@ -98,6 +100,7 @@ __all__ = [
     "RuleRevision",
     "RushCause",
     "RushInsertion",
+    "SignOffStatus",
     "StockMovement",
     "StockMovementKind",
     "WebhookEndpoint",

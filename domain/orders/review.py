@@ -19,18 +19,19 @@ from domain.models import (
     OrderEvent,
     OrderLine,
     OrderStatus,
-    ReviewDecision,
     Role,
     utcnow,
 )
-from domain.orders.assess import Request, assess
+from domain.orders.assess import Assessment, Request, assess
 from domain.orders.context import OrderContext, load_context, load_customer_products
 from domain.orders.facts import PricedLine, amount_of, margin_of
+from domain.orders.holds import needs_people
 from domain.orders.inputs import LineInput, OrderInput, validate_amount, validate_lines, validate_requested_date
 from domain.orders.keyed import keyed_change
 from domain.orders.numbers import number_taken, order_numbers
-from domain.orders.persist import apply_outcome, insert_review, record_rush, reserve_promise, write_deliveries
+from domain.orders.persist import insert_review, record_rush, write_deliveries
 from domain.orders.results import OrderResult, ReviewResult, review_result
+from domain.orders.settle import settle_review
 from domain.scoping import may_see_customer
 from rules import RuleBook
 
@@ -115,20 +116,20 @@ async def create_order(
             # A taken code or reference fails the unique index on insert: no check-then-insert window.
             raise await number_taken(session, taken, order.customer_id, data.customer_code, numbers) from None
         a = await assess(session, book, Request(context, priced, data.requested_date, order.id), today, saving=True)
-        order.status = apply_outcome(order, a)
         result = await review_result(session, a, context, [p.quantity for p in priced], book.version)
         await insert_review(session, order, a, result)
         await write_deliveries(session, order, lines, a, new=True)
-        if a.decision is ReviewDecision.ACCEPT:
-            events.extend(await reserve_promise(session, order, lines, a, principal.actor))
+        order.status, moved = await settle_review(session, order, lines, a, principal.actor)
+        events.extend(moved)
         await record_rush(session, order, a, new=True)
         created = OrderEvent(
             order_id=order.id, order_code=order.code, customer_id=order.customer_id, kind=kinds.CREATED, at=utcnow(),
             actor=principal.actor, from_status=None, to_status=order.status,
-            message=f"received and reviewed: {a.decision.value} ({a.review.reason})",
+            message=f"received and reviewed: {a.decision.value} ({a.review.reason}){_waiting(a)}",
             after={"decision": a.decision.value, "promised_date": _iso(a.promised_date),
                    "proposed_date": _iso(a.proposed_date), "rush": a.rush.rush, "priority": a.priority.tier,
-                   "substitutes": [[s.sku, s.for_sku, s.on_hand] for s in result.substitutes]},
+                   "substitutes": [[s.sku, s.for_sku, s.on_hand] for s in result.substitutes],
+                   "sign_offs": [r.role for r in a.review.sign_offs] if needs_people(a) else []},
         )
         session.add(created)
         events.insert(0, created)
@@ -138,6 +139,12 @@ async def create_order(
     if not outcome.replayed:
         await publish(publisher, events)
     return outcome
+
+
+def _waiting(a: Assessment) -> str:
+    if not needs_people(a):
+        return ""
+    return "; waiting for sign-off by " + ", ".join(r.role for r in a.review.sign_offs)
 
 
 def _iso(day: date | None) -> str | None:
