@@ -13,6 +13,7 @@ from domain.models import Order, Product, ProductionLine, ReviewDecision, produc
 from domain.orders.assess import Assessment
 from domain.orders.context import OrderContext
 from domain.orders.explain import criterion_details, lines_to_name
+from domain.orders.holds import needs_people
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class ReviewResult:
     facts: dict[str, Any]
     substitutes: list[SubstituteOffer] = field(default_factory=list)
     moved_order_codes: list[str] = field(default_factory=list)
+    sign_offs: list[str] = field(default_factory=list)  # roles the order would wait for (R3); none: answered now
 
 
 @dataclass
@@ -122,4 +124,5 @@ async def review_result(session: AsyncSession, a: Assessment, context: OrderCont
         facts=a.facts,
         substitutes=offers,
         moved_order_codes=[m.order.code for m in a.displacement.moved] if a.displacement else [],
+        sign_offs=[r.role for r in a.review.sign_offs] if needs_people(a) else [],
     )

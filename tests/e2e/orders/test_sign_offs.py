@@ -30,6 +30,8 @@ FIELDS = f"order {{ {ORDER} }} errors {{ field message code }}"
 CREATE = f"mutation($input: OrderInput!) {{ createOrder(input: $input) {{ {FIELDS} }} }}"
 SIGN = f"mutation($input: SignOffInput!) {{ signOffOrder(input: $input) {{ {FIELDS} }} }}"
 READ = f"query($code: String!) {{ order(code: $code) {{ {ORDER} }} }}"
+QUOTE = """mutation($input: OrderInput!) { quoteOrder(input: $input) { promisedDate signOffsNeeded
+  review { decision } errors { code } } }"""
 
 
 @pytest.fixture
@@ -66,6 +68,13 @@ def held_hours(db: Engine, code: str) -> float:
 async def test_a_new_process_waits_for_technology_holding_its_hours_and_is_accepted_on_approval(
     gql: GraphQLClient, db: Engine, shop: Shop, people: dict[str, str]
 ) -> None:
+    lines = [{"sku": "P-1", "quantity": 100}]
+    quote = (await gql(QUOTE, {"input": {"customerCode": "OWN", "requestedDate": DUE, "lines": lines}}))
+    assert quote["data"]["quoteOrder"] == {"promisedDate": None, "signOffsNeeded": ["technology"],
+                                           "review": {"decision": "ACCEPT"}, "errors": []}
+    proven = (await gql(QUOTE, {"input": {"customerCode": "OWN", "requestedDate": DUE,
+                                          "lines": [{"sku": "W-1", "quantity": 100}]}}))["data"]["quoteOrder"]
+    assert proven["signOffsNeeded"] == [] and proven["promisedDate"] == DUE  # needs nobody: answered at once
     order = await new_process_order(gql)
     assert order["status"] == "RECEIVED" and order["promisedDate"] is None
     assert order["review"]["decision"] == "ACCEPT"
