@@ -215,3 +215,22 @@ async def test_a_technologist_signed_in_with_a_token_signs_off_and_the_history_n
     assert signed["signOffs"][0]["by"] == "technology:Li Wei"
     assert signed["history"][-1]["actor"] == "technology:Li Wei"
     assert held_hours(db, order["code"]) == pytest.approx(10.0)
+
+
+async def test_changing_or_cancelling_a_waiting_order_ends_its_sign_offs_and_its_hold(
+    gql: GraphQLClient, db: Engine
+) -> None:
+    order = await new_process_order(gql)
+    changed = (await gql(f"""mutation($input: UpdateOrderInput!) {{ updateOrder(input: $input) {{ {FIELDS} }} }}""",
+                         {"input": {"code": order["code"], "expectedVersion": order["version"],
+                                    "lines": [{"sku": "P-1", "quantity": 200}]}}))["data"]["updateOrder"]
+    assert changed["errors"] == [] and changed["order"]["status"] == "RECEIVED", changed
+    assert [(s["status"], s["reason"]) for s in changed["order"]["signOffs"]] == [
+        ("EXPIRED", "the order was changed and reviewed again"), ("PENDING", None)]
+    assert held_hours(db, order["code"]) == pytest.approx(20.0)  # the new quantity's hours, the old ones given back
+    cancelled = (await gql(f"""mutation($input: CancelOrderInput!) {{ cancelOrder(input: $input) {{ {FIELDS} }} }}""",
+                           {"input": {"code": order["code"], "expectedVersion": changed["order"]["version"],
+                                      "reason": "customer withdrew"}}))["data"]["cancelOrder"]
+    assert cancelled["order"]["status"] == "CANCELLED"
+    assert [s["status"] for s in cancelled["order"]["signOffs"]] == ["EXPIRED", "EXPIRED"]
+    assert held_hours(db, order["code"]) == 0.0
