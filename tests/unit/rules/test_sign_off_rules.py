@@ -48,7 +48,7 @@ def test_the_shipped_file_asks_technology_for_a_new_process_only() -> None:
     assert asked(book, product__maturity="NEW") == ["technology"]
     assert asked(book, product__maturity="NEW", product__runs_made=3) == []
     request = book.review({**PLAIN, "product.maturity": "NEW"}).sign_offs[0]
-    assert (request.hold_hours, request.rule) == (48, "TECHNOLOGY-NEW") and "validated" in request.reason
+    assert (request.hold_hours, request.rule) == (48, "SIGN-OFF-NEW-PROCESS") and "validated" in request.reason
     assert asked(book, material__fits=False) == [] and asked(book, customer__tier="KEY", margin__pct=12.0) == []
 
 
