@@ -30,7 +30,8 @@ from domain.config import Settings, load_settings
 from domain.db import Timeouts, async_engine, async_sessions
 from domain.events import EventPublisher, make_broker
 from domain.notices import DeliveryPolicy, deliver_forever
-from domain.orders.negotiation_expiry import expire_forever
+from domain.orders.hold_expiry import expire_forever as expire_holds_forever
+from domain.orders.negotiation_expiry import expire_forever as expire_negotiations_forever
 from domain.rules_sync import rules_at_start
 
 
@@ -84,19 +85,21 @@ def create_app(settings: Settings | None = None) -> Starlette:
             delivery = asyncio.create_task(deliver_forever(services.sessions, policy,
                                                            settings.webhook_interval_seconds))
         # Negotiated rush moves left unanswered past the policy's hours end as declines (R15).
-        expiry = None
+        negotiations = None
         if settings.negotiation_check_seconds > 0:
-            expiry = asyncio.create_task(expire_forever(services.sessions, lambda: rule_book.current,
-                                                        services.events, settings.negotiation_check_seconds))
+            negotiations = asyncio.create_task(expire_negotiations_forever(
+                services.sessions, lambda: rule_book.current, services.events, settings.negotiation_check_seconds))
+        # Sign-off holds that ran out are released and their orders reviewed again (domain/orders/hold_expiry.py).
+        holds = None
+        if settings.hold_expiry_interval_seconds > 0:
+            holds = asyncio.create_task(expire_holds_forever(services.sessions, lambda: rule_book.current,
+                                                             settings.hold_expiry_interval_seconds, services.events))
         yield
-        if expiry is not None:
-            expiry.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await expiry
-        if delivery is not None:
-            delivery.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await delivery
+        for task in (delivery, negotiations, holds):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         await broker.close()
         await engine.dispose()
 

@@ -25,6 +25,7 @@ from api.notices.mutations import NoticeMutations
 from api.notices.queries import NoticeQueries
 from api.orders.mutations import OrderMutations
 from api.orders.queries import OrderQueries
+from api.orders.sign_off import SignOffMutations
 from api.orders.subscriptions import OrderSubscriptions
 from api.planning.mutations import PlanningMutations
 from api.planning.queries import PlanningQueries
@@ -43,7 +44,7 @@ QUERIES: tuple[type, ...] = (
 # Each feature adds its mutations class here (api/<feature>/mutations.py), e.g. OrderMutations.
 MUTATIONS: tuple[type, ...] = (OrderMutations, FloorMutations, PlanningMutations, RulesMutations,
                                 ProductionMutations, NoticeMutations, KpiMutations, MasterDataMutations,
-                                PurchasingMutations)
+                                PurchasingMutations, SignOffMutations)
 SUBSCRIPTIONS: tuple[type, ...] = (OrderSubscriptions, AlertSubscriptions)
 
 Query = merge_types("Query", QUERIES)

@@ -140,6 +140,8 @@ class Settings:
     # Negotiated rush moves (R15): every this many seconds each API process ends the unanswered ones past their
     # expiry (0: none).
     negotiation_check_seconds: float = 60.0
+    # Sign-off holds (R3): each API process releases and re-reviews expired holds every this many seconds (0: none).
+    hold_expiry_interval_seconds: float = 60.0
     # Measuring only (bench/api.py): each process appends its ledger lock hold times to <prefix>.<pid>
     # (domain/capacity/lock_timing.py). Off when unset.
     ledger_lock_log: Path | None = None
@@ -188,5 +190,6 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         webhook_retry_base_seconds=float(env.get("SOP_WEBHOOK_RETRY_BASE_SECONDS", "10")),
         webhook_max_attempts=int(env.get("SOP_WEBHOOK_MAX_ATTEMPTS", "8")),
         negotiation_check_seconds=float(env.get("SOP_NEGOTIATION_CHECK_SECONDS", "60")),
+        hold_expiry_interval_seconds=float(env.get("SOP_HOLD_EXPIRY_INTERVAL_SECONDS", "60")),
         ledger_lock_log=Path(env["SOP_LEDGER_LOCK_LOG"]) if env.get("SOP_LEDGER_LOCK_LOG") else None,
     )

@@ -16,6 +16,7 @@ from rules.views import (
                          RushOutcome,
                          ScorecardPolicy,
                          ScoreComponentPolicy,
+                         SignOffRequest,
 )
 
 __all__ = [
@@ -23,5 +24,5 @@ __all__ = [
     "CriterionVerdict", "Displacement", "EngineError", "Evaluation", "FactRejected", "FiredRule", "InvalidFacts",
     "LiveRules", "PriorityOutcome",
     "ReviewOutcome", "RuleBook", "RuleFileError", "RuleInfo", "RuleSetInfo", "RulesError", "RushOutcome",
-    "ScoreComponentPolicy", "ScorecardPolicy", "compare", "load_rulebook", "load_rulebook_from_texts",
+    "ScoreComponentPolicy", "ScorecardPolicy", "SignOffRequest", "compare", "load_rulebook", "load_rulebook_from_texts",
 ]

@@ -19,6 +19,8 @@ KPIS = enum("orderFulfillmentRate", "complaintRate", "orderResponseHours", "rush
             "collectionRate", "output", "yield", "revenueGrowth")
 # What a scorecard does with a KPI that has no data in the period (an empty denominator).
 MISSING_KPI_POLICIES = enum("LEAVE_OUT", "ZERO")
+# The people a review may route an order to (R3): the API roles that sign off (domain/models/enums.py Role).
+SIGN_OFF_ROLES = enum("technology", "purchasing", "production", "finance", "sales")
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ _RESERVE_WHY = ("holding back more than half of each line's capacity for rush or
                 "for the planned orders (the brief's range is 10-15)")
 _ALLOCATION_WHY = "holding more than half of each line-week for one customer tier starves the others"
 _EXPIRY_WHY = "the rush order waits for the answer: more than 30 days leaves it without a promise too long"
+_HOLD_WHY = "a tentative hold longer than 30 days keeps capacity from orders that need nobody's sign-off"
 _SPLIT_WHY = "a part above half the line would leave the other part below the minimum, so nothing could split"
 
 # rule set name -> action name -> parameters; the first action listed is the set's main decision
@@ -53,6 +56,9 @@ ACTIONS: dict[str, dict[str, tuple[Param, ...]]] = {
         "decide": (_e("outcome", OUTCOMES), REASON, _p("delay_days", "int", required=False, minimum=0)),
         "fail_criterion": (_e("criterion", CRITERIA), REASON),
         "pass_criterion": (_e("criterion", CRITERIA), REASON),
+        # The order waits RECEIVED for this role's sign-off, holding its capacity and stock for hold_hours.
+        "require_sign_off": (_e("role", SIGN_OFF_ROLES),
+                             _p("hold_hours", "int", minimum=1, maximum=720, why=_HOLD_WHY), REASON),
     },
     "rush": {
         "mark_rush": (_p("tier", "text"), _p("may_displace", "bool"), _p("may_be_moved", "bool"), REASON),

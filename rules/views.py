@@ -27,22 +27,35 @@ class CriterionVerdict:
 
 
 @dataclass(frozen=True)
+class SignOffRequest:
+    """A person the review routes the order to (R3): their role, why, and how long the order's hold lasts."""
+
+    role: str  # technology | purchasing | production | finance | sales
+    reason: str
+    hold_hours: int
+    rule: str
+
+
+@dataclass(frozen=True)
 class ReviewOutcome:
     decision: str  # ACCEPT | PROPOSE_DATE | SPLIT | REJECT
     reason: str
     delay_days: int  # extra days to add to the proposed date (e.g. process validation)
     criteria: dict[str, CriterionVerdict]
     fired: list[FiredRule]
+    sign_offs: tuple[SignOffRequest, ...] = ()  # one per role, highest priority first; none: the answer is now
 
     def summary(self) -> dict[str, Any]:
         verdicts = {f"criteria.{name}": "pass" if v.passed else "fail" for name, v in self.criteria.items()}
-        return {"decision": self.decision, "delay_days": self.delay_days, **verdicts}
+        return {"decision": self.decision, "delay_days": self.delay_days, **verdicts,
+                "sign_offs": [request.role for request in self.sign_offs]}
 
 
 def review_outcome(evaluation: Evaluation) -> ReviewOutcome:
     decide = None
     failed: dict[str, Action] = {}
     passed: dict[str, Action] = {}
+    sign_offs: dict[str, SignOffRequest] = {}
     for action in evaluation.actions:  # highest priority first: the first word on each point stands
         if action.name == "decide":
             decide = decide or action
@@ -50,6 +63,9 @@ def review_outcome(evaluation: Evaluation) -> ReviewOutcome:
             failed.setdefault(action.params["criterion"], action)
         elif action.name == "pass_criterion":
             passed.setdefault(action.params["criterion"], action)
+        elif action.name == "require_sign_off":
+            p = action.params
+            sign_offs.setdefault(p["role"], SignOffRequest(p["role"], p["reason"], p["hold_hours"], action.rule))
     if decide is None:  # load_rulebook insists on a default decide rule, so this is a broken invariant
         raise ValueError("no review rule decided an outcome")
     fired = {rule.rule: rule for rule in evaluation.fired}
@@ -67,7 +83,8 @@ def review_outcome(evaluation: Evaluation) -> ReviewOutcome:
         for criterion in CRITERIA.choices
     }
     return ReviewOutcome(decide.params["outcome"], decide.params["reason"],
-                         int(decide.params.get("delay_days", 0)), criteria, evaluation.fired)
+                         int(decide.params.get("delay_days", 0)), criteria, evaluation.fired,
+                         tuple(sign_offs.values()))
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from api.core.context import Context
 from domain import models
 from domain.floor.feedback import feedback_of_orders
 from domain.orders import queries
+from domain.orders.holds import sign_offs_by_order
 from domain.orders.payments import payments_by_order
 from domain.orders.queries import PromisedDelivery
 
@@ -26,6 +27,7 @@ class OrderLoaders:
         self.code = DataLoader(self._code)
         self.feedback = DataLoader(self._feedback)
         self.payments = DataLoader(self._payments)
+        self.sign_offs = DataLoader(self._sign_offs)
 
     async def _lines(self, ids: Sequence[int]) -> list[list[models.OrderLine]]:
         async with self.context.db() as session:
@@ -60,4 +62,9 @@ class OrderLoaders:
     async def _payments(self, ids: Sequence[int]) -> list[list[models.Payment]]:
         async with self.context.db() as session:
             found = await payments_by_order(session, list(ids))
+        return [found.get(i, []) for i in ids]
+
+    async def _sign_offs(self, ids: Sequence[int]) -> list[list[models.OrderSignOff]]:
+        async with self.context.db() as session:
+            found = await sign_offs_by_order(session, list(ids))
         return [found.get(i, []) for i in ids]

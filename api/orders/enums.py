@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from api.core.enums import expose_enum
 from domain.events.kinds import OrderEventKind
-from domain.models import OrderStatus, ReviewDecision
+from domain.models import OrderStatus, ReviewDecision, SignOffStatus
 from domain.orders.queries import OrderSort
 
 expose_enum(OrderStatus, "OrderStatus", "Where an order stands in its life, from receipt to delivery and payment.", {
-    "RECEIVED": "Received, review not finished.",
+    "RECEIVED": "Received, review not finished: also while it waits for people's sign-offs (`signOffs`), holding "
+                "the capacity and stock an acceptance would take until the hold expires.",
     "ACCEPTED": "Reviewed and accepted with a promised date; waiting for the weekly plan.",
     "PROPOSED": "The plant proposed another date or a split; waiting for the customer (respondToProposal).",
     "REJECTED": "The review refused it; `review` says why.",
@@ -58,6 +59,18 @@ expose_enum(OrderEventKind, "OrderEventKind", "What happened to an order, as its
                           "needed): the order keeps its promise.",
     "UPDATED": "The customer changed the order and it was reviewed again.",
     "CANCELLED": "The order was cancelled.",
+    "SIGNED_OFF": "A person approved, rejected or overrode a sign-off the review asked for; `actor` names them and "
+                  "`message` gives their reason.",
+    "HOLD_EXPIRED": "Nobody signed off before the hold expired: the held capacity was given back and the order "
+                    "reviewed again (`toStatus` is the new outcome).",
 })
 
-__all__ = ["OrderEventKind", "OrderSort", "OrderStatus", "ReviewDecision"]
+expose_enum(SignOffStatus, "SignOffStatus", "Where one person's sign-off of an order's review stands (R3).", {
+    "PENDING": "Asked for and not answered yet: the order waits RECEIVED.",
+    "APPROVED": "The role's person approved; `by`, `at` and `reason` say who, when and why.",
+    "REJECTED": "The role's person rejected: the order is REJECTED and its hold given back.",
+    "OVERRIDDEN": "An admin settled it in the role's place (override), approving or rejecting with a reason.",
+    "EXPIRED": "No longer asked for: the hold expired, the order was changed, or another sign-off rejected it.",
+})
+
+__all__ = ["OrderEventKind", "OrderSort", "OrderStatus", "ReviewDecision", "SignOffStatus"]

@@ -145,7 +145,12 @@ class OrderPayload:
 @strawberry.type(description="The answer of quoteOrder: the review the order would get now. Nothing is saved.")
 class QuotePayload:
     review: Review | None = strawberry.field(description="The review; null when `errors` is not empty.")
-    promised_date: date | None = strawberry.field(description="The date an ACCEPT promises.")
+    promised_date: date | None = strawberry.field(description="The date an ACCEPT promises; null while the order "
+                                                              "would wait for sign-offs (`signOffsNeeded`).")
+    sign_offs_needed: list[str] = strawberry.field(
+        default_factory=list, description="The people (roles: technology, purchasing, production, finance, sales) "
+                                          "createOrder would wait for before answering (R3); empty: answered at "
+                                          "once. Not for partners (FORBIDDEN).")
     rush: bool = strawberry.field(
         default=False, description="True when the rush rules judge the order a rush order.")
     priority_tier: str | None = strawberry.field(
@@ -177,6 +182,6 @@ class QuotePayload:
             proposed_date=r.proposed_date,
             deliveries=[Delivery(sku=d.sku, quantity=d.quantity, date=d.date) for d in r.deliveries],
         )
-        return cls(review=review, promised_date=r.promised_date, rush=r.rush, priority_tier=r.priority_tier,
-                   substitutes=OrderPayload.offers(r), errors=[],
-                   rush_moves=[RushMove.from_result(m) for m in r.rush_moves], tentative=r.tentative)
+        return cls(review=review, promised_date=None if r.sign_offs else r.promised_date, rush=r.rush,
+                   sign_offs_needed=r.sign_offs, priority_tier=r.priority_tier, substitutes=OrderPayload.offers(r),
+                   errors=[], rush_moves=[RushMove.from_result(m) for m in r.rush_moves], tentative=r.tentative)

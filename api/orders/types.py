@@ -22,7 +22,7 @@ from api.core.convert import from_attributes
 from api.core.node import Node, global_id
 from api.orders.connections import feedback_connection, history_connection, notices_connection, payments_connection
 from api.orders.dataloaders import OrderLoaders
-from api.orders.enums import OrderEventKind, OrderStatus
+from api.orders.enums import OrderEventKind, OrderStatus, SignOffStatus
 from api.orders.negotiation_types import MoveProposal
 from api.orders.review_types import Delivery, Review
 from domain import models
@@ -77,6 +77,28 @@ class Payment:
     @classmethod
     def from_row(cls, row: models.Payment) -> Payment:
         return from_attributes(cls, row)
+
+
+@strawberry.type(description="A person's sign-off the order's review asked for (R3): the role, where it stands, "
+                             "who answered, when and why. Not readable by partners.")
+class SignOff:
+    role: str = strawberry.field(description="The people asked: technology, purchasing, production, finance or "
+                                             "sales (the API role that signs it off).")
+    status: SignOffStatus = strawberry.field(description="PENDING until answered; APPROVED, REJECTED, OVERRIDDEN "
+                                                         "(by an admin) or EXPIRED (the hold ran out).")
+    by: str | None = strawberry.field(description="The person who answered, as `role:name` (an OpenID Connect "
+                                                  "token's name, or the API key's); null while pending or expired.")
+    at: datetime | None = strawberry.field(description="When it was answered or expired (UTC); null while pending.")
+    reason: str | None = strawberry.field(description="The answer's reason as given (for EXPIRED: why it is no "
+                                                      "longer asked); null while pending.")
+    requested_reason: str = strawberry.field(description="Why the review rule asked for this sign-off.")
+    hold_until: datetime = strawberry.field(description="Until when the order holds its capacity and stock waiting "
+                                                        "for the answer (UTC); then it is released and reviewed "
+                                                        "again.")
+
+    @classmethod
+    def from_row(cls, row: models.OrderSignOff) -> SignOff:
+        return from_attributes(cls, row, requested_reason=row.request_reason)
 
 
 @strawberry.type(
@@ -231,6 +253,12 @@ class Order(Node):
     async def tentative_date(self, info: Info) -> date | None:
         async with info.context.db() as session:
             return await tentative_date(session, self.pk)
+
+    @strawberry.field(description="The sign-offs its reviews asked for (R3), oldest first; empty when the review "
+                                  "needed nobody. Not readable by partners.")
+    async def sign_offs(self, info: Info) -> list[SignOff]:
+        rows = await info.context.loader(OrderLoaders).sign_offs.load(self.pk)
+        return [SignOff.from_row(row) for row in rows]
 
     @strawberry.field(description="Money received against the order (recordPayment), oldest first, in one list; "
                       "page it with paymentsConnection.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from domain.capacity.finished_stock import HOLDS_STOCK, held_for_orders
@@ -15,8 +15,10 @@ from domain.models import (
     ForecastHours,
     Order,
     OrderLine,
+    OrderSignOff,
     OrderStatus,
     Product,
+    SignOffStatus,
     keeps_promise,
 )
 
@@ -116,11 +118,17 @@ def _order_problems(session: Session) -> list[str]:
             )
     for code, status in session.execute(
         select(Order.code, Order.status)
-        .where(Order.id.in_(select(CapacityReservation.order_id)), ~keeps_promise(MAY_HOLD))
+        .where(Order.id.in_(select(CapacityReservation.order_id)), ~keeps_promise(MAY_HOLD), ~on_hold())
         .distinct()
     ):
         problems.append(f"order {code} is {status.value} but still holds capacity")
     return problems
+
+
+def on_hold() -> ColumnElement[bool]:
+    """A RECEIVED order waiting for people's sign-offs: it may hold the hours and stock of its acceptance."""
+    return and_(Order.status == OrderStatus.RECEIVED, Order.id.in_(
+        select(OrderSignOff.order_id).where(OrderSignOff.status == SignOffStatus.PENDING)))
 
 
 def _stock_problems(session: Session) -> list[str]:
@@ -134,7 +142,8 @@ def _stock_problems(session: Session) -> list[str]:
                             f"but {on_hand:g} are on hand")
     for code, status in session.execute(
         select(Order.code, Order.status).join(OrderLine, OrderLine.order_id == Order.id)
-        .where(~keeps_promise(HOLDS_STOCK), OrderLine.quantity_from_stock > OrderLine.quantity_shipped + TOLERANCE)
+        .where(or_(~keeps_promise(HOLDS_STOCK), and_(Order.status == OrderStatus.RECEIVED, ~on_hold())),
+               OrderLine.quantity_from_stock > OrderLine.quantity_shipped + TOLERANCE)
         .distinct()
     ):
         problems.append(f"order {code} is {status.value} but still holds units taken from stock")

@@ -8,7 +8,9 @@ from sqlalchemy import Select, func, select
 from domain.models import Order, OrderLine, OrderStatus, keeps_promise
 
 # Orders whose finished units (made for them or taken from stock) wait on the shelf for them.
-HOLDS_STOCK = (OrderStatus.ACCEPTED, OrderStatus.SCHEDULED, OrderStatus.IN_PRODUCTION, OrderStatus.IN_STOCK)
+# RECEIVED: an order waiting for sign-offs holds the stock its acceptance would take (domain/orders/holds.py).
+HOLDS_STOCK = (OrderStatus.RECEIVED, OrderStatus.ACCEPTED, OrderStatus.SCHEDULED, OrderStatus.IN_PRODUCTION,
+               OrderStatus.IN_STOCK)
 
 
 def held_for_orders() -> Select[int, float]:

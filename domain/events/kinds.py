@@ -33,6 +33,8 @@ class OrderEventKind(enum.StrEnum):
     PROPOSAL_WITHDRAWN = "PROPOSAL_WITHDRAWN"  # the plant no longer asks: the original promise stands
     UPDATED = "UPDATED"  # changed by the customer and reviewed again
     CANCELLED = "CANCELLED"
+    SIGNED_OFF = "SIGNED_OFF"  # a person approved, rejected or overrode the review's sign-off (R3): who, why
+    HOLD_EXPIRED = "HOLD_EXPIRED"  # nobody signed off in time: the hold was released and the order reviewed again
 
 
 class AlertKind(enum.StrEnum):
@@ -73,6 +75,8 @@ PROPOSAL_EXPIRED = OrderEventKind.PROPOSAL_EXPIRED
 PROPOSAL_WITHDRAWN = OrderEventKind.PROPOSAL_WITHDRAWN
 UPDATED = OrderEventKind.UPDATED
 CANCELLED = OrderEventKind.CANCELLED
+SIGNED_OFF = OrderEventKind.SIGNED_OFF
+HOLD_EXPIRED = OrderEventKind.HOLD_EXPIRED
 LATE_ORDER = AlertKind.LATE_ORDER
 SAFETY_STOCK = AlertKind.SAFETY_STOCK
 MATERIAL = AlertKind.MATERIAL

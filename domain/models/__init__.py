@@ -18,12 +18,13 @@ from domain.models.enums import (
     ReviewDecision,
     Role,
     RushCause,
+    SignOffStatus,
     StockMovementKind,
 )
 from domain.models.events import Alert, Feedback, Incident, ProgressEvent
 from domain.models.negotiations import NegotiationStatus, RushNegotiation, keeps_promise
 from domain.models.notices import Notice, NoticeDelivery, WebhookEndpoint
-from domain.models.orders import Delivery, Order, OrderEvent, OrderLine, OrderReview, Payment
+from domain.models.orders import Delivery, Order, OrderEvent, OrderLine, OrderReview, OrderSignOff, Payment
 from domain.models.planning import (
     CapacityLedger,
     CapacityReservation,
@@ -83,6 +84,7 @@ __all__ = [
     "OrderEvent",
     "OrderLine",
     "OrderReview",
+    "OrderSignOff",
     "OrderStatus",
     "Payment",
     "Plan",
@@ -101,6 +103,7 @@ __all__ = [
     "RushCause",
     "RushInsertion",
     "RushNegotiation",
+    "SignOffStatus",
     "StockMovement",
     "StockMovementKind",
     "WebhookEndpoint",

@@ -119,3 +119,13 @@ class StockMovementKind(enum.StrEnum):
     RETURNED = "RETURNED"
     ADJUSTED = "ADJUSTED"
     SCRAPPED = "SCRAPPED"
+
+
+class SignOffStatus(enum.StrEnum):
+    """Where one person's sign-off of an order's review stands (R3)."""
+
+    PENDING = "PENDING"  # asked for; the order waits RECEIVED holding its capacity and stock
+    APPROVED = "APPROVED"
+    REJECTED = "REJECTED"
+    OVERRIDDEN = "OVERRIDDEN"  # settled by an authorised person for the role asked (override: true)
+    EXPIRED = "EXPIRED"  # the hold ran out (or the order was changed) before anyone answered

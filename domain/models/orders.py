@@ -11,7 +11,7 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from domain.models.base import Base, code_str, intpk, str_enum, utcnow
-from domain.models.enums import DeliveryStatus, OrderStatus, ReviewDecision, RushCause
+from domain.models.enums import DeliveryStatus, OrderStatus, ReviewDecision, RushCause, SignOffStatus
 from domain.models.plant import Customer, Product
 
 
@@ -162,3 +162,23 @@ class Payment(Base):
     paid_on: Mapped[date]  # the day the money arrived, as the payer's books say (the collection rate counts it)
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)  # when it was recorded here
     recorded_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class OrderSignOff(Base):
+    """One person's sign-off a review asked for (R3): the role, why, until when the order's hold lasts, and who
+    answered, when and why."""
+
+    __tablename__ = "order_sign_offs"
+    __table_args__ = (Index("ix_order_sign_offs_order", "order_id", "id"),
+                      Index("ix_order_sign_offs_status_hold", "status", "hold_until"))
+    id: Mapped[intpk]
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(32))
+    status: Mapped[SignOffStatus] = mapped_column(str_enum(SignOffStatus))
+    rule: Mapped[str] = mapped_column(String(64))  # the review rule that asked for it
+    request_reason: Mapped[str] = mapped_column(Text)  # why the rule asked
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    hold_until: Mapped[datetime]
+    by: Mapped[str | None] = mapped_column(String(200))  # the person who answered (their actor: role:name)
+    at: Mapped[datetime | None]
+    reason: Mapped[str | None] = mapped_column(Text)  # the answer's reason

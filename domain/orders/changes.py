@@ -21,7 +21,6 @@ from domain.models import (
     OrderEvent,
     OrderLine,
     OrderStatus,
-    ReviewDecision,
     RushCause,
     utcnow,
 )
@@ -30,14 +29,16 @@ from domain.orders.batch_review import close_review_alert
 from domain.orders.context import load_context, load_order_context
 from domain.orders.facts import amount_of, margin_of
 from domain.orders.finished_goods import release_stock
+from domain.orders.holds import close_pending
 from domain.orders.inputs import CancelInput, LineInput, UpdateInput, validate_lines, validate_requested_date
 from domain.orders.keyed import keyed_change
 from domain.orders.lookup import claim_version, order_to_change, refuse_frozen
 from domain.orders.negotiations import after_cancel, refuse_while_negotiating
-from domain.orders.persist import apply_outcome, record_rush, reserve_promise, review_row, write_deliveries
+from domain.orders.persist import record_rush, review_row, write_deliveries
 from domain.orders.production_orders import cancel_suggested
 from domain.orders.results import OrderResult, review_result
 from domain.orders.review import load_lines, priced_lines, publish
+from domain.orders.settle import settle_review
 from rules import RuleBook
 
 
@@ -89,6 +90,7 @@ async def update_order(session: AsyncSession, principal: Principal, book: RuleBo
         await release_order(session, order.id)
         await release_stock(session, order.id)
         await cancel_suggested(session, order.id)
+        await close_pending(session, order.id, "the order was changed and reviewed again", principal.actor)
         customer = await session.get(Customer, order.customer_id)
         assert customer is not None
         lines, context = await _replace_lines(session, order, lines, data.lines, customer)
@@ -99,17 +101,16 @@ async def update_order(session: AsyncSession, principal: Principal, book: RuleBo
         hint = old_cause if was_rush else RushCause.CUSTOMER_CHANGE
         a = await assess(session, book, Request(context, priced, order.requested_date, order.id, hint), today,
                          saving=True)
-        status = apply_outcome(order, a)
         result = await review_result(session, a, context, [p.quantity for p in priced], book.version)
         session.add(review_row(order, a, result))
         await write_deliveries(session, order, lines, a)
+        status, moved = await settle_review(session, order, lines, a, principal.actor)
         await record_rush(session, order, a)
         events.append(record_order_event(
             session, order, kinds.UPDATED, actor=principal.actor, to_status=status, before=before,
             message=f"changed by the customer and reviewed again: {a.decision.value} ({a.review.reason})",
             after={**_snapshot(order, lines), "status": status.value, "decision": a.decision.value}))
-        if a.decision is ReviewDecision.ACCEPT:
-            events.extend(await reserve_promise(session, order, lines, a, principal.actor))
+        events.extend(moved)
         await close_review_alert(session, order.code)
         return OrderResult(order, result)
 
@@ -133,6 +134,7 @@ async def cancel_order(session: AsyncSession, principal: Principal, book: RuleBo
         released = await release_order(session, order.id)
         await release_stock(session, order.id)
         await cancel_suggested(session, order.id)
+        await close_pending(session, order.id, "the order was cancelled", principal.actor)
         await session.execute(delete(Delivery).where(Delivery.order_id == order.id))
         order.cancelled_at = utcnow()
         await close_review_alert(session, order.code)

@@ -13,6 +13,7 @@ from domain.models import Order, Product, ProductionLine, ReviewDecision, produc
 from domain.orders.assess import Assessment
 from domain.orders.context import OrderContext
 from domain.orders.explain import criterion_details, lines_to_name
+from domain.orders.holds import needs_people
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class ReviewResult:
     moved_order_codes: list[str] = field(default_factory=list)
     rush_moves: list[RushMoveResult] = field(default_factory=list)
     tentative: bool = False  # an ACCEPT whose promise waits for the customers asked to give way
+    sign_offs: list[str] = field(default_factory=list)  # roles the order would wait for (R3); none: answered now
 
 
 @dataclass
@@ -138,4 +140,5 @@ async def review_result(session: AsyncSession, a: Assessment, context: OrderCont
         rush_moves=[RushMoveResult(m.order.code, m.old_date, m.new_date, len({d for _, _, d in m.deliveries}) > 1,
                                    m.negotiated) for m in (a.displacement.moved if a.displacement else [])],
         tentative=a.tentative,
+        sign_offs=[r.role for r in a.review.sign_offs] if needs_people(a) else [],
     )

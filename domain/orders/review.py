@@ -18,13 +18,15 @@ from domain.models import (
     Order,
     OrderEvent,
     OrderLine,
+    OrderStatus,
     ReviewDecision,
     Role,
     utcnow,
 )
-from domain.orders.assess import Request, assess
+from domain.orders.assess import Assessment, Request, assess
 from domain.orders.context import OrderContext, load_context, load_customer_products
 from domain.orders.facts import PricedLine, amount_of, margin_of
+from domain.orders.holds import hold_for_sign_offs, needs_people
 from domain.orders.inputs import LineInput, OrderInput, validate_amount, validate_lines, validate_requested_date
 from domain.orders.keyed import keyed_change
 from domain.orders.numbers import number_taken, order_numbers
@@ -109,6 +111,9 @@ async def create_order(
                       version=1, requested_date=data.requested_date, amount=amount_of(priced),
                       gross_margin=margin_of(priced), received_at=utcnow(), created_by=principal.actor, lines=lines)
         order.status = apply_outcome(order, a)
+        waiting = needs_people(a)  # R3: it stays RECEIVED until the people the review named sign off
+        if waiting:
+            order.status = OrderStatus.RECEIVED
         session.add(order)
         try:
             await session.flush()
@@ -121,14 +126,17 @@ async def create_order(
         created = OrderEvent(
             order_id=order.id, order_code=order.code, customer_id=order.customer_id, kind=kinds.CREATED, at=utcnow(),
             actor=principal.actor, from_status=None, to_status=order.status,
-            message=f"received and reviewed: {a.decision.value} ({a.review.reason})",
+            message=f"received and reviewed: {a.decision.value} ({a.review.reason}){_waiting(a)}",
             after={"decision": a.decision.value, "promised_date": _iso(a.promised_date),
                    "proposed_date": _iso(a.proposed_date), "rush": a.rush.rush, "priority": a.priority.tier,
-                   "substitutes": [[s.sku, s.for_sku, s.on_hand] for s in result.substitutes]},
+                   "substitutes": [[s.sku, s.for_sku, s.on_hand] for s in result.substitutes],
+                   "sign_offs": [r.role for r in a.review.sign_offs] if needs_people(a) else []},
         )
         session.add(created)
         events.append(created)
-        if a.decision is ReviewDecision.ACCEPT:
+        if waiting:
+            await hold_for_sign_offs(session, order, lines, a)
+        elif a.decision is ReviewDecision.ACCEPT:
             # Stock, forecast and ledger rows are locked here, just before the commit; when another order took
             # the hours or units since they were read, CapacityTaken/StockTaken: decided again from fresh facts.
             events.extend(await reserve_promise(session, order, lines, a, principal.actor, new=True))
@@ -138,6 +146,12 @@ async def create_order(
     if not outcome.replayed:
         await publish(publisher, events)
     return outcome
+
+
+def _waiting(a: Assessment) -> str:
+    if not needs_people(a):
+        return ""
+    return "; waiting for sign-off by " + ", ".join(r.role for r in a.review.sign_offs)
 
 
 def _iso(day: date | None) -> str | None:

@@ -9,9 +9,18 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import clock
+from domain.access import Principal
 from domain.db import async_engine, async_sessions
-from domain.models import OrderLine, OrderStatus, ReviewDecision
-from domain.orders import LineInput, OrderInput, create_order, respond_to_proposal
+from domain.models import OrderLine, OrderStatus, ReviewDecision, Role
+from domain.orders import (
+    LineInput,
+    OrderInput,
+    SignOffInput,
+    create_order,
+    pending_sign_offs,
+    respond_to_proposal,
+    sign_off_order,
+)
 from domain.simulation import store
 from domain.simulation.mechanisms import unkept_today, why_not_at_once
 from domain.simulation.outcomes import OrderFate
@@ -32,6 +41,11 @@ async def _take_order(session: AsyncSession, run: ServiceRun, o: WorldOrder, tod
     data = OrderInput(o.customer, o.requested, (LineInput(o.sku, o.quantity, price),), code=o.code)
     result = await create_order(session, PRINCIPAL, run.book, data, today)
     order = result.order
+    for sign_off in await pending_sign_offs(session, order.id) if order.status is OrderStatus.RECEIVED else []:
+        # The plant's people answer the same day: technology validates a new process alongside the order.
+        person = Principal(0, "simulated", Role(sign_off.role))
+        order = (await sign_off_order(session, person, SignOffInput(o.code, order.version, True, "agreed"),
+                                      today)).order
     if result.review is not None and result.review.decision is not ReviewDecision.ACCEPT:
         run.mechanisms[why_not_at_once(result.review, o, today, run.book.capacity_policy().frozen_days)] += 1
     if order.status is OrderStatus.PROPOSED:

@@ -37,7 +37,7 @@ async def test_runs_that_made_nothing_good_do_not_count(asession: AsyncSession, 
     # Tried: two good runs and two runs that were all scrap: still two successful runs, below the 3 of the rules.
     await made(asession, plant, [(40, 1), (0, 40), (38, 2), (0, 25)])
     result = await create_order(asession, PLANNER, book, order("REG", IN_TWO_WEEKS, ("P-1", 20)), TODAY)
-    assert result.review is not None and result.review.decision is ReviewDecision.PROPOSE_DATE
-    assert "PROPOSE-VALIDATION" in {f.rule for f in result.review.fired_rules}
+    assert result.review is not None and result.order.status is OrderStatus.RECEIVED  # waits for technology
+    assert "SIGN-OFF-NEW-PROCESS" in {f.rule for f in result.review.fired_rules}
     technology = next(c for c in result.review.criteria if c.criterion == "TECHNOLOGY")
     assert not technology.passed and "runs_made 2 < 3" in technology.message

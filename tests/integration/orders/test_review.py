@@ -136,15 +136,15 @@ async def test_a_price_below_the_tier_minimum_fails_the_margin_criterion(
     assert "MARGIN-KEY" in [f.rule for f in thin.fired_rules]
 
 
-async def test_a_new_process_gets_the_technology_criterion_and_a_later_date(
+async def test_a_new_process_gets_the_technology_criterion_and_waits_for_technology(
     asession: AsyncSession, plant: Plant, book: RuleBook
 ) -> None:
     result = await create_order(asession, PLANNER, book, order("REG", IN_TWO_WEEKS, ("P-1", 20)), TODAY)
     review = result.review
-    assert review is not None and review.decision is ReviewDecision.PROPOSE_DATE
+    assert review is not None and review.decision is ReviewDecision.ACCEPT
     technology = next(c for c in review.criteria if c.criterion == "TECHNOLOGY")
     assert not technology.passed and "validation" in technology.message
-    assert review.proposed_date == IN_TWO_WEEKS + timedelta(days=14)
+    assert result.order.status is OrderStatus.RECEIVED and result.order.promised_date is None
 
 
 async def test_materials_arriving_late_get_the_date_they_allow(

@@ -50,7 +50,7 @@ def test_scorecards_weigh_every_kpi_once_and_sum_to_one(book: RuleBook) -> None:
 @pytest.mark.parametrize(("change", "decision"), [
     ({}, "ACCEPT"),
     ({"margin.pct": 3.0}, "REJECT"),
-    ({"product.maturity": "NEW"}, "PROPOSE_DATE"),
+    ({"product.maturity": "NEW"}, "ACCEPT"),  # once technology signs it off (R3: TECHNOLOGY-NEW asks them)
     ({"capacity.fits": False, "capacity.splittable_share": 0.6, "capacity.days_late": 4}, "SPLIT"),
     ({"capacity.fits": False, "capacity.splittable_share": 0.2, "capacity.days_late": 4}, "PROPOSE_DATE"),
     ({"capacity.fits": False, "capacity.splittable_share": 0.2, "capacity.days_late": 40}, "REJECT"),
@@ -65,7 +65,7 @@ def test_review_gives_all_four_criteria_with_readable_messages(book: RuleBook) -
     assert not outcome.criteria["MARGIN"].passed and "15%" in outcome.criteria["MARGIN"].message
     assert not outcome.criteria["TECHNOLOGY"].passed and "validation" in outcome.criteria["TECHNOLOGY"].message
     assert outcome.criteria["CAPACITY"].passed
-    assert outcome.delay_days == 14
+    assert [request.role for request in outcome.sign_offs] == ["technology"]
 
 
 def test_fired_rules_are_in_priority_order_and_explained(book: RuleBook) -> None:

@@ -311,7 +311,8 @@ def test_a_reserve_of_half_the_capacity_is_still_allowed(rules_copy: pathlib.Pat
 
 def test_a_bound_with_one_side_says_at_least(rules_copy: pathlib.Path) -> None:
     """Input tried: decide delay_days -3 in review.yaml (before: "must lie between 0 and None")."""
-    edit(rules_copy, "review.yaml", "delay_days: 14", "delay_days: -3")
+    edit(rules_copy, "review.yaml", "decide: {outcome: PROPOSE_DATE}",
+         "decide: {outcome: PROPOSE_DATE, delay_days: -3}")
     assert any("decide.delay_days must be at least 0, got -3" in error for error in errors_of(rules_copy))
 
 
