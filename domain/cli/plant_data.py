@@ -68,7 +68,8 @@ def import_cli(path: Path, check: bool, today: date | None) -> None:
                f"{booked.reviewed - len(booked.flagged)} accepted as they are, {len(booked.flagged)} kept booked "
                "with an ORDER_REVIEW alert for a person")
     for verdict in booked.flagged[:FLAGGED_SHOWN]:
-        click.echo(f"  {verdict.code}: would {verdict.decision.value}: {'; '.join(verdict.failed)}")
+        asked = f" (sign-off: {', '.join(verdict.sign_offs)})" if verdict.sign_offs else ""
+        click.echo(f"  {verdict.code}: would {verdict.decision.value}{asked}: {'; '.join(verdict.failed)}")
     if len(booked.flagged) > FLAGGED_SHOWN:
         click.echo(f"  ... and {len(booked.flagged) - FLAGGED_SHOWN} more (the alerts list them all)")
 

@@ -53,6 +53,7 @@ class Verdict:
     code: str
     decision: ReviewDecision
     failed: list[str]  # the failed criteria's messages, with their figures
+    sign_offs: list[str]  # the roles the rules would ask to sign it off (R3): an import asks nobody, it tells them
 
 
 def review_alert_key(order_code: str) -> str:
@@ -140,16 +141,19 @@ async def review_booked(session: AsyncSession, book: RuleBook, items: list[ToRev
             "criteria": criteria,
             "fired_rules": [{"rule_set": f.rule_set, "rule": f.rule, "message": f.message} for f in outcome.fired],
             "proposed_date": None, "proposed_deliveries": [], "created_at": at})
-        if decision is ReviewDecision.ACCEPT:
+        asked = [request.role for request in outcome.sign_offs] if decision is not ReviewDecision.REJECT else []
+        if decision is ReviewDecision.ACCEPT and not asked:
             continue
         failed = [str(c["message"]) for c in criteria if not c["passed"]] or [outcome.reason]
-        verdicts.append(Verdict(item.code, decision, failed))
+        verdicts.append(Verdict(item.code, decision, failed, asked))
         ready = item.promise.ready_date
         promised = max(ready, requested) if ready else None  # the batch moves a promise later, never earlier
+        would = [f"{VERB[decision]} it" if decision is not ReviewDecision.ACCEPT else "",
+                 f"ask {' and '.join(asked)} to sign it off" if asked else ""]
         alerts.append(Alert(
             kind=kinds.ORDER_REVIEW, severity=kinds.WARNING, created_at=at, open=True,
             dedup_key=review_alert_key(item.code), order_id=item.order_id, customer_id=customer_id,
-            message=f"Imported order {item.code}: the review rules would {VERB[decision]} it "
+            message=f"Imported order {item.code}: the review rules would {' and '.join(w for w in would if w)} "
                     f"({'; '.join(failed)}). It stays booked{f' for {promised.isoformat()}' if promised else ''} "
                     "as the plant's commitment: agree with the customer what happens."))
     await insert_rows(session, REVIEWS, reviews)

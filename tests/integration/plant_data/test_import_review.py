@@ -48,10 +48,11 @@ def test_every_imported_order_is_reviewed_and_the_doubtful_ones_stay_booked_with
         assert not valve["TECHNOLOGY"]["passed"] and "VALVE-X" in valve["TECHNOLOGY"]["message"]
         assert not valve["MATERIAL"]["passed"] and "CHIP short by 50 pcs" in valve["MATERIAL"]["details"]
         assert reviews["SO-1004"].facts["product.maturity"] == "NEW"
-        assert any(f["rule"] == "PROPOSE-VALIDATION" for f in reviews["SO-1004"].fired_rules)
+        assert any(f["rule"] == "SIGN-OFF-NEW-PROCESS" for f in reviews["SO-1004"].fired_rules)
         alerts = _open_review_alerts(session)
         assert sorted(alerts) == ["SO-1004", "SO-1005"]
         assert "MOTOR short by 30 pcs" in alerts["SO-1005"].message
+        assert "ask technology to sign it off" in alerts["SO-1004"].message
         assert alerts["SO-1005"].severity == "WARNING" and alerts["SO-1005"].customer_id is not None
         statuses = dict(session.execute(select(Order.code, Order.status)).all())
         assert set(statuses.values()) == {OrderStatus.ACCEPTED}
