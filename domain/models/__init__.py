@@ -23,6 +23,7 @@ from domain.models.enums import (
 from domain.models.events import Alert, Feedback, Incident, ProgressEvent
 from domain.models.notices import Notice, NoticeDelivery, WebhookEndpoint
 from domain.models.orders import Delivery, Order, OrderEvent, OrderLine, OrderReview, Payment
+from domain.models.plan_consensus import PlanApproval, PlanMove
 from domain.models.planning import (
     CapacityLedger,
     CapacityReservation,
@@ -84,7 +85,9 @@ __all__ = [
     "OrderStatus",
     "Payment",
     "Plan",
+    "PlanApproval",
     "PlanItem",
+    "PlanMove",
     "PlanStatus",
     "ProcessMaturity",
     "Product",
