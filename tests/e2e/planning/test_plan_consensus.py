@@ -234,6 +234,9 @@ async def test_a_rejected_draft_never_goes_into_force_and_a_stale_one_cannot_be_
 
     admin = await _decide(plant, "approvePlan", "admin", second["id"])
     assert admin["plan"]["approvals"][0]["side"] == "production" and admin["plan"]["status"] == "DRAFT"
+    twice = await _decide(plant, "approvePlan", "admin", second["id"])  # one person never approves both sides
+    assert twice["errors"][0]["code"] == "INVALID_TRANSITION"
+    assert "admin-person approved" in twice["errors"][0]["message"]
     done = await _decide(plant, "approvePlan", "sales", second["id"])
     assert done["plan"]["status"] == "IN_FORCE"
     third = (await _replan(plant))["plan"]  # against the second: nothing changed, so it goes alone
