@@ -28,6 +28,7 @@ from api.orders.queries import OrderQueries
 from api.orders.subscriptions import OrderSubscriptions
 from api.planning.mutations import PlanningMutations
 from api.planning.queries import PlanningQueries
+from api.planning.subscriptions import PlanSubscriptions
 from api.production.mutations import ProductionMutations
 from api.production.queries import ProductionQueries
 from api.purchasing.mutations import PurchasingMutations
@@ -44,7 +45,7 @@ QUERIES: tuple[type, ...] = (
 MUTATIONS: tuple[type, ...] = (OrderMutations, FloorMutations, PlanningMutations, RulesMutations,
                                 ProductionMutations, NoticeMutations, KpiMutations, MasterDataMutations,
                                 PurchasingMutations)
-SUBSCRIPTIONS: tuple[type, ...] = (OrderSubscriptions, AlertSubscriptions)
+SUBSCRIPTIONS: tuple[type, ...] = (OrderSubscriptions, AlertSubscriptions, PlanSubscriptions)
 
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS) if MUTATIONS else None

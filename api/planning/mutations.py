@@ -144,11 +144,13 @@ async def _decide(info: Info, given: PlanDecisionInput, *, approve: bool) -> Pla
 
 
 async def _publish(ctx: Context, done: ReplanDone) -> None:
-    """After commit: the order events and alerts the plan's going into force produced."""
+    """After commit: the order events and alerts the plan's going into force produced, and the plan (planPublished)."""
     for event_id in [*done.scheduled_event_ids, *done.late_event_ids]:
         await ctx.events.publish_order_event(event_id)
     for alert_id in done.alert_ids:
         await ctx.events.publish_alert(alert_id)
+    if done.in_force:
+        await ctx.events.publish_plan(done.plan_id)
 
 
 async def _payload(info: Info, use_case: Callable[[AsyncSession, Principal], Awaitable[ReplanDone]]) -> PlanPayload:

@@ -1,6 +1,7 @@
 """Plan consensus (R5) through GraphQL on both databases: a replan that breaks promises is a DRAFT whose planDiff
-lists the moved orders and touches nothing; production and sales approve it into force (published), or one rejects
-it; a stale draft cannot be approved; a small replan goes into force alone; the ledger stays sound throughout."""
+lists the moved orders and touches nothing; production and sales approve it into force (published: its order events
+and planPublished), or one rejects it; a stale draft cannot be approved; a small replan goes into force alone; the
+ledger stays sound throughout."""
 
 from __future__ import annotations
 
@@ -25,9 +26,10 @@ from domain.config import DEFAULT_RULES_DIR, Settings
 from domain.db import session_scope
 from domain.demo import load_demo
 from domain.demo.sizes import DemoSize
-from domain.events.broker import ORDER_EVENTS
+from domain.events.broker import ORDER_EVENTS, PLANS
 from domain.models import CapacityLedger, LineCalendarDay, OrderEvent
 from tests.e2e.api.conftest import GraphQLClient
+from tests.e2e.api.test_subscriptions import connected, subscribe
 from tests.factories import make_api_key
 
 THURSDAY, SATURDAY, MONDAY = date(2026, 12, 3), date(2026, 12, 5), date(2026, 12, 7)
@@ -80,6 +82,16 @@ def _holiday(db: Engine, week: date) -> int:
         session.add_all(LineCalendarDay(line_id=line_id, day=week + timedelta(days=d), hours=0.0, reason="holiday")
                         for d in range(7))
     return line_id
+
+
+async def _listening(app: Starlette, channel: str) -> None:
+    """The subscription starts listening a moment after `subscribe` is sent."""
+    local = getattr(app.state.broker, "_local", app.state.broker)
+    for _ in range(250):
+        if local.subscriber_count(channel):
+            return
+        await anyio.sleep(0.02)
+    raise AssertionError("the subscription never reached the broker")
 
 
 @pytest.fixture
@@ -178,13 +190,20 @@ async def test_a_replan_breaking_promises_is_a_draft_until_production_and_sales_
     assert _promised(db, line_id, MONDAY) == promised
     _sound(db)
 
-    async with plant.app.state.broker.subscribe(ORDER_EVENTS) as published:
+    broker = plant.app.state.broker
+    async with broker.subscribe(ORDER_EVENTS) as published, broker.subscribe(PLANS) as plans:
         done = await _decide(plant, "approvePlan", "production", draft["id"])
         got: list[int] = []
         with anyio.move_on_after(5):
             async for event_id in published:
                 got.append(event_id)
                 break
+        went: list[int] = []
+        with anyio.move_on_after(5):
+            async for plan_id in plans:
+                went.append(plan_id)
+                break
+    assert went == [int(draft["id"])]  # planPublished
     assert done["errors"] == [] and done["plan"]["status"] == "IN_FORCE" and done["plan"]["inForce"]
     assert {a["side"]: a["person"] for a in done["plan"]["approvals"]} == {
         "sales": "sales-person", "production": "production-person"}
@@ -276,8 +295,14 @@ async def test_a_small_replan_goes_into_force_alone_when_the_policy_allows(
         line_id = _holiday(db, MONDAY)
         promised = _promised(db, line_id, MONDAY)
         clock.pin(SATURDAY)
-        alone = await _replan(plant)
+        async with connected(plant.app, {"Authorization": f"Bearer {plant.keys['viewer']}"}) as ws:
+            await subscribe(ws, "subscription { planPublished { version status inForce } }")
+            await _listening(plant.app, PLANS)
+            alone = await _replan(plant)
+            message = await ws.receive_json(timeout=10)
         assert alone["plan"]["status"] == "IN_FORCE" and alone["plan"]["approvals"] == []
+        assert message["payload"]["data"]["planPublished"] == {
+            "version": alone["plan"]["version"], "status": "IN_FORCE", "inForce": True}
         assert alone["plan"]["basedOn"] == first["plan"]["id"]
         assert _promised(db, line_id, MONDAY) < promised
         diff = await plant.client(DIFF, {"from": first["plan"]["id"]}, key=plant.keys["viewer"])
