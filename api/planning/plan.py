@@ -9,9 +9,10 @@ import strawberry
 
 from api.core.context import Context
 from api.core.convert import from_attributes
+from api.planning.dataloaders import PlanLoaders
 from api.planning.types import LineWeekLoad, PlanApproval, PlanDiagnostic, PlanItem
 from domain import models
-from domain.planning import plan_reads, queries
+from domain.planning import queries
 from solver.result import DiagnosticKind, SolverStatus
 
 Info = strawberry.Info[Context, None]
@@ -99,6 +100,5 @@ class Plan:
     @strawberry.field(description="Who approved the plan for which side (plan consensus, R5); empty for a plan that "
                                   "went into force without approval.")
     async def approvals(self, info: Info) -> list[PlanApproval]:
-        async with info.context.db() as session:
-            rows = await plan_reads.approvals_by_plan(session, [self.pk])
-        return [PlanApproval.from_row(r) for r in rows[self.pk]]
+        rows = await info.context.loader(PlanLoaders).approvals.load(self.pk)
+        return [PlanApproval.from_row(r) for r in rows]
