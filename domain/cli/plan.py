@@ -69,7 +69,8 @@ def weekly(tier: str, horizon_weeks: int, today: date | None, force: bool) -> No
     click.echo(
         f"plan version {plan.version} {standing}: {plan.status}, objective {plan.objective:.1f}, "
         f"{plan.solve_seconds:.2f} s solve, {len(outcome.scheduled_event_ids)} orders scheduled, "
-        f"{outcome.changes} changes against the previous plan, {len(outcome.moves)} orders moved, {broken} promises "
+        f"{outcome.changes} changes against the previous plan ({outcome.agreed_changes} in the weeks both cover), "
+        f"{len(outcome.moves)} orders moved, {broken} promises "
         f"broken, frozen until {plan.frozen_until}"
     )
     for diagnostic in plan.diagnostics[:10]:

@@ -62,6 +62,7 @@ class ReplanOutcome:
     material_shortages: int = 0
     late_event_ids: list[int] = field(default_factory=list)  # AT_RISK, MOVED and LATE events, to publish
     changes: int = 0  # weekly items added, removed or changed against the plan in force
+    agreed_changes: int = 0  # ... in the weeks both plans cover: what the capacity policy's plan_approval counts
     in_force: bool = False  # False: a DRAFT waiting for approvePlan (the capacity policy's plan_approval)
     moves: list[Move] = field(default_factory=list)  # orders the plan moves (previewed for a draft)
 
@@ -96,6 +97,14 @@ def choose_solver(session: Session, settings: ReplanSettings) -> str:
     if settings.solver != "AUTO":
         return settings.solver
     return auto_solver(_route_weeks(session, settings))
+
+
+def agreed_weeks(current: Plan, new: Plan) -> set[date]:
+    """The Mondays both plans cover."""
+    first = max(current.horizon_start, new.horizon_start)
+    last = min(current.horizon_start + timedelta(weeks=current.horizon_weeks),
+               new.horizon_start + timedelta(weeks=new.horizon_weeks))
+    return {first + timedelta(weeks=i) for i in range(max((last - first).days // 7, 0))}
 
 
 def horizon_start(today: date) -> date:
@@ -179,12 +188,16 @@ def replan(
         plan.based_on_plan_id = current.id if current else None
         plan.reserve_share = settings.reserve_share
         plan.order_cutoff = cutoff or utcnow()
-        changes = len(diff_plans(session, current.id, plan.id)) if current else 0
-        outcome = ReplanOutcome(plan, previous_plan_id=current.id if current else None, changes=changes)
+        changes = diff_plans(session, current.id, plan.id) if current else []
+        outcome = ReplanOutcome(plan, previous_plan_id=current.id if current else None, changes=len(changes))
         if current is not None and settings.approval is not None:
             outcome.moves = preview_moves(session, snapshot, result)
             broken = sum(1 for m in outcome.moves if m.broken)
-            if not settings.approval.lets_alone(changes, broken):  # a DRAFT: sales and production agree first
+            # What was agreed is the weeks both plans cover: a week the roll adds at the horizon's end is new, not
+            # a change (else every weekend replan would need approval), and a week behind the new start is past.
+            agreed = agreed_weeks(current, plan)
+            outcome.agreed_changes = sum(1 for c in changes if c.week in agreed)
+            if not settings.approval.lets_alone(outcome.agreed_changes, broken):  # a DRAFT: both sides agree first
                 record_moves(session, plan.id, outcome.moves)
                 session.flush()
                 return outcome
