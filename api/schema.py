@@ -29,6 +29,7 @@ from api.orders.sign_off import SignOffMutations
 from api.orders.subscriptions import OrderSubscriptions
 from api.planning.mutations import PlanningMutations
 from api.planning.queries import PlanningQueries
+from api.planning.subscriptions import PlanSubscriptions
 from api.production.mutations import ProductionMutations
 from api.production.queries import ProductionQueries
 from api.purchasing.mutations import PurchasingMutations
@@ -45,7 +46,7 @@ QUERIES: tuple[type, ...] = (
 MUTATIONS: tuple[type, ...] = (OrderMutations, FloorMutations, PlanningMutations, RulesMutations,
                                 ProductionMutations, NoticeMutations, KpiMutations, MasterDataMutations,
                                 PurchasingMutations, SignOffMutations)
-SUBSCRIPTIONS: tuple[type, ...] = (OrderSubscriptions, AlertSubscriptions)
+SUBSCRIPTIONS: tuple[type, ...] = (OrderSubscriptions, AlertSubscriptions, PlanSubscriptions)
 
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS) if MUTATIONS else None

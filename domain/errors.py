@@ -56,6 +56,12 @@ class PlanInProgress(DomainError):
     code = "PLAN_IN_PROGRESS"
 
 
+class StalePlan(DomainError):
+    """A draft plan solved against a plan in force that is no longer in force: it cannot be approved."""
+
+    code = "STALE_PLAN"
+
+
 class Busy(DomainError):
     """A valid change that lost every race for the same capacity: the same request may be sent again."""
 

@@ -86,6 +86,8 @@ ACTIONS: dict[str, dict[str, tuple[Param, ...]]] = {
                                                             why=_SPLIT_WHY)),
         "forecast_consumption": (_e("match", FORECAST_MATCH), _p("backward_weeks", "int", minimum=0, maximum=8),
                                  _p("forward_weeks", "int", minimum=0, maximum=8)),
+        "plan_approval": (_p("max_changes", "int", minimum=0, maximum=100_000),
+                          _p("max_broken_promises", "int", minimum=0, maximum=100_000)),
     },
     "cost_allocation": {
         "allocate_cost": (_p("sales_share", "number", minimum=0, maximum=1),

@@ -24,7 +24,8 @@ ALWAYS_APPLY = ("capacity_policy", "scorecards")
 SETTINGS = {"capacity_policy": ("reserve_share", "frozen_window", "weekly_cutoff", "overtime_limit"),
             "scorecards": ("bonus",)}
 # settings with a default in code (a rule file written before them still loads), given at most once
-OPTIONAL_SETTINGS = {"capacity_policy": ("stock_first", "min_split", "rush_in_frozen_window", "forecast_consumption"),
+OPTIONAL_SETTINGS = {"capacity_policy": ("stock_first", "min_split", "rush_in_frozen_window", "forecast_consumption",
+                                         "plan_approval"),
                      "scorecards": ("missing_kpi",)}
 
 

@@ -167,6 +167,17 @@ class TierAllocation:
 
 
 @dataclass(frozen=True)
+class PlanApproval:
+    """When a replan's draft may go into force without sales and production approving it (R5)."""
+
+    max_changes: int  # weekly plan items added, removed or changed against the plan in force
+    max_broken_promises: int  # orders the draft would make late against their promise
+
+    def lets_alone(self, changes: int, broken_promises: int) -> bool:
+        return changes <= self.max_changes and broken_promises <= self.max_broken_promises
+
+
+@dataclass(frozen=True)
 class CapacityPolicy:
     reserve_share: float  # share of capacity held back for rush orders, e.g. 0.12
     reserve_share_min: float
@@ -193,6 +204,9 @@ class CapacityPolicy:
     forecast_match: str = "SKU"
     forecast_backward_weeks: int = 2
     forecast_forward_weeks: int = 0
+    # Plan consensus (R5): a draft within these bounds goes into force alone, a larger one waits for sales and
+    # production. Left out: every replan goes into force at once, as before the rule.
+    plan_approval: PlanApproval | None = None
 
     def min_split(self, quantity: float) -> float:
         """Smallest part of an order line of `quantity` units that may ship on its own."""
@@ -218,6 +232,9 @@ class CapacityPolicy:
                 "rush_lead_days": self.rush_lead_days,
                 "forecast_match": self.forecast_match, "forecast_backward_weeks": self.forecast_backward_weeks,
                 "forecast_forward_weeks": self.forecast_forward_weeks,
+                **({} if self.plan_approval is None else {
+                    "plan_approval_max_changes": self.plan_approval.max_changes,
+                    "plan_approval_max_broken_promises": self.plan_approval.max_broken_promises}),
                 **{f"may_move.{t}": sorted(d.may_move) for t, d in self.displacement.items()},
                 **{f"may_split.{t}": sorted(d.may_split) for t, d in self.displacement.items()},
                 **{f"negotiate.{t}": sorted(d.negotiate) for t, d in self.displacement.items()},
@@ -258,7 +275,10 @@ def capacity_policy(evaluation: Evaluation) -> CapacityPolicy:
     forecast = {} if consumption is None else {"forecast_match": consumption.params["match"],
                                                "forecast_backward_weeks": consumption.params["backward_weeks"],
                                                "forecast_forward_weeks": consumption.params["forward_weeks"]}
+    approval = evaluation.first("plan_approval")
     return CapacityPolicy(
+        plan_approval=None if approval is None else PlanApproval(approval.params["max_changes"],
+                                                                 approval.params["max_broken_promises"]),
         reserve_share=share / 100, reserve_share_min=low / 100, reserve_share_max=high / 100,
         frozen_days=evaluation.first("frozen_window").params["days"],  # type: ignore[union-attr]
         cutoff_weekday=WEEKDAYS.choices.index(evaluation.first("weekly_cutoff").params["weekday"]),  # type: ignore[union-attr]

@@ -31,6 +31,7 @@ class ErrorCode(enum.Enum):
     INVALID_TRANSITION = "INVALID_TRANSITION"
     RULES_INVALID = "RULES_INVALID"
     PLAN_IN_PROGRESS = "PLAN_IN_PROGRESS"
+    STALE_PLAN = "STALE_PLAN"
     UNAUTHENTICATED = "UNAUTHENTICATED"
     IN_USE = "IN_USE"
     BUSY = "BUSY"
@@ -66,6 +67,8 @@ expose_enum(ErrorCode, "ErrorCode", "Every code a client can receive: in `UserEr
     "RULES_INVALID": "reloadRules: a rule file does not validate; the rules in force are unchanged and the message "
                      "names the file and line.",
     "PLAN_IN_PROGRESS": "A replan is already running; send the request again when it has finished.",
+    "STALE_PLAN": "approvePlan: the draft was solved against a plan that is no longer in force (another plan went "
+                  "into force since); nothing changed. Replan for a new draft and approve that one.",
     "UNAUTHENTICATED": "No API key, an unknown one or a revoked one (HTTP 401, or the websocket refused): send "
                        "`Authorization: Bearer <api key>`.",
     "BUSY": "The request lost every race for the same capacity, or the same idempotencyKey is still being "

@@ -10,7 +10,8 @@ import strawberry
 from api.core.context import Context
 from api.core.convert import from_attributes
 from api.core.pagination import After, Connection, First, connection, decode_cursor, page_size
-from api.planning.types import LineWeekLoad, PlanDiagnostic, PlanItem
+from api.planning.dataloaders import PlanLoaders
+from api.planning.types import LineWeekLoad, PlanApproval, PlanDiagnostic, PlanItem
 from domain import models
 from domain.planning import item_pages, queries
 from solver.result import DiagnosticKind, SolverStatus
@@ -19,7 +20,8 @@ Info = strawberry.Info[Context, None]
 DEFAULT_PAGE = 50
 
 
-@strawberry.type(description="A version of the rolling weekly plan (R5); `inForce` marks the one production follows.")
+@strawberry.type(description="A version of the rolling weekly plan (R5); `inForce` marks the one production follows, "
+                              "`status` DRAFT one waiting for production's and sales' approval.")
 class Plan:
     id: strawberry.ID = strawberry.field(
         description="The plan's id (a plain number as text); pass it to `plan(id)`.")
@@ -33,8 +35,15 @@ class Plan:
     horizon_start: date = strawberry.field(description="The Monday of the plan's first week.")
     horizon_weeks: int = strawberry.field(description="How many weeks the plan covers from horizonStart (1-26).")
     status: models.PlanStatus = strawberry.field(
-        description="DRAFT, IN_FORCE, SUPERSEDED or REJECTED (REJECTED once plans can be rejected)."
-    )
+        description="DRAFT (waiting for approval), IN_FORCE, SUPERSEDED or REJECTED.")
+    based_on: strawberry.ID | None = strawberry.field(
+        description="The id of the plan in force when this plan was solved: its diff is against that plan, and a "
+                    "draft is stale (cannot be approved) once another plan is in force; null for a plant's first.")
+    in_force_at: datetime | None = strawberry.field(
+        description="When the plan went into force (UTC); null while a draft, or for plans before plan consensus.")
+    rejected_by: str | None = strawberry.field(
+        description="Who rejected the draft, as `role:name`; null unless REJECTED.")
+    rejection_reason: str | None = strawberry.field(description="Why the draft was rejected; null unless REJECTED.")
     solver_status: SolverStatus = strawberry.field(
         description="How the solve ended; until this release `status` held this value as a lower-case string."
     )
@@ -61,7 +70,9 @@ class Plan:
             row,
             id=strawberry.ID(str(row.id)),
             in_force=row.id == in_force_id,
-            status=queries.plan_status(row.id, in_force_id),
+            status=queries.plan_status(row.id, in_force_id, rejected=row.rejected_at is not None,
+                                       was_in_force=row.in_force_at is not None),
+            based_on=None if row.based_on_plan_id is None else strawberry.ID(str(row.based_on_plan_id)),
             solver_status=SolverStatus(row.status),
             diagnostics=[
                 PlanDiagnostic(kind=DiagnosticKind(str(d["kind"])), message=str(d["message"])) for d in row.diagnostics
@@ -116,3 +127,9 @@ class Plan:
         async with info.context.db() as session:
             rows = await queries.plan_loads(session, self.pk)
         return [LineWeekLoad.from_row(r) for r in rows]
+
+    @strawberry.field(description="Who approved the plan for which side (plan consensus, R5); empty for a plan that "
+                                  "went into force without approval.")
+    async def approvals(self, info: Info) -> list[PlanApproval]:
+        rows = await info.context.loader(PlanLoaders).approvals.load(self.pk)
+        return [PlanApproval.from_row(r) for r in rows]

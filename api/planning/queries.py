@@ -1,4 +1,5 @@
-"""Planning queries: a plan (the one in force by default), the live capacity load, forecast scenarios."""
+"""Planning queries: a plan (the one in force by default), plan versions and their diff, the live capacity load,
+forecast scenarios."""
 
 from __future__ import annotations
 
@@ -11,17 +12,21 @@ import strawberry
 from api.core.context import Context
 from api.core.errors import argument_error
 from api.core.node import row_id
+from api.core.pagination import After, Connection, First, connection, decode_cursor, page_size
 from api.core.permissions import allow
+from api.planning.diff import PlanDiff
 from api.planning.plan import Plan
 from api.planning.types import ForecastScenario, LineWeekLoad
 from domain.bounds import shown
-from domain.models import Role, utcnow
-from domain.planning import queries
+from domain.errors import NotFound
+from domain.models import PlanStatus, Role, utcnow
+from domain.planning import plan_reads, queries
 from domain.planning.scenarios import forecast_scenarios
 from domain.planning.service import engine_for
 from domain.planning.weekly import MAX_HORIZON_WEEKS
 
 Info = strawberry.Info[Context, None]
+DEFAULT_PAGE = 50
 
 
 def _weeks(argument: str, weeks: int) -> int:
@@ -46,6 +51,50 @@ class PlanningQueries:
             row = await queries.get_plan(session, plan_id)
             in_force_id = await queries.current_plan_id(session)
         return Plan.from_row(row, in_force_id) if row is not None else None
+
+    @strawberry.field(description="Plan versions, newest first; `status` keeps those of one standing (DRAFT: the ones "
+                                  "waiting for production's and sales' approval).")
+    async def plans(
+        self, info: Info, first: First = None, after: After = None,
+        status: Annotated[PlanStatus | None, strawberry.argument(
+            description="Only plans of this standing; every plan when omitted.")] = None,
+    ) -> Connection[Plan]:
+        ctx = info.context
+        size = page_size(first, DEFAULT_PAGE, ctx.settings.max_page_size)
+        position = decode_cursor(after, "plans")
+        async with ctx.db() as session:
+            in_force_id = await queries.current_plan_id(session)
+            page = await plan_reads.list_plans(session, size, position, status, in_force_id)
+
+        async def count() -> int:
+            async with ctx.db() as session:
+                return await plan_reads.count_plans(session, status, in_force_id)
+
+        return connection(page, plan_reads.NEWEST_FIRST, "plans", lambda row: Plan.from_row(row, in_force_id), count,
+                          position)
+
+    @strawberry.field(description="What changes from plan `from` to plan `to`: weekly items added, removed and "
+                                  "changed, orders moved and promises broken.")
+    async def plan_diff(
+        self, info: Info,
+        from_: Annotated[strawberry.ID, strawberry.argument(
+            name="from", description="The plan compared from (Plan.id).")],
+        to: Annotated[strawberry.ID | None, strawberry.argument(
+            description="The plan compared to (Plan.id); the plan in force when omitted.")] = None,
+    ) -> PlanDiff:
+        ids = []
+        for name, given in (("from", from_), ("to", to)):
+            pk = None if given is None else row_id(str(given))
+            if given is not None and pk is None:
+                raise argument_error(name, f"{shown(str(given))} is not a plan id")
+            ids.append(pk)
+        async with info.context.db() as session:
+            in_force_id = await queries.current_plan_id(session)
+            try:
+                row = await plan_reads.plan_diff(session, info.context.user, ids[0] or 0, ids[1])
+            except NotFound as exc:
+                raise argument_error((exc.field or ["from"])[0], exc.message) from None
+        return PlanDiff.from_row(row, in_force_id)
 
     @strawberry.field(description="Live load per line and week from `from` (its Monday) for `weeks` weeks.")
     async def capacity_load(

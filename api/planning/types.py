@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import strawberry
 
@@ -19,11 +19,12 @@ expose_enum(models.ForecastTier, "ForecastTier", "Which of sales' three forecast
     "MID": "The middle forecast, the most likely; what the weekly replan uses by default.",
     "HIGH": "The high forecast: demand turns out strong; shows the elastic capacity a peak needs.",
 })
-expose_enum(models.PlanStatus, "PlanStatus", "Where a plan version stands.", {
-    "DRAFT": "Solved after the plan in force (or while none is in force) and not put in force.",
+expose_enum(models.PlanStatus, "PlanStatus", "Where a plan version stands (plan consensus, R5).", {
+    "DRAFT": "Solved against the plan in force and waiting for production's and sales' approval (approvePlan); "
+             "nothing of it (ledger, promises, scheduled orders) has taken effect.",
     "IN_FORCE": "The plan production follows; exactly one plan at a time.",
-    "SUPERSEDED": "Was in force, or was solved before the plan now in force.",
-    "REJECTED": "Turned down by a planner (reserved: no mutation rejects plans yet).",
+    "SUPERSEDED": "Was in force, or is a draft overtaken by a plan that went into force after it was solved.",
+    "REJECTED": "A draft turned down with a reason (rejectPlan); it never goes into force.",
 })
 expose_enum(DiagnosticKind, "DiagnosticKind", "What a plan diagnostic is about; `message` says it in words.", {
     "BOTTLENECK": "A line-week full to capacity, with what one more hour would gain.",
@@ -130,3 +131,18 @@ class ForecastScenario:
             status=SolverStatus(row.status),
             line_weeks=[from_attributes(ScenarioLineWeek, n) for n in row.needs],
         )
+
+
+@strawberry.type(description="One side's approval of a draft plan (approvePlan): production or sales, by a person.")
+class PlanApproval:
+    side: str = strawberry.field(
+        description="`production` (roles planner or production) or `sales` (role sales); an admin stands in for "
+                    "the side still missing.")
+    role: str = strawberry.field(description="The role of the key or token that approved.")
+    person: str = strawberry.field(description="The name of the person (the key's or the token's name).")
+    at: datetime = strawberry.field(description="When the approval was given (UTC).")
+    reason: str | None = strawberry.field(description="What the approver wrote; null when nothing.")
+
+    @classmethod
+    def from_row(cls, row: models.PlanApproval) -> PlanApproval:
+        return from_attributes(cls, row)

@@ -47,6 +47,7 @@ def weekly(tier: str, horizon_weeks: int, today: date | None, force: bool) -> No
             frozen_days=capacity.frozen_days,
             solver=settings.solver,
             rules_version=policy.version,
+            approval=capacity.plan_approval,
         )
         # Orders received after the last cut-off (Friday by default) wait for next week's replan.
         cutoff = datetime.combine(last_cutoff(day, capacity.cutoff_weekday), datetime.max.time(), tzinfo=UTC)
@@ -61,13 +62,16 @@ def weekly(tier: str, horizon_weeks: int, today: date | None, force: bool) -> No
                                  progress=step, force=force)
                 plan = outcome.plan
                 bar.update(1)
-                changes = diff_plans(session, outcome.previous_plan_id, plan.id) if outcome.previous_plan_id else []
     finally:
         engine.dispose()
+    broken = sum(1 for m in outcome.moves if m.broken)
+    standing = "in force" if outcome.in_force else "is a DRAFT waiting for production's and sales' approval"
     click.echo(
-        f"plan version {plan.version} in force: {plan.status}, objective {plan.objective:.1f}, "
+        f"plan version {plan.version} {standing}: {plan.status}, objective {plan.objective:.1f}, "
         f"{plan.solve_seconds:.2f} s solve, {len(outcome.scheduled_event_ids)} orders scheduled, "
-        f"{len(changes)} changes against the previous plan, frozen until {plan.frozen_until}"
+        f"{outcome.changes} changes against the previous plan ({outcome.agreed_changes} in the weeks both cover), "
+        f"{len(outcome.moves)} orders moved, {broken} promises "
+        f"broken, frozen until {plan.frozen_until}"
     )
     for diagnostic in plan.diagnostics[:10]:
         click.echo(f"  {diagnostic['kind']}: {diagnostic['message']}")

@@ -11,7 +11,8 @@ log = logging.getLogger(__name__)
 
 ORDER_EVENTS = "order_events"  # ids of OrderEvent rows (the order history)
 ALERTS = "alerts"  # ids of Alert rows
-CHANNELS = (ORDER_EVENTS, ALERTS)
+PLANS = "plans"  # ids of Plan rows, as each goes into force (plan consensus, R5)
+CHANNELS = (ORDER_EVENTS, ALERTS, PLANS)
 
 
 class EventBroker(Protocol):
@@ -35,6 +36,9 @@ class EventPublisher:
 
     async def publish_alert(self, alert_id: int) -> None:
         await self._publish(ALERTS, alert_id)
+
+    async def publish_plan(self, plan_id: int) -> None:
+        await self._publish(PLANS, plan_id)
 
     async def _publish(self, channel: str, row_id: int) -> None:
         # The change is already committed: a lost notification must not turn it into an error.

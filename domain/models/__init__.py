@@ -25,6 +25,7 @@ from domain.models.events import Alert, Feedback, Incident, ProgressEvent
 from domain.models.negotiations import NegotiationStatus, RushNegotiation, keeps_promise
 from domain.models.notices import Notice, NoticeDelivery, WebhookEndpoint
 from domain.models.orders import Delivery, Order, OrderEvent, OrderLine, OrderReview, OrderSignOff, Payment
+from domain.models.plan_consensus import PlanApproval, PlanMove
 from domain.models.planning import (
     CapacityLedger,
     CapacityReservation,
@@ -88,7 +89,9 @@ __all__ = [
     "OrderStatus",
     "Payment",
     "Plan",
+    "PlanApproval",
     "PlanItem",
+    "PlanMove",
     "PlanStatus",
     "ProcessMaturity",
     "Product",

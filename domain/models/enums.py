@@ -56,12 +56,12 @@ class ForecastTier(enum.StrEnum):
 
 
 class PlanStatus(enum.StrEnum):
-    """Where a plan version stands: derived from the plan in force (domain/planning/queries.py plan_status)."""
+    """Where a plan version stands: derived from the plan in force and the plan's record (planning/status.py)."""
 
-    DRAFT = "DRAFT"  # solved after the plan in force, not (yet) put in force
+    DRAFT = "DRAFT"  # solved against the plan in force, waiting for production's and sales' approval
     IN_FORCE = "IN_FORCE"
     SUPERSEDED = "SUPERSEDED"  # was in force, or was solved before the plan now in force
-    REJECTED = "REJECTED"  # turned down by a planner; no use case writes it yet (rejectPlan is to come)
+    REJECTED = "REJECTED"  # a draft turned down with a reason (rejectPlan)
 
 
 class ProductionOrderStatus(enum.StrEnum):

@@ -48,6 +48,16 @@ class Plan(Base):
     objective: Mapped[float | None] = mapped_column(Float)
     solve_seconds: Mapped[float | None] = mapped_column(Float)
     diagnostics: Mapped[list[dict[str, object]]] = mapped_column(default=list)
+    # Plan consensus (R5): the plan in force the plan was solved against (a draft is stale once another is in
+    # force), what going into force needs later (the reserve share and the orders' cut-off it was solved with),
+    # when it went into force, and a rejection.
+    based_on_plan_id: Mapped[int | None]
+    reserve_share: Mapped[float | None] = mapped_column(Float)
+    order_cutoff: Mapped[datetime | None]
+    in_force_at: Mapped[datetime | None]
+    rejected_at: Mapped[datetime | None]
+    rejected_by: Mapped[str | None] = mapped_column(String(128))
+    rejection_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class CurrentPlan(Base):

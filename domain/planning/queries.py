@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.capacity.calendar import week_start
-from domain.models import CapacityLedger, CurrentPlan, LineWeekLoad, Plan, PlanItem, PlanStatus, Product, ProductionLine
+from domain.models import CapacityLedger, CurrentPlan, LineWeekLoad, Plan, PlanItem, Product, ProductionLine
+from domain.planning.status import plan_status as plan_status  # where the API reads a plan's standing
 
 
 @dataclass(frozen=True)
@@ -40,16 +41,6 @@ class LoadRow:
     @property
     def utilization(self) -> float:
         return self.planned_hours / self.capacity_hours if self.capacity_hours > 0 else 0.0
-
-
-def plan_status(plan_id: int, in_force_id: int | None) -> PlanStatus:
-    """A plan's standing from the one in force: ids grow with each solve, so a plan older than the one in
-    force has been superseded and a newer one (or any, while none is in force) is a draft."""
-    if plan_id == in_force_id:
-        return PlanStatus.IN_FORCE
-    if in_force_id is not None and plan_id < in_force_id:
-        return PlanStatus.SUPERSEDED
-    return PlanStatus.DRAFT
 
 
 async def current_plan_id(session: AsyncSession) -> int | None:

@@ -1,4 +1,4 @@
-"""The rolling weekly replan (R5, R14): one at a time, behind the frozen window, then orders are scheduled."""
+"""The rolling weekly replan (R5, R14): one at a time, behind the frozen window; in force at once or a DRAFT."""
 
 from __future__ import annotations
 
@@ -8,20 +8,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from domain.capacity.calendar import frozen_until, week_start
 from domain.errors import InvalidInput, PlanInProgress
-from domain.events import kinds
-from domain.events.outbox import Outbox
-from domain.floor import mark_late_sync, material_shortages
-from domain.models import ForecastTier, Order, OrderEvent, OrderStatus, Plan, ProductionLine, Routing, utcnow
-from domain.planning.broken_promises import tell_broken_promises
+from domain.models import ForecastTier, Plan, ProductionLine, Routing, utcnow
 from domain.planning.daily import first_week, first_week_tasks
-from domain.planning.ledger_refresh import refresh_ledger
+from domain.planning.in_force import enter_force
+from domain.planning.moves import Move, preview_moves, record_moves
 from domain.planning.snapshot import load_snapshot
-from domain.planning.versions import plan_in_force, production_of, put_in_force, save_plan
+from domain.planning.versions import diff_plans, plan_in_force, production_of, save_plan
+from rules.views import PlanApproval
 from solver.choice import auto_solver, detail_weeks_for
 from solver.planner import CapacityPlanner
 
@@ -50,6 +48,9 @@ class ReplanSettings:
     # None: week by week, except a large plant planned through CVXPY (solver/choice.py: detail_weeks_for),
     # then LARGE_DETAIL_WEEKS weeks and 4-week buckets after them (solver/horizon.py).
     detail_weeks: int | None = None
+    # Plan consensus (R5): None puts every plan in force at once (the simulation, direct callers); the capacity
+    # policy's plan_approval keeps a larger draft waiting for sales and production (API and `sop plan weekly`).
+    approval: PlanApproval | None = None
 
 
 @dataclass
@@ -59,7 +60,11 @@ class ReplanOutcome:
     previous_plan_id: int | None = None
     alert_ids: list[int] = field(default_factory=list)  # material shortages and late orders, to publish
     material_shortages: int = 0
-    late_event_ids: list[int] = field(default_factory=list)  # LATE events of orders found past their promise
+    late_event_ids: list[int] = field(default_factory=list)  # AT_RISK, MOVED and LATE events, to publish
+    changes: int = 0  # weekly items added, removed or changed against the plan in force
+    agreed_changes: int = 0  # ... in the weeks both plans cover: what the capacity policy's plan_approval counts
+    in_force: bool = False  # False: a DRAFT waiting for approvePlan (the capacity policy's plan_approval)
+    moves: list[Move] = field(default_factory=list)  # orders the plan moves (previewed for a draft)
 
 
 @contextmanager
@@ -94,6 +99,14 @@ def choose_solver(session: Session, settings: ReplanSettings) -> str:
     return auto_solver(_route_weeks(session, settings))
 
 
+def agreed_weeks(current: Plan, new: Plan) -> set[date]:
+    """The Mondays both plans cover."""
+    first = max(current.horizon_start, new.horizon_start)
+    last = min(current.horizon_start + timedelta(weeks=current.horizon_weeks),
+               new.horizon_start + timedelta(weeks=new.horizon_weeks))
+    return {first + timedelta(weeks=i) for i in range(max((last - first).days // 7, 0))}
+
+
 def horizon_start(today: date) -> date:
     """Weekdays replan the running week; a weekend replan (R5) plans from next Monday."""
     return week_start(today) if today.weekday() < 5 else week_start(today + timedelta(days=7))
@@ -110,9 +123,12 @@ def replan(
     progress: Callable[[str], None] = lambda _step: None,
     force: bool = False,
 ) -> ReplanOutcome:
-    """Solve the plan for the horizon, save it as the next version, put it in force, schedule orders.
+    """Solve the plan for the horizon, save it as the next version, and put it in force (in_force.py) unless
+    `settings.approval` keeps it a DRAFT: more changes or broken promises against the plan in force than the
+    policy lets alone. The first plan (none in force) always goes into force.
 
-    Orders accepted up to `cutoff` (default: now) become SCHEDULED. Runs in the caller's transaction.
+    Going into force, orders accepted up to `cutoff` (default: now) become SCHEDULED. Runs in the caller's
+    transaction.
     A `today` whose horizon starts before the plan in force is refused unless `force` (checked under the
     replan lock, so a plan another process just put in force counts).
     """
@@ -169,52 +185,25 @@ def replan(
             rules_version=settings.rules_version,
             daily=daily,
         )
-        put_in_force(session, plan)
-        refresh_ledger(session, snapshot, result)
-        events = schedule_accepted_orders(session, cutoff or utcnow(), actor, plan.version)
-        # The new plan's material needs against stock and receipts: shortages alert early (R10).
-        outbox = Outbox()
-        shortages = material_shortages(session, settings.horizon_weeks, today=today, outbox=outbox)
-        tell_broken_promises(session, outbox, snapshot, result, actor)
-        mark_late_sync(session, outbox, today, actor)
-        session.flush()
-        return ReplanOutcome(
-            plan, events, current.id if current else None, [a.id for a in outbox.alerts], len(shortages),
-            [e.id for e in outbox.order_events],
-        )
-
-
-def schedule_accepted_orders(session: Session, cutoff: datetime, actor: str | None, version: int) -> list[int]:
-    """ACCEPTED orders received by the cut-off become SCHEDULED, each with a history event."""
-    now = utcnow()
-    orders = session.execute(
-        select(Order.id, Order.code, Order.customer_id).where(
-            Order.status == OrderStatus.ACCEPTED, Order.received_at <= cutoff
-        )
-    ).all()
-    if not orders:
-        return []
-    ids = [o.id for o in orders]
-    for chunk in range(0, len(ids), 1000):
-        session.execute(
-            update(Order)
-            .where(Order.id.in_(ids[chunk : chunk + 1000]), Order.status == OrderStatus.ACCEPTED)
-            .values(status=OrderStatus.SCHEDULED, scheduled_at=now, version=Order.version + 1)
-        )
-    events = [
-        OrderEvent(
-            order_id=o.id,
-            order_code=o.code,
-            customer_id=o.customer_id,
-            kind=kinds.STATUS,
-            at=now,
-            actor=actor,
-            message=f"scheduled in plan version {version}",
-            from_status=OrderStatus.ACCEPTED,
-            to_status=OrderStatus.SCHEDULED,
-        )
-        for o in orders
-    ]
-    session.add_all(events)
-    session.flush()
-    return [e.id for e in events]
+        plan.based_on_plan_id = current.id if current else None
+        plan.reserve_share = settings.reserve_share
+        plan.order_cutoff = cutoff or utcnow()
+        changes = diff_plans(session, current.id, plan.id) if current else []
+        outcome = ReplanOutcome(plan, previous_plan_id=current.id if current else None, changes=len(changes))
+        if current is not None and settings.approval is not None:
+            outcome.moves = preview_moves(session, snapshot, result)
+            broken = sum(1 for m in outcome.moves if m.broken)
+            # What was agreed is the weeks both plans cover: a week the roll adds at the horizon's end is new, not
+            # a change (else every weekend replan would need approval), and a week behind the new start is past.
+            agreed = agreed_weeks(current, plan)
+            outcome.agreed_changes = sum(1 for c in changes if c.week in agreed)
+            if not settings.approval.lets_alone(outcome.agreed_changes, broken):  # a DRAFT: both sides agree first
+                record_moves(session, plan.id, outcome.moves)
+                session.flush()
+                return outcome
+        done = enter_force(session, plan, snapshot, result, today=today, actor=actor, cutoff=plan.order_cutoff)
+        outcome.in_force = True
+        outcome.scheduled_event_ids, outcome.alert_ids = done.scheduled_event_ids, done.alert_ids
+        outcome.late_event_ids, outcome.material_shortages, outcome.moves = (
+            done.late_event_ids, done.material_shortages, done.moves)
+        return outcome

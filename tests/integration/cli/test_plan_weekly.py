@@ -1,16 +1,18 @@
-"""`sop plan weekly` refuses an empty plant and a --today that would put an older plan over the one in force."""
+"""`sop plan weekly` refuses an empty plant and a --today that would put an older plan over the one in force, and
+leaves a weekend replan that breaks promises a DRAFT (the capacity policy's plan_approval)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from click.testing import CliRunner, Result
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from domain.capacity.checks import ledger_violations
 from domain.cli import cli
 from domain.demo import DemoSize, load_demo
-from domain.models import Plan
+from domain.models import CapacityLedger, LineCalendarDay, Plan
 from domain.planning.versions import plan_in_force
 
 TINY = DemoSize("tiny", products=6, families=2, lines=2, customers=5, orders=40, forecast_weeks_ahead=2,
@@ -52,3 +54,30 @@ def test_plan_weekly_refuses_to_go_back_before_the_plan_in_force(db: Engine, db_
     assert forced.exit_code == 0, forced.output
     with Session(db) as session:
         assert str(plan_in_force(session).horizon_start) == "2019-12-30"  # type: ignore[union-attr]
+
+
+def test_the_weekend_replan_follows_the_plan_approval_rule(db: Engine, db_url: str) -> None:
+    """Input: the tiny demo plant planned on Wednesday 2026-11-25, then next week a holiday on the line with the
+    most promised hours, then `sop plan weekly --today 2026-11-28` (Saturday: plans from that Monday). The shipped
+    capacity policy lets no broken promise go alone: the plan is a DRAFT, the plan in force and the ledger stay."""
+    load_demo(db, TINY, seed=3, today=date(2026, 11, 25))
+    assert _sop(["plan", "weekly", "--today", "2026-11-25"], db_url).exit_code == 0
+    monday = date(2026, 11, 30)
+    with Session(db) as session:
+        busiest = session.scalars(select(CapacityLedger).where(CapacityLedger.week == monday)
+                                  .order_by(CapacityLedger.promised_hours.desc()).limit(1)).one()
+        promised, line_id = busiest.promised_hours, busiest.line_id
+        assert promised > 0
+        session.add_all(LineCalendarDay(line_id=line_id, day=monday + timedelta(days=d), hours=0.0, reason="holiday")
+                        for d in range(7))
+        session.commit()
+    weekend = _sop(["plan", "weekly", "--today", "2026-11-28"], db_url)
+    assert weekend.exit_code == 0, weekend.output
+    assert weekend.output.startswith("plan version 2 is a DRAFT waiting for production's and sales' approval")
+    assert "0 promises broken" not in weekend.output
+    with Session(db) as session:
+        assert plan_in_force(session).version == 1  # type: ignore[union-attr]
+        ledger = session.scalars(select(CapacityLedger).where(CapacityLedger.line_id == line_id,
+                                                              CapacityLedger.week == monday)).one()
+        assert ledger.promised_hours == promised
+        assert ledger_violations(session) == []

@@ -351,3 +351,25 @@ def test_min_split_is_optional_at_most_once_and_within_bounds(rules_copy: pathli
     text = text.replace("      - min_split: {units: 5, percent: 5}\n", "")
     (rules_copy / "capacity_policy.yaml").write_text(text.replace(", min_split_units: 1, min_split_share: 0.10", ""))
     assert load_rulebook(rules_copy).capacity_policy().min_split(800.0) == 80.0
+
+
+def test_plan_approval_is_optional_at_most_once_and_within_bounds(rules_copy: pathlib.Path) -> None:
+    """Input tried: the shipped SMALL-PLANS-ALONE rule, max_changes -1, a second plan_approval, and no plan_approval
+    at all (then every replan goes into force at once, as before the rule)."""
+    approval = load_rulebook(rules_copy).capacity_policy().plan_approval
+    assert approval is not None and (approval.max_changes, approval.max_broken_promises) == (20, 0)
+    assert approval.lets_alone(20, 0) and not approval.lets_alone(21, 0) and not approval.lets_alone(0, 1)
+    shipped = "plan_approval: {max_changes: 20, max_broken_promises: 0}"
+    edit(rules_copy, "capacity_policy.yaml", shipped, "plan_approval: {max_changes: -1, max_broken_promises: 0}")
+    assert any("plan_approval.max_changes must be" in e for e in errors_of(rules_copy))
+    edit(rules_copy, "capacity_policy.yaml", "max_changes: -1", "max_changes: 20")
+    edit(rules_copy, "capacity_policy.yaml", "      - overtime_limit: {percent: 10}",
+         "      - overtime_limit: {percent: 10}\n      - plan_approval: {max_changes: 5, max_broken_promises: 0}")
+    assert any("plan_approval is set twice" in e for e in errors_of(rules_copy))
+    text = (rules_copy / "capacity_policy.yaml").read_text()
+    start = text.index("  - id: SMALL-PLANS-ALONE")
+    text = text[:start] + text[text.index("examples:"):]
+    text = text.replace("      - plan_approval: {max_changes: 5, max_broken_promises: 0}\n", "")
+    (rules_copy / "capacity_policy.yaml").write_text(
+        text.replace(",\n             plan_approval_max_changes: 20, plan_approval_max_broken_promises: 0", ""))
+    assert load_rulebook(rules_copy).capacity_policy().plan_approval is None
