@@ -18,7 +18,8 @@ from domain import models
 class Notice:
     id: strawberry.ID = strawberry.field(description="Opaque global id; acknowledgeNotice takes it.")
     order_code: str = strawberry.field(description="The order the notice is about.")
-    kind: str = strawberry.field(description="AT_RISK, LATE, MOVED or PROPOSED.")
+    kind: str = strawberry.field(description="AT_RISK, LATE, MOVED, PROPOSED, or PROPOSAL_CLOSED (a proposed "
+                                              "move ended unanswered or withdrawn: the promise stands).")
     message: str = strawberry.field(description="The notice in words for the customer: dates and the kind of "
                                     "cause, no plant-internal codes.")
     created_at: datetime = strawberry.field(description="When the change it tells of was committed (UTC).")

@@ -12,11 +12,12 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from domain.events.kinds import AT_RISK, LATE, MOVE_PROPOSED, MOVED
+from domain.events.kinds import AT_RISK, LATE, MOVE_PROPOSED, MOVED, PROPOSAL_EXPIRED, PROPOSAL_WITHDRAWN
 from domain.models import Notice, OrderEvent, OrderStatus
 
 PROPOSED = "PROPOSED"
-NOTICE_KINDS = (AT_RISK, LATE, MOVED, PROPOSED)
+PROPOSAL_CLOSED = "PROPOSAL_CLOSED"  # a proposed move ended without the customer's answer: the promise stands
+NOTICE_KINDS = (AT_RISK, LATE, MOVED, PROPOSED, PROPOSAL_CLOSED)
 
 
 def _cause_in_words(cause: str | None) -> str:
@@ -51,6 +52,11 @@ def notice_text(row: OrderEvent) -> tuple[str, str] | None:
                           f"{after.get('proposed_date')} instead of {promised}? Please accept or decline by "
                           f"{str(after.get('expires_at', ''))[:16].replace('T', ' ')} UTC; if you decline or do not "
                           f"answer, its promised date {promised} stands.")
+    if row.kind in (PROPOSAL_EXPIRED, PROPOSAL_WITHDRAWN):  # a decline is the customer's own answer: no notice
+        why = "no answer reached the plant in time" if row.kind == PROPOSAL_EXPIRED \
+            else "the plant no longer needs the move"
+        return PROPOSAL_CLOSED, (f"The proposed move of order {code} is off ({why}): its promised date "
+                                 f"{after.get('promised_date')} stands.")
     if row.to_status is OrderStatus.PROPOSED and row.from_status is not OrderStatus.PROPOSED:
         proposed = after.get("proposed_date")
         when = f" for {proposed}" if proposed else ""

@@ -13,14 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.events import EventPublisher, kinds
 from domain.events.order_history import record_order_event
-from domain.models import Customer, Order, OrderSignOff, OrderStatus, SignOffStatus, utcnow
+from domain.models import Order, OrderSignOff, OrderStatus, SignOffStatus, utcnow
 from domain.orders.assess import Request, assess
-from domain.orders.context import load_order_context
 from domain.orders.holds import SYSTEM, close_pending, release_hold
-from domain.orders.inputs import LineInput
 from domain.orders.persist import record_rush, review_row, write_deliveries
 from domain.orders.results import review_result
-from domain.orders.review import load_lines, priced_lines, publish
+from domain.orders.review import publish
+from domain.orders.saved import load_saved
 from domain.orders.settle import settle_review
 from rules import RuleBook
 
@@ -56,12 +55,8 @@ async def _expire_one(session: AsyncSession, book: RuleBook, order_id: int, now:
         await session.rollback()
         return None
     hours = await release_hold(session, order.id)
-    lines = await load_lines(session, order.id)
-    customer = await session.get(Customer, order.customer_id)
-    assert customer is not None
-    context = await load_order_context(session, customer, [ln.product_id for ln in lines])
-    priced = priced_lines(context, [LineInput(p.sku, ln.quantity, ln.unit_price)
-                                    for p, ln in zip(context.products, lines, strict=True)])
+    saved = await load_saved(session, order)
+    lines, context, priced = saved.lines, saved.context, saved.priced
     a = await assess(session, book, Request(context, priced, order.requested_date, order.id, order.rush_cause),
                      now.date(), saving=True)
     result = await review_result(session, a, context, [p.quantity for p in priced], book.version)

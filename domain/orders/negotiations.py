@@ -97,7 +97,8 @@ def _restore(session: AsyncSession, row: RushNegotiation, order: Order, actor: s
     if order.status is not OrderStatus.PROPOSED or order.promised_date is None:
         return []  # changed since (updated or cancelled): nothing of the proposal is left to undo
     return [record_order_event(session, order, ENDING[row.status], actor=actor, to_status=row.original_status,
-                               message=f"{why}; the promise of {_iso(order.promised_date)} stands")]
+                               message=f"{why}; the promise of {_iso(order.promised_date)} stands",
+                               after={"promised_date": _iso(order.promised_date)})]
 
 
 async def end_negotiations(session: AsyncSession, book: RuleBook, rush_id: int, today: date, actor: str | None

@@ -165,6 +165,10 @@ async def test_an_unanswered_move_expires_and_the_promise_stands(
     kept = await order(gql, asked["code"])
     assert kept["status"] == "ACCEPTED" and kept["promisedDate"] == PLANNED_DUE.isoformat()
     assert kept["history"][-1]["kind"] == "PROPOSAL_EXPIRED" and kept["moveProposal"] is None
+    # The customer who never answered is told the move is off and the promise stands (R7).
+    [closed] = [n for n in kept["notices"] if n["kind"] == "PROPOSAL_CLOSED"]
+    assert "no answer reached the plant in time" in closed["message"]
+    assert f"promised date {PLANNED_DUE.isoformat()} stands" in closed["message"]
     alternatives = await order(gql, rush["code"])
     assert alternatives["status"] == "PROPOSED" and alternatives["review"]["proposedDate"] > RUSH_DUE.isoformat()
     assert_sound(db)
@@ -190,6 +194,8 @@ async def test_a_change_waits_for_the_answer_and_a_cancelled_rush_withdraws_the_
     kept = await order(gql, asked["code"])
     assert kept["status"] == "ACCEPTED" and kept["promisedDate"] == PLANNED_DUE.isoformat()
     assert kept["history"][-1]["kind"] == "PROPOSAL_WITHDRAWN" and kept["moveProposal"] is None
+    [closed] = [n for n in kept["notices"] if n["kind"] == "PROPOSAL_CLOSED"]
+    assert "the plant no longer needs the move" in closed["message"]
     assert_sound(db)
 
 
