@@ -44,10 +44,10 @@ class SignOffMutations:
         self, info: Info,
         input: Annotated[SignOffInput, strawberry.argument(description="The order, its version and your answer.")],
     ) -> OrderPayload:
-        events = info.context.events
+        events, book = info.context.events, info.context.rule_book()
 
         async def use_case(session: AsyncSession, principal: Principal) -> OrderResult:
-            return await sign_off_order(session, principal, input.to_domain(), utcnow().date(), events)
+            return await sign_off_order(session, principal, book, input.to_domain(), utcnow().date(), events)
 
         outcome = await run_use_case(info, use_case)
         if outcome.value is None:

@@ -10,7 +10,7 @@ A rejection REJECTS the order and gives its hold back.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain import bounds
 from domain.access import Principal
 from domain.bounds import shown
+from domain.capacity.calendar import frozen_until, week_start
 from domain.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 from domain.events import EventPublisher, kinds
 from domain.events.order_history import record_order_event
@@ -40,7 +41,9 @@ from domain.orders.production_orders import raise_for_order
 from domain.orders.results import OrderResult
 from domain.orders.retry import with_retries
 from domain.orders.review import load_lines, publish
+from domain.planning import WeekHours, insert_day_tasks
 from domain.scoping import visible_orders
+from rules import RuleBook
 
 # The people who sign off (rules/actions.py SIGN_OFF_ROLES); admin overrides.
 SIGNERS = (Role.TECHNOLOGY, Role.PURCHASING, Role.PRODUCTION, Role.FINANCE, Role.SALES)
@@ -68,7 +71,7 @@ def _check(principal: Principal, data: SignOffInput) -> str:
     return reason
 
 
-async def sign_off_order(session: AsyncSession, principal: Principal, data: SignOffInput, today: date,
+async def sign_off_order(session: AsyncSession, principal: Principal, book: RuleBook, data: SignOffInput, today: date,
                          publisher: EventPublisher | None = None) -> OrderResult:
     reason = _check(principal, data)
     events: list[OrderEvent] = []
@@ -110,7 +113,7 @@ async def sign_off_order(session: AsyncSession, principal: Principal, data: Sign
                 session, order, kinds.SIGNED_OFF, actor=principal.actor, after=after,
                 message=f"{word} by {principal.name}: {reason}; still waiting for {', '.join(s.role for s in left)}"))
         else:
-            to_status = await _conclude(session, order)
+            to_status = await _conclude(session, order, today, book.capacity_policy().frozen_days)
             promised = order.promised_date
             promise = f"promised {promised.isoformat()}" if promised else "proposed to the customer"
             events.append(record_order_event(
@@ -124,8 +127,10 @@ async def sign_off_order(session: AsyncSession, principal: Principal, data: Sign
     return outcome
 
 
-async def _conclude(session: AsyncSession, order: Order) -> OrderStatus:
-    """Everyone agreed: the review's own outcome, an acceptance keeping the hours and stock it held."""
+async def _conclude(session: AsyncSession, order: Order, today: date, frozen_days: int) -> OrderStatus:
+    """Everyone agreed: the review's own outcome, an acceptance keeping the hours and stock it held; hours it holds
+    in the running week join the day tasks of the plan in force (as an order accepted at once), or they would wait
+    for the weekend replan and the promise would be missed."""
     review = await session.scalar(select(OrderReview).where(OrderReview.order_id == order.id)
                                   .order_by(OrderReview.id.desc()).limit(1))
     assert review is not None
@@ -139,5 +144,12 @@ async def _conclude(session: AsyncSession, order: Order) -> OrderStatus:
     lines = await load_lines(session, order.id)
     held = list((await session.scalars(select(CapacityReservation)
                                        .where(CapacityReservation.order_id == order.id))).all())
+    # From tomorrow (today's tasks are on the floor already); a task inside the frozen window is kept frozen.
+    first_day = min(today + timedelta(days=1), order.promised_date)
+    product_of = {ln.id: ln.product_id for ln in lines}
+    holdings = [WeekHours(r.line_id, product_of[r.order_line_id], r.hours) for r in held
+                if r.week == week_start(first_day)]
+    await insert_day_tasks(session, holdings, first_day, order.promised_date,
+                           frozen_until=frozen_until(today, frozen_days))
     await raise_for_order(session, order, lines, [ln.quantity_to_make for ln in lines], held)
     return OrderStatus.ACCEPTED

@@ -44,8 +44,8 @@ async def _take_order(session: AsyncSession, run: ServiceRun, o: WorldOrder, tod
     for sign_off in await pending_sign_offs(session, order.id) if order.status is OrderStatus.RECEIVED else []:
         # The plant's people answer the same day: technology validates a new process alongside the order.
         person = Principal(0, "simulated", Role(sign_off.role))
-        order = (await sign_off_order(session, person, SignOffInput(o.code, order.version, True, "agreed"),
-                                      today)).order
+        order = (await sign_off_order(session, person, run.book,
+                                      SignOffInput(o.code, order.version, True, "agreed"), today)).order
     if result.review is not None and result.review.decision is not ReviewDecision.ACCEPT:
         run.mechanisms[why_not_at_once(result.review, o, today, run.book.capacity_policy().frozen_days)] += 1
     if order.status is OrderStatus.PROPOSED:
