@@ -5,19 +5,23 @@ order's other fields still answer; a non-null one would null the whole order."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Protocol
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Annotated, Protocol, TypeVar
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.core.context import Context
 from api.core.pagination import After, Connection, First, connection, decode_cursor, page_size
 from domain.floor.feedback import OLDEST_FIRST as FEEDBACK_OLDEST_FIRST
 from domain.floor.feedback import FeedbackFilter, count_feedback, feedback_page
+from domain.models import Feedback as FeedbackRow
 from domain.notices import NEWEST_FIRST as NOTICES_BY_ID
 from domain.notices import count_order_notices, order_notices_page
 from domain.orders.history_page import OLDEST_FIRST, count_history, history_page
 from domain.orders.payment_page import OLDEST_FIRST as PAYMENTS_OLDEST_FIRST
 from domain.orders.payment_page import count_payments, payments_page
+from domain.paging import Page, Position, SortKey
 
 if TYPE_CHECKING:
     from api.floor.types import Feedback
@@ -26,6 +30,8 @@ if TYPE_CHECKING:
 
 Info = strawberry.Info[Context, None]
 DEFAULT_PAGE = 50
+RowT = TypeVar("RowT")
+NodeT = TypeVar("NodeT")
 
 
 class OrderRow(Protocol):
@@ -35,22 +41,32 @@ class OrderRow(Protocol):
     code: str
 
 
+async def _paged(info: Info, first: First, after: After, ordering: str, key: SortKey,
+                 fetch: Callable[[AsyncSession, int, Position | None], Awaitable[Page[RowT]]],
+                 count: Callable[[AsyncSession], Awaitable[int]], to_node: Callable[[RowT], NodeT]
+                 ) -> Connection[NodeT]:
+    """One page of an order's list in the request's session; the total counted only when asked for."""
+    ctx = info.context
+    size = page_size(first, DEFAULT_PAGE, ctx.settings.max_page_size)
+    position = decode_cursor(after, ordering)
+    async with ctx.db() as session:
+        page = await fetch(session, size, position)
+
+    async def counted() -> int:
+        async with ctx.db() as session:
+            return await count(session)
+
+    return connection(page, key, ordering, to_node, counted, position)
+
+
 async def history_connection(
     root: OrderRow, info: Info, first: First = None, after: After = None
 ) -> Connection[Annotated[OrderEvent, strawberry.lazy("api.orders.types")]] | None:
     from api.orders.types import OrderEvent  # the module that declares Order imports this one
 
-    ctx = info.context
-    size = page_size(first, DEFAULT_PAGE, ctx.settings.max_page_size)
-    position = decode_cursor(after, "history")
-    async with ctx.db() as session:
-        page = await history_page(session, root.pk, size, position)
-
-    async def count() -> int:
-        async with ctx.db() as session:
-            return await count_history(session, root.pk)
-
-    return connection(page, OLDEST_FIRST, "history", OrderEvent.from_row, count, position)
+    return await _paged(info, first, after, "history", OLDEST_FIRST,
+                        lambda session, size, position: history_page(session, root.pk, size, position),
+                        lambda session: count_history(session, root.pk), OrderEvent.from_row)
 
 
 async def feedback_connection(
@@ -58,18 +74,17 @@ async def feedback_connection(
 ) -> Connection[Annotated[Feedback, strawberry.lazy("api.floor.types")]] | None:
     from api.floor.types import Feedback  # the floor's types refer to Order: imported when first asked
 
-    ctx = info.context
-    size = page_size(first, DEFAULT_PAGE, ctx.settings.max_page_size)
-    position = decode_cursor(after, "feedback")
-    async with ctx.db() as session:
-        page, codes = await feedback_page(session, ctx.user, size, position, FeedbackFilter(order_code=root.code))
+    user, wanted = info.context.user, FeedbackFilter(order_code=root.code)
+    codes: dict[int, str] = {}  # order id -> code, as the page read them
 
-    async def count() -> int:
-        async with ctx.db() as session:
-            return await count_feedback(session, ctx.user, FeedbackFilter(order_code=root.code))
+    async def fetch(session: AsyncSession, size: int, position: Position | None) -> Page[FeedbackRow]:
+        page, found = await feedback_page(session, user, size, position, wanted)
+        codes.update(found)
+        return page
 
-    return connection(page, FEEDBACK_OLDEST_FIRST, "feedback", lambda row: Feedback.from_row(row, codes[row.order_id]),
-                      count, position)
+    return await _paged(info, first, after, "feedback", FEEDBACK_OLDEST_FIRST, fetch,
+                        lambda session: count_feedback(session, user, wanted),
+                        lambda row: Feedback.from_row(row, codes[row.order_id]))
 
 
 async def notices_connection(
@@ -77,17 +92,10 @@ async def notices_connection(
 ) -> Connection[Annotated[Notice, strawberry.lazy("api.notices.types")]] | None:
     from api.notices.types import Notice  # the notices feature sits beside orders: imported when first asked
 
-    ctx = info.context
-    size = page_size(first, DEFAULT_PAGE, ctx.settings.max_page_size)
-    position = decode_cursor(after, "orderNotices")
-    async with ctx.db() as session:
-        page = await order_notices_page(session, ctx.user, root.pk, size, position)
-
-    async def count() -> int:
-        async with ctx.db() as session:
-            return await count_order_notices(session, ctx.user, root.pk)
-
-    return connection(page, NOTICES_BY_ID, "orderNotices", Notice.from_row, count, position)
+    user = info.context.user
+    return await _paged(info, first, after, "orderNotices", NOTICES_BY_ID,
+                        lambda session, size, position: order_notices_page(session, user, root.pk, size, position),
+                        lambda session: count_order_notices(session, user, root.pk), Notice.from_row)
 
 
 async def payments_connection(
@@ -95,14 +103,6 @@ async def payments_connection(
 ) -> Connection[Annotated[Payment, strawberry.lazy("api.orders.types")]] | None:
     from api.orders.types import Payment
 
-    ctx = info.context
-    size = page_size(first, DEFAULT_PAGE, ctx.settings.max_page_size)
-    position = decode_cursor(after, "payments")
-    async with ctx.db() as session:
-        page = await payments_page(session, root.pk, size, position)
-
-    async def count() -> int:
-        async with ctx.db() as session:
-            return await count_payments(session, root.pk)
-
-    return connection(page, PAYMENTS_OLDEST_FIRST, "payments", Payment.from_row, count, position)
+    return await _paged(info, first, after, "payments", PAYMENTS_OLDEST_FIRST,
+                        lambda session, size, position: payments_page(session, root.pk, size, position),
+                        lambda session: count_payments(session, root.pk), Payment.from_row)
