@@ -18,7 +18,7 @@ from domain.bounds import shown
 from domain.capacity.calendar import frozen_until, weeks_from
 from domain.capacity.ledger import load_ledger
 from domain.capacity.ledger_memory import LedgerInMemory, take_totals
-from domain.capacity.yields import observed_yields
+from domain.capacity.yields import yields_and_practice
 from domain.errors import InvalidInput
 from domain.models import CapacityReservation, Customer, Order, OrderLine, Product, Routing
 from domain.orders.batch_review import ToReview, horizon_end_of, review_booked
@@ -90,7 +90,7 @@ async def book_open_orders_in_batch(session: AsyncSession, today: date, reserve_
             if not routes.get(product_id):  # as load_context refuses it for the one-by-one booking
                 raise InvalidInput(f"order {shown(order.code)}: no production line can make "
                                    f"{products[product_id].sku}", ["orders", order.code])
-    yields = await observed_yields(session, sorted(product_ids))
+    yields, practice = await yields_and_practice(session, sorted(product_ids))  # practice: the review's maturity
     earliest_day = max(today, frozen_until(today, frozen_days) + timedelta(days=1))
     weeks = weeks_from(today, BOOKING_WEEKS)
     all_lines = sorted({line_id for product_id in product_ids for line_id, _ in routes[product_id]})
@@ -104,7 +104,8 @@ async def book_open_orders_in_batch(session: AsyncSession, today: date, reserve_
         order_products = [products[product_id] for _, _, product_id, _ in order.lines]
         context = OrderContext(customers[order.customer_id], order_products,
                                {p.id: routes[p.id] for p in order_products}, bom, materials, receipts,
-                               yields={p.id: yields[p.id] for p in order_products if p.id in yields})
+                               yields={p.id: yields[p.id] for p in order_products if p.id in yields},
+                               practice=practice)
         view = ledger.view(context.line_ids)
         ctp, rates = build_ctp(view, context)
         quantities = [q for _, _, _, q in order.lines]

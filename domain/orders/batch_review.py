@@ -16,17 +16,18 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Table, func, select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.bulk_rows import insert_rows
 from domain.events import kinds
-from domain.models import Alert, Order, OrderLine, OrderReview, ProductionLine, ProgressEvent, ReviewDecision, utcnow
+from domain.models import Alert, Order, OrderLine, OrderReview, ProductionLine, ReviewDecision, utcnow
 from domain.orders.context import OrderContext
 from domain.orders.explain import CapacityFindings, criterion_details, lines_to_name
 from domain.orders.facts import PricedLine, capacity_facts, material_facts, order_facts, stock_facts
 from domain.orders.finished_goods import StockCover
 from domain.orders.materials import check_materials
+from domain.orders.maturity import practice_facts
 from domain.orders.promise import OrderPromise, split_parts
 from rules import CapacityPolicy, RuleBook
 
@@ -83,24 +84,13 @@ async def _priced(session: AsyncSession, order_ids: list[int]
             for order_id, found in lines.items()}, heads
 
 
-async def _made(session: AsyncSession, product_ids: set[int]) -> dict[int, tuple[int, float]]:
-    """Per product: progress reports with good units and the good units reported (maturity_facts, for many)."""
-    rows = await session.execute(
-        select(ProgressEvent.product_id, func.count(), func.sum(ProgressEvent.quantity))
-        .where(ProgressEvent.product_id.in_(product_ids), ProgressEvent.quantity > 0)
-        .group_by(ProgressEvent.product_id))
-    return {product_id: (int(runs), float(units or 0.0)) for product_id, runs, units in rows}
-
-
-def _facts(item: ToReview, priced: list[PricedLine], requested: date, made: dict[int, tuple[int, float]],
+def _facts(item: ToReview, priced: list[PricedLine], requested: date,
            book: RuleBook, policy: CapacityPolicy, today: date, horizon_end: date) -> dict[str, Any]:
     """The facts createOrder's assess gives the rules, in the same order (rush and priority rules read some)."""
     context = item.context
     facts = order_facts(context, priced, requested, today)
     facts.update(stock_facts(StockCover.none([line.quantity for line in priced], requested)))
-    runs = [made.get(product.id, (0, 0.0)) for product in context.products]
-    facts["product.runs_made"] = min((r for r, _ in runs), default=0)
-    facts["product.units_made"] = round(min((u for _, u in runs), default=0.0), 6)
+    facts.update(practice_facts(context.practice or {}, [product.id for product in context.products]))
     rush = book.rush(facts)
     facts["order.rush"], facts["rush.tier"] = rush.rush, rush.tier
     book.priority({key: value for key, value in facts.items() if value is not None})
@@ -116,7 +106,6 @@ async def review_booked(session: AsyncSession, book: RuleBook, items: list[ToRev
         return []
     policy = book.capacity_policy()
     priced, heads = await _priced(session, [item.order_id for item in items])
-    made = await _made(session, {p.id for item in items for p in item.context.products})
     named = {line for item in items for line in lines_to_name(item.capacity)}
     line_codes: dict[int, str] = {line_id: code for line_id, code in await session.execute(
         select(ProductionLine.id, ProductionLine.code).where(ProductionLine.id.in_(named)))} if named else {}
@@ -126,7 +115,7 @@ async def review_booked(session: AsyncSession, book: RuleBook, items: list[ToRev
     at = utcnow()
     for item in items:
         requested, customer_id = heads[item.order_id]
-        facts = _facts(item, priced[item.order_id], requested, made, book, policy, today, horizon_end)
+        facts = _facts(item, priced[item.order_id], requested, book, policy, today, horizon_end)
         need = min((u.week for line in item.promise.lines for u in line.uses), default=requested)
         material = check_materials(item.context, item.to_make, max(need, today), today)
         facts.update(material_facts(material))
