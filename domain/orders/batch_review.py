@@ -10,7 +10,7 @@ fact it has no value for: finished stock (the batch books hours only) and the fo
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.bulk_rows import insert_rows
 from domain.events import kinds
 from domain.models import Alert, Order, OrderLine, OrderReview, ProductionLine, ReviewDecision, utcnow
+from domain.orders.batch_writes import in_chunks
 from domain.orders.context import OrderContext
 from domain.orders.explain import CapacityFindings, criterion_details, lines_to_name
 from domain.orders.facts import PricedLine, capacity_facts, material_facts, order_facts, stock_facts
@@ -32,7 +33,6 @@ from domain.orders.promise import OrderPromise, split_parts
 from rules import CapacityPolicy, RuleBook
 
 REVIEWS, ALERTS = cast(Table, OrderReview.__table__), cast(Table, Alert.__table__)
-CHUNK = 5_000  # ids per IN list: well under the drivers' bound-parameter limits
 VERB = {ReviewDecision.REJECT: "reject", ReviewDecision.PROPOSE_DATE: "propose another date for",
         ReviewDecision.SPLIT: "split"}
 
@@ -62,17 +62,12 @@ def review_alert_key(order_code: str) -> str:
     return f"{kinds.ORDER_REVIEW}:{order_code}"
 
 
-def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start:start + CHUNK]
-
-
 async def _priced(session: AsyncSession, order_ids: list[int]
                   ) -> tuple[dict[int, list[PricedLine]], dict[int, tuple[date, int]]]:
     """Each order's lines at their prices (in line order), and its requested date and customer."""
     lines: dict[int, list[tuple[int, PricedLine]]] = defaultdict(list)
     heads: dict[int, tuple[date, int]] = {}
-    for chunk in _chunks(order_ids):
+    for chunk in in_chunks(order_ids):
         for order_id, line_no, quantity, price, cost in await session.execute(
                 select(OrderLine.order_id, OrderLine.line_no, OrderLine.quantity, OrderLine.unit_price,
                        OrderLine.unit_cost).where(OrderLine.order_id.in_(chunk))):

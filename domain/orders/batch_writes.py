@@ -57,7 +57,8 @@ class Booked:
     promise: OrderPromise
 
 
-def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+def in_chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    """The ids a CHUNK at a time, for IN lists."""
     for start in range(0, len(ids), CHUNK):
         yield ids[start:start + CHUNK]
 
@@ -65,7 +66,7 @@ def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
 async def _released(session: AsyncSession, order_ids: list[int]) -> dict[int, dict[int, float]]:
     """Per order: product id -> units its RELEASED production orders cover (they stay; raise_for_order)."""
     released: dict[int, dict[int, float]] = {}
-    for chunk in _chunks(order_ids):
+    for chunk in in_chunks(order_ids):
         await session.execute(
             update(ProductionOrder)
             .where(ProductionOrder.order_id.in_(chunk), ProductionOrder.status == ProductionOrderStatus.SUGGESTED)
@@ -112,7 +113,7 @@ def notices_of(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
 async def _move_promises(session: AsyncSession, moved: Sequence[Booked], actor: str | None) -> None:
     """The promise the lines can keep: one delivery per open line on the ready day, and the AT_RISK event."""
     connection = await session.connection()
-    for chunk in _chunks([b.order.id for b in moved]):
+    for chunk in in_chunks([b.order.id for b in moved]):
         await connection.execute(delete(DELIVERIES).where(DELIVERIES.c.order_id.in_(chunk),
                                                           DELIVERIES.c.status == DeliveryStatus.PROMISED))
     deliveries: list[dict[str, Any]] = []
