@@ -92,9 +92,11 @@ async def forecast_claim(session: AsyncSession, routes: Mapping[int, Sequence[in
 
 
 async def claimable_hours(session: AsyncSession, claim: ForecastClaim | None, line_ids: Sequence[int],
-                          weeks: Sequence[date]) -> tuple[np.ndarray, ForecastClaim | None]:
+                          weeks: Sequence[date], back: Mapping[tuple[int, date, int], float] | None = None
+                          ) -> tuple[np.ndarray, ForecastClaim | None]:
     """[L, W] forecast hours the claim may consume, in line_ids x weeks order (zeros without a claim), and the claim
-    with the rows read (consume takes from these)."""
+    with the rows read (consume takes from these). back: (line, week, product) -> hours an order decided again gives
+    back to that forecast row before it takes (return_forecast): counted as there."""
     room = np.zeros((len(line_ids), len(weeks)))
     if claim is None or not claim.lines:
         return room, claim
@@ -107,7 +109,8 @@ async def claimable_hours(session: AsyncSession, claim: ForecastClaim | None, li
                FORECAST.c.week >= claim.first, FORECAST.c.week <= claim.last)
         .order_by(FORECAST.c.id)
     ):
-        rows.append((row_id, line_id, week, product_id, float(hours)))
+        hours = float(hours) + (back or {}).get((line_id, week, product_id), 0.0)
+        rows.append((row_id, line_id, week, product_id, hours))
         if line_id in lindex and week in windex and product_id in claim.lines[line_id][1]:
             room[lindex[line_id], windex[week]] += max(float(hours), 0.0)
     return room, dataclasses.replace(claim, rows=tuple(rows))
@@ -176,6 +179,13 @@ async def give_back(session: AsyncSession, held: Sequence[CapacityReservation]) 
     back: dict[tuple[int, date, int], float] = defaultdict(float)
     for r in consumed:
         back[(r.line_id, r.week, product_of[r.order_line_id])] += r.forecast_hours
+    await return_forecast(session, back)
+
+
+async def return_forecast(session: AsyncSession, back: Mapping[tuple[int, date, int], float]) -> None:
+    """Add hours back to forecast rows ((line, week, product) -> hours), making the rows that are gone."""
+    if not back:
+        return
     statement = dialect_insert(session.get_bind().dialect.name, ForecastHours)
     statement = statement.on_conflict_do_update(index_elements=["line_id", "week", "product_id"],
                                                 set_={"hours": FORECAST.c.hours + statement.excluded.hours})

@@ -9,11 +9,33 @@ from datetime import date
 from typing import Any, cast
 
 import numpy as np
-from sqlalchemy import Boolean, Date, Float, Table, and_, bindparam, delete, insert, not_, or_, select, update
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Date,
+    Float,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    insert,
+    not_,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.capacity import lock_timing
-from domain.capacity.forecast_hours import ForecastClaim, ForecastTaken, claimable_hours, consume, give_back
+from domain.capacity.forecast_hours import (
+    ForecastClaim,
+    ForecastTaken,
+    claimable_hours,
+    consume,
+    give_back,
+    return_forecast,
+)
+from domain.capacity.holding import Holding
 from domain.capacity.line_hours import line_weeks
 from domain.db import dialect_insert
 from domain.models import CapacityLedger, CapacityReservation
@@ -78,12 +100,14 @@ async def load_ledger(
     *,
     create_missing: bool,
     claim: ForecastClaim | None = None,
+    given_back: Holding | None = None,
 ) -> LedgerView:
     """Read the ledger rows of these lines and weeks; rows not there yet come from the line calendars.
 
     create_missing inserts them (ON CONFLICT DO NOTHING, so concurrent creators agree); a dry run
     only imagines them. open_from: first day after the frozen window (the first week counts only
     from there). claim: the order's forecast hours (its own sku's) count as free regular hours for it.
+    given_back: a saved order decided again sees the rows as they are once it gave back what it holds.
     """
     ids = sorted(set(line_ids))
     calendar = await line_weeks(session, ids, weeks)
@@ -100,6 +124,8 @@ async def load_ledger(
         found = await _rows(session, ids, weeks)
     missing = {key: (capacity, reserved) for key, (capacity, reserved, *_) in fresh.items() if key not in found}
     found = {**fresh, **found}
+    if given_back is not None:
+        found = given_back.freed(found)
     shares = {line_id: calendar[line_id].open_share(weeks[0], open_from) for line_id in ids}
     residual = np.zeros((len(ids), len(weeks)))
     reserve, left = np.zeros_like(residual), np.zeros_like(residual)
@@ -115,7 +141,8 @@ async def load_ledger(
             left[li, wi] = capacity - lost - planned - promised - rush_used
             reserve[li, wi] = min(share * reserved - rush_used, left[li, wi])
     open_share = np.array([shares[line_id] for line_id in ids])
-    claimable, claim = await claimable_hours(session, claim, ids, weeks)
+    claimable, claim = await claimable_hours(session, claim, ids, weeks,
+                                             given_back.forecast_back() if given_back is not None else None)
     # An over-promised line-week (after an incident) still lets the order turn its forecast hours into its promise:
     # that moves hours from planned to promised and over-promises nothing more.
     with_claim = np.where(claimable > 0, np.maximum(residual, 0.0) + claimable, residual)
@@ -144,13 +171,21 @@ async def _rows(session: AsyncSession, ids: list[int], weeks: list[date]) -> dic
     return {(row[0], row[1]): tuple(row[2:]) for row in rows}
 
 
-def _take_statement() -> Any:
+def _take_statement(give_back: bool = False) -> Any:
     """One conditional UPDATE for regular and reserve hours alike (:from_reserve picks the test).
 
     Regular hours fit under capacity - reserve - lost; reserve hours under the reserve and under
-    what the line-week has left at all.
+    what the line-week has left at all. give_back: the same row first gives back :back_regular, :back_rush and
+    :back_forecast (what the order held there), and the test counts the row as it is after that.
     """
     ledger = LEDGER.c
+    promised: ColumnElement[Any] = ledger.promised_hours
+    rush_used: ColumnElement[Any] = ledger.rush_hours_used
+    planned: ColumnElement[Any] = ledger.planned_hours
+    if give_back:
+        promised = promised - bindparam("back_regular", type_=Float)
+        rush_used = rush_used - bindparam("back_rush", type_=Float)
+        planned = planned + bindparam("back_forecast", type_=Float)
     regular, rush = bindparam("regular", type_=Float), bindparam("rush", type_=Float)
     from_reserve = bindparam("from_reserve", type_=Boolean)
     # :share is the part of the week still open (the days after the frozen window in the running
@@ -161,25 +196,24 @@ def _take_statement() -> Any:
     consumed = bindparam("consumed", type_=Float)
     fits_regular = or_(
         regular <= consumed + HOURS_TOLERANCE,  # all of it from the forecast's hours: nothing more is taken
-        ledger.promised_hours + regular
-        <= share * (ledger.capacity_hours - ledger.reserve_hours - ledger.lost_hours - ledger.planned_hours)
+        promised + regular
+        <= share * (ledger.capacity_hours - ledger.reserve_hours - ledger.lost_hours - planned)
         + consumed + HOURS_TOLERANCE)
     # Reserve hours: the open share of the reserve, and what the whole line-week has left (as LedgerView).
     fits_reserve = and_(
-        ledger.rush_hours_used + rush <= share * ledger.reserve_hours + HOURS_TOLERANCE,
-        ledger.planned_hours + ledger.promised_hours + ledger.rush_hours_used + rush
-        <= ledger.capacity_hours - ledger.lost_hours + HOURS_TOLERANCE,
+        rush_used + rush <= share * ledger.reserve_hours + HOURS_TOLERANCE,
+        planned + promised + rush_used + rush <= ledger.capacity_hours - ledger.lost_hours + HOURS_TOLERANCE,
     )
     return (
         update(LEDGER)
         .where(ledger.line_id == bindparam("ledger_line_id"), ledger.week == bindparam("ledger_week"),
                or_(and_(not_(from_reserve), fits_regular), and_(from_reserve, fits_reserve)))
-        .values(promised_hours=ledger.promised_hours + regular, rush_hours_used=ledger.rush_hours_used + rush,
-                planned_hours=ledger.planned_hours - consumed)
+        .values(promised_hours=promised + regular, rush_hours_used=rush_used + rush, planned_hours=planned - consumed)
     )
 
 
 TAKE = _take_statement()
+REBOOK = _take_statement(give_back=True)  # an order decided again: give back and take in one UPDATE per row
 LEDGER_ROWS = (
     select(LEDGER.c.line_id, LEDGER.c.week, LEDGER.c.capacity_hours, LEDGER.c.reserve_hours, LEDGER.c.lost_hours,
            LEDGER.c.planned_hours, LEDGER.c.promised_hours, LEDGER.c.rush_hours_used)
@@ -203,7 +237,8 @@ async def take_hours(session: AsyncSession, reservation: CapacityReservation, op
 
 async def reserve_all(session: AsyncSession, reservations: Sequence[CapacityReservation],
                       open_shares: Mapping[tuple[int, date], float] | None = None,
-                      claim: ForecastClaim | None = None, *, products: Mapping[int, int] | None = None) -> None:
+                      claim: ForecastClaim | None = None, *, products: Mapping[int, int] | None = None,
+                      release: Holding | None = None) -> None:
     """Take every reservation's hours, or raise CapacityTaken if any no longer fits; insert the reservation rows.
 
     With a claim, regular hours first consume the order's own forecast hours (forecast_hours.consume; products:
@@ -211,30 +246,68 @@ async def reserve_all(session: AsyncSession, reservations: Sequence[CapacityRese
 
     One executemany (one round trip in a psycopg pipeline), run in (line, week) order so concurrent
     orders lock ledger rows in one order; each UPDATE counts one row only if its hours still fit.
+
+    release: what a saved order decided again held (holding.py; its reservation rows already dropped:
+    drop_reservations). Its forecast hours go back to their forecasts first, then every ledger row gives back and
+    takes in the same conditional UPDATE (REBOOK), still one executemany in (line, week) order.
     """
     ordered = sorted(reservations, key=lambda r: (r.line_id, r.week, r.from_reserve))
-    if not ordered:
+    if not ordered and (release is None or not release.hours):
         return
+    if release is not None:
+        await return_forecast(session, release.forecast_back())
     # On the connection: no autoflush of the rows the caller has pending (they go in at its commit).
     try:
         await consume(session, ordered, claim, products)
     except ForecastTaken as taken:
         raise CapacityTaken(str(taken)) from None
-    connection = await session.connection()
-    lock_timing.mark(session)
-    result = await connection.execute(TAKE, [
+    entries = [
         {"ledger_line_id": r.line_id, "ledger_week": r.week, "from_reserve": r.from_reserve,
          "regular": 0.0 if r.from_reserve else r.hours, "rush": r.hours if r.from_reserve else 0.0,
          "share": (open_shares or {}).get((r.line_id, r.week), 1.0), "consumed": r.forecast_hours}
         for r in ordered
-    ])
-    if result.rowcount != len(ordered):  # type: ignore[attr-defined]
+    ]
+    if release is not None:
+        entries = _with_give_back(entries, release)
+    connection = await session.connection()
+    lock_timing.mark(session)
+    result = await connection.execute(TAKE if release is None else REBOOK, entries)
+    if result.rowcount != len(entries):  # type: ignore[attr-defined]
         where = ", ".join(f"line {r.line_id} week {r.week} ({r.hours:.2f} h)" for r in ordered)
         raise CapacityTaken(f"some of these hours are no longer free: {where}")
+    if not ordered:
+        return
     await connection.execute(insert(RESERVATIONS), [
         {"order_id": r.order_id, "order_line_id": r.order_line_id, "line_id": r.line_id, "week": r.week,
          "hours": r.hours, "quantity": r.quantity, "from_reserve": r.from_reserve,
          "forecast_hours": r.forecast_hours} for r in ordered])
+
+
+def _with_give_back(entries: list[dict[str, Any]], release: Holding) -> list[dict[str, Any]]:
+    """The take entries with what the order gives back on each row put on the row's first entry (a row it only
+    gives back on gets an entry that takes nothing), in (line, week, regular first) order."""
+    back: dict[tuple[int, date], list[float]] = {}
+    for h in release.hours:
+        regular, rush, forecast = back.setdefault((h.line_id, h.week), [0.0, 0.0, 0.0])
+        back[(h.line_id, h.week)] = [regular + (0.0 if h.from_reserve else h.hours),
+                                     rush + (h.hours if h.from_reserve else 0.0), forecast + h.forecast_hours]
+    taken = {(e["ledger_line_id"], e["ledger_week"]) for e in entries}
+    only_back = [{"ledger_line_id": line_id, "ledger_week": week, "from_reserve": False, "regular": 0.0, "rush": 0.0,
+                  "share": 1.0, "consumed": 0.0} for line_id, week in back if (line_id, week) not in taken]
+    out = []
+    for entry in sorted(entries + only_back, key=lambda e: (e["ledger_line_id"], e["ledger_week"], e["from_reserve"])):
+        regular, rush, forecast = back.pop((entry["ledger_line_id"], entry["ledger_week"]), (0.0, 0.0, 0.0))
+        out.append({**entry, "back_regular": regular, "back_rush": rush, "back_forecast": forecast})
+    return out
+
+
+async def drop_reservations(session: AsyncSession, holding: Holding) -> None:
+    """Delete the reservation rows of an order decided again, before its new ones go in; CapacityTaken (decide
+    again from fresh facts) when they are no longer the ones it read (a concurrent change of the order)."""
+    deleted = await session.execute(delete(CapacityReservation).where(CapacityReservation.order_id == holding.order_id)
+                                    .execution_options(synchronize_session=False))
+    if deleted.rowcount != len(holding.hours):  # type: ignore[attr-defined]
+        raise CapacityTaken(f"order {holding.order_id}'s reservations changed while it was decided again")
 
 
 async def release_order(session: AsyncSession, order_id: int, *, to_forecast: bool = True

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.capacity.calendar import frozen_until, week_start, weeks_from
+from domain.capacity.holding import Holding
 from domain.capacity.ledger import LedgerView, load_ledger
 from domain.models import ReviewDecision, RushCause
 from domain.orders.context import OrderContext
@@ -83,6 +84,9 @@ class Request:
     cause_hint: RushCause | None = None  # CUSTOMER_CHANGE when an update made the order rush
     negotiate: bool = True  # False after a decline: the orders the policy negotiates with are not asked again
     agreed: frozenset[int] = frozenset()  # orders whose customers accepted to give way (moved without asking)
+    # What the saved order holds, read without writing: its new promise may use it again (updateOrder decides
+    # before it gives anything back). None: given back already, or a new order.
+    held: Holding | None = None
 
 
 def _compact(facts: dict[str, Any]) -> dict[str, Any]:
@@ -97,9 +101,10 @@ async def assess(session: AsyncSession, book: RuleBook, request: Request, today:
     context, quantities = request.context, [line.quantity for line in request.lines]
     claim = await order_claim(session, context, request.requested, policy, earliest_day)
     view = await load_ledger(session, context.line_ids, weeks, policy.reserve_share, earliest_day,
-                             create_missing=saving, claim=claim)
+                             create_missing=saving, claim=claim, given_back=request.held)
     view = await without_other_tiers_allocation(session, view, policy, context.customer.tier.value, today)
-    stock = await stock_cover(session, policy, [p.id for p in context.products], quantities, today)
+    freed = request.held.units if request.held is not None else None
+    stock = await stock_cover(session, policy, [p.id for p in context.products], quantities, today, freed=freed)
     ctp, rates = build_ctp(view, context)
     regular = promise_order(ctp, rates, view, stock, request.requested, earliest_day, use_reserve=False)
     facts = order_facts(context, request.lines, request.requested, today)
@@ -107,7 +112,8 @@ async def assess(session: AsyncSession, book: RuleBook, request: Request, today:
     facts.update(await maturity_facts(session, context))
     rush = book.rush(facts)
     if rush.rush and policy.rush_takes_safety_stock and not stock.take_safety_stock:
-        stock = await stock_cover(session, policy, [p.id for p in context.products], quantities, today, rush=True)
+        stock = await stock_cover(session, policy, [p.id for p in context.products], quantities, today, rush=True,
+                                  freed=freed)
         facts.update(stock_facts(stock))
         regular = promise_order(ctp, rates, view, stock, request.requested, earliest_day, use_reserve=False)
     chosen = regular
@@ -122,7 +128,7 @@ async def assess(session: AsyncSession, book: RuleBook, request: Request, today:
     if rush.rush:
         with_reserve = promise_order(ctp, rates, view, stock, request.requested, earliest_day, use_reserve=True)
         inside = None if with_reserve.fits else await frozen_rush_view(session, view, policy, today,
-                                                                       request.requested, earliest_day)
+                                                                       request.requested, earliest_day, request.held)
         if inside is not None:
             rush_ctp, rush_rates = build_ctp(inside.view, context)
             in_window = promise_order(rush_ctp, rush_rates, inside.view, stock, request.requested, inside.start,

@@ -1,7 +1,17 @@
-"""update_order (re-review and re-reserve) and cancel_order (release): versioned, keyed, outside the frozen window."""
+"""update_order (re-review and re-reserve) and cancel_order (release): versioned, keyed, outside the frozen window.
+
+Both decide before they write (issue #15 item 1): the order, its lines and what it holds are read without locks,
+and updateOrder's review counts the order's own hours and units as free for its new promise. Then one short
+transaction claims the version, writes the order, lines, review, deliveries, history and outbox, and last gives
+the old hours back and takes the new ones in one pass over the ledger rows in (line, week) order
+(ledger.reserve_all with release=). A version claimed by someone else meanwhile is VERSION_CONFLICT, as before;
+hours or reservations changed meanwhile are CapacityTaken: the change is decided again from fresh facts.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -10,7 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import bounds
 from domain.access import Principal
-from domain.capacity.ledger import release_order
+from domain.capacity.finished_stock import HOLDS_STOCK
+from domain.capacity.holding import holding_of
+from domain.capacity.ledger import drop_reservations
 from domain.errors import InvalidInput
 from domain.events import EventPublisher, kinds
 from domain.events.order_history import record_order_event
@@ -26,19 +38,19 @@ from domain.models import (
 )
 from domain.orders.assess import Request, assess
 from domain.orders.batch_review import close_review_alert
-from domain.orders.context import load_context, load_order_context
-from domain.orders.facts import amount_of, margin_of
+from domain.orders.context import OrderContext, load_context, load_order_context
+from domain.orders.facts import PricedLine, amount_of, margin_of
 from domain.orders.finished_goods import release_stock
 from domain.orders.holds import close_pending
 from domain.orders.inputs import CancelInput, LineInput, UpdateInput, validate_lines, validate_requested_date
 from domain.orders.keyed import keyed_change
-from domain.orders.lookup import claim_version, order_to_change, refuse_frozen
-from domain.orders.negotiations import after_cancel, refuse_while_negotiating
-from domain.orders.persist import record_rush, review_row, write_deliveries
+from domain.orders.lookup import claim_version, ensure_version, order_to_change, refuse_frozen
+from domain.orders.negotiations import after_cancel, open_negotiation, refuse_while_negotiating
+from domain.orders.persist import give_back_only, insert_review, record_rush, write_deliveries
 from domain.orders.production_orders import cancel_suggested
 from domain.orders.results import OrderResult, review_result
 from domain.orders.review import load_lines, priced_lines, publish
-from domain.orders.settle import settle_review
+from domain.orders.settle import settle_review, settled_status
 from rules import RuleBook
 
 
@@ -48,15 +60,33 @@ def _snapshot(order: Order, lines: list[OrderLine]) -> dict[str, Any]:
             "lines": [[ln.product_id, ln.quantity, str(ln.unit_price)] for ln in lines]}
 
 
-async def _replace_lines(session: AsyncSession, order: Order, lines: list[OrderLine],
-                         new: tuple[LineInput, ...] | None, customer: Customer) -> tuple[list[OrderLine], Any]:
-    """The order's lines after the change (new ones replace the old), with their context."""
+async def _new_terms(session: AsyncSession, customer: Customer, lines: list[OrderLine],
+                     new: tuple[LineInput, ...] | None) -> tuple[OrderContext, list[PricedLine]]:
+    """The context and priced lines of the order after the change (new lines replace the old); reads only."""
     if new is None:
         context = await load_order_context(session, customer, [ln.product_id for ln in lines])
-        return lines, context
+        return context, priced_lines(context, [LineInput(context.products[i].sku, ln.quantity, ln.unit_price)
+                                               for i, ln in enumerate(lines)])
     validate_lines(new)
     context = await load_context(session, customer, new)
-    priced = priced_lines(context, new)
+    return context, priced_lines(context, new)
+
+
+def _units_held(order: Order, lines: Sequence[OrderLine], replaced: bool) -> dict[int, float]:
+    """Finished units per product the order holds now and gives back by the change (release_stock keeps what has
+    shipped; replaced lines give back all they held): free for its new promise."""
+    units: dict[int, float] = defaultdict(float)
+    if order.status not in HOLDS_STOCK:
+        return units
+    for ln in lines:
+        kept = ln.quantity_made + min(ln.quantity_shipped, ln.quantity_from_stock) - ln.quantity_shipped
+        units[ln.product_id] += max(ln.quantity_from_stock - ln.quantity_shipped, 0.0) + (kept if replaced else 0.0)
+    return units
+
+
+async def _replace_lines(session: AsyncSession, order: Order, lines: list[OrderLine], context: OrderContext,
+                         priced: list[PricedLine]) -> list[OrderLine]:
+    """The new lines in place of the old (their reservations are dropped already)."""
     await session.execute(delete(Delivery).where(Delivery.order_id == order.id))
     await session.execute(delete(OrderLine).where(OrderLine.order_id == order.id))
     replaced = [OrderLine(order_id=order.id, line_no=i + 1, product_id=p.id, quantity=pl.quantity,
@@ -65,7 +95,7 @@ async def _replace_lines(session: AsyncSession, order: Order, lines: list[OrderL
     session.add_all(replaced)
     await session.flush()
     order.amount, order.gross_margin = amount_of(priced), margin_of(priced)
-    return replaced, context
+    return replaced
 
 
 async def update_order(session: AsyncSession, principal: Principal, book: RuleBook, data: UpdateInput, today: date,
@@ -83,35 +113,40 @@ async def update_order(session: AsyncSession, principal: Principal, book: RuleBo
         order = await order_to_change(session, principal, data.code)
         await refuse_while_negotiating(session, order)
         await refuse_frozen(session, order, data.requested_date, today, book.capacity_policy().frozen_days)
-        await claim_version(session, order, data.expected_version)
+        ensure_version(order, data.expected_version)
+        # Decide first, writing nothing and holding no lock; what the order holds is free for its new promise.
         lines = await load_lines(session, order.id)
+        customer = await session.get(Customer, order.customer_id)
+        assert customer is not None
+        context, priced = await _new_terms(session, customer, lines, data.lines)
+        held = await holding_of(session, order.id, _units_held(order, lines, replaced=data.lines is not None))
+        requested = data.requested_date or order.requested_date
+        hint = order.rush_cause if order.rush else RushCause.CUSTOMER_CHANGE
+        a = await assess(session, book, Request(context, priced, requested, order.id, hint, held=held), today,
+                         saving=False)
+        result = await review_result(session, a, context, [p.quantity for p in priced], book.version)
+        # Then write: the version first (VERSION_CONFLICT if another change took it), the ledger last.
+        await claim_version(session, order, data.expected_version)
         before = _snapshot(order, lines)
-        was_rush, old_cause = order.rush, order.rush_cause
-        await release_order(session, order.id)
         await release_stock(session, order.id)
         await cancel_suggested(session, order.id)
         await close_pending(session, order.id, "the order was changed and reviewed again", principal.actor)
-        customer = await session.get(Customer, order.customer_id)
-        assert customer is not None
-        lines, context = await _replace_lines(session, order, lines, data.lines, customer)
-        if data.requested_date is not None:
-            order.requested_date = data.requested_date
-        priced = priced_lines(context, [LineInput(context.products[i].sku, ln.quantity, ln.unit_price)
-                                        for i, ln in enumerate(lines)])
-        hint = old_cause if was_rush else RushCause.CUSTOMER_CHANGE
-        a = await assess(session, book, Request(context, priced, order.requested_date, order.id, hint), today,
-                         saving=True)
-        result = await review_result(session, a, context, [p.quantity for p in priced], book.version)
-        session.add(review_row(order, a, result))
+        await drop_reservations(session, held)
+        if data.lines is not None:
+            lines = await _replace_lines(session, order, lines, context, priced)
+        order.requested_date = requested
+        await insert_review(session, order, a, result)
         await write_deliveries(session, order, lines, a)
-        status, moved = await settle_review(session, order, lines, a, principal.actor)
         await record_rush(session, order, a)
+        status = settled_status(order, a)
         events.append(record_order_event(
             session, order, kinds.UPDATED, actor=principal.actor, to_status=status, before=before,
             message=f"changed by the customer and reviewed again: {a.decision.value} ({a.review.reason})",
             after={**_snapshot(order, lines), "status": status.value, "decision": a.decision.value}))
-        events.extend(moved)
         await close_review_alert(session, order.code)
+        # Stock, then the ledger rows: the old hours given back and the new ones taken in one pass.
+        _, moved = await settle_review(session, order, lines, a, principal.actor, release=held)
+        events.extend(moved)
         return OrderResult(order, result)
 
     outcome = await keyed_change(session, "updateOrder", principal, data.idempotency_key, data.body(), update)
@@ -130,21 +165,25 @@ async def cancel_order(session: AsyncSession, principal: Principal, book: RuleBo
         events.clear()
         order = await order_to_change(session, principal, data.code)
         await refuse_frozen(session, order, None, today, book.capacity_policy().frozen_days)
+        ensure_version(order, data.expected_version)
+        held = await holding_of(session, order.id)
+        negotiating = await open_negotiation(session, order.id) is not None
         await claim_version(session, order, data.expected_version)
-        released = await release_order(session, order.id)
         await release_stock(session, order.id)
         await cancel_suggested(session, order.id)
         await close_pending(session, order.id, "the order was cancelled", principal.actor)
         await session.execute(delete(Delivery).where(Delivery.order_id == order.id))
+        await drop_reservations(session, held)
         order.cancelled_at = utcnow()
         await close_review_alert(session, order.code)
-        hours = sum(r.hours for r in released)
         events.append(record_order_event(
             session, order, kinds.CANCELLED, actor=principal.actor, to_status=OrderStatus.CANCELLED,
-            message=f"cancelled{': ' + data.reason if data.reason else ''}; {hours:g} h given back",
+            message=f"cancelled{': ' + data.reason if data.reason else ''}; {held.total_hours:g} h given back",
             before={"promised_date": order.promised_date.isoformat() if order.promised_date else None},
-            after={"released_hours": hours}))
-        events.extend(await after_cancel(session, book, order, today, principal.actor))  # negotiated moves, R15
+            after={"released_hours": held.total_hours}))
+        await give_back_only(session, held)  # the last write, unless negotiations end: they read the freed ledger
+        if negotiating:
+            events.extend(await after_cancel(session, book, order, today, principal.actor))  # negotiated moves, R15
         return OrderResult(order)
 
     outcome = await keyed_change(session, "cancelOrder", principal, data.idempotency_key, data.body(), cancel)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, cast
@@ -59,14 +59,17 @@ def _free_stock_statement() -> Any:
 FREE_STOCK = _free_stock_statement()  # built once: a statement per order, not its construction
 
 
-async def free_stock(session: AsyncSession, product_ids: Sequence[int], take_safety_stock: bool) -> dict[int, float]:
-    """Whole finished units of each product no open order holds (less safety stock unless the rules give it)."""
+async def free_stock(session: AsyncSession, product_ids: Sequence[int], take_safety_stock: bool,
+                     freed: Mapping[int, float] | None = None) -> dict[int, float]:
+    """Whole finished units of each product no open order holds (less safety stock unless the rules give it).
+
+    freed: units per product an order decided again still holds and gives back before it takes (counted free)."""
     free: dict[int, float] = {}
     for product_id, on_hand, safety, held in await (await session.connection()).execute(
             FREE_STOCK, {"ids": sorted(set(product_ids))}):
         kept = 0.0 if take_safety_stock else safety
         # Whole units: a fraction of a unit on the shelf cannot be shipped.
-        left = on_hand - float(held or 0.0) - kept
+        left = on_hand - float(held or 0.0) - kept + (freed or {}).get(product_id, 0.0)
         free[product_id] = max(float(math.floor(left + UNIT_TOLERANCE)), 0.0)
     return free
 
@@ -84,11 +87,12 @@ def cover_lines(product_ids: Sequence[int], quantities: Sequence[float], free: d
 
 
 async def stock_cover(session: AsyncSession, policy: CapacityPolicy, product_ids: Sequence[int],
-                      quantities: Sequence[float], today: date, *, rush: bool = False) -> StockCover:
+                      quantities: Sequence[float], today: date, *, rush: bool = False,
+                      freed: Mapping[int, float] | None = None) -> StockCover:
     """What free stock covers of an order's lines now, as the capacity policy's stock_first rule says (a rush order
     may take the safety stock when the rule gives it to rush orders: it is there for demand the forecast missed)."""
     take_safety_stock = policy.take_safety_stock or (rush and policy.rush_takes_safety_stock)
-    free = await free_stock(session, product_ids, take_safety_stock)
+    free = await free_stock(session, product_ids, take_safety_stock, freed)
     ship_day = today + timedelta(days=policy.stock_handling_days)
     return cover_lines(product_ids, quantities, free, ship_day, take_safety_stock)
 

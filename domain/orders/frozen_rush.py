@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.capacity.calendar import week_start
+from domain.capacity.holding import Holding
 from domain.capacity.ledger import LedgerView, load_ledger
 from domain.capacity.line_hours import line_weeks
 from domain.models import CapacityLedger
@@ -34,12 +35,13 @@ async def _reserve_rows(session: AsyncSession, line_ids: list[int], week: date) 
 
 
 async def frozen_rush_view(session: AsyncSession, view: LedgerView, policy: CapacityPolicy, today: date,
-                           requested: date, earliest_day: date) -> FrozenRush | None:
+                           requested: date, earliest_day: date, given_back: Holding | None = None) -> FrozenRush | None:
     """None when the policy keeps the reserve of the frozen days from rush orders, or no frozen day is left.
 
     In the running week the rush order gets the reserve of the days from today + lead days up to its requested
     date (not the whole week's: a promise for Tuesday cannot count Friday's hours), and the regular hours only
     after the window, as every order; later weeks are as the plain view has them.
+    given_back: what an order decided again holds (counted free).
     """
     if not policy.rush_reserve_in_frozen_window:
         return None
@@ -47,9 +49,13 @@ async def frozen_rush_view(session: AsyncSession, view: LedgerView, policy: Capa
     running = view.weeks[0]
     if start >= earliest_day or week_start(start) != running:
         return None
-    wide = await load_ledger(session, view.line_ids, view.weeks, policy.reserve_share, start, create_missing=False)
+    wide = await load_ledger(session, view.line_ids, view.weeks, policy.reserve_share, start, create_missing=False,
+                             given_back=given_back)
     calendars = await line_weeks(session, view.line_ids, [running])
     held = await _reserve_rows(session, view.line_ids, running)
+    if given_back is not None:
+        back = given_back.rush_used_back(running)
+        held = {line_id: (reserve, used - back.get(line_id, 0.0)) for line_id, (reserve, used) in held.items()}
     due = min(requested, running + timedelta(days=6))
     reserve, residual = wide.reserve.copy(), view.residual.copy()
     for li, line_id in enumerate(view.line_ids):

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.capacity.holding import Holding
 from domain.capacity.ledger import create_rows, release_order, reserve_all
 from domain.models import (
     Delivery,
@@ -37,22 +38,31 @@ def holds_capacity(a: Assessment) -> bool:
     return a.decision is ReviewDecision.ACCEPT and a.displacement is None
 
 
-async def hold_for_sign_offs(session: AsyncSession, order: Order, lines: list[OrderLine], a: Assessment) -> None:
+async def hold_for_sign_offs(session: AsyncSession, order: Order, lines: list[OrderLine], a: Assessment,
+                             *, release: Holding | None = None) -> None:
     """The order stays RECEIVED with one PENDING sign-off per role; an acceptance's stock and hours are held
-    (no production order raised yet) until the earliest hold_hours of the rules that asked have passed."""
+    (no production order raised yet) until the earliest hold_hours of the rules that asked have passed.
+
+    release: what the order, decided again, held: given back in the same pass over the ledger rows. Everything
+    else is written first, so the ledger rows stay locked only for the commit."""
     now = utcnow()
     order.promised_date = None
     await session.execute(update(Delivery).where(Delivery.order_id == order.id)
                           .values(status=DeliveryStatus.PROPOSED).execution_options(synchronize_session=False))
-    if holds_capacity(a):
-        await take_stock(session, lines, a.stock)
-        await create_rows(session, a.promise.missing_rows)  # rows the decision only imagined (a new week)
-        await reserve_all(session, a.promise.reservations(order.id, [ln.id for ln in lines]),
-                          a.promise.open_shares, a.promise.claim)
     until = now + timedelta(hours=min(request.hold_hours for request in a.review.sign_offs))
     session.add_all(OrderSignOff(order_id=order.id, role=request.role, status=SignOffStatus.PENDING, rule=request.rule,
                                  request_reason=request.reason, requested_at=now, hold_until=until)
                     for request in a.review.sign_offs)
+    if not holds_capacity(a):
+        if release is not None:
+            await session.flush()
+            await reserve_all(session, [], release=release)
+        return
+    await take_stock(session, lines, a.stock)
+    await session.flush()
+    await create_rows(session, a.promise.missing_rows)  # rows the decision only imagined (a new week)
+    await reserve_all(session, a.promise.reservations(order.id, [ln.id for ln in lines]),
+                      a.promise.open_shares, a.promise.claim, release=release)
 
 
 async def pending_sign_offs(session: AsyncSession, order_id: int, due_by: datetime | None = None

@@ -39,6 +39,14 @@ async def order_to_change(session: AsyncSession, principal: Principal, code: str
     return order
 
 
+def ensure_version(order: Order, expected: int) -> None:
+    """The version as read (no lock): a change decided before it is claimed fails early, as claim_version would."""
+    if order.version != expected:
+        raise VersionConflict(
+            f"order {order.code} is at version {order.version}, not {expected}: read it again and retry",
+            current_version=int(order.version), field=["expectedVersion"])
+
+
 async def claim_version(session: AsyncSession, order: Order, expected: int) -> None:
     """One conditional UPDATE: of two writers holding the same version exactly one gets past here.
 

@@ -56,11 +56,16 @@ async def answer(session: AsyncSession, book: RuleBook, order: Order, negotiatio
     return await _confirm(session, book, negotiation.rush_order_id, today, actor)
 
 
+async def open_negotiation(session: AsyncSession, order_id: int) -> RushNegotiation | None:
+    """A negotiation under way the order is part of: asked to give way, or a rush order waiting for answers."""
+    return await session.scalar(select(RushNegotiation).where(
+        (RushNegotiation.order_id == order_id) | (RushNegotiation.rush_order_id == order_id),
+        RushNegotiation.closed_at.is_(None)).limit(1))
+
+
 async def refuse_while_negotiating(session: AsyncSession, order: Order) -> None:
     """A change waits for the answer: the order is asked to give way, or its promise waits for others' answers."""
-    row = await session.scalar(select(RushNegotiation).where(
-        (RushNegotiation.order_id == order.id) | (RushNegotiation.rush_order_id == order.id),
-        RushNegotiation.closed_at.is_(None)).limit(1))
+    row = await open_negotiation(session, order.id)
     if row is not None:
         waits = ("is asked to give way to a rush order: answer with respondToProposal first" if row.order_id == order.id
                  else "waits for other customers to agree to give way: cancel it or wait for the answer")

@@ -9,6 +9,7 @@ from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.capacity.calendar import week_start
+from domain.capacity.holding import Holding
 from domain.capacity.ledger import create_rows, release_order, reserve_all
 from domain.events import kinds
 from domain.events.order_history import record_order_event
@@ -94,16 +95,20 @@ async def write_deliveries(session: AsyncSession, order: Order, lines: list[Orde
 
 
 async def reserve_promise(session: AsyncSession, order: Order, lines: list[OrderLine], a: Assessment,
-                          actor: str | None, *, new: bool = False) -> list[OrderEvent]:
+                          actor: str | None, *, new: bool = False, release: Holding | None = None
+                          ) -> list[OrderEvent]:
     """Hold the accepted promise's finished goods and hours; first free what displaced orders held, then promise
     them again. Stock before hours, as a progress report locks its product before the ledger. A tentative promise
     holds nothing: the customers it needs hours from are asked first (domain/orders/negotiation_open.py).
 
     What the caller has pending goes in before the first ledger UPDATE, so the ledger rows stay locked only for
     the reservations, the production orders and the commit. new: the order was inserted in this transaction
-    (no production orders of its own to cancel, its lines' products known)."""
+    (no production orders of its own to cancel, its lines' products known). release: what the order, decided
+    again, held: given back in the same pass over the ledger rows (ledger.reserve_all)."""
     if a.tentative:
-        return await open_negotiations(session, order, a, actor)
+        asked = await open_negotiations(session, order, a, actor)
+        await give_back_only(session, release)
+        return asked
     events: list[OrderEvent] = []
     await take_stock(session, lines, a.stock)
     moved = a.displacement.moved if a.displacement else []
@@ -115,7 +120,7 @@ async def reserve_promise(session: AsyncSession, order: Order, lines: list[Order
     # Rows the decision only imagined (the horizon reached a new week): made just before their hours are taken.
     await create_rows(session, _missing(a.promise, held, *(m.promise for m in moved)))
     await reserve_all(session, held, a.promise.open_shares, a.promise.claim,
-                      products={ln.id: ln.product_id for ln in lines})
+                      products={ln.id: ln.product_id for ln in lines}, release=release)
     await raise_for_order(session, order, lines, a.stock.to_make, held, new=new)
     for m in moved:
         await reserve_all(session, m.promise.reservations(m.order.id, m.order_line_ids), m.promise.open_shares)
@@ -137,6 +142,14 @@ async def reserve_promise(session: AsyncSession, order: Order, lines: list[Order
                    "deliveries": [[line_id, q, day.isoformat()] for line_id, q, day in m.deliveries]},
         ))
     return events
+
+
+async def give_back_only(session: AsyncSession, release: Holding | None) -> None:
+    """An order decided again that takes no hours now gives back what it held, its other writes flushed first
+    (the ledger rows stay locked only for the commit)."""
+    if release is not None:
+        await session.flush()
+        await reserve_all(session, [], release=release)
 
 
 def _missing(promise: OrderPromise, held: list[CapacityReservation], *others: OrderPromise

@@ -160,7 +160,7 @@ async def plan_displacement(
         line_ids.update(contexts[order.id].line_ids)
     joint = view if line_ids == set(view.line_ids) else await load_ledger(
         session, sorted(line_ids), view.weeks, book.capacity_policy().reserve_share, earliest_day,
-        create_missing=True)
+        create_missing=True, given_back=request.held)
     freed: list[Order] = []
     for order in orders:
         joint = _give_back(joint, holdings[order.id][0])
