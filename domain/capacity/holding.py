@@ -22,8 +22,8 @@ from domain.models import CapacityReservation, OrderLine
 
 RESERVATIONS, ORDER_LINES = cast(Table, CapacityReservation.__table__), cast(Table, OrderLine.__table__)
 HELD = (  # built once: an order's reservations with the product of the order line each is for
-    select(RESERVATIONS.c.line_id, RESERVATIONS.c.week, RESERVATIONS.c.hours, RESERVATIONS.c.from_reserve,
-           RESERVATIONS.c.forecast_hours, ORDER_LINES.c.product_id)
+    select(RESERVATIONS.c.id, RESERVATIONS.c.line_id, RESERVATIONS.c.week, RESERVATIONS.c.hours,
+           RESERVATIONS.c.from_reserve, RESERVATIONS.c.forecast_hours, ORDER_LINES.c.product_id)
     .select_from(RESERVATIONS.join(ORDER_LINES, ORDER_LINES.c.id == RESERVATIONS.c.order_line_id))
     .where(RESERVATIONS.c.order_id == bindparam("order_id"))
     .order_by(RESERVATIONS.c.line_id, RESERVATIONS.c.week)
@@ -36,6 +36,7 @@ LedgerRows = dict[tuple[int, date], tuple[float, ...]]
 class Held:
     """One reservation of the order: hours of a line-week, from the regular hours or the rush reserve."""
 
+    id: int  # the reservation row's: giving back checks the rows are still these
     line_id: int
     week: date
     hours: float
@@ -88,8 +89,8 @@ class Holding:
 async def holding_of(session: AsyncSession, order_id: int, units: Mapping[int, float] | None = None) -> Holding:
     """The order's reservations now (no lock); units: what it holds of stock, per product (the caller knows it)."""
     rows = await (await session.connection()).execute(HELD, {"order_id": order_id})
-    return Holding(order_id, tuple(Held(line_id, week, float(hours), bool(from_reserve), float(forecast or 0.0),
-                                        product_id)
-                                   for line_id, week, hours, from_reserve, forecast, product_id in rows),
+    return Holding(order_id, tuple(Held(row_id, line_id, week, float(hours), bool(from_reserve),
+                                        float(forecast or 0.0), product_id)
+                                   for row_id, line_id, week, hours, from_reserve, forecast, product_id in rows),
                    dict(units or {}))
 

@@ -304,9 +304,9 @@ def _with_give_back(entries: list[dict[str, Any]], release: Holding) -> list[dic
 async def drop_reservations(session: AsyncSession, holding: Holding) -> None:
     """Delete the reservation rows of an order decided again, before its new ones go in; CapacityTaken (decide
     again from fresh facts) when they are no longer the ones it read (a concurrent change of the order)."""
-    deleted = await session.execute(delete(CapacityReservation).where(CapacityReservation.order_id == holding.order_id)
-                                    .execution_options(synchronize_session=False))
-    if deleted.rowcount != len(holding.hours):  # type: ignore[attr-defined]
+    mine = RESERVATIONS.c.order_id == holding.order_id
+    deleted = set((await session.execute(delete(RESERVATIONS).where(mine).returning(RESERVATIONS.c.id))).scalars())
+    if deleted != {h.id for h in holding.hours}:
         raise CapacityTaken(f"order {holding.order_id}'s reservations changed while it was decided again")
 
 

@@ -28,7 +28,7 @@ from domain.models import (
 from domain.orders.assess import Assessment
 from domain.orders.finished_goods import take_stock
 from domain.orders.negotiation_open import open_negotiations
-from domain.orders.production_orders import raise_for_order
+from domain.orders.production_orders import raise_for_order, replaced_by_released
 from domain.orders.promise import OrderPromise
 from domain.orders.results import ReviewResult
 from domain.planning import WeekHours, insert_day_tasks
@@ -115,13 +115,14 @@ async def reserve_promise(session: AsyncSession, order: Order, lines: list[Order
     for m in moved:  # their hours become the free hours the displacement counted on, forecast ones too
         await release_order(session, m.order.id, to_forecast=False)
     await _join_day_tasks(session, lines, a)  # reads the plan in force: before the ledger rows are locked
+    released = {} if new else await replaced_by_released(session, order.id)
     await session.flush()
     held = a.promise.reservations(order.id, [ln.id for ln in lines])
     # Rows the decision only imagined (the horizon reached a new week): made just before their hours are taken.
     await create_rows(session, _missing(a.promise, held, *(m.promise for m in moved)))
     await reserve_all(session, held, a.promise.open_shares, a.promise.claim,
                       products={ln.id: ln.product_id for ln in lines}, release=release)
-    await raise_for_order(session, order, lines, a.stock.to_make, held, new=new)
+    await raise_for_order(session, order, lines, a.stock.to_make, held, released=released)
     for m in moved:
         await reserve_all(session, m.promise.reservations(m.order.id, m.order_line_ids), m.promise.open_shares)
         await session.execute(delete(Delivery).where(Delivery.order_id == m.order.id))

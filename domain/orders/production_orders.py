@@ -9,7 +9,7 @@ have started them.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -29,17 +29,14 @@ def order_reason(order_code: str) -> str:
 
 
 async def raise_for_order(session: AsyncSession, order: Order, lines: Sequence[OrderLine], to_make: Sequence[float],
-                          reservations: Sequence[CapacityReservation], *, new: bool = False) -> list[ProductionOrder]:
+                          reservations: Sequence[CapacityReservation], *, new: bool = False,
+                          released: Mapping[int, float] | None = None) -> list[ProductionOrder]:
     """A SUGGESTED production order for each line with units to make (to_make, in line order), from the hours
-    the promise holds. new: the order was inserted in this transaction, so it has none yet (no statement)."""
-    released: dict[int, float] = {}
-    if not new:
-        await cancel_suggested(session, order.id)
-        # Released ones stay (the floor may have started them): only what they do not cover is raised again.
-        released = {product_id: float(quantity or 0.0) for product_id, quantity in await session.execute(
-            select(ProductionOrder.product_id, func.sum(ProductionOrder.quantity))
-            .where(ProductionOrder.order_id == order.id, ProductionOrder.status == ProductionOrderStatus.RELEASED)
-            .group_by(ProductionOrder.product_id))}
+    the promise holds. new: the order was inserted in this transaction, so it has none yet (no statement).
+    released: what replaced_by_released gave, when the caller read it before locking the ledger rows."""
+    if released is None:
+        released = {} if new else await replaced_by_released(session, order.id)
+    released = dict(released)
     raised = []
     for line, needed in zip(lines, to_make, strict=True):
         held = [(r.line_id, r.week, r.hours) for r in reservations if r.order_line_id == line.id]
@@ -50,6 +47,16 @@ async def raise_for_order(session: AsyncSession, order: Order, lines: Sequence[O
                                                    held)))
     session.add_all(raised)
     return raised
+
+
+async def replaced_by_released(session: AsyncSession, order_id: int) -> dict[int, float]:
+    """Cancel the order's SUGGESTED production orders; product id -> units its RELEASED ones make (they stay: the
+    floor may have started them, so only what they do not cover is raised again)."""
+    await cancel_suggested(session, order_id)
+    return {product_id: float(quantity or 0.0) for product_id, quantity in await session.execute(
+        select(ProductionOrder.product_id, func.sum(ProductionOrder.quantity))
+        .where(ProductionOrder.order_id == order_id, ProductionOrder.status == ProductionOrderStatus.RELEASED)
+        .group_by(ProductionOrder.product_id))}
 
 
 def suggestion(order_id: int, order_code: str, line_no: int, product_id: int, quantity: float,

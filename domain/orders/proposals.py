@@ -110,8 +110,6 @@ async def respond_to_proposal(
         if still is not None:
             promise, stock = still
             await take_stock(session, lines, stock)  # before the hours: products, then ledger rows, as everywhere
-            await reserve_all(session, promise.reservations(order.id, [ln.id for ln in lines]), promise.open_shares,
-                              promise.claim)
             for d in deliveries:
                 d.status = DeliveryStatus.PROMISED
             order.promised_date = max(day for _, _, day in proposed)
@@ -122,6 +120,9 @@ async def respond_to_proposal(
             events.append(record_order_event(
                 session, order, kinds.PROPOSAL_ACCEPTED, actor=principal.actor, to_status=OrderStatus.ACCEPTED,
                 message=f"the customer accepted; promised {order.promised_date.isoformat()}"))
+            await session.flush()  # everything else first: the ledger rows stay locked only for the commit
+            await reserve_all(session, promise.reservations(order.id, [ln.id for ln in lines]), promise.open_shares,
+                              promise.claim)
             await session.commit()
             return OrderResult(order)
         return await _propose_again(order, lines, context)

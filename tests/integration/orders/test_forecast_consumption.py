@@ -1,5 +1,6 @@
 """Forecast consumption on the ledger: a firm order for sku X may take the hours the plan holds for X's forecast,
-an order for Y may not, a cancel gives them back, and the ledger checker stays clean throughout."""
+an order for Y may not, a cancel gives them back, a change gives them back and takes anew in one pass, and the ledger
+checker stays clean throughout."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from domain.capacity.checks import ledger_violations
 from domain.capacity.forecast_hours import ForecastClaim, forecast_claim
-from domain.capacity.ledger import CapacityTaken, load_ledger, release_order, reserve_all
+from domain.capacity.holding import holding_of
+from domain.capacity.ledger import CapacityTaken, drop_reservations, load_ledger, release_order, reserve_all
 from domain.models import CapacityLedger, CapacityReservation, ForecastHours, OrderLine, OrderStatus
 from tests.factories import make_customer, make_order, make_product, make_production_line
 
@@ -116,6 +118,44 @@ async def test_beyond_its_forecast_an_order_competes_for_free_hours_and_the_rese
         await session.commit()
         rush = (await session.scalars(select(CapacityReservation).where(CapacityReservation.from_reserve))).one()
         assert rush.forecast_hours == 0.0
+        assert await session.run_sync(ledger_violations) == []
+
+
+async def test_an_order_decided_again_counts_its_own_forecast_hours_and_rebooks_them_in_one_pass(
+        db: Engine, sessions: Callable[[], AsyncSession]) -> None:
+    """Input tried: X holds 30 h (all from its forecast) and is changed to 85 h; Z holds 8 h of the free ones
+    meanwhile. Decided without giving anything back, X sees 80 h (its 30 back in its forecast, 50 there) and no
+    free hour; 85 do not fit, 80 do, and the write gives back 30 and takes 80 in one UPDATE of the row."""
+    ids = _seed(db)
+    async with sessions() as session:
+        await reserve_all(session, [_hold(ids, "order_x", 30.0)], claim=await _claim(session, ids, "x"))
+        await reserve_all(session, [_hold(ids, "order_z", 8.0)])
+        await session.commit()
+        held = await holding_of(session, ids["order_x"])
+        assert held.total_hours == pytest.approx(30.0) and held.forecast_back() == {
+            (ids["line"], WEEK, ids["x"]): pytest.approx(30.0)}
+        claim_x = await _claim(session, ids, "x")
+        view = await load_ledger(session, [ids["line"]], [WEEK], 0.12, WEEK, create_missing=False, claim=claim_x,
+                                 given_back=held)
+        assert float(view.free_residual[0, 0]) == pytest.approx(80.0)
+        for hours, fits in ((85.0, False), (80.0, True)):
+            await drop_reservations(session, held)
+            try:
+                await reserve_all(session, [_hold(ids, "order_x", hours)], claim=view.claim, release=held)
+            except CapacityTaken:
+                assert not fits
+                await session.rollback()
+                continue
+            assert fits
+            await session.commit()
+        assert await _state(session, ids) == (pytest.approx(0.0), pytest.approx(88.0), pytest.approx(0.0))
+        mine = (await session.scalars(select(CapacityReservation)
+                                      .where(CapacityReservation.order_id == ids["order_x"]))).one()
+        assert mine.hours == pytest.approx(80.0) and mine.forecast_hours == pytest.approx(80.0)
+        # The same reservations cannot be given back twice: the next decision read them, they are gone.
+        with pytest.raises(CapacityTaken):
+            await drop_reservations(session, held)
+        await session.rollback()
         assert await session.run_sync(ledger_violations) == []
 
 

@@ -1,0 +1,164 @@
+"""updateOrder and cancelOrder decide before they write and give back and take the ledger hours last (issue 15)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import event, func, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+import domain.orders.changes as changes_module
+from domain.errors import VersionConflict
+from domain.models import CapacityReservation, OrderStatus
+from domain.orders.changes import cancel_order, update_order
+from domain.orders.inputs import CancelInput, LineInput, UpdateInput
+from domain.orders.results import ReviewResult
+from domain.orders.review import create_order
+from rules import RuleBook
+from tests.integration.orders.plant import PLANNER, TODAY, Plant, order
+
+IN_TWO_WEEKS = TODAY + timedelta(days=15)
+FREE_BY_THEN = 844.8  # regular widget units the lines can make by IN_TWO_WEEKS on the empty plant
+
+
+def _verb(statement: str) -> str:
+    return statement.split(None, 1)[0].upper()
+
+
+@contextmanager
+def _statements(engine: AsyncEngine) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append(" ".join(statement.split()))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", record)
+
+
+def _after_first_ledger_update(seen: list[str]) -> list[str]:
+    updates = [i for i, s in enumerate(seen) if s.startswith("UPDATE capacity_ledger")]
+    assert len(updates) == 1, "the old hours are given back and the new ones taken in one executemany"
+    return seen[updates[0] + 1:]
+
+
+def _decided_before_writing(seen: list[str]) -> int:
+    verbs = [_verb(s) for s in seen]
+    first_write = next(i for i, verb in enumerate(verbs) if verb in ("INSERT", "UPDATE", "DELETE"))
+    assert all(verb == "SELECT" for verb in verbs[:first_write])
+    assert seen[first_write].startswith("UPDATE orders"), seen[first_write]  # the version claim is the first write
+    assert not any("FROM capacity_ledger" in s or "FROM forecast" in s for s in seen[first_write:]), seen[first_write:]
+    return first_write
+
+
+async def _held_units(session: AsyncSession) -> float:
+    return float(await session.scalar(select(func.coalesce(func.sum(CapacityReservation.quantity), 0.0))) or 0.0)
+
+
+async def test_an_update_reads_everything_first_and_locks_the_ledger_only_to_write(
+    engine: AsyncEngine, asession: AsyncSession, plant: Plant, book: RuleBook
+) -> None:
+    """Input tried: an accepted order of 100 widgets changed to 300 by the same date (accepted again)."""
+    created = await create_order(asession, PLANNER, book, order("REG", IN_TWO_WEEKS, ("W-1", 100)), TODAY)
+    with _statements(engine) as seen:
+        updated = await update_order(asession, PLANNER, book, UpdateInput(
+            created.order.code, 1, lines=(LineInput("W-1", 300),)), TODAY)
+    assert updated.order.status is OrderStatus.ACCEPTED
+    first_write = _decided_before_writing(seen)
+    assert any("FROM capacity_ledger" in s for s in seen[:first_write])
+    # From the ledger UPDATE to the commit only what holds the hours is written: no read, no other update.
+    locked = _after_first_ledger_update(seen)
+    assert locked and all(_verb(s) == "INSERT" for s in locked), locked
+    assert {s.split()[2] for s in locked} <= {"capacity_reservations", "production_orders"}
+    assert await _held_units(asession) == pytest.approx(300.0)
+
+
+async def test_a_cancel_gives_its_hours_back_as_its_last_statement(
+    engine: AsyncEngine, asession: AsyncSession, plant: Plant, book: RuleBook
+) -> None:
+    """Input tried: cancelling an accepted order of 100 widgets."""
+    created = await create_order(asession, PLANNER, book, order("REG", IN_TWO_WEEKS, ("W-1", 100)), TODAY)
+    with _statements(engine) as seen:
+        cancelled = await cancel_order(asession, PLANNER, book, CancelInput(created.order.code, 1, "not needed"),
+                                       TODAY)
+    assert cancelled.order.status is OrderStatus.CANCELLED
+    _decided_before_writing(seen)
+    assert _after_first_ledger_update(seen) == []
+    assert await _held_units(asession) == 0.0
+
+
+async def test_an_update_may_use_the_hours_its_order_holds(
+    asession: AsyncSession, plant: Plant, book: RuleBook
+) -> None:
+    """Input tried: an order holding 800 of the 844.8 free units grows to 840 by the same date. Only 44.8 units are
+    free to others; with its own 800 counted as free (they are given back in the same writes) it fits."""
+    created = await create_order(asession, PLANNER, book, order("REG", IN_TWO_WEEKS, ("W-1", 800)), TODAY)
+    assert created.order.status is OrderStatus.ACCEPTED
+    updated = await update_order(asession, PLANNER, book, UpdateInput(
+        created.order.code, 1, lines=(LineInput("W-1", 840),)), TODAY)
+    assert updated.review is not None and updated.review.decision.value == "ACCEPT"
+    assert updated.order.status is OrderStatus.ACCEPTED and updated.order.promised_date == IN_TWO_WEEKS
+    assert await _held_units(asession) == pytest.approx(840.0)
+
+
+async def test_hours_taken_between_deciding_and_writing_an_update_are_decided_again(
+    sessions: Callable[[], AsyncSession], asession: AsyncSession, plant: Plant, book: RuleBook,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Input tried: FIRST holds 100 widgets and grows to 500 by the date (844.8 free counting its own 100); after
+    it has decided, and before it writes, RIVAL takes 500. FIRST's conditional UPDATE (give back 100, take 500)
+    finds the hours gone: it is reviewed again on what RIVAL left (344.8 units), so it is not accepted."""
+    first = await create_order(asession, PLANNER, book, order("REG", IN_TWO_WEEKS, ("W-1", 100), code="FIRST"),
+                               TODAY)
+    real = changes_module.review_result
+    reviews: list[str] = []
+
+    async def competing(session: AsyncSession, *args: Any, **kwargs: Any) -> ReviewResult:
+        result = await real(session, *args, **kwargs)
+        reviews.append(result.decision.value)
+        if len(reviews) == 1:  # FIRST's change is decided: RIVAL takes the hours now
+            async with sessions() as other:
+                rival = await create_order(other, PLANNER, book,
+                                           order("REG", IN_TWO_WEEKS, ("W-1", 500), code="RIVAL"), TODAY)
+            assert rival.order.status is OrderStatus.ACCEPTED
+        return result
+
+    monkeypatch.setattr(changes_module, "review_result", competing)
+    updated = await update_order(asession, PLANNER, book, UpdateInput(
+        first.order.code, 1, lines=(LineInput("W-1", 500),)), TODAY)
+    assert reviews[0] == "ACCEPT" and len(reviews) == 2 and reviews[1] != "ACCEPT"
+    assert updated.order.status is OrderStatus.PROPOSED and updated.order.version == 2
+    assert await _held_units(asession) == pytest.approx(500.0)  # RIVAL's; FIRST gave its 100 back
+
+
+async def test_an_order_changed_between_deciding_and_writing_is_a_version_conflict(
+    sessions: Callable[[], AsyncSession], asession: AsyncSession, plant: Plant, book: RuleBook,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Input tried: two changes of one order at version 1; the second is made while the first is deciding (no
+    lock held, so it does not wait). The first then fails its version claim, and writes nothing."""
+    created = await create_order(asession, PLANNER, book, order("REG", IN_TWO_WEEKS, ("W-1", 100)), TODAY)
+    real = changes_module.review_result
+
+    async def overtaken(session: AsyncSession, *args: Any, **kwargs: Any) -> ReviewResult:
+        result = await real(session, *args, **kwargs)
+        if session is asession:
+            async with sessions() as other:
+                await update_order(other, PLANNER, book, UpdateInput(
+                    created.order.code, 1, lines=(LineInput("W-1", 200),)), TODAY)
+        return result
+
+    monkeypatch.setattr(changes_module, "review_result", overtaken)
+    with pytest.raises(VersionConflict) as conflict:
+        await update_order(asession, PLANNER, book, UpdateInput(created.order.code, 1,
+                                                                 lines=(LineInput("W-1", 300),)), TODAY)
+    assert conflict.value.current_version == 2
+    await asession.rollback()
+    assert await _held_units(asession) == pytest.approx(200.0)
