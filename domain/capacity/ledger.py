@@ -245,7 +245,9 @@ async def reserve_all(session: AsyncSession, reservations: Sequence[CapacityRese
     order line id -> product id when the caller knows them, else they are read).
 
     One executemany (one round trip in a psycopg pipeline), run in (line, week) order so concurrent
-    orders lock ledger rows in one order; each UPDATE counts one row only if its hours still fit.
+    orders lock ledger rows in one order; each UPDATE counts one row only if its hours still fit. The reservation
+    rows go in before it (a lost race rolls them back): the UPDATE is the last statement before the caller's
+    commit, so the rows stay locked for one round trip and the commit, not for what the order writes.
 
     release: what a saved order decided again held (holding.py; its reservation rows already dropped:
     drop_reservations). Its forecast hours go back to their forecasts first, then every ledger row gives back and
@@ -270,17 +272,16 @@ async def reserve_all(session: AsyncSession, reservations: Sequence[CapacityRese
     if release is not None:
         entries = _with_give_back(entries, release)
     connection = await session.connection()
+    if ordered:
+        await connection.execute(insert(RESERVATIONS), [
+            {"order_id": r.order_id, "order_line_id": r.order_line_id, "line_id": r.line_id, "week": r.week,
+             "hours": r.hours, "quantity": r.quantity, "from_reserve": r.from_reserve,
+             "forecast_hours": r.forecast_hours} for r in ordered])
     lock_timing.mark(session)
     result = await connection.execute(TAKE if release is None else REBOOK, entries)
     if result.rowcount != len(entries):  # type: ignore[attr-defined]
         where = ", ".join(f"line {r.line_id} week {r.week} ({r.hours:.2f} h)" for r in ordered)
         raise CapacityTaken(f"some of these hours are no longer free: {where}")
-    if not ordered:
-        return
-    await connection.execute(insert(RESERVATIONS), [
-        {"order_id": r.order_id, "order_line_id": r.order_line_id, "line_id": r.line_id, "week": r.week,
-         "hours": r.hours, "quantity": r.quantity, "from_reserve": r.from_reserve,
-         "forecast_hours": r.forecast_hours} for r in ordered])
 
 
 def _with_give_back(entries: list[dict[str, Any]], release: Holding) -> list[dict[str, Any]]:

@@ -101,8 +101,8 @@ async def reserve_promise(session: AsyncSession, order: Order, lines: list[Order
     them again. Stock before hours, as a progress report locks its product before the ledger. A tentative promise
     holds nothing: the customers it needs hours from are asked first (domain/orders/negotiation_open.py).
 
-    What the caller has pending goes in before the first ledger UPDATE, so the ledger rows stay locked only for
-    the reservations, the production orders and the commit. new: the order was inserted in this transaction
+    What the caller has pending, the production orders and the reservations go in before the ledger UPDATE, so
+    the ledger rows stay locked only for the commit. new: the order was inserted in this transaction
     (no production orders of its own to cancel, its lines' products known). release: what the order, decided
     again, held: given back in the same pass over the ledger rows (ledger.reserve_all)."""
     if a.tentative:
@@ -115,14 +115,16 @@ async def reserve_promise(session: AsyncSession, order: Order, lines: list[Order
     for m in moved:  # their hours become the free hours the displacement counted on, forecast ones too
         await release_order(session, m.order.id, to_forecast=False)
     await _join_day_tasks(session, lines, a)  # reads the plan in force: before the ledger rows are locked
-    released = {} if new else await replaced_by_released(session, order.id)
-    await session.flush()
     held = a.promise.reservations(order.id, [ln.id for ln in lines])
+    # The production orders go in before the hours are taken (a lost race rolls them back with the rest), so that
+    # the ledger UPDATE is the last statement before the commit.
+    released = {} if new else await replaced_by_released(session, order.id)
+    await raise_for_order(session, order, lines, a.stock.to_make, held, released=released)
+    await session.flush()
     # Rows the decision only imagined (the horizon reached a new week): made just before their hours are taken.
     await create_rows(session, _missing(a.promise, held, *(m.promise for m in moved)))
     await reserve_all(session, held, a.promise.open_shares, a.promise.claim,
                       products={ln.id: ln.product_id for ln in lines}, release=release)
-    await raise_for_order(session, order, lines, a.stock.to_make, held, released=released)
     for m in moved:
         await reserve_all(session, m.promise.reservations(m.order.id, m.order_line_ids), m.promise.open_shares)
         await session.execute(delete(Delivery).where(Delivery.order_id == m.order.id))
