@@ -2,9 +2,10 @@
 
 Off by default: `mark` is one attribute test. `SOP_LEDGER_LOCK_LOG=<prefix>` (read by domain/config.py) switches it
 on in an API process: every committed transaction that took or gave back promised hours (ledger.reserve_all,
-ledger.release_order: createOrder, updateOrder, cancelOrder, proposals) appends its hold time in milliseconds,
-one number a line, to `<prefix>.<pid>` (one file per process, so `sop serve --workers N` needs no coordination).
-bench/api.py reads these files for `ledger_lock_hold_p99_ms`. A rolled-back transaction is not counted.
+also with release= for updateOrder and cancelOrder; ledger.release_order: progress, hold expiry) appends its hold
+time in milliseconds, one number a line, to `<prefix>.<pid>` (one file per process, so `sop serve --workers N` needs
+no coordination). bench/api.py reads these files for `ledger_lock_hold_p99_ms`. A rolled-back transaction is not
+counted.
 """
 
 from __future__ import annotations
