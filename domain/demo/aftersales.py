@@ -8,9 +8,8 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from domain.demo.catalogue import Catalogue
-from domain.demo.history import STATUS_JSON, PlacedOrder
+from domain.demo.history import PlacedOrder, event_log
 from domain.demo.plant import DemoPlant
-from domain.events import kinds
 
 COMPLAINTS = {
     "PRODUCTION": "units arrived with surface scratches",
@@ -40,11 +39,8 @@ def _close(plant: DemoPlant, order_id: int, paid_at: datetime) -> None:
     does it live."""
     row = plant.rows["orders"][order_id - 1]
     row.update(status="CLOSED", closed_at=paid_at, version=row["version"] + 1)
-    events = plant.rows["order_events"]
-    events.append({"order_id": order_id, "order_code": row["code"], "customer_id": row["customer_id"],
-                   "kind": kinds.CLOSED, "at": paid_at, "actor": "partner:erp", "message": "delivered and paid in full",
-                   "from_status": "DELIVERED", "to_status": "CLOSED", "before": STATUS_JSON["DELIVERED"],
-                   "after": STATUS_JSON["CLOSED"], "id": len(events) + 1})
+    event_log(plant).add_step(order_id, row["code"], row["customer_id"], paid_at, "DELIVERED", "CLOSED",
+                              "delivered and paid in full")
 
 
 def add_aftersales(plant: DemoPlant, placed: list[PlacedOrder], cat: Catalogue, rng: np.random.Generator,
