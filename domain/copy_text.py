@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from itertools import repeat
 from operator import floordiv, itemgetter, sub
@@ -122,13 +122,19 @@ def _strings(values: list[Any]) -> list[str]:
     return escaped([None if v is None else str(v) for v in values])
 
 
-def copy_chunks(table: Table, columns: list[str], rows: list[Row], chunk_rows: int) -> Iterator[tuple[int, str]]:
-    """(row count, COPY text) per chunk of rows; `\\N` stays unescaped because no value converts to it."""
-    converters = [_converter(table, c) for c in columns]
+def columns_text(table: Table, columns: dict[str, list[Any]]) -> str:
+    """COPY text of rows given a column at a time (lists of one length); `\\N` stays unescaped because no value
+    converts to it."""
+    texts = [_converter(table, name)(values) for name, values in columns.items()]
+    return "\n".join(map("\t".join, zip(*texts, strict=True))) + "\n"
+
+
+def copy_chunks(table: Table, columns: list[str], rows: Sequence[Row], chunk_rows: int) -> Iterator[tuple[int, str]]:
+    """(row count, COPY text) per chunk of rows."""
     # The chunk's values a column at a time: the lookups and the transposition run in C.
     values_of = itemgetter(*columns) if len(columns) > 1 else lambda row: (row[columns[0]],)
     for start in range(0, len(rows), chunk_rows):
         chunk = rows[start : start + chunk_rows]
         by_column = zip(*map(values_of, chunk), strict=True)
-        texts = [convert(list(values)) for values, convert in zip(by_column, converters, strict=True)]
-        yield len(chunk), "\n".join(map("\t".join, zip(*texts, strict=True))) + "\n"
+        yield len(chunk), columns_text(table, {name: list(values) for name, values in zip(columns, by_column,
+                                                                                           strict=True)})

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from functools import cache
 from itertools import repeat
-from typing import Any, overload
 
 import numpy as np
 
 from domain.copy_text import EPOCH, MICROSECOND, NULL, escaped
+from domain.demo.columns import Columnar
 from domain.demo.plant import Row
 from domain.events import kinds
 
@@ -47,12 +47,10 @@ def _step_texts(previous: str | None, status: str) -> tuple[str, str, str]:
     return kind, actor, "\t".join((previous or NULL, status, before, f'{{"status": "{status}"}}'))
 
 
-class EventLog(Sequence[Row]):
-    """The order_events rows in generation order (ids 1, 2, 3...), one Python list per column.
+class EventLog(Columnar):
+    """The order_events rows in generation order (ids 1, 2, 3...), appended order by order."""
 
-    Indexing gives the rows as dicts (as plant.add would have made them); copy_text(start, stop) gives their COPY
-    text without making them. A row is never changed once appended.
-    """
+    columns = COLUMNS
 
     def __init__(self) -> None:
         self._order_id: list[int] = []
@@ -104,26 +102,7 @@ class EventLog(Sequence[Row]):
                 "message": self._message[i], "from_status": previous, "to_status": status,
                 "before": STATUS_JSON[previous] if previous else None, "after": STATUS_JSON[status], "id": i + 1}
 
-    @overload
-    def __getitem__(self, index: int) -> Row: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Row]: ...
-
-    def __getitem__(self, index: int | slice) -> Any:
-        if isinstance(index, slice):
-            return [self._row(i) for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError(index)
-        return self._row(index)
-
-    def __iter__(self) -> Iterator[Row]:
-        return (self._row(i) for i in range(len(self)))
-
     def copy_text(self, start: int, stop: int) -> str:
-        """The COPY text of rows start..stop-1 (0-based), columns in COLUMNS' order, timestamps in UTC."""
         steps = list(map(_step_texts, self._from[start:stop], self._to[start:stop]))
         kind, actor, statuses = zip(*steps, strict=True)
         at = np.datetime_as_string(np.array(self._at[start:stop], dtype="datetime64[us]")).tolist()

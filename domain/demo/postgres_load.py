@@ -9,8 +9,7 @@ from sqlalchemy import Connection, Table, text
 from tqdm import tqdm
 
 from domain.copy_text import copy_chunks
-from domain.demo.event_log import COLUMNS as EVENT_COLUMNS
-from domain.demo.event_log import EventLog
+from domain.demo.columns import Columnar
 from domain.demo.plant import Row
 
 CHUNK_ROWS = 5_000
@@ -66,13 +65,13 @@ def indexes_built_at_end(conn: Connection, tables: list[str]) -> Iterator[None]:
 def copy_rows(conn: Connection, table: Table, rows: Sequence[Row], bar: tqdm,  # type: ignore[type-arg]
               start: int = 0, stop: int | None = None) -> None:
     """COPY of rows start..stop-1, text built a column at a time: several times faster than multi-row INSERTs or
-    write_row. Rows kept as columns (EventLog) become text without becoming dicts first."""
+    write_row. Rows kept as columns become text without becoming dicts first."""
     stop = len(rows) if stop is None else stop
     if stop <= start:
         return
     chunks: Iterator[tuple[int, str]]
-    if isinstance(rows, EventLog):
-        columns = list(EVENT_COLUMNS)
+    if isinstance(rows, Columnar):
+        columns = list(rows.columns)
         chunks = ((min(stop, s + CHUNK_ROWS) - s, rows.copy_text(s, min(stop, s + CHUNK_ROWS)))
                   for s in range(start, stop, CHUNK_ROWS))
     else:
