@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from domain.demo.catalogue import Catalogue
+from domain.demo.columns import ColumnTable
 from domain.demo.history import PlacedOrder, event_log
 from domain.demo.plant import DemoPlant
 
@@ -76,5 +77,7 @@ def add_aftersales(plant: DemoPlant, placed: list[PlacedOrder], cat: Catalogue, 
             line = lines[order.line_ids[0] - 1]
             quantity = float(max(1, round(line["quantity"] * (0.05 + 0.25 * u[8]))))
             _feedback(plant, order.id, "RETURN", "PRODUCTION", "defective units returned", quantity, raised, u[9], now)
-            plant.add("stock_movements", product_id=line["product_id"], kind="RETURNED", quantity=quantity, at=raised,
-                      order_id=order.id, note="customer return")
+            moves = plant.rows["stock_movements"]
+            assert isinstance(moves, ColumnTable)  # the shop floor's (domain/demo/shopfloor.py)
+            moves.append(product_id=line["product_id"], kind="RETURNED", quantity=quantity, at=raised,
+                         order_id=order.id, note="customer return")

@@ -61,6 +61,17 @@ class ColumnTable(Columnar):
     def __len__(self) -> int:
         return len(self._values["id"])
 
+    def append(self, **values: Any) -> int:
+        """One more row, with every column; returns its id."""
+        wanted = set(self.columns) - {"id"}
+        if set(values) != wanted:
+            raise ValueError(f"{self.table.name}: a row needs {sorted(wanted)}, got {sorted(values)}")
+        for name, value in values.items():
+            self._values[name].append(value)
+        ids = self._values["id"]
+        ids.append(len(ids) + 1)
+        return len(ids)
+
     def _row(self, i: int) -> Row:
         return {name: values[i] for name, values in self._values.items()}
 
