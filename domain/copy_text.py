@@ -122,10 +122,11 @@ def _strings(values: list[Any]) -> list[str]:
     return escaped([None if v is None else str(v) for v in values])
 
 
-def columns_text(table: Table, columns: dict[str, list[Any]]) -> str:
+def columns_text(table: Table, columns: dict[str, list[Any]], json_texts: frozenset[str] = frozenset()) -> str:
     """COPY text of rows given a column at a time (lists of one length); `\\N` stays unescaped because no value
-    converts to it."""
-    texts = [_converter(table, name)(values) for name, values in columns.items()]
+    converts to it. Columns named in json_texts hold JSON already written as text."""
+    texts = [escaped(values) if name in json_texts else _converter(table, name)(values)
+             for name, values in columns.items()]
     return "\n".join(map("\t".join, zip(*texts, strict=True))) + "\n"
 
 

@@ -3,6 +3,7 @@ column at a time and to everyone else as dict rows."""
 
 from __future__ import annotations
 
+import json
 from abc import abstractmethod
 from collections.abc import Iterator, Sequence
 from typing import Any, overload
@@ -48,15 +49,19 @@ class Columnar(Sequence[Row]):
 
 
 class ColumnTable(Columnar):
-    """Rows given a column at a time (Python lists of plain values, e.g. from numpy's tolist()); ids 1, 2, 3..."""
+    """Rows given a column at a time (Python lists of plain values, e.g. from numpy's tolist()); ids 1, 2, 3...
 
-    def __init__(self, table: Table, columns: dict[str, list[Any]]) -> None:
+    Columns named in json_texts hold JSON as text, written once by the generator: rows read them back as values.
+    """
+
+    def __init__(self, table: Table, columns: dict[str, list[Any]], json_texts: frozenset[str] = frozenset()) -> None:
         lengths = {len(values) for values in columns.values()}
         if len(lengths) > 1:
             raise ValueError(f"{table.name}: columns of different lengths {sorted(lengths)}")
         self.table = table
         self._values = {**columns, "id": list(range(1, (lengths.pop() if lengths else 0) + 1))}
         self.columns = tuple(self._values)
+        self.json_texts = json_texts
 
     def __len__(self) -> int:
         return len(self._values["id"])
@@ -73,7 +78,9 @@ class ColumnTable(Columnar):
         return len(ids)
 
     def _row(self, i: int) -> Row:
-        return {name: values[i] for name, values in self._values.items()}
+        return {name: json.loads(values[i]) if name in self.json_texts else values[i]
+                for name, values in self._values.items()}
 
     def copy_text(self, start: int, stop: int) -> str:
-        return columns_text(self.table, {name: values[start:stop] for name, values in self._values.items()})
+        return columns_text(self.table, {name: values[start:stop] for name, values in self._values.items()},
+                            self.json_texts)

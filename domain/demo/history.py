@@ -106,8 +106,7 @@ def add_history(plant: DemoPlant, specs: list[OrderSpec], cat: Catalogue, rng: n
         planned = _deliveries(spec, cat, order.requested, order.line_ids)
         _add_deliveries(plant, order, planned)
         if stage.reviewed_at is not None:
-            proposal = [{"sku": d["sku"], "quantity": d["quantity"], "date": d["date"].isoformat()} for d in planned]
-            add_review(plant, order.id, spec, cat, order.requested, stage.reviewed_at, proposal)
+            add_review(plant, order.id, spec, cat, order.requested, stage.reviewed_at, planned)
             if spec.rush:
                 add_rush_insertion(plant, order.id, spec, stage.reviewed_at, rng)
         _add_events(log, order, plant.rows["orders"][-1]["code"], spec.customer + 1)
