@@ -61,6 +61,7 @@ class ColumnTable(Columnar):
         self.table = table
         self._values = {**columns, "id": list(range(1, (lengths.pop() if lengths else 0) + 1))}
         self.columns = tuple(self._values)
+        self._lists = [self._values[name] for name in self.columns[:-1]]  # every column but the ids
         self.json_texts = json_texts
 
     def __len__(self) -> int:
@@ -68,11 +69,11 @@ class ColumnTable(Columnar):
 
     def append(self, **values: Any) -> int:
         """One more row, with every column; returns its id."""
-        wanted = set(self.columns) - {"id"}
-        if set(values) != wanted:
-            raise ValueError(f"{self.table.name}: a row needs {sorted(wanted)}, got {sorted(values)}")
-        for name, value in values.items():
-            self._values[name].append(value)
+        if len(values) != len(self.columns) - 1:  # a missing column raises KeyError below, before any append
+            raise ValueError(f"{self.table.name}: a row needs {list(self.columns[:-1])}, got {sorted(values)}")
+        row = [values[name] for name in self.columns[:-1]]
+        for column, value in zip(self._lists, row, strict=True):
+            column.append(value)
         ids = self._values["id"]
         ids.append(len(ids) + 1)
         return len(ids)

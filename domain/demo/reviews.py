@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from functools import cache
-from json.encoder import encode_basestring_ascii
+from json.encoder import encode_basestring_ascii as quoted  # a JSON string exactly as json.dumps writes it
 from typing import Any
 
 import numpy as np
@@ -65,7 +65,7 @@ def priority(spec: OrderSpec, cat: Catalogue) -> tuple[str, float]:
 
 def _string(value: str | None) -> str:
     """A JSON string exactly as json.dumps writes it, or null."""
-    return "null" if value is None else encode_basestring_ascii(value)
+    return "null" if value is None else quoted(value)
 
 
 def _criteria(spec: OrderSpec, new_process: bool, requested: date, rejected_on_margin: bool) -> str:
@@ -73,18 +73,18 @@ def _criteria(spec: OrderSpec, new_process: bool, requested: date, rejected_on_m
     capacity_ok = d == "ACCEPT" or rejected_on_margin
     material_ok = d != "REJECT" or rejected_on_margin
     later = requested + timedelta(days=spec.delay_days)
-    checks = (
-        ("CAPACITY", capacity_ok, f"the lines can finish by {requested}" if capacity_ok
-         else f"the lines are full: earliest completion {later}"),
-        ("MATERIAL", material_ok, "key components in stock or arriving in time" if material_ok
-         else f"key components short until {later}"),
-        ("TECHNOLOGY", not new_process or material_ok,
-         "new process: a validation batch runs first" if new_process else "proven process"),
-        ("MARGIN", margin >= MARGIN_TARGET_PCT,
-         f"gross margin {margin:.1f}% against a target of {MARGIN_TARGET_PCT:.0f}%"),
-    )
-    return "[" + ", ".join(f'{{"criterion": "{name}", "passed": {JSON_FLAG[passed]}, "message": {_string(why)}}}'
-                           for name, passed, why in checks) + "]"
+    capacity = (f"the lines can finish by {requested}" if capacity_ok
+                else f"the lines are full: earliest completion {later}")
+    material = ("key components in stock or arriving in time" if material_ok
+                else f"key components short until {later}")
+    technology = "new process: a validation batch runs first" if new_process else "proven process"
+    # One f-string for the four checks: 100k reviews on `large`, messages of our own words (plain ASCII).
+    return (f'[{{"criterion": "CAPACITY", "passed": {JSON_FLAG[capacity_ok]}, "message": "{capacity}"}}, '
+            f'{{"criterion": "MATERIAL", "passed": {JSON_FLAG[material_ok]}, "message": "{material}"}}, '
+            f'{{"criterion": "TECHNOLOGY", "passed": {JSON_FLAG[not new_process or material_ok]}, '
+            f'"message": "{technology}"}}, '
+            f'{{"criterion": "MARGIN", "passed": {JSON_FLAG[margin >= MARGIN_TARGET_PCT]}, '
+            f'"message": "gross margin {margin:.1f}% against a target of {MARGIN_TARGET_PCT:.0f}%"}}]')
 
 
 def _fired(spec: OrderSpec, cat: Catalogue, rejected_on_margin: bool) -> str:
@@ -97,8 +97,8 @@ def _fired(spec: OrderSpec, cat: Catalogue, rejected_on_margin: bool) -> str:
     if spec.rush:
         fired.append(("rush", RUSH_RULES[rush_tier(spec, cat)], f"due in {spec.lead_days} days"))
     fired.append(("priority", _priority_rule(spec, cat), f"{cat.customer_tier[spec.customer].lower()} customer"))
-    return "[" + ", ".join(f'{{"ruleSet": "{rule_set}", "rule": {_string(name)}, "message": {_string(message)}}}'
-                           for rule_set, name, message in fired) + "]"
+    return "[" + ", ".join([f'{{"ruleSet": "{rule_set}", "rule": {quoted(name)}, "message": {quoted(message)}}}'
+                            for rule_set, name, message in fired]) + "]"
 
 
 def facts(spec: OrderSpec, cat: Catalogue, new_process: bool, rejected_on_margin: bool) -> str:
@@ -114,9 +114,9 @@ def facts(spec: OrderSpec, cat: Catalogue, new_process: bool, rejected_on_margin
         f'{{"order.amount": {round(spec.amount, 2)!r}, "order.quantity": {sum(q for _, q, _, _ in spec.lines)!r}, '
         f'"order.days_to_due": {spec.lead_days}, "order.line_count": {len(spec.lines)}, '
         f'"order.rush": {JSON_FLAG[spec.rush]}, "order.cause": {_string(spec.rush_cause)}, '
-        f'"customer.tier": {_string(cat.customer_tier[spec.customer])}, '
+        f'"customer.tier": "{cat.customer_tier[spec.customer]}", '
         f'"customer.code": "C{spec.customer + 1:04d}", "customer.price_sensitivity": {sensitivity!r}, '
-        f'"product.maturity": "{"NEW" if new_process else "PROVEN"}", "product.family": {_string(family)}, '
+        f'"product.maturity": "{"NEW" if new_process else "PROVEN"}", "product.family": {quoted(family)}, '
         f'"capacity.fits": {JSON_FLAG[capacity_ok]}, "capacity.days_late": {days_late}, '
         f'"capacity.splittable_share": {share!r}, "capacity.rush_reserve_fits": {JSON_FLAG[capacity_ok]}, '
         f'"material.fits": {JSON_FLAG[material_ok]}, "material.short_quantity": {0.0 if material_ok else 100.0!r}, '
@@ -125,8 +125,8 @@ def facts(spec: OrderSpec, cat: Catalogue, new_process: bool, rejected_on_margin
 
 
 def _proposal(planned: list[dict[str, Any]]) -> str:
-    return "[" + ", ".join(f'{{"sku": {_string(d["sku"])}, "quantity": {d["quantity"]!r}, "date": "{d["date"]}"}}'
-                           for d in planned) + "]"
+    return "[" + ", ".join([f'{{"sku": {quoted(d["sku"])}, "quantity": {d["quantity"]!r}, "date": "{d["date"]}"}}'
+                            for d in planned]) + "]"
 
 
 def add_review(plant: DemoPlant, order_id: int, spec: OrderSpec, cat: Catalogue, requested: date,
