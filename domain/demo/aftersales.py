@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from domain.demo.catalogue import Catalogue
-from domain.demo.history import STATUS_JSON, PlacedOrder
+from domain.demo.columns import ColumnTable
+from domain.demo.history import PlacedOrder, event_log
 from domain.demo.plant import DemoPlant
-from domain.events import kinds
 
 COMPLAINTS = {
     "PRODUCTION": "units arrived with surface scratches",
@@ -40,11 +40,8 @@ def _close(plant: DemoPlant, order_id: int, paid_at: datetime) -> None:
     does it live."""
     row = plant.rows["orders"][order_id - 1]
     row.update(status="CLOSED", closed_at=paid_at, version=row["version"] + 1)
-    events = plant.rows["order_events"]
-    events.append({"order_id": order_id, "order_code": row["code"], "customer_id": row["customer_id"],
-                   "kind": kinds.CLOSED, "at": paid_at, "actor": "partner:erp", "message": "delivered and paid in full",
-                   "from_status": "DELIVERED", "to_status": "CLOSED", "before": STATUS_JSON["DELIVERED"],
-                   "after": STATUS_JSON["CLOSED"], "id": len(events) + 1})
+    event_log(plant).add_step(order_id, row["code"], row["customer_id"], paid_at, "DELIVERED", "CLOSED",
+                              "delivered and paid in full")
 
 
 def add_aftersales(plant: DemoPlant, placed: list[PlacedOrder], cat: Catalogue, rng: np.random.Generator,
@@ -80,5 +77,7 @@ def add_aftersales(plant: DemoPlant, placed: list[PlacedOrder], cat: Catalogue, 
             line = lines[order.line_ids[0] - 1]
             quantity = float(max(1, round(line["quantity"] * (0.05 + 0.25 * u[8]))))
             _feedback(plant, order.id, "RETURN", "PRODUCTION", "defective units returned", quantity, raised, u[9], now)
-            plant.add("stock_movements", product_id=line["product_id"], kind="RETURNED", quantity=quantity, at=raised,
-                      order_id=order.id, note="customer return")
+            moves = plant.rows["stock_movements"]
+            assert isinstance(moves, ColumnTable)  # the shop floor's (domain/demo/shopfloor.py)
+            moves.append(product_id=line["product_id"], kind="RETURNED", quantity=quantity, at=raised,
+                         order_id=order.id, note="customer return")

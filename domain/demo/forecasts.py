@@ -8,9 +8,11 @@ from datetime import UTC, date, datetime, time, timedelta
 import numpy as np
 
 from domain.demo.catalogue import Catalogue
+from domain.demo.columns import ColumnTable
 from domain.demo.history import PlacedOrder
 from domain.demo.plant import DemoPlant
 from domain.demo.sizes import DemoSize
+from domain.models import Base
 
 
 def monday_of(day: date) -> date:
@@ -41,27 +43,33 @@ def ordered_by_week(plant: DemoPlant, placed: list[PlacedOrder]) -> dict[tuple[i
 
 def add_forecasts(plant: DemoPlant, size: DemoSize, cat: Catalogue, placed: list[PlacedOrder],
                   rng: np.random.Generator) -> None:
+    """One row per week and sku, computed a week-by-sku array at a time and kept as columns (104k rows on large)."""
     this_week = monday_of(plant.today)
     ordered = ordered_by_week(plant, placed)
-    weekly_rate = np.zeros(len(cat.product_sku))
+    products = len(cat.product_sku)
+    weekly_rate = np.zeros(products)
     for (product_id, _), quantity in ordered.items():
         weekly_rate[product_id - 1] += quantity
     weekly_rate /= size.history_days / 7
     weeks = [this_week + timedelta(weeks=k) for k in range(-size.forecast_weeks_back, size.forecast_weeks_ahead)]
-    noise = rng.lognormal(0, 0.2, (len(weeks), len(weekly_rate)))
-    spreads = rng.uniform(0, 1, (len(weeks), len(weekly_rate), 2))
-    # Plain floats and one seasonality per family and week: the same arithmetic, without numpy scalars.
-    rate, family = weekly_rate.tolist(), cat.product_family.tolist()
-    noise_, spreads_ = noise.tolist(), spreads.tolist()
-    for w, week in enumerate(weeks):
-        submitted = _submitted_at(week, plant.now)
-        season = [cat.seasonality(f, week) for f in range(len(cat.family_names))]
-        for p in range(len(rate)):
-            expected = rate[p] * season[family[p]]
-            actual = ordered.get((p + 1, week), 0.0) if week < this_week else 0.0
-            # Past forecasts miss the real orders by ~20%; future ones follow the season.
-            mid = (actual or expected) * noise_[w][p]
-            low, high = spreads_[w][p]
-            plant.add("forecasts", product_id=p + 1, week=week, low=round(mid * (0.75 + 0.15 * low), 1),
-                      mid=round(mid, 1), high=round(mid * (1.1 + 0.25 * high), 1),
-                      submitted_at=submitted, submitted_by="sales:forecast")
+    noise = rng.lognormal(0, 0.2, (len(weeks), products))
+    spreads = rng.uniform(0, 1, (len(weeks), products, 2))
+    season = np.array([[cat.seasonality(f, week) for f in range(len(cat.family_names))] for week in weeks])
+    expected = weekly_rate * season[:, cat.product_family]
+    actual = np.zeros((len(weeks), products))
+    for (product_id, week), quantity in ordered.items():
+        if this_week - timedelta(weeks=size.forecast_weeks_back) <= week < this_week:
+            actual[(week - weeks[0]).days // 7, product_id - 1] = quantity
+    # Past forecasts miss the real orders by ~20%; future ones follow the season.
+    mid = np.where(actual != 0, actual, expected) * noise
+    low, high = mid * (0.75 + 0.15 * spreads[..., 0]), mid * (1.1 + 0.25 * spreads[..., 1])
+    tenths = [1] * mid.size  # Python's round(x, 1) (numpy's rounds x * 10, which differs at the last digit)
+    rows = len(weeks) * products
+    plant.rows["forecasts"] = ColumnTable(Base.metadata.tables["forecasts"], {
+        "product_id": list(range(1, products + 1)) * len(weeks),
+        "week": [week for week in weeks for _ in range(products)],
+        "low": list(map(round, low.ravel().tolist(), tenths)),
+        "mid": list(map(round, mid.ravel().tolist(), tenths)),
+        "high": list(map(round, high.ravel().tolist(), tenths)),
+        "submitted_at": [at for week in weeks for at in [_submitted_at(week, plant.now)] * products],
+        "submitted_by": ["sales:forecast"] * rows})

@@ -72,13 +72,13 @@ def _generate(size: DemoSize, seed: int, today: date,
     done("materials", "material_receipts", "bom_items", "production_lines", "line_calendar_days", "routings")
     specs = plan_orders(size, catalogue, plant.now, streams[2])
     placed = add_history(plant, specs, catalogue, streams[3], plant.now,
-                         lambda: done("deliveries", "order_reviews", "rush_insertions"))
+                         lambda: done("deliveries", "order_reviews", "rush_insertions", "order_events"))
     add_shopfloor(plant, placed, facilities, streams[4], plant.now)
     # Stock is final once the shop floor says what the open orders made (foreign keys are checked at the end).
     add_held_stock(plant)
     done("progress_events", "products")
     add_aftersales(plant, placed, catalogue, streams[5], plant.now)
-    # Orders and their history are final once the payments said which delivered orders are CLOSED.
+    # Orders are final once the payments said which delivered orders are CLOSED (their history only grows).
     done("orders", "order_events", "order_lines", "stock_movements", "payments", "feedback")
     add_forecasts(plant, size, catalogue, placed, streams[6])
     add_incidents(plant, facilities, streams[6])

@@ -10,24 +10,13 @@ from typing import Any
 import numpy as np
 
 from domain.demo.catalogue import Catalogue
+from domain.demo.event_log import EventLog
 from domain.demo.order_specs import OrderSpec
 from domain.demo.plant import DemoPlant
 from domain.demo.reviews import add_review, add_rush_insertion, priority, rush_tier
 from domain.demo.timeline import Stage, stage_at
-from domain.events import kinds
 
-ACTORS = {"ACCEPTED": "system:review", "PROPOSED": "system:review", "REJECTED": "system:review",
-          "SCHEDULED": "planner:weekly-plan", "IN_PRODUCTION": "mes:shop-floor", "IN_STOCK": "mes:shop-floor",
-          "SHIPPED": "partner:erp", "CANCELLED": "partner:erp", "DELIVERED": "partner:erp", "CLOSED": "partner:erp"}
 HISTORY_BATCH = 10_000
-# The live use case's event for a step (domain/orders/proposals.py, changes.py, shipments.py); the plan's and
-# the floor's steps are STATUS.
-EVENT_KIND = {("PROPOSED", "ACCEPTED"): kinds.PROPOSAL_ACCEPTED, ("PROPOSED", "CANCELLED"): kinds.PROPOSAL_DECLINED,
-              ("ACCEPTED", "CANCELLED"): kinds.CANCELLED, ("SCHEDULED", "CANCELLED"): kinds.CANCELLED,
-              ("IN_STOCK", "SHIPPED"): kinds.SHIPPED, ("SHIPPED", "DELIVERED"): kinds.DELIVERED,
-              ("DELIVERED", "CLOSED"): kinds.CLOSED}
-# One shared object per status for the events' before/after: half a million rows, a dozen distinct values.
-STATUS_JSON = {status: {"status": status} for status in ("RECEIVED", *ACTORS)}
 
 
 @dataclass(frozen=True)
@@ -69,22 +58,18 @@ def _add_deliveries(plant: DemoPlant, order: PlacedOrder, planned: list[dict[str
                   status=kind)
 
 
-def _add_events(plant: DemoPlant, order: PlacedOrder, code: str, customer_id: int) -> None:
-    # Half a million rows: appended directly rather than through plant.add, with the same columns.
-    events = plant.rows.setdefault("order_events", [])
-    previous: str | None = None
-    for at, status in order.stage.transitions:
-        if previous is None:
-            kind, actor, message = kinds.CREATED, "partner:erp", f"order received, due {order.requested}"
-        elif previous == "RECEIVED":
-            kind, actor, message = kinds.STATUS, ACTORS[status], f"review decision {order.spec.decision}"
-        else:
-            kind, actor, message = EVENT_KIND.get((previous, status), kinds.STATUS), ACTORS[status], None
-        events.append({"order_id": order.id, "order_code": code, "customer_id": customer_id, "kind": kind, "at": at,
-                       "actor": actor, "message": message, "from_status": previous, "to_status": status,
-                       "before": STATUS_JSON[previous] if previous else None, "after": STATUS_JSON[status],
-                       "id": len(events) + 1})
-        previous = status
+def event_log(plant: DemoPlant) -> EventLog:
+    """The plant's order history, kept as columns (half a million rows on `large`)."""
+    log = plant.rows.get("order_events")
+    if log is None:
+        log = plant.rows["order_events"] = EventLog()
+    assert isinstance(log, EventLog)
+    return log
+
+
+def _add_events(log: EventLog, order: PlacedOrder, code: str, customer_id: int) -> None:
+    log.add_order(order.id, code, customer_id, order.stage.transitions,
+                  (f"order received, due {order.requested}", f"review decision {order.spec.decision}"))
 
 
 def _add_order(plant: DemoPlant, spec: OrderSpec, cat: Catalogue, stage: Stage) -> PlacedOrder:
@@ -114,17 +99,17 @@ def add_history(plant: DemoPlant, specs: list[OrderSpec], cat: Catalogue, rng: n
                 now: datetime, batch_done: Callable[[], None] = lambda: None) -> list[PlacedOrder]:
     """The orders' rows; `batch_done` is called every few thousand orders (their rows are then final)."""
     placed = []
+    log = event_log(plant)
     for number, spec in enumerate(specs, 1):
         stage = stage_at(spec.timeline, spec.received_at, now)
         order = _add_order(plant, spec, cat, stage)
         planned = _deliveries(spec, cat, order.requested, order.line_ids)
         _add_deliveries(plant, order, planned)
         if stage.reviewed_at is not None:
-            proposal = [{"sku": d["sku"], "quantity": d["quantity"], "date": d["date"].isoformat()} for d in planned]
-            add_review(plant, order.id, spec, cat, order.requested, stage.reviewed_at, proposal)
+            add_review(plant, order.id, spec, cat, order.requested, stage.reviewed_at, planned)
             if spec.rush:
                 add_rush_insertion(plant, order.id, spec, stage.reviewed_at, rng)
-        _add_events(plant, order, plant.rows["orders"][-1]["code"], spec.customer + 1)
+        _add_events(log, order, plant.rows["orders"][-1]["code"], spec.customer + 1)
         placed.append(order)
         if number % HISTORY_BATCH == 0:
             batch_done()

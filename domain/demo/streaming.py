@@ -6,7 +6,7 @@ import queue
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -49,14 +49,16 @@ class _Copier:
     conn: Connection
     bar: tqdm  # type: ignore[type-arg]
     sent: dict[str, int] = field(default_factory=dict)
-    work: queue.Queue[tuple[Table, list[Row]] | None] = field(default_factory=queue.Queue)
+    # A table's rows and the range of them to send (the sequence may grow meanwhile; the range does not change).
+    work: queue.Queue[tuple[Table, Sequence[Row], int, int] | None] = field(default_factory=queue.Queue)
     error: BaseException | None = None
 
     def run(self) -> None:
         while (item := self.work.get()) is not None:
             if self.error is None:
                 try:
-                    copy_rows(self.conn, *item, self.bar)
+                    table, rows, start, stop = item
+                    copy_rows(self.conn, table, rows, self.bar, start, stop)
                 except BaseException as error:  # handed to the generating thread by finish()
                     self.error = error
 
@@ -67,7 +69,7 @@ class _Copier:
             start = self.sent.get(name, 0)
             if len(rows) > start:
                 self.sent[name] = len(rows)
-                self.work.put((Base.metadata.tables[name], rows[start:]))
+                self.work.put((Base.metadata.tables[name], rows, start, len(rows)))
 
 
 def generate_and_copy(conn: Connection, size: DemoSize, seed: int, today: date,

@@ -22,7 +22,7 @@ down_revision: str | Sequence[str] | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# A status step's live event, as domain/demo/history.py EVENT_KIND has it; any other step is STATUS.
+# A status step's live event, as domain/demo/event_log.py EVENT_KIND has it; any other step is STATUS.
 STEP_KIND = (
     ("PROPOSED", "ACCEPTED", "PROPOSAL_ACCEPTED"),
     ("PROPOSED", "CANCELLED", "PROPOSAL_DECLINED"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from sqlalchemy import Engine, select
 
@@ -39,6 +39,19 @@ def test_copy_text_escapes_specials_and_writes_nulls() -> None:
     order_rows = _plant().rows["orders"]
     [(_, order_text)] = list(copy_chunks(orders, list(order_rows[0]), order_rows, 10))
     assert order_text.split("\t")[5] == "\\N" and "\tf\t" in order_text
+
+
+def test_timestamps_are_utc_text_and_naive_ones_stay_as_written() -> None:
+    # Tried: an aware time at +02:00, one in UTC and a naive one in the same UtcDateTime column. Before, every
+    # timestamp went through str() (the column type wraps DateTime, so the numpy path was never taken).
+    table = Base.metadata.tables["customers"]
+    plus_two = AT.astimezone(timezone(timedelta(hours=2)))
+    rows = [{"code": f"C{i}", "created_at": at} for i, at in enumerate((plus_two, AT))]
+    [(_, text)] = list(copy_chunks(table, ["code", "created_at"], rows, 10))
+    assert text == "C0\t2025-06-11T09:30:15.250000\nC1\t2025-06-11T09:30:15.250000\n"
+    naive = [*rows, {"code": "C2", "created_at": AT.replace(tzinfo=None)}]
+    [(_, text)] = list(copy_chunks(table, ["code", "created_at"], naive, 10))
+    assert text.splitlines()[2] == "C2\t2025-06-11 09:30:15.250000"
 
 
 def test_awkward_values_round_trip(db: Engine) -> None:
