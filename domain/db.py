@@ -184,12 +184,19 @@ def migrated_engine(url: str | URL, **kwargs: Any) -> Engine:
 
 def async_engine(url: str | URL, timeouts: Timeouts | None = None, *, scratch: bool = False,
                  **kwargs: Any) -> AsyncEngine:
+    """scratch: a throwaway SQLite file used by one coroutine at a time (the simulation's): no fsync, and each
+    call runs on the event loop's thread instead of aiosqlite's worker (domain/inline_sqlite.py)."""
     real = _normalise(url, async_=True)
     _ensure_sqlite_folder(real)
     if real.get_backend_name() == "postgresql":
         kwargs.setdefault("pool_size", 10)
         kwargs.setdefault("max_overflow", 20)
     _postgres_options(real, timeouts, kwargs)
+    path = _sqlite_path(real)
+    if scratch and path is not None:
+        from domain.inline_sqlite import inline_creator
+
+        kwargs.setdefault("async_creator", inline_creator(str(path)))
     engine = create_async_engine(real, **kwargs)
     if real.get_backend_name() == "sqlite":
         _listen_sqlite(engine.sync_engine, scratch)
