@@ -16,7 +16,7 @@ from domain.floor.demand import OPEN_STATUSES
 from domain.models import Order, OrderEvent, keeps_promise
 
 
-def late_ids(today: date) -> Select[tuple[int]]:
+def late_ids(today: date) -> Select[int]:
     """Ids of the open orders promised for a day before `today`, read from the (status, promised_date) index alone.
 
     Asked for whole rows in promise order, SQLite's planner walked ix_orders_promised_date instead: every order
