@@ -119,6 +119,22 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.close()
 
 
+def _scratch_pragmas(dbapi_connection: object, _record: object) -> None:
+    """A throwaway database (the simulation's): no fsync per commit, a larger page cache, temp tables in memory.
+    Losing it in a crash is fine; on the medium plant the fsyncs alone were about 5 ms of each of ~60k commits."""
+    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    cursor.execute("PRAGMA synchronous=OFF")
+    cursor.execute("PRAGMA cache_size=-65536")  # KiB: the medium plant's database is about 100 MB
+    cursor.execute("PRAGMA temp_store=MEMORY")
+    cursor.close()
+
+
+def _listen_sqlite(engine: Engine, scratch: bool) -> None:
+    event.listen(engine, "connect", _sqlite_pragmas)
+    if scratch:
+        event.listen(engine, "connect", _scratch_pragmas)
+
+
 def _ensure_sqlite_folder(url: URL) -> None:
     if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
@@ -149,13 +165,14 @@ def _postgres_options(real: URL, timeouts: Timeouts | None, kwargs: dict[str, An
         kwargs["connect_args"] = connect_args
 
 
-def sync_engine(url: str | URL, timeouts: Timeouts | None = None, **kwargs: Any) -> Engine:
+def sync_engine(url: str | URL, timeouts: Timeouts | None = None, *, scratch: bool = False, **kwargs: Any) -> Engine:
+    """scratch: a throwaway SQLite file (the simulation's), written without fsync; no effect on PostgreSQL."""
     real = _normalise(url, async_=False)
     _ensure_sqlite_folder(real)
     _postgres_options(real, timeouts, kwargs)
     engine = create_engine(real, **kwargs)
     if real.get_backend_name() == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        _listen_sqlite(engine, scratch)
     return engine
 
 
@@ -165,16 +182,24 @@ def migrated_engine(url: str | URL, **kwargs: Any) -> Engine:
     return sync_engine(url, **kwargs)
 
 
-def async_engine(url: str | URL, timeouts: Timeouts | None = None, **kwargs: Any) -> AsyncEngine:
+def async_engine(url: str | URL, timeouts: Timeouts | None = None, *, scratch: bool = False,
+                 **kwargs: Any) -> AsyncEngine:
+    """scratch: a throwaway SQLite file used by one coroutine at a time (the simulation's): no fsync, and each
+    call runs on the event loop's thread instead of aiosqlite's worker (domain/inline_sqlite.py)."""
     real = _normalise(url, async_=True)
     _ensure_sqlite_folder(real)
     if real.get_backend_name() == "postgresql":
         kwargs.setdefault("pool_size", 10)
         kwargs.setdefault("max_overflow", 20)
     _postgres_options(real, timeouts, kwargs)
+    path = _sqlite_path(real)
+    if scratch and path is not None:
+        from domain.inline_sqlite import inline_creator
+
+        kwargs.setdefault("async_creator", inline_creator(str(path)))
     engine = create_async_engine(real, **kwargs)
     if real.get_backend_name() == "sqlite":
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        _listen_sqlite(engine.sync_engine, scratch)
     return engine
 
 

@@ -16,20 +16,25 @@ from domain.floor.demand import OPEN_STATUSES
 from domain.models import Order, OrderEvent, keeps_promise
 
 
-def _late(today: date) -> Select[Order]:
-    return select(Order).where(keeps_promise(OPEN_STATUSES), Order.promised_date < today)
+def late_ids(today: date) -> Select[int]:
+    """Ids of the open orders promised for a day before `today`, read from the (status, promised_date) index alone.
+
+    Asked for whole rows in promise order, SQLite's planner walked ix_orders_promised_date instead: every order
+    ever promised before today (20k on the medium demo plant, 30-50 ms after each progress report)."""
+    return select(Order.id).where(keeps_promise(OPEN_STATUSES), Order.promised_date < today)
 
 
 def late_orders(session: Session, today: date) -> list[Order]:
     """Open orders (accepted, scheduled or in production: not all in stock) promised for a day before `today`."""
-    return list(session.scalars(_late(today).order_by(Order.promised_date, Order.id)))
+    return list(session.scalars(select(Order).where(Order.id.in_(late_ids(today)))
+                                .order_by(Order.promised_date, Order.id)))
 
 
 def _already_told(session: Session, today: date) -> set[tuple[int, str | None]]:
     """(order, promised date) pairs of late orders with a LATE event: a new promise that passes is told again."""
     rows = session.execute(
         select(OrderEvent.order_id, OrderEvent.before)
-        .where(OrderEvent.kind == kinds.LATE, OrderEvent.order_id.in_(_late(today).with_only_columns(Order.id)))
+        .where(OrderEvent.kind == kinds.LATE, OrderEvent.order_id.in_(late_ids(today)))
     )
     return {(order_id, (before or {}).get("promised_date")) for order_id, before in rows}
 

@@ -20,7 +20,7 @@ def replan_week(run: ServiceRun, today: date) -> None:
                               frozen_days=policy.frozen_days, rules_version=run.book.version)
     cutoff = datetime.combine(today - timedelta(days=(today.weekday() - policy.cutoff_weekday) % 7), time.max,
                               tzinfo=clock.now().tzinfo)
-    engine = sync_engine(run.url)
+    engine = sync_engine(run.url, scratch=True)
     try:
         with session_scope(engine) as session:
             outcome = replan(session, today=today, settings=settings, actor="simulation", cutoff=cutoff)
@@ -34,7 +34,7 @@ def replan_week(run: ServiceRun, today: date) -> None:
 
 
 def check_ledger(run: ServiceRun, today: date) -> None:
-    engine = sync_engine(run.url)
+    engine = sync_engine(run.url, scratch=True)
     try:
         with session_scope(engine) as session:
             run.violations.extend((today, v) for v in ledger_violations(session))

@@ -55,7 +55,7 @@ def _service(name: str, rules_dir: Path, plant: PlantModel, world: World, size: 
     policy = book.capacity_policy()
     saturday = world.start - timedelta(days=2)
     upgrade_database(url)
-    engine = sync_engine(url)
+    engine = sync_engine(url, scratch=True)
     try:
         with clock.pinned(store.at(saturday, 8)):
             load_demo(engine, size, seed, saturday, reserve_share=policy.reserve_share, frozen_days=policy.frozen_days)
@@ -67,7 +67,7 @@ def _service(name: str, rules_dir: Path, plant: PlantModel, world: World, size: 
     async def drive() -> None:
         from domain.db import async_engine, async_sessions
 
-        engine = async_engine(url)
+        engine = async_engine(url, scratch=True)
         try:
             async with async_sessions(engine)() as session:
                 await store.submit_forecasts(session, world, 0, [p.sku for p in plant.products])

@@ -63,7 +63,7 @@ async def _take_order(session: AsyncSession, run: ServiceRun, o: WorldOrder, tod
 
 async def run_days(run: ServiceRun) -> None:
     """Every simulated day: receipts, incidents, orders, production, shipments; forecasts and replan weekly."""
-    engine = async_engine(run.url)
+    engine = async_engine(run.url, scratch=True)
     sessions = async_sessions(engine)
     skus = [p.sku for p in run.plant.products]
     world = run.world
