@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, joinedload
 
-from domain.models import ApiKey, Role, RuleRevision, utcnow
+from domain import reference
+from domain.models import ApiKey, MasterDataVersion, Role, RuleRevision, utcnow
 
 KEY_PREFIX = "sop"
 # last_used_at is a minute-resolution fact: one write per key a minute, not one per request.
@@ -45,7 +47,7 @@ def key_hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def in_force(row: ApiKey, now: datetime) -> bool:
+def in_force(row: ApiKey | KeyRow, now: datetime) -> bool:
     """Neither revoked nor expired at `now`; a rotation's grace period puts revoked_at in the future."""
     return (row.revoked_at is None or row.revoked_at > now) and (row.expires_at is None or row.expires_at > now)
 
@@ -57,10 +59,32 @@ def _prefix_of(key: str) -> str | None:
     return parts[1]
 
 
+@dataclass(frozen=True)
+class KeyRow:
+    """What a sign-in needs of an API key's row (cached per process: domain/reference.py)."""
+
+    id: int
+    key_hash: str
+    role: Role
+    name: str
+    revoked_at: datetime | None
+    expires_at: datetime | None
+    customer_ids: frozenset[int]
+    last_used_at: datetime | None
+
+    @classmethod
+    def of(cls, row: ApiKey) -> KeyRow:
+        return cls(row.id, row.key_hash, row.role, row.name, row.revoked_at, row.expires_at,
+                   frozenset(c.id for c in row.customers), row.last_used_at)
+
+    def principal(self, key: str, now: datetime) -> Principal | None:
+        if not in_force(self, now) or not hmac.compare_digest(self.key_hash, key_hash(key)):
+            return None
+        return Principal(self.id, self.name, self.role, self.customer_ids)
+
+
 def _principal(row: ApiKey | None, key: str, now: datetime) -> Principal | None:
-    if row is None or not in_force(row, now) or not hmac.compare_digest(row.key_hash, key_hash(key)):
-        return None
-    return Principal(row.id, row.name, row.role, frozenset(c.id for c in row.customers))
+    return None if row is None else KeyRow.of(row).principal(key, now)
 
 
 @dataclass(frozen=True)
@@ -83,22 +107,44 @@ async def latest_rules_revision(session: AsyncSession) -> int | None:
     return await session.scalar(select(func.max(RuleRevision.id)))
 
 
-async def sign_in_with_key(session: AsyncSession, key: str, now: datetime | None = None) -> SignIn:
-    """One statement per request: the key with its customers, and the latest rules revision id.
+# Built once. The newest rules revision and the master-data version ride along with the key as scalar subqueries:
+# a rules reload or a master-data change in another process is seen on the next request at no extra round trip.
+_LATEST_RULES = select(func.max(RuleRevision.id)).scalar_subquery()
+_MASTER_VERSION = select(MasterDataVersion.version).where(MasterDataVersion.id == 1).scalar_subquery()
+# Joined, not the relationship's default selectin.
+KEY_ROW = (select(ApiKey, _LATEST_RULES, _MASTER_VERSION).options(joinedload(ApiKey.customers))
+           .where(ApiKey.prefix == bindparam("prefix")))
+# When this process holds the key's row: only the two numbers, to learn whether that row may still be trusted.
+VERSIONS = select(_LATEST_RULES, _MASTER_VERSION)
 
-    The key's row is read on every request, in every process, so a revocation or an expiry made anywhere
-    refuses the key on its next request: there is no per-process cache of keys to go stale."""
+
+async def sign_in_with_key(session: AsyncSession, key: str, now: datetime | None = None) -> SignIn:
+    """One statement per request: the key with its customers (or this process's copy of them, while the master-data
+    version stays where the copy was read), the latest rules revision id and the master-data version.
+
+    A revocation, expiry or rotation moves the master-data version (a trigger on api_keys), so a key changed in
+    any process is read again, and refused, on its next request everywhere."""
     prefix = _prefix_of(key)
     if prefix is None:
         return SignIn(None, None)
-    # Joined, not the relationship's default selectin; the revision rides along as a scalar subquery
-    # so a rules reload in another process is seen on the next request at no extra round trip.
-    latest_rules = select(func.max(RuleRevision.id)).scalar_subquery()
-    stmt = select(ApiKey, latest_rules).options(joinedload(ApiKey.customers)).where(ApiKey.prefix == prefix)
-    row = (await session.execute(stmt)).unique().first()
-    if row is None:
+    now = now or utcnow()
+    held = reference.cache_of(session).keys.get(prefix)
+    if isinstance(held, KeyRow):
+        known: KeyRow = held
+        rules, version = (await session.execute(VERSIONS)).one()
+        reference.observe(session, version)
+        cache = reference.trusted(session)
+        if cache is not None and cache.keys.get(prefix) is held:  # not moved meanwhile
+            return SignIn(known.principal(key, now), rules, known.last_used_at)
+    found = (await session.execute(KEY_ROW, {"prefix": prefix})).unique().first()
+    if found is None:
         return SignIn(None, None)
-    return SignIn(_principal(row[0], key, now or utcnow()), row[1], row[0].last_used_at)
+    row = KeyRow.of(found[0])
+    reference.observe(session, found[2])
+    cache = reference.trusted(session)
+    if cache is not None:
+        cache.keys[prefix] = row
+    return SignIn(row.principal(key, now), found[1], row.last_used_at)
 
 
 async def record_key_use(session: AsyncSession, key_id: int, now: datetime) -> None:
@@ -106,6 +152,11 @@ async def record_key_use(session: AsyncSession, key_id: int, now: datetime) -> N
     stale = or_(ApiKey.last_used_at.is_(None), ApiKey.last_used_at <= now - LAST_USED_EVERY)
     await session.execute(update(ApiKey).where(ApiKey.id == key_id, stale).values(last_used_at=now))
     await session.commit()
+    # last_used_at moves no version (it is written every minute): this process's copy learns it here.
+    keys = reference.cache_of(session).keys
+    for prefix, row in list(keys.items()):
+        if row.id == key_id:
+            keys[prefix] = dataclasses.replace(row, last_used_at=now)
 
 
 async def authenticate(session: AsyncSession, key: str) -> Principal | None:
