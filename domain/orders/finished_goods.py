@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, cast
@@ -59,14 +59,17 @@ def _free_stock_statement() -> Any:
 FREE_STOCK = _free_stock_statement()  # built once: a statement per order, not its construction
 
 
-async def free_stock(session: AsyncSession, product_ids: Sequence[int], take_safety_stock: bool) -> dict[int, float]:
-    """Whole finished units of each product no open order holds (less safety stock unless the rules give it)."""
+async def free_stock(session: AsyncSession, product_ids: Sequence[int], take_safety_stock: bool,
+                     own: Mapping[int, float] | None = None) -> dict[int, float]:
+    """Whole finished units of each product no open order holds (less safety stock unless the rules give it).
+
+    own: units per product the caller's own lines hold already (counted among the held ones): not held for it."""
     free: dict[int, float] = {}
     for product_id, on_hand, safety, held in await (await session.connection()).execute(
             FREE_STOCK, {"ids": sorted(set(product_ids))}):
         kept = 0.0 if take_safety_stock else safety
         # Whole units: a fraction of a unit on the shelf cannot be shipped.
-        left = on_hand - float(held or 0.0) - kept
+        left = on_hand - float(held or 0.0) - kept + (own or {}).get(product_id, 0.0)
         free[product_id] = max(float(math.floor(left + UNIT_TOLERANCE)), 0.0)
     return free
 
@@ -93,12 +96,16 @@ async def stock_cover(session: AsyncSession, policy: CapacityPolicy, product_ids
     return cover_lines(product_ids, quantities, free, ship_day, take_safety_stock)
 
 
-async def take_stock(session: AsyncSession, lines: Sequence[OrderLine], cover: StockCover) -> None:
+async def take_stock(session: AsyncSession, lines: Sequence[OrderLine], cover: StockCover, *,
+                     inserted_holding: bool = False) -> None:
     """Hold the covered units for the order's lines, or raise StockTaken if they are no longer free.
 
     The products' rows are locked first, in id order: a concurrent order on PostgreSQL waits here
     and then, in a fresh statement, counts what the winner holds (progress and shipments write the
     same rows, so they wait too). On SQLite the order's first write already serialises orders.
+
+    inserted_holding: the lines were inserted with their quantity_from_stock already set (a new order: no UPDATE of
+    its lines afterwards), so the count includes them and they are added back before the same test.
     """
     wanted: dict[int, float] = defaultdict(float)
     for line, quantity in zip(lines, cover.from_stock, strict=True):
@@ -111,13 +118,15 @@ async def take_stock(session: AsyncSession, lines: Sequence[OrderLine], cover: S
     # progress reports update on_hand and so still wait for this lock.
     await session.execute(select(Product.id).where(Product.id.in_(sorted(wanted))).order_by(Product.id)
                           .with_for_update(key_share=True))
-    free = await free_stock(session, list(wanted), cover.take_safety_stock)
+    free = await free_stock(session, list(wanted), cover.take_safety_stock,
+                            own=wanted if inserted_holding else None)
     short = [f"product {pid}: {q:g} wanted, {free.get(pid, 0):g} free" for pid, q in sorted(wanted.items())
              if q > free.get(pid, 0) + UNIT_TOLERANCE]
     if short:
         raise StockTaken("finished goods taken by another order: " + "; ".join(short))
-    for line, quantity in zip(lines, cover.from_stock, strict=True):
-        line.quantity_from_stock = quantity
+    if not inserted_holding:
+        for line, quantity in zip(lines, cover.from_stock, strict=True):
+            line.quantity_from_stock = quantity
 
 
 async def release_stock(session: AsyncSession, order_id: int) -> None:
