@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import hmac
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import Table, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from domain import reference
-from domain.models import ApiKey, MasterDataVersion, Role, RuleRevision, utcnow
+from domain.models import ApiKey, MasterDataVersion, Role, RuleRevision, api_key_customers, utcnow
 
 KEY_PREFIX = "sop"
 # last_used_at is a minute-resolution fact: one write per key a minute, not one per request.
@@ -61,7 +61,7 @@ def _prefix_of(key: str) -> str | None:
 
 @dataclass(frozen=True)
 class KeyRow:
-    """What a sign-in needs of an API key's row (cached per process: domain/reference.py)."""
+    """What a sign-in needs of an API key's row."""
 
     id: int
     key_hash: str
@@ -107,44 +107,37 @@ async def latest_rules_revision(session: AsyncSession) -> int | None:
     return await session.scalar(select(func.max(RuleRevision.id)))
 
 
-# Built once. The newest rules revision and the master-data version ride along with the key as scalar subqueries:
-# a rules reload or a master-data change in another process is seen on the next request at no extra round trip.
-_LATEST_RULES = select(func.max(RuleRevision.id)).scalar_subquery()
-_MASTER_VERSION = select(MasterDataVersion.version).where(MasterDataVersion.id == 1).scalar_subquery()
-# Joined, not the relationship's default selectin.
-KEY_ROW = (select(ApiKey, _LATEST_RULES, _MASTER_VERSION).options(joinedload(ApiKey.customers))
-           .where(ApiKey.prefix == bindparam("prefix")))
-# When this process holds the key's row: only the two numbers, to learn whether that row may still be trusted.
-VERSIONS = select(_LATEST_RULES, _MASTER_VERSION)
+# Built once: the key's row and its customers (Core: no ORM objects), with the newest rules revision and the
+# master-data version riding along as scalar subqueries, so a rules reload or a master-data change in another
+# process is seen on the next request at no extra round trip.
+_KEYS = cast(Table, ApiKey.__table__)
+KEY_ROW = (
+    select(_KEYS.c.id, _KEYS.c.key_hash, _KEYS.c.role, _KEYS.c.name, _KEYS.c.revoked_at, _KEYS.c.expires_at,
+           _KEYS.c.last_used_at, api_key_customers.c.customer_id,
+           select(func.max(RuleRevision.id)).scalar_subquery(),
+           select(MasterDataVersion.version).where(MasterDataVersion.id == 1).scalar_subquery())
+    .select_from(_KEYS.outerjoin(api_key_customers, api_key_customers.c.api_key_id == _KEYS.c.id))
+    .where(_KEYS.c.prefix == bindparam("prefix"))
+)
 
 
 async def sign_in_with_key(session: AsyncSession, key: str, now: datetime | None = None) -> SignIn:
-    """One statement per request: the key with its customers (or this process's copy of them, while the master-data
-    version stays where the copy was read), the latest rules revision id and the master-data version.
+    """One statement per request: the key with its customers, the latest rules revision id and the master-data
+    version (domain/reference.py: the request may use this process's master data when it is current).
 
-    A revocation, expiry or rotation moves the master-data version (a trigger on api_keys), so a key changed in
-    any process is read again, and refused, on its next request everywhere."""
+    The key's row is read on every request, in every process, so a revocation or an expiry made anywhere
+    refuses the key on its next request: there is no per-process copy of keys to go stale."""
     prefix = _prefix_of(key)
     if prefix is None:
         return SignIn(None, None)
-    now = now or utcnow()
-    held = reference.cache_of(session).keys.get(prefix)
-    if isinstance(held, KeyRow):
-        known: KeyRow = held
-        rules, version = (await session.execute(VERSIONS)).one()
-        reference.observe(session, version)
-        cache = reference.trusted(session)
-        if cache is not None and cache.keys.get(prefix) is held:  # not moved meanwhile
-            return SignIn(known.principal(key, now), rules, known.last_used_at)
-    found = (await session.execute(KEY_ROW, {"prefix": prefix})).unique().first()
-    if found is None:
+    rows = (await (await session.connection()).execute(KEY_ROW, {"prefix": prefix})).all()
+    if not rows:
         return SignIn(None, None)
-    row = KeyRow.of(found[0])
-    reference.observe(session, found[2])
-    cache = reference.trusted(session)
-    if cache is not None:
-        cache.keys[prefix] = row
-    return SignIn(row.principal(key, now), found[1], row.last_used_at)
+    key_id, digest, role, name, revoked_at, expires_at, last_used_at, _, rules, version = rows[0]
+    reference.observe(session, version)
+    row = KeyRow(key_id, digest, role, name, revoked_at, expires_at,
+                 frozenset(r.customer_id for r in rows if r.customer_id is not None), last_used_at)
+    return SignIn(row.principal(key, now or utcnow()), rules, row.last_used_at)
 
 
 async def record_key_use(session: AsyncSession, key_id: int, now: datetime) -> None:
@@ -152,11 +145,6 @@ async def record_key_use(session: AsyncSession, key_id: int, now: datetime) -> N
     stale = or_(ApiKey.last_used_at.is_(None), ApiKey.last_used_at <= now - LAST_USED_EVERY)
     await session.execute(update(ApiKey).where(ApiKey.id == key_id, stale).values(last_used_at=now))
     await session.commit()
-    # last_used_at moves no version (it is written every minute): this process's copy learns it here.
-    keys = reference.cache_of(session).keys
-    for prefix, row in list(keys.items()):
-        if row.id == key_id:
-            keys[prefix] = dataclasses.replace(row, last_used_at=now)
 
 
 async def authenticate(session: AsyncSession, key: str) -> Principal | None:

@@ -1,4 +1,4 @@
-"""Master data cached in the process (customers, products and routes, bills, line calendars, API keys), trusted only
+"""Master data cached in the process (customers, products and routes, bills, line calendars), trusted only
 inside a transaction that read the database's master-data version and found the cache at it.
 
 The version is a counter row moved by triggers on every cached table (migration 0021, domain/models/
@@ -39,7 +39,6 @@ class ReferenceCache:
     routes: dict[int, list[tuple[int, float]]] = field(default_factory=dict)  # product id -> (line id, units/hour)
     bills: dict[int, Any] = field(default_factory=dict)  # product id -> its bill, key components and receipts
     calendars: dict[tuple[int, date, date], Any] = field(default_factory=dict)  # (line, start, end) -> LineWeeks
-    keys: dict[str, Any] = field(default_factory=dict)  # API key prefix -> the key's row as read (domain/access.py)
     whole: set[str] = field(default_factory=set)  # the parts read whole ("customers", "bills"): a miss is an answer
 
     def adopt(self, version: int) -> None:
@@ -47,7 +46,7 @@ class ReferenceCache:
         if self.version is not None and version <= self.version:
             return
         self.version = version
-        for entries in (self.customers, self.products, self.routes, self.bills, self.calendars, self.keys, self.whole):
+        for entries in (self.customers, self.products, self.routes, self.bills, self.calendars, self.whole):
             entries.clear()
 
 
