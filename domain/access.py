@@ -6,12 +6,14 @@ import hashlib
 import hmac
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Table, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
-from domain.models import ApiKey, Role, RuleRevision, utcnow
+from domain import reference
+from domain.models import ApiKey, MasterDataVersion, Role, RuleRevision, api_key_customers, utcnow
 
 KEY_PREFIX = "sop"
 # last_used_at is a minute-resolution fact: one write per key a minute, not one per request.
@@ -45,7 +47,7 @@ def key_hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def in_force(row: ApiKey, now: datetime) -> bool:
+def in_force(row: ApiKey | KeyRow, now: datetime) -> bool:
     """Neither revoked nor expired at `now`; a rotation's grace period puts revoked_at in the future."""
     return (row.revoked_at is None or row.revoked_at > now) and (row.expires_at is None or row.expires_at > now)
 
@@ -57,10 +59,32 @@ def _prefix_of(key: str) -> str | None:
     return parts[1]
 
 
+@dataclass(frozen=True)
+class KeyRow:
+    """What a sign-in needs of an API key's row."""
+
+    id: int
+    key_hash: str
+    role: Role
+    name: str
+    revoked_at: datetime | None
+    expires_at: datetime | None
+    customer_ids: frozenset[int]
+    last_used_at: datetime | None
+
+    @classmethod
+    def of(cls, row: ApiKey) -> KeyRow:
+        return cls(row.id, row.key_hash, row.role, row.name, row.revoked_at, row.expires_at,
+                   frozenset(c.id for c in row.customers), row.last_used_at)
+
+    def principal(self, key: str, now: datetime) -> Principal | None:
+        if not in_force(self, now) or not hmac.compare_digest(self.key_hash, key_hash(key)):
+            return None
+        return Principal(self.id, self.name, self.role, self.customer_ids)
+
+
 def _principal(row: ApiKey | None, key: str, now: datetime) -> Principal | None:
-    if row is None or not in_force(row, now) or not hmac.compare_digest(row.key_hash, key_hash(key)):
-        return None
-    return Principal(row.id, row.name, row.role, frozenset(c.id for c in row.customers))
+    return None if row is None else KeyRow.of(row).principal(key, now)
 
 
 @dataclass(frozen=True)
@@ -83,22 +107,37 @@ async def latest_rules_revision(session: AsyncSession) -> int | None:
     return await session.scalar(select(func.max(RuleRevision.id)))
 
 
+# Built once: the key's row and its customers (Core: no ORM objects), with the newest rules revision and the
+# master-data version riding along as scalar subqueries, so a rules reload or a master-data change in another
+# process is seen on the next request at no extra round trip.
+_KEYS = cast(Table, ApiKey.__table__)
+KEY_ROW = (
+    select(_KEYS.c.id, _KEYS.c.key_hash, _KEYS.c.role, _KEYS.c.name, _KEYS.c.revoked_at, _KEYS.c.expires_at,
+           _KEYS.c.last_used_at, api_key_customers.c.customer_id,
+           select(func.max(RuleRevision.id)).scalar_subquery(),
+           select(MasterDataVersion.version).where(MasterDataVersion.id == 1).scalar_subquery())
+    .select_from(_KEYS.outerjoin(api_key_customers, api_key_customers.c.api_key_id == _KEYS.c.id))
+    .where(_KEYS.c.prefix == bindparam("prefix"))
+)
+
+
 async def sign_in_with_key(session: AsyncSession, key: str, now: datetime | None = None) -> SignIn:
-    """One statement per request: the key with its customers, and the latest rules revision id.
+    """One statement per request: the key with its customers, the latest rules revision id and the master-data
+    version (domain/reference.py: the request may use this process's master data when it is current).
 
     The key's row is read on every request, in every process, so a revocation or an expiry made anywhere
-    refuses the key on its next request: there is no per-process cache of keys to go stale."""
+    refuses the key on its next request: there is no per-process copy of keys to go stale."""
     prefix = _prefix_of(key)
     if prefix is None:
         return SignIn(None, None)
-    # Joined, not the relationship's default selectin; the revision rides along as a scalar subquery
-    # so a rules reload in another process is seen on the next request at no extra round trip.
-    latest_rules = select(func.max(RuleRevision.id)).scalar_subquery()
-    stmt = select(ApiKey, latest_rules).options(joinedload(ApiKey.customers)).where(ApiKey.prefix == prefix)
-    row = (await session.execute(stmt)).unique().first()
-    if row is None:
+    rows = (await (await session.connection()).execute(KEY_ROW, {"prefix": prefix})).all()
+    if not rows:
         return SignIn(None, None)
-    return SignIn(_principal(row[0], key, now or utcnow()), row[1], row[0].last_used_at)
+    key_id, digest, role, name, revoked_at, expires_at, last_used_at, _, rules, version = rows[0]
+    reference.observe(session, version)
+    row = KeyRow(key_id, digest, role, name, revoked_at, expires_at,
+                 frozenset(r.customer_id for r in rows if r.customer_id is not None), last_used_at)
+    return SignIn(row.principal(key, now or utcnow()), rules, row.last_used_at)
 
 
 async def record_key_use(session: AsyncSession, key_id: int, now: datetime) -> None:

@@ -45,8 +45,11 @@ def migrate(url: str) -> None:
 
 
 def wipe(engine: Engine) -> None:
-    """Delete every row so the next test starts from an empty, migrated schema."""
-    tables = [t.name for t in Base.metadata.sorted_tables]
+    """Delete every row so the next test starts from an empty, migrated schema.
+
+    The master-data version stays (it only grows: the deletes move it, so a process's cached master data of the
+    last test is dropped; without its row nothing would be cached at all)."""
+    tables = [t.name for t in Base.metadata.sorted_tables if t.name != "master_data_version"]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))

@@ -10,6 +10,7 @@ from typing import cast
 from sqlalchemy import Table, and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain import reference
 from domain.models import LineCalendarDay, ProductionLine
 
 LINES, DAYS = cast(Table, ProductionLine.__table__), cast(Table, LineCalendarDay.__table__)
@@ -48,25 +49,39 @@ def usual_hours(weekly_capacity_hours: float, working_days: str) -> list[float]:
     return [per_day if weekday in workdays else 0.0 for weekday in range(7)]
 
 
-# Built once: the lines :line_ids with their calendar days in [:start, :end).
-LINE_WEEKS = (
+# Built once: every line with its calendar days in [:start, :end); LINE_WEEKS those of :line_ids.
+ALL_LINE_WEEKS = (
     select(LINES.c.id, LINES.c.weekly_capacity_hours, LINES.c.working_days, DAYS.c.day, DAYS.c.hours)
     .select_from(LINES.outerjoin(DAYS, and_(DAYS.c.line_id == LINES.c.id,
                                             DAYS.c.day >= bindparam("start", type_=DAYS.c.day.type),
                                             DAYS.c.day < bindparam("end", type_=DAYS.c.day.type))))
-    .where(LINES.c.id.in_(bindparam("line_ids", expanding=True)))
 )
+LINE_WEEKS = ALL_LINE_WEEKS.where(LINES.c.id.in_(bindparam("line_ids", expanding=True)))
 
 
 async def line_weeks(session: AsyncSession, line_ids: Sequence[int], weeks: list[date]) -> dict[int, LineWeeks]:
-    """The lines (by id) with their calendar exceptions inside `weeks` (each week is 7 days from its date)."""
-    rows = await (await session.connection()).execute(LINE_WEEKS, {
-        "start": weeks[0], "end": weeks[-1] + timedelta(days=7), "line_ids": sorted(set(line_ids))})
+    """The lines (by id) with their calendar exceptions inside `weeks` (each week is 7 days from its date); when the
+    transaction read the master-data version, from this process's copy, which a miss fills with every line's
+    calendar for these weeks (domain/reference.py)."""
+    start, end = weeks[0], weeks[-1] + timedelta(days=7)
+    wanted = sorted(set(line_ids))
+    cache = reference.trusted(session)
     lines: dict[int, LineWeeks] = {}
+    if cache is not None:
+        lines = {i: cache.calendars[(i, start, end)] for i in wanted if (i, start, end) in cache.calendars}
+        if len(lines) == len(wanted):
+            return lines
+    connection = await session.connection()
+    rows = await (connection.execute(ALL_LINE_WEEKS, {"start": start, "end": end}) if cache is not None else
+                  connection.execute(LINE_WEEKS, {"start": start, "end": end, "line_ids": wanted}))
+    read: dict[int, LineWeeks] = {}
     for line_id, weekly, working_days, day, hours in rows:
-        line = lines.get(line_id)
+        line = read.get(line_id)
         if line is None:
-            line = lines[line_id] = LineWeeks(usual_hours(weekly, working_days))
+            line = read[line_id] = LineWeeks(usual_hours(weekly, working_days))
         if day is not None:
             line.exceptions[day] = hours
-    return lines
+    cache = reference.trusted(session)
+    if cache is not None:
+        cache.calendars.update({(i, start, end): line for i, line in read.items()})
+    return {i: read[i] for i in wanted if i in read}

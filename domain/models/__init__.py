@@ -22,6 +22,7 @@ from domain.models.enums import (
     StockMovementKind,
 )
 from domain.models.events import Alert, Feedback, Incident, ProgressEvent
+from domain.models.master_version import MASTER_DATA_COLUMNS, MasterDataVersion
 from domain.models.negotiations import NegotiationStatus, RushNegotiation, keeps_promise
 from domain.models.notices import Notice, NoticeDelivery, WebhookEndpoint
 from domain.models.orders import Delivery, Order, OrderEvent, OrderLine, OrderReview, OrderSignOff, Payment
@@ -52,6 +53,7 @@ from domain.models.plant import (
 )
 
 __all__ = [
+    "MASTER_DATA_COLUMNS",
     "Alert",
     "ApiKey",
     "AuditEntry",
@@ -76,6 +78,7 @@ __all__ = [
     "IncidentKind",
     "LineCalendarDay",
     "LineWeekLoad",
+    "MasterDataVersion",
     "Material",
     "MaterialReceipt",
     "NegotiationStatus",

@@ -10,6 +10,7 @@ from typing import cast
 from sqlalchemy import Table, and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain import reference
 from domain.bounds import shown
 from domain.capacity.yields import yields_and_practice
 from domain.errors import InvalidInput, NotFound
@@ -66,17 +67,65 @@ CUSTOMER_PRODUCTS = (
 
 async def load_customer_products(session: AsyncSession, code: str, skus: list[str]
                                  ) -> tuple[Customer, dict[str, Product], Routes]:
-    """The customer (NotFound if none), those of the skus that exist and their routes, in one statement."""
+    """The customer (NotFound if none), those of the skus that exist and their routes, in one statement; from this
+    process's copy of all customers, products and routes when the transaction read the master-data version
+    (domain/reference.py: the copy is read whole on first use after the version moved)."""
+    cache = reference.trusted(session)
+    if cache is not None:
+        if "customers" not in cache.whole:
+            await _read_all_customers_and_products(session)
+        cache = reference.trusted(session)
+    if cache is not None and "customers" in cache.whole:
+        held: Customer | None = cache.customers.get(code)
+        if held is None:
+            raise NotFound(f"customer {shown(code)} does not exist", ["customerCode"])
+        _check_customer(held, code)
+        known: dict[str, Product] = {sku: cache.products[sku] for sku in skus if sku in cache.products}
+        return held, known, {p.id: cache.routes[p.id] for p in known.values() if cache.routes.get(p.id)}
     rows = (await session.execute(CUSTOMER_PRODUCTS, {"code": code, "skus": skus})).all()
     if not rows:
         raise NotFound(f"customer {shown(code)} does not exist", ["customerCode"])
-    if rows[0][0].retired_at is not None:
-        raise InvalidInput(f"customer {shown(code)} is retired: it takes no new orders", ["customerCode"])
+    customer: Customer = rows[0][0]
     routes: Routes = defaultdict(list)
     for _, product, line_id, units_per_hour in rows:
         if product is not None and line_id is not None and units_per_hour > 0:
             routes[product.id].append((line_id, units_per_hour))
-    return rows[0][0], {product.sku: product for _, product, _, _ in rows if product is not None}, routes
+    _check_customer(customer, code)
+    return customer, {product.sku: product for _, product, _, _ in rows if product is not None}, routes
+
+
+# Built once: every customer; every product with its routes on lines not retired (the cache's whole copy).
+ALL_CUSTOMERS = select(Customer)
+ALL_PRODUCTS = select(Product, ROUTINGS.c.line_id, ROUTINGS.c.units_per_hour).outerjoin(
+    ROUTINGS, and_(ROUTINGS.c.product_id == Product.id, ACTIVE_LINE))
+
+
+async def _read_all_customers_and_products(session: AsyncSession) -> None:
+    """Fill the cache with every customer, product and route (medium plant: 300 and 500; hundreds of ms at most,
+    once per master-data version), unless the version moved meanwhile."""
+    customers = list((await session.scalars(ALL_CUSTOMERS)).all())
+    rows = (await session.execute(ALL_PRODUCTS)).all()
+    cache = reference.trusted(session)
+    if cache is None:
+        return
+    products: dict[str, Product] = {}
+    routes: Routes = defaultdict(list)
+    for product, line_id, units_per_hour in rows:
+        products[product.sku] = product
+        if line_id is not None and units_per_hour > 0:
+            routes[product.id].append((line_id, units_per_hour))
+    # Out of the session: a rollback must not expire what other requests read (nothing here changes them).
+    for row in (*customers, *products.values()):
+        session.expunge(row)
+    cache.products.update(products)
+    cache.routes.update(routes)
+    cache.customers.update({c.code: c for c in customers})
+    cache.whole.add("customers")
+
+
+def _check_customer(customer: Customer, code: str) -> None:
+    if customer.retired_at is not None:
+        raise InvalidInput(f"customer {shown(code)} is retired: it takes no new orders", ["customerCode"])
 
 
 async def load_context(session: AsyncSession, customer: Customer, lines: tuple[LineInput, ...],
@@ -112,35 +161,69 @@ async def load_context(session: AsyncSession, customer: Customer, lines: tuple[L
 
 
 Bills = dict[int, list[tuple[int, float]]]
-BILLS = (  # built once: the bills of :product_ids with their key components and open receipts
+ALL_BILLS = (  # built once: every bill with its key components and open receipts
     select(BOM.c.product_id, BOM.c.material_id, BOM.c.quantity_per_unit, MATERIALS.c.id, MATERIALS.c.on_hand,
            MATERIALS.c.lead_time_days, MATERIALS.c.code, MATERIALS.c.unit,
            RECEIPTS.c.id, RECEIPTS.c.due_date, RECEIPTS.c.quantity)
     .select_from(BOM.outerjoin(MATERIALS, and_(MATERIALS.c.id == BOM.c.material_id, MATERIALS.c.key_component))
                  .outerjoin(RECEIPTS, and_(RECEIPTS.c.material_id == MATERIALS.c.id, RECEIPTS.c.received.is_(False))))
-    .where(BOM.c.product_id.in_(bindparam("product_ids", expanding=True)))
 )
+BILLS = ALL_BILLS.where(BOM.c.product_id.in_(bindparam("product_ids", expanding=True)))  # those of :product_ids
 Receipts = dict[int, list[tuple[date, float]]]
 
 
+Bill = tuple[list[tuple[int, float]], dict[int, KeyMaterial], Receipts]  # one product's: items, components, receipts
+
+
 async def load_bills(session: AsyncSession, product_ids: list[int]) -> tuple[Bills, dict[int, KeyMaterial], Receipts]:
-    """Bills of materials with their key components and open receipts, in one statement.
+    """Bills of materials with their key components and open receipts, in one statement; from this process's copy of
+    every bill when the transaction read the master-data version (domain/reference.py: read whole on first use).
 
     A bill line repeats once per open receipt of its component; other components never bound a promise.
     """
-    rows = await (await session.connection()).execute(BILLS, {"product_ids": list(product_ids)})
-    bom: dict[int, dict[int, float]] = defaultdict(dict)
+    cache = reference.trusted(session)
+    if cache is not None and "bills" not in cache.whole:
+        read = await _read_bills(session, None)
+        cache = reference.trusted(session)
+        if cache is not None:
+            cache.bills.update(read)
+            cache.whole.add("bills")
+    known: dict[int, Bill] = (
+        {p: cache.bills.get(p, EMPTY_BILL) for p in product_ids} if cache is not None and "bills" in cache.whole
+        else await _read_bills(session, product_ids))
+    bom: Bills = {}
     materials: dict[int, KeyMaterial] = {}
-    arrivals: dict[int, dict[int, tuple[date, float]]] = defaultdict(dict)
+    receipts: Receipts = {}
+    for product_id in product_ids:
+        items, components, arrivals = known.get(product_id, EMPTY_BILL)
+        if items:
+            bom[product_id] = items
+        materials.update(components)
+        receipts.update(arrivals)
+    return bom, materials, receipts
+
+
+EMPTY_BILL: Bill = ([], {}, {})
+
+
+async def _read_bills(session: AsyncSession, product_ids: list[int] | None) -> dict[int, Bill]:
+    """The bills of these products (None: of all), each with its key components and their open receipts."""
+    connection = await session.connection()
+    rows = await (connection.execute(ALL_BILLS) if product_ids is None
+                  else connection.execute(BILLS, {"product_ids": list(product_ids)}))
+    bom: dict[int, dict[int, float]] = defaultdict(dict)
+    materials: dict[int, dict[int, KeyMaterial]] = defaultdict(dict)
+    arrivals: dict[int, dict[int, dict[int, tuple[date, float]]]] = defaultdict(lambda: defaultdict(dict))
     for product_id, material_id, per_unit, key_id, on_hand, lead_time, code, unit, receipt_id, due, quantity in rows:
         bom[product_id][material_id] = per_unit
         if key_id is not None:
-            materials[key_id] = KeyMaterial(key_id, on_hand, lead_time, code, unit)
+            materials[product_id][key_id] = KeyMaterial(key_id, on_hand, lead_time, code, unit)
             if receipt_id is not None:
-                arrivals[key_id][receipt_id] = (due, quantity)
-    receipts = {m: [arrival for _, arrival in sorted(found.items(), key=lambda item: (item[1][0], item[0]))]
-                for m, found in arrivals.items()}
-    return {p: list(items.items()) for p, items in bom.items()}, materials, receipts
+                arrivals[product_id][key_id][receipt_id] = (due, quantity)
+    return {p: (list(bom[p].items()) if p in bom else [], dict(materials[p]) if p in materials else {},
+                {m: [arrival for _, arrival in sorted(found.items(), key=lambda item: (item[1][0], item[0]))]
+                 for m, found in arrivals[p].items()} if p in arrivals else {})
+            for p in (product_ids if product_ids is not None else bom)}
 
 
 async def load_order_context(session: AsyncSession, customer: Customer, product_ids: list[int]) -> OrderContext:

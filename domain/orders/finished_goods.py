@@ -63,7 +63,8 @@ async def free_stock(session: AsyncSession, product_ids: Sequence[int], take_saf
                      freed: Mapping[int, float] | None = None) -> dict[int, float]:
     """Whole finished units of each product no open order holds (less safety stock unless the rules give it).
 
-    freed: units per product an order decided again still holds and gives back before it takes (counted free)."""
+    freed: units per product the caller holds already and may use again (an order decided again, or a new order's
+    lines inserted holding their units): counted among the held ones, so not held against it."""
     free: dict[int, float] = {}
     for product_id, on_hand, safety, held in await (await session.connection()).execute(
             FREE_STOCK, {"ids": sorted(set(product_ids))}):
@@ -97,12 +98,16 @@ async def stock_cover(session: AsyncSession, policy: CapacityPolicy, product_ids
     return cover_lines(product_ids, quantities, free, ship_day, take_safety_stock)
 
 
-async def take_stock(session: AsyncSession, lines: Sequence[OrderLine], cover: StockCover) -> None:
+async def take_stock(session: AsyncSession, lines: Sequence[OrderLine], cover: StockCover, *,
+                     inserted_holding: bool = False) -> None:
     """Hold the covered units for the order's lines, or raise StockTaken if they are no longer free.
 
     The products' rows are locked first, in id order: a concurrent order on PostgreSQL waits here
     and then, in a fresh statement, counts what the winner holds (progress and shipments write the
     same rows, so they wait too). On SQLite the order's first write already serialises orders.
+
+    inserted_holding: the lines were inserted with their quantity_from_stock already set (a new order: no UPDATE of
+    its lines afterwards), so the count includes them and they are added back before the same test.
     """
     wanted: dict[int, float] = defaultdict(float)
     for line, quantity in zip(lines, cover.from_stock, strict=True):
@@ -115,13 +120,15 @@ async def take_stock(session: AsyncSession, lines: Sequence[OrderLine], cover: S
     # progress reports update on_hand and so still wait for this lock.
     await session.execute(select(Product.id).where(Product.id.in_(sorted(wanted))).order_by(Product.id)
                           .with_for_update(key_share=True))
-    free = await free_stock(session, list(wanted), cover.take_safety_stock)
+    free = await free_stock(session, list(wanted), cover.take_safety_stock,
+                            freed=wanted if inserted_holding else None)
     short = [f"product {pid}: {q:g} wanted, {free.get(pid, 0):g} free" for pid, q in sorted(wanted.items())
              if q > free.get(pid, 0) + UNIT_TOLERANCE]
     if short:
         raise StockTaken("finished goods taken by another order: " + "; ".join(short))
-    for line, quantity in zip(lines, cover.from_stock, strict=True):
-        line.quantity_from_stock = quantity
+    if not inserted_holding:
+        for line, quantity in zip(lines, cover.from_stock, strict=True):
+            line.quantity_from_stock = quantity
 
 
 async def release_stock(session: AsyncSession, order_id: int) -> None:

@@ -110,7 +110,8 @@ async def reserve_promise(session: AsyncSession, order: Order, lines: list[Order
         await give_back_only(session, release)
         return asked
     events: list[OrderEvent] = []
-    await take_stock(session, lines, a.stock)
+    # A new order's lines went in holding their units already (create_order): no UPDATE of them here.
+    await take_stock(session, lines, a.stock, inserted_holding=new)
     moved = a.displacement.moved if a.displacement else []
     for m in moved:  # their hours become the free hours the displacement counted on, forecast ones too
         await release_order(session, m.order.id, to_forecast=False)

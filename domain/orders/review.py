@@ -114,6 +114,10 @@ async def create_order(
         waiting = needs_people(a)  # R3: it stays RECEIVED until the people the review named sign off
         if waiting:
             order.status = OrderStatus.RECEIVED
+        elif a.decision is ReviewDecision.ACCEPT and not a.tentative:
+            # The units stock covers go in with the lines; reserve_promise checks them under the products' lock.
+            for line, from_stock in zip(lines, a.stock.from_stock, strict=True):
+                line.quantity_from_stock = from_stock
         session.add(order)
         try:
             await session.flush()
