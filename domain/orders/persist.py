@@ -162,7 +162,8 @@ async def join_day_tasks(session: AsyncSession, lines: list[OrderLine], promise:
     holdings = [WeekHours(use.line_id, lines[line.index].product_id, use.hours)
                 for line in promise.lines for use in line.uses if use.week == week]
     if holdings:
-        await insert_day_tasks(session, holdings, first_day, promised, frozen_until=frozen)
+        await insert_day_tasks(session, holdings, first_day, promised, frozen_until=frozen,
+                               order_id=lines[0].order_id)
 
 
 async def record_rush(session: AsyncSession, order: Order, a: Assessment, *, new: bool = False) -> None:

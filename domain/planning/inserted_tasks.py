@@ -78,12 +78,15 @@ def whole_units(parts: dict[date, float], rate: float) -> dict[date, tuple[float
 
 
 async def insert_day_tasks(
-    session: AsyncSession, holdings: list[WeekHours], first_day: date, due: date, *, frozen_until: date
+    session: AsyncSession, holdings: list[WeekHours], first_day: date, due: date, *, frozen_until: date,
+    order_id: int | None = None,
 ) -> int:
     """Add the holdings as day tasks of the plan in force on the line's working days from first_day up to due
     (within first_day's week), earliest first; returns the number of tasks added (0 without a plan in force).
 
-    A task inside the frozen window is marked frozen, so a replan of the running week keeps it.
+    A task inside the frozen window is marked frozen, so a replan of the running week keeps it. The tasks name
+    the order they are made for (order_id), so the floor reports them against it: without it, what they made went
+    to the sku's earliest promise, often a late order, and the order inserted for its date missed it.
     """
     plan_id = await session.scalar(select(CurrentPlan.plan_id))
     if plan_id is None or not holdings or due < first_day:
@@ -115,7 +118,7 @@ async def insert_day_tasks(
                 session.add(PlanItem(
                     plan_id=plan_id, week=monday, day=day, line_id=line_id, product_id=holding.product_id,
                     quantity=quantity, hours=hours, crew_hours=hours * float(crews.get(line_id, 1)),
-                    quantity_made=0.0, frozen=day <= frozen_until,
+                    quantity_made=0.0, frozen=day <= frozen_until, order_id=order_id,
                 ))
                 added += 1
     return added
