@@ -203,8 +203,10 @@ async def take_hours(session: AsyncSession, reservation: CapacityReservation, op
 
 async def reserve_all(session: AsyncSession, reservations: Sequence[CapacityReservation],
                       open_shares: Mapping[tuple[int, date], float] | None = None,
-                      claim: ForecastClaim | None = None, *, products: Mapping[int, int] | None = None) -> None:
+                      claim: ForecastClaim | None = None, *, products: Mapping[int, int] | None = None
+                      ) -> dict[tuple[int, date, int], float]:
     """Take every reservation's hours, or raise CapacityTaken if any no longer fits; insert the reservation rows.
+    Returns the forecast hours consumed per (line, week, product whose forecast they were).
 
     With a claim, regular hours first consume the order's own forecast hours (forecast_hours.consume; products:
     order line id -> product id when the caller knows them, else they are read).
@@ -214,10 +216,10 @@ async def reserve_all(session: AsyncSession, reservations: Sequence[CapacityRese
     """
     ordered = sorted(reservations, key=lambda r: (r.line_id, r.week, r.from_reserve))
     if not ordered:
-        return
+        return {}
     # On the connection: no autoflush of the rows the caller has pending (they go in at its commit).
     try:
-        await consume(session, ordered, claim, products)
+        consumed = await consume(session, ordered, claim, products)
     except ForecastTaken as taken:
         raise CapacityTaken(str(taken)) from None
     connection = await session.connection()
@@ -235,6 +237,7 @@ async def reserve_all(session: AsyncSession, reservations: Sequence[CapacityRese
         {"order_id": r.order_id, "order_line_id": r.order_line_id, "line_id": r.line_id, "week": r.week,
          "hours": r.hours, "quantity": r.quantity, "from_reserve": r.from_reserve,
          "forecast_hours": r.forecast_hours} for r in ordered])
+    return consumed
 
 
 async def release_order(session: AsyncSession, order_id: int, *, to_forecast: bool = True

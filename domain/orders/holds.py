@@ -22,6 +22,7 @@ from domain.models import (
 from domain.orders.assess import Assessment
 from domain.orders.finished_goods import release_stock, take_stock
 from domain.orders.production_orders import cancel_suggested
+from domain.orders.stock_rush import replace_stock_tasks
 
 SYSTEM = "system:sign-off-hold"  # the actor of what the hold's clock does (expiry), not a person
 
@@ -47,8 +48,9 @@ async def hold_for_sign_offs(session: AsyncSession, order: Order, lines: list[Or
     if holds_capacity(a):
         await take_stock(session, lines, a.stock)
         await create_rows(session, a.promise.missing_rows)  # rows the decision only imagined (a new week)
-        await reserve_all(session, a.promise.reservations(order.id, [ln.id for ln in lines]),
-                          a.promise.open_shares, a.promise.claim)
+        consumed = await reserve_all(session, a.promise.reservations(order.id, [ln.id for ln in lines]),
+                                     a.promise.open_shares, a.promise.claim)
+        await replace_stock_tasks(session, a.stock_cuts, a.tasks_from, consumed)
     until = now + timedelta(hours=min(request.hold_hours for request in a.review.sign_offs))
     session.add_all(OrderSignOff(order_id=order.id, role=request.role, status=SignOffStatus.PENDING, rule=request.rule,
                                  request_reason=request.reason, requested_at=now, hold_until=until)

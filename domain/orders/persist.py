@@ -30,6 +30,7 @@ from domain.orders.negotiation_open import open_negotiations
 from domain.orders.production_orders import raise_for_order
 from domain.orders.promise import OrderPromise
 from domain.orders.results import ReviewResult
+from domain.orders.stock_rush import replace_stock_tasks
 from domain.planning import WeekHours, insert_day_tasks
 
 REVIEWS, DELIVERIES = cast(Table, OrderReview.__table__), cast(Table, Delivery.__table__)
@@ -109,13 +110,17 @@ async def reserve_promise(session: AsyncSession, order: Order, lines: list[Order
     moved = a.displacement.moved if a.displacement else []
     for m in moved:  # their hours become the free hours the displacement counted on, forecast ones too
         await release_order(session, m.order.id, to_forecast=False)
-    await _join_day_tasks(session, lines, a)  # reads the plan in force: before the ledger rows are locked
+    if not a.stock_cuts:
+        await _join_day_tasks(session, lines, a)  # reads the plan in force: before the ledger rows are locked
     await session.flush()
     held = a.promise.reservations(order.id, [ln.id for ln in lines])
     # Rows the decision only imagined (the horizon reached a new week): made just before their hours are taken.
     await create_rows(session, _missing(a.promise, held, *(m.promise for m in moved)))
-    await reserve_all(session, held, a.promise.open_shares, a.promise.claim,
-                      products={ln.id: ln.product_id for ln in lines})
+    consumed = await reserve_all(session, held, a.promise.open_shares, a.promise.claim,
+                                 products={ln.id: ln.product_id for ln in lines})
+    if a.stock_cuts:  # the stock tasks give up the hours first, then the order's own tasks take their place
+        await replace_stock_tasks(session, a.stock_cuts, a.tasks_from, consumed)
+        await _join_day_tasks(session, lines, a)
     await raise_for_order(session, order, lines, a.stock.to_make, held, new=new)
     for m in moved:
         await reserve_all(session, m.promise.reservations(m.order.id, m.order_line_ids), m.promise.open_shares)
