@@ -199,6 +199,9 @@ class CapacityPolicy:
     # days after today (the day's tasks already on the floor stay as they are)? Left out: no, as before the rule.
     rush_reserve_in_frozen_window: bool = False
     rush_lead_days: int = 1
+    # May a rush order take the running week's hours the plan gives to make-to-stock day tasks (tasks made for no
+    # order), from the rush lead days on, trimming those tasks instead of adding to them? Left out: no.
+    rush_replaces_stock_tasks: bool = False
     # Forecast consumption: a firm order may take the plan's forecast hours of its own SKU (or FAMILY; NONE: no
     # order may) on line-weeks from backward_weeks before its requested week, and forward_weeks from it on.
     forecast_match: str = "SKU"
@@ -230,6 +233,7 @@ class CapacityPolicy:
                 "min_split_units": self.min_split_units, "min_split_share": self.min_split_share,
                 "rush_reserve_in_frozen_window": self.rush_reserve_in_frozen_window,
                 "rush_lead_days": self.rush_lead_days,
+                "rush_replaces_stock_tasks": self.rush_replaces_stock_tasks,
                 "forecast_match": self.forecast_match, "forecast_backward_weeks": self.forecast_backward_weeks,
                 "forecast_forward_weeks": self.forecast_forward_weeks,
                 **({} if self.plan_approval is None else {
@@ -269,6 +273,9 @@ def capacity_policy(evaluation: Evaluation) -> CapacityPolicy:
     frozen_rush = evaluation.first("rush_in_frozen_window")
     rush_inside = {} if frozen_rush is None else {"rush_reserve_in_frozen_window": frozen_rush.params["use_reserve"],
                                                   "rush_lead_days": frozen_rush.params["lead_days"]}
+    stock_tasks = evaluation.first("rush_replaces_stock_tasks")
+    if stock_tasks is not None:
+        rush_inside["rush_replaces_stock_tasks"] = stock_tasks.params["replace"]
     split = evaluation.first("min_split")
     split_units, split_percent = (split.params["units"], split.params["percent"]) if split else (1.0, 10.0)
     consumption = evaluation.first("forecast_consumption")

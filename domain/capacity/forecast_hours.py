@@ -50,13 +50,40 @@ class ForecastClaim:
     # The forecast rows of the claim as the order read them while deciding (claimable_hours): consume takes from
     # them with conditional UPDATEs, without reading them again in the writing transaction. None: not read yet.
     rows: tuple[ForecastRow, ...] | None = None
+    # A rush order replacing make-to-stock day tasks (capacity policy rush_replaces_stock_tasks): in this running
+    # week, line id -> the skus whose stock hours it may take; their rows (in `rows`) hold only what the day tasks
+    # can give up (domain/planning/stock_tasks.py). The window first..last never holds the running week.
+    stock_week: date | None = None
+    stock_skus: Mapping[int, frozenset[int]] = dataclasses.field(default_factory=dict)
 
     def covers(self, line_id: int, week: date, product_id: int) -> frozenset[int]:
         """The products whose forecast hours a use of product_id on this line-week may consume (empty: none)."""
         entry = self.lines.get(line_id)
-        if entry is None or entry[0] != product_id or not self.first <= week <= self.last:
+        if entry is None or entry[0] != product_id:
             return frozenset()
-        return entry[1]
+        if week == self.stock_week:
+            return self.stock_skus.get(line_id, frozenset())
+        return entry[1] if self.first <= week <= self.last else frozenset()
+
+
+def with_stock_hours(claim: ForecastClaim | None, routes: Mapping[int, Sequence[int]], week: date,
+                     stock_rows: Sequence[ForecastRow]) -> ForecastClaim:
+    """The claim of a rush order that may also take these running-week stock rows (hours capped at what the day tasks
+    give up); without a claim of its own (match NONE) it claims nothing else."""
+    if claim is None:
+        made_on: dict[int, set[int]] = defaultdict(set)
+        for product_id, line_ids in routes.items():
+            for line_id in line_ids:
+                made_on[line_id].add(product_id)
+        lines = {line_id: (next(iter(ps)), frozenset[int]()) for line_id, ps in made_on.items() if len(ps) == 1}
+        claim = ForecastClaim(lines, week, week, rows=())
+    skus: dict[int, set[int]] = defaultdict(set)
+    for _, line_id, _, product_id, _ in stock_rows:
+        skus[line_id].add(product_id)
+    taken = {row[0] for row in stock_rows}
+    own = tuple(row for row in claim.rows or () if row[0] not in taken)
+    return dataclasses.replace(claim, rows=own + tuple(stock_rows), stock_week=week,
+                               stock_skus={line_id: frozenset(ps) for line_id, ps in skus.items()})
 
 
 async def forecast_claim(session: AsyncSession, routes: Mapping[int, Sequence[int]], requested: date, match: str,
@@ -124,24 +151,27 @@ CONSUME = (
 
 
 async def consume(session: AsyncSession, reservations: Sequence[CapacityReservation],
-                  claim: ForecastClaim | None, line_products: Mapping[int, int] | None = None) -> None:
+                  claim: ForecastClaim | None, line_products: Mapping[int, int] | None = None
+                  ) -> dict[tuple[int, date, int], float]:
     """Set each regular reservation's forecast_hours to what it consumes of its claim, and take them from the
-    forecast rows (own product first); raise ForecastTaken if a concurrent order took them first.
+    forecast rows (own product first); raise ForecastTaken if a concurrent order took them first. Returns the
+    hours taken per (line, week, product whose forecast hours they were).
 
     line_products: order line id -> product id, when the caller has them (else one statement reads them)."""
     for r in reservations:
         r.forecast_hours = 0.0
     regular = [r for r in reservations if not r.from_reserve]
     if claim is None or not regular:
-        return
+        return {}
     wanted_lines = {r.order_line_id for r in regular}
     known = line_products is not None and wanted_lines <= set(line_products)
     product_of = dict(line_products or {}) if known else await _products(session, list(wanted_lines))
     wanted = {(r.line_id, r.week): claim.covers(r.line_id, r.week, product_of[r.order_line_id]) for r in regular}
     products = set().union(*wanted.values())
     if not products:
-        return
+        return {}
     rows: dict[tuple[int, date], list[tuple[int, int, float]]] = defaultdict(list)
+    where: dict[int, tuple[int, date, int]] = {}
     # Read while deciding (the claim's rows: the CONSUME condition checks they still hold the hours), or now.
     found = claim.rows if claim.rows is not None else await (await session.connection()).execute(
         select(ForecastHours.id, ForecastHours.line_id, ForecastHours.week, ForecastHours.product_id,
@@ -153,6 +183,7 @@ async def consume(session: AsyncSession, reservations: Sequence[CapacityReservat
     for row_id, line_id, week, product_id, hours in found:
         if product_id in wanted.get((line_id, week), ()):
             rows[(line_id, week)].append((row_id, product_id, float(hours)))
+            where[row_id] = (line_id, week, product_id)
     left = {row_id: hours for entries in rows.values() for row_id, _, hours in entries}
     takes: dict[int, float] = defaultdict(float)
     for r in sorted(regular, key=lambda r: (r.line_id, r.week)):
@@ -168,6 +199,10 @@ async def consume(session: AsyncSession, reservations: Sequence[CapacityReservat
             CONSUME, [{"row_id": row_id, "take": take} for row_id, take in sorted(takes.items())])
         if result.rowcount != len(takes):  # type: ignore[attr-defined]
             raise ForecastTaken("another order consumed these forecast hours first")
+    taken: dict[tuple[int, date, int], float] = defaultdict(float)
+    for row_id, take in takes.items():
+        taken[where[row_id]] += take
+    return dict(taken)
 
 
 async def give_back(session: AsyncSession, held: Sequence[CapacityReservation]) -> None:

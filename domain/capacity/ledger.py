@@ -238,8 +238,9 @@ async def take_hours(session: AsyncSession, reservation: CapacityReservation, op
 async def reserve_all(session: AsyncSession, reservations: Sequence[CapacityReservation],
                       open_shares: Mapping[tuple[int, date], float] | None = None,
                       claim: ForecastClaim | None = None, *, products: Mapping[int, int] | None = None,
-                      release: Holding | None = None) -> None:
+                      release: Holding | None = None) -> dict[tuple[int, date, int], float]:
     """Take every reservation's hours, or raise CapacityTaken if any no longer fits; insert the reservation rows.
+    Returns the forecast hours consumed per (line, week, product whose forecast they were).
 
     With a claim, regular hours first consume the order's own forecast hours (forecast_hours.consume; products:
     order line id -> product id when the caller knows them, else they are read).
@@ -255,12 +256,12 @@ async def reserve_all(session: AsyncSession, reservations: Sequence[CapacityRese
     """
     ordered = sorted(reservations, key=lambda r: (r.line_id, r.week, r.from_reserve))
     if not ordered and (release is None or not release.hours):
-        return
+        return {}
     if release is not None:
         await return_forecast(session, release.forecast_back())
     # On the connection: no autoflush of the rows the caller has pending (they go in at its commit).
     try:
-        await consume(session, ordered, claim, products)
+        consumed = await consume(session, ordered, claim, products)
     except ForecastTaken as taken:
         raise CapacityTaken(str(taken)) from None
     entries = [
@@ -282,6 +283,7 @@ async def reserve_all(session: AsyncSession, reservations: Sequence[CapacityRese
     if result.rowcount != len(entries):  # type: ignore[attr-defined]
         where = ", ".join(f"line {r.line_id} week {r.week} ({r.hours:.2f} h)" for r in ordered)
         raise CapacityTaken(f"some of these hours are no longer free: {where}")
+    return consumed
 
 
 def _with_give_back(entries: list[dict[str, Any]], release: Holding) -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from typing import Any, cast
 
+import numpy as np
 from sqlalchemy import Select, Table, bindparam, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
@@ -20,6 +21,10 @@ TRAILING_WEEKS = 4
 NO_HISTORY = 1.0
 # A run of bad reports must not double the hours of every promise; below this a person should look, not the plan.
 LOWEST_YIELD = 0.8
+# A task made for one order starts enough units for this share of the product's reports (by their yield) to have
+# covered it: the trailing mean is beaten on half the days, and a task one unit short leaves its order waiting for
+# the sku's next run. The 10th percentile of the recent reports: an outlier day does not set it.
+ALLOWANCE_QUANTILE = 0.1
 
 
 def yield_of(good: float, scrap: float) -> float:
@@ -81,6 +86,25 @@ async def yields_and_practice(session: AsyncSession, product_ids: Sequence[int]
                          if (good or 0.0) + (scrap or 0.0) > 0)
     return yields, {product_id: (int(runs or 0), float(units or 0.0)) for product_id, _, _, runs, units in rows
                     if runs}
+
+
+async def scrap_allowances(session: AsyncSession, product_ids: Sequence[int]) -> dict[int, float]:
+    """product id -> units to start per unit the trailing yield asks for, for a task made for one order: the trailing
+    yield over a low one (ALLOWANCE_QUANTILE of the recent reports' yields), at least 1; absent: no history."""
+    since = clock.now() - timedelta(weeks=TRAILING_WEEKS)
+    rows = (await session.execute(
+        select(ProgressEvent.product_id, ProgressEvent.quantity, ProgressEvent.scrap)
+        .where(ProgressEvent.at >= since, ProgressEvent.product_id.in_(list(product_ids)),
+               ProgressEvent.quantity + ProgressEvent.scrap > 0))).all()
+    reports: dict[int, list[tuple[float, float]]] = {}
+    for product_id, good, scrap in rows:
+        reports.setdefault(product_id, []).append((float(good), float(scrap or 0.0)))
+    allowances = {}
+    for product_id, made in reports.items():
+        trailing = yield_of(sum(g for g, _ in made), sum(s for _, s in made))
+        low = min(max(float(np.quantile([g / (g + s) for g, s in made], ALLOWANCE_QUANTILE)), LOWEST_YIELD), 1.0)
+        allowances[product_id] = max(trailing / low, 1.0)
+    return allowances
 
 
 async def observed_yields(session: AsyncSession, product_ids: Sequence[int]) -> dict[int, float]:

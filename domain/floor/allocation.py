@@ -1,4 +1,4 @@
-"""Share a quantity made among the order lines waiting for it: the named order, else earliest promise first."""
+"""Share a quantity made among the order lines waiting for it: the named order first, then earliest promise first."""
 
 from __future__ import annotations
 

@@ -115,7 +115,9 @@ async def report_progress(
             raise InvalidTransition(
                 f"order {order_code!r} is {order.status.value}: it takes no progress", ["orderCode"]
             )
-        waiting = [order]
+        # The named order first; what it does not need goes to the others waiting, as an unnamed report's would
+        # (a task started whole units gross of yield: left as free stock, they were lost to orders waiting).
+        waiting = [order, *(o for o in await orders_waiting_for(session, product.id) if o.id != order.id)]
     else:
         waiting = await orders_waiting_for(session, product.id)
 

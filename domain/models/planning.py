@@ -85,6 +85,8 @@ class PlanItem(Base):
     crew_hours: Mapped[float] = mapped_column(Float, default=0.0)
     quantity_made: Mapped[float] = mapped_column(Float, default=0.0)
     frozen: Mapped[bool] = mapped_column(default=False)
+    # Set on a day task inserted for one order promised inside the running week: what it makes is that order's.
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id", ondelete="SET NULL"))
 
 
 class LineWeekLoad(Base):

@@ -28,7 +28,9 @@ from domain.orders.materials import MaterialCheck, check_materials, material_arr
 from domain.orders.maturity import maturity_facts
 from domain.orders.promise import OrderPromise, build_ctp, order_claim, promise_order, split_parts
 from domain.orders.rush import Displacement, plan_displacement
+from domain.orders.stock_rush import stock_rush_view
 from domain.orders.tier_allocation import without_other_tiers_allocation
+from domain.planning import StockCut
 from rules import CapacityPolicy, PriorityOutcome, ReviewOutcome, RuleBook, RushOutcome
 
 # Weeks ahead that capable-to-promise looks at; an order later than this is "not within the horizon".
@@ -62,6 +64,7 @@ class Assessment:
     extra_fired: list[dict[str, Any]] = field(default_factory=list)
     capacity_findings: CapacityFindings | None = None  # what the capacity verdict's message states
     tasks_from: date | None = None  # first day the lines may make it: its hours in that week join the day's tasks
+    stock_cuts: list[StockCut] = field(default_factory=list)  # make-to-stock day tasks the promise replaces
 
     @property
     def decision(self) -> ReviewDecision:
@@ -125,6 +128,7 @@ async def assess(session: AsyncSession, book: RuleBook, request: Request, today:
     facts["order.cause"] = cause.value if cause else None
     displacement = None
     promise_from = earliest_day  # the first day the chosen promise has the lines make the order
+    stock_cuts: list[StockCut] = []  # the stock tasks the chosen promise replaces
     if rush.rush:
         with_reserve = promise_order(ctp, rates, view, stock, request.requested, earliest_day, use_reserve=True)
         inside = None if with_reserve.fits else await frozen_rush_view(session, view, policy, today,
@@ -135,18 +139,27 @@ async def assess(session: AsyncSession, book: RuleBook, request: Request, today:
                                       use_reserve=True)
             if in_window.fits:
                 with_reserve, promise_from = in_window, inside.start
+        stocked = None if with_reserve.fits else await stock_rush_view(
+            session, inside.view if inside is not None else view, context, policy, today, request.requested,
+            earliest_day)
+        if stocked is not None:
+            stock_ctp, stock_rates = build_ctp(stocked.view, context)
+            on_stock = promise_order(stock_ctp, stock_rates, stocked.view, stock, request.requested, stocked.start,
+                                     use_reserve=True)
+            if on_stock.fits:
+                with_reserve, promise_from, stock_cuts = on_stock, stocked.start, stocked.cuts
         facts["capacity.rush_reserve_fits"] = with_reserve.fits
         if not regular.fits:
             chosen = with_reserve
         else:
-            promise_from = earliest_day
+            promise_from, stock_cuts = earliest_day, []
     priority = book.priority(_compact(facts))
     if rush.rush and not chosen.fits and rush.may_displace:
         displacement = await plan_displacement(  # on the free hours: moved orders cannot use this one's forecast
             session, book, view.without_claim(), context, stock, request, rush, priority, frozen, earliest_day
         )
         if displacement is not None:
-            chosen, promise_from = displacement.promise, earliest_day
+            chosen, promise_from, stock_cuts = displacement.promise, earliest_day, []
     horizon_days = (weeks[-1] + timedelta(days=7) - request.requested).days + 1
     facts.update(capacity_facts(chosen, horizon_days, split_parts(chosen, context, policy)))
     findings = capacity_findings(chosen, view, weeks[-1] + timedelta(days=6), frozen)
@@ -157,7 +170,8 @@ async def assess(session: AsyncSession, book: RuleBook, request: Request, today:
     facts = _compact(facts)
     review = book.review(facts)
     assessment = Assessment(facts, review, rush, priority, cause, chosen, stock, material, [], None, None,
-                            displacement, frozen, capacity_findings=findings, tasks_from=promise_from)
+                            displacement, frozen, capacity_findings=findings, tasks_from=promise_from,
+                            stock_cuts=stock_cuts)
     _plan_deliveries(assessment, request, view, context, quantities, promise_from, today, policy)
     return assessment
 

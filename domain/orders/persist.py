@@ -31,6 +31,7 @@ from domain.orders.negotiation_open import open_negotiations
 from domain.orders.production_orders import raise_for_order, replaced_by_released
 from domain.orders.promise import OrderPromise
 from domain.orders.results import ReviewResult
+from domain.orders.stock_rush import replace_stock_tasks
 from domain.planning import WeekHours, insert_day_tasks
 
 REVIEWS, DELIVERIES = cast(Table, OrderReview.__table__), cast(Table, Delivery.__table__)
@@ -115,7 +116,8 @@ async def reserve_promise(session: AsyncSession, order: Order, lines: list[Order
     moved = a.displacement.moved if a.displacement else []
     for m in moved:  # their hours become the free hours the displacement counted on, forecast ones too
         await release_order(session, m.order.id, to_forecast=False)
-    await _join_day_tasks(session, lines, a)  # reads the plan in force: before the ledger rows are locked
+    if not a.stock_cuts:
+        await _join_day_tasks(session, lines, a)  # reads the plan in force: before the ledger rows are locked
     held = a.promise.reservations(order.id, [ln.id for ln in lines])
     # The production orders go in before the hours are taken (a lost race rolls them back with the rest), so that
     # the ledger UPDATE is the last statement before the commit.
@@ -124,8 +126,11 @@ async def reserve_promise(session: AsyncSession, order: Order, lines: list[Order
     await session.flush()
     # Rows the decision only imagined (the horizon reached a new week): made just before their hours are taken.
     await create_rows(session, _missing(a.promise, held, *(m.promise for m in moved)))
-    await reserve_all(session, held, a.promise.open_shares, a.promise.claim,
-                      products={ln.id: ln.product_id for ln in lines}, release=release)
+    consumed = await reserve_all(session, held, a.promise.open_shares, a.promise.claim,
+                                 products={ln.id: ln.product_id for ln in lines}, release=release)
+    if a.stock_cuts:  # the stock tasks give up the hours first, then the order's own tasks take their place
+        await replace_stock_tasks(session, a.stock_cuts, a.tasks_from, consumed)
+        await _join_day_tasks(session, lines, a)
     for m in moved:
         await reserve_all(session, m.promise.reservations(m.order.id, m.order_line_ids), m.promise.open_shares)
         await session.execute(delete(Delivery).where(Delivery.order_id == m.order.id))
@@ -179,7 +184,8 @@ async def join_day_tasks(session: AsyncSession, lines: list[OrderLine], promise:
     holdings = [WeekHours(use.line_id, lines[line.index].product_id, use.hours)
                 for line in promise.lines for use in line.uses if use.week == week]
     if holdings:
-        await insert_day_tasks(session, holdings, first_day, promised, frozen_until=frozen)
+        await insert_day_tasks(session, holdings, first_day, promised, frozen_until=frozen,
+                               order_id=lines[0].order_id)
 
 
 async def record_rush(session: AsyncSession, order: Order, a: Assessment, *, new: bool = False) -> None:

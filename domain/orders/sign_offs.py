@@ -150,6 +150,6 @@ async def _conclude(session: AsyncSession, order: Order, today: date, frozen_day
     holdings = [WeekHours(r.line_id, product_of[r.order_line_id], r.hours) for r in held
                 if r.week == week_start(first_day)]
     await insert_day_tasks(session, holdings, first_day, order.promised_date,
-                           frozen_until=frozen_until(today, frozen_days))
+                           frozen_until=frozen_until(today, frozen_days), order_id=order.id)
     await raise_for_order(session, order, lines, [ln.quantity_to_make for ln in lines], held)
     return OrderStatus.ACCEPTED

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.capacity.calendar import week_start
 from domain.capacity.line_hours import line_weeks
+from domain.capacity.yields import scrap_allowances
 from domain.models import CurrentPlan, PlanItem, ProductionLine, Routing
 
 # Below this an hour share is round-off, not work; a unit share too.
@@ -61,15 +62,16 @@ def spread(hours: float, room: dict[date, float], days: list[date]) -> dict[date
     return placed
 
 
-def whole_units(parts: dict[date, float], rate: float) -> dict[date, tuple[float, float]]:
+def whole_units(parts: dict[date, float], rate: float, allowance: float = 1.0) -> dict[date, tuple[float, float]]:
     """(units, hours) per day of one order's hours on a line: whole units started, adding up to all its hours' units
-    rounded up (the hours are gross of the product's yield already: 11.3 units' hours start 12); a day whose part
-    rounds to no unit gets no task. No rate (no routing): the hours as they are, no units."""
+    times the scrap allowance, rounded up (the hours are gross of the product's trailing yield already: 11.3 units'
+    hours start 12; the allowance covers a day below that yield); a day whose part rounds to no unit gets no task.
+    No rate (no routing): the hours as they are, no units."""
     if rate <= 0:
         return {day: (0.0, hours) for day, hours in parts.items()}
     tasks, units, started = {}, 0.0, 0.0
     for day, hours in sorted(parts.items()):
-        units += hours * rate
+        units += hours * rate * allowance
         whole = float(math.ceil(units - UNIT_ROUNDING)) - started
         if whole > 0:
             tasks[day] = (whole, whole / rate)
@@ -78,12 +80,15 @@ def whole_units(parts: dict[date, float], rate: float) -> dict[date, tuple[float
 
 
 async def insert_day_tasks(
-    session: AsyncSession, holdings: list[WeekHours], first_day: date, due: date, *, frozen_until: date
+    session: AsyncSession, holdings: list[WeekHours], first_day: date, due: date, *, frozen_until: date,
+    order_id: int | None = None,
 ) -> int:
     """Add the holdings as day tasks of the plan in force on the line's working days from first_day up to due
     (within first_day's week), earliest first; returns the number of tasks added (0 without a plan in force).
 
-    A task inside the frozen window is marked frozen, so a replan of the running week keeps it.
+    A task inside the frozen window is marked frozen, so a replan of the running week keeps it. The tasks name
+    the order they are made for (order_id), so the floor reports them against it: without it, what they made went
+    to the sku's earliest promise, often a late order, and the order inserted for its date missed it.
     """
     plan_id = await session.scalar(select(CurrentPlan.plan_id))
     if plan_id is None or not holdings or due < first_day:
@@ -94,6 +99,7 @@ async def insert_day_tasks(
     rates = {(line_id, product_id): rate for line_id, product_id, rate in (await session.execute(
         select(Routing.line_id, Routing.product_id, Routing.units_per_hour)
         .where(Routing.line_id.in_({h.line_id for h in holdings})))).all()}
+    allowances = await scrap_allowances(session, sorted({h.product_id for h in holdings}))
     crews = dict((await session.execute(select(ProductionLine.id, ProductionLine.crew_size)
                                         .where(ProductionLine.id.in_({h.line_id for h in holdings})))).all())
     by_line: dict[int, list[WeekHours]] = defaultdict(list)
@@ -111,11 +117,11 @@ async def insert_day_tasks(
             placed = spread(holding.hours, room, days)
             for day, hours in placed.items():
                 room[day] -= hours
-            for day, (quantity, hours) in whole_units(placed, rate).items():
+            for day, (quantity, hours) in whole_units(placed, rate, allowances.get(holding.product_id, 1.0)).items():
                 session.add(PlanItem(
                     plan_id=plan_id, week=monday, day=day, line_id=line_id, product_id=holding.product_id,
                     quantity=quantity, hours=hours, crew_hours=hours * float(crews.get(line_id, 1)),
-                    quantity_made=0.0, frozen=day <= frozen_until,
+                    quantity_made=0.0, frozen=day <= frozen_until, order_id=order_id,
                 ))
                 added += 1
     return added

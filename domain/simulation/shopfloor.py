@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.floor import report_incident, report_progress
+from domain.floor import OPEN_STATUSES, report_incident, report_progress
 from domain.models import (
     CurrentPlan,
     IncidentKind,
@@ -41,26 +41,29 @@ async def report_incidents(session: AsyncSession, run: ServiceRun, today: date) 
 
 
 async def produce(session: AsyncSession, run: ServiceRun, today: date) -> None:
-    """The day's tasks of the plan in force, made with the world's yield; a failure takes its hours off."""
+    """The day's tasks of the plan in force, made with the world's yield; a failure takes its hours off. A task
+    made for one order is reported against it while the order is open (as an MES reporting by work order)."""
     week = run.tally.week_of(today)
     rows = (await session.execute(
-        select(ProductionLine.code, Product.sku, PlanItem.quantity, PlanItem.hours)
+        select(ProductionLine.code, Product.sku, PlanItem.quantity, PlanItem.hours, Order.code)
         .join(CurrentPlan, CurrentPlan.plan_id == PlanItem.plan_id)
         .join(ProductionLine, ProductionLine.id == PlanItem.line_id).join(Product, Product.id == PlanItem.product_id)
-        .where(PlanItem.day == today, PlanItem.quantity > 0).order_by(ProductionLine.code, Product.sku))).all()
+        .outerjoin(Order, (Order.id == PlanItem.order_id) & Order.status.in_(OPEN_STATUSES))
+        .where(PlanItem.day == today, PlanItem.quantity > 0)
+        .order_by(ProductionLine.code, Product.sku, PlanItem.id))).all()
     index = {line.code: i for i, line in enumerate(run.plant.lines)}
     regular = {line.code: line.hours_on(today) for line in run.plant.lines}
     lost = {f.line: f.hours for f in run.world.failures if f.day == today}
     for code in regular:
         run.tally.open_hours[(code, week)] = run.tally.open_hours.get((code, week), 0.0) + regular[code]
-    for code, sku, quantity, hours in rows:
+    for code, sku, quantity, hours, order_code in rows:
         share = 1.0 if code not in lost else max(1 - lost[code] / max(regular[code], hours, 1e-9), 0.0)
         planned = float(quantity) * share
         made = float(int(planned * run.world.yield_on(today, index[code])))
         if planned < 1:
             continue
         await report_progress(session, PRINCIPAL, line_code=code, sku=sku, quantity=made, scrap=planned - made,
-                              scrap_reason="yield" if planned > made else None)
+                              scrap_reason="yield" if planned > made else None, order_code=order_code)
         await store.backflush(session, sku, planned)
         await session.commit()
         run.tally.made_hours[(code, week)] = run.tally.made_hours.get((code, week), 0.0) + float(hours) * share

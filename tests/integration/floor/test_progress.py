@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -102,3 +102,14 @@ async def test_bad_progress_reports_name_the_field(
         await report_progress(asession, MES, **report)  # type: ignore[arg-type]
     assert raised.value.code == code and raised.value.field == field
     assert (await asession.scalar(select(Order.version).where(Order.code == "SO-G"))) == 1
+
+
+async def test_what_the_named_order_does_not_need_goes_to_the_next_waiting_order(asession: AsyncSession) -> None:
+    plant = await build_plant(asession)
+    named = await add_order(asession, "SO-1", plant.regular, plant.widget, 30, promised=TODAY + timedelta(days=1))
+    waiting = await add_order(asession, "SO-2", plant.regular, plant.widget, 20, promised=TODAY)
+    # Tried: 35 made on a task started for SO-1 (whole units gross of the yield). SO-1 takes its 30 although SO-2 is
+    # promised earlier; the 5 over go to SO-2 as an unnamed report's would (before: left as free stock).
+    await report_progress(asession, MES, line_code="L1", sku="W-1", quantity=35, order_code="SO-1", at=AT)
+    made = dict((await asession.execute(select(OrderLine.order_id, OrderLine.quantity_made))).all())
+    assert made == {named.id: 30, waiting.id: 5}

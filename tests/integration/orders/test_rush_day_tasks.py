@@ -4,14 +4,25 @@ rush reserve of the frozen days when the capacity policy says so (R6, R14, R15).
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain import clock
 from domain.capacity.calendar import week_start
-from domain.models import CapacityLedger, CurrentPlan, ForecastTier, OrderStatus, Plan, PlanItem, ReviewDecision
+from domain.floor import report_progress
+from domain.models import (
+    CapacityLedger,
+    CurrentPlan,
+    ForecastTier,
+    OrderStatus,
+    Plan,
+    PlanItem,
+    ProgressEvent,
+    ReviewDecision,
+)
 from domain.orders.proposals import respond_to_proposal
 from domain.orders.review import create_order
 from rules import RuleBook
@@ -149,3 +160,44 @@ async def test_without_a_plan_in_force_an_order_adds_no_task(
                                  TODAY)
     assert regular.order.status is OrderStatus.ACCEPTED
     assert (await asession.scalars(select(PlanItem))).all() == []
+
+
+async def test_a_task_inserted_for_an_order_names_it_and_what_it_makes_goes_to_that_order(
+    asession: AsyncSession, plant: Plant, book: RuleBook
+) -> None:
+    plan_id = await plan_in_force(asession, plant, share=0.5)
+    friday = TODAY + timedelta(days=1)
+    # Tried: on Thursday a regular order of 50 W-1 due Friday, then a strategic rush of 9 W-1 due Friday. Both join
+    # the day tasks; each task names its order. Reported without the order, the rush task's 9 units went to the
+    # regular order (same promise, received first) and the rush order waited for the sku's next run.
+    regular = await create_order(asession, PLANNER, book, order("REG", friday, ("W-1", 50)), TODAY)
+    rush = await create_order(asession, PLANNER, book, order("STRAT", friday, ("W-1", 9)), TODAY)
+    assert rush.order.rush and rush.order.promised_date == friday, rush.review
+    tasks = (await asession.execute(select(PlanItem.order_id, func.sum(PlanItem.quantity)).where(
+        PlanItem.plan_id == plan_id, PlanItem.product_id == plant.widget.id).group_by(PlanItem.order_id))).all()
+    assert sorted(tasks) == [(regular.order.id, 50.0), (rush.order.id, 9.0)]
+    made = await report_progress(asession, PLANNER, line_code="L1", sku="W-1", quantity=9.0,
+                                 order_code=rush.order.code)
+    assert [o.code for o in made.orders] == [rush.order.code]
+    assert made.orders[0].status is OrderStatus.IN_STOCK
+
+
+async def test_a_task_made_for_an_order_starts_a_scrap_allowance_for_a_day_below_the_trailing_yield(
+    asession: AsyncSession, plant: Plant, book: RuleBook
+) -> None:
+    plan_id = await plan_in_force(asession, plant, share=0.5)
+    noon = datetime.combine(TODAY, time(12), tzinfo=UTC)
+    # Tried: five recent reports of W-1 at 98, 96, 100, 94 and 97% (trailing yield 97%, 10th percentile 94.8%), then
+    # a regular order of 50 due Friday. Its hours hold 50 / 0.97 = 51.5 units; started at that yield, a day at 95%
+    # leaves it a unit short and it waits for the sku's next run. The tasks start 50 / 0.948 = 52.7 -> 53 (52 before).
+    for good in (98.0, 96.0, 100.0, 94.0, 97.0):
+        asession.add(ProgressEvent(line_id=plant.line.id, product_id=plant.widget.id, quantity=good,
+                                   scrap=100.0 - good, at=noon - timedelta(days=3)))
+    await asession.commit()
+    with clock.pinned(noon):
+        regular = await create_order(asession, PLANNER, book, order("REG", TODAY + timedelta(days=1), ("W-1", 50)),
+                                     TODAY)
+    assert regular.order.promised_date == TODAY + timedelta(days=1)
+    tasks = await tasks_of(asession, plan_id, plant.widget.id)
+    assert sum(quantity for quantity, _, _ in tasks.values()) == 53.0
+    assert sum(hours for _, hours, _ in tasks.values()) == pytest.approx(5.3)
