@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta
 
+import pytest
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
+from domain import clock
 from domain.db import session_scope
 from domain.models import CapacityReservation, Product
 from tests.e2e.api.conftest import GraphQLClient
 
-TODAY = date.today().isoformat()
+# A fixed Wednesday, with the clock pinned to it: whether the rest of an order can be made for "today" depends on
+# the weekday (a Saturday has no working hours left), and the tests are about stock, not the calendar.
+WEDNESDAY = date(2026, 12, 2)
+TODAY = WEDNESDAY.isoformat()
+LATER = (WEDNESDAY + timedelta(days=14)).isoformat()
+
+
+@pytest.fixture(autouse=True)
+def on_a_wednesday() -> Iterator[None]:
+    with clock.pinned(datetime.combine(WEDNESDAY, time(10), tzinfo=UTC)):
+        yield
 FIELDS = """order { code version status promisedDate lines { quantity quantityFromStock quantityShipped }
   review { decision criteria { criterion passed } } }
 errors { field code message }"""
@@ -46,11 +59,12 @@ async def test_an_order_covered_by_stock_is_accepted_for_today_and_ships_from_it
 
 
 async def test_the_units_one_order_took_are_not_offered_to_the_next(gql: GraphQLClient, db: Engine) -> None:
-    # Tried: 250 on hand, then two orders of 200 for today: the second gets the 50 left, the rest is to make.
+    # Tried: 250 on hand, then two orders of 200, the first for today, the second two weeks out (past the frozen
+    # window, so its rest can be made): the second gets the 50 left, the rest is to make.
     _on_hand(db, 250.0)
     first = (await gql(CREATE, {"input": {"customerCode": "OWN", "requestedDate": TODAY,
                                           "lines": [{"sku": "W-1", "quantity": 200}]}}))["data"]["createOrder"]
-    second = (await gql(CREATE, {"input": {"customerCode": "OWN", "requestedDate": TODAY,
+    second = (await gql(CREATE, {"input": {"customerCode": "OWN", "requestedDate": LATER,
                                            "lines": [{"sku": "W-1", "quantity": 200}]}}))["data"]["createOrder"]
     assert first["order"]["status"] == "ACCEPTED" and first["order"]["promisedDate"] == TODAY
     assert [line["quantityFromStock"] for line in second["order"]["lines"]] == [50.0]
