@@ -1,4 +1,4 @@
-"""`sop plan`: the weekly replan with a progress bar, and what changed between two versions."""
+"""`sop plan`: the weekly replan with a progress bar, what changed between two versions, approving a draft."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from tqdm import tqdm
 from domain import clock
 from domain.capacity.calendar import last_cutoff
 from domain.cli.options import DAY
+from domain.cli.plan_decisions import approve, reject
 from domain.config import load_settings
 from domain.db import migrated_engine, session_scope
 from domain.models import ForecastTier, Plan
@@ -99,3 +100,7 @@ def diff(old_version: int, new_version: int) -> None:
                 click.echo(f"{line} {change.before:>10.1f} -> {change.after:>10.1f}")
     finally:
         engine.dispose()
+
+
+plan_cli.add_command(approve)
+plan_cli.add_command(reject)

@@ -81,3 +81,60 @@ def test_the_weekend_replan_follows_the_plan_approval_rule(db: Engine, db_url: s
                                                               CapacityLedger.week == monday)).one()
         assert ledger.promised_hours == promised
         assert ledger_violations(session) == []
+
+
+def _weekend_draft(db: Engine, db_url: str) -> None:
+    """The tiny plant planned on Wednesday, a holiday week on its busiest line, a Saturday replan: a DRAFT v2."""
+    load_demo(db, TINY, seed=3, today=date(2026, 11, 25))
+    assert _sop(["plan", "weekly", "--today", "2026-11-25"], db_url).exit_code == 0
+    monday = date(2026, 11, 30)
+    with Session(db) as session:
+        line_id = session.scalars(select(CapacityLedger.line_id).where(CapacityLedger.week == monday)
+                                  .order_by(CapacityLedger.promised_hours.desc()).limit(1)).one()
+        session.add_all(LineCalendarDay(line_id=line_id, day=monday + timedelta(days=d), hours=0.0, reason="holiday")
+                        for d in range(7))
+        session.commit()
+    assert "is a DRAFT" in _sop(["plan", "weekly", "--today", "2026-11-28"], db_url).output
+
+
+def test_sop_plan_approve_puts_a_draft_in_force_once_both_sides_approved(db: Engine, db_url: str) -> None:
+    """Inputs tried on the weekend DRAFT (version 2): an unknown version 9, production's approval by Ann, Ann again
+    for sales (one person never approves both sides), an empty name, then Bob for sales; then a reject of the plan
+    now in force."""
+    _weekend_draft(db, db_url)
+    unknown = _sop(["plan", "approve", "9", "--role", "sales", "--name", "Ann"], db_url)
+    assert unknown.exit_code == 1 and unknown.output == "Error: no plan version 9\n"
+    first = _sop(["plan", "approve", "2", "--role", "production", "--name", "Ann", "--reason", "ok"], db_url)
+    assert first.exit_code == 0, first.output
+    assert first.output == "plan version 2 approved by Ann (production); it waits for the other side\n"
+    again = _sop(["plan", "approve", "2", "--role", "sales", "--name", "Ann"], db_url)
+    assert again.exit_code == 1 and "Ann approved plan version 2 already" in again.output, again.output
+    blank = _sop(["plan", "approve", "2", "--role", "sales", "--name", "  "], db_url)
+    assert blank.exit_code == 2 and "--name" in blank.output, blank.output
+    with Session(db) as session:
+        assert plan_in_force(session).version == 1  # type: ignore[union-attr]
+    second = _sop(["plan", "approve", "2", "--role", "sales", "--name", "Bob"], db_url)
+    assert second.exit_code == 0, second.output
+    assert second.output.startswith("plan version 2 is in force now: ")
+    with Session(db) as session:
+        assert plan_in_force(session).version == 2  # type: ignore[union-attr]
+        assert ledger_violations(session) == []
+    late = _sop(["plan", "reject", "2", "--role", "sales", "--name", "Bob", "--reason", "too late"], db_url)
+    assert late.exit_code == 1 and "not a DRAFT" in late.output, late.output
+
+
+def test_sop_plan_reject_needs_a_reason_and_keeps_the_plan_in_force(db: Engine, db_url: str) -> None:
+    """Inputs tried: reject without --reason (usage error), with a blank reason (refused by the domain), then with
+    "the holiday moves"; then an approval of the rejected draft."""
+    _weekend_draft(db, db_url)
+    missing = _sop(["plan", "reject", "2", "--role", "sales", "--name", "Bob"], db_url)
+    assert missing.exit_code == 2 and "--reason" in missing.output
+    blank = _sop(["plan", "reject", "2", "--role", "sales", "--name", "Bob", "--reason", " "], db_url)
+    assert blank.exit_code == 1 and "a rejection needs a reason" in blank.output, blank.output
+    done = _sop(["plan", "reject", "2", "--role", "sales", "--name", "Bob", "--reason", "the holiday moves"], db_url)
+    assert done.exit_code == 0 and done.output == "plan version 2 is REJECTED; the plan in force stays\n"
+    with Session(db) as session:
+        assert plan_in_force(session).version == 1  # type: ignore[union-attr]
+        assert session.get_one(Plan, session.scalar(select(Plan.id).where(Plan.version == 2))).rejected_at
+    after = _sop(["plan", "approve", "2", "--role", "production", "--name", "Ann"], db_url)
+    assert after.output == "Error: plan version 2 was rejected by sales:Bob: the holiday moves\n"
