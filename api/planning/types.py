@@ -62,6 +62,10 @@ class PlanItem:
         description="Units the shop floor has reported made against this item so far.")
     frozen: bool = strawberry.field(
         description="True when the item lies in the frozen window: the next replan keeps it as it is (R14).")
+    order_code: str | None = strawberry.field(
+        description="The order a daily task was inserted for after the plan was solved (an order promised for the "
+                    "running week, a rush order), so the floor knows whose units it makes; null for the plan's own "
+                    "items. Plans are plant-internal: partners cannot read them.")
 
     @classmethod
     def from_row(cls, row: PlanItemRow) -> PlanItem:

@@ -9,7 +9,16 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.capacity.calendar import week_start
-from domain.models import CapacityLedger, CurrentPlan, LineWeekLoad, Plan, PlanItem, Product, ProductionLine
+from domain.models import (
+    CapacityLedger,
+    CurrentPlan,
+    LineWeekLoad,
+    Order,
+    Plan,
+    PlanItem,
+    Product,
+    ProductionLine,
+)
 from domain.planning.status import plan_status as plan_status  # where the API reads a plan's standing
 
 
@@ -24,6 +33,8 @@ class PlanItemRow:
     crew_hours: float
     quantity_made: float
     frozen: bool
+    # The order a day task was inserted for (a promise in the running week, a rush order); None for planned items.
+    order_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -60,9 +71,10 @@ async def plan_items(
     session: AsyncSession, plan_id: int, *, daily: bool, week: date | None = None, line_code: str | None = None
 ) -> list[PlanItemRow]:
     query = (
-        select(PlanItem, ProductionLine.code, Product.sku)
+        select(PlanItem, ProductionLine.code, Product.sku, Order.code)
         .join(ProductionLine, ProductionLine.id == PlanItem.line_id)
         .join(Product, Product.id == PlanItem.product_id)
+        .outerjoin(Order, Order.id == PlanItem.order_id)
         .where(PlanItem.plan_id == plan_id, PlanItem.day.is_not(None) if daily else PlanItem.day.is_(None))
         .order_by(PlanItem.week, PlanItem.day, ProductionLine.code, Product.sku)
     )
@@ -71,8 +83,8 @@ async def plan_items(
     if line_code is not None:
         query = query.where(ProductionLine.code == line_code)
     return [
-        PlanItemRow(i.week, i.day, code, sku, i.quantity, i.hours, i.crew_hours, i.quantity_made, i.frozen)
-        for i, code, sku in (await session.execute(query)).all()
+        PlanItemRow(i.week, i.day, code, sku, i.quantity, i.hours, i.crew_hours, i.quantity_made, i.frozen, order)
+        for i, code, sku, order in (await session.execute(query)).all()
     ]
 
 

@@ -1,5 +1,5 @@
 """A rush order accepted on a Tuesday, inside the frozen window, is in Wednesday's day tasks of the plan in force,
-seen through GraphQL, and the ledger check (`sop check`) stays clean (issue 14, R6, R14, R15)."""
+seen through GraphQL with its order code, and the ledger check (`sop check`) stays clean (issue 14, R6, R14, R15)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from tests.e2e.lifecycle.test_rush import create
 MONDAY = week_start(TODAY) + timedelta(weeks=1)
 TUESDAY, WEDNESDAY = MONDAY + timedelta(days=1), MONDAY + timedelta(days=2)
 DAY_HOURS = WEEKLY_HOURS / 5
-TASKS = """query { plan { frozenUntil items(daily: true) { day lineCode sku quantity hours } } }"""
+TASKS = """query { plan { frozenUntil items(daily: true) { day lineCode sku quantity hours orderCode } } }"""
 
 
 def plan_in_force(db: Engine, plant: Plant) -> None:
@@ -56,6 +56,9 @@ async def test_a_rush_accepted_on_tuesday_is_in_wednesdays_tasks(
         plan = (await gql(TASKS, {}))["data"]["plan"]
         made = [(i["day"], i["quantity"], i["hours"]) for i in plan["items"] if i["sku"] == "W-1"]
         assert made == [(WEDNESDAY.isoformat(), 10.0, 1.0)]
+        # The floor sees whose units the inserted task makes; the plan's own stock tasks belong to no order.
+        assert {i["orderCode"] for i in plan["items"] if i["sku"] == "W-1"} == {rush["code"]}
+        assert {i["orderCode"] for i in plan["items"] if i["sku"] == "S-1"} == {None}
         # Tried: 20 more units due Wednesday (2 h, none in stock now). Only 1.4 h of Wednesday's reserve is left: no
         # promise for then, and no task is added for a promise that was not given.
         late = (await create(gql, "KEY", WEDNESDAY, 20))["order"]
