@@ -98,7 +98,7 @@ def _command(url: str, size: str) -> float:
     """Wall-clock seconds of `sop demo load --size SIZE` in a process of its own, as a user runs it."""
     migrate(url)
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "from domain.cli import main; main()", "demo", "load", "--size", size],
+    subprocess.run([sys.executable, "-c", "from cli import main; main()", "demo", "load", "--size", size],
                    env={**os.environ, "SOP_DATABASE_URL": url}, check=True, stdout=subprocess.DEVNULL)
     return time.perf_counter() - started
 

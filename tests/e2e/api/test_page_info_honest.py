@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from graphql import GraphQLNonNull, GraphQLObjectType, get_named_type
 
 from api.schema import build_schema
-from domain.cli import cli
+from cli import cli
 from tests.e2e.api.conftest import GraphQLClient, serving
 
 PAGE = "totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor }"

@@ -17,7 +17,7 @@ import uvicorn
 from click.testing import CliRunner
 
 from api.app import create_app
-from domain.cli import cli
+from cli import cli
 from domain.config import Settings
 from tests.dbutil import sync_engine, wipe
 from tests.ports import free_port

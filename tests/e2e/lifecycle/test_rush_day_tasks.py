@@ -8,9 +8,9 @@ from datetime import UTC, datetime, time, timedelta
 from click.testing import CliRunner
 from sqlalchemy import Engine
 
+from cli import cli
 from domain import clock
 from domain.capacity.calendar import week_start
-from domain.cli import cli
 from domain.db import session_scope
 from domain.models import CapacityLedger, CurrentPlan, ForecastTier, Plan, PlanItem, Product
 from tests.e2e.api.conftest import GraphQLClient

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from click.testing import CliRunner
 
-from domain.cli import cli
+from cli import cli
 from tests.e2e.api.conftest import GraphQLClient
 from tests.e2e.lifecycle.conftest import THIS_WEEK
 

@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from cli import cli
 from domain import clock
 from domain.capacity.calendar import week_start
-from domain.cli import cli
 from domain.db import session_scope
 from domain.models import (
     AuditEntry,

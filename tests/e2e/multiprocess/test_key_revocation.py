@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from click.testing import CliRunner
 
-from domain.cli import cli
+from cli import cli
 from tests.e2e.multiprocess.conftest import TwoProcesses
 from tests.e2e.multiprocess.servers import Server
 

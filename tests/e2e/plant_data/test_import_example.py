@@ -14,7 +14,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from starlette.applications import Starlette
 
-from domain.cli import cli
+from cli import cli
 from domain.models import CapacityLedger, CapacityReservation, Order, OrderStatus, Product, ProductionLine, Routing
 from tests.e2e.api.conftest import GraphQLClient, serving
 from tests.factories import make_api_key

@@ -9,7 +9,7 @@ from click.testing import CliRunner, Result
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from domain.cli import cli
+from cli import cli
 from domain.config import DEFAULT_RULES_DIR
 from domain.demo import DemoSize, load_demo
 from domain.models import OrderReview

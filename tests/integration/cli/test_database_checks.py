@@ -14,7 +14,7 @@ import pytest
 from alembic.script import ScriptDirectory
 from click.testing import CliRunner, Result
 
-from domain.cli import cli
+from cli import cli
 from domain.db import masked
 from domain.migrate import alembic_config, upgrade_database
 from tests.dbutil import backends, fresh_database

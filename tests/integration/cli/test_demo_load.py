@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from domain.cli import cli
+from cli import cli
 from domain.db import masked
 from domain.demo import SIZES, DemoSize
 from domain.models import ApiKey, Role

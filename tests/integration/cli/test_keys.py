@@ -9,9 +9,9 @@ from click.testing import CliRunner, Result
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from cli import cli
 from domain.access import authenticate_sync, in_force
 from domain.api_keys import create_api_key
-from domain.cli import cli
 from domain.errors import InvalidInput
 from domain.models import ApiKey, Role, utcnow
 from tests.factories import make_customer

@@ -9,8 +9,8 @@ from click.testing import CliRunner, Result
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from cli import cli
 from domain.capacity.checks import ledger_violations
-from domain.cli import cli
 from domain.demo import DemoSize, load_demo
 from domain.models import CapacityLedger, LineCalendarDay, Plan
 from domain.planning.versions import plan_in_force

@@ -11,7 +11,7 @@ from click.testing import CliRunner, Result
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from domain.cli import cli
+from cli import cli
 from domain.config import DEFAULT_RULES_DIR
 from domain.db import session_scope
 from domain.models import OrderReview, ReviewDecision, RuleRevision

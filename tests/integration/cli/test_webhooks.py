@@ -6,7 +6,7 @@ from click.testing import CliRunner, Result
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from domain.cli import cli
+from cli import cli
 from domain.models import WebhookEndpoint
 from tests.factories import make_api_key, make_customer
 

@@ -9,9 +9,9 @@ from click.testing import CliRunner
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
+from cli import cli
 from domain.access import Principal
 from domain.capacity.checks import ledger_violations
-from domain.cli import cli
 from domain.db import async_engine, async_sessions
 from domain.demo import load_demo
 from domain.demo.sizes import DemoSize

@@ -7,8 +7,8 @@ from click.testing import CliRunner
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from cli import cli
 from domain.access import authenticate_sync
-from domain.cli import cli
 from domain.demo import SIZES, DemoSize
 from domain.models import Role
 from tests.ports import free_port

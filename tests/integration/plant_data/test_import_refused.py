@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from domain.cli import cli
+from cli import cli
 from domain.models import Base
 
 EXAMPLE = Path(__file__).parents[3] / "docs" / "import" / "example"

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, selectinload
 
-from domain.cli import cli
+from cli import cli
 from domain.demo import load_demo
 from domain.models import (
     BomItem,

@@ -56,7 +56,7 @@ def test_backtest_replays_stored_orders_through_the_candidate(db: Engine, db_url
     """`sop rules backtest --candidate DIR` replays stored review facts; rush days 3 -> 5 changes 3-4 day orders."""
     from click.testing import CliRunner
 
-    from domain.cli import cli
+    from cli import cli
     from domain.demo import DemoSize, load_demo
 
     load_demo(db, DemoSize("tiny", products=8, families=2, lines=2, customers=6, orders=120), seed=3)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from domain.cli import cli
+from cli import cli
 from domain.config import REPO_ROOT
 from domain.simulation import Simulation, simulate
 from tests.dbutil import backends, fresh_database

@@ -18,7 +18,7 @@ from tests.factories import make_customer
 
 
 def _sop(args: list[str], url: str) -> tuple[int, str]:
-    from domain.cli import cli
+    from cli import cli
 
     result = CliRunner().invoke(cli, args, env={"SOP_DATABASE_URL": url})
     return result.exit_code, result.output

@@ -10,7 +10,7 @@ import subprocess
 import pytest
 from click.testing import CliRunner
 
-from domain.cli import cli
+from cli import cli
 from domain.config import REPO_ROOT
 
 DOCUMENTS = ["README.md", "rules/README.md", "api/README.md"]

@@ -7,8 +7,8 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from domain.cli import cli
-from domain.cli.errors import HandledGroup
+from cli import cli
+from cli.errors import HandledGroup
 from domain.db import DatabaseUnusable
 from domain.errors import InvalidInput
 from rules import RuleFileError, RulesError

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from domain.cli import cli
+from cli import cli
 from domain.demo import SIZES, generate_plant
 from domain.errors import InvalidInput
 

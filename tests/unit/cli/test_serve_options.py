@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from domain.cli import cli
+from cli import cli
 from tests.ports import free_port
 
 
@@ -49,7 +49,7 @@ def test_serve_tells_its_workers_how_many_share_the_rate_limits(
 
     import uvicorn
 
-    serve_module = importlib.import_module("domain.cli.serve")  # the package exports the command by that name
+    serve_module = importlib.import_module("cli.serve")  # the package exports the command by that name
 
     environ = {k: v for k, v in os.environ.items() if k != "SOP_API_PROCESSES"}
     if preset is not None:

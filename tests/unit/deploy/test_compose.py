@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from domain.cli.serve import serve
+from cli.serve import serve
 
 DEPLOY = Path(__file__).resolve().parents[3] / "deploy"
 

@@ -7,9 +7,9 @@ from datetime import date
 
 import click
 
+from cli.options import DAY
 from domain import clock
 from domain.capacity.checks import ledger_violations
-from domain.cli.options import DAY
 from domain.config import load_settings
 from domain.db import masked, migrated_engine, session_scope
 from domain.events.outbox import Outbox

@@ -11,8 +11,8 @@ from typing import TypeVar
 
 import click
 
+from cli.options import DAY
 from domain import clock
-from domain.cli.options import DAY
 from domain.config import load_settings
 from domain.db import masked, migrated_engine, session_scope
 from domain.plant_data import STEPS, PlantDataRefused, export_plant, import_plant

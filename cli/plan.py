@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime
 import click
 from tqdm import tqdm
 
+from cli.options import DAY
+from cli.plan_decisions import approve, reject
 from domain import clock
 from domain.capacity.calendar import last_cutoff
-from domain.cli.options import DAY
-from domain.cli.plan_decisions import approve, reject
 from domain.config import load_settings
 from domain.db import migrated_engine, session_scope
 from domain.models import ForecastTier, Plan

@@ -10,6 +10,7 @@ from typing import Any
 import click
 from sqlalchemy.orm import Session
 
+from cli.options import INSTANT
 from domain.api_keys import (
     MAX_GRACE_HOURS,
     KeyListing,
@@ -19,7 +20,6 @@ from domain.api_keys import (
     revoke_api_key,
     rotate_api_key,
 )
-from domain.cli.options import INSTANT
 from domain.config import load_settings
 from domain.db import migrated_engine, session_scope
 from domain.models import Role, utcnow

@@ -8,8 +8,8 @@ import click
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cli.options import DAY
 from domain.api_keys import create_api_key
-from domain.cli.options import DAY
 from domain.config import load_settings
 from domain.db import masked, migrated_engine, session_scope, sync_engine
 from domain.demo import DEFAULT_SEED, SIZES, load_demo

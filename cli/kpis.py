@@ -10,7 +10,7 @@ from datetime import date
 
 import click
 
-from domain.cli.options import DAY
+from cli.options import DAY
 from domain.config import load_settings
 from domain.db import migrated_engine, session_scope
 from domain.errors import DomainError

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import click
 
-from domain.cli.check import check_cli
-from domain.cli.db import db_cli
-from domain.cli.demo import demo_cli
-from domain.cli.errors import HandledGroup
-from domain.cli.keys import keys_cli
-from domain.cli.kpis import kpis_cli
-from domain.cli.plan import plan_cli
-from domain.cli.plant_data import export_cli, import_cli
-from domain.cli.rules import rules_cli, stored_review_facts, stored_rules_in_force
-from domain.cli.serve import serve
-from domain.cli.simulate import simulate_cli
-from domain.cli.webhooks import webhooks_cli
+from cli.check import check_cli
+from cli.db import db_cli
+from cli.demo import demo_cli
+from cli.errors import HandledGroup
+from cli.keys import keys_cli
+from cli.kpis import kpis_cli
+from cli.plan import plan_cli
+from cli.plant_data import export_cli, import_cli
+from cli.rules import rules_cli, stored_review_facts, stored_rules_in_force
+from cli.serve import serve
+from cli.simulate import simulate_cli
+from cli.webhooks import webhooks_cli
 from domain.config import load_settings
 
 
