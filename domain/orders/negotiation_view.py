@@ -10,13 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.models import NegotiationStatus, OrderLine, Product, RushNegotiation
-
-
-@dataclass(frozen=True)
-class ProposedDelivery:
-    sku: str
-    quantity: float
-    date: date
+from domain.orders.results import DeliveryResult
 
 
 @dataclass(frozen=True)
@@ -24,7 +18,7 @@ class MoveProposal:
     """The move a displaced order's customer is asked to accept; the promise holds until then."""
 
     proposed_date: date
-    deliveries: list[ProposedDelivery]
+    deliveries: list[DeliveryResult]  # the same shape as a review's deliveries
     original_date: date | None
     expires_at: datetime
     accepted: bool  # the customer accepted; the move waits for the other customers asked
@@ -38,7 +32,7 @@ async def move_proposal(session: AsyncSession, order_id: int) -> MoveProposal | 
     skus = {line_id: sku for line_id, sku in await session.execute(
         select(OrderLine.id, Product.sku).join(Product, Product.id == OrderLine.product_id)
         .where(OrderLine.order_id == order_id))}
-    deliveries = [ProposedDelivery(skus.get(int(d["order_line_id"]), ""), float(d["quantity"]),
+    deliveries = [DeliveryResult(skus.get(int(d["order_line_id"]), ""), float(d["quantity"]),
                                    date.fromisoformat(d["date"])) for d in row.proposed_deliveries]
     return MoveProposal(row.proposed_date, sorted(deliveries, key=lambda d: (d.date, d.sku)), row.original_date,
                         row.expires_at, row.status is NegotiationStatus.ACCEPTED)
