@@ -8,10 +8,8 @@ import strawberry
 
 from api.alerts.types import Alert
 from api.core.context import Context
-from api.core.pagination import After, Connection, First, connection, decode_cursor, page_size
+from api.core.pagination import After, Connection, First, paged
 from domain.alerts import queries
-
-DEFAULT_PAGE = 50
 
 
 @strawberry.type
@@ -25,14 +23,7 @@ class AlertQueries:
         open: Annotated[bool | None, strawberry.argument(
             description="true: open alerts only; false: closed only; omitted: both.")] = None,
     ) -> Connection[Alert]:
-        ctx = info.context
-        size = page_size(first, DEFAULT_PAGE, ctx.settings.max_page_size)
-        position = decode_cursor(after, "alerts")
-        async with ctx.db() as session:
-            page = await queries.list_alerts(session, ctx.user, size, position, open)
-
-        async def count() -> int:
-            async with ctx.db() as session:
-                return await queries.count_alerts(session, ctx.user, open)
-
-        return connection(page, queries.NEWEST_FIRST, "alerts", Alert.from_row, count, position)
+        user = info.context.user
+        return await paged(info.context, first, after, "alerts", queries.NEWEST_FIRST,
+                           lambda session, size, position: queries.list_alerts(session, user, size, position, open),
+                           lambda session: queries.count_alerts(session, user, open), Alert.from_row)

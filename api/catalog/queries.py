@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.catalog.types import Customer, Product, ProductionLine, StockPosition
 from api.core.context import Context
-from api.core.pagination import After, Connection, First, connection, decode_cursor, page_size
+from api.core.pagination import After, Connection, First, paged
+from domain import models
 from domain.catalog import queries
-
-DEFAULT_PAGE = 50
+from domain.paging import Page, Position
 
 
 @strawberry.type
@@ -20,33 +21,17 @@ class CatalogQueries:
     async def products(
         self, info: strawberry.Info[Context, None], first: First = None, after: After = None
     ) -> Connection[Product]:
-        ctx = info.context
-        size = page_size(first, DEFAULT_PAGE, ctx.settings.max_page_size)
-        position = decode_cursor(after, "products")
-        async with ctx.db() as session:
-            page = await queries.list_products(session, size, position)
-
-        async def count() -> int:
-            async with ctx.db() as session:
-                return await queries.count_products(session)
-
-        return connection(page, queries.PRODUCT_BY_SKU, "products", Product.from_row, count, position)
+        return await paged(info.context, first, after, "products", queries.PRODUCT_BY_SKU, queries.list_products,
+                           queries.count_products, Product.from_row)
 
     @strawberry.field(description="Customers by code (a partner sees only its own).")
     async def customers(
         self, info: strawberry.Info[Context, None], first: First = None, after: After = None
     ) -> Connection[Customer]:
-        ctx = info.context
-        size = page_size(first, DEFAULT_PAGE, ctx.settings.max_page_size)
-        position = decode_cursor(after, "customers")
-        async with ctx.db() as session:
-            page = await queries.list_customers(session, ctx.user, size, position)
-
-        async def count() -> int:
-            async with ctx.db() as session:
-                return await queries.count_customers(session, ctx.user)
-
-        return connection(page, queries.CUSTOMER_BY_CODE, "customers", Customer.from_row, count, position)
+        user = info.context.user
+        return await paged(info.context, first, after, "customers", queries.CUSTOMER_BY_CODE,
+                           lambda session, size, position: queries.list_customers(session, user, size, position),
+                           lambda session: queries.count_customers(session, user), Customer.from_row)
 
     @strawberry.field(
         description="Every production line, by code, with its weekly capacity. Not for partners (FORBIDDEN)."
@@ -77,15 +62,13 @@ class CatalogQueries:
             description="true: only skus whose stock is below safety stock; false: the others; all when omitted.")
         ] = None,
     ) -> Connection[StockPosition]:
-        ctx = info.context
-        size = page_size(first, DEFAULT_PAGE, ctx.settings.max_page_size)
-        position = decode_cursor(after, "inventory")
-        async with ctx.db() as session:
-            page, positions = await queries.stock_page(session, size, position, below_safety_stock)
+        positions: dict[int, queries.StockPosition] = {}  # product id -> its stock position, as the page read them
 
-        async def count() -> int:
-            async with ctx.db() as session:
-                return await queries.count_stock(session, below_safety_stock)
+        async def fetch(session: AsyncSession, size: int, position: Position | None) -> Page[models.Product]:
+            page, found = await queries.stock_page(session, size, position, below_safety_stock)
+            positions.update(found)
+            return page
 
-        return connection(page, queries.PRODUCT_BY_SKU, "inventory", lambda p: StockPosition.from_row(positions[p.id]),
-                          count, position)
+        return await paged(info.context, first, after, "inventory", queries.PRODUCT_BY_SKU, fetch,
+                           lambda session: queries.count_stock(session, below_safety_stock),
+                           lambda p: StockPosition.from_row(positions[p.id]))

@@ -7,7 +7,7 @@ import binascii
 import json
 import re
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Annotated, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
 
 import strawberry
 
@@ -15,9 +15,15 @@ from api.core.errors import argument_error
 from domain.bounds import MAX_ROW_ID
 from domain.paging import Page, Position, SortKey
 
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from api.core.context import Context
+
 NodeT = TypeVar("NodeT")
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 RowT = TypeVar("RowT")
+DEFAULT_PAGE = 50  # rows when a list is asked without `first`
 
 # The paging arguments every connection takes, described once.
 First = Annotated[int | None, strawberry.argument(
@@ -108,6 +114,26 @@ def connection(
         ),
         count=count,
     )
+
+
+async def paged(ctx: Context, first: int | None, after: str | None, ordering: str, key: SortKey,
+                fetch: Callable[[AsyncSession, int, Position | None], Awaitable[Page[RowT]]],
+                count: Callable[[AsyncSession], Awaitable[int]], to_node: Callable[[RowT], NodeT],
+                default: int = DEFAULT_PAGE) -> Connection[NodeT]:
+    """One keyset page of a list read in a session of its own; the total counted in another, only when asked for.
+
+    fetch(session, size, position) reads the page; count(session) the rows the filter matches; a refused `first` or
+    `after` raises the argument's error before anything is read."""
+    size = page_size(first, default, ctx.settings.max_page_size)
+    position = decode_cursor(after, ordering)
+    async with ctx.db() as session:
+        page = await fetch(session, size, position)
+
+    async def counted() -> int:
+        async with ctx.db() as session:
+            return await count(session)
+
+    return connection(page, key, ordering, to_node, counted, position)
 
 
 def _id(row: Any) -> int:

@@ -6,17 +6,17 @@ from datetime import date
 from typing import Annotated
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.core.context import Context
-from api.core.pagination import After, Connection, First, connection, decode_cursor, page_size
+from api.core.pagination import After, Connection, First, paged
 from api.core.permissions import require
 from api.floor.types import Feedback, Forecast
 from domain import models
 from domain.floor.feedback import OLDEST_FIRST, FeedbackFilter, count_feedback, feedback_page
 from domain.floor.forecasts import forecasts_in
 from domain.models import Role
-
-DEFAULT_PAGE = 50
+from domain.paging import Page, Position
 
 
 @strawberry.type
@@ -39,19 +39,17 @@ class FloorQueries:
             description="true: not yet RESOLVED or CLOSED; false: resolved or closed. The production team's list "
             "is `feedback(kind: COMPLAINT, cause: PRODUCTION, unresolved: true)`.")] = None,
     ) -> Connection[Feedback]:
-        ctx = info.context
-        size = page_size(first, DEFAULT_PAGE, ctx.settings.max_page_size)
-        position = decode_cursor(after, "feedback")
-        wanted = FeedbackFilter(open, order_code, kind, cause, unresolved)
-        async with ctx.db() as session:
-            page, codes = await feedback_page(session, ctx.user, size, position, wanted)
+        user, wanted = info.context.user, FeedbackFilter(open, order_code, kind, cause, unresolved)
+        codes: dict[int, str] = {}  # order id -> code, as the page read them
 
-        async def count() -> int:
-            async with ctx.db() as session:
-                return await count_feedback(session, ctx.user, wanted)
+        async def fetch(session: AsyncSession, size: int, position: Position | None) -> Page[models.Feedback]:
+            page, found = await feedback_page(session, user, size, position, wanted)
+            codes.update(found)
+            return page
 
-        return connection(page, OLDEST_FIRST, "feedback", lambda row: Feedback.from_row(row, codes[row.order_id]),
-                          count, position)
+        return await paged(info.context, first, after, "feedback", OLDEST_FIRST, fetch,
+                           lambda session: count_feedback(session, user, wanted),
+                           lambda row: Feedback.from_row(row, codes[row.order_id]))
 
     @strawberry.field(
         description="The forecasts of `weeks` weeks from the week of `from`, by week then sku: per sku and week the "

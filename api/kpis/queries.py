@@ -6,18 +6,18 @@ import datetime
 from typing import Annotated
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.core.context import Context
 from api.core.convert import from_attributes
-from api.core.pagination import After, Connection, First, connection, decode_cursor, page_size
+from api.core.pagination import After, Connection, First, paged
 from api.core.permissions import allow
 from api.kpis.report import KpiReport
 from api.kpis.targets import PlanTargetsInput, TargetPlan
 from api.kpis.types import RushAction
 from domain import kpis
-from domain.models import Role
-
-DEFAULT_PAGE = 50
+from domain.models import Role, RushInsertion
+from domain.paging import Page, Position
 
 
 @strawberry.type
@@ -61,15 +61,13 @@ class KpiQueries:
         open: Annotated[bool | None, strawberry.argument(
             description="true: not closed yet; false: closed; omitted: both.")] = None,
     ) -> Connection[RushAction]:
-        ctx = info.context
-        size = page_size(first, DEFAULT_PAGE, ctx.settings.max_page_size)
-        position = decode_cursor(after, "rushActions")
-        async with ctx.db() as session:
-            page, actions = await kpis.rush_actions_page(session, size, position, open)
+        actions: dict[int, kpis.RushAction] = {}  # rush insertion id -> its action row, as the page read them
 
-        async def count() -> int:
-            async with ctx.db() as session:
-                return await kpis.count_rush_actions(session, open)
+        async def fetch(session: AsyncSession, size: int, position: Position | None) -> Page[RushInsertion]:
+            page, found = await kpis.rush_actions_page(session, size, position, open)
+            actions.update(found)
+            return page
 
-        return connection(page, kpis.DUE_FIRST, "rushActions", lambda row: from_attributes(RushAction, actions[row.id]),
-                          count, position)
+        return await paged(info.context, first, after, "rushActions", kpis.DUE_FIRST, fetch,
+                           lambda session: kpis.count_rush_actions(session, open),
+                           lambda row: from_attributes(RushAction, actions[row.id]))

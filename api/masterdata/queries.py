@@ -7,13 +7,11 @@ from typing import Annotated
 import strawberry
 
 from api.core.context import Context
-from api.core.pagination import After, Connection, First, connection, decode_cursor, page_size
+from api.core.pagination import After, Connection, First, paged
 from api.core.permissions import require
 from api.masterdata.types import AuditEntry
 from domain import masterdata
 from domain.models import Role
-
-DEFAULT_PAGE = 50
 
 
 @strawberry.type
@@ -28,14 +26,7 @@ class MasterDataQueries:
     ) -> Connection[AuditEntry]:
         ctx = info.context
         require(ctx.user, Role.ADMIN)
-        size = page_size(first, DEFAULT_PAGE, ctx.settings.max_page_size)
-        position = decode_cursor(after, "auditLog")
         wanted = masterdata.AuditFilter(entity, code)
-        async with ctx.db() as session:
-            page = await masterdata.audit_page(session, wanted, size, position)
-
-        async def count() -> int:
-            async with ctx.db() as session:
-                return await masterdata.count_audit(session, wanted)
-
-        return connection(page, masterdata.AUDIT_BY_ID, "auditLog", AuditEntry.from_row, count, position)
+        return await paged(ctx, first, after, "auditLog", masterdata.AUDIT_BY_ID,
+                           lambda session, size, position: masterdata.audit_page(session, wanted, size, position),
+                           lambda session: masterdata.count_audit(session, wanted), AuditEntry.from_row)

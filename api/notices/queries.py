@@ -7,11 +7,9 @@ from typing import Annotated
 import strawberry
 
 from api.core.context import Context
-from api.core.pagination import After, Connection, First, connection, decode_cursor, page_size
+from api.core.pagination import After, Connection, First, paged
 from api.notices.types import Notice
 from domain import notices
-
-DEFAULT_PAGE = 50
 
 
 @strawberry.type
@@ -26,14 +24,8 @@ class NoticeQueries:
         acknowledged: Annotated[bool | None, strawberry.argument(
             description="true: acknowledged ones only; false: those nobody acknowledged yet; omitted: both.")] = None,
     ) -> Connection[Notice]:
-        ctx = info.context
-        size = page_size(first, DEFAULT_PAGE, ctx.settings.max_page_size)
-        position = decode_cursor(after, "notices")
-        async with ctx.db() as session:
-            page = await notices.list_notices(session, ctx.user, size, position, acknowledged)
-
-        async def count() -> int:
-            async with ctx.db() as session:
-                return await notices.count_notices(session, ctx.user, acknowledged)
-
-        return connection(page, notices.NEWEST_FIRST, "notices", Notice.from_row, count, position)
+        user = info.context.user
+        return await paged(
+            info.context, first, after, "notices", notices.NEWEST_FIRST,
+            lambda session, size, position: notices.list_notices(session, user, size, position, acknowledged),
+            lambda session: notices.count_notices(session, user, acknowledged), Notice.from_row)

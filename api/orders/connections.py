@@ -5,14 +5,13 @@ order's other fields still answer; a non-null one would null the whole order."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Annotated, Protocol, TypeVar
+from typing import TYPE_CHECKING, Annotated, Protocol
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.core.context import Context
-from api.core.pagination import After, Connection, First, connection, decode_cursor, page_size
+from api.core.pagination import After, Connection, First, paged
 from domain.floor.feedback import OLDEST_FIRST as FEEDBACK_OLDEST_FIRST
 from domain.floor.feedback import FeedbackFilter, count_feedback, feedback_page
 from domain.models import Feedback as FeedbackRow
@@ -21,7 +20,7 @@ from domain.notices import count_order_notices, order_notices_page
 from domain.orders.history_page import OLDEST_FIRST, count_history, history_page
 from domain.orders.payment_page import OLDEST_FIRST as PAYMENTS_OLDEST_FIRST
 from domain.orders.payment_page import count_payments, payments_page
-from domain.paging import Page, Position, SortKey
+from domain.paging import Page, Position
 
 if TYPE_CHECKING:
     from api.floor.types import Feedback
@@ -29,9 +28,6 @@ if TYPE_CHECKING:
     from api.orders.types import OrderEvent, Payment
 
 Info = strawberry.Info[Context, None]
-DEFAULT_PAGE = 50
-RowT = TypeVar("RowT")
-NodeT = TypeVar("NodeT")
 
 
 class OrderRow(Protocol):
@@ -41,30 +37,12 @@ class OrderRow(Protocol):
     code: str
 
 
-async def _paged(info: Info, first: First, after: After, ordering: str, key: SortKey,
-                 fetch: Callable[[AsyncSession, int, Position | None], Awaitable[Page[RowT]]],
-                 count: Callable[[AsyncSession], Awaitable[int]], to_node: Callable[[RowT], NodeT]
-                 ) -> Connection[NodeT]:
-    """One page of an order's list in the request's session; the total counted only when asked for."""
-    ctx = info.context
-    size = page_size(first, DEFAULT_PAGE, ctx.settings.max_page_size)
-    position = decode_cursor(after, ordering)
-    async with ctx.db() as session:
-        page = await fetch(session, size, position)
-
-    async def counted() -> int:
-        async with ctx.db() as session:
-            return await count(session)
-
-    return connection(page, key, ordering, to_node, counted, position)
-
-
 async def history_connection(
     root: OrderRow, info: Info, first: First = None, after: After = None
 ) -> Connection[Annotated[OrderEvent, strawberry.lazy("api.orders.types")]] | None:
     from api.orders.types import OrderEvent  # the module that declares Order imports this one
 
-    return await _paged(info, first, after, "history", OLDEST_FIRST,
+    return await paged(info.context, first, after, "history", OLDEST_FIRST,
                         lambda session, size, position: history_page(session, root.pk, size, position),
                         lambda session: count_history(session, root.pk), OrderEvent.from_row)
 
@@ -82,7 +60,7 @@ async def feedback_connection(
         codes.update(found)
         return page
 
-    return await _paged(info, first, after, "feedback", FEEDBACK_OLDEST_FIRST, fetch,
+    return await paged(info.context, first, after, "feedback", FEEDBACK_OLDEST_FIRST, fetch,
                         lambda session: count_feedback(session, user, wanted),
                         lambda row: Feedback.from_row(row, codes[row.order_id]))
 
@@ -93,7 +71,7 @@ async def notices_connection(
     from api.notices.types import Notice  # the notices feature sits beside orders: imported when first asked
 
     user = info.context.user
-    return await _paged(info, first, after, "orderNotices", NOTICES_BY_ID,
+    return await paged(info.context, first, after, "orderNotices", NOTICES_BY_ID,
                         lambda session, size, position: order_notices_page(session, user, root.pk, size, position),
                         lambda session: count_order_notices(session, user, root.pk), Notice.from_row)
 
@@ -103,6 +81,6 @@ async def payments_connection(
 ) -> Connection[Annotated[Payment, strawberry.lazy("api.orders.types")]] | None:
     from api.orders.types import Payment
 
-    return await _paged(info, first, after, "payments", PAYMENTS_OLDEST_FIRST,
+    return await paged(info.context, first, after, "payments", PAYMENTS_OLDEST_FIRST,
                         lambda session, size, position: payments_page(session, root.pk, size, position),
                         lambda session: count_payments(session, root.pk), Payment.from_row)

@@ -6,18 +6,20 @@ from datetime import date, datetime
 from typing import Annotated
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.core.context import Context
 from api.core.convert import from_attributes
-from api.core.pagination import After, Connection, First, connection, decode_cursor, page_size
+from api.core.pagination import After, Connection, First, paged
 from api.planning.dataloaders import PlanLoaders
 from api.planning.types import LineWeekLoad, PlanApproval, PlanDiagnostic, PlanItem
 from domain import models
+from domain.paging import Page, Position
 from domain.planning import item_pages, queries
+from domain.planning.queries import PlanItemRow
 from solver.result import DiagnosticKind, SolverStatus
 
 Info = strawberry.Info[Context, None]
-DEFAULT_PAGE = 50
 
 
 @strawberry.type(description="A version of the rolling weekly plan (R5); `inForce` marks the one production follows, "
@@ -106,21 +108,18 @@ class Plan:
         daily: Annotated[bool, strawberry.argument(
             description="true: the daily tasks of the plan's first week instead of the weekly items.")] = False,
     ) -> Connection[PlanItem] | None:
-        ctx = info.context
-        size = page_size(first, DEFAULT_PAGE, ctx.settings.max_page_size)
-        ordering = "planDailyTasks" if daily else "planItems"
-        position = decode_cursor(after, ordering)
-        async with ctx.db() as session:
-            page, rows = await item_pages.plan_items_page(session, self.pk, size, position, daily=daily, week=week,
-                                                          line_code=line_code)
+        rows: dict[int, PlanItemRow] = {}  # item id -> its row, as the page read them
 
-        async def count() -> int:
-            async with ctx.db() as session:
-                return await item_pages.count_plan_items(session, self.pk, daily=daily, week=week,
-                                                         line_code=line_code)
+        async def fetch(session: AsyncSession, size: int, position: Position | None) -> Page[models.PlanItem]:
+            page, found = await item_pages.plan_items_page(session, self.pk, size, position, daily=daily, week=week,
+                                                           line_code=line_code)
+            rows.update(found)
+            return page
 
-        return connection(page, item_pages.order_key(daily), ordering, lambda item: PlanItem.from_row(rows[item.id]),
-                          count, position)
+        return await paged(
+            info.context, first, after, "planDailyTasks" if daily else "planItems", item_pages.order_key(daily), fetch,
+            lambda session: item_pages.count_plan_items(session, self.pk, daily=daily, week=week, line_code=line_code),
+            lambda item: PlanItem.from_row(rows[item.id]))
 
     @strawberry.field(description="The plan's load per line and week as it was solved.")
     async def loads(self, info: Info) -> list[LineWeekLoad]:

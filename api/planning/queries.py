@@ -8,25 +8,27 @@ from typing import Annotated
 
 import anyio
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.core.context import Context
 from api.core.errors import argument_error
 from api.core.node import row_id
-from api.core.pagination import After, Connection, First, connection, decode_cursor, page_size
+from api.core.pagination import After, Connection, First, paged
 from api.core.permissions import allow
 from api.planning.diff import PlanDiff
 from api.planning.plan import Plan
 from api.planning.types import ForecastScenario, LineWeekLoad
+from domain import models
 from domain.bounds import shown
 from domain.errors import NotFound
 from domain.models import PlanStatus, Role, utcnow
+from domain.paging import Page, Position
 from domain.planning import plan_reads, queries
 from domain.planning.scenarios import forecast_scenarios
 from domain.planning.service import engine_for
 from domain.planning.weekly import MAX_HORIZON_WEEKS
 
 Info = strawberry.Info[Context, None]
-DEFAULT_PAGE = 50
 
 
 def _weeks(argument: str, weeks: int) -> int:
@@ -59,19 +61,15 @@ class PlanningQueries:
         status: Annotated[PlanStatus | None, strawberry.argument(
             description="Only plans of this standing; every plan when omitted.")] = None,
     ) -> Connection[Plan]:
-        ctx = info.context
-        size = page_size(first, DEFAULT_PAGE, ctx.settings.max_page_size)
-        position = decode_cursor(after, "plans")
-        async with ctx.db() as session:
-            in_force_id = await queries.current_plan_id(session)
-            page = await plan_reads.list_plans(session, size, position, status, in_force_id)
+        in_force: list[int | None] = [None]  # read with the page, in its session
 
-        async def count() -> int:
-            async with ctx.db() as session:
-                return await plan_reads.count_plans(session, status, in_force_id)
+        async def fetch(session: AsyncSession, size: int, position: Position | None) -> Page[models.Plan]:
+            in_force[0] = await queries.current_plan_id(session)
+            return await plan_reads.list_plans(session, size, position, status, in_force[0])
 
-        return connection(page, plan_reads.NEWEST_FIRST, "plans", lambda row: Plan.from_row(row, in_force_id), count,
-                          position)
+        return await paged(info.context, first, after, "plans", plan_reads.NEWEST_FIRST, fetch,
+                           lambda session: plan_reads.count_plans(session, status, in_force[0]),
+                           lambda row: Plan.from_row(row, in_force[0]))
 
     @strawberry.field(description="What changes from plan `from` to plan `to`: weekly items added, removed and "
                                   "changed, orders moved and promises broken.")

@@ -7,11 +7,9 @@ from typing import Annotated
 import strawberry
 
 from api.core.context import Context
-from api.core.pagination import After, Connection, First, connection, decode_cursor, page_size
+from api.core.pagination import After, Connection, First, paged
 from api.production.types import ProductionOrder, ProductionOrderStatus
 from domain.orders import production_orders as queries
-
-DEFAULT_PAGE = 50
 
 
 @strawberry.type
@@ -25,14 +23,7 @@ class ProductionQueries:
         status: Annotated[ProductionOrderStatus | None, strawberry.argument(
             description="Only production orders in this status; all when omitted.")] = None,
     ) -> Connection[ProductionOrder]:
-        ctx = info.context
-        size = page_size(first, DEFAULT_PAGE, ctx.settings.max_page_size)
-        position = decode_cursor(after, "productionOrders")
-        async with ctx.db() as session:
-            page = await queries.list_production_orders(session, size, position, status)
-
-        async def count() -> int:
-            async with ctx.db() as session:
-                return await queries.count_production_orders(session, status)
-
-        return connection(page, queries.OLDEST_FIRST, "productionOrders", ProductionOrder.from_row, count, position)
+        return await paged(
+            info.context, first, after, "productionOrders", queries.OLDEST_FIRST,
+            lambda session, size, position: queries.list_production_orders(session, size, position, status),
+            lambda session: queries.count_production_orders(session, status), ProductionOrder.from_row)

@@ -8,12 +8,11 @@ import strawberry
 
 from api.core.context import Context
 from api.core.errors import argument_error
-from api.core.pagination import After, Connection, First, connection, decode_cursor, page_size
+from api.core.pagination import After, Connection, First, paged
 from api.purchasing.types import Material
 from domain import clock
 from domain.purchasing import queries
 
-DEFAULT_PAGE = 50
 MAX_WEEKS = 26
 
 
@@ -32,17 +31,12 @@ class PurchasingQueries:
             description=f"Weeks from this one (1 to {MAX_WEEKS}); to the end of the plan's horizon when omitted."
         )] = None,
     ) -> Connection[Material]:
-        ctx = info.context
-        size = page_size(first, DEFAULT_PAGE, ctx.settings.max_page_size)
         if weeks is not None and not 1 <= weeks <= MAX_WEEKS:
             raise argument_error("weeks", f"must be between 1 and {MAX_WEEKS}, got {weeks}")
-        position = decode_cursor(after, "materials")
         today, short = clock.today(), bool(short_only)
-        async with ctx.db() as session:
-            page = await queries.list_materials(session, size, position, short_only=short, today=today, weeks=weeks)
-
-        async def count() -> int:
-            async with ctx.db() as session:
-                return await queries.count_materials(session, short_only=short, today=today, weeks=weeks)
-
-        return connection(page, queries.OLDEST_FIRST, "materials", Material.from_position, count, position)
+        return await paged(
+            info.context, first, after, "materials", queries.OLDEST_FIRST,
+            lambda session, size, position: queries.list_materials(session, size, position, short_only=short,
+                                                                   today=today, weeks=weeks),
+            lambda session: queries.count_materials(session, short_only=short, today=today, weeks=weeks),
+            Material.from_position)

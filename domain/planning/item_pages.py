@@ -8,7 +8,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.capacity.calendar import week_start
-from domain.models import PlanItem, Product, ProductionLine
+from domain.models import Order, PlanItem, Product, ProductionLine
 from domain.paging import PARSERS, Page, Position, SortKey, fetch_page
 from domain.planning.queries import PlanItemRow
 
@@ -42,8 +42,12 @@ async def plan_items_page(
         ProductionLine.id.in_({i.line_id for i in page.rows})))).tuples().all())
     skus = dict((await session.execute(select(Product.id, Product.sku).where(
         Product.id.in_({i.product_id for i in page.rows})))).tuples().all())
+    owners = {i.order_id for i in page.rows if i.order_id is not None}  # inserted tasks name their order
+    codes = dict((await session.execute(select(Order.id, Order.code).where(Order.id.in_(owners)))).tuples().all()
+                 ) if owners else {}
     return page, {i.id: PlanItemRow(i.week, i.day, lines[i.line_id], skus[i.product_id], i.quantity, i.hours,
-                                    i.crew_hours, i.quantity_made, i.frozen) for i in page.rows}
+                                    i.crew_hours, i.quantity_made, i.frozen, codes.get(i.order_id))
+                  for i in page.rows}
 
 
 async def count_plan_items(session: AsyncSession, plan_id: int, *, daily: bool, week: date | None = None,

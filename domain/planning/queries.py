@@ -34,7 +34,7 @@ class PlanItemRow:
     quantity_made: float
     frozen: bool
     # The order a day task was inserted for (a promise in the running week, a rush order); None for planned items.
-    order_code: str | None = None
+    order_code: str | None
 
 
 @dataclass(frozen=True)

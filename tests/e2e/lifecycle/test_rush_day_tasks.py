@@ -21,6 +21,7 @@ MONDAY = week_start(TODAY) + timedelta(weeks=1)
 TUESDAY, WEDNESDAY = MONDAY + timedelta(days=1), MONDAY + timedelta(days=2)
 DAY_HOURS = WEEKLY_HOURS / 5
 TASKS = """query { plan { frozenUntil items(daily: true) { day lineCode sku quantity hours orderCode } } }"""
+PAGED = """query { plan { itemsConnection(daily: true, first: 20) { edges { node { day sku orderCode } } } } }"""
 
 
 def plan_in_force(db: Engine, plant: Plant) -> None:
@@ -59,6 +60,8 @@ async def test_a_rush_accepted_on_tuesday_is_in_wednesdays_tasks(
         # The floor sees whose units the inserted task makes; the plan's own stock tasks belong to no order.
         assert {i["orderCode"] for i in plan["items"] if i["sku"] == "W-1"} == {rush["code"]}
         assert {i["orderCode"] for i in plan["items"] if i["sku"] == "S-1"} == {None}
+        paged = (await gql(PAGED, {}))["data"]["plan"]["itemsConnection"]["edges"]
+        assert {(e["node"]["sku"], e["node"]["orderCode"]) for e in paged} == {("W-1", rush["code"]), ("S-1", None)}
         # Tried: 20 more units due Wednesday (2 h, none in stock now). Only 1.4 h of Wednesday's reserve is left: no
         # promise for then, and no task is added for a promise that was not given.
         late = (await create(gql, "KEY", WEDNESDAY, 20))["order"]
