@@ -9,6 +9,8 @@ else the transaction writes is flushed before, and a failed take leaves none of 
 
 from __future__ import annotations
 
+from typing import Any
+
 import psycopg
 from sqlalchemy.engine import Compiled, Dialect
 from sqlalchemy.exc import DBAPIError
@@ -32,12 +34,16 @@ async def commit(session: AsyncSession) -> None:
     sql = str(compiled)
     driver = (await connection.get_raw_connection()).driver_connection
     assert isinstance(driver, psycopg.AsyncConnection)
+    params = [dict(compiled.construct_params(e) or {}) for e in entries]
     lock_timing.mark(session)
     try:
-        async with driver.pipeline():
-            async with driver.cursor() as cursor:
-                await cursor.executemany(sql, [compiled.construct_params(e) for e in entries])
-            await driver.commit()
+        if lock_timing.enabled():
+            await _timed(session, driver, sql, params)
+        else:
+            async with driver.pipeline():
+                async with driver.cursor() as cursor:
+                    await cursor.executemany(sql, params)
+                await driver.commit()
     except psycopg.Error as error:
         if error.sqlstate == CAPACITY_TAKEN_STATE:
             raise CapacityTaken(error.diag.message_primary or str(error)) from None
@@ -46,6 +52,22 @@ async def commit(session: AsyncSession) -> None:
     # The server has committed: psycopg's commit on an idle connection sends nothing; this ends SQLAlchemy's
     # transaction and runs its after_commit hooks (lock_timing).
     await session.commit()
+
+
+async def _timed(session: AsyncSession, driver: psycopg.AsyncConnection[Any], sql: str,
+                 params: list[dict[str, Any]]) -> None:
+    """The same pipeline with the server's clock read before the first ledger UPDATE and after the COMMIT (the
+    SELECT after it runs in an implicit transaction that the pipeline's Sync ends): what the rows were held."""
+    before, after = driver.cursor(), driver.cursor()
+    async with driver.pipeline():
+        await before.execute("SELECT clock_timestamp()")
+        async with driver.cursor() as cursor:
+            await cursor.executemany(sql, params)
+        await driver.execute("COMMIT")
+        await after.execute("SELECT clock_timestamp()")
+    started, ended = await before.fetchone(), await after.fetchone()
+    if started is not None and ended is not None:
+        lock_timing.held_on_server(session, (ended[0] - started[0]).total_seconds() * 1000)
 
 
 def _statement(dialect: Dialect) -> Compiled:
