@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from domain.capacity import lock_timing
 from domain.capacity.forecast_hours import (
@@ -310,7 +310,7 @@ def hold_writes(session: AsyncSession) -> None:
     the COMMIT in one round trip: the rows are locked only while the server runs them, not while this process waits
     for its event loop between two answers. PostgreSQL only: SQLite has no row locks, its UPDATEs go at once."""
     if session.get_bind().dialect.name == "postgresql":
-        session.sync_session.info[HELD] = []
+        session.sync_session.info.setdefault(HELD, [])
 
 
 def take_held(session: AsyncSession) -> list[dict[str, Any]]:
@@ -322,14 +322,15 @@ def take_held(session: AsyncSession) -> list[dict[str, Any]]:
 
 async def send_held(session: AsyncSession) -> None:
     """Write the held entries now (a use case about to read the ledger it changed); later ones are held again."""
-    entries = take_held(session) if _held(session) is not None else []
-    if entries:
-        lock_timing.mark(session)
-        result = await (await session.connection()).execute(REBOOK, entries)
-        if result.rowcount != len(entries):  # type: ignore[attr-defined]
-            raise CapacityTaken("some of these hours are no longer free: " + ", ".join(
-                f"line {e['ledger_line_id']} week {e['ledger_week']}" for e in entries))
-        hold_writes(session)
+    if not _held(session):
+        return
+    entries = take_held(session)
+    session.sync_session.info[HELD] = []
+    lock_timing.mark(session)
+    result = await (await session.connection()).execute(REBOOK, entries)
+    if result.rowcount != len(entries):  # type: ignore[attr-defined]
+        raise CapacityTaken("some of these hours are no longer free: " + ", ".join(
+            f"line {e['ledger_line_id']} week {e['ledger_week']}" for e in entries))
 
 
 def _held(session: AsyncSession) -> list[dict[str, Any]] | None:
@@ -337,8 +338,14 @@ def _held(session: AsyncSession) -> list[dict[str, Any]] | None:
 
 
 @event.listens_for(Session, "after_soft_rollback")
-def _drop_held(session: Session, _previous: Any) -> None:
-    session.info.pop(HELD, None)
+def _drop_held(session: Session, previous: SessionTransaction) -> None:
+    if not previous.nested:  # a savepoint rolled back leaves the transaction's held UPDATEs to its commit
+        session.info.pop(HELD, None)
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_held(session: Session) -> None:
+    session.info.pop(HELD, None)  # holding is for one transaction: the next one holds only if it asks
 
 
 @event.listens_for(Session, "before_commit")
