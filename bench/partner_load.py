@@ -55,6 +55,9 @@ class LockLog:
         self.prefix = prefix
         self.offsets: dict[Path, int] = {}
         self.server = LockLog(prefix.with_name(prefix.name + "-server"), with_server=False) if with_server else None
+        # the server's figure up to the COMMIT (the UPDATEs and lock waits), the rest being the COMMIT itself
+        self.updates = LockLog(prefix.with_name(prefix.name + "-server-updates"), with_server=False) \
+            if with_server else None
 
     def take(self) -> list[float]:
         found: list[float] = []
@@ -86,6 +89,7 @@ class MixedRun:
     server_cpu_seconds: float = 0.0
     lock_hold_ms: list[float] = field(default_factory=list)
     lock_hold_server_ms: list[float] = field(default_factory=list)
+    lock_hold_server_updates_ms: list[float] = field(default_factory=list)
 
     def summary(self, deadline_seconds: float) -> dict[str, Any]:
         answered = sum(len(v) for v in self.latencies.values())
@@ -102,6 +106,7 @@ class MixedRun:
             "ledger_lock_hold": {"transactions": len(self.lock_hold_ms), **percentiles(self.lock_hold_ms)},
             "ledger_lock_hold_server": {"transactions": len(self.lock_hold_server_ms),
                                         **percentiles(self.lock_hold_server_ms)},
+            "ledger_lock_hold_server_before_commit": percentiles(self.lock_hold_server_updates_ms),
         }
 
 
@@ -177,7 +182,8 @@ async def closed_loop(url: str, pids: list[int], members: list[PartnerClient], s
     limits = httpx.Limits(max_connections=len(members), max_keepalive_connections=len(members))
     lock_log.take()  # only this run's transactions
     server_log = lock_log.server or LockLog(lock_log.prefix, with_server=False)
-    server_log.take()
+    updates_log = lock_log.updates or LockLog(lock_log.prefix, with_server=False)
+    server_log.take(), updates_log.take()
     async with httpx.AsyncClient(limits=limits, timeout=60.0) as http:
         cpu_before, started = sum(cpu_seconds(p) for p in pids), time.perf_counter()
         deadline = started + seconds
@@ -191,6 +197,7 @@ async def closed_loop(url: str, pids: list[int], members: list[PartnerClient], s
         run.server_cpu_seconds = sum(cpu_seconds(p) for p in pids) - cpu_before
     await asyncio.sleep(0.2)  # the last commits' lines
     run.lock_hold_ms, run.lock_hold_server_ms = lock_log.take(), server_log.take()
+    run.lock_hold_server_updates_ms = updates_log.take()
     return run
 
 
@@ -206,4 +213,5 @@ def merged(runs: list[MixedRun]) -> MixedRun:
         out.server_cpu_seconds += r.server_cpu_seconds
         out.lock_hold_ms.extend(r.lock_hold_ms)
         out.lock_hold_server_ms.extend(r.lock_hold_server_ms)
+        out.lock_hold_server_updates_ms.extend(r.lock_hold_server_updates_ms)
     return out

@@ -56,18 +56,21 @@ async def commit(session: AsyncSession) -> None:
 
 async def _timed(session: AsyncSession, driver: psycopg.AsyncConnection[Any], sql: str,
                  params: list[dict[str, Any]]) -> None:
-    """The same pipeline with the server's clock read before the first ledger UPDATE and after the COMMIT (the
-    SELECT after it runs in an implicit transaction that the pipeline's Sync ends): what the rows were held."""
-    before, after = driver.cursor(), driver.cursor()
+    """The same pipeline with the server's clock read before the first ledger UPDATE, after the last and after the
+    COMMIT (that SELECT runs in an implicit transaction the pipeline's Sync ends): what the rows were held, and how
+    much of it before the COMMIT (the UPDATEs, with any wait for rows another transaction holds)."""
+    clocks = [driver.cursor() for _ in range(3)]
     async with driver.pipeline():
-        await before.execute("SELECT clock_timestamp()")
+        await clocks[0].execute("SELECT clock_timestamp()")
         async with driver.cursor() as cursor:
             await cursor.executemany(sql, params)
+        await clocks[1].execute("SELECT clock_timestamp()")
         await driver.execute("COMMIT")
-        await after.execute("SELECT clock_timestamp()")
-    started, ended = await before.fetchone(), await after.fetchone()
-    if started is not None and ended is not None:
-        lock_timing.held_on_server(session, (ended[0] - started[0]).total_seconds() * 1000)
+        await clocks[2].execute("SELECT clock_timestamp()")
+    started, updated, ended = [await c.fetchone() for c in clocks]
+    if started is not None and updated is not None and ended is not None:
+        lock_timing.held_on_server(session, (ended[0] - started[0]).total_seconds() * 1000,
+                                   (updated[0] - started[0]).total_seconds() * 1000)
 
 
 def _statement(dialect: Dialect) -> Compiled:

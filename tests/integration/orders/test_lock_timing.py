@@ -64,22 +64,24 @@ async def test_a_take_sent_with_the_commit_is_timed_by_the_client_and_by_the_ser
 ) -> None:
     """Input tried (PostgreSQL): a held take of 40 h committed with its UPDATE in the COMMIT's pipeline, then one
     that no longer fits (40 + 60 > 88). The first appends one client figure and one server figure (clock_timestamp
-    before the UPDATE and after the COMMIT), the server's the smaller; the refused one appends neither."""
+    before the UPDATE and after the COMMIT), the server's the smaller, and the server's part before the COMMIT,
+    smaller again; the refused one appends none."""
     if not db_url.startswith("postgresql"):
         pytest.skip("SQLite has no row locks: the UPDATE is not held for the commit there")
     line_id, order_id, order_line_id = _seed(db)
     server = timing.with_name(timing.name.replace("lock.", "lock-server."))
+    updates = timing.with_name(timing.name.replace("lock.", "lock-server-updates."))
     async with sessions() as session:
         hold_writes(session)
         await reserve_all(session, [_hold(line_id, order_id, order_line_id, 40.0)])
         await commit(session)
         assert not session.in_transaction()
-        assert len(_lines(timing)) == 1 and len(_lines(server)) == 1
-        assert 0.0 <= _lines(server)[0] <= _lines(timing)[0]
+        assert len(_lines(timing)) == 1 and len(_lines(server)) == 1 and len(_lines(updates)) == 1
+        assert 0.0 <= _lines(updates)[0] <= _lines(server)[0] <= _lines(timing)[0]
         hold_writes(session)
         await reserve_all(session, [_hold(line_id, order_id, order_line_id, 60.0)])
         with pytest.raises(CapacityTaken):
             await commit(session)
         await session.rollback()
         await session.commit()
-    assert len(_lines(timing)) == 1 and len(_lines(server)) == 1
+    assert len(_lines(timing)) == 1 and len(_lines(server)) == 1 and len(_lines(updates)) == 1
