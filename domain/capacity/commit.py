@@ -17,9 +17,16 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.capacity import lock_timing
-from domain.capacity.ledger import CAPACITY_TAKEN_STATE, REBOOK_OR_FAIL, CapacityTaken, take_held
+from domain.capacity.ledger import (
+    CAPACITY_TAKEN_STATE,
+    LOCKED_AT,
+    REBOOK_OR_FAIL,
+    REBOOK_OR_FAIL_TIMED,
+    CapacityTaken,
+    take_held,
+)
 
-_compiled: dict[str, Compiled] = {}
+_compiled: dict[tuple[str, bool], Compiled] = {}
 
 
 async def commit(session: AsyncSession) -> None:
@@ -30,14 +37,15 @@ async def commit(session: AsyncSession) -> None:
         return
     await session.flush()  # every other write goes in first, before any ledger row is locked
     connection = await session.connection()
-    compiled = _statement(connection.dialect)
+    timed = lock_timing.enabled()
+    compiled = _statement(connection.dialect, timed)
     sql = str(compiled)
     driver = (await connection.get_raw_connection()).driver_connection
     assert isinstance(driver, psycopg.AsyncConnection)
     params = [dict(compiled.construct_params(e) or {}) for e in entries]
     lock_timing.mark(session)
     try:
-        if lock_timing.enabled():
+        if timed:
             await _timed(session, driver, sql, params)
         else:
             async with driver.pipeline():
@@ -56,25 +64,27 @@ async def commit(session: AsyncSession) -> None:
 
 async def _timed(session: AsyncSession, driver: psycopg.AsyncConnection[Any], sql: str,
                  params: list[dict[str, Any]]) -> None:
-    """The same pipeline with the server's clock read before the first ledger UPDATE, after the last and after the
-    COMMIT (that SELECT runs in an implicit transaction the pipeline's Sync ends): what the rows were held, and how
-    much of it before the COMMIT (the UPDATEs, with any wait for rows another transaction holds)."""
-    clocks = [driver.cursor() for _ in range(3)]
+    """The same pipeline with the server's clock noted when the first ledger row is updated (REBOOK_OR_FAIL_TIMED),
+    after the last and after the COMMIT (that SELECT runs in an implicit transaction the pipeline's Sync ends): what
+    the rows were held, and how much of it before the COMMIT (the other UPDATEs, with any wait for rows another
+    transaction holds). No result is read before the Sync: the timing adds no round trip."""
+    locked, ended = driver.cursor(), driver.cursor()
     async with driver.pipeline():
-        await clocks[0].execute("SELECT clock_timestamp()")
         async with driver.cursor() as cursor:
             await cursor.executemany(sql, params)
-        await clocks[1].execute("SELECT clock_timestamp()")
+        await locked.execute(f"SELECT current_setting('{LOCKED_AT}')::timestamptz, clock_timestamp()")
         await driver.execute("COMMIT")
-        await clocks[2].execute("SELECT clock_timestamp()")
-    started, updated, ended = [await c.fetchone() for c in clocks]
-    if started is not None and updated is not None and ended is not None:
-        lock_timing.held_on_server(session, (ended[0] - started[0]).total_seconds() * 1000,
-                                   (updated[0] - started[0]).total_seconds() * 1000)
+        await ended.execute("SELECT clock_timestamp()")
+    first_and_last, end = await locked.fetchone(), await ended.fetchone()
+    if first_and_last is not None and end is not None:
+        first, last = first_and_last
+        lock_timing.held_on_server(session, (end[0] - first).total_seconds() * 1000,
+                                   (last - first).total_seconds() * 1000)
 
 
-def _statement(dialect: Dialect) -> Compiled:
-    compiled = _compiled.get(dialect.name)
+def _statement(dialect: Dialect, timed: bool) -> Compiled:
+    compiled = _compiled.get((dialect.name, timed))
     if compiled is None:
-        compiled = _compiled[dialect.name] = REBOOK_OR_FAIL.compile(dialect=dialect)
+        statement = REBOOK_OR_FAIL_TIMED if timed else REBOOK_OR_FAIL
+        compiled = _compiled[(dialect.name, timed)] = statement.compile(dialect=dialect)
     return compiled

@@ -16,8 +16,10 @@ from sqlalchemy import (
     Float,
     Integer,
     Table,
+    Text,
     and_,
     bindparam,
+    case,
     delete,
     event,
     func,
@@ -229,9 +231,17 @@ LEDGER_ROWS = (
 # fail on the server (sop_capacity_taken raises SQLSTATE SOP01, migration 0022), since no client looks at a row count
 # before the COMMIT runs.
 _TAKEN = REBOOK.returning(LEDGER.c.line_id).cte("taken")
-REBOOK_OR_FAIL = select(func.sop_capacity_taken(sql_cast(bindparam("ledger_line_id"), Integer),
-                                                sql_cast(bindparam("ledger_week"), Date))
-                        ).where(~select(_TAKEN.c.line_id).exists())
+_REFUSE = func.sop_capacity_taken(sql_cast(bindparam("ledger_line_id"), Integer),
+                                  sql_cast(bindparam("ledger_week"), Date))
+REBOOK_OR_FAIL = select(_REFUSE).where(~select(_TAKEN.c.line_id).exists())
+# The same, and the first row's lock noted on the server (commit.py's timing: the transaction-local setting keeps the
+# time the first UPDATE of the transaction went through, so waiting for that row is not counted as holding it).
+LOCKED_AT = "sop.ledger_locked_at"
+REBOOK_OR_FAIL_TIMED = select(case(
+    (select(_TAKEN.c.line_id).exists(),
+     func.set_config(LOCKED_AT, func.coalesce(func.nullif(func.current_setting(LOCKED_AT, True), ""),
+                                              sql_cast(func.clock_timestamp(), Text)), True)),
+    else_=sql_cast(_REFUSE, Text)))
 CAPACITY_TAKEN_STATE = "SOP01"
 HELD = "ledger_writes_held"  # session.info: this transaction's REBOOK entries, kept for commit.py
 NOTHING_BACK = {"back_regular": 0.0, "back_rush": 0.0, "back_forecast": 0.0}

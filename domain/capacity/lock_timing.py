@@ -8,10 +8,11 @@ no coordination). A rolled-back transaction is not counted.
 
 That clock is the client's. When the ledger UPDATE goes with the COMMIT in one pipeline (domain/capacity/commit.py),
 it spans one round trip and the wait for this process's event loop to read the answer, though the server released
-the rows at its COMMIT: an upper bound. For those transactions the server's own figure, `clock_timestamp()` read in
-the same pipeline before the first ledger UPDATE and after the COMMIT, goes to `<prefix>-server.<pid>`, and the part
-before the COMMIT (the UPDATEs and any wait for another transaction's rows) to `<prefix>-server-updates.<pid>`.
-bench reads them all (`ledger_lock_hold_p99_ms` is the server's where there is one).
+the rows at its COMMIT: an upper bound. For those transactions the server's own figure goes to
+`<prefix>-server.<pid>`: `clock_timestamp()` when the first ledger row is updated (kept in a transaction-local
+setting, so waiting for that row is not counted) to after the COMMIT, read in the same pipeline; and the part before
+the COMMIT (the other rows' UPDATEs, with any wait for rows another transaction holds) to
+`<prefix>-server-updates.<pid>`. bench reads them all (`ledger_lock_hold_p99_ms` is the server's where there is one).
 """
 
 from __future__ import annotations

@@ -64,7 +64,7 @@ async def test_a_take_sent_with_the_commit_is_timed_by_the_client_and_by_the_ser
 ) -> None:
     """Input tried (PostgreSQL): a held take of 40 h committed with its UPDATE in the COMMIT's pipeline, then one
     that no longer fits (40 + 60 > 88). The first appends one client figure and one server figure (clock_timestamp
-    before the UPDATE and after the COMMIT), the server's the smaller, and the server's part before the COMMIT,
+    when the row is updated and after the COMMIT), the server's the smaller, and the server's part before the COMMIT,
     smaller again; the refused one appends none."""
     if not db_url.startswith("postgresql"):
         pytest.skip("SQLite has no row locks: the UPDATE is not held for the commit there")
