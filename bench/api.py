@@ -13,7 +13,8 @@ the same cores, so server CPU per request is reported beside requests/s; both ar
 Issue 15 adds, in the same run: partners' createOrder/updateOrder/cancelOrder (bench/partner_load.py) in a closed
 loop of `--clients` against `sop serve --workers 1` and `--workers 2` side by side (alternated halves), server
 CPU per create, the paced run at `--paced-rps`, ledger lock hold times (SOP_LEDGER_LOCK_LOG, first ledger UPDATE
-to COMMIT) and `sop check` on the database afterwards. The figures the issue names are top-level keys.
+to COMMIT; PostgreSQL's clock where the UPDATE went with the COMMIT, the client's beside it) and `sop check` on the
+database afterwards. The figures the issue names are top-level keys.
 Usage: .venv/bin/python bench/api.py [--size small|medium|large] [--seconds 20] [--clients 50] [--paced-rps 100]
 """
 
@@ -258,9 +259,11 @@ async def measure(work: Workload, clients: int, seconds: float, paced_rate: floa
             pages["graphql"].append(await drive(http, work.graphql_page, work.api, clients, seconds / 2))
         log(f"createOrder: {clients} clients, {seconds:.0f} s")
         work.lock_log.take()
+        server_log = work.lock_log.server or LockLog(work.lock_log.prefix, with_server=False)
+        server_log.take()
         creates = await drive(http, work.create_order, work.api, clients, seconds)
         await asyncio.sleep(0.2)
-        creates_lock_hold = work.lock_log.take()
+        creates_lock_hold, creates_lock_hold_server = work.lock_log.take(), server_log.take()
         statuses, work.statuses = work.statuses, {}
         log(f"createOrder: {clients} clients sending {paced_rate:g} orders/s in all, {seconds:.0f} s")
         paced = await drive(http, work.create_order, work.api, clients, seconds, rate=paced_rate)
@@ -285,6 +288,8 @@ async def measure(work: Workload, clients: int, seconds: float, paced_rate: floa
         "create_order_paced": {"target_rps": paced_rate, **paced.summary()},
         "ledger_lock_hold_creates_1_process": {"transactions": len(creates_lock_hold),
                                                **percentiles(creates_lock_hold)},
+        "ledger_lock_hold_server_creates_1_process": {"transactions": len(creates_lock_hold_server),
+                                                      **percentiles(creates_lock_hold_server)},
         "create_order_cpu_ms": created["server_cpu_ms_per_request"],
         "create_order_p95_ms_paced": paced.summary()["p95_ms"],
         "create_order_p95_ms_single_client": single["create_order"]["p95_ms"],

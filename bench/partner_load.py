@@ -47,11 +47,17 @@ def percentiles(samples: list[float]) -> dict[str, float]:
 
 
 class LockLog:
-    """Ledger lock hold times (ms) that the servers appended to <prefix>.<pid> since the last `take`."""
+    """Ledger lock hold times (ms) that the servers appended to <prefix>.<pid> since the last `take` (the client's
+    clock); `server`: the same for <prefix>-server.<pid> (PostgreSQL's clock, for a ledger UPDATE sent with the
+    COMMIT: domain/capacity/lock_timing.py)."""
 
-    def __init__(self, prefix: Path) -> None:
+    def __init__(self, prefix: Path, *, with_server: bool = True) -> None:
         self.prefix = prefix
         self.offsets: dict[Path, int] = {}
+        self.server = LockLog(prefix.with_name(prefix.name + "-server"), with_server=False) if with_server else None
+        # the server's figure up to the COMMIT (the UPDATEs and lock waits), the rest being the COMMIT itself
+        self.updates = LockLog(prefix.with_name(prefix.name + "-server-updates"), with_server=False) \
+            if with_server else None
 
     def take(self) -> list[float]:
         found: list[float] = []
@@ -82,6 +88,8 @@ class MixedRun:
     seconds: float = 0.0
     server_cpu_seconds: float = 0.0
     lock_hold_ms: list[float] = field(default_factory=list)
+    lock_hold_server_ms: list[float] = field(default_factory=list)
+    lock_hold_server_updates_ms: list[float] = field(default_factory=list)
 
     def summary(self, deadline_seconds: float) -> dict[str, Any]:
         answered = sum(len(v) for v in self.latencies.values())
@@ -96,6 +104,9 @@ class MixedRun:
             "failures": dict(self.failures), "refused_by_code": dict(self.refused), "statuses": dict(self.statuses),
             "server_cpu_ms_per_request": round(1000 * self.server_cpu_seconds / max(answered, 1), 2),
             "ledger_lock_hold": {"transactions": len(self.lock_hold_ms), **percentiles(self.lock_hold_ms)},
+            "ledger_lock_hold_server": {"transactions": len(self.lock_hold_server_ms),
+                                        **percentiles(self.lock_hold_server_ms)},
+            "ledger_lock_hold_server_before_commit": percentiles(self.lock_hold_server_updates_ms),
         }
 
 
@@ -170,6 +181,9 @@ async def closed_loop(url: str, pids: list[int], members: list[PartnerClient], s
         member.run = run
     limits = httpx.Limits(max_connections=len(members), max_keepalive_connections=len(members))
     lock_log.take()  # only this run's transactions
+    server_log = lock_log.server or LockLog(lock_log.prefix, with_server=False)
+    updates_log = lock_log.updates or LockLog(lock_log.prefix, with_server=False)
+    server_log.take(), updates_log.take()
     async with httpx.AsyncClient(limits=limits, timeout=60.0) as http:
         cpu_before, started = sum(cpu_seconds(p) for p in pids), time.perf_counter()
         deadline = started + seconds
@@ -182,7 +196,8 @@ async def closed_loop(url: str, pids: list[int], members: list[PartnerClient], s
         run.seconds = time.perf_counter() - started
         run.server_cpu_seconds = sum(cpu_seconds(p) for p in pids) - cpu_before
     await asyncio.sleep(0.2)  # the last commits' lines
-    run.lock_hold_ms = lock_log.take()
+    run.lock_hold_ms, run.lock_hold_server_ms = lock_log.take(), server_log.take()
+    run.lock_hold_server_updates_ms = updates_log.take()
     return run
 
 
@@ -197,4 +212,6 @@ def merged(runs: list[MixedRun]) -> MixedRun:
         out.seconds += r.seconds
         out.server_cpu_seconds += r.server_cpu_seconds
         out.lock_hold_ms.extend(r.lock_hold_ms)
+        out.lock_hold_server_ms.extend(r.lock_hold_server_ms)
+        out.lock_hold_server_updates_ms.extend(r.lock_hold_server_updates_ms)
     return out

@@ -50,7 +50,12 @@ async def mixed_phase(one: Serve, two: Serve, partners: list[Partner], skus: lis
         "create_order_rps": double["create_rps"], "create_order_p95_ms": double["create"]["p95_ms"],
         "mixed_requests_rps_workers_2": double["rps"], "mixed_p95_ms_workers_2": double["all"]["p95_ms"],
         "create_order_rps_workers_2_over_1": round(double["create_rps"] / max(single["create_rps"], 1e-9), 2),
-        "ledger_lock_hold_p99_ms": double["ledger_lock_hold"]["p99_ms"],
+        # The rows as the server held them where it timed them (a ledger UPDATE sent with the COMMIT), else the
+        # client's clock; the client's is kept beside it (one round trip and a wait for the event loop more).
+        "ledger_lock_hold_p99_ms": (double["ledger_lock_hold_server"]["p99_ms"]
+                                    if double["ledger_lock_hold_server"]["transactions"]
+                                    else double["ledger_lock_hold"]["p99_ms"]),
+        "ledger_lock_hold_client_p99_ms": double["ledger_lock_hold"]["p99_ms"],
         "requests_past_deadline": single["past_deadline"] + double["past_deadline"],
         "server_deadline_seconds": deadline,
     }

@@ -14,17 +14,24 @@ from sqlalchemy import (
     ColumnElement,
     Date,
     Float,
+    Integer,
     Table,
+    Text,
     and_,
     bindparam,
+    case,
     delete,
+    event,
+    func,
     insert,
     not_,
     or_,
     select,
     update,
 )
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session, SessionTransaction
 
 from domain.capacity import lock_timing
 from domain.capacity.forecast_hours import (
@@ -220,6 +227,24 @@ LEDGER_ROWS = (
     .where(LEDGER.c.line_id.in_(bindparam("line_ids", expanding=True)),
            LEDGER.c.week >= bindparam("first", type_=Date), LEDGER.c.week <= bindparam("last", type_=Date))
 )
+# REBOOK sent with the COMMIT (commit.py, PostgreSQL): a row that does not fit, or is not there, makes the statement
+# fail on the server (sop_capacity_taken raises SQLSTATE SOP01, migration 0022), since no client looks at a row count
+# before the COMMIT runs.
+_TAKEN = REBOOK.returning(LEDGER.c.line_id).cte("taken")
+_REFUSE = func.sop_capacity_taken(sql_cast(bindparam("ledger_line_id"), Integer),
+                                  sql_cast(bindparam("ledger_week"), Date))
+REBOOK_OR_FAIL = select(_REFUSE).where(~select(_TAKEN.c.line_id).exists())
+# The same, and the first row's lock noted on the server (commit.py's timing: the transaction-local setting keeps the
+# time the first UPDATE of the transaction went through, so waiting for that row is not counted as holding it).
+LOCKED_AT = "sop.ledger_locked_at"
+REBOOK_OR_FAIL_TIMED = select(case(
+    (select(_TAKEN.c.line_id).exists(),
+     func.set_config(LOCKED_AT, func.coalesce(func.nullif(func.current_setting(LOCKED_AT, True), ""),
+                                              sql_cast(func.clock_timestamp(), Text)), True)),
+    else_=sql_cast(_REFUSE, Text)))
+CAPACITY_TAKEN_STATE = "SOP01"
+HELD = "ledger_writes_held"  # session.info: this transaction's REBOOK entries, kept for commit.py
+NOTHING_BACK = {"back_regular": 0.0, "back_rush": 0.0, "back_forecast": 0.0}
 # Releasing needs no test: the hours were taken by this order (in line, week order, like taking).
 GIVE_BACK = (
     update(LEDGER)
@@ -278,12 +303,65 @@ async def reserve_all(session: AsyncSession, reservations: Sequence[CapacityRese
             {"order_id": r.order_id, "order_line_id": r.order_line_id, "line_id": r.line_id, "week": r.week,
              "hours": r.hours, "quantity": r.quantity, "from_reserve": r.from_reserve,
              "forecast_hours": r.forecast_hours} for r in ordered])
+    held = _held(session)
+    if held is not None:
+        held.extend(entries if release is not None else [{**e, **NOTHING_BACK} for e in entries])
+        return consumed
     lock_timing.mark(session)
     result = await connection.execute(TAKE if release is None else REBOOK, entries)
     if result.rowcount != len(entries):  # type: ignore[attr-defined]
         where = ", ".join(f"line {r.line_id} week {r.week} ({r.hours:.2f} h)" for r in ordered)
         raise CapacityTaken(f"some of these hours are no longer free: {where}")
     return consumed
+
+
+def hold_writes(session: AsyncSession) -> None:
+    """Keep this transaction's ledger UPDATEs (reserve_all, release_order) for commit.commit, which sends them with
+    the COMMIT in one round trip: the rows are locked only while the server runs them, not while this process waits
+    for its event loop between two answers. PostgreSQL only: SQLite has no row locks, its UPDATEs go at once."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.sync_session.info.setdefault(HELD, [])
+
+
+def take_held(session: AsyncSession) -> list[dict[str, Any]]:
+    """The held REBOOK entries in (line, week) order (stable: on one row, what was given back before what is taken
+    after it), no longer held."""
+    held = session.sync_session.info.pop(HELD, None) or []
+    return sorted(held, key=lambda e: (e["ledger_line_id"], e["ledger_week"]))
+
+
+async def send_held(session: AsyncSession) -> None:
+    """Write the held entries now (a use case about to read the ledger it changed); later ones are held again."""
+    if not _held(session):
+        return
+    entries = take_held(session)
+    session.sync_session.info[HELD] = []
+    lock_timing.mark(session)
+    result = await (await session.connection()).execute(REBOOK, entries)
+    if result.rowcount != len(entries):  # type: ignore[attr-defined]
+        raise CapacityTaken("some of these hours are no longer free: " + ", ".join(
+            f"line {e['ledger_line_id']} week {e['ledger_week']}" for e in entries))
+
+
+def _held(session: AsyncSession) -> list[dict[str, Any]] | None:
+    return cast(list[dict[str, Any]] | None, session.sync_session.info.get(HELD))
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_held(session: Session, previous: SessionTransaction) -> None:
+    if not previous.nested:  # a savepoint rolled back leaves the transaction's held UPDATEs to its commit
+        session.info.pop(HELD, None)
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_held(session: Session) -> None:
+    session.info.pop(HELD, None)  # holding is for one transaction: the next one holds only if it asks
+
+
+@event.listens_for(Session, "before_commit")
+def _refuse_held(session: Session) -> None:
+    if session.info.get(HELD):
+        raise RuntimeError("ledger UPDATEs are held for the commit: commit with domain.capacity.commit.commit")
 
 
 def _with_give_back(entries: list[dict[str, Any]], release: Holding) -> list[dict[str, Any]]:
@@ -330,12 +408,18 @@ async def release_order(session: AsyncSession, order_id: int, *, to_forecast: bo
         ).all()
     )
     if held:
-        lock_timing.mark(session)
-        await session.execute(GIVE_BACK, [
-            {"ledger_line_id": r.line_id, "ledger_week": r.week, "regular": 0.0 if r.from_reserve else r.hours,
-             "rush": r.hours if r.from_reserve else 0.0, "forecast": r.forecast_hours if to_forecast else 0.0}
-            for r in held
-        ])
+        back = [{"ledger_line_id": r.line_id, "ledger_week": r.week, "regular": 0.0 if r.from_reserve else r.hours,
+                 "rush": r.hours if r.from_reserve else 0.0, "forecast": r.forecast_hours if to_forecast else 0.0}
+                for r in held]
+        pending = _held(session)
+        if pending is not None:  # a REBOOK that takes nothing: its test always passes
+            pending.extend({"ledger_line_id": b["ledger_line_id"], "ledger_week": b["ledger_week"],
+                            "from_reserve": False, "regular": 0.0, "rush": 0.0, "share": 1.0, "consumed": 0.0,
+                            "back_regular": b["regular"], "back_rush": b["rush"], "back_forecast": b["forecast"]}
+                           for b in back)
+        else:
+            lock_timing.mark(session)
+            await session.execute(GIVE_BACK, back)
         if to_forecast:
             await give_back(session, held)
         await session.execute(delete(CapacityReservation).where(CapacityReservation.order_id == order_id))

@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import bounds
 from domain.access import Principal
-from domain.capacity.ledger import release_order
+from domain.capacity.commit import commit
+from domain.capacity.ledger import hold_writes, release_order
 from domain.errors import InvalidInput, InvalidTransition
 from domain.events import kinds
 from domain.events.order_history import record_order_event
@@ -133,6 +134,7 @@ async def report_progress(
             order_id=event.order_id, note=f"made on {line.code}",
         ))
     outbox = Outbox()
+    hold_writes(session)  # an order made in full gives its hours back with the COMMIT (domain/capacity/commit.py)
     allocations = allocate(waiting, product.id, made)
     touched: list[Order] = []
     for order in waiting:
@@ -144,6 +146,6 @@ async def report_progress(
     await count_against_production_orders(session, product.id, made, allocations)
     alerts = await check_safety_stock(session, [product.id], outbox, at.date())
     late = await mark_late(session, outbox, at.date(), principal.actor)
-    await session.commit()
+    await commit(session)
     await outbox.publish(broker)
     return ProgressOutcome(event, product, touched, alerts, plan_items, late)

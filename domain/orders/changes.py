@@ -22,7 +22,7 @@ from domain import bounds
 from domain.access import Principal
 from domain.capacity.finished_stock import HOLDS_STOCK
 from domain.capacity.holding import holding_of
-from domain.capacity.ledger import drop_reservations
+from domain.capacity.ledger import drop_reservations, hold_writes, send_held
 from domain.errors import InvalidInput
 from domain.events import EventPublisher, kinds
 from domain.events.order_history import record_order_event
@@ -108,6 +108,7 @@ async def update_order(session: AsyncSession, principal: Principal, book: RuleBo
 
     async def update() -> OrderResult:
         events.clear()
+        hold_writes(session)  # the ledger UPDATE goes with the COMMIT (keyed_change)
         if data.requested_date is not None:
             validate_requested_date(data.requested_date, today)
         order = await order_to_change(session, principal, data.code)
@@ -163,6 +164,7 @@ async def cancel_order(session: AsyncSession, principal: Principal, book: RuleBo
 
     async def cancel() -> OrderResult:
         events.clear()
+        hold_writes(session)
         order = await order_to_change(session, principal, data.code)
         await refuse_frozen(session, order, None, today, book.capacity_policy().frozen_days)
         ensure_version(order, data.expected_version)
@@ -183,6 +185,7 @@ async def cancel_order(session: AsyncSession, principal: Principal, book: RuleBo
             after={"released_hours": held.total_hours}))
         await give_back_only(session, held)  # the last write, unless negotiations end: they read the freed ledger
         if negotiating:
+            await send_held(session)  # the rush order's re-review reads the freed ledger
             events.extend(await after_cancel(session, book, order, today, principal.actor))  # negotiated moves, R15
         return OrderResult(order)
 

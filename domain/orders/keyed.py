@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import Principal
+from domain.capacity.commit import commit
 from domain.errors import NotFound
 from domain.models import Order
 from domain.orders.idempotency import Replay, claim
@@ -31,6 +32,7 @@ async def keyed_change(
     change: Callable[[], Awaitable[OrderResult]],
 ) -> OrderResult:
     """Run change() (it writes, it does not commit) and commit, again from the start when a race is lost.
+    Ledger UPDATEs change() held (ledger.hold_writes) go with the COMMIT (domain/capacity/commit.py).
 
     With a key, a retry with the same key and body gets the first answer back (replayed=True) and
     change() does not run; a new answer is stored with the key in the same commit as the change,
@@ -48,7 +50,7 @@ async def keyed_change(
             order = result.order
             record.response = {"order_id": order.id, "code": order.code, "version": order.version,
                                "status": order.status.value}
-        await session.commit()
+        await commit(session)
         return result
 
     return await with_retries(session, attempt)

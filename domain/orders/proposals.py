@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import Principal
 from domain.capacity.calendar import frozen_until, weeks_from
-from domain.capacity.ledger import load_ledger, reserve_all
+from domain.capacity.commit import commit
+from domain.capacity.ledger import hold_writes, load_ledger, reserve_all
 from domain.events import EventPublisher, kinds
 from domain.events.order_history import record_order_event
 from domain.models import (
@@ -121,9 +122,10 @@ async def respond_to_proposal(
                 session, order, kinds.PROPOSAL_ACCEPTED, actor=principal.actor, to_status=OrderStatus.ACCEPTED,
                 message=f"the customer accepted; promised {order.promised_date.isoformat()}"))
             await session.flush()  # everything else first: the ledger rows stay locked only for the commit
+            hold_writes(session)  # the ledger UPDATE goes with the COMMIT (domain/capacity/commit.py)
             await reserve_all(session, promise.reservations(order.id, [ln.id for ln in lines]), promise.open_shares,
                               promise.claim)
-            await session.commit()
+            await commit(session)
             return OrderResult(order)
         return await _propose_again(order, lines, context)
 
@@ -142,8 +144,9 @@ async def respond_to_proposal(
             session, order, kinds.PROPOSAL_RENEWED, actor=principal.actor, to_status=status,
             message=f"the proposal is no longer available; new review: {a.decision.value} ({a.review.reason})"))
         if a.decision is ReviewDecision.ACCEPT:
+            hold_writes(session)  # decided: the ledger UPDATE goes with the COMMIT
             events.extend(await reserve_promise(session, order, lines, a, principal.actor))
-        await session.commit()
+        await commit(session)
         return OrderResult(order, result)
 
     outcome = await with_retries(session, attempt)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 import domain.orders.changes as changes_module
@@ -20,6 +19,7 @@ from domain.orders.results import ReviewResult
 from domain.orders.review import create_order
 from rules import RuleBook
 from tests.integration.orders.plant import PLANNER, TODAY, Plant, order
+from tests.integration.orders.statements import after_the_ledger_update, statements
 
 IN_TWO_WEEKS = TODAY + timedelta(days=15)
 FREE_BY_THEN = 844.8  # regular widget units the lines can make by IN_TWO_WEEKS on the empty plant
@@ -27,26 +27,6 @@ FREE_BY_THEN = 844.8  # regular widget units the lines can make by IN_TWO_WEEKS 
 
 def _verb(statement: str) -> str:
     return statement.split(None, 1)[0].upper()
-
-
-@contextmanager
-def _statements(engine: AsyncEngine) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        seen.append(" ".join(statement.split()))
-
-    event.listen(engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", record)
-
-
-def _after_first_ledger_update(seen: list[str]) -> list[str]:
-    updates = [i for i, s in enumerate(seen) if s.startswith("UPDATE capacity_ledger")]
-    assert len(updates) == 1, "the old hours are given back and the new ones taken in one executemany"
-    return seen[updates[0] + 1:]
 
 
 def _decided_before_writing(seen: list[str]) -> int:
@@ -67,14 +47,14 @@ async def test_an_update_reads_everything_first_and_locks_the_ledger_only_to_wri
 ) -> None:
     """Input tried: an accepted order of 100 widgets changed to 300 by the same date (accepted again)."""
     created = await create_order(asession, PLANNER, book, order("REG", IN_TWO_WEEKS, ("W-1", 100)), TODAY)
-    with _statements(engine) as seen:
+    with statements(engine) as seen:
         updated = await update_order(asession, PLANNER, book, UpdateInput(
             created.order.code, 1, lines=(LineInput("W-1", 300),)), TODAY)
     assert updated.order.status is OrderStatus.ACCEPTED
     first_write = _decided_before_writing(seen)
     assert any("FROM capacity_ledger" in s for s in seen[:first_write])
     # The one ledger UPDATE (give back 100, take 300) is the last statement before the commit.
-    assert _after_first_ledger_update(seen) == []
+    assert after_the_ledger_update(seen, engine.dialect.name) == []
     assert any(s.startswith("INSERT INTO capacity_reservations") for s in seen[first_write:])
     assert await _held_units(asession) == pytest.approx(300.0)
 
@@ -84,12 +64,12 @@ async def test_a_cancel_gives_its_hours_back_as_its_last_statement(
 ) -> None:
     """Input tried: cancelling an accepted order of 100 widgets."""
     created = await create_order(asession, PLANNER, book, order("REG", IN_TWO_WEEKS, ("W-1", 100)), TODAY)
-    with _statements(engine) as seen:
+    with statements(engine) as seen:
         cancelled = await cancel_order(asession, PLANNER, book, CancelInput(created.order.code, 1, "not needed"),
                                        TODAY)
     assert cancelled.order.status is OrderStatus.CANCELLED
     _decided_before_writing(seen)
-    assert _after_first_ledger_update(seen) == []
+    assert after_the_ledger_update(seen, engine.dialect.name) == []
     assert await _held_units(asession) == 0.0
 
 

@@ -1,0 +1,90 @@
+"""Commit a transaction whose ledger UPDATEs were held (ledger.hold_writes): on PostgreSQL they go with the COMMIT.
+
+The held REBOOK entries, in (line, week) order, and the COMMIT are sent in one psycopg pipeline, so the server
+locks the ledger rows, updates them and commits in one round trip: no other request's turn of the event loop
+comes between the UPDATE's answer and the COMMIT while the rows are locked. The fit test runs on the server
+(ledger.REBOOK_OR_FAIL: SQLSTATE SOP01, mapped back to CapacityTaken, so with_retries decides again); everything
+else the transaction writes is flushed before, and a failed take leaves none of it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+from sqlalchemy.engine import Compiled, Dialect
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.capacity import lock_timing
+from domain.capacity.ledger import (
+    CAPACITY_TAKEN_STATE,
+    LOCKED_AT,
+    REBOOK_OR_FAIL,
+    REBOOK_OR_FAIL_TIMED,
+    CapacityTaken,
+    take_held,
+)
+
+_compiled: dict[tuple[str, bool], Compiled] = {}
+
+
+async def commit(session: AsyncSession) -> None:
+    """session.commit(), with the held ledger UPDATEs sent in the same round trip as the COMMIT."""
+    entries = take_held(session)
+    if not entries:
+        await session.commit()
+        return
+    await session.flush()  # every other write goes in first, before any ledger row is locked
+    connection = await session.connection()
+    timed = lock_timing.enabled()
+    compiled = _statement(connection.dialect, timed)
+    sql = str(compiled)
+    driver = (await connection.get_raw_connection()).driver_connection
+    assert isinstance(driver, psycopg.AsyncConnection)
+    params = [dict(compiled.construct_params(e) or {}) for e in entries]
+    lock_timing.mark(session)
+    try:
+        if timed:
+            await _timed(session, driver, sql, params)
+        else:
+            async with driver.pipeline():
+                async with driver.cursor() as cursor:
+                    await cursor.executemany(sql, params)
+                await driver.commit()
+    except psycopg.Error as error:
+        if error.sqlstate == CAPACITY_TAKEN_STATE:
+            raise CapacityTaken(error.diag.message_primary or str(error)) from None
+        # As SQLAlchemy would have wrapped it: retry.py and outage.py read DBAPIError (deadlock, lock timeout).
+        raise DBAPIError.instance(sql, None, error, psycopg.Error, dialect=connection.dialect) from error
+    # The server has committed: psycopg's commit on an idle connection sends nothing; this ends SQLAlchemy's
+    # transaction and runs its after_commit hooks (lock_timing).
+    await session.commit()
+
+
+async def _timed(session: AsyncSession, driver: psycopg.AsyncConnection[Any], sql: str,
+                 params: list[dict[str, Any]]) -> None:
+    """The same pipeline with the server's clock noted when the first ledger row is updated (REBOOK_OR_FAIL_TIMED),
+    after the last and after the COMMIT (that SELECT runs in an implicit transaction the pipeline's Sync ends): what
+    the rows were held, and how much of it before the COMMIT (the other UPDATEs, with any wait for rows another
+    transaction holds). No result is read before the Sync: the timing adds no round trip."""
+    locked, ended = driver.cursor(), driver.cursor()
+    async with driver.pipeline():
+        async with driver.cursor() as cursor:
+            await cursor.executemany(sql, params)
+        await locked.execute(f"SELECT current_setting('{LOCKED_AT}')::timestamptz, clock_timestamp()")
+        await driver.execute("COMMIT")
+        await ended.execute("SELECT clock_timestamp()")
+    first_and_last, end = await locked.fetchone(), await ended.fetchone()
+    if first_and_last is not None and end is not None:
+        first, last = first_and_last
+        lock_timing.held_on_server(session, (end[0] - first).total_seconds() * 1000,
+                                   (last - first).total_seconds() * 1000)
+
+
+def _statement(dialect: Dialect, timed: bool) -> Compiled:
+    compiled = _compiled.get((dialect.name, timed))
+    if compiled is None:
+        statement = REBOOK_OR_FAIL_TIMED if timed else REBOOK_OR_FAIL
+        compiled = _compiled[(dialect.name, timed)] = statement.compile(dialect=dialect)
+    return compiled
