@@ -30,6 +30,7 @@ from domain.orders.holds import hold_for_sign_offs, needs_people
 from domain.orders.inputs import LineInput, OrderInput, validate_amount, validate_lines, validate_requested_date
 from domain.orders.keyed import keyed_change
 from domain.orders.numbers import number_taken, order_numbers
+from domain.orders.new_rows import insert_event, insert_order
 from domain.orders.persist import apply_outcome, insert_review, record_rush, reserve_promise, write_deliveries
 from domain.orders.results import OrderResult, ReviewResult, review_result
 from domain.scoping import may_see_customer
@@ -103,7 +104,7 @@ async def create_order(
         customer, context, priced = await _prepare(session, principal, data, today)
         a = await assess(session, book, Request(context, priced, data.requested_date), today, saving=False)
         result = await review_result(session, a, context, [p.quantity for p in priced], book.version)
-        # Then write, the ledger last: the order and its lines in one flush, with the outcome already in them.
+        # Then write, the ledger last: the order and its lines (Core INSERTs), with the outcome already in them.
         lines = [OrderLine(line_no=i + 1, product_id=p.id, quantity=pl.quantity, unit_price=pl.unit_price,
                            unit_cost=pl.unit_cost)
                  for i, (p, pl) in enumerate(zip(context.products, priced, strict=True))]
@@ -118,9 +119,8 @@ async def create_order(
             # The units stock covers go in with the lines; reserve_promise checks them under the products' lock.
             for line, from_stock in zip(lines, a.stock.from_stock, strict=True):
                 line.quantity_from_stock = from_stock
-        session.add(order)
         try:
-            await session.flush()
+            await insert_order(session, order, lines)
         except IntegrityError as taken:
             # A taken code or reference fails the unique index on insert: no check-then-insert window.
             raise await number_taken(session, taken, order.customer_id, data.customer_code, numbers) from None
@@ -136,8 +136,7 @@ async def create_order(
                    "substitutes": [[s.sku, s.for_sku, s.on_hand] for s in result.substitutes],
                    "sign_offs": [r.role for r in a.review.sign_offs] if needs_people(a) else []},
         )
-        session.add(created)
-        events.append(created)
+        events.append(await insert_event(session, created))
         if waiting:
             await hold_for_sign_offs(session, order, lines, a)
         elif a.decision is ReviewDecision.ACCEPT:
