@@ -57,6 +57,8 @@ def _free_stock_statement() -> Any:
 
 
 FREE_STOCK = _free_stock_statement()  # built once: a statement per order, not its construction
+LOCK_PRODUCTS = (select(Product.id).where(Product.id.in_(bindparam("ids", expanding=True))).order_by(Product.id)
+                 .with_for_update(key_share=True))  # built once: products :ids locked in id order
 
 
 async def free_stock(session: AsyncSession, product_ids: Sequence[int], take_safety_stock: bool,
@@ -118,8 +120,7 @@ async def take_stock(session: AsyncSession, lines: Sequence[OrderLine], cover: S
     # FOR NO KEY UPDATE: every open order's lines hold a KEY SHARE lock on their products (the foreign
     # key), which FOR UPDATE would wait for, deadlocking two orders of one product; shipments and
     # progress reports update on_hand and so still wait for this lock.
-    await session.execute(select(Product.id).where(Product.id.in_(sorted(wanted))).order_by(Product.id)
-                          .with_for_update(key_share=True))
+    await (await session.connection()).execute(LOCK_PRODUCTS, {"ids": sorted(wanted)})
     free = await free_stock(session, list(wanted), cover.take_safety_stock,
                             freed=wanted if inserted_holding else None)
     short = [f"product {pid}: {q:g} wanted, {free.get(pid, 0):g} free" for pid, q in sorted(wanted.items())
