@@ -3,12 +3,11 @@ on PostgreSQL all five in one statement (data-modifying WITH), on SQLite one INS
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import Executable, Table, bindparam, insert, select, union_all
+from sqlalchemy import ARRAY, Executable, Table, bindparam, func, insert, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 
@@ -69,15 +68,17 @@ async def insert_new_order(session: AsyncSession, order: Order, lines: list[Orde
     event_values = _values(event, EVENT_COLUMNS)
     connection = await session.connection()
     if connection.dialect.name == "postgresql":
-        params = {f"o_{key}": value for key, value in order_values.items()}
-        params.update({f"l{i}_{key}": value for i, row in enumerate(line_values) for key, value in row.items()})
+        if any(order_values[key] is not None for key in NOT_YET):
+            raise ValueError(f"a new order has none of {sorted(NOT_YET)}")
+        params = {f"o_{key}": order_values[key] for key in NEW_ORDER_KEYS}
+        params.update({f"l_{key}": [row[key] for row in line_values] for key, _ in LINE_COLUMNS})
         params.update({f"r_{key}": value for key, value in {"created_at": utcnow(), **review}.items()
                        if key != "order_id"})
         params.update({f"e_{key}": value for key, value in event_values.items()})
-        for j, d in enumerate(deliveries):
-            params.update({f"d{j}_line_no": lines[d.line_index].line_no, f"d{j}_quantity": d.quantity,
-                           f"d{j}_date": d.date, f"d{j}_status": d.status})
-        rows = (await connection.execute(_one_statement(len(lines), len(deliveries)), params)).all()
+        params.update({"d_line_no": [lines[d.line_index].line_no for d in deliveries],
+                       "d_quantity": [d.quantity for d in deliveries], "d_date": [d.date for d in deliveries],
+                       "d_status": [d.status for d in deliveries]})
+        rows = (await connection.execute(ONE_STATEMENT, params)).all()
         order.id, event.id = rows[0][1], rows[0][2]
         ids = [line_id for line_id, _, _ in rows]
     else:
@@ -102,32 +103,43 @@ def _params(table: Table, prefix: str, keys: list[str]) -> list[Any]:
     return [bindparam(f"{prefix}_{key}", type_=table.c[key].type) for key in keys]
 
 
-def _all(selects: list[Any]) -> Any:
-    return selects[0] if len(selects) == 1 else union_all(*selects)
+def _arrays(table: Table, prefix: str, keys: list[str]) -> Any:
+    """unnest(:prefix_key::type[], ...) AS (key, ...): one array parameter per column, one row per element."""
+    return func.unnest(*(bindparam(f"{prefix}_{key}", type_=ARRAY(table.c[key].type)) for key in keys)
+                       ).table_valued(*keys).render_derived()
 
 
-@functools.cache
-def _one_statement(line_count: int, delivery_count: int) -> Executable:
+# Columns a new order leaves NULL (it has not been planned, made, shipped, cancelled, delivered or closed): not in
+# the statement, which keeps it under psycopg's limits for caching a query's parsing (4096 bytes, 50 parameters).
+NOT_YET = frozenset({"scheduled_at", "completed_at", "shipped_at", "cancelled_at", "delivered_on", "proof_reference",
+                     "closed_at"})
+NEW_ORDER_KEYS = [key for key, _ in ORDER_COLUMNS if key not in NOT_YET]
+DELIVERY_KEYS = ["line_no", "quantity", "date", "status"]
+
+
+def _one_statement() -> Executable:
     """WITH the order, its lines, review, deliveries and event inserted, SELECT (line id, order id, event id) in
-    line order. Built once per shape (number of lines and deliveries), so no request compiles it again."""
-    order_keys, line_keys = [k for k, _ in ORDER_COLUMNS], [k for k, _ in LINE_COLUMNS]
-    event_keys = [k for k, _ in EVENT_COLUMNS]
-    new_order = insert(ORDERS).values(dict(zip(order_keys, _params(ORDERS, "o", order_keys), strict=True))
+    line order. Lines and deliveries come as arrays (unnest), so one statement, built once, serves every order."""
+    line_keys, event_keys = [k for k, _ in LINE_COLUMNS], [k for k, _ in EVENT_COLUMNS]
+    new_order = insert(ORDERS).values(dict(zip(NEW_ORDER_KEYS, _params(ORDERS, "o", NEW_ORDER_KEYS), strict=True))
                                       ).returning(ORDERS.c.id).cte("new_order")
-    new_lines = insert(LINES).from_select(["order_id", *line_keys], _all([
-        select(new_order.c.id, *_params(LINES, f"l{i}", line_keys)) for i in range(line_count)])
-    ).returning(LINES.c.id, LINES.c.order_id, LINES.c.line_no).cte("new_lines")
+    given = _arrays(LINES, "l", line_keys)
+    new_lines = insert(LINES).from_select(["order_id", *line_keys], select(new_order.c.id, *given.c)
+                                            .join_from(new_order, given, true())).returning(
+        LINES.c.id, LINES.c.order_id, LINES.c.line_no).cte("new_lines")
     new_review = insert(REVIEWS).from_select(["order_id", *REVIEW_COLUMNS], select(
         new_order.c.id, *_params(REVIEWS, "r", REVIEW_COLUMNS))).cte("new_review")
+    promised = func.unnest(bindparam("d_line_no", type_=ARRAY(LINES.c.line_no.type)),
+                           *(bindparam(f"d_{key}", type_=ARRAY(DELIVERIES.c[key].type)) for key in DELIVERY_KEYS[1:])
+                           ).table_valued(*DELIVERY_KEYS).render_derived()
+    new_deliveries = insert(DELIVERIES).from_select(
+        ["order_id", "order_line_id", *DELIVERY_KEYS[1:]],
+        select(new_lines.c.order_id, new_lines.c.id, *(promised.c[key] for key in DELIVERY_KEYS[1:]))
+        .join_from(new_lines, promised, promised.c.line_no == new_lines.c.line_no)).cte("new_deliveries")
     new_event = insert(EVENTS).from_select(["order_id", *event_keys], select(
         new_order.c.id, *_params(EVENTS, "e", event_keys))).returning(EVENTS.c.id).cte("new_event")
-    written = [new_review]
-    if delivery_count:
-        written.append(insert(DELIVERIES).from_select(
-            ["order_id", "order_line_id", "quantity", "date", "status"], _all([
-                select(new_lines.c.order_id, new_lines.c.id,
-                       *_params(DELIVERIES, f"d{j}", ["quantity", "date", "status"]))
-                .where(new_lines.c.line_no == bindparam(f"d{j}_line_no", type_=LINES.c.line_no.type))
-                for j in range(delivery_count)])).cte("new_deliveries"))
     return (select(new_lines.c.id, new_lines.c.order_id, select(new_event.c.id).scalar_subquery())
-            .order_by(new_lines.c.line_no).add_cte(*written))
+            .order_by(new_lines.c.line_no).add_cte(new_review, new_deliveries))
+
+
+ONE_STATEMENT = _one_statement()
