@@ -62,7 +62,7 @@ async def _prepare(session: AsyncSession, principal: Principal, data: OrderInput
     customer, by_sku, routes = await load_customer_products(session, data.customer_code,
                                                             [line.sku for line in data.lines])
     ensure_may_write(principal, customer.id, data.customer_code)
-    context = await load_context(session, customer, data.lines, by_sku, routes)
+    context = await load_context(session, customer, data.lines, by_sku, routes, data.requested_date)
     return customer, context, priced_lines(context, data.lines)
 
 
