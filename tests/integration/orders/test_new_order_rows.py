@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -84,10 +84,10 @@ async def test_the_per_product_reads_agree_with_the_statements_they_replace(
     """Input tried: the widget with an order of 100 in the requested week, two forecasts of that week (the later
     one counts), and recent progress (50 good, 5 scrap); the spare with 500 in stock; the prototype with nothing.
     read_products gives the stock rows, yields, practice and forecast the separate statements give."""
-    with clock.pinned(datetime.combine(TODAY, time(12), tzinfo=timezone.utc)):
+    with clock.pinned(datetime.combine(TODAY, time(12), tzinfo=UTC)):
         await create_order(asession, PLANNER, book, order("REG", IN_TWO_WEEKS, ("W-1", 100)), TODAY)
         week = IN_TWO_WEEKS - timedelta(days=IN_TWO_WEEKS.weekday())
-        earlier = datetime.combine(TODAY, time(8), tzinfo=timezone.utc)
+        earlier = datetime.combine(TODAY, time(8), tzinfo=UTC)
         asession.add_all([
             Forecast(product_id=plant.widget.id, week=week, low=100, mid=150, high=200, submitted_at=earlier),
             Forecast(product_id=plant.widget.id, week=week, low=100, mid=180, high=200,
