@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from typing import Any, cast
 
 import numpy as np
-from sqlalchemy import Float, Table, bindparam, select, update
+from sqlalchemy import Date, Float, Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.db import dialect_insert
@@ -118,6 +118,17 @@ async def forecast_claim(session: AsyncSession, routes: Mapping[int, Sequence[in
     return ForecastClaim(lines, first, week + timedelta(weeks=forward_weeks - 1))
 
 
+# Built once (a statement per order, not its construction): the forecast rows of :line_ids and :product_ids a claim
+# may consume from, weeks :first to :last.
+CLAIMED_ROWS = (
+    select(FORECAST.c.id, FORECAST.c.line_id, FORECAST.c.week, FORECAST.c.product_id, FORECAST.c.hours)
+    .where(FORECAST.c.line_id.in_(bindparam("line_ids", expanding=True)),
+           FORECAST.c.product_id.in_(bindparam("product_ids", expanding=True)),
+           FORECAST.c.week >= bindparam("first", type_=Date), FORECAST.c.week <= bindparam("last", type_=Date))
+    .order_by(FORECAST.c.id)
+)
+
+
 async def claimable_hours(session: AsyncSession, claim: ForecastClaim | None, line_ids: Sequence[int],
                           weeks: Sequence[date], back: Mapping[tuple[int, date, int], float] | None = None
                           ) -> tuple[np.ndarray, ForecastClaim | None]:
@@ -130,12 +141,9 @@ async def claimable_hours(session: AsyncSession, claim: ForecastClaim | None, li
     lindex, windex = {line_id: i for i, line_id in enumerate(line_ids)}, {w: i for i, w in enumerate(weeks)}
     products = set().union(*(entry[1] for entry in claim.lines.values()))
     rows: list[ForecastRow] = []
-    for row_id, line_id, week, product_id, hours in await (await session.connection()).execute(
-        select(FORECAST.c.id, FORECAST.c.line_id, FORECAST.c.week, FORECAST.c.product_id, FORECAST.c.hours)
-        .where(FORECAST.c.line_id.in_(list(claim.lines)), FORECAST.c.product_id.in_(products),
-               FORECAST.c.week >= claim.first, FORECAST.c.week <= claim.last)
-        .order_by(FORECAST.c.id)
-    ):
+    for row_id, line_id, week, product_id, hours in await (await session.connection()).execute(CLAIMED_ROWS, {
+            "line_ids": sorted(claim.lines), "product_ids": sorted(products), "first": claim.first,
+            "last": claim.last}):
         hours = float(hours) + (back or {}).get((line_id, week, product_id), 0.0)
         rows.append((row_id, line_id, week, product_id, hours))
         if line_id in lindex and week in windex and product_id in claim.lines[line_id][1]:

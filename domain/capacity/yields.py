@@ -82,6 +82,12 @@ async def yields_and_practice(session: AsyncSession, product_ids: Sequence[int]
     (absent: never made), in one statement."""
     rows = (await (await session.connection()).execute(REPORTED_AND_PRACTICE, {
         "since": clock.now() - timedelta(weeks=TRAILING_WEEKS), "product_ids": list(product_ids)})).all()
+    return yields_of_rows(rows)
+
+
+def yields_of_rows(rows: Sequence[Sequence[Any]]) -> tuple[dict[int, float], dict[int, tuple[int, float]]]:
+    """The yields and practice of REPORTED_AND_PRACTICE's rows (product id, good, scrap, runs, units); a product with
+    no reports (its sums NULL, as an outer join gives them) is absent from both."""
     yields = _by_product((product_id, good, scrap) for product_id, good, scrap, _, _ in rows
                          if (good or 0.0) + (scrap or 0.0) > 0)
     return yields, {product_id: (int(runs or 0), float(units or 0.0)) for product_id, _, _, runs, units in rows

@@ -107,7 +107,9 @@ async def assess(session: AsyncSession, book: RuleBook, request: Request, today:
                              create_missing=saving, claim=claim, given_back=request.held)
     view = await without_other_tiers_allocation(session, view, policy, context.customer.tier.value, today)
     freed = request.held.units if request.held is not None else None
-    stock = await stock_cover(session, policy, [p.id for p in context.products], quantities, today, freed=freed)
+    read = context.reads.stock if context.reads is not None else None
+    stock = await stock_cover(session, policy, [p.id for p in context.products], quantities, today, freed=freed,
+                              read=read)
     ctp, rates = build_ctp(view, context)
     regular = promise_order(ctp, rates, view, stock, request.requested, earliest_day, use_reserve=False)
     facts = order_facts(context, request.lines, request.requested, today)
@@ -116,7 +118,7 @@ async def assess(session: AsyncSession, book: RuleBook, request: Request, today:
     rush = book.rush(facts)
     if rush.rush and policy.rush_takes_safety_stock and not stock.take_safety_stock:
         stock = await stock_cover(session, policy, [p.id for p in context.products], quantities, today, rush=True,
-                                  freed=freed)
+                                  freed=freed, read=read)
         facts.update(stock_facts(stock))
         regular = promise_order(ctp, rates, view, stock, request.requested, earliest_day, use_reserve=False)
     chosen = regular

@@ -16,6 +16,7 @@ from domain.capacity.yields import yields_and_practice
 from domain.errors import InvalidInput, NotFound
 from domain.models import BomItem, Customer, Material, MaterialReceipt, Product, ProductionLine, Routing
 from domain.orders.inputs import LineInput
+from domain.orders.product_reads import ProductReads, read_products
 
 # Master data read as plain rows (Core on the session's connection): no ORM objects to build.
 ROUTINGS, BOM = cast(Table, Routing.__table__), cast(Table, BomItem.__table__)
@@ -48,6 +49,7 @@ class OrderContext:
     yields: dict[int, float] = field(default_factory=dict)  # product id -> observed yield (absent: no history)
     # product id -> (progress reports with good units, good units) over all time (absent: never made); None: not read
     practice: dict[int, tuple[int, float]] | None = None
+    reads: ProductReads | None = None  # a new order's stock and forecast rows, read with the yields
 
     @property
     def line_ids(self) -> list[int]:
@@ -129,10 +131,12 @@ def _check_customer(customer: Customer, code: str) -> None:
 
 
 async def load_context(session: AsyncSession, customer: Customer, lines: tuple[LineInput, ...],
-                       by_sku: dict[str, Product] | None = None, routes: Routes | None = None) -> OrderContext:
+                       by_sku: dict[str, Product] | None = None, routes: Routes | None = None,
+                       requested: date | None = None) -> OrderContext:
     """Products by sku (NotFound names the line), routes, key materials and receipts.
 
-    by_sku and routes: when already read with the customer (load_customer_products).
+    by_sku and routes: when already read with the customer (load_customer_products). requested: a new order's
+    requested date: its products' stock and that week's forecast are read with the yields (product_reads.py).
     """
     skus = [line.sku for line in lines]
     if by_sku is None:
@@ -156,8 +160,12 @@ async def load_context(session: AsyncSession, customer: Customer, lines: tuple[L
         if not routes.get(product.id):
             raise InvalidInput(f"no production line can make {product.sku}", ["lines", str(index), "sku"])
     bom, materials, receipts = await load_bills(session, ids)
-    yields, practice = await yields_and_practice(session, ids)
-    return OrderContext(customer, products, dict(routes), bom, materials, receipts, yields, practice)
+    if requested is None:
+        yields, practice = await yields_and_practice(session, ids)
+        return OrderContext(customer, products, dict(routes), bom, materials, receipts, yields, practice)
+    reads = await read_products(session, ids, requested)
+    return OrderContext(customer, products, dict(routes), bom, materials, receipts, reads.yields, reads.practice,
+                        reads)
 
 
 Bills = dict[int, list[tuple[int, float]]]

@@ -7,18 +7,17 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Date, Integer, Select, Table, bindparam, func, select
+from sqlalchemy import Date, Select, Table, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.capacity.calendar import week_start
-from domain.models import Forecast, Order, OrderLine, OrderStatus, ProcessMaturity
+from domain.models import Forecast, Order, OrderLine, ProcessMaturity
 from domain.orders.context import OrderContext
 from domain.orders.finished_goods import StockCover
 from domain.orders.materials import MaterialCheck
+from domain.orders.product_reads import ordered_in_week
 from domain.orders.promise import OrderPromise
 
-# Orders that no longer count as demand for the sku-week.
-NOT_DEMAND = (OrderStatus.CANCELLED, OrderStatus.REJECTED)
 FORECASTS, ORDERS, LINES = (cast(Table, model.__table__) for model in (Forecast, Order, OrderLine))
 
 
@@ -89,19 +88,10 @@ def material_facts(check: MaterialCheck) -> dict[str, Any]:
 
 def _forecast_statement() -> Select[Any]:
     """The week's forecasts of some skus (newest first) with what is already ordered of each that week."""
-    f, line, order = FORECASTS.c, LINES.c, ORDERS.c
-    week = bindparam("week", type_=Date)
-    ordered = (
-        select(func.coalesce(func.sum(line.quantity), 0.0))
-        .select_from(LINES.join(ORDERS, order.id == line.order_id))
-        .where(line.product_id == f.product_id, order.requested_date >= week,
-               order.requested_date < bindparam("week_end", type_=Date), order.status.not_in(NOT_DEMAND),
-               order.id != bindparam("exclude_order_id", type_=Integer))
-        .scalar_subquery()
-    )
+    f = FORECASTS.c
     return (
-        select(f.product_id, f.mid, ordered)
-        .where(f.product_id.in_(bindparam("product_ids", expanding=True)), f.week == week)
+        select(f.product_id, f.mid, ordered_in_week(f.product_id))
+        .where(f.product_id.in_(bindparam("product_ids", expanding=True)), f.week == bindparam("week", type_=Date))
         .order_by(f.product_id, f.submitted_at.desc(), f.id.desc())
     )
 
@@ -118,14 +108,17 @@ async def forecast_excess_pct(
     One statement for the whole order: each sku's forecasts for the week with what is ordered already.
     """
     week = week_start(requested)
-    rows = await (await session.connection()).execute(FORECAST_AND_ORDERED, {
-        "product_ids": [product.id for product in context.products], "week": week,
-        "week_end": week + timedelta(days=7),
-        "exclude_order_id": exclude_order_id or 0,  # ids start at 1: 0 excludes nothing
-    })
     latest: dict[int, tuple[float | None, float]] = {}
-    for product_id, mid, ordered in rows:
-        latest.setdefault(product_id, (mid, float(ordered or 0.0)))
+    if context.reads is not None and context.reads.week == week and exclude_order_id is None:
+        latest = context.reads.forecast  # read with the products' stock (product_reads.py)
+    else:
+        rows = await (await session.connection()).execute(FORECAST_AND_ORDERED, {
+            "product_ids": [product.id for product in context.products], "week": week,
+            "week_end": week + timedelta(days=7),
+            "exclude_order_id": exclude_order_id or 0,  # ids start at 1: 0 excludes nothing
+        })
+        for product_id, mid, ordered in rows:
+            latest.setdefault(product_id, (mid, float(ordered or 0.0)))
     worst: float | None = None
     for product, quantity in zip(context.products, quantities, strict=True):
         mid, ordered = latest.get(product.id, (None, 0.0))

@@ -42,32 +42,43 @@ class StockCover:
         return cls(list(quantities), [0.0] * len(quantities), ship_day)
 
 
-def _free_stock_statement() -> Any:
-    """Per product asked (:ids): on hand, safety stock and what open orders hold of it (held_for_orders)."""
-    products, lines, orders = (cast(Table, m.__table__) for m in (Product, OrderLine, Order))
-    held = (
+def held_for_orders(product_id: Any) -> Any:
+    """Units of the product open orders hold (made for them or taken from stock, not shipped): a scalar subquery."""
+    lines, orders = (cast(Table, m.__table__) for m in (OrderLine, Order))
+    return (
         select(func.coalesce(func.sum(lines.c.quantity_made + lines.c.quantity_from_stock - lines.c.quantity_shipped),
                              0.0))
         .select_from(lines.join(orders, orders.c.id == lines.c.order_id))
-        .where(lines.c.product_id == products.c.id, orders.c.status.in_(HOLDS_STOCK))
+        .where(lines.c.product_id == product_id, orders.c.status.in_(HOLDS_STOCK))
         .scalar_subquery()
     )
-    return (select(products.c.id, products.c.on_hand, products.c.safety_stock, held)
+
+
+def _free_stock_statement() -> Any:
+    """Per product asked (:ids): on hand, safety stock and what open orders hold of it (held_for_orders)."""
+    products = cast(Table, Product.__table__)
+    return (select(products.c.id, products.c.on_hand, products.c.safety_stock, held_for_orders(products.c.id))
             .where(products.c.id.in_(bindparam("ids", expanding=True))))
 
 
 FREE_STOCK = _free_stock_statement()  # built once: a statement per order, not its construction
+LOCK_PRODUCTS = (select(Product.id).where(Product.id.in_(bindparam("ids", expanding=True))).order_by(Product.id)
+                 .with_for_update(key_share=True))  # built once: products :ids locked in id order
 
 
 async def free_stock(session: AsyncSession, product_ids: Sequence[int], take_safety_stock: bool,
-                     freed: Mapping[int, float] | None = None) -> dict[int, float]:
+                     freed: Mapping[int, float] | None = None,
+                     read: Mapping[int, tuple[float, float, float]] | None = None) -> dict[int, float]:
     """Whole finished units of each product no open order holds (less safety stock unless the rules give it).
 
     freed: units per product the caller holds already and may use again (an order decided again, or a new order's
-    lines inserted holding their units): counted among the held ones, so not held against it."""
+    lines inserted holding their units): counted among the held ones, so not held against it.
+    read: product id -> (on hand, safety stock, held) read already in this decision (product_reads.py)."""
     free: dict[int, float] = {}
-    for product_id, on_hand, safety, held in await (await session.connection()).execute(
-            FREE_STOCK, {"ids": sorted(set(product_ids))}):
+    rows = ([(product_id, *read[product_id]) for product_id in sorted(set(product_ids)) if product_id in read]
+            if read is not None else
+            await (await session.connection()).execute(FREE_STOCK, {"ids": sorted(set(product_ids))}))
+    for product_id, on_hand, safety, held in rows:
         kept = 0.0 if take_safety_stock else safety
         # Whole units: a fraction of a unit on the shelf cannot be shipped.
         left = on_hand - float(held or 0.0) - kept + (freed or {}).get(product_id, 0.0)
@@ -89,11 +100,13 @@ def cover_lines(product_ids: Sequence[int], quantities: Sequence[float], free: d
 
 async def stock_cover(session: AsyncSession, policy: CapacityPolicy, product_ids: Sequence[int],
                       quantities: Sequence[float], today: date, *, rush: bool = False,
-                      freed: Mapping[int, float] | None = None) -> StockCover:
+                      freed: Mapping[int, float] | None = None,
+                      read: Mapping[int, tuple[float, float, float]] | None = None) -> StockCover:
     """What free stock covers of an order's lines now, as the capacity policy's stock_first rule says (a rush order
-    may take the safety stock when the rule gives it to rush orders: it is there for demand the forecast missed)."""
+    may take the safety stock when the rule gives it to rush orders: it is there for demand the forecast missed).
+    read: the products' stock rows read already in this decision (free_stock)."""
     take_safety_stock = policy.take_safety_stock or (rush and policy.rush_takes_safety_stock)
-    free = await free_stock(session, product_ids, take_safety_stock, freed)
+    free = await free_stock(session, product_ids, take_safety_stock, freed, read)
     ship_day = today + timedelta(days=policy.stock_handling_days)
     return cover_lines(product_ids, quantities, free, ship_day, take_safety_stock)
 
@@ -118,8 +131,7 @@ async def take_stock(session: AsyncSession, lines: Sequence[OrderLine], cover: S
     # FOR NO KEY UPDATE: every open order's lines hold a KEY SHARE lock on their products (the foreign
     # key), which FOR UPDATE would wait for, deadlocking two orders of one product; shipments and
     # progress reports update on_hand and so still wait for this lock.
-    await session.execute(select(Product.id).where(Product.id.in_(sorted(wanted))).order_by(Product.id)
-                          .with_for_update(key_share=True))
+    await (await session.connection()).execute(LOCK_PRODUCTS, {"ids": sorted(wanted)})
     free = await free_stock(session, list(wanted), cover.take_safety_stock,
                             freed=wanted if inserted_holding else None)
     short = [f"product {pid}: {q:g} wanted, {free.get(pid, 0):g} free" for pid, q in sorted(wanted.items())

@@ -28,6 +28,7 @@ from domain.models import (
 from domain.orders.assess import Assessment
 from domain.orders.finished_goods import take_stock
 from domain.orders.negotiation_open import open_negotiations
+from domain.orders.new_rows import NewDelivery
 from domain.orders.production_orders import raise_for_order, replaced_by_released
 from domain.orders.promise import OrderPromise
 from domain.orders.results import ReviewResult
@@ -87,12 +88,19 @@ async def write_deliveries(session: AsyncSession, order: Order, lines: list[Orde
     """
     if not new:
         await session.execute(delete(Delivery).where(Delivery.order_id == order.id))
-    status = DeliveryStatus.PROMISED if a.decision is ReviewDecision.ACCEPT else DeliveryStatus.PROPOSED
-    # One INSERT for all of them, with no objects to track; a tentative promise has its date on the negotiation.
-    if a.deliveries and not a.tentative:
+    # One INSERT for all of them, with no objects to track.
+    if deliveries := new_deliveries(a):
         await (await session.connection()).execute(insert(DELIVERIES), [
             {"order_id": order.id, "order_line_id": lines[d.line_index].id, "quantity": d.quantity, "date": d.date,
-             "status": status} for d in a.deliveries])
+             "status": d.status} for d in deliveries])
+
+
+def new_deliveries(a: Assessment) -> list[NewDelivery]:
+    """The review's deliveries as rows to write; a tentative promise has its date on the negotiation (none)."""
+    if a.tentative:
+        return []
+    status = DeliveryStatus.PROMISED if a.decision is ReviewDecision.ACCEPT else DeliveryStatus.PROPOSED
+    return [NewDelivery(d.line_index, d.quantity, d.date, status) for d in a.deliveries]
 
 
 async def reserve_promise(session: AsyncSession, order: Order, lines: list[OrderLine], a: Assessment,

@@ -30,8 +30,9 @@ from domain.orders.facts import PricedLine, amount_of, margin_of
 from domain.orders.holds import hold_for_sign_offs, needs_people
 from domain.orders.inputs import LineInput, OrderInput, validate_amount, validate_lines, validate_requested_date
 from domain.orders.keyed import keyed_change
+from domain.orders.new_rows import insert_new_order
 from domain.orders.numbers import number_taken, order_numbers
-from domain.orders.persist import apply_outcome, insert_review, record_rush, reserve_promise, write_deliveries
+from domain.orders.persist import apply_outcome, new_deliveries, record_rush, reserve_promise, review_values
 from domain.orders.results import OrderResult, ReviewResult, review_result
 from domain.scoping import may_see_customer
 from rules import RuleBook
@@ -62,7 +63,7 @@ async def _prepare(session: AsyncSession, principal: Principal, data: OrderInput
     customer, by_sku, routes = await load_customer_products(session, data.customer_code,
                                                             [line.sku for line in data.lines])
     ensure_may_write(principal, customer.id, data.customer_code)
-    context = await load_context(session, customer, data.lines, by_sku, routes)
+    context = await load_context(session, customer, data.lines, by_sku, routes, data.requested_date)
     return customer, context, priced_lines(context, data.lines)
 
 
@@ -105,7 +106,7 @@ async def create_order(
         customer, context, priced = await _prepare(session, principal, data, today)
         a = await assess(session, book, Request(context, priced, data.requested_date), today, saving=False)
         result = await review_result(session, a, context, [p.quantity for p in priced], book.version)
-        # Then write, the ledger last: the order and its lines in one flush, with the outcome already in them.
+        # Then write, the ledger last: the order and its lines (Core INSERTs), with the outcome already in them.
         lines = [OrderLine(line_no=i + 1, product_id=p.id, quantity=pl.quantity, unit_price=pl.unit_price,
                            unit_cost=pl.unit_cost)
                  for i, (p, pl) in enumerate(zip(context.products, priced, strict=True))]
@@ -120,17 +121,9 @@ async def create_order(
             # The units stock covers go in with the lines; reserve_promise checks them under the products' lock.
             for line, from_stock in zip(lines, a.stock.from_stock, strict=True):
                 line.quantity_from_stock = from_stock
-        session.add(order)
-        try:
-            await session.flush()
-        except IntegrityError as taken:
-            # A taken code or reference fails the unique index on insert: no check-then-insert window.
-            raise await number_taken(session, taken, order.customer_id, data.customer_code, numbers) from None
-        await insert_review(session, order, a, result)
-        await write_deliveries(session, order, lines, a, new=True)
-        await record_rush(session, order, a, new=True)
+        result_rows = (order, lines, review_values(order, a, result), new_deliveries(a))
         created = OrderEvent(
-            order_id=order.id, order_code=order.code, customer_id=order.customer_id, kind=kinds.CREATED, at=utcnow(),
+            order_code=order.code, customer_id=order.customer_id, kind=kinds.CREATED, at=utcnow(),
             actor=principal.actor, from_status=None, to_status=order.status,
             message=f"received and reviewed: {a.decision.value} ({a.review.reason}){_waiting(a)}",
             after={"decision": a.decision.value, "promised_date": _iso(a.promised_date),
@@ -138,8 +131,13 @@ async def create_order(
                    "substitutes": [[s.sku, s.for_sku, s.on_hand] for s in result.substitutes],
                    "sign_offs": [r.role for r in a.review.sign_offs] if needs_people(a) else []},
         )
-        session.add(created)
+        try:
+            await insert_new_order(session, *result_rows, created)
+        except IntegrityError as taken:
+            # A taken code or reference fails the unique index on insert: no check-then-insert window.
+            raise await number_taken(session, taken, order.customer_id, data.customer_code, numbers) from None
         events.append(created)
+        await record_rush(session, order, a, new=True)
         if waiting:
             await hold_for_sign_offs(session, order, lines, a)
         elif a.decision is ReviewDecision.ACCEPT:

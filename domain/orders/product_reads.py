@@ -1,0 +1,68 @@
+"""What a review reads per product of a new order, in one statement: free stock, yield and practice, the requested
+week's forecast and what is ordered of it (three statements before, four for a rush order that re-read the stock)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, cast
+
+from sqlalchemy import Date, Table, and_, bindparam, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain import clock
+from domain.capacity.calendar import week_start
+from domain.capacity.yields import REPORTED_AND_PRACTICE, TRAILING_WEEKS, yields_of_rows
+from domain.models import Forecast, Order, OrderLine, OrderStatus, Product
+from domain.orders.finished_goods import held_for_orders
+
+# Orders that no longer count as demand for the sku-week.
+NOT_DEMAND = (OrderStatus.CANCELLED, OrderStatus.REJECTED)
+PRODUCTS, FORECASTS = cast(Table, Product.__table__), cast(Table, Forecast.__table__)
+ORDERS, LINES = cast(Table, Order.__table__), cast(Table, OrderLine.__table__)
+
+
+def ordered_in_week(product_id: Any) -> Any:
+    """Units of the product that orders requested in [:week, :week_end) hold, not counting :exclude_order_id."""
+    line, order = LINES.c, ORDERS.c
+    return (select(func.coalesce(func.sum(line.quantity), 0.0))
+            .select_from(LINES.join(ORDERS, order.id == line.order_id))
+            .where(line.product_id == product_id, order.requested_date >= bindparam("week", type_=Date),
+                   order.requested_date < bindparam("week_end", type_=Date), order.status.not_in(NOT_DEMAND),
+                   order.id != bindparam("exclude_order_id", type_=ORDERS.c.id.type))
+            .scalar_subquery())
+
+
+def _statement() -> Any:
+    p, f = PRODUCTS.c, FORECASTS.c
+    progress = REPORTED_AND_PRACTICE.subquery("progress")
+    latest_mid = (select(f.mid).where(f.product_id == p.id, f.week == bindparam("week", type_=Date))
+                  .order_by(f.submitted_at.desc(), f.id.desc()).limit(1).scalar_subquery())
+    return (select(p.id, p.on_hand, p.safety_stock, held_for_orders(p.id), *list(progress.c)[1:], latest_mid,
+                   ordered_in_week(p.id))
+            .select_from(PRODUCTS.outerjoin(progress, and_(progress.c[0] == p.id)))
+            .where(p.id.in_(bindparam("ids", expanding=True))))
+
+
+PRODUCT_READS = _statement()  # built once
+
+
+@dataclass(frozen=True)
+class ProductReads:
+    stock: dict[int, tuple[float, float, float]]  # product id -> on hand, safety stock, held by open orders
+    yields: dict[int, float]  # as yields_and_practice
+    practice: dict[int, tuple[int, float]]
+    week: date  # the requested week the forecast figures are of
+    forecast: dict[int, tuple[float | None, float]]  # product id -> latest mid forecast (None: none), ordered
+
+
+async def read_products(session: AsyncSession, product_ids: list[int], requested: date) -> ProductReads:
+    """The products' stock, yields, practice and requested-week forecast (a new order: no order excluded)."""
+    week = week_start(requested)
+    rows = (await (await session.connection()).execute(PRODUCT_READS, {
+        "ids": sorted(set(product_ids)), "product_ids": sorted(set(product_ids)),
+        "since": clock.now() - timedelta(weeks=TRAILING_WEEKS), "week": week, "week_end": week + timedelta(days=7),
+        "exclude_order_id": 0})).all()  # ids start at 1: 0 excludes nothing
+    yields, practice = yields_of_rows([(row[0], *row[4:8]) for row in rows])
+    return ProductReads({row[0]: (row[1], row[2], row[3]) for row in rows}, yields, practice, week,
+                        {row[0]: (row[8], float(row[9] or 0.0)) for row in rows})
