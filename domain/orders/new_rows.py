@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import ARRAY, Executable, Table, bindparam, func, insert, select, true
+from sqlalchemy import ARRAY, Executable, Table, bindparam, func, insert, inspect, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 
@@ -96,6 +96,14 @@ async def insert_new_order(session: AsyncSession, order: Order, lines: list[Orde
         line.id, line.order_id = line_id, order.id
         make_transient_to_detached(line)
     make_transient_to_detached(order)
+    # A rolled-back attempt (a lost race retried in this session) left its rows in the identity map as persistent;
+    # SQLite hands the same ids out again, so those stale objects would clash with these.
+    identities = session.sync_session.identity_map
+    for row in (order, *lines):
+        key = inspect(row).key
+        stale = identities.get(key) if key is not None else None
+        if stale is not None and stale is not row:
+            session.expunge(stale)
     session.add(order)  # with its lines (cascade): persistent, nothing pending
 
 
