@@ -83,6 +83,8 @@ ACTIONS: dict[str, dict[str, tuple[Param, ...]]] = {
                             _p("release_days", "int", minimum=0, maximum=90)),
         "rush_in_frozen_window": (_p("use_reserve", "bool"), _p("lead_days", "int", minimum=0, maximum=7)),
         "rush_replaces_stock_tasks": (_p("replace", "bool"),),
+        "rush_takes_idle_hours": (_p("use", "bool"),),
+        "rush_reserve_weeks": (_p("before_due", "int", minimum=0, maximum=52),),
         "min_split": (_p("units", "number", minimum=0), _p("percent", "number", minimum=0, maximum=50,
                                                             why=_SPLIT_WHY)),
         "forecast_consumption": (_e("match", FORECAST_MATCH), _p("backward_weeks", "int", minimum=0, maximum=8),

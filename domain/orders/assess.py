@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -24,6 +25,7 @@ from domain.orders.facts import (
 )
 from domain.orders.finished_goods import StockCover, stock_cover
 from domain.orders.frozen_rush import frozen_rush_view
+from domain.orders.idle_rush import idle_rush_view
 from domain.orders.materials import MaterialCheck, check_materials, material_arrays
 from domain.orders.maturity import maturity_facts
 from domain.orders.promise import OrderPromise, build_ctp, order_claim, promise_order, split_parts
@@ -130,7 +132,10 @@ async def assess(session: AsyncSession, book: RuleBook, request: Request, today:
     promise_from = earliest_day  # the first day the chosen promise has the lines make the order
     stock_cuts: list[StockCut] = []  # the stock tasks the chosen promise replaces
     if rush.rush:
-        with_reserve = promise_order(ctp, rates, view, stock, request.requested, earliest_day, use_reserve=True)
+        view = _reserve_near_date(view, request.requested, policy)
+        near_ctp, near_rates = build_ctp(view, context)
+        with_reserve = promise_order(near_ctp, near_rates, view, stock, request.requested, earliest_day,
+                                     use_reserve=True)
         inside = None if with_reserve.fits else await frozen_rush_view(session, view, policy, today,
                                                                        request.requested, earliest_day, request.held)
         if inside is not None:
@@ -139,9 +144,18 @@ async def assess(session: AsyncSession, book: RuleBook, request: Request, today:
                                       use_reserve=True)
             if in_window.fits:
                 with_reserve, promise_from = in_window, inside.start
+        idle = None if with_reserve.fits else await idle_rush_view(session, view, policy, today, request.requested,
+                                                                   earliest_day, request.held)
+        if idle is not None:
+            idle_ctp, idle_rates = build_ctp(idle.view, context)
+            on_idle = promise_order(idle_ctp, idle_rates, idle.view, stock, request.requested, idle.start,
+                                    use_reserve=True)
+            if on_idle.fits:
+                with_reserve, promise_from = on_idle, idle.start
+        # Stock tasks' hours come on top of the widest reserve view so far.
+        base = idle.view if idle is not None else inside.view if inside is not None else view
         stocked = None if with_reserve.fits else await stock_rush_view(
-            session, inside.view if inside is not None else view, context, policy, today, request.requested,
-            earliest_day)
+            session, base, context, policy, today, request.requested, earliest_day)
         if stocked is not None:
             stock_ctp, stock_rates = build_ctp(stocked.view, context)
             on_stock = promise_order(stock_ctp, stock_rates, stocked.view, stock, request.requested, stocked.start,
@@ -174,6 +188,16 @@ async def assess(session: AsyncSession, book: RuleBook, request: Request, today:
                             stock_cuts=stock_cuts)
     _plan_deliveries(assessment, request, view, context, quantities, promise_from, today, policy)
     return assessment
+
+
+def _reserve_near_date(view: LedgerView, requested: date, policy: CapacityPolicy) -> LedgerView:
+    """The view without the rush reserve of the weeks the policy keeps for rush orders due in them."""
+    if policy.rush_reserve_weeks_before_due is None:
+        return view
+    first = week_start(requested) - timedelta(weeks=policy.rush_reserve_weeks_before_due)
+    reserve = view.reserve.copy()
+    reserve[:, [wi for wi, week in enumerate(view.weeks) if week < first]] = 0.0
+    return dataclasses.replace(view, reserve=reserve)
 
 
 def _cause(rush: bool, excess: float | None, hint: RushCause | None) -> RushCause | None:

@@ -201,3 +201,23 @@ async def test_a_task_made_for_an_order_starts_a_scrap_allowance_for_a_day_below
     tasks = await tasks_of(asession, plan_id, plant.widget.id)
     assert sum(quantity for quantity, _, _ in tasks.values()) == 53.0
     assert sum(hours for _, hours, _ in tasks.values()) == pytest.approx(5.3)
+
+
+async def test_a_product_never_made_lately_starts_the_plants_scrap_allowance(
+    asession: AsyncSession, plant: Plant, book: RuleBook
+) -> None:
+    plan_id = await plan_in_force(asession, plant, share=0.5)
+    noon = datetime.combine(TODAY, time(12), tzinfo=UTC)
+    # Tried: W-1 has no report of its own (planned at 100%), the spare part five at 98, 96, 100, 94 and 97% (10th
+    # percentile 94.8%), then a regular order of 50 W-1 due Friday. Started as 50 units, every day below 100% left
+    # it short; the tasks start 50 / 0.948 = 52.7 -> 53.
+    for good in (98.0, 96.0, 100.0, 94.0, 97.0):
+        asession.add(ProgressEvent(line_id=plant.line.id, product_id=plant.spare.id, quantity=good,
+                                   scrap=100.0 - good, at=noon - timedelta(days=3)))
+    await asession.commit()
+    with clock.pinned(noon):
+        regular = await create_order(asession, PLANNER, book, order("REG", TODAY + timedelta(days=1), ("W-1", 50)),
+                                     TODAY)
+    assert regular.order.promised_date == TODAY + timedelta(days=1)
+    tasks = await tasks_of(asession, plan_id, plant.widget.id)
+    assert sum(quantity for quantity, _, _ in tasks.values()) == 53.0
