@@ -53,6 +53,13 @@ async def plan_in_force(session: AsyncSession, plant: Plant, share: float = 0.88
     return plan.id
 
 
+def reserve_days_only(book: RuleBook, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The capacity policy without the rules that come after the frozen days' reserve (idle hours, postponed
+    tasks), so a test of the reserve of the days sees that reserve alone."""
+    policy = dataclasses.replace(book.capacity_policy(), rush_takes_idle_hours=False, rush_postpones_tasks=False)
+    monkeypatch.setattr(book, "capacity_policy", lambda: policy)
+
+
 async def tasks_of(session: AsyncSession, plan_id: int, product_id: int) -> dict[date, tuple[float, float, bool]]:
     rows = (await session.execute(select(PlanItem.day, PlanItem.quantity, PlanItem.hours, PlanItem.frozen).where(
         PlanItem.plan_id == plan_id, PlanItem.product_id == product_id))).all()
@@ -60,8 +67,9 @@ async def tasks_of(session: AsyncSession, plan_id: int, product_id: int) -> dict
 
 
 async def test_a_rush_accepted_on_tuesday_is_in_wednesdays_tasks(
-    asession: AsyncSession, plant: Plant, book: RuleBook
+    asession: AsyncSession, plant: Plant, book: RuleBook, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    reserve_days_only(book, monkeypatch)
     plan_id = await plan_in_force(asession, plant)
     wednesday = TUESDAY + timedelta(days=1)
     # Due Wednesday, inside the window: only Wednesday's reserve (0.96 h, 9.6 units) counts by then.
@@ -79,8 +87,9 @@ async def test_a_rush_accepted_on_tuesday_is_in_wednesdays_tasks(
 
 
 async def test_a_rush_due_after_the_window_is_made_on_its_open_days(
-    asession: AsyncSession, plant: Plant, book: RuleBook
+    asession: AsyncSession, plant: Plant, book: RuleBook, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    reserve_days_only(book, monkeypatch)
     plan_id = await plan_in_force(asession, plant)
     thursday = TUESDAY + timedelta(days=2)
     # 15 units (1.5 h) fit the reserve of the open days by Thursday: made on Thursday, the first open day.

@@ -53,10 +53,13 @@ async def test_a_rush_takes_wednesdays_idle_hours(asession: AsyncSession, plant:
 
 
 async def test_no_more_than_the_idle_hours_of_the_days_before_the_date(
-    asession: AsyncSession, plant: Plant, book: RuleBook
+    asession: AsyncSession, plant: Plant, book: RuleBook, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await half_idle_plan(asession, plant)
-    # Tried: 45 widgets (4.5 h) due Wednesday: more than Wednesday's 4 h idle, though the week's reserve has 4.8 h.
+    policy = dataclasses.replace(book.capacity_policy(), rush_postpones_tasks=False)
+    monkeypatch.setattr(book, "capacity_policy", lambda: policy)
+    # Tried: 45 widgets (4.5 h) due Wednesday: more than Wednesday's 4 h idle, though the week's reserve has 4.8 h
+    # (without postponing Wednesday's spare task, which no order needs: last tests).
     rush = await create_order(asession, PLANNER, book, order("KEY", WEDNESDAY, ("W-1", 45)), TUESDAY)
     assert rush.review is not None and rush.review.decision is not ReviewDecision.ACCEPT
     assert (await _week_row(asession, plant)).rush_hours_used == pytest.approx(0.0)
@@ -100,11 +103,14 @@ async def _reserve_weeks(session: AsyncSession, order_id: int) -> dict[date, flo
 
 
 async def test_an_order_due_in_weeks_takes_the_reserve_of_its_own_week(
-    asession: AsyncSession, plant: Plant, book: RuleBook
+    asession: AsyncSession, plant: Plant, book: RuleBook, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await _full_weeks(asession, plant, 3)
+    policy = dataclasses.replace(book.capacity_policy(), rush_reserve_days_ahead=None)
+    monkeypatch.setattr(book, "capacity_policy", lambda: policy)
     # Tried: on Thursday, 10 widgets at 6,000 each (rush for its amount, LARGE) due in two weeks' time, with no
-    # regular hour left by then. It takes 1 h of the reserve of its requested week, not of the running week's.
+    # regular hour left by then, with the reserve open to orders due in any number of days. It takes 1 h of the
+    # reserve of its requested week, not of the running week's.
     due = MONDAY + timedelta(weeks=2, days=2)
     large = await create_order(asession, PLANNER, book, order("REG", due, ("W-1", 10, "6000")), TODAY)
     assert large.review is not None and large.review.decision is ReviewDecision.ACCEPT, large.review
@@ -116,10 +122,56 @@ async def test_without_the_rule_it_empties_the_running_weeks_reserve_first(
     asession: AsyncSession, plant: Plant, book: RuleBook, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await _full_weeks(asession, plant, 3)
-    policy = dataclasses.replace(book.capacity_policy(), rush_reserve_weeks_before_due=None)
+    policy = dataclasses.replace(book.capacity_policy(), rush_reserve_weeks_before_due=None,
+                                 rush_reserve_days_ahead=None)
     monkeypatch.setattr(book, "capacity_policy", lambda: policy)
-    # Tried: the order of the last test with the rule left out: the running week's reserve goes first.
+    # Tried: the order of the last test with the whole rule left out: the running week's reserve goes first.
     due = MONDAY + timedelta(weeks=2, days=2)
     large = await create_order(asession, PLANNER, book, order("REG", due, ("W-1", 10, "6000")), TODAY)
     assert large.review is not None and large.review.decision is ReviewDecision.ACCEPT, large.review
     assert await _reserve_weeks(asession, large.order.id) == {MONDAY: pytest.approx(1.0)}
+
+
+async def test_a_rush_postpones_a_task_no_order_needs_this_week(
+    asession: AsyncSession, plant: Plant, book: RuleBook
+) -> None:
+    plan_id = await plan_in_force(asession, plant)
+    # Tried: on Tuesday, 25 widgets (2.5 h) due Wednesday when the day tasks fill 88% of each day with the spare
+    # part, which no order needs (no forecast hours either: the stock rule has nothing to give). Wednesday has
+    # 0.96 h idle; its spare task gives up the other 1.54 h, and the next replan makes those units.
+    rush = await create_order(asession, PLANNER, book, order("KEY", WEDNESDAY, ("W-1", 25)), TUESDAY)
+    assert rush.review is not None and rush.review.decision is ReviewDecision.ACCEPT, rush.review
+    assert await tasks_of(asession, plan_id, plant.widget.id) == {
+        WEDNESDAY: (pytest.approx(25.0), pytest.approx(2.5), True)}
+    spare = await tasks_of(asession, plan_id, plant.spare.id)
+    assert spare[WEDNESDAY][:2] == (pytest.approx(70.4 - 15.4), pytest.approx(7.04 - 1.54))
+    assert spare[TUESDAY + timedelta(days=2)][:2] == (pytest.approx(70.4), pytest.approx(7.04))
+    row = await _week_row(asession, plant)
+    assert (row.planned_hours, row.rush_hours_used) == (pytest.approx(35.2), pytest.approx(2.5))
+    assert await asession.run_sync(ledger_violations) == []
+
+
+async def test_without_postponing_only_the_idle_hours_count(
+    asession: AsyncSession, plant: Plant, book: RuleBook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan_id = await plan_in_force(asession, plant)
+    policy = dataclasses.replace(book.capacity_policy(), rush_postpones_tasks=False)
+    monkeypatch.setattr(book, "capacity_policy", lambda: policy)
+    # Tried: the rush of the last test with postpone_tasks off: Wednesday's 0.96 h idle cannot hold 2.5 h.
+    rush = await create_order(asession, PLANNER, book, order("KEY", WEDNESDAY, ("W-1", 25)), TUESDAY)
+    assert rush.review is not None and rush.review.decision is not ReviewDecision.ACCEPT
+    assert (await tasks_of(asession, plan_id, plant.spare.id))[WEDNESDAY][:2] == (pytest.approx(70.4),
+                                                                               pytest.approx(7.04))
+
+
+async def test_an_order_due_beyond_the_policys_days_takes_no_reserve(
+    asession: AsyncSession, plant: Plant, book: RuleBook
+) -> None:
+    await _full_weeks(asession, plant, 3)
+    # Tried: the large order of the tests above (due in 13 days, more than the policy's 7), no regular hour left by
+    # then, with the shipped rule: it is not promised its date on the reserve, which stays for the orders due in days.
+    due = MONDAY + timedelta(weeks=2, days=2)
+    large = await create_order(asession, PLANNER, book, order("REG", due, ("W-1", 10, "6000")), TODAY)
+    assert large.review is not None and large.order.rush
+    assert large.review.decision is not ReviewDecision.ACCEPT or large.order.promised_date != due
+    assert await _reserve_weeks(asession, large.order.id) == {}
