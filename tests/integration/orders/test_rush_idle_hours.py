@@ -165,11 +165,13 @@ async def test_without_postponing_only_the_idle_hours_count(
 
 
 async def test_an_order_due_beyond_the_policys_days_takes_no_reserve(
-    asession: AsyncSession, plant: Plant, book: RuleBook
+    asession: AsyncSession, plant: Plant, book: RuleBook, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await _full_weeks(asession, plant, 3)
-    # Tried: the large order of the tests above (due in 13 days, more than the policy's 7), no regular hour left by
-    # then, with the shipped rule: it is not promised its date on the reserve, which stays for the orders due in days.
+    policy = dataclasses.replace(book.capacity_policy(), rush_reserve_days_ahead=7)
+    monkeypatch.setattr(book, "capacity_policy", lambda: policy)
+    # Tried: the large order of the tests above (due in 13 days) with `days_ahead: 7` added to the rule: no regular
+    # hour left by then, it is not promised its date on the reserve, which stays for the orders due in days.
     due = MONDAY + timedelta(weeks=2, days=2)
     large = await create_order(asession, PLANNER, book, order("REG", due, ("W-1", 10, "6000")), TODAY)
     assert large.review is not None and large.order.rush
