@@ -202,6 +202,17 @@ class CapacityPolicy:
     # May a rush order take the running week's hours the plan gives to make-to-stock day tasks (tasks made for no
     # order), from the rush lead days on, trimming those tasks instead of adding to them? Left out: no.
     rush_replaces_stock_tasks: bool = False
+    # May a rush order take the hours the running week's day tasks leave idle on its lines up to its date, charged to
+    # the line-week's reserve rather than to the reserve share of those days alone? Left out: no.
+    rush_takes_idle_hours: bool = False
+    # ... and the hours of day tasks made for no order whose units the sku's orders do not need this week (made by
+    # the next replan instead)? Left out: no.
+    rush_postpones_tasks: bool = False
+    # A rush order takes the rush reserve of its requested week and this many weeks before it, no earlier ones (they
+    # stay for the rush orders due in them). None: any week's, as before the rule.
+    rush_reserve_weeks_before_due: int | None = None
+    # ... and none at all for an order due more than this many days ahead (it waits for regular hours). None: any.
+    rush_reserve_days_ahead: int | None = None
     # Forecast consumption: a firm order may take the plan's forecast hours of its own SKU (or FAMILY; NONE: no
     # order may) on line-weeks from backward_weeks before its requested week, and forward_weeks from it on.
     forecast_match: str = "SKU"
@@ -234,6 +245,11 @@ class CapacityPolicy:
                 "rush_reserve_in_frozen_window": self.rush_reserve_in_frozen_window,
                 "rush_lead_days": self.rush_lead_days,
                 "rush_replaces_stock_tasks": self.rush_replaces_stock_tasks,
+                "rush_takes_idle_hours": self.rush_takes_idle_hours, "rush_postpones_tasks": self.rush_postpones_tasks,
+                **({} if self.rush_reserve_weeks_before_due is None else {
+                    "rush_reserve_weeks_before_due": self.rush_reserve_weeks_before_due}),
+                **({} if self.rush_reserve_days_ahead is None else {
+                    "rush_reserve_days_ahead": self.rush_reserve_days_ahead}),
                 "forecast_match": self.forecast_match, "forecast_backward_weeks": self.forecast_backward_weeks,
                 "forecast_forward_weeks": self.forecast_forward_weeks,
                 **({} if self.plan_approval is None else {
@@ -276,6 +292,15 @@ def capacity_policy(evaluation: Evaluation) -> CapacityPolicy:
     stock_tasks = evaluation.first("rush_replaces_stock_tasks")
     if stock_tasks is not None:
         rush_inside["rush_replaces_stock_tasks"] = stock_tasks.params["replace"]
+    idle = evaluation.first("rush_takes_idle_hours")
+    if idle is not None:
+        rush_inside["rush_takes_idle_hours"] = idle.params["use"]
+        rush_inside["rush_postpones_tasks"] = bool(idle.params.get("postpone_tasks"))
+    near = evaluation.first("rush_reserve_weeks")
+    if near is not None:
+        rush_inside["rush_reserve_weeks_before_due"] = near.params["before_due"]
+        if near.params.get("days_ahead") is not None:
+            rush_inside["rush_reserve_days_ahead"] = near.params["days_ahead"]
     split = evaluation.first("min_split")
     split_units, split_percent = (split.params["units"], split.params["percent"]) if split else (1.0, 10.0)
     consumption = evaluation.first("forecast_consumption")

@@ -94,9 +94,16 @@ def yields_of_rows(rows: Sequence[Sequence[Any]]) -> tuple[dict[int, float], dic
                     if runs}
 
 
+def _low_yield(made: Sequence[tuple[float, float]]) -> float:
+    """The ALLOWANCE_QUANTILE of these reports' yields ((good, scrap) each), within [LOWEST_YIELD, 1]."""
+    return min(max(float(np.quantile([g / (g + s) for g, s in made], ALLOWANCE_QUANTILE)), LOWEST_YIELD), 1.0)
+
+
 async def scrap_allowances(session: AsyncSession, product_ids: Sequence[int]) -> dict[int, float]:
     """product id -> units to start per unit the trailing yield asks for, for a task made for one order: the trailing
-    yield over a low one (ALLOWANCE_QUANTILE of the recent reports' yields), at least 1; absent: no history."""
+    yield over a low one (ALLOWANCE_QUANTILE of the recent reports' yields), at least 1. A product without recent
+    reports is planned at NO_HISTORY, yet the floor scraps it like the others: it starts 1 / the low yield of every
+    product's recent reports (with 500 skus most orders are for one not made in weeks). Absent: no report at all."""
     since = clock.now() - timedelta(weeks=TRAILING_WEEKS)
     rows = (await session.execute(
         select(ProgressEvent.product_id, ProgressEvent.quantity, ProgressEvent.scrap)
@@ -108,8 +115,14 @@ async def scrap_allowances(session: AsyncSession, product_ids: Sequence[int]) ->
     allowances = {}
     for product_id, made in reports.items():
         trailing = yield_of(sum(g for g, _ in made), sum(s for _, s in made))
-        low = min(max(float(np.quantile([g / (g + s) for g, s in made], ALLOWANCE_QUANTILE)), LOWEST_YIELD), 1.0)
-        allowances[product_id] = max(trailing / low, 1.0)
+        allowances[product_id] = max(trailing / _low_yield(made), 1.0)
+    unmade = [product_id for product_id in product_ids if product_id not in allowances]
+    if unmade:
+        plant = [(float(good), float(scrap or 0.0)) for good, scrap in (await session.execute(
+            select(ProgressEvent.quantity, ProgressEvent.scrap)
+            .where(ProgressEvent.at >= since, ProgressEvent.quantity + ProgressEvent.scrap > 0))).all()]
+        if plant:
+            allowances.update({product_id: NO_HISTORY / _low_yield(plant) for product_id in unmade})
     return allowances
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -24,6 +25,7 @@ from domain.orders.facts import (
 )
 from domain.orders.finished_goods import StockCover, stock_cover
 from domain.orders.frozen_rush import frozen_rush_view
+from domain.orders.idle_rush import Postponable, idle_rush_view
 from domain.orders.materials import MaterialCheck, check_materials, material_arrays
 from domain.orders.maturity import maturity_facts
 from domain.orders.promise import OrderPromise, build_ctp, order_claim, promise_order, split_parts
@@ -65,6 +67,7 @@ class Assessment:
     capacity_findings: CapacityFindings | None = None  # what the capacity verdict's message states
     tasks_from: date | None = None  # first day the lines may make it: its hours in that week join the day's tasks
     stock_cuts: list[StockCut] = field(default_factory=list)  # make-to-stock day tasks the promise replaces
+    postponable: Postponable | None = None  # day tasks the promise may postpone beyond its lines' idle hours
 
     @property
     def decision(self) -> ReviewDecision:
@@ -131,8 +134,12 @@ async def assess(session: AsyncSession, book: RuleBook, request: Request, today:
     displacement = None
     promise_from = earliest_day  # the first day the chosen promise has the lines make the order
     stock_cuts: list[StockCut] = []  # the stock tasks the chosen promise replaces
+    postponable: Postponable | None = None
     if rush.rush:
-        with_reserve = promise_order(ctp, rates, view, stock, request.requested, earliest_day, use_reserve=True)
+        view = _reserve_near_date(view, request.requested, today, policy)
+        near_ctp, near_rates = build_ctp(view, context)
+        with_reserve = promise_order(near_ctp, near_rates, view, stock, request.requested, earliest_day,
+                                     use_reserve=True)
         inside = None if with_reserve.fits else await frozen_rush_view(session, view, policy, today,
                                                                        request.requested, earliest_day, request.held)
         if inside is not None:
@@ -141,27 +148,37 @@ async def assess(session: AsyncSession, book: RuleBook, request: Request, today:
                                       use_reserve=True)
             if in_window.fits:
                 with_reserve, promise_from = in_window, inside.start
+        idle = None if with_reserve.fits else await idle_rush_view(session, view, policy, today, request.requested,
+                                                                   earliest_day, request.held)
+        if idle is not None:
+            idle_ctp, idle_rates = build_ctp(idle.view, context)
+            on_idle = promise_order(idle_ctp, idle_rates, idle.view, stock, request.requested, idle.start,
+                                    use_reserve=True)
+            if on_idle.fits:
+                with_reserve, promise_from, postponable = on_idle, idle.start, idle.postponable
+        # Stock tasks' hours come on top of the widest reserve view so far.
+        base = idle.view if idle is not None else inside.view if inside is not None else view
         stocked = None if with_reserve.fits else await stock_rush_view(
-            session, inside.view if inside is not None else view, context, policy, today, request.requested,
-            earliest_day)
+            session, base, context, policy, today, request.requested, earliest_day)
         if stocked is not None:
             stock_ctp, stock_rates = build_ctp(stocked.view, context)
             on_stock = promise_order(stock_ctp, stock_rates, stocked.view, stock, request.requested, stocked.start,
                                      use_reserve=True)
             if on_stock.fits:
                 with_reserve, promise_from, stock_cuts = on_stock, stocked.start, stocked.cuts
+                postponable = idle.postponable if idle is not None else None
         facts["capacity.rush_reserve_fits"] = with_reserve.fits
         if not regular.fits:
             chosen = with_reserve
         else:
-            promise_from, stock_cuts = earliest_day, []
+            promise_from, stock_cuts, postponable = earliest_day, [], None
     priority = book.priority(_compact(facts))
     if rush.rush and not chosen.fits and rush.may_displace:
         displacement = await plan_displacement(  # on the free hours: moved orders cannot use this one's forecast
             session, book, view.without_claim(), context, stock, request, rush, priority, frozen, earliest_day
         )
         if displacement is not None:
-            chosen, promise_from, stock_cuts = displacement.promise, earliest_day, []
+            chosen, promise_from, stock_cuts, postponable = displacement.promise, earliest_day, [], None
     horizon_days = (weeks[-1] + timedelta(days=7) - request.requested).days + 1
     facts.update(capacity_facts(chosen, horizon_days, split_parts(chosen, context, policy)))
     findings = capacity_findings(chosen, view, weeks[-1] + timedelta(days=6), frozen)
@@ -173,9 +190,23 @@ async def assess(session: AsyncSession, book: RuleBook, request: Request, today:
     review = book.review(facts)
     assessment = Assessment(facts, review, rush, priority, cause, chosen, stock, material, [], None, None,
                             displacement, frozen, capacity_findings=findings, tasks_from=promise_from,
-                            stock_cuts=stock_cuts)
+                            stock_cuts=stock_cuts, postponable=postponable)
     _plan_deliveries(assessment, request, view, context, quantities, promise_from, today, policy)
     return assessment
+
+
+def _reserve_near_date(view: LedgerView, requested: date, today: date, policy: CapacityPolicy) -> LedgerView:
+    """The view without the rush reserve the policy keeps for rush orders due in days: of the weeks before the
+    requested one, and all of it for an order due further ahead than the policy's days."""
+    weeks_before, days_ahead = policy.rush_reserve_weeks_before_due, policy.rush_reserve_days_ahead
+    if weeks_before is None and days_ahead is None:
+        return view
+    first = week_start(requested) - timedelta(weeks=weeks_before if weeks_before is not None else len(view.weeks))
+    if days_ahead is not None and (requested - today).days > days_ahead:
+        first = view.weeks[-1] + timedelta(days=7)
+    reserve = view.reserve.copy()
+    reserve[:, [wi for wi, week in enumerate(view.weeks) if week < first]] = 0.0
+    return dataclasses.replace(view, reserve=reserve)
 
 
 def _cause(rush: bool, excess: float | None, hint: RushCause | None) -> RushCause | None:

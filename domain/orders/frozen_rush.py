@@ -26,7 +26,7 @@ class FrozenRush:
     start: date
 
 
-async def _reserve_rows(session: AsyncSession, line_ids: list[int], week: date) -> dict[int, tuple[float, float]]:
+async def reserve_rows(session: AsyncSession, line_ids: list[int], week: date) -> dict[int, tuple[float, float]]:
     """line id -> (reserve hours, rush hours used) of the running week, as the ledger holds them."""
     rows = await session.execute(
         select(CapacityLedger.line_id, CapacityLedger.reserve_hours, CapacityLedger.rush_hours_used)
@@ -52,7 +52,7 @@ async def frozen_rush_view(session: AsyncSession, view: LedgerView, policy: Capa
     wide = await load_ledger(session, view.line_ids, view.weeks, policy.reserve_share, start, create_missing=False,
                              given_back=given_back)
     calendars = await line_weeks(session, view.line_ids, [running])
-    held = await _reserve_rows(session, view.line_ids, running)
+    held = await reserve_rows(session, view.line_ids, running)
     if given_back is not None:
         back = given_back.rush_used_back(running)
         held = {line_id: (reserve, used - back.get(line_id, 0.0)) for line_id, (reserve, used) in held.items()}

@@ -27,6 +27,7 @@ from domain.models import (
 )
 from domain.orders.assess import Assessment
 from domain.orders.finished_goods import take_stock
+from domain.orders.idle_rush import postpone_tasks
 from domain.orders.negotiation_open import open_negotiations
 from domain.orders.new_rows import NewDelivery
 from domain.orders.production_orders import raise_for_order, replaced_by_released
@@ -125,6 +126,7 @@ async def reserve_promise(session: AsyncSession, order: Order, lines: list[Order
     for m in moved:  # their hours become the free hours the displacement counted on, forecast ones too
         await release_order(session, m.order.id, to_forecast=False)
     if not a.stock_cuts:
+        await postpone_tasks(session, a.postponable, a.promise, a.tasks_from)
         await _join_day_tasks(session, lines, a)  # reads the plan in force: before the ledger rows are locked
     held = a.promise.reservations(order.id, [ln.id for ln in lines])
     # The production orders go in before the hours are taken (a lost race rolls them back with the rest), so that
@@ -138,6 +140,7 @@ async def reserve_promise(session: AsyncSession, order: Order, lines: list[Order
                                  products={ln.id: ln.product_id for ln in lines}, release=release)
     if a.stock_cuts:  # the stock tasks give up the hours first, then the order's own tasks take their place
         await replace_stock_tasks(session, a.stock_cuts, a.tasks_from, consumed)
+        await postpone_tasks(session, a.postponable, a.promise, a.tasks_from)
         await _join_day_tasks(session, lines, a)
     for m in moved:
         await reserve_all(session, m.promise.reservations(m.order.id, m.order_line_ids), m.promise.open_shares)

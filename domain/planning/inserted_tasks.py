@@ -40,6 +40,26 @@ async def _day_load(session: AsyncSession, plan_id: int, line_id: int, days: lis
     return {day: float(hours or 0.0) for day, hours in rows.all() if day is not None}
 
 
+async def idle_day_hours(session: AsyncSession, line_ids: list[int], first_day: date, last_day: date
+                         ) -> dict[int, float]:
+    """line id -> hours the plan in force's day tasks leave free on the line's days from first_day to last_day
+    (within first_day's week): each day's reserve share and whatever the plan did not fill. {} without a plan."""
+    plan_id = await session.scalar(select(CurrentPlan.plan_id))
+    monday = week_start(first_day)
+    last = min(last_day, monday + timedelta(days=6))
+    if plan_id is None or not line_ids or last < first_day:
+        return {}
+    days = [first_day + timedelta(days=d) for d in range((last - first_day).days + 1)]
+    calendars = await line_weeks(session, line_ids, [monday])
+    load: dict[tuple[int, date], float] = {(line_id, day): float(hours or 0.0) for line_id, day, hours in (
+        await session.execute(
+            select(PlanItem.line_id, PlanItem.day, func.sum(PlanItem.hours))
+            .where(PlanItem.plan_id == plan_id, PlanItem.line_id.in_(line_ids), PlanItem.day.in_(days))
+            .group_by(PlanItem.line_id, PlanItem.day))).all() if day is not None}
+    return {line_id: sum(max(calendars[line_id].day_hours(day) - load.get((line_id, day), 0.0), 0.0) for day in days)
+            for line_id in line_ids}
+
+
 def spread(hours: float, room: dict[date, float], days: list[date]) -> dict[date, float]:
     """The hours on the earliest day whose room holds them all: one task, since a floor starts whole units per task
     and each part of an order cut over days leaves its last unit short at a yield below 100%. If no day holds them,

@@ -3,6 +3,7 @@ what the tasks made for no order can give up, and trimming them by the hours the
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -40,6 +41,13 @@ class StockHours:
     cuts: list[StockCut]
     rows: list[tuple[int, int, date, int, float]]
 
+    def by_cut_line(self) -> dict[int, float]:
+        """line id -> hours the cuts give up (rows are empty when no forecast hours move)."""
+        hours: dict[int, float] = defaultdict(float)
+        for cut in self.cuts:
+            hours[cut.line_id] += cut.hours
+        return dict(hours)
+
     def by_line(self) -> dict[int, float]:
         hours: dict[int, float] = defaultdict(float)
         for _, line_id, _, _, row_hours in self.rows:
@@ -48,14 +56,17 @@ class StockHours:
 
 
 async def replaceable_stock_hours(session: AsyncSession, line_ids: Sequence[int], today: date, first_day: date,
-                                  last_day: date) -> StockHours:
+                                  last_day: date, *, forecast_only: bool = True) -> StockHours:
     """The hours of the plan in force's day tasks made for no order on these lines from first_day to last_day (in
     first_day's week), not made yet, that the sku's waiting orders do not need.
 
     A task made for no order makes stock, but also the units of the sku's orders (the weekly plan makes both in one
     task), so a sku gives up only (a) its forecast hours on the line-week (the plan's hours beyond what its orders
     hold), and (b) units its tasks start beyond what its waiting orders due in the week, or holding hours in it, need
-    by each day (at the sku's observed yield; orders late already need theirs first)."""
+    by each day (at the sku's observed yield; orders late already need theirs first).
+
+    forecast_only=False drops (a): the tasks' hours the sku's orders do not need this week at all, whether the plan
+    holds them for its forecast or makes an order of a later week early (rows then empty: no forecast hours move)."""
     plan_id = await session.scalar(select(CurrentPlan.plan_id))
     week = week_start(first_day)
     end = week + timedelta(days=6)
@@ -82,7 +93,7 @@ async def replaceable_stock_hours(session: AsyncSession, line_ids: Sequence[int]
     cuts: list[StockCut] = []
     taken: dict[tuple[int, int], float] = defaultdict(float)
     for task_id, line_id, product_id, day, quantity, hours, made in candidates:
-        row = forecast.get((line_id, product_id))
+        row = forecast.get((line_id, product_id)) if forecast_only else (0, math.inf)
         if row is None or day is None:
             continue
         rate = float(quantity) / float(hours)
@@ -97,7 +108,7 @@ async def replaceable_stock_hours(session: AsyncSession, line_ids: Sequence[int]
         for d in slack[product_id]:
             if d >= day:
                 slack[product_id][d] -= give * rate * good
-    rows = [(forecast[key][0], key[0], week, key[1], hours) for key, hours in sorted(taken.items())]
+    rows = [(forecast[key][0], key[0], week, key[1], hours) for key, hours in sorted(taken.items()) if forecast_only]
     return StockHours(cuts, rows)
 
 

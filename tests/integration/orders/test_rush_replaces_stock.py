@@ -20,6 +20,14 @@ from tests.integration.orders.test_rush_day_tasks import MONDAY, TUESDAY, plan_i
 WEDNESDAY, THURSDAY = TUESDAY + timedelta(days=1), TUESDAY + timedelta(days=2)
 
 
+@pytest.fixture(autouse=True)
+def no_postponing(book: RuleBook, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stock rule alone: postponing tasks no order needs this week (rush_takes_idle_hours) would take the same
+    stock tasks' hours first."""
+    policy = dataclasses.replace(book.capacity_policy(), rush_postpones_tasks=False)
+    monkeypatch.setattr(book, "capacity_policy", lambda: policy)
+
+
 async def stock_plan(session: AsyncSession, plant: Plant) -> int:
     """The plan in force of test_rush_day_tasks (88% of each day makes the spare part for no order: stock), with the
     ledger's planned hours held for the spare part's forecast, as the weekly replan splits them."""
@@ -69,7 +77,7 @@ async def test_switched_off_the_rush_does_not_touch_stock_tasks(
     asession: AsyncSession, plant: Plant, book: RuleBook, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     plan_id = await stock_plan(asession, plant)
-    policy = dataclasses.replace(book.capacity_policy(), rush_replaces_stock_tasks=False)
+    policy = dataclasses.replace(book.capacity_policy(), rush_replaces_stock_tasks=False, rush_postpones_tasks=False)
     monkeypatch.setattr(book, "capacity_policy", lambda: policy)
     # Tried: the rush of the first test with the capacity policy's rule off: refused, the stock tasks as planned.
     rush = await create_order(asession, PLANNER, book, order("KEY", THURSDAY, ("W-1", 25)), TUESDAY)

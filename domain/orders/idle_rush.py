@@ -1,0 +1,103 @@
+"""The ledger a rush order sees when it may take the running week's idle line hours (capacity policy
+rush_takes_idle_hours): what the plan in force's day tasks leave free on its lines from the rush lead days up to its
+requested date, charged to the line-week's rush reserve."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.capacity.calendar import week_start
+from domain.capacity.holding import Holding
+from domain.capacity.ledger import LedgerView
+from domain.orders.frozen_rush import reserve_rows
+from domain.orders.promise import OrderPromise
+from domain.planning import StockCut, StockHours, idle_day_hours, replaceable_stock_hours, trim_stock_tasks
+from rules import CapacityPolicy
+
+
+@dataclass(frozen=True)
+class Postponable:
+    """Hours idle on each line up to the date, and the tasks that may give up more (earliest first)."""
+
+    idle: dict[int, float]
+    cuts: list[StockCut]
+
+
+@dataclass(frozen=True)
+class IdleRush:
+    """The view a rush promise on idle day hours is made on, the first day the lines may make it, and the tasks it
+    may postpone."""
+
+    view: LedgerView
+    start: date
+    postponable: Postponable
+
+
+async def idle_rush_view(session: AsyncSession, view: LedgerView, policy: CapacityPolicy, today: date,
+                         requested: date, earliest_day: date, given_back: Holding | None = None
+                         ) -> IdleRush | None:
+    """None when the policy keeps idle hours from rush orders, or the lead days leave the running week.
+
+    The running week's reserve is its share of the days before the due date (frozen_rush.py), but the floor keeps
+    each day's reserve share free and the plan rarely fills its days: a rush order due tomorrow may take the hours
+    its lines have idle up to its date, as long as the line-week's reserve (whichever days it was meant for) and
+    its hours left at all cover them. The frozen days count only when rush orders may use their reserve. The
+    reservation checks the whole week's reserve (open share 1), so the running week offers reserve hours only: its
+    regular hours stay with the views that check the open share."""
+    if not policy.rush_takes_idle_hours:
+        return None
+    start = today + timedelta(days=policy.rush_lead_days)
+    if not policy.rush_reserve_in_frozen_window:
+        start = max(start, earliest_day)  # the frozen days stay as planned
+    running = view.weeks[0]
+    if week_start(start) != running or requested < start:
+        return None
+    idle = await idle_day_hours(session, view.line_ids, start, requested)
+    later = await replaceable_stock_hours(session, view.line_ids, today, start, requested, forecast_only=False) \
+        if policy.rush_postpones_tasks else StockHours([], [])
+    postponable = {line_id: idle.get(line_id, 0.0) + hours for line_id, hours in later.by_cut_line().items()}
+    held = await reserve_rows(session, view.line_ids, running)
+    if given_back is not None:
+        back = given_back.rush_used_back(running)
+        held = {line_id: (reserve, used - back.get(line_id, 0.0)) for line_id, (reserve, used) in held.items()}
+    residual, reserve = view.residual.copy(), view.reserve.copy()
+    for li, line_id in enumerate(view.line_ids):
+        reserved, used = held.get(line_id, (0.0, 0.0))  # no ledger row yet: nothing to charge
+        week_left = reserved - used if view.left is None else min(reserved - used, float(view.left[li, 0]))
+        reserve[li, 0] = max(min(postponable.get(line_id, idle.get(line_id, 0.0)), week_left), 0.0)
+        residual[li, 0] = 0.0
+    claimed = None if view.claimed is None else view.claimed.copy()
+    if claimed is not None:
+        claimed[:, 0] = 0.0
+    return IdleRush(dataclasses.replace(view, residual=residual, reserve=reserve, claimed=claimed,
+                                        open_share=np.ones(len(view.line_ids))), start,
+                   Postponable(idle, later.cuts))
+
+
+async def postpone_tasks(session: AsyncSession, postponable: Postponable | None, promise: OrderPromise,
+                         tasks_from: date | None) -> None:
+    """Cut the postponable tasks by the reserve hours the promise takes on each line in the running week beyond the
+    line's idle hours, earliest first, so the order's own task takes their place on the days before its date."""
+    if postponable is None or not postponable.cuts or tasks_from is None:
+        return
+    running = week_start(tasks_from)
+    over: dict[int, float] = defaultdict(float)
+    for line in promise.lines:
+        for use in line.uses:
+            if use.week == running and use.from_reserve:
+                over[use.line_id] += use.hours
+    for line_id, hours in postponable.idle.items():
+        over[line_id] -= hours
+    taken: dict[tuple[int, int], float] = defaultdict(float)
+    for cut in postponable.cuts:
+        hours = min(cut.hours, over[cut.line_id])
+        if hours > 0:
+            taken[(cut.line_id, cut.product_id)] += hours
+            over[cut.line_id] -= hours
+    await trim_stock_tasks(session, postponable.cuts, taken)
