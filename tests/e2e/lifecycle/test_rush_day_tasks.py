@@ -62,11 +62,19 @@ async def test_a_rush_accepted_on_tuesday_is_in_wednesdays_tasks(
         assert {i["orderCode"] for i in plan["items"] if i["sku"] == "S-1"} == {None}
         paged = (await gql(PAGED, {}))["data"]["plan"]["itemsConnection"]["edges"]
         assert {(e["node"]["sku"], e["node"]["orderCode"]) for e in paged} == {("W-1", rush["code"]), ("S-1", None)}
-        # Tried: 20 more units due Wednesday (2 h, none in stock now). Only 1.4 h of Wednesday's reserve is left: no
-        # promise for then, and no task is added for a promise that was not given.
+        # Tried: 20 more units due Wednesday (2 h, none in stock now). Only 1.4 h of Wednesday's reserve is left, but
+        # the S-1 tasks are made for no order and no waiting order needs their units this week: the rush order
+        # postpones enough of them (RUSH-TAKES-IDLE-HOURS postpone_tasks) and is promised Wednesday, its own task
+        # named after it.
+        s1_before = sum(i["hours"] for i in plan["items"] if i["sku"] == "S-1")
         late = (await create(gql, "KEY", WEDNESDAY, 20))["order"]
-        assert late["promisedDate"] != WEDNESDAY.isoformat()
+        assert late["promisedDate"] == WEDNESDAY.isoformat(), late
         plan = (await gql(TASKS, {}))["data"]["plan"]
-        assert [i["day"] for i in plan["items"] if i["sku"] == "W-1"] == [WEDNESDAY.isoformat()]
+        mine = sorted((i["orderCode"], i["day"], i["quantity"]) for i in plan["items"] if i["sku"] == "W-1")
+        assert [(code, day) for code, day, _ in mine] == sorted([(rush["code"], WEDNESDAY.isoformat()),
+                                                                 (late["code"], WEDNESDAY.isoformat())])
+        assert sum(q for code, _, q in mine if code == late["code"]) >= 20
+        s1_after = sum(i["hours"] for i in plan["items"] if i["sku"] == "S-1")
+        assert s1_after < s1_before
     checked = CliRunner().invoke(cli, ["check", "--today", TUESDAY.isoformat()], env={"SOP_DATABASE_URL": db_url})
     assert checked.exit_code == 0 and "0 violations" in checked.output, checked.output
