@@ -32,6 +32,7 @@ from domain.models import (
     Routing,
     keeps_promise,
 )
+from domain.planning.forecast_netting import net_forecast
 from solver.daily import overtime_within_days
 from solver.problem import PlanningProblem
 from solver.units import ROUND_OFF
@@ -249,8 +250,12 @@ def load_snapshot(
     change_window_weeks: int | None = None,
     detail_weeks: int | None = None,
     bucket_weeks: int = 4,
+    netting: tuple[str, int, int] = ("SKU", 0, 1),
 ) -> PlantSnapshot:
-    """Everything the LP needs for `horizon_weeks` weeks from the week of `start`."""
+    """Everything the LP needs for `horizon_weeks` weeks from the week of `start`.
+
+    netting: (match, backward_weeks, forward_weeks) over which firm orders consume the forecast (forecast_netting.py;
+    the default nets each order against its own sku's forecast of its own week only)."""
     weeks = weeks_from(start, horizon_weeks)
     products = list(session.scalars(select(Product).order_by(Product.id)))
     lines = list(session.scalars(select(ProductionLine).order_by(ProductionLine.id)))
@@ -266,7 +271,13 @@ def load_snapshot(
     route_line = np.array([lindex[r[1]] for r in routes], dtype=np.int64)
     route_rate = np.array([float(r[2]) for r in routes])
     ordered, priority = _firm_demand(session, pindex, weeks)
-    forecast_net = np.maximum(_forecast(session, pindex, weeks, tier) - ordered, 0.0)
+    fastest = np.zeros(len(products))
+    np.maximum.at(fastest, route_product, route_rate)
+    match, backward_weeks, forward_weeks = netting
+    forecast_net = net_forecast(
+        _forecast(session, pindex, weeks, tier), ordered, match=match, backward_weeks=backward_weeks,
+        forward_weeks=forward_weeks, families=[p.family for p in products],
+        hours_per_unit=np.divide(1.0, fastest, out=np.zeros_like(fastest), where=fastest > 0))
     forecast_net[retired] = 0.0
     for_stock = _released_for_stock(session, pindex, weeks)
     firm = ordered + for_stock
