@@ -88,14 +88,26 @@ async def yields_and_practice(session: AsyncSession, product_ids: Sequence[int]
                     if runs}
 
 
+def _reports(product_ids: Sequence[int] | None) -> Select[int, float, float]:
+    """(product id, good, scrap) of each progress report over the trailing weeks."""
+    since = clock.now() - timedelta(weeks=TRAILING_WEEKS)
+    statement = (select(ProgressEvent.product_id, ProgressEvent.quantity, ProgressEvent.scrap)
+                 .where(ProgressEvent.at >= since, ProgressEvent.quantity + ProgressEvent.scrap > 0))
+    return statement if product_ids is None else statement.where(ProgressEvent.product_id.in_(list(product_ids)))
+
+
 async def scrap_allowances(session: AsyncSession, product_ids: Sequence[int]) -> dict[int, float]:
     """product id -> units to start per unit the trailing yield asks for, for a task made for one order: the trailing
     yield over a low one (ALLOWANCE_QUANTILE of the recent reports' yields), at least 1; absent: no history."""
-    since = clock.now() - timedelta(weeks=TRAILING_WEEKS)
-    rows = (await session.execute(
-        select(ProgressEvent.product_id, ProgressEvent.quantity, ProgressEvent.scrap)
-        .where(ProgressEvent.at >= since, ProgressEvent.product_id.in_(list(product_ids)),
-               ProgressEvent.quantity + ProgressEvent.scrap > 0))).all()
+    return _allowances((await session.execute(_reports(product_ids))).all())
+
+
+def scrap_allowances_sync(session: Session) -> dict[int, float]:
+    """scrap_allowances of every product with reports, for the weekly plan's firm orders."""
+    return _allowances(session.execute(_reports(None)).all())
+
+
+def _allowances(rows: Iterable[Any]) -> dict[int, float]:
     reports: dict[int, list[tuple[float, float]]] = {}
     for product_id, good, scrap in rows:
         reports.setdefault(product_id, []).append((float(good), float(scrap or 0.0)))

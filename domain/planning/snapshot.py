@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from domain.capacity.calendar import weeks_from
 from domain.capacity.finished_stock import held_for_orders
 from domain.capacity.line_hours import usual_hours
-from domain.capacity.yields import NO_HISTORY, observed_yields_sync
+from domain.capacity.yields import NO_HISTORY, observed_yields_sync, scrap_allowances_sync
 from domain.models import (
     CapacityLedger,
     CapacityReservation,
@@ -32,7 +32,7 @@ from domain.models import (
     Routing,
     keeps_promise,
 )
-from domain.planning.forecast_netting import net_forecast
+from domain.planning.forecast_netting import family_pools, net_forecast
 from solver.daily import overtime_within_days
 from solver.problem import PlanningProblem
 from solver.units import ROUND_OFF
@@ -120,6 +120,33 @@ def _firm_demand(session: Session, pindex: dict[int, int], weeks: list[date]) ->
     np.add.at(demand, (products[inside], week[inside]), quantity[inside])
     np.maximum.at(priority, (products[inside], week[inside]), score[inside])
     return demand, priority
+
+
+# Statuses whose orders consume the forecast: promised or already made, taken from stock or shipped.
+CONSUMING_STATUSES = (*FIRM_STATUSES, OrderStatus.IN_STOCK, OrderStatus.SHIPPED, OrderStatus.DELIVERED,
+                      OrderStatus.CLOSED)
+
+
+def _ordered_against_forecast(session: Session, pindex: dict[int, int], weeks: list[date],
+                              open_demand: np.ndarray) -> np.ndarray:
+    """[P, W] units ordered per product and due week that consume the forecast: the whole quantity of every order due
+    in the horizon, made, taken from stock or shipped early too (else the plan made that forecast again to stock),
+    and the open quantity of orders overdue (week 0, as in the firm demand)."""
+    rows = session.execute(
+        select(OrderLine.product_id, OrderLine.quantity, func.coalesce(Order.promised_date, Order.requested_date))
+        .join(Order, Order.id == OrderLine.order_id)
+        .where(keeps_promise(CONSUMING_STATUSES),
+               func.coalesce(Order.promised_date, Order.requested_date) >= weeks[0])
+    ).all()
+    ordered = np.zeros_like(open_demand)
+    if rows:
+        week = _week_of(np.array([r[2] for r in rows]), weeks[0], len(weeks))
+        inside = week >= 0
+        products = np.array([pindex[r[0]] for r in rows])
+        np.add.at(ordered, (products[inside], week[inside]), np.array([float(r[1]) for r in rows])[inside])
+    # Week 0 also holds what overdue orders still owe (their due week is behind the horizon's start).
+    ordered[:, 0] = np.maximum(ordered[:, 0], open_demand[:, 0])
+    return ordered
 
 
 def _released_for_stock(session: Session, pindex: dict[int, int], weeks: list[date]) -> np.ndarray:
@@ -274,9 +301,11 @@ def load_snapshot(
     fastest = np.zeros(len(products))
     np.maximum.at(fastest, route_product, route_rate)
     match, backward_weeks, forward_weeks = netting
+    against = _ordered_against_forecast(session, pindex, weeks, ordered)
     forecast_net = net_forecast(
-        _forecast(session, pindex, weeks, tier), ordered, match=match, backward_weeks=backward_weeks,
-        forward_weeks=forward_weeks, families=[p.family for p in products],
+        _forecast(session, pindex, weeks, tier), against, match=match, backward_weeks=backward_weeks,
+        forward_weeks=forward_weeks,
+        pools=family_pools([p.family for p in products], route_product, route_line) if match == "FAMILY" else None,
         hours_per_unit=np.divide(1.0, fastest, out=np.zeros_like(fastest), where=fastest > 0))
     forecast_net[retired] = 0.0
     for_stock = _released_for_stock(session, pindex, weeks)
@@ -289,6 +318,8 @@ def load_snapshot(
     # observed yield, so the plan and the day's tasks start enough for the good units owed (scrap is the rest).
     observed = observed_yields_sync(session)
     started_per_good = 1.0 / np.array([observed.get(p.id, NO_HISTORY) for p in products], dtype=float)
+    allowances = scrap_allowances_sync(session)
+    scrap_allowance = np.array([allowances.get(p.id, 1.0) for p in products], dtype=float)
     unit_cost = np.array([float(p.unit_cost) for p in products])
     unit_margin = np.maximum(np.array([float(p.list_price) for p in products]) - unit_cost, 1.0)
     # Late units cost their margin per week, scaled up by the priority of the orders behind them.
@@ -313,7 +344,10 @@ def load_snapshot(
         capacity_hours=capacity,
         overtime_max_hours=overtime,
         # Whole units started for firm orders, rounded up: rounded to the nearest, their last good unit goes missing.
-        demand=np.ceil(firm * started_per_good[:, None] - ROUND_OFF) + forecast_net * started_per_good[:, None],
+        # Firm orders start a scrap allowance more (a low yield of the product, as an inserted task does): the plan
+        # makes an order's units exactly, and a day below the mean yield would leave it a unit short on its day.
+        demand=np.ceil(firm * (started_per_good * scrap_allowance)[:, None] - ROUND_OFF)
+        + forecast_net * started_per_good[:, None],
         initial_inventory=inventory * started_per_good,
         initial_backlog=np.zeros(len(products)),
         safety_stock=np.where([p.retired_at is not None for p in products], 0.0, safety_stock) * started_per_good,
