@@ -59,9 +59,9 @@ def test_retired_products_and_lines_get_no_new_plan(session: Session) -> None:
 
 def test_an_order_made_early_still_consumes_its_forecast(session: Session) -> None:
     """O-0 (120 SKU-0, due in week 1 of the horizon) is made in full and waits in stock; SKU-0's forecast is 100 a
-    week. Netted over its own week and one before (the capacity policy's window, earliest first), the plan keeps none
-    in week 0 and 80 in week 1: the made order consumed the rest. Before, only the open quantity (0) netted, and the plan made the
-    forecast of week 1 again to stock."""
+    week. Netted over its own week and one before (the capacity policy's window, earliest first), the plan keeps
+    none in week 0 and 80 in week 1: the made order consumed the rest. Before, only the open quantity (0) netted,
+    and the plan made the forecast of weeks 0 and 1 again to stock."""
     build_plant(session)
     o0 = session.scalar(select(Order.id).where(Order.code == "O-0"))
     session.execute(update(Order).where(Order.id == o0).values(status=OrderStatus.IN_STOCK))
