@@ -122,33 +122,6 @@ def _firm_demand(session: Session, pindex: dict[int, int], weeks: list[date]) ->
     return demand, priority
 
 
-# Statuses whose orders consume the forecast: promised or already made, taken from stock or shipped.
-CONSUMING_STATUSES = (*FIRM_STATUSES, OrderStatus.IN_STOCK, OrderStatus.SHIPPED, OrderStatus.DELIVERED,
-                      OrderStatus.CLOSED)
-
-
-def _ordered_against_forecast(session: Session, pindex: dict[int, int], weeks: list[date],
-                              open_demand: np.ndarray) -> np.ndarray:
-    """[P, W] units ordered per product and due week that consume the forecast: the whole quantity of every order due
-    in the horizon, made, taken from stock or shipped early too (else the plan made that forecast again to stock),
-    and the open quantity of orders overdue (week 0, as in the firm demand)."""
-    rows = session.execute(
-        select(OrderLine.product_id, OrderLine.quantity, func.coalesce(Order.promised_date, Order.requested_date))
-        .join(Order, Order.id == OrderLine.order_id)
-        .where(keeps_promise(CONSUMING_STATUSES),
-               func.coalesce(Order.promised_date, Order.requested_date) >= weeks[0])
-    ).all()
-    ordered = np.zeros_like(open_demand)
-    if rows:
-        week = _week_of(np.array([r[2] for r in rows]), weeks[0], len(weeks))
-        inside = week >= 0
-        products = np.array([pindex[r[0]] for r in rows])
-        np.add.at(ordered, (products[inside], week[inside]), np.array([float(r[1]) for r in rows])[inside])
-    # Week 0 also holds what overdue orders still owe (their due week is behind the horizon's start).
-    ordered[:, 0] = np.maximum(ordered[:, 0], open_demand[:, 0])
-    return ordered
-
-
 def _released_for_stock(session: Session, pindex: dict[int, int], weeks: list[date]) -> np.ndarray:
     """Released production orders of no order (stock back to safety level, R10/R11), what is left to make of
     them per product-week by their due date; those of an order are its demand already."""
@@ -301,9 +274,8 @@ def load_snapshot(
     fastest = np.zeros(len(products))
     np.maximum.at(fastest, route_product, route_rate)
     match, backward_weeks, forward_weeks = netting
-    against = _ordered_against_forecast(session, pindex, weeks, ordered)
     forecast_net = net_forecast(
-        _forecast(session, pindex, weeks, tier), against, match=match, backward_weeks=backward_weeks,
+        _forecast(session, pindex, weeks, tier), ordered, match=match, backward_weeks=backward_weeks,
         forward_weeks=forward_weeks,
         pools=family_pools([p.family for p in products], route_product, route_line) if match == "FAMILY" else None,
         hours_per_unit=np.divide(1.0, fastest, out=np.zeros_like(fastest), where=fastest > 0))

@@ -57,19 +57,17 @@ def test_retired_products_and_lines_get_no_new_plan(session: Session) -> None:
     assert snapshot.forecast_net[problem.products.index("SKU-0")].sum() > 0.0
 
 
-def test_an_order_made_early_still_consumes_its_forecast(session: Session) -> None:
-    """O-0 (120 SKU-0, due in week 1 of the horizon) is made in full and waits in stock; SKU-0's forecast is 100 a
-    week. Netted over its own week and one before (the capacity policy's window, earliest first), the plan keeps
-    none in week 0 and 80 in week 1: the made order consumed the rest. Before, only the open quantity (0) netted,
-    and the plan made the forecast of weeks 0 and 1 again to stock."""
+
+def test_an_order_nets_the_forecast_over_the_consumption_window(session: Session) -> None:
+    """O-0 (120 SKU-0 still to make, due in week 1 of the horizon); SKU-0's forecast is 100 a week. Netted over its
+    own week and one before (the capacity policy's window, earliest first, where its promise took the hours), the
+    plan keeps none in week 0 and 80 in week 1; netted over its own week only (the default), 100 and 0: the plan
+    made week 0's forecast beside the order whose promise had consumed its hours."""
     build_plant(session)
-    o0 = session.scalar(select(Order.id).where(Order.code == "O-0"))
-    session.execute(update(Order).where(Order.id == o0).values(status=OrderStatus.IN_STOCK))
-    session.execute(update(OrderLine).where(OrderLine.order_id == o0).values(quantity_made=120.0))
-    session.flush()
 
-    snapshot = load_snapshot(session, TODAY, 4, ForecastTier.MID, reserve_share=0.12, netting=("SKU", 1, 1))
+    windowed = load_snapshot(session, TODAY, 4, ForecastTier.MID, reserve_share=0.12, netting=("SKU", 1, 1))
+    own_week = load_snapshot(session, TODAY, 4, ForecastTier.MID, reserve_share=0.12)
 
-    net = snapshot.forecast_net[snapshot.problem.products.index("SKU-0")].tolist()
-    assert net == [0.0, 80.0, 100.0, 100.0]
-    assert snapshot.firm_demand[snapshot.problem.products.index("SKU-0")].sum() == 0.0
+    sku0 = windowed.problem.products.index("SKU-0")
+    assert windowed.forecast_net[sku0].tolist() == [0.0, 80.0, 100.0, 100.0]
+    assert own_week.forecast_net[sku0].tolist() == [100.0, 0.0, 100.0, 100.0]
