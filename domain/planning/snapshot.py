@@ -55,6 +55,8 @@ class PlantSnapshot:
     fingerprint: str
     day_hours: np.ndarray  # [L, W, 7] calendar hours per day
     crew_size: np.ndarray  # [L]
+    # [P] weekday the earliest open order of each product is due in the first week (7: none): its day tasks go first.
+    due_day: np.ndarray | None = None
 
 
 def _index(ids: list[int]) -> dict[int, int]:
@@ -96,8 +98,10 @@ def _week_of(dates: np.ndarray, first: date, n_weeks: int) -> np.ndarray:
     return offsets
 
 
-def _firm_demand(session: Session, pindex: dict[int, int], weeks: list[date]) -> tuple[np.ndarray, np.ndarray]:
-    """Open quantity of firm orders per product-week, and the highest priority score behind it."""
+def _firm_demand(session: Session, pindex: dict[int, int], weeks: list[date]
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Open quantity of firm orders per product-week, the highest priority score behind it, and per product the
+    weekday its earliest open order is due in the first week (0 when overdue, 7 when none is due then)."""
     rows: list[Any] = list(session.execute(
         select(
             OrderLine.product_id,
@@ -110,8 +114,9 @@ def _firm_demand(session: Session, pindex: dict[int, int], weeks: list[date]) ->
     ))
     demand = np.zeros((len(pindex), len(weeks)))
     priority = np.zeros((len(pindex), len(weeks)))
+    due_day = np.full(len(pindex), 7, dtype=np.int64)
     if not rows:
-        return demand, priority
+        return demand, priority, due_day
     products = np.array([pindex[r[0]] for r in rows])
     quantity = np.array([float(r[1]) for r in rows])
     week = _week_of(np.array([r[2] for r in rows]), weeks[0], len(weeks))
@@ -119,7 +124,9 @@ def _firm_demand(session: Session, pindex: dict[int, int], weeks: list[date]) ->
     inside = week >= 0
     np.add.at(demand, (products[inside], week[inside]), quantity[inside])
     np.maximum.at(priority, (products[inside], week[inside]), score[inside])
-    return demand, priority
+    day = np.clip(np.array([(d - weeks[0]).days for d in (r[2] for r in rows)], dtype=np.int64), 0, 7)
+    np.minimum.at(due_day, products, day)
+    return demand, priority, due_day
 
 
 def _released_for_stock(session: Session, pindex: dict[int, int], weeks: list[date]) -> np.ndarray:
@@ -270,7 +277,7 @@ def load_snapshot(
     route_product = np.array([pindex[r[0]] for r in routes], dtype=np.int64)
     route_line = np.array([lindex[r[1]] for r in routes], dtype=np.int64)
     route_rate = np.array([float(r[2]) for r in routes])
-    ordered, priority = _firm_demand(session, pindex, weeks)
+    ordered, priority, due_day = _firm_demand(session, pindex, weeks)
     fastest = np.zeros(len(products))
     np.maximum.at(fastest, route_product, route_rate)
     match, backward_weeks, forward_weeks = netting
@@ -351,6 +358,7 @@ def load_snapshot(
         digest.hexdigest()[:16],
         day_hours,
         np.array([line.crew_size for line in lines], dtype=float),
+        due_day,
     )
 
 
