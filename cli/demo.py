@@ -54,7 +54,8 @@ def _first_plan(today: date, book: RuleBook) -> str:
     settings = load_settings()
     policy = book.capacity_policy()
     replan = ReplanSettings(reserve_share=policy.reserve_share, frozen_days=policy.frozen_days,
-                            solver=settings.solver, rules_version=book.version)
+                            solver=settings.solver, rules_version=book.version,
+                            netting=policy.forecast_netting)
     done = run_replan(settings.database_url, today=today, settings=replan, actor="demo")
     return f"plan version {done.version} in force ({len(done.scheduled_event_ids)} orders scheduled)"
 

@@ -49,6 +49,7 @@ def weekly(tier: str, horizon_weeks: int, today: date | None, force: bool) -> No
             solver=settings.solver,
             rules_version=policy.version,
             approval=capacity.plan_approval,
+            netting=capacity.forecast_netting,
         )
         # Orders received after the last cut-off (Friday by default) wait for next week's replan.
         cutoff = datetime.combine(last_cutoff(day, capacity.cutoff_weekday), datetime.max.time(), tzinfo=UTC)

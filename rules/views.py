@@ -222,6 +222,14 @@ class CapacityPolicy:
     # production. Left out: every replan goes into force at once, as before the rule.
     plan_approval: PlanApproval | None = None
 
+    @property
+    def forecast_netting(self) -> tuple[str, int, int]:
+        """(match, backward_weeks, forward_weeks) over which the weekly plan nets orders against the forecast: the
+        window orders consume in the ledger; NONE consumes nothing there, so each order nets its own week only."""
+        if self.forecast_match == "NONE":
+            return ("SKU", 0, 1)
+        return (self.forecast_match, self.forecast_backward_weeks, self.forecast_forward_weeks)
+
     def min_split(self, quantity: float) -> float:
         """Smallest part of an order line of `quantity` units that may ship on its own."""
         return max(self.min_split_units, self.min_split_share * quantity)

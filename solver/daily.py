@@ -59,12 +59,15 @@ def daily_tasks(
     crew_size: np.ndarray | None = None,
     previous_tasks: list[DailyTask] | None = None,
     open_from: int | None = None,
+    due_day: np.ndarray | None = None,
 ) -> list[DailyTask]:
     """Tasks for one week: day_hours [L, 7] calendar hours per weekday (default: the week's hours
     over Monday-Friday). Tasks of the first `frozen_days` days are marked frozen. No new work goes on
     a day before `open_from` (default: `frozen_days` when previous_tasks is given, else 0); those days
     keep previous_tasks. Each open day is filled up to its plannable hours, most urgent products
-    first, then overtime up to day_room; hours that still do not fit stay out (see unplaced_hours)."""
+    first, then overtime up to day_room; hours that still do not fit stay out (see unplaced_hours).
+    due_day [P]: the weekday each product's earliest order is due this week (7: none); products are laid out by it
+    first (earliest due date), then by urgency, so an order due on Tuesday is not made on Friday."""
     n_lines = len(problem.lines)
     if day_hours is None:
         day_hours = np.zeros((n_lines, 7))
@@ -85,7 +88,7 @@ def daily_tasks(
     room[:, :open_from] = 0.0
     tasks = list(kept)
     for line in range(n_lines):
-        tasks += line_tasks(problem, line, hours, day_hours[line], room[line], frozen_days, days, crew[line])
+        tasks += line_tasks(problem, line, hours, day_hours[line], room[line], frozen_days, days, crew[line], due_day)
     return tasks
 
 
@@ -98,6 +101,7 @@ def line_tasks(
     frozen_days: int,
     days: list[datetime.date],
     crew: float,
+    due_day: np.ndarray | None = None,
 ) -> list[DailyTask]:
     """Lay the line's route hours end to end over its open days (interval overlap, no loops over
     hours): first the days' plannable hours, then overtime in proportion to what each day has left."""
@@ -105,7 +109,8 @@ def line_tasks(
     if not len(routes):
         return []
     weight = np.asarray(problem.backlog_weight)[np.asarray(problem.route_product)[routes], 0]
-    routes = routes[np.argsort(-weight, kind="stable")]
+    due = np.zeros(len(routes)) if due_day is None else np.asarray(due_day)[np.asarray(problem.route_product)[routes]]
+    routes = routes[np.lexsort((-weight, due))]  # earliest due day first, then most urgent
     free = np.minimum(calendar * (1 - problem.reserve_share), room)
     extra = room - free
     overtime = min(max(hours[routes].sum() - free.sum(), 0.0), extra.sum())

@@ -87,6 +87,7 @@ class PlanningMutations:
             solver=ctx.settings.solver,
             rules_version=book.version,
             approval=policy.plan_approval,
+            netting=policy.forecast_netting,
         )
 
         async def use_case(session: AsyncSession, principal: Principal) -> ReplanDone:

@@ -99,16 +99,35 @@ def _low_yield(made: Sequence[tuple[float, float]]) -> float:
     return min(max(float(np.quantile([g / (g + s) for g, s in made], ALLOWANCE_QUANTILE)), LOWEST_YIELD), 1.0)
 
 
+def _reports(product_ids: Sequence[int] | None) -> Select[int, float, float]:
+    """(product id, good, scrap) of each progress report over the trailing weeks (every product's when None)."""
+    since = clock.now() - timedelta(weeks=TRAILING_WEEKS)
+    statement = (select(ProgressEvent.product_id, ProgressEvent.quantity, ProgressEvent.scrap)
+                 .where(ProgressEvent.at >= since, ProgressEvent.quantity + ProgressEvent.scrap > 0))
+    return statement if product_ids is None else statement.where(ProgressEvent.product_id.in_(list(product_ids)))
+
+
 async def scrap_allowances(session: AsyncSession, product_ids: Sequence[int]) -> dict[int, float]:
     """product id -> units to start per unit the trailing yield asks for, for a task made for one order: the trailing
     yield over a low one (ALLOWANCE_QUANTILE of the recent reports' yields), at least 1. A product without recent
     reports is planned at NO_HISTORY, yet the floor scraps it like the others: it starts 1 / the low yield of every
     product's recent reports (with 500 skus most orders are for one not made in weeks). Absent: no report at all."""
-    since = clock.now() - timedelta(weeks=TRAILING_WEEKS)
-    rows = (await session.execute(
-        select(ProgressEvent.product_id, ProgressEvent.quantity, ProgressEvent.scrap)
-        .where(ProgressEvent.at >= since, ProgressEvent.product_id.in_(list(product_ids)),
-               ProgressEvent.quantity + ProgressEvent.scrap > 0))).all()
+    allowances = _allowances((await session.execute(_reports(product_ids))).all())
+    unmade = [product_id for product_id in product_ids if product_id not in allowances]
+    if unmade:
+        plant = [(float(good), float(scrap or 0.0)) for _, good, scrap in (await session.execute(_reports(None))).all()]
+        if plant:
+            allowances.update({product_id: NO_HISTORY / _low_yield(plant) for product_id in unmade})
+    return allowances
+
+
+def scrap_allowances_sync(session: Session) -> dict[int, float]:
+    """scrap_allowances of every product with reports, for the weekly plan's firm orders (a product without reports
+    gets none there: the plan's forecast units beside it cover its scrap)."""
+    return _allowances(session.execute(_reports(None)).all())
+
+
+def _allowances(rows: Iterable[Any]) -> dict[int, float]:
     reports: dict[int, list[tuple[float, float]]] = {}
     for product_id, good, scrap in rows:
         reports.setdefault(product_id, []).append((float(good), float(scrap or 0.0)))
@@ -116,13 +135,6 @@ async def scrap_allowances(session: AsyncSession, product_ids: Sequence[int]) ->
     for product_id, made in reports.items():
         trailing = yield_of(sum(g for g, _ in made), sum(s for _, s in made))
         allowances[product_id] = max(trailing / _low_yield(made), 1.0)
-    unmade = [product_id for product_id in product_ids if product_id not in allowances]
-    if unmade:
-        plant = [(float(good), float(scrap or 0.0)) for good, scrap in (await session.execute(
-            select(ProgressEvent.quantity, ProgressEvent.scrap)
-            .where(ProgressEvent.at >= since, ProgressEvent.quantity + ProgressEvent.scrap > 0))).all()]
-        if plant:
-            allowances.update({product_id: NO_HISTORY / _low_yield(plant) for product_id in unmade})
     return allowances
 
 

@@ -123,6 +123,7 @@ def first_week_tasks(
         crew_size=snapshot.crew_size,
         previous_tasks=week.kept,
         open_from=week.open_from,
+        due_day=snapshot.due_day,
     )
     rows: list[dict[str, object]] = [
         {

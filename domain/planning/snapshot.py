@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from domain.capacity.calendar import weeks_from
 from domain.capacity.finished_stock import held_for_orders
 from domain.capacity.line_hours import usual_hours
-from domain.capacity.yields import NO_HISTORY, observed_yields_sync
+from domain.capacity.yields import NO_HISTORY, observed_yields_sync, scrap_allowances_sync
 from domain.models import (
     CapacityLedger,
     CapacityReservation,
@@ -32,6 +32,7 @@ from domain.models import (
     Routing,
     keeps_promise,
 )
+from domain.planning.forecast_netting import family_pools, net_forecast
 from solver.daily import overtime_within_days
 from solver.problem import PlanningProblem
 from solver.units import ROUND_OFF
@@ -54,6 +55,8 @@ class PlantSnapshot:
     fingerprint: str
     day_hours: np.ndarray  # [L, W, 7] calendar hours per day
     crew_size: np.ndarray  # [L]
+    # [P] weekday the earliest open order of each product is due in the first week (7: none): its day tasks go first.
+    due_day: np.ndarray | None = None
 
 
 def _index(ids: list[int]) -> dict[int, int]:
@@ -95,8 +98,10 @@ def _week_of(dates: np.ndarray, first: date, n_weeks: int) -> np.ndarray:
     return offsets
 
 
-def _firm_demand(session: Session, pindex: dict[int, int], weeks: list[date]) -> tuple[np.ndarray, np.ndarray]:
-    """Open quantity of firm orders per product-week, and the highest priority score behind it."""
+def _firm_demand(session: Session, pindex: dict[int, int], weeks: list[date]
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Open quantity of firm orders per product-week, the highest priority score behind it, and per product the
+    weekday its earliest open order is due in the first week (0 when overdue, 7 when none is due then)."""
     rows: list[Any] = list(session.execute(
         select(
             OrderLine.product_id,
@@ -109,8 +114,9 @@ def _firm_demand(session: Session, pindex: dict[int, int], weeks: list[date]) ->
     ))
     demand = np.zeros((len(pindex), len(weeks)))
     priority = np.zeros((len(pindex), len(weeks)))
+    due_day = np.full(len(pindex), 7, dtype=np.int64)
     if not rows:
-        return demand, priority
+        return demand, priority, due_day
     products = np.array([pindex[r[0]] for r in rows])
     quantity = np.array([float(r[1]) for r in rows])
     week = _week_of(np.array([r[2] for r in rows]), weeks[0], len(weeks))
@@ -118,7 +124,9 @@ def _firm_demand(session: Session, pindex: dict[int, int], weeks: list[date]) ->
     inside = week >= 0
     np.add.at(demand, (products[inside], week[inside]), quantity[inside])
     np.maximum.at(priority, (products[inside], week[inside]), score[inside])
-    return demand, priority
+    day = np.clip(np.array([(d - weeks[0]).days for d in (r[2] for r in rows)], dtype=np.int64), 0, 7)
+    np.minimum.at(due_day, products, day)
+    return demand, priority, due_day
 
 
 def _released_for_stock(session: Session, pindex: dict[int, int], weeks: list[date]) -> np.ndarray:
@@ -249,8 +257,12 @@ def load_snapshot(
     change_window_weeks: int | None = None,
     detail_weeks: int | None = None,
     bucket_weeks: int = 4,
+    netting: tuple[str, int, int] = ("SKU", 0, 1),
 ) -> PlantSnapshot:
-    """Everything the LP needs for `horizon_weeks` weeks from the week of `start`."""
+    """Everything the LP needs for `horizon_weeks` weeks from the week of `start`.
+
+    netting: (match, backward_weeks, forward_weeks) over which firm orders consume the forecast (forecast_netting.py;
+    the default nets each order against its own sku's forecast of its own week only)."""
     weeks = weeks_from(start, horizon_weeks)
     products = list(session.scalars(select(Product).order_by(Product.id)))
     lines = list(session.scalars(select(ProductionLine).order_by(ProductionLine.id)))
@@ -265,8 +277,15 @@ def load_snapshot(
     route_product = np.array([pindex[r[0]] for r in routes], dtype=np.int64)
     route_line = np.array([lindex[r[1]] for r in routes], dtype=np.int64)
     route_rate = np.array([float(r[2]) for r in routes])
-    ordered, priority = _firm_demand(session, pindex, weeks)
-    forecast_net = np.maximum(_forecast(session, pindex, weeks, tier) - ordered, 0.0)
+    ordered, priority, due_day = _firm_demand(session, pindex, weeks)
+    fastest = np.zeros(len(products))
+    np.maximum.at(fastest, route_product, route_rate)
+    match, backward_weeks, forward_weeks = netting
+    forecast_net = net_forecast(
+        _forecast(session, pindex, weeks, tier), ordered, match=match, backward_weeks=backward_weeks,
+        forward_weeks=forward_weeks,
+        pools=family_pools([p.family for p in products], route_product, route_line) if match == "FAMILY" else None,
+        hours_per_unit=np.divide(1.0, fastest, out=np.zeros_like(fastest), where=fastest > 0))
     forecast_net[retired] = 0.0
     for_stock = _released_for_stock(session, pindex, weeks)
     firm = ordered + for_stock
@@ -278,6 +297,8 @@ def load_snapshot(
     # observed yield, so the plan and the day's tasks start enough for the good units owed (scrap is the rest).
     observed = observed_yields_sync(session)
     started_per_good = 1.0 / np.array([observed.get(p.id, NO_HISTORY) for p in products], dtype=float)
+    allowances = scrap_allowances_sync(session)
+    scrap_allowance = np.array([allowances.get(p.id, 1.0) for p in products], dtype=float)
     unit_cost = np.array([float(p.unit_cost) for p in products])
     unit_margin = np.maximum(np.array([float(p.list_price) for p in products]) - unit_cost, 1.0)
     # Late units cost their margin per week, scaled up by the priority of the orders behind them.
@@ -302,7 +323,10 @@ def load_snapshot(
         capacity_hours=capacity,
         overtime_max_hours=overtime,
         # Whole units started for firm orders, rounded up: rounded to the nearest, their last good unit goes missing.
-        demand=np.ceil(firm * started_per_good[:, None] - ROUND_OFF) + forecast_net * started_per_good[:, None],
+        # Firm orders start a scrap allowance more (a low yield of the product, as an inserted task does): the plan
+        # makes an order's units exactly, and a day below the mean yield would leave it a unit short on its day.
+        demand=np.ceil(firm * (started_per_good * scrap_allowance)[:, None] - ROUND_OFF)
+        + forecast_net * started_per_good[:, None],
         initial_inventory=inventory * started_per_good,
         initial_backlog=np.zeros(len(products)),
         safety_stock=np.where([p.retired_at is not None for p in products], 0.0, safety_stock) * started_per_good,
@@ -334,6 +358,7 @@ def load_snapshot(
         digest.hexdigest()[:16],
         day_hours,
         np.array([line.crew_size for line in lines], dtype=float),
+        due_day,
     )
 
 

@@ -51,6 +51,10 @@ class ReplanSettings:
     # Plan consensus (R5): None puts every plan in force at once (the simulation, direct callers); the capacity
     # policy's plan_approval keeps a larger draft waiting for sales and production (API and `sop plan weekly`).
     approval: PlanApproval | None = None
+    # Forecast netting (match, backward_weeks, forward_weeks): the window over which firm orders consume the
+    # forecast, the capacity policy's forecast_consumption (its ledger window); the default nets each order
+    # against its own sku's forecast of its own week.
+    netting: tuple[str, int, int] = ("SKU", 0, 1)
 
 
 @dataclass
@@ -156,6 +160,7 @@ def replan(
             frozen_weeks=1 if running_week and settings.frozen_days > 0 else 0,
             change_window_weeks=settings.change_window_weeks,
             detail_weeks=settings.detail_weeks if settings.detail_weeks is not None else detail_for(session, settings),
+            netting=settings.netting,
         )
         week = first_week(
             session,

@@ -19,7 +19,14 @@ from domain.simulation.world import WorldOrder
 def why_not_at_once(review: ReviewResult, o: WorldOrder, today: date, frozen_days: int) -> str:
     failed = ",".join(c.criterion for c in review.criteria if not c.passed) or "none"
     inside = " inside the frozen window" if o.requested <= frozen_until(today, frozen_days) else ""
-    return f"{review.decision.value} ({'rush' if o.rush else 'regular'}{inside}; failed: {failed})"
+    # Which reject rule decided, and whether the sku's own forecast covered the order (then forecast consumption
+    # should have found it hours): the two facts that tell the capacity refusals apart.
+    rejected_by = "".join(f"; {f.rule}" for f in review.fired_rules
+                          if f.rule_set == "review" and f.rule.startswith("REJECT"))
+    excess = review.facts.get("forecast.excess_pct")
+    covered = "; within its forecast" if isinstance(excess, int | float) and excess <= 0 else ""
+    kind = "rush" if o.rush else "regular"
+    return f"{review.decision.value} ({kind}{inside}; failed: {failed}{rejected_by}{covered})"
 
 
 async def unkept_today(session: AsyncSession, tally: Tally, today: date) -> Counter[str]:

@@ -55,3 +55,19 @@ def test_retired_products_and_lines_get_no_new_plan(session: Session) -> None:
     index = problem.products.index("SKU-1")
     assert snapshot.forecast_net[index].sum() == 0.0 and problem.safety_stock[index] == 0.0
     assert snapshot.forecast_net[problem.products.index("SKU-0")].sum() > 0.0
+
+
+
+def test_an_order_nets_the_forecast_over_the_consumption_window(session: Session) -> None:
+    """O-0 (120 SKU-0 still to make, due in week 1 of the horizon); SKU-0's forecast is 100 a week. Netted over its
+    own week and one before (the capacity policy's window, earliest first, where its promise took the hours), the
+    plan keeps none in week 0 and 80 in week 1; netted over its own week only (the default), 100 and 0: the plan
+    made week 0's forecast beside the order whose promise had consumed its hours."""
+    build_plant(session)
+
+    windowed = load_snapshot(session, TODAY, 4, ForecastTier.MID, reserve_share=0.12, netting=("SKU", 1, 1))
+    own_week = load_snapshot(session, TODAY, 4, ForecastTier.MID, reserve_share=0.12)
+
+    sku0 = windowed.problem.products.index("SKU-0")
+    assert windowed.forecast_net[sku0].tolist() == [0.0, 80.0, 100.0, 100.0]
+    assert own_week.forecast_net[sku0].tolist() == [100.0, 0.0, 100.0, 100.0]

@@ -64,3 +64,18 @@ def test_with_recorded_scrap_the_plan_makes_enough_good_units(session: Session, 
     assert started * good_share >= 120.0 - 1e-6
     assert started <= 120.0 / good_share + 1.0  # no more than the scrap asks (whole units)
     assert _planned(session, plan.id, "SKU-2") == pytest.approx(60.0, abs=1.0)  # no scrap reported: as ordered
+
+
+def test_a_firm_order_starts_a_scrap_allowance_for_days_below_the_mean(session: Session) -> None:
+    """Input: an order of 120 SKU-0 and two reports, 90 good of 100 and 100 good of 100: the trailing yield is 95%,
+    but a day at the low yield (the 10th percentile of the reports, 91%) would make 120 / 0.95 * 0.91 = 115 good
+    ones and leave the order short on its day. The plan starts 120 / 0.91 (132 units), not 120 / 0.95 (127)."""
+    _plant_without_stock(session)
+    with clock.pinned(NOW):
+        _report(session, "SKU-0", 90.0, 10.0, NOW - timedelta(days=3))
+        _report(session, "SKU-0", 100.0, 0.0, NOW - timedelta(days=2))
+        plan = replan(session, today=TODAY, settings=ReplanSettings(horizon_weeks=4), actor="test").plan
+    session.commit()
+    started = _planned(session, plan.id, "SKU-0")
+    assert started >= 120.0 / 0.91 - 1e-6
+    assert started <= 120.0 / 0.91 + 1.0

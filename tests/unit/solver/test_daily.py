@@ -105,3 +105,19 @@ def test_the_lp_plans_only_what_the_open_days_hold() -> None:
     assert planned.sum() > 0.9 * room[:, 3:].sum()  # overloaded: the open days are used
     tasks = daily_tasks(plan, cut, 0, day_hours, frozen_days=3, open_from=3)
     assert unplaced_hours(plan, cut, tasks) == []
+
+
+def test_a_product_due_early_in_the_week_is_laid_out_first() -> None:
+    """Input: a synthetic plant's week, line 0's products in the LP's urgency order; then the product laid out last
+    is given an order due on Monday (due_day 0), every other product none (7): its first task moves to the week's
+    first open day, and the line's week total stays the same (up to whole units)."""
+    plant = synthetic_plant(30, 3, 4, seed=2, load=1.2)
+    plan = CapacityPlanner().solve(plant)
+    before = [t for t in daily_tasks(plan, plant, 0, frozen_days=0) if t.line == 0]
+    last = max(before, key=lambda t: (t.day, t.hours)).product
+    assert min(t.day for t in before if t.product == last) > plant.weeks[0]
+    due_day = np.full(len(plant.products), 7)
+    due_day[last] = 0
+    after = [t for t in daily_tasks(plan, plant, 0, frozen_days=0, due_day=due_day) if t.line == 0]
+    assert min(t.day for t in after if t.product == last) == plant.weeks[0]
+    assert sum(t.hours for t in after) == pytest.approx(sum(t.hours for t in before), rel=0.01)  # whole units
