@@ -6,17 +6,16 @@ from datetime import date
 from typing import Annotated
 
 import strawberry
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.core.context import Context
-from api.core.pagination import After, Connection, First, paged
+from api.core.pagination import After, Connection, First
 from api.core.permissions import require
+from api.floor.feedback_pages import feedback_connection
 from api.floor.types import Feedback, Forecast
 from domain import models
-from domain.floor.feedback import OLDEST_FIRST, FeedbackFilter, count_feedback, feedback_page
+from domain.floor.feedback import FeedbackFilter
 from domain.floor.forecasts import forecasts_in
 from domain.models import Role
-from domain.paging import Page, Position
 
 
 @strawberry.type
@@ -39,17 +38,8 @@ class FloorQueries:
             description="true: not yet RESOLVED or CLOSED; false: resolved or closed. The production team's list "
             "is `feedback(kind: COMPLAINT, cause: PRODUCTION, unresolved: true)`.")] = None,
     ) -> Connection[Feedback]:
-        user, wanted = info.context.user, FeedbackFilter(open, order_code, kind, cause, unresolved)
-        codes: dict[int, str] = {}  # order id -> code, as the page read them
-
-        async def fetch(session: AsyncSession, size: int, position: Position | None) -> Page[models.Feedback]:
-            page, found = await feedback_page(session, user, size, position, wanted)
-            codes.update(found)
-            return page
-
-        return await paged(info.context, first, after, "feedback", OLDEST_FIRST, fetch,
-                           lambda session: count_feedback(session, user, wanted),
-                           lambda row: Feedback.from_row(row, codes[row.order_id]))
+        return await feedback_connection(info.context, first, after,
+                                         FeedbackFilter(open, order_code, kind, cause, unresolved))
 
     @strawberry.field(
         description="The forecasts of `weeks` weeks from the week of `from`, by week then sku: per sku and week the "

@@ -8,19 +8,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Protocol
 
 import strawberry
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.core.context import Context
 from api.core.pagination import After, Connection, First, paged
-from domain.floor.feedback import OLDEST_FIRST as FEEDBACK_OLDEST_FIRST
-from domain.floor.feedback import FeedbackFilter, count_feedback, feedback_page
-from domain.models import Feedback as FeedbackRow
+from domain.floor.feedback import FeedbackFilter
 from domain.notices import NEWEST_FIRST as NOTICES_BY_ID
 from domain.notices import count_order_notices, order_notices_page
 from domain.orders.history_page import OLDEST_FIRST, count_history, history_page
 from domain.orders.payment_page import OLDEST_FIRST as PAYMENTS_OLDEST_FIRST
 from domain.orders.payment_page import count_payments, payments_page
-from domain.paging import Page, Position
 
 if TYPE_CHECKING:
     from api.floor.types import Feedback
@@ -50,19 +46,9 @@ async def history_connection(
 async def feedback_connection(
     root: OrderRow, info: Info, first: First = None, after: After = None
 ) -> Connection[Annotated[Feedback, strawberry.lazy("api.floor.types")]] | None:
-    from api.floor.types import Feedback  # the floor's types refer to Order: imported when first asked
+    from api.floor.feedback_pages import feedback_connection as page  # the floor's types refer to Order
 
-    user, wanted = info.context.user, FeedbackFilter(order_code=root.code)
-    codes: dict[int, str] = {}  # order id -> code, as the page read them
-
-    async def fetch(session: AsyncSession, size: int, position: Position | None) -> Page[FeedbackRow]:
-        page, found = await feedback_page(session, user, size, position, wanted)
-        codes.update(found)
-        return page
-
-    return await paged(info.context, first, after, "feedback", FEEDBACK_OLDEST_FIRST, fetch,
-                        lambda session: count_feedback(session, user, wanted),
-                        lambda row: Feedback.from_row(row, codes[row.order_id]))
+    return await page(info.context, first, after, FeedbackFilter(order_code=root.code))
 
 
 async def notices_connection(
