@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 import click
-from sqlalchemy.orm import Session
 
 from cli.options import INSTANT
+from cli.session import command_session
 from domain.api_keys import (
     MAX_GRACE_HOURS,
     KeyListing,
@@ -20,19 +19,7 @@ from domain.api_keys import (
     revoke_api_key,
     rotate_api_key,
 )
-from domain.config import load_settings
-from domain.db import migrated_engine, session_scope
 from domain.models import Role, utcnow
-
-
-@contextmanager
-def _session() -> Iterator[Session]:
-    engine = migrated_engine(load_settings().database_url)
-    try:
-        with session_scope(engine) as session:
-            yield session
-    finally:
-        engine.dispose()
 
 
 def _expiry_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -59,7 +46,7 @@ def keys_cli() -> None:
 def create(role: str, customers: tuple[str, ...], name: str | None, expires_in_days: int | None,
            expires_at: datetime | None) -> None:
     """Create a key for ROLE and print it."""
-    with _session() as session:
+    with command_session() as session:
         key = create_api_key(session, role, name, list(customers), expiry(utcnow(), expires_in_days, expires_at))
     click.echo(f"created {role} key (store it now; it is not shown again):")
     click.echo(key)
@@ -76,7 +63,7 @@ def _row(key: KeyListing, now: datetime) -> tuple[str, ...]:
 @keys_cli.command("list")
 def list_keys() -> None:
     """Every key, oldest first, times in UTC; never the key itself (only its prefix)."""
-    with _session() as session:
+    with command_session() as session:
         keys = list_api_keys(session)
     now = utcnow()
     rows = [COLUMNS, *(_row(key, now) for key in keys)]
@@ -89,7 +76,7 @@ def list_keys() -> None:
 @click.argument("id_or_prefix")
 def revoke(id_or_prefix: str) -> None:
     """Refuse the key ID_OR_PREFIX from its next request on, in every API process."""
-    with _session() as session:
+    with command_session() as session:
         done = revoke_api_key(session, id_or_prefix)
     key = done.key
     verb = "was already revoked" if done.already else "revoked"
@@ -106,7 +93,7 @@ def rotate(id_or_prefix: str, grace_hours: float, expires_in_days: int | None, e
 
     Without --expires-*, a key that had an expiry gets one as far ahead as the old one had from its creation."""
     now = utcnow()
-    with _session() as session:
+    with command_session() as session:
         done = rotate_api_key(session, id_or_prefix, grace_hours,
                               expiry(now, expires_in_days, expires_at), now)
     old, new = done.old, done.new

@@ -8,9 +8,9 @@ from typing import Any
 import click
 from sqlalchemy import select
 
+from cli.session import command_session
 from domain import clock
 from domain.config import load_settings
-from domain.db import migrated_engine, session_scope
 from domain.errors import DomainError
 from domain.models import Plan, Role
 from domain.planning.consensus import SIDE_OF_ROLE, Person
@@ -54,16 +54,11 @@ def _decide(version: int, person: Person, reason: str | None, *, approve: bool) 
     """The plan by its version, decided and committed in one transaction; a refusal changes nothing."""
     if not person.name:
         raise click.BadParameter("a name is needed", param_hint="--name")
-    url = load_settings().database_url
-    engine = migrated_engine(url)  # an unmigrated database is refused with the command to run
-    try:
-        with session_scope(engine) as session:
-            plan_id = session.scalar(select(Plan.id).where(Plan.version == version))
-    finally:
-        engine.dispose()
+    with command_session() as session:
+        plan_id = session.scalar(select(Plan.id).where(Plan.version == version))
     if plan_id is None:
         raise click.ClickException(f"no plan version {version}")
     try:
-        return run_decision(url, plan_id, person, reason, approve=approve, today=clock.today())
+        return run_decision(load_settings().database_url, plan_id, person, reason, approve=approve, today=clock.today())
     except DomainError as refused:
         raise click.ClickException(str(refused)) from None

@@ -2,25 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import click
-from sqlalchemy.orm import Session
 
-from domain.config import load_settings
-from domain.db import migrated_engine, session_scope
+from cli.session import command_session
 from domain.notices import add_endpoint, dead_letters, list_endpoints, remove_endpoint, retry_dead
-
-
-@contextmanager
-def _session() -> Iterator[Session]:
-    engine = migrated_engine(load_settings().database_url)
-    try:
-        with session_scope(engine) as session:
-            yield session
-    finally:
-        engine.dispose()
 
 
 @click.group("webhooks")
@@ -33,7 +18,7 @@ def webhooks_cli() -> None:
 @click.option("--url", required=True, help="Where to POST each notice, e.g. https://erp.example/sop-notices.")
 def add(key_prefix: str, url: str) -> None:
     """Register an endpoint; the secret that signs its bodies is printed once, on the last line."""
-    with _session() as session:
+    with command_session() as session:
         endpoint = add_endpoint(session, key_prefix, url)
     click.echo(f"endpoint {endpoint.id} for key {endpoint.key_prefix} ({endpoint.key_name}): {endpoint.url}")
     click.echo("bodies are signed: X-SOP-Signature = sha256=HMAC-SHA256(secret, X-SOP-Timestamp + '.' + body)")
@@ -42,7 +27,7 @@ def add(key_prefix: str, url: str) -> None:
 
 @webhooks_cli.command("list")
 def list_cli() -> None:
-    with _session() as session:
+    with command_session() as session:
         rows = list_endpoints(session)
     for e in rows:
         click.echo(f"{e.id:>4}  {e.key_prefix}  {e.key_name:<20}  {'active ' if e.active else 'removed'}  {e.url}")
@@ -54,7 +39,7 @@ def list_cli() -> None:
 @click.argument("endpoint_id", type=int)
 def remove(endpoint_id: int) -> None:
     """Stop delivering to an endpoint; deliveries still pending for it are cancelled."""
-    with _session() as session:
+    with command_session() as session:
         remove_endpoint(session, endpoint_id)
     click.echo(f"endpoint {endpoint_id} removed")
 
@@ -62,7 +47,7 @@ def remove(endpoint_id: int) -> None:
 @webhooks_cli.command("dead")
 def dead() -> None:
     """Deliveries that failed every attempt, with the last error."""
-    with _session() as session:
+    with command_session() as session:
         rows = dead_letters(session)
     for d in rows:
         click.echo(f"{d.delivery_id:>6}  notice {d.notice_id} order {d.order_code}  {d.attempts} attempts  {d.url}  "
@@ -77,6 +62,6 @@ def retry(delivery_ids: tuple[int, ...], retry_all: bool) -> None:
     """Send dead deliveries again (the ids `sop webhooks dead` lists, or --all)."""
     if not delivery_ids and not retry_all:
         raise click.UsageError("give delivery ids (sop webhooks dead lists them) or --all")
-    with _session() as session:
+    with command_session() as session:
         count = retry_dead(session, None if retry_all else list(delivery_ids))
     click.echo(f"{count} deliveries queued again")
