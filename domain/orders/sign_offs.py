@@ -19,6 +19,8 @@ from domain import bounds
 from domain.access import Principal
 from domain.bounds import shown
 from domain.capacity.calendar import frozen_until, week_start
+from domain.capacity.commit import commit
+from domain.capacity.ledger import hold_writes
 from domain.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 from domain.events import EventPublisher, kinds
 from domain.events.order_history import record_order_event
@@ -103,6 +105,7 @@ async def sign_off_order(session: AsyncSession, principal: Principal, book: Rule
                  "reason": reason}
         if not data.approve:
             await close_pending(session, order.id, "not needed: the order was rejected", principal.actor)
+            hold_writes(session)  # the hold given back goes with the COMMIT (domain/capacity/commit.py)
             hours = await release_hold(session, order.id)
             await session.execute(delete(Delivery).where(Delivery.order_id == order.id))
             events.append(record_order_event(
@@ -119,7 +122,7 @@ async def sign_off_order(session: AsyncSession, principal: Principal, book: Rule
             events.append(record_order_event(
                 session, order, kinds.SIGNED_OFF, actor=principal.actor, to_status=to_status, after=after,
                 message=f"{word} by {principal.name}: {reason}; {promise}"))
-        await session.commit()
+        await commit(session)
         return OrderResult(order)
 
     outcome = await with_retries(session, attempt)
@@ -136,6 +139,7 @@ async def _conclude(session: AsyncSession, order: Order, today: date, frozen_day
     assert review is not None
     deliveries = (await session.scalars(select(Delivery).where(Delivery.order_id == order.id))).all()
     if review.decision is not ReviewDecision.ACCEPT:
+        hold_writes(session)  # given back with the COMMIT
         await release_hold(session, order.id)  # nothing is held for a proposal; the customer's yes takes hours
         return OrderStatus.PROPOSED
     for delivery in deliveries:

@@ -7,15 +7,17 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from unittest import mock
 
 import httpx
 import pytest
 from sqlalchemy import Engine, func, select
 
 from domain import clock
+from domain.capacity import commit
 from domain.config import DEFAULT_RULES_DIR, OidcSettings
 from domain.db import async_engine, async_sessions, session_scope
-from domain.models import CapacityReservation, Order, Product, ProductionLine, ProgressEvent
+from domain.models import CapacityLedger, CapacityReservation, Order, Product, ProductionLine, ProgressEvent
 from domain.orders.hold_expiry import expire_holds
 from rules import load_rulebook
 from tests.e2e.api.conftest import GraphQLClient, serving
@@ -65,6 +67,11 @@ def held_hours(db: Engine, code: str) -> float:
                               .join(Order, Order.id == CapacityReservation.order_id).where(Order.code == code)))
 
 
+def ledger_promised(db: Engine) -> float:
+    with session_scope(db) as s:
+        return float(s.scalar(select(func.coalesce(func.sum(CapacityLedger.promised_hours), 0.0))))
+
+
 async def test_a_new_process_waits_for_technology_holding_its_hours_and_is_accepted_on_approval(
     gql: GraphQLClient, db: Engine, shop: Shop, people: dict[str, str]
 ) -> None:
@@ -106,13 +113,26 @@ async def test_a_new_process_waits_for_technology_holding_its_hours_and_is_accep
     assert again["errors"][0]["code"] == "INVALID_TRANSITION"
 
 
-async def test_a_rejection_rejects_the_order_and_gives_the_hold_back(
+async def test_a_rejection_rejects_the_order_and_gives_the_hold_back_with_the_commit(
     gql: GraphQLClient, db: Engine, people: dict[str, str]
 ) -> None:
     order = await new_process_order(gql)
     stale = await sign(gql, people["technology"], {**order, "version": order["version"] - 1}, False)
     assert stale["errors"][0]["code"] == "VERSION_CONFLICT"
-    rejected = (await sign(gql, people["technology"], order, False, "no tooling for this alloy"))["order"]
+    promised_before = ledger_promised(db)
+    sent: list[str] = []
+
+    async def recorded(cursor: Any, message: list[str]) -> None:
+        sent.extend(" ".join(statement.split())[:40] for statement in message)
+        await send(cursor, message)
+
+    send = commit.send
+    with mock.patch.object(commit, "send", recorded):
+        rejected = (await sign(gql, people["technology"], order, False, "no tooling for this alloy"))["order"]
+    assert ledger_promised(db) == pytest.approx(promised_before - 10.0)  # the 10 h left the line-week
+    if db.dialect.name == "postgresql":  # the ledger rows are locked only by the commit's one message
+        assert sent and all(s.startswith("WITH taken AS (UPDATE capacity_ledger") for s in sent[:-1]), sent
+        assert sent[-1] == "COMMIT", sent
     assert rejected["status"] == "REJECTED" and rejected["promisedDate"] is None
     assert rejected["signOffs"][0]["status"] == "REJECTED" and rejected["signOffs"][0]["by"] == "technology:Tess"
     assert rejected["history"][-1]["toStatus"] == "REJECTED" and "10 h held given back" in \
