@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import Principal
 from domain.bounds import shown
+from domain.capacity import held_rows
 from domain.capacity.ledger import hold_writes
 from domain.errors import Forbidden, NotFound
 from domain.events import EventPublisher, kinds
@@ -101,6 +102,7 @@ async def create_order(
     async def create() -> OrderResult:
         events.clear()
         hold_writes(session)  # the ledger UPDATE goes with the COMMIT (keyed_change)
+        held_rows.hold(session)  # and the reservation and production-order rows, which nothing reads back before it
         numbers = order_numbers(principal, data)
         # Decide first, writing nothing and holding no lock: facts, rules, the promise and the review's figures.
         customer, context, priced = await _prepare(session, principal, data, today)
