@@ -13,12 +13,12 @@ from __future__ import annotations
 from typing import Any
 
 import psycopg
-from sqlalchemy import Insert
 from sqlalchemy.engine import Compiled, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.capacity import held_rows, lock_timing
+from domain.capacity.held_rows import HeldStatement
 from domain.capacity.ledger import (
     CAPACITY_TAKEN_STATE,
     LOCKED_AT,
@@ -30,7 +30,7 @@ from domain.capacity.ledger import (
 
 _compiled: dict[tuple[str, bool], Compiled] = {}
 # (dialect, id of the INSERT, its columns) -> the statement, its SQL for psycopg and its bind processors (enum values)
-_inserts: dict[tuple[str, int, tuple[str, ...]], tuple[Insert, str, Compiled]] = {}
+_inserts: dict[tuple[str, int, tuple[str, ...]], tuple[HeldStatement, str, Compiled]] = {}
 
 
 async def commit(session: AsyncSession) -> None:
@@ -102,7 +102,7 @@ def _statement(dialect: Dialect, timed: bool) -> Compiled:
     return compiled
 
 
-def _driver_insert(dialect: Dialect, statement: Insert, rows: list[dict[str, Any]]
+def _driver_insert(dialect: Dialect, statement: HeldStatement, rows: list[dict[str, Any]]
                    ) -> tuple[str, list[dict[str, Any]]]:
     """A held INSERT as psycopg takes it: its SQL (compiled once per statement and columns) and each row's parameters,
     converted as SQLAlchemy would (an enum member to its stored value)."""
