@@ -10,12 +10,14 @@ else the transaction writes is flushed before, and a failed take leaves none of 
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, cast
 
 import psycopg
 from sqlalchemy.engine import Compiled, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from domain.capacity import held_rows, lock_timing
 from domain.capacity.held_rows import HeldStatement
@@ -30,7 +32,7 @@ from domain.capacity.ledger import (
 
 _compiled: dict[tuple[str, bool], Compiled] = {}
 # (dialect, id of the INSERT, its columns) -> the statement, its SQL for psycopg and its bind processors (enum values)
-_inserts: dict[tuple[str, int, tuple[str, ...]], tuple[HeldStatement, str, Compiled]] = {}
+_inserts: dict[tuple[str, int, tuple[str, ...]], tuple[HeldStatement, str, SQLCompiler]] = {}
 
 
 async def commit(session: AsyncSession) -> None:
@@ -109,10 +111,11 @@ def _driver_insert(dialect: Dialect, statement: HeldStatement, rows: list[dict[s
     columns = tuple(rows[0])
     key = (dialect.name, id(statement), columns)
     if key not in _inserts:
-        compiled = statement.compile(dialect=dialect, column_keys=list(columns))
-        _inserts[key] = (statement, compiled.string, compiled)  # the statement kept: its id stays its own
+        made = cast(SQLCompiler, statement.compile(dialect=dialect, column_keys=list(columns)))
+        _inserts[key] = (statement, made.string, made)  # the statement kept: its id stays its own
     _, sql, compiled = _inserts[key]
-    processors = compiled._bind_processors  # what SQLAlchemy's execution applies to each parameter
+    # What SQLAlchemy's execution applies to each parameter (a tuple only for types this path never holds).
+    processors = cast(Mapping[str, Callable[[Any], Any]], compiled._bind_processors)
     params = []
     for row in rows:
         values = dict(compiled.construct_params(row) or {})
