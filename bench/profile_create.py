@@ -190,6 +190,8 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=300)
     parser.add_argument("--warm", type=int, default=30)
     parser.add_argument("--out", type=Path, help="prefix of the .pstats and .txt files to keep")
+    parser.add_argument("--plain", action="store_true",
+                        help="the unprofiled run only (for a sampling profiler such as py-spy outside the process)")
     parser.add_argument("--server", default=os.environ.get("SOP_TEST_POSTGRES_URL",
                                                            "postgresql://postgres@127.0.0.1:5432/test"))
     args = parser.parse_args()
@@ -199,6 +201,13 @@ def main() -> None:
         work = Workload(None, None, keys, customers, skus, None)  # type: ignore[arg-type]
         # Unprofiled and untimed first (the client's CPU is in the same process: measured alone below).
         plain_cpu, plain_wall, _ = asyncio.run(drive(url, keys["planner"], work, args.warm, args.orders, None))
+        if args.plain:
+            print(json.dumps({"bench": "profile_create", "size": args.size, "orders": args.orders, "plain": True,
+                              "server_cpu_ms_per_create_with_client": round(1000 * plain_cpu / args.orders, 2),
+                              "wall_ms_per_create": round(1000 * plain_wall / args.orders, 2),
+                              "sql_statements_per_create": len(STATEMENTS),
+                              "load": [round(x, 2) for x in os.getloadavg()]}))
+            return
         client_cpu = asyncio.run(client_only(work, args.orders))
         floor_cpu = asyncio.run(floor_only(url, keys["planner"], args.orders, args.warm))
         profile = cProfile.Profile(time.process_time)  # CPU only: waits on PostgreSQL are not the work

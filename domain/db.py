@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
+from domain.pool_check import watch_idle_connections
+
 
 def _normalise(url: str | URL, *, async_: bool) -> URL:
     """Pick the driver: plain sqlite:/// and postgresql:// URLs are accepted."""
@@ -188,9 +190,13 @@ def async_engine(url: str | URL, timeouts: Timeouts | None = None, *, scratch: b
     call runs on the event loop's thread instead of aiosqlite's worker (domain/inline_sqlite.py)."""
     real = _normalise(url, async_=True)
     _ensure_sqlite_folder(real)
+    # A dead idle connection is found at checkout by its socket (domain/pool_check.py), not by a pre-ping round trip;
+    # pool_pre_ping given by the caller keeps SQLAlchemy's own.
+    watch = real.get_backend_name() == "postgresql" and "pool_pre_ping" not in kwargs
     if real.get_backend_name() == "postgresql":
         kwargs.setdefault("pool_size", 10)
         kwargs.setdefault("max_overflow", 20)
+        kwargs.setdefault("pool_pre_ping", not watch)
     _postgres_options(real, timeouts, kwargs)
     path = _sqlite_path(real)
     if scratch and path is not None:
@@ -200,6 +206,8 @@ def async_engine(url: str | URL, timeouts: Timeouts | None = None, *, scratch: b
     engine = create_async_engine(real, **kwargs)
     if real.get_backend_name() == "sqlite":
         _listen_sqlite(engine.sync_engine, scratch)
+    if watch:
+        watch_idle_connections(engine)
     return engine
 
 

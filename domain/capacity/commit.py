@@ -1,25 +1,28 @@
 """Commit a transaction whose ledger UPDATEs were held (ledger.hold_writes): on PostgreSQL they go with the COMMIT.
 
-The held REBOOK entries, in (line, week) order, and the COMMIT are sent as one simple-query message (their values
-bound on the client), so the server locks the ledger rows, updates them and commits without waiting for the client
-at any point: no turn of this process's event loop, and no other request's work, can come between the first
-UPDATE and the COMMIT while the rows are locked (a psycopg pipeline sent them in several writes, with the event
-loop free in between). The fit test runs on the server (ledger.REBOOK_OR_FAIL: SQLSTATE SOP01, mapped back to
-CapacityTaken, so with_retries decides again); a statement that fails skips the rest of the message, COMMIT
-included. Everything else the transaction writes is flushed before, and a failed take leaves none of it.
+The held INSERTs (held_rows: a new order's reservations and production orders), the held REBOOK entries, in
+(line, week) order, and the COMMIT are sent as one simple-query message (their values bound on the client), so the
+server locks the ledger rows, updates them and commits without waiting for the client at any point: no turn of this
+process's event loop, and no other request's work, can come between the first UPDATE and the COMMIT while the rows
+are locked (a psycopg pipeline sent them in several writes, with the event loop free in between). The fit test runs
+on the server (ledger.REBOOK_OR_FAIL: SQLSTATE SOP01, mapped back to CapacityTaken, so with_retries decides again); a
+statement that fails skips the rest of the message, COMMIT included. Everything else the transaction writes is
+flushed before, and a failed take leaves none of it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, cast
 
 import psycopg
 from sqlalchemy.engine import Compiled, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.compiler import SQLCompiler
 
-from domain.capacity import lock_timing
+from domain.capacity import held_rows, lock_timing
+from domain.capacity.held_rows import HeldStatement
 from domain.capacity.ledger import (
     CAPACITY_TAKEN_STATE,
     LOCKED_AT,
@@ -30,33 +33,39 @@ from domain.capacity.ledger import (
 )
 
 _compiled: dict[tuple[str, bool], Compiled] = {}
+# (dialect, id of the INSERT, its columns) -> the statement, its SQL for psycopg and its bind processors (enum values)
+_inserts: dict[tuple[str, int, tuple[str, ...]], tuple[HeldStatement, str, SQLCompiler]] = {}
 # The timed message's clocks: when the first ledger row was updated and after the last UPDATE, then after the COMMIT.
 _LOCKED_AND_UPDATED = f"SELECT current_setting('{LOCKED_AT}')::timestamptz, clock_timestamp()"
 _COMMITTED = "SELECT clock_timestamp()"
 
 
 async def commit(session: AsyncSession) -> None:
-    """session.commit(), with the held ledger UPDATEs sent in the same message as the COMMIT."""
+    """session.commit(), with the held INSERTs and ledger UPDATEs sent in the same message as the COMMIT."""
     entries = take_held(session)
-    if not entries:
+    rows = held_rows.take(session)
+    if not entries and not rows:
         await session.commit()
         return
     await session.flush()  # every other write goes in first, before any ledger row is locked
     connection = await session.connection()
-    timed = lock_timing.enabled()
+    timed = lock_timing.enabled() and bool(entries)
     compiled = _statement(connection.dialect, timed)
     sql = str(compiled)
     driver = (await connection.get_raw_connection()).driver_connection
     assert isinstance(driver, psycopg.AsyncConnection)
     cursor = psycopg.AsyncClientCursor(driver)
+    inserts = [cursor.mogrify(insert_sql, values) for statement, given in rows
+               for insert_sql, values in _driver_insert(connection.dialect, statement, given)]
     updates = [cursor.mogrify(sql, dict(compiled.construct_params(e) or {})) for e in entries]
-    lock_timing.mark(session)
+    if entries:
+        lock_timing.mark(session)
     try:
         if timed:
-            await send(cursor, [*updates, _LOCKED_AND_UPDATED, "COMMIT", _COMMITTED])
-            await _note_server_clocks(session, cursor, len(updates))
+            await send(cursor, [*inserts, *updates, _LOCKED_AND_UPDATED, "COMMIT", _COMMITTED])
+            await _note_server_clocks(session, cursor, len(inserts) + len(updates))
         else:
-            await send(cursor, [*updates, "COMMIT"])
+            await send(cursor, [*inserts, *updates, "COMMIT"])
     except psycopg.Error as error:
         if error.sqlstate == CAPACITY_TAKEN_STATE:
             raise CapacityTaken(error.diag.message_primary or str(error)) from None
@@ -74,10 +83,10 @@ async def send(cursor: psycopg.AsyncClientCursor[Any], statements: Sequence[str]
     await cursor.execute("; ".join(statements))
 
 
-async def _note_server_clocks(session: AsyncSession, cursor: psycopg.AsyncClientCursor[Any], updates: int) -> None:
+async def _note_server_clocks(session: AsyncSession, cursor: psycopg.AsyncClientCursor[Any], before: int) -> None:
     """The server's hold (first ledger row updated -> after the COMMIT) and the part of it before the COMMIT (the
     other UPDATEs, with any wait for rows another transaction holds), read from the message's two SELECTs."""
-    for _ in range(updates):
+    for _ in range(before):
         cursor.nextset()
     first, last = await _row(cursor)
     cursor.nextset()  # the COMMIT's
@@ -98,3 +107,25 @@ def _statement(dialect: Dialect, timed: bool) -> Compiled:
         statement = REBOOK_OR_FAIL_TIMED if timed else REBOOK_OR_FAIL
         compiled = _compiled[(dialect.name, timed)] = statement.compile(dialect=dialect)
     return compiled
+
+
+def _driver_insert(dialect: Dialect, statement: HeldStatement, rows: list[dict[str, Any]]
+                   ) -> list[tuple[str, dict[str, Any]]]:
+    """A held INSERT as psycopg takes it: its SQL (compiled once per statement and columns) with each row's
+    parameters, converted as SQLAlchemy would (an enum member to its stored value)."""
+    columns = tuple(rows[0])
+    key = (dialect.name, id(statement), columns)
+    if key not in _inserts:
+        made = cast(SQLCompiler, statement.compile(dialect=dialect, column_keys=list(columns)))
+        _inserts[key] = (statement, made.string, made)  # the statement kept: its id stays its own
+    _, sql, compiled = _inserts[key]
+    # What SQLAlchemy's execution applies to each parameter (a tuple only for types this path never holds).
+    processors = cast(Mapping[str, Callable[[Any], Any]], compiled._bind_processors)
+    out = []
+    for row in rows:
+        values = dict(compiled.construct_params(row) or {})
+        for name, process in processors.items():
+            if name in values and values[name] is not None:
+                values[name] = process(values[name])
+        out.append((sql, values))
+    return out

@@ -33,7 +33,7 @@ from sqlalchemy import cast as sql_cast
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
 
-from domain.capacity import lock_timing
+from domain.capacity import held_rows, lock_timing
 from domain.capacity.forecast_hours import (
     ForecastClaim,
     ForecastTaken,
@@ -45,7 +45,7 @@ from domain.capacity.forecast_hours import (
 from domain.capacity.holding import Holding
 from domain.capacity.line_hours import line_weeks
 from domain.db import dialect_insert
-from domain.models import CapacityLedger, CapacityReservation
+from domain.models import CapacityLedger, CapacityReservation, utcnow
 
 # Float sums of hours drift by tiny amounts; a promise that fits up to this is taken as fitting.
 HOURS_TOLERANCE = 1e-6
@@ -53,6 +53,7 @@ HOURS_TOLERANCE = 1e-6
 
 # The ledger as a Core table: reserving and releasing are executemany UPDATEs, not ORM bulk updates.
 LEDGER, RESERVATIONS = cast(Table, CapacityLedger.__table__), cast(Table, CapacityReservation.__table__)
+ADD_RESERVATIONS = insert(RESERVATIONS)
 
 
 class CapacityTaken(Exception):
@@ -297,18 +298,17 @@ async def reserve_all(session: AsyncSession, reservations: Sequence[CapacityRese
     ]
     if release is not None:
         entries = _with_give_back(entries, release)
-    connection = await session.connection()
-    if ordered:
-        await connection.execute(insert(RESERVATIONS), [
-            {"order_id": r.order_id, "order_line_id": r.order_line_id, "line_id": r.line_id, "week": r.week,
-             "hours": r.hours, "quantity": r.quantity, "from_reserve": r.from_reserve,
-             "forecast_hours": r.forecast_hours} for r in ordered])
+    made = utcnow()  # the column's default, given: a held INSERT (held_rows) applies none
+    await held_rows.insert_rows(session, ADD_RESERVATIONS, [
+        {"order_id": r.order_id, "order_line_id": r.order_line_id, "line_id": r.line_id, "week": r.week,
+         "hours": r.hours, "quantity": r.quantity, "from_reserve": r.from_reserve,
+         "forecast_hours": r.forecast_hours, "created_at": made} for r in ordered])
     held = _held(session)
     if held is not None:
         held.extend(entries if release is not None else [{**e, **NOTHING_BACK} for e in entries])
         return consumed
     lock_timing.mark(session)
-    result = await connection.execute(TAKE if release is None else REBOOK, entries)
+    result = await (await session.connection()).execute(TAKE if release is None else REBOOK, entries)
     if result.rowcount != len(entries):  # type: ignore[attr-defined]
         where = ", ".join(f"line {r.line_id} week {r.week} ({r.hours:.2f} h)" for r in ordered)
         raise CapacityTaken(f"some of these hours are no longer free: {where}")
@@ -332,6 +332,7 @@ def take_held(session: AsyncSession) -> list[dict[str, Any]]:
 
 async def send_held(session: AsyncSession) -> None:
     """Write the held entries now (a use case about to read the ledger it changed); later ones are held again."""
+    await held_rows.send(session)  # the rows first, as commit.py sends them
     if not _held(session):
         return
     entries = take_held(session)

@@ -11,17 +11,19 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, Table, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.capacity import held_rows
 from domain.capacity.finished_stock import HOLDS_STOCK
 from domain.errors import InvalidTransition, NotFound
-from domain.models import CapacityReservation, Order, OrderLine, ProductionOrder, ProductionOrderStatus
+from domain.models import CapacityReservation, Order, OrderLine, ProductionOrder, ProductionOrderStatus, utcnow
 from domain.paging import PARSERS, Page, Position, SortKey, fetch_page
 
 UNIT_TOLERANCE = 1e-6
+ADD_PRODUCTION_ORDERS = insert(cast(Table, ProductionOrder.__table__))
 
 
 def order_reason(order_code: str) -> str:
@@ -37,14 +39,19 @@ async def raise_for_order(session: AsyncSession, order: Order, lines: Sequence[O
     if released is None:
         released = {} if new else await replaced_by_released(session, order.id)
     released = dict(released)
-    raised = []
+    rows = []
     for line, needed in zip(lines, to_make, strict=True):
         held = [(r.line_id, r.week, r.hours) for r in reservations if r.order_line_id == line.id]
         quantity = needed - released.pop(line.product_id, 0.0)
         if quantity <= UNIT_TOLERANCE or not held:
             continue
-        raised.append(ProductionOrder(**suggestion(order.id, order.code, line.line_no, line.product_id, quantity,
-                                                   held)))
+        rows.append(suggestion(order.id, order.code, line.line_no, line.product_id, quantity, held))
+    if held_rows.holding(session):  # createOrder on PostgreSQL: the rows go with the COMMIT, no objects tracked
+        made = utcnow()
+        await held_rows.insert_rows(session, ADD_PRODUCTION_ORDERS, [
+            {**row, "quantity_made": 0.0, "created_at": made} for row in rows])
+        return [ProductionOrder(**row) for row in rows]
+    raised = [ProductionOrder(**row) for row in rows]
     session.add_all(raised)
     return raised
 

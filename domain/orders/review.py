@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import Principal
 from domain.bounds import shown
+from domain.capacity import held_rows
 from domain.capacity.ledger import hold_writes
 from domain.errors import Forbidden, NotFound
 from domain.events import EventPublisher, kinds
@@ -97,10 +98,13 @@ async def create_order(
 ) -> OrderResult:
     """Review and save the order; an accepted one holds its line-week hours before the commit."""
     events: list[OrderEvent] = []
+    announced: list[bool] = []  # this attempt's events go out with its COMMIT (PostgreSQL NOTIFY)
 
     async def create() -> OrderResult:
         events.clear()
+        announced.clear()
         hold_writes(session)  # the ledger UPDATE goes with the COMMIT (keyed_change)
+        held_rows.hold(session)  # and the reservation and production-order rows, which nothing reads back before it
         numbers = order_numbers(principal, data)
         # Decide first, writing nothing and holding no lock: facts, rules, the promise and the review's figures.
         customer, context, priced = await _prepare(session, principal, data, today)
@@ -144,10 +148,15 @@ async def create_order(
             # Stock, forecast and ledger rows are locked here, just before the commit; when another order took
             # the hours or units since they were read, CapacityTaken/StockTaken: decided again from fresh facts.
             events.extend(await reserve_promise(session, order, lines, a, principal.actor, new=True))
+        notify = publisher.order_events_with_commit([e.id for e in events]) \
+            if publisher is not None and held_rows.holding(session) else None
+        if notify is not None:
+            await held_rows.insert_rows(session, *notify)
+            announced.append(True)
         return OrderResult(order, result)
 
     outcome = await keyed_change(session, "createOrder", principal, data.idempotency_key, data.body(), create)
-    if not outcome.replayed:
+    if not outcome.replayed and not announced:
         await publish(publisher, events)
     return outcome
 

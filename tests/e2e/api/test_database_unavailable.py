@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import httpx
+import psycopg
 import pytest
 from sqlalchemy import Connection, Engine, text
 from starlette.applications import Starlette
@@ -126,6 +127,31 @@ async def test_a_pooled_connection_killed_while_idle_costs_no_request(db: Engine
         assert database_unavailable(killed.value)  # what a client got before pre-ping, now mapped to 503
     finally:
         await control.dispose()
+
+
+async def test_a_checkout_sends_no_statement_of_its_own(db: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch
+                                                       ) -> None:
+    # Tried: the API's engine with one pooled connection, then `SELECT 1` on it again, counting what psycopg sends.
+    # The dead-connection check at checkout looks at the socket (domain/pool_check.py): one statement, not a
+    # pre-ping and the statement.
+    only_postgres(db_url)
+    engine = async_engine(db_url)
+    sent: list[str] = []
+    real = psycopg.AsyncCursor.execute
+
+    async def counted(self: psycopg.AsyncCursor[Any], query: Any, *args: Any, **kwargs: Any) -> Any:
+        sent.append(str(query))
+        return await real(self, query, *args, **kwargs)
+
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+        monkeypatch.setattr(psycopg.AsyncCursor, "execute", counted)
+        async with engine.connect() as conn:
+            assert await conn.scalar(text("SELECT 1")) == 1
+        assert sent == ["SELECT 1"], sent
+    finally:
+        await engine.dispose()
 
 
 @contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -11,12 +12,14 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 import domain.orders.review as review_module
-from domain.models import CapacityReservation, OrderStatus
+from domain.events import ORDER_EVENTS, EventPublisher, kinds
+from domain.events.postgres import PostgresBroker
+from domain.models import CapacityReservation, OrderEvent, OrderStatus, ProductionOrder, ProductionOrderStatus
 from domain.orders.results import ReviewResult
 from domain.orders.review import create_order
 from rules import RuleBook
 from tests.integration.orders.plant import PLANNER, TODAY, Plant, order
-from tests.integration.orders.statements import after_the_ledger_update, statements
+from tests.integration.orders.statements import WITH_COMMIT, after_the_ledger_update, statements
 
 IN_TWO_WEEKS = TODAY + timedelta(days=15)
 
@@ -46,7 +49,8 @@ async def test_create_order_reads_everything_first_and_locks_the_ledger_only_to_
     # reservations went in before it.
     assert after_the_ledger_update(seen, engine.dialect.name) == []
     first_update = next(i for i, s in enumerate(seen) if "UPDATE capacity_ledger" in s)
-    assert any(s.startswith("INSERT INTO capacity_reservations") for s in seen[first_write:first_update])
+    assert any(s.removeprefix(WITH_COMMIT).startswith("INSERT INTO capacity_reservations")
+               for s in seen[first_write:first_update])
 
 
 async def test_hours_taken_between_deciding_and_writing_are_decided_again_from_fresh_facts(
@@ -78,3 +82,55 @@ async def test_hours_taken_between_deciding_and_writing_are_decided_again_from_f
     assert first.order.status is OrderStatus.PROPOSED
     held = await asession.scalar(select(func.sum(CapacityReservation.quantity)))
     assert held == pytest.approx(500.0)
+
+
+async def test_a_new_orders_reservations_and_production_orders_go_with_the_commit(
+    engine: AsyncEngine, asession: AsyncSession, plant: Plant, book: RuleBook
+) -> None:
+    """Input tried: 100 widgets (none in stock: made) in two weeks, accepted. On PostgreSQL its reservation and
+    production-order rows go in the commit's pipeline (domain/capacity/held_rows.py), before the ledger UPDATE, not
+    as round trips of their own; on SQLite as plain INSERTs. Either way they are stored whole: the production order
+    SUGGESTED (the enum's stored value), nothing made yet, stamped, for the order's 100 units."""
+    with statements(engine) as seen:
+        created = await create_order(asession, PLANNER, book, order("REG", IN_TWO_WEEKS, ("W-1", 100)), TODAY)
+    assert created.order.status is OrderStatus.ACCEPTED
+    inserts = [s for s in seen if "INSERT INTO production_orders" in s or "INSERT INTO capacity_reservations" in s]
+    assert len(inserts) == 2, inserts
+    pipelined = [s.startswith(WITH_COMMIT) for s in inserts]
+    assert pipelined == ([True, True] if engine.dialect.name == "postgresql" else [False, False]), inserts
+    asession.expunge_all()
+    made = (await asession.execute(
+        select(ProductionOrder.status, ProductionOrder.quantity, ProductionOrder.quantity_made,
+               ProductionOrder.created_at).where(ProductionOrder.order_id == created.order.id))).one()
+    assert made[:3] == (ProductionOrderStatus.SUGGESTED, pytest.approx(100.0), 0.0) and made[3] is not None
+    stored = await asession.scalar(select(func.count()).select_from(ProductionOrder.__table__).where(
+        ProductionOrder.status == ProductionOrderStatus.SUGGESTED, ProductionOrder.order_id == created.order.id))
+    assert stored == 1  # the status went in as the value the enum column compares with
+    reserved = (await asession.execute(select(func.sum(CapacityReservation.quantity), func.min(
+        CapacityReservation.created_at)).where(CapacityReservation.order_id == created.order.id))).one()
+    assert reserved[0] == pytest.approx(100.0) and reserved[1] is not None
+
+
+async def test_a_new_orders_event_is_announced_with_its_commit(
+    engine: AsyncEngine, asession: AsyncSession, plant: Plant, book: RuleBook
+) -> None:
+    """Input tried: 100 widgets in two weeks, accepted, announced through a PostgresBroker while a second broker
+    (another process) listens. The CREATED event's NOTIFY goes in the commit's pipeline (PostgreSQL delivers it at
+    the COMMIT), so the publishing broker never sends one after the commit, and the listener gets the event's id."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("LISTEN/NOTIFY is PostgreSQL's; SQLite's in-process broker publishes after the commit")
+    url = engine.url.render_as_string(hide_password=False)
+    announcer, listener = PostgresBroker(url), PostgresBroker(url)
+    try:
+        async with listener.subscribe(ORDER_EVENTS) as ids:
+            with statements(engine) as seen:
+                created = await create_order(asession, PLANNER, book, order("REG", IN_TWO_WEEKS, ("W-1", 100)), TODAY,
+                                             EventPublisher(announcer))
+            assert any(s.startswith(WITH_COMMIT + "SELECT pg_notify") for s in seen), seen
+            announced = await asyncio.wait_for(anext(ids), 10)
+        assert announcer._publisher is None  # no connection of its own was opened: nothing published after
+        event = await asession.get(OrderEvent, announced)
+        assert event is not None and (event.order_id, event.kind) == (created.order.id, kinds.CREATED)
+    finally:
+        await announcer.close()
+        await listener.close()
