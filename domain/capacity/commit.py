@@ -16,13 +16,13 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
 import psycopg
+from sqlalchemy import Insert
 from sqlalchemy.engine import Compiled, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from domain.capacity import held_rows, lock_timing
-from domain.capacity.held_rows import HeldStatement
 from domain.capacity.ledger import (
     CAPACITY_TAKEN_STATE,
     LOCKED_AT,
@@ -34,7 +34,7 @@ from domain.capacity.ledger import (
 
 _compiled: dict[tuple[str, bool], Compiled] = {}
 # (dialect, id of the INSERT, its columns) -> the statement, its SQL for psycopg and its bind processors (enum values)
-_inserts: dict[tuple[str, int, tuple[str, ...]], tuple[HeldStatement, str, SQLCompiler]] = {}
+_inserts: dict[tuple[str, int, tuple[str, ...]], tuple[Insert, str, SQLCompiler]] = {}
 # The timed message's clocks: when the first ledger row was updated and after the last UPDATE, then after the COMMIT.
 _LOCKED_AND_UPDATED = f"SELECT current_setting('{LOCKED_AT}')::timestamptz, clock_timestamp()"
 _COMMITTED = "SELECT clock_timestamp()"
@@ -109,7 +109,7 @@ def _statement(dialect: Dialect, timed: bool) -> Compiled:
     return compiled
 
 
-def _driver_insert(dialect: Dialect, statement: HeldStatement, rows: list[dict[str, Any]]
+def _driver_insert(dialect: Dialect, statement: Insert, rows: list[dict[str, Any]]
                    ) -> list[tuple[str, dict[str, Any]]]:
     """A held INSERT as psycopg takes it: its SQL (compiled once per statement and columns) with each row's
     parameters, converted as SQLAlchemy would (an enum member to its stored value)."""

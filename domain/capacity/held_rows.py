@@ -1,23 +1,22 @@
 """INSERTs a transaction keeps for its commit's round trip: rows nothing reads back before the COMMIT.
 
 A createOrder on PostgreSQL asks for it (`hold(session)`, with ledger.hold_writes): its reservation and production
-order rows, and the NOTIFY of its event (domain/events/postgres.py), then go in commit.py's psycopg pipeline, before
-the held ledger UPDATEs and the COMMIT, instead of a round trip each (about 0.6 ms of Python per statement through
-SQLAlchemy). A lost race still rolls them back: the pipeline's ledger UPDATE fails, and the transaction with it. A
-transaction that did not ask (SQLite, every other use case) executes them at once, as before. Each row must carry
-every column the table needs (no Python-side defaults are applied in the pipeline).
+order rows then go in commit.py's one message, before the held ledger UPDATEs and the COMMIT, instead of a round
+trip each (about 0.6 ms of Python per statement through SQLAlchemy). A lost race still rolls them back: the
+message's ledger UPDATE fails, and the transaction with it. A transaction that did not ask (SQLite, every other use
+case) executes them at once, as before. Each row must carry every column the table needs (no Python-side defaults
+are applied in the message).
 """
 
 from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import Insert, Select, event
+from sqlalchemy import Insert, event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
 
-ROWS = "rows_held"  # session.info: [(statement, rows)] for commit.py
-HeldStatement = Insert | Select[Any]  # an INSERT, or a SELECT of a function such as pg_notify: nothing read from either
+ROWS = "rows_held"  # session.info: [(INSERT statement, rows)] for commit.py
 
 
 def hold(session: AsyncSession) -> None:
@@ -31,20 +30,20 @@ def holding(session: AsyncSession) -> bool:
     return ROWS in session.sync_session.info
 
 
-async def insert_rows(session: AsyncSession, statement: HeldStatement, rows: list[dict[str, Any]]) -> None:
+async def insert_rows(session: AsyncSession, statement: Insert, rows: list[dict[str, Any]]) -> None:
     """INSERT these rows: kept for the commit when the transaction holds its rows, else executed now."""
     if not rows:
         return
-    held = cast(list[tuple[HeldStatement, list[dict[str, Any]]]] | None, session.sync_session.info.get(ROWS))
+    held = cast(list[tuple[Insert, list[dict[str, Any]]]] | None, session.sync_session.info.get(ROWS))
     if held is None:
         await (await session.connection()).execute(statement, rows)
     else:
         held.append((statement, rows))
 
 
-def take(session: AsyncSession) -> list[tuple[HeldStatement, list[dict[str, Any]]]]:
+def take(session: AsyncSession) -> list[tuple[Insert, list[dict[str, Any]]]]:
     """The held INSERTs in the order they were made, no longer held."""
-    return cast(list[tuple[HeldStatement, list[dict[str, Any]]]], session.sync_session.info.pop(ROWS, None) or [])
+    return cast(list[tuple[Insert, list[dict[str, Any]]]], session.sync_session.info.pop(ROWS, None) or [])
 
 
 async def send(session: AsyncSession) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
-from typing import Any, Protocol
+from typing import Protocol
 
 log = logging.getLogger(__name__)
 
@@ -33,12 +33,6 @@ class EventPublisher:
 
     async def publish_order_event(self, order_event_id: int) -> None:
         await self._publish(ORDER_EVENTS, order_event_id)
-
-    def order_events_with_commit(self, order_event_ids: list[int]) -> tuple[Any, list[dict[str, Any]]] | None:
-        """What announces these order events from inside the writer's transaction (a statement and its rows, for
-        its commit to send), when the broker can (PostgreSQL's NOTIFY); None: publish them after the commit."""
-        with_commit = getattr(self.broker, "with_commit", None)
-        return None if with_commit is None else with_commit(ORDER_EVENTS, order_event_ids)
 
     async def publish_alert(self, alert_id: int) -> None:
         await self._publish(ALERTS, alert_id)

@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import psycopg
-from sqlalchemy import Executable, String, bindparam, func, select
 from sqlalchemy.engine import make_url
 
 from domain.events.broker import CHANNELS
@@ -18,9 +17,6 @@ from domain.events.memory import InProcessBroker
 log = logging.getLogger(__name__)
 PREFIX = "sop_"
 MAX_PAYLOAD = 7999  # NOTIFY payloads must stay below 8000 bytes; ours are row ids
-# NOTIFY from inside the writer's transaction: PostgreSQL delivers it to every listener at the COMMIT, and never
-# for a transaction rolled back, so it says no more than publishing after the commit, without a round trip of its own.
-NOTIFY = select(func.pg_notify(bindparam("channel", type_=String), bindparam("payload", type_=String)))
 
 
 def conninfo(database_url: str) -> str:
@@ -38,10 +34,6 @@ class PostgresBroker:
         self._listening = asyncio.Event()
         self._publisher: psycopg.AsyncConnection[object] | None = None
         self._publish_lock = asyncio.Lock()
-
-    def with_commit(self, channel: str, row_ids: list[int]) -> tuple[Executable, list[dict[str, str]]]:
-        """The statement and rows that announce these row ids from inside the writer's transaction."""
-        return NOTIFY, [{"channel": PREFIX + channel, "payload": str(row_id)} for row_id in row_ids]
 
     async def publish(self, channel: str, row_id: int) -> None:
         payload = str(row_id)

@@ -98,11 +98,9 @@ async def create_order(
 ) -> OrderResult:
     """Review and save the order; an accepted one holds its line-week hours before the commit."""
     events: list[OrderEvent] = []
-    announced: list[bool] = []  # this attempt's events go out with its COMMIT (PostgreSQL NOTIFY)
 
     async def create() -> OrderResult:
         events.clear()
-        announced.clear()
         hold_writes(session)  # the ledger UPDATE goes with the COMMIT (keyed_change)
         held_rows.hold(session)  # and the reservation and production-order rows, which nothing reads back before it
         numbers = order_numbers(principal, data)
@@ -148,15 +146,10 @@ async def create_order(
             # Stock, forecast and ledger rows are locked here, just before the commit; when another order took
             # the hours or units since they were read, CapacityTaken/StockTaken: decided again from fresh facts.
             events.extend(await reserve_promise(session, order, lines, a, principal.actor, new=True))
-        notify = publisher.order_events_with_commit([e.id for e in events]) \
-            if publisher is not None and held_rows.holding(session) else None
-        if notify is not None:
-            await held_rows.insert_rows(session, *notify)
-            announced.append(True)
         return OrderResult(order, result)
 
     outcome = await keyed_change(session, "createOrder", principal, data.idempotency_key, data.body(), create)
-    if not outcome.replayed and not announced:
+    if not outcome.replayed:
         await publish(publisher, events)
     return outcome
 

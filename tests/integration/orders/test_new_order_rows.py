@@ -30,9 +30,6 @@ class Published:
     async def publish_order_event(self, order_event_id: int) -> None:
         self.ids.append(order_event_id)
 
-    def order_events_with_commit(self, order_event_ids: list[int]) -> None:
-        return None  # announced after the commit, as an in-process broker does
-
 
 async def test_a_new_orders_rows_are_the_ones_it_returns(
     engine: AsyncEngine, asession: AsyncSession, plant: Plant, book: RuleBook

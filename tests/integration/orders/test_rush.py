@@ -40,9 +40,6 @@ class Published:
     async def publish_order_event(self, order_event_id: int) -> None:
         self.ids.append(order_event_id)
 
-    def order_events_with_commit(self, order_event_ids: list[int]) -> None:
-        return None  # announced after the commit, as an in-process broker does
-
 
 async def test_a_rush_order_uses_the_reserve_when_regular_hours_are_gone(
     asession: AsyncSession, plant: Plant, book: RuleBook

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -12,9 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 import domain.orders.review as review_module
-from domain.events import ORDER_EVENTS, EventPublisher, kinds
-from domain.events.postgres import PostgresBroker
-from domain.models import CapacityReservation, OrderEvent, OrderStatus, ProductionOrder, ProductionOrderStatus
+from domain.models import CapacityReservation, OrderStatus, ProductionOrder, ProductionOrderStatus
 from domain.orders.results import ReviewResult
 from domain.orders.review import create_order
 from rules import RuleBook
@@ -109,28 +106,3 @@ async def test_a_new_orders_reservations_and_production_orders_go_with_the_commi
     reserved = (await asession.execute(select(func.sum(CapacityReservation.quantity), func.min(
         CapacityReservation.created_at)).where(CapacityReservation.order_id == created.order.id))).one()
     assert reserved[0] == pytest.approx(100.0) and reserved[1] is not None
-
-
-async def test_a_new_orders_event_is_announced_with_its_commit(
-    engine: AsyncEngine, asession: AsyncSession, plant: Plant, book: RuleBook
-) -> None:
-    """Input tried: 100 widgets in two weeks, accepted, announced through a PostgresBroker while a second broker
-    (another process) listens. The CREATED event's NOTIFY goes in the commit's pipeline (PostgreSQL delivers it at
-    the COMMIT), so the publishing broker never sends one after the commit, and the listener gets the event's id."""
-    if engine.dialect.name != "postgresql":
-        pytest.skip("LISTEN/NOTIFY is PostgreSQL's; SQLite's in-process broker publishes after the commit")
-    url = engine.url.render_as_string(hide_password=False)
-    announcer, listener = PostgresBroker(url), PostgresBroker(url)
-    try:
-        async with listener.subscribe(ORDER_EVENTS) as ids:
-            with statements(engine) as seen:
-                created = await create_order(asession, PLANNER, book, order("REG", IN_TWO_WEEKS, ("W-1", 100)), TODAY,
-                                             EventPublisher(announcer))
-            assert any(s.startswith(WITH_COMMIT + "SELECT pg_notify") for s in seen), seen
-            announced = await asyncio.wait_for(anext(ids), 10)
-        assert announcer._publisher is None  # no connection of its own was opened: nothing published after
-        event = await asession.get(OrderEvent, announced)
-        assert event is not None and (event.order_id, event.kind) == (created.order.id, kinds.CREATED)
-    finally:
-        await announcer.close()
-        await listener.close()
