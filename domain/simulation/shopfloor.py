@@ -64,7 +64,9 @@ async def produce(session: AsyncSession, run: ServiceRun, today: date) -> None:
             continue
         await report_progress(session, PRINCIPAL, line_code=code, sku=sku, quantity=made, scrap=planned - made,
                               scrap_reason="yield" if planned > made else None, order_code=order_code)
-        await store.backflush(session, sku, planned)
+        if sku not in run.boms:
+            run.boms[sku] = await store.bill_of_materials(session, sku)
+        await store.backflush(session, run.boms[sku], planned)
         await session.commit()
         run.tally.made_hours[(code, week)] = run.tally.made_hours.get((code, week), 0.0) + float(hours) * share
         run.tally.scrap_cost += (planned - made) * run.plant.product(sku).unit_cost

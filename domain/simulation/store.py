@@ -39,15 +39,21 @@ async def receive(session: AsyncSession, world: World, ids: dict[int, int], day:
             row.due_date = day + timedelta(days=1)
 
 
-async def backflush(session: AsyncSession, sku: str, units: float) -> None:
-    """Materials the made and scrapped units used leave the store (never below zero)."""
-    bom = (await session.execute(
+async def bill_of_materials(session: AsyncSession, sku: str) -> list[tuple[int, float]]:
+    """(material id, quantity per unit) of the sku's bill of materials (no use case changes it during a run)."""
+    rows = await session.execute(
         select(BomItem.material_id, BomItem.quantity_per_unit).join(Product, Product.id == BomItem.product_id)
-        .where(Product.sku == sku))).all()
-    for material_id, per_unit in bom:
-        used = per_unit * units
-        await session.execute(update(Material).where(Material.id == material_id).values(
-            on_hand=case((Material.on_hand > used, Material.on_hand - used), else_=0.0)))
+        .where(Product.sku == sku).order_by(BomItem.id))
+    return [(material_id, per_unit) for material_id, per_unit in rows]
+
+
+async def backflush(session: AsyncSession, bom: list[tuple[int, float]], units: float) -> None:
+    """Materials the made and scrapped units used leave the store (never below zero), in one statement."""
+    if not bom:
+        return
+    used = case({material_id: per_unit * units for material_id, per_unit in bom}, value=Material.id)
+    await session.execute(update(Material).where(Material.id.in_([material_id for material_id, _ in bom])).values(
+        on_hand=case((Material.on_hand > used, Material.on_hand - used), else_=0.0)))
 
 
 async def submit_forecasts(session: AsyncSession, world: World, issue_week: int, skus: list[str]) -> None:
