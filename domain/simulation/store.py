@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
-from sqlalchemy import case, select, update
+from sqlalchemy import case, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import clock
@@ -62,11 +62,12 @@ async def submit_forecasts(session: AsyncSession, world: World, issue_week: int,
     table = world.forecast[min(issue_week, len(world.forecast) - 1)]
     monday = world.start + timedelta(days=7 * issue_week)
     now = clock.now()
-    rows = [Forecast(product_id=ids[sku], week=monday + timedelta(days=7 * ahead), low=float(table[p, ahead, 0]),
-                     mid=float(table[p, ahead, 1]), high=float(table[p, ahead, 2]), submitted_at=now,
-                     submitted_by="simulation")
+    rows = [{"product_id": ids[sku], "week": monday + timedelta(days=7 * ahead), "low": float(table[p, ahead, 0]),
+             "mid": float(table[p, ahead, 1]), "high": float(table[p, ahead, 2]), "submitted_at": now,
+             "submitted_by": "simulation"}
             for p, sku in enumerate(skus) for ahead in range(table.shape[1])]
-    session.add_all(rows)
+    # A bulk INSERT of plain rows: thousands of Forecast objects through the unit of work took seconds a Friday.
+    await session.execute(insert(Forecast), rows)
     await session.commit()
 
 
