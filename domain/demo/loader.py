@@ -108,13 +108,14 @@ def book_demo_orders(engine: Engine, today: date, reserve_share: float, frozen_d
 
 def load_demo(engine: Engine, size: DemoSize | str, seed: int = DEFAULT_SEED, today: date | None = None, *,
               if_empty: bool = False, progress: bool = False, reserve_share: float = 0.12,
-              frozen_days: int = 3, book: bool = True) -> LoadReport:
+              frozen_days: int = 3, book: bool = True, generated: DemoPlant | None = None) -> LoadReport:
     """Generate and load a demo plant in one transaction.
 
     Refuses (DatabaseNotEmpty) when the database already holds a plant; with if_empty it skips instead.
     progress shows a bar on a terminal only: redrawn into a log or a pipe it was hundreds of lines.
     Then the open orders are booked on the capacity ledger (a second transaction: the promise path is async),
-    with the capacity policy's reserve share and frozen days.
+    with the capacity policy's reserve share and frozen days. `generated`: the plant generate_plant made for these
+    size, seed and day already (the simulation reads it too), so it is not generated twice (SQLite only).
     """
     plan = size_named(size) if isinstance(size, str) else size
     day = today or clock.today()
@@ -130,7 +131,7 @@ def load_demo(engine: Engine, size: DemoSize | str, seed: int = DEFAULT_SEED, to
             if conn.dialect.name == "postgresql":
                 plant, generate_seconds = generate_and_copy(conn, plan, seed, day, progress)
             else:
-                plant = generate_plant(plan, seed, day)
+                plant = generated or generate_plant(plan, seed, day)
                 generate_seconds = time.perf_counter() - started
                 insert_plant(conn, plant, progress)
         conn.exec_driver_sql("ANALYZE")  # planner statistics for the bulk-loaded tables (KPI covering indexes)

@@ -17,14 +17,15 @@ async def count_against_plan(session: AsyncSession, line_id: int, product_id: in
     The day's own item (daily tasks of week one) is filled first, then the week's others in day
     order; anything beyond what was planned lands on the first item, since it was made all the same.
     """
-    plan_id = await session.scalar(select(CurrentPlan.plan_id).where(CurrentPlan.id == 1))
-    if plan_id is None or quantity <= 0:
+    if quantity <= 0:
         return 0
+    # The plan in force as a subquery, not read first: one statement after every report.
+    in_force = select(CurrentPlan.plan_id).where(CurrentPlan.id == 1).scalar_subquery()
     items = list(
         await session.scalars(
             select(PlanItem)
             .where(
-                PlanItem.plan_id == plan_id,
+                PlanItem.plan_id == in_force,
                 PlanItem.week == week_start(day),
                 PlanItem.line_id == line_id,
                 PlanItem.product_id == product_id,

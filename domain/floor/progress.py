@@ -47,7 +47,8 @@ class ProgressOutcome:
 
 
 async def _take_into_stock(session: AsyncSession, product: Product, made: float, scrapped: float) -> None:
-    """In the database, not from the copy read earlier, so concurrent reports never lose units."""
+    """In the database, not from the copy read earlier, so concurrent reports never lose units. The product's copy
+    is read again by check_safety_stock (populate_existing) before anything looks at its stock."""
     used = made + scrapped
     await session.execute(
         update(Product)
@@ -57,7 +58,6 @@ async def _take_into_stock(session: AsyncSession, product: Product, made: float,
             work_in_progress=case((Product.work_in_progress > used, Product.work_in_progress - used), else_=0.0),
         )
     )
-    await session.refresh(product)
 
 
 async def _advance(

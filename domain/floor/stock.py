@@ -102,19 +102,19 @@ async def check_safety_stock(
     session: AsyncSession, product_ids: Iterable[int], outbox: Outbox, today: date
 ) -> list[Alert]:
     """Raise, refresh or close the safety-stock alert of each sku; returns the alerts raised or refreshed."""
-    products = await session.scalars(
-        select(Product)
-        .where(Product.id.in_(set(product_ids)))
-        .options(selectinload(Product.substitutes))
-        .execution_options(populate_existing=True)
-        .order_by(Product.id)
-    )
+    products = list(await session.scalars(
+        select(Product).where(Product.id.in_(set(product_ids)))
+        .execution_options(populate_existing=True).order_by(Product.id)
+    ))
+    short = [p.id for p in products if p.on_hand < p.safety_stock]
+    if short:  # substitutes are named only for skus below safety stock: read them for those alone
+        await session.scalars(select(Product).where(Product.id.in_(short)).options(selectinload(Product.substitutes))
+                              .execution_options(populate_existing=True))
     raised: list[Alert] = []
     for product in products:
         key = safety_stock_key(product.sku)
         if product.on_hand >= product.safety_stock:
-            await close_alerts(session, outbox, key)
-            await _withdraw_suggestion(session, product.id)
+            await _recovered(session, outbox, key, product.id)
             continue
         substitutes = sorted((s for s in product.substitutes if s.on_hand > 0), key=lambda s: (-s.on_hand, s.sku))
         quantity = product.safety_stock - product.on_hand + await open_demand(session, product.id)
@@ -129,6 +129,20 @@ async def check_safety_stock(
             )
         )
     return raised
+
+
+async def _recovered(session: AsyncSession, outbox: Outbox, key: str, product_id: int) -> None:
+    """Stock at or above safety: close the sku's open alert and withdraw its suggestion, asking first in one
+    statement whether there is either (most reports and shipments leave a sku that has neither)."""
+    open_alert = select(Alert.id).where(Alert.dedup_key == key, Alert.open.is_(True)).exists()
+    suggested = select(ProductionOrder.id).where(
+        ProductionOrder.product_id == product_id, ProductionOrder.status == ProductionOrderStatus.SUGGESTED,
+        ProductionOrder.reason == SUGGESTION_REASON).exists()
+    has_alert, has_suggestion = (await session.execute(select(open_alert, suggested))).one()
+    if has_alert:
+        await close_alerts(session, outbox, key)
+    if has_suggestion:
+        await _withdraw_suggestion(session, product_id)
 
 
 async def _withdraw_suggestion(session: AsyncSession, product_id: int) -> None:

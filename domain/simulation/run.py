@@ -11,7 +11,7 @@ from typing import Any
 from domain import clock
 from domain.config import load_settings
 from domain.db import sync_engine
-from domain.demo import generate_plant, load_demo, size_named
+from domain.demo import DemoPlant, generate_plant, load_demo, size_named
 from domain.migrate import upgrade_database
 from domain.simulation import store
 from domain.simulation.baselines import run_baseline
@@ -50,7 +50,7 @@ class Simulation:
 
 
 def _service(name: str, rules_dir: Path, plant: PlantModel, world: World, size: str, seed: int, url: str,
-             check_ledger: bool) -> PolicyRun:
+             check_ledger: bool, generated: DemoPlant) -> PolicyRun:
     book = load_rulebook(rules_dir)
     policy = book.capacity_policy()
     saturday = world.start - timedelta(days=2)
@@ -58,7 +58,8 @@ def _service(name: str, rules_dir: Path, plant: PlantModel, world: World, size: 
     engine = sync_engine(url, scratch=True)
     try:
         with clock.pinned(store.at(saturday, 8)):
-            load_demo(engine, size, seed, saturday, reserve_share=policy.reserve_share, frozen_days=policy.frozen_days)
+            load_demo(engine, size, seed, saturday, reserve_share=policy.reserve_share, frozen_days=policy.frozen_days,
+                      generated=generated)
     finally:
         engine.dispose()
     tally = Tally(world, [line.code for line in plant.lines], overtime_rate=load_settings().overtime_hour_cost)
@@ -97,7 +98,8 @@ def simulate(size: str, seed: int, weeks: int, policies: list[str], workdir: Pat
 
     The service runs on an SQLite file of its own in `workdir`, or on `database_url` (an empty database) when
     given; check_ledger runs the capacity ledger's checker at every simulated day's end."""
-    plant = plant_model(generate_plant(size_named(size), seed, START - timedelta(days=2)))
+    generated = generate_plant(size_named(size), seed, START - timedelta(days=2))  # loaded by each service run too
+    plant = plant_model(generated)
     world = build_world(plant, seed, START, weeks)
     workdir.mkdir(parents=True, exist_ok=True)
     runs = []
@@ -106,8 +108,9 @@ def simulate(size: str, seed: int, weeks: int, policies: list[str], workdir: Pat
             runs.append(PolicyRun(name, run_baseline(name, plant, world)))
         elif name == "service":
             runs.append(_service(name, rules_dir, plant, world, size, seed, database_url or _sqlite(workdir, name),
-                                 check_ledger))
+                                 check_ledger, generated))
     if candidate_rules is not None:
         name = "service:candidate"
-        runs.append(_service(name, candidate_rules, plant, world, size, seed, _sqlite(workdir, name), check_ledger))
+        runs.append(_service(name, candidate_rules, plant, world, size, seed, _sqlite(workdir, name), check_ledger,
+                             generated))
     return Simulation(size, seed, weeks, world, runs)

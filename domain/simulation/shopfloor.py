@@ -62,10 +62,12 @@ async def produce(session: AsyncSession, run: ServiceRun, today: date) -> None:
         made = float(int(planned * run.world.yield_on(today, index[code])))
         if planned < 1:
             continue
+        if sku not in run.boms:
+            run.boms[sku] = await store.bill_of_materials(session, sku)
+        # The materials used go in the report's own transaction (its commit): one commit per task, not two.
+        await store.backflush(session, run.boms[sku], planned)
         await report_progress(session, PRINCIPAL, line_code=code, sku=sku, quantity=made, scrap=planned - made,
                               scrap_reason="yield" if planned > made else None, order_code=order_code)
-        await store.backflush(session, sku, planned)
-        await session.commit()
         run.tally.made_hours[(code, week)] = run.tally.made_hours.get((code, week), 0.0) + float(hours) * share
         run.tally.scrap_cost += (planned - made) * run.plant.product(sku).unit_cost
 

@@ -31,3 +31,4 @@ class ServiceRun:
     # Why an order was not promised its requested date at once, and why a promise was broken: counts per cause.
     mechanisms: Counter[str] = field(default_factory=Counter)
     receipt_ids: dict[int, int] = field(default_factory=dict)
+    boms: dict[str, list[tuple[int, float]]] = field(default_factory=dict)  # sku -> (material id, per unit)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.events.outbox import Outbox
@@ -78,3 +79,24 @@ async def test_the_plans_material_needs_raise_an_alert_before_the_shortage(asess
     await asession.commit()
     refreshed = await asession.get(Alert, alert.id, populate_existing=True)
     assert refreshed is not None and not refreshed.open
+
+
+async def test_a_sku_at_safety_stock_without_alert_or_suggestion_costs_two_statements(asession: AsyncSession) -> None:
+    """Input: W-1 with 80 in stock (safety stock 50), no alert and no suggestion, checked as after every report and
+    shipment: the product is read and one probe asks for an open alert or a suggestion; substitutes are not read
+    (they were read, then alerts, then suggestions: four statements for nothing to do)."""
+    plant = await build_plant(asession)
+    await _set_stock(asession, plant.widget.id, 80)
+    sent: list[str] = []
+    sync_engine = asession.bind.sync_engine  # type: ignore[union-attr]
+
+    def note(_conn: Any, _cursor: Any, sql: str, *_: Any) -> None:
+        sent.append(sql)
+
+    event.listen(sync_engine, "before_cursor_execute", note)
+    try:
+        assert await check_safety_stock(asession, [plant.widget.id], Outbox(), TODAY) == []
+    finally:
+        event.remove(sync_engine, "before_cursor_execute", note)
+    assert len(sent) == 2, sent
+    assert "product_substitutes" not in " ".join(sent)

@@ -10,7 +10,8 @@ from sqlalchemy import event
 
 from domain.db import session_scope, sync_engine
 from domain.demo import load_demo
-from domain.floor.lateness import late_orders
+from domain.events.outbox import Outbox
+from domain.floor.lateness import late_orders, mark_late_sync
 from domain.migrate import upgrade_database
 
 
@@ -38,3 +39,32 @@ def test_open_orders_promised_before_today_are_found_by_status_not_by_walking_pa
     # ix_orders_promised_date (promised_date<?)": every order ever promised before today read to keep the open ones.
     assert "COVERING INDEX ix_orders_status_promised (status=? AND promised_date<?)" in plan, plan
     assert "ix_orders_promised_date" not in plan, plan
+
+
+def test_the_sweep_after_a_report_reads_late_orders_by_the_covering_index_and_loads_only_the_untold(
+        tmp_path: Path) -> None:
+    """Input: the small demo plant on 2027-01-04, swept twice: the first sweep tells every late order, the second
+    finds them all told and builds no order object (it read dozens of whole rows after every report before)."""
+    url = f"sqlite:///{tmp_path / 'plan.db'}"
+    upgrade_database(url)
+    engine = sync_engine(url)
+    today = date(2027, 1, 4)
+    sent: list[tuple[str, Any]] = []
+    try:
+        load_demo(engine, "small", 1, today, book=False)
+        with session_scope(engine) as session:
+            first = mark_late_sync(session, Outbox(), today)
+        event.listen(engine, "before_cursor_execute", lambda _c, _cur, sql, params, *_: sent.append((sql, params)))
+        with session_scope(engine) as session:
+            second = mark_late_sync(session, Outbox(), today)
+        sweep = [sql for sql, _ in sent]
+        sql, params = sent[0]
+        with engine.connect() as conn:
+            plan = " | ".join(row[3] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params))
+    finally:
+        engine.dispose()
+    assert first and second == []
+    assert sql.lstrip().startswith("SELECT orders.id, orders.promised_date"), sql
+    assert "COVERING INDEX ix_orders_status_promised" in plan and "ix_orders_promised_date" not in plan, plan
+    # The ids and the LATE events read, and nothing else: no whole order rows for orders already told.
+    assert len(sweep) == 2 and "order_events" in sweep[1], sweep
