@@ -55,7 +55,7 @@ def _first_plan(today: date, book: RuleBook) -> str:
     policy = book.capacity_policy()
     replan = ReplanSettings(reserve_share=policy.reserve_share, frozen_days=policy.frozen_days,
                             solver=settings.solver, rules_version=book.version,
-                            netting=policy.forecast_netting)
+                            netting=policy.forecast_netting, forecast_lead_days=policy.forecast_lead_days)
     done = run_replan(settings.database_url, today=today, settings=replan, actor="demo")
     return f"plan version {done.version} in force ({len(done.scheduled_event_ids)} orders scheduled)"
 

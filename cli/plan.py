@@ -50,6 +50,7 @@ def weekly(tier: str, horizon_weeks: int, today: date | None, force: bool) -> No
             rules_version=policy.version,
             approval=capacity.plan_approval,
             netting=capacity.forecast_netting,
+            forecast_lead_days=capacity.forecast_lead_days,
         )
         # Orders received after the last cut-off (Friday by default) wait for next week's replan.
         cutoff = datetime.combine(last_cutoff(day, capacity.cutoff_weekday), datetime.max.time(), tzinfo=UTC)

@@ -90,6 +90,8 @@ ACTIONS: dict[str, dict[str, tuple[Param, ...]]] = {
                                                             why=_SPLIT_WHY)),
         "forecast_consumption": (_e("match", FORECAST_MATCH), _p("backward_weeks", "int", minimum=0, maximum=8),
                                  _p("forward_weeks", "int", minimum=0, maximum=8)),
+        "forecast_decay": (_p("lead_days_min", "int", minimum=0, maximum=182),
+                           _p("lead_days_max", "int", minimum=0, maximum=182)),
         "plan_approval": (_p("max_changes", "int", minimum=0, maximum=100_000),
                           _p("max_broken_promises", "int", minimum=0, maximum=100_000)),
     },

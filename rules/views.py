@@ -218,6 +218,9 @@ class CapacityPolicy:
     forecast_match: str = "SKU"
     forecast_backward_weeks: int = 2
     forecast_forward_weeks: int = 0
+    # Forecast decay: customers order (min, max) days ahead, so the weekly plan holds of a near week's forecast nobody
+    # ordered only the share still to be ordered. None: all of it, as before the rule.
+    forecast_lead_days: tuple[int, int] | None = None
     # Plan consensus (R5): a draft within these bounds goes into force alone, a larger one waits for sales and
     # production. Left out: every replan goes into force at once, as before the rule.
     plan_approval: PlanApproval | None = None
@@ -260,6 +263,9 @@ class CapacityPolicy:
                     "rush_reserve_days_ahead": self.rush_reserve_days_ahead}),
                 "forecast_match": self.forecast_match, "forecast_backward_weeks": self.forecast_backward_weeks,
                 "forecast_forward_weeks": self.forecast_forward_weeks,
+                **({} if self.forecast_lead_days is None else {
+                    "forecast_lead_days_min": self.forecast_lead_days[0],
+                    "forecast_lead_days_max": self.forecast_lead_days[1]}),
                 **({} if self.plan_approval is None else {
                     "plan_approval_max_changes": self.plan_approval.max_changes,
                     "plan_approval_max_broken_promises": self.plan_approval.max_broken_promises}),
@@ -315,6 +321,11 @@ def capacity_policy(evaluation: Evaluation) -> CapacityPolicy:
     forecast = {} if consumption is None else {"forecast_match": consumption.params["match"],
                                                "forecast_backward_weeks": consumption.params["backward_weeks"],
                                                "forecast_forward_weeks": consumption.params["forward_weeks"]}
+    decay = evaluation.first("forecast_decay")
+    if decay is not None:
+        if decay.params["lead_days_min"] > decay.params["lead_days_max"]:
+            raise ValueError("forecast_decay: lead_days_min is more than lead_days_max")
+        forecast["forecast_lead_days"] = (decay.params["lead_days_min"], decay.params["lead_days_max"])
     approval = evaluation.first("plan_approval")
     return CapacityPolicy(
         plan_approval=None if approval is None else PlanApproval(approval.params["max_changes"],

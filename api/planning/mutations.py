@@ -88,6 +88,7 @@ class PlanningMutations:
             rules_version=book.version,
             approval=policy.plan_approval,
             netting=policy.forecast_netting,
+            forecast_lead_days=policy.forecast_lead_days,
         )
 
         async def use_case(session: AsyncSession, principal: Principal) -> ReplanDone:

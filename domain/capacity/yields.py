@@ -25,6 +25,10 @@ LOWEST_YIELD = 0.8
 # covered it: the trailing mean is beaten on half the days, and a task one unit short leaves its order waiting for
 # the sku's next run. The 10th percentile of the recent reports: an outlier day does not set it.
 ALLOWANCE_QUANTILE = 0.1
+# The weekly plan starts its firm orders' units at a lower quantile: a task of the plan is several day tasks, each
+# losing its part unit, and an order short by one unit waits a week for the sku's next run (no forecast units of the
+# near weeks lie beside it once forecast decay plans none).
+PLAN_ALLOWANCE_QUANTILE = 0.02
 
 
 def yield_of(good: float, scrap: float) -> float:
@@ -94,9 +98,9 @@ def yields_of_rows(rows: Sequence[Sequence[Any]]) -> tuple[dict[int, float], dic
                     if runs}
 
 
-def _low_yield(made: Sequence[tuple[float, float]]) -> float:
-    """The ALLOWANCE_QUANTILE of these reports' yields ((good, scrap) each), within [LOWEST_YIELD, 1]."""
-    return min(max(float(np.quantile([g / (g + s) for g, s in made], ALLOWANCE_QUANTILE)), LOWEST_YIELD), 1.0)
+def _low_yield(made: Sequence[tuple[float, float]], quantile: float = ALLOWANCE_QUANTILE) -> float:
+    """The quantile of these reports' yields ((good, scrap) each), within [LOWEST_YIELD, 1]."""
+    return min(max(float(np.quantile([g / (g + s) for g, s in made], quantile)), LOWEST_YIELD), 1.0)
 
 
 def _reports(product_ids: Sequence[int] | None) -> Select[int, float, float]:
@@ -121,20 +125,31 @@ async def scrap_allowances(session: AsyncSession, product_ids: Sequence[int]) ->
     return allowances
 
 
-def scrap_allowances_sync(session: Session) -> dict[int, float]:
-    """scrap_allowances of every product with reports, for the weekly plan's firm orders (a product without reports
-    gets none there: the plan's forecast units beside it cover its scrap)."""
-    return _allowances(session.execute(_reports(None)).all())
+def scrap_allowances_sync(session: Session, product_ids: Sequence[int] | None = None) -> dict[int, float]:
+    """scrap_allowances for the weekly plan's firm orders, at PLAN_ALLOWANCE_QUANTILE: every product with reports
+    starts at least the plant's allowance (its trailing yield over its low one: a product made once or twice has no
+    spread of its own), and with product_ids those without recent reports start the plant's too, as in a promise
+    (their forecast units beside the order no longer cover its scrap once forecast decay plans none of them)."""
+    rows = session.execute(_reports(None)).all()
+    plant = [(float(good), float(scrap or 0.0)) for _, good, scrap in rows]
+    if not plant:
+        return {}
+    spread = yield_of(sum(g for g, _ in plant), sum(s for _, s in plant)) / _low_yield(plant, PLAN_ALLOWANCE_QUANTILE)
+    allowances = {product_id: max(allowance, spread)
+                  for product_id, allowance in _allowances(rows, PLAN_ALLOWANCE_QUANTILE).items()}
+    allowances.update({product_id: max(NO_HISTORY / _low_yield(plant, PLAN_ALLOWANCE_QUANTILE), 1.0)
+                       for product_id in product_ids or () if product_id not in allowances})
+    return allowances
 
 
-def _allowances(rows: Iterable[Any]) -> dict[int, float]:
+def _allowances(rows: Iterable[Any], quantile: float = ALLOWANCE_QUANTILE) -> dict[int, float]:
     reports: dict[int, list[tuple[float, float]]] = {}
     for product_id, good, scrap in rows:
         reports.setdefault(product_id, []).append((float(good), float(scrap or 0.0)))
     allowances = {}
     for product_id, made in reports.items():
         trailing = yield_of(sum(g for g, _ in made), sum(s for _, s in made))
-        allowances[product_id] = max(trailing / _low_yield(made), 1.0)
+        allowances[product_id] = max(trailing / _low_yield(made, quantile), 1.0)
     return allowances
 
 

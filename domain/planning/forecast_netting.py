@@ -6,11 +6,17 @@ else it makes the consumed forecast again beside the order: the order's hours ar
 overload (overtime, or promises the plan cannot keep) and nobody else can be promised those hours. As SAP's
 consumption mode, but earliest week first, as the ledger's promise consumes it; with match FAMILY what is left
 consumes the forecast of the other skus of its family, in hours (their products differ in rate).
+
+Forecast decay (the capacity policy's forecast_decay, as a demand time fence that opens gradually): customers order
+a week's demand some days ahead, so of a near week's forecast nobody has ordered yet only the share still to be
+ordered is planned; the rest would be made to stock and its hours held from the orders of other skus.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 import numpy as np
 
@@ -24,14 +30,41 @@ def window_offsets(backward_weeks: int, forward_weeks: int) -> list[int]:
     return list(range(-backward_weeks, max(forward_weeks, 1)))
 
 
+@dataclass(frozen=True)
+class ForecastDecay:
+    """Customers order lead_min to lead_max days ahead of the date they want, spread evenly: as of `today`, the share
+    of a week's demand still to be ordered (the rest has been ordered, or will not be)."""
+
+    today: date
+    lead_min: int
+    lead_max: int
+
+    def still_to_order(self, weeks: Sequence[date]) -> np.ndarray:
+        """[W] share of each week's forecast (Mondays) still to be ordered, counted at the week's middle (Thursday):
+        1 beyond lead_max days, 0 within lead_min, in proportion between (a hard fence when they are equal)."""
+        days = np.array([(week + timedelta(days=3) - self.today).days for week in weeks], dtype=float)
+        if self.lead_max <= self.lead_min:
+            return (days >= self.lead_min).astype(float)
+        return np.clip((days - self.lead_min) / (self.lead_max - self.lead_min), 0.0, 1.0)
+
+
 def net_forecast(forecast: np.ndarray, ordered: np.ndarray, *, match: str = "SKU", backward_weeks: int = 0,
                  forward_weeks: int = 1, pools: Sequence[Sequence[int]] | None = None,
-                 hours_per_unit: np.ndarray | None = None) -> np.ndarray:
+                 hours_per_unit: np.ndarray | None = None, still_to_order: np.ndarray | None = None) -> np.ndarray:
     """[P, W] forecast left once the orders ([P, W] units by due week) consumed it, earliest order week first.
 
     match NONE or SKU nets each sku's own forecast; FAMILY then lets the rest of an order consume the forecast of
     its pool (pools[p]: the other skus of p's family made on one of p's lines, whose forecast hours p's promise
-    may take in the ledger), in hours (hours_per_unit [P]), shared in proportion to their hours."""
+    may take in the ledger), in hours (hours_per_unit [P]), shared in proportion to their hours.
+    still_to_order [W] (ForecastDecay): what is left is at most that share of the week's forecast."""
+    net = _net(forecast, ordered, match, backward_weeks, forward_weeks, pools, hours_per_unit)
+    if still_to_order is None:
+        return net
+    return np.minimum(net, np.asarray(forecast, dtype=float) * np.asarray(still_to_order, dtype=float)[None, :])
+
+
+def _net(forecast: np.ndarray, ordered: np.ndarray, match: str, backward_weeks: int, forward_weeks: int,
+         pools: Sequence[Sequence[int]] | None, hours_per_unit: np.ndarray | None) -> np.ndarray:
     net = np.array(forecast, dtype=float, copy=True)
     excess = np.array(ordered, dtype=float, copy=True)
     n_weeks = net.shape[1] if net.ndim == 2 else 0

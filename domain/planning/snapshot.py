@@ -32,7 +32,7 @@ from domain.models import (
     Routing,
     keeps_promise,
 )
-from domain.planning.forecast_netting import family_pools, net_forecast
+from domain.planning.forecast_netting import ForecastDecay, family_pools, net_forecast
 from solver.daily import overtime_within_days
 from solver.problem import PlanningProblem
 from solver.units import ROUND_OFF
@@ -258,11 +258,13 @@ def load_snapshot(
     detail_weeks: int | None = None,
     bucket_weeks: int = 4,
     netting: tuple[str, int, int] = ("SKU", 0, 1),
+    decay: ForecastDecay | None = None,
 ) -> PlantSnapshot:
     """Everything the LP needs for `horizon_weeks` weeks from the week of `start`.
 
     netting: (match, backward_weeks, forward_weeks) over which firm orders consume the forecast (forecast_netting.py;
-    the default nets each order against its own sku's forecast of its own week only)."""
+    the default nets each order against its own sku's forecast of its own week only). decay: plan of a week's
+    forecast nobody ordered only the share still to be ordered (None: all of it)."""
     weeks = weeks_from(start, horizon_weeks)
     products = list(session.scalars(select(Product).order_by(Product.id)))
     lines = list(session.scalars(select(ProductionLine).order_by(ProductionLine.id)))
@@ -285,7 +287,8 @@ def load_snapshot(
         _forecast(session, pindex, weeks, tier), ordered, match=match, backward_weeks=backward_weeks,
         forward_weeks=forward_weeks,
         pools=family_pools([p.family for p in products], route_product, route_line) if match == "FAMILY" else None,
-        hours_per_unit=np.divide(1.0, fastest, out=np.zeros_like(fastest), where=fastest > 0))
+        hours_per_unit=np.divide(1.0, fastest, out=np.zeros_like(fastest), where=fastest > 0),
+        still_to_order=None if decay is None else decay.still_to_order(weeks))
     forecast_net[retired] = 0.0
     for_stock = _released_for_stock(session, pindex, weeks)
     firm = ordered + for_stock
@@ -297,7 +300,7 @@ def load_snapshot(
     # observed yield, so the plan and the day's tasks start enough for the good units owed (scrap is the rest).
     observed = observed_yields_sync(session)
     started_per_good = 1.0 / np.array([observed.get(p.id, NO_HISTORY) for p in products], dtype=float)
-    allowances = scrap_allowances_sync(session)
+    allowances = scrap_allowances_sync(session, [p.id for p in products])
     scrap_allowance = np.array([allowances.get(p.id, 1.0) for p in products], dtype=float)
     unit_cost = np.array([float(p.unit_cost) for p in products])
     unit_margin = np.maximum(np.array([float(p.list_price) for p in products]) - unit_cost, 1.0)

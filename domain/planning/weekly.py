@@ -15,6 +15,7 @@ from domain.capacity.calendar import frozen_until, week_start
 from domain.errors import InvalidInput, PlanInProgress
 from domain.models import ForecastTier, Plan, ProductionLine, Routing, utcnow
 from domain.planning.daily import first_week, first_week_tasks
+from domain.planning.forecast_netting import ForecastDecay
 from domain.planning.in_force import enter_force
 from domain.planning.moves import Move, preview_moves, record_moves
 from domain.planning.snapshot import load_snapshot
@@ -55,6 +56,9 @@ class ReplanSettings:
     # forecast, the capacity policy's forecast_consumption (its ledger window); the default nets each order
     # against its own sku's forecast of its own week.
     netting: tuple[str, int, int] = ("SKU", 0, 1)
+    # Forecast decay (lead_min, lead_max days), the capacity policy's forecast_decay: customers order that many days
+    # ahead, so a near week's forecast nobody ordered is planned only in the share still to be ordered. None: all.
+    forecast_lead_days: tuple[int, int] | None = None
 
 
 @dataclass
@@ -161,6 +165,7 @@ def replan(
             change_window_weeks=settings.change_window_weeks,
             detail_weeks=settings.detail_weeks if settings.detail_weeks is not None else detail_for(session, settings),
             netting=settings.netting,
+            decay=None if settings.forecast_lead_days is None else ForecastDecay(today, *settings.forecast_lead_days),
         )
         week = first_week(
             session,

@@ -18,7 +18,7 @@ def replan_week(run: ServiceRun, today: date) -> None:
     policy = run.book.capacity_policy()
     settings = ReplanSettings(tier=ForecastTier.MID, horizon_weeks=13, reserve_share=policy.reserve_share,
                               frozen_days=policy.frozen_days, rules_version=run.book.version,
-                              netting=policy.forecast_netting)
+                              netting=policy.forecast_netting, forecast_lead_days=policy.forecast_lead_days)
     cutoff = datetime.combine(today - timedelta(days=(today.weekday() - policy.cutoff_weekday) % 7), time.max,
                               tzinfo=clock.now().tzinfo)
     engine = sync_engine(run.url, scratch=True)

@@ -3,14 +3,20 @@ on those hours and an order for Y-1 (same line, no forecast) is not; a cancel gi
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
+from starlette.applications import Starlette
 
+from domain.config import DEFAULT_RULES_DIR
 from domain.db import session_scope
 from domain.models import CapacityLedger, CapacityReservation, Forecast, ForecastHours, Product, Routing
-from tests.e2e.api.conftest import GraphQLClient
+from tests.e2e.api.conftest import GraphQLClient, serving
 from tests.e2e.lifecycle.conftest import THIS_WEEK, UNITS_PER_HOUR, Plant
 from tests.factories import make_product
 
@@ -21,6 +27,21 @@ CANCEL = """mutation($input: CancelOrderInput!) { cancelOrder(input: $input) {
 REPLAN = """mutation($input: ReplanInput) { replan(input: $input) { plan { version inForce } errors { code } } }"""
 DUE = THIS_WEEK + timedelta(weeks=3, days=4)
 FORECAST_PER_WEEK = 800.0  # 80 of the line's 88 regular hours a week
+
+
+@pytest.fixture
+async def app(db: Engine, db_url: str, tmp_path: Path) -> AsyncIterator[Starlette]:
+    """The app on the shipped rules without FORECAST-DECAY: the plan holds the whole forecast of the near weeks, so
+    the line stays full of W-1's hours (tests/unit/planning/test_forecast_netting.py tries the decay)."""
+    rules = tmp_path / "rules"
+    shutil.copytree(DEFAULT_RULES_DIR, rules)
+    policy = rules / "capacity_policy.yaml"
+    text = policy.read_text()
+    start = text.index("  - id: FORECAST-DECAY")
+    text = text[:start] + text[text.index("  - id: MIN-SPLIT"):]
+    policy.write_text(text.replace("\n             forecast_lead_days_min: 0, forecast_lead_days_max: 42,", ""))
+    async with serving(db_url, rules_dir=rules) as application:
+        yield application
 
 
 def _forecast_w1(db: Engine, plant: Plant) -> None:

@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from domain.models import ForecastTier, Order, OrderLine, OrderStatus, Product, ProductionLine
+from domain.planning.forecast_netting import ForecastDecay
 from domain.planning.snapshot import load_snapshot
 from tests.integration.planning.plant import TODAY, build_plant
 
@@ -71,3 +72,16 @@ def test_an_order_nets_the_forecast_over_the_consumption_window(session: Session
     sku0 = windowed.problem.products.index("SKU-0")
     assert windowed.forecast_net[sku0].tolist() == [0.0, 80.0, 100.0, 100.0]
     assert own_week.forecast_net[sku0].tolist() == [100.0, 0.0, 100.0, 100.0]
+
+
+def test_decay_plans_of_near_weeks_only_the_forecast_still_to_be_ordered(session: Session) -> None:
+    """The same O-0 and window, with the capacity policy's forecast decay (customers order 10-42 days ahead) as of
+    TODAY (a Tuesday): the horizon's Thursdays are 2, 9, 16 and 23 days ahead, so 0, 0, 6/32 and 13/32 of SKU-0's
+    forecast are still to be ordered: the plan keeps 0, 0 (80 without decay), 18.75 and 40.625 of it."""
+    build_plant(session)
+
+    decayed = load_snapshot(session, TODAY, 4, ForecastTier.MID, reserve_share=0.12, netting=("SKU", 1, 1),
+                            decay=ForecastDecay(TODAY, 10, 42))
+
+    sku0 = decayed.problem.products.index("SKU-0")
+    assert decayed.forecast_net[sku0].tolist() == [0.0, 0.0, 18.75, 40.625]

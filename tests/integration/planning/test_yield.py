@@ -53,7 +53,9 @@ def test_observed_yield_reads_the_trailing_weeks_only(session: Session) -> None:
 @pytest.mark.parametrize("scrapped", [0.0, 5.0])
 def test_with_recorded_scrap_the_plan_makes_enough_good_units(session: Session, scrapped: float) -> None:
     """Input: an order of 120 SKU-0 and, before the replan, reports of 100 SKU-0 started of which `scrapped` were
-    scrap. The plan starts 120 / yield units, so that at the observed yield 120 good ones come out (lots round up)."""
+    scrap. The plan starts 120 / yield units, so that at the observed yield 120 good ones come out (lots round up).
+    SKU-2, with no reports of its own, starts the plant's allowance: 60 over the low yield of the plant's reports
+    (95% when 5 were scrap: 64 units; 60 without scrap); before forecast decay it started 60 either way."""
     _plant_without_stock(session)
     with clock.pinned(NOW):
         _report(session, "SKU-0", 100.0 - scrapped, scrapped, NOW - timedelta(days=3))
@@ -63,13 +65,13 @@ def test_with_recorded_scrap_the_plan_makes_enough_good_units(session: Session, 
     started = _planned(session, plan.id, "SKU-0")
     assert started * good_share >= 120.0 - 1e-6
     assert started <= 120.0 / good_share + 1.0  # no more than the scrap asks (whole units)
-    assert _planned(session, plan.id, "SKU-2") == pytest.approx(60.0, abs=1.0)  # no scrap reported: as ordered
+    assert _planned(session, plan.id, "SKU-2") == pytest.approx(60.0 / good_share, abs=1.0)
 
 
 def test_a_firm_order_starts_a_scrap_allowance_for_days_below_the_mean(session: Session) -> None:
     """Input: an order of 120 SKU-0 and two reports, 90 good of 100 and 100 good of 100: the trailing yield is 95%,
-    but a day at the low yield (the 10th percentile of the reports, 91%) would make 120 / 0.95 * 0.91 = 115 good
-    ones and leave the order short on its day. The plan starts 120 / 0.91 (132 units), not 120 / 0.95 (127)."""
+    but a day at the low yield (the plan's 2nd percentile of the reports, 90.2%) would make 120 / 0.95 * 0.902 = 114
+    good ones and leave the order short on its day. The plan starts 120 / 0.902 (134 units), not 120 / 0.95 (127)."""
     _plant_without_stock(session)
     with clock.pinned(NOW):
         _report(session, "SKU-0", 90.0, 10.0, NOW - timedelta(days=3))
@@ -77,5 +79,20 @@ def test_a_firm_order_starts_a_scrap_allowance_for_days_below_the_mean(session: 
         plan = replan(session, today=TODAY, settings=ReplanSettings(horizon_weeks=4), actor="test").plan
     session.commit()
     started = _planned(session, plan.id, "SKU-0")
-    assert started >= 120.0 / 0.91 - 1e-6
-    assert started <= 120.0 / 0.91 + 1.0
+    assert started >= 120.0 / 0.902 - 1e-6
+    assert started <= 120.0 / 0.902 + 1.0
+
+
+def test_a_product_made_once_starts_the_plants_allowance(session: Session) -> None:
+    """Input: an order of 120 SKU-0, one report of SKU-0 (95 good of 100: no spread of its own) and two of SKU-2 (90
+    and 100 good of 100). SKU-0 starts at least the plant's ratio of trailing to low yield (0.95 over the plant's
+    2nd percentile, 90.2%): 120 / 0.95 * 0.95 / 0.902 = 133.04 units, not 120 / 0.95 (127) as its own report says."""
+    _plant_without_stock(session)
+    with clock.pinned(NOW):
+        _report(session, "SKU-0", 95.0, 5.0, NOW - timedelta(days=3))
+        _report(session, "SKU-2", 90.0, 10.0, NOW - timedelta(days=3))
+        _report(session, "SKU-2", 100.0, 0.0, NOW - timedelta(days=2))
+        plan = replan(session, today=TODAY, settings=ReplanSettings(horizon_weeks=4), actor="test").plan
+    session.commit()
+    started = _planned(session, plan.id, "SKU-0")
+    assert 120.0 / 0.902 - 1e-6 <= started <= 120.0 / 0.902 + 1.0

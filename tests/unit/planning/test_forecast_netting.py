@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import numpy as np
 
-from domain.planning.forecast_netting import family_pools, net_forecast, window_offsets
+from domain.config import REPO_ROOT
+from domain.planning.forecast_netting import ForecastDecay, family_pools, net_forecast, window_offsets
+from rules import load_rulebook
 from rules.views import CapacityPolicy
 
 FORECAST = np.array([[10.0, 10.0, 10.0, 10.0], [10.0, 10.0, 10.0, 10.0]])
@@ -51,3 +55,32 @@ def test_the_window_follows_the_capacity_policy() -> None:
     assert CapacityPolicy(0.12, 0.10, 0.15, 3, 4, 0.10, forecast_match="NONE").forecast_netting == ("SKU", 0, 1)
     assert window_offsets(2, 1) == [-2, -1, 0]
     assert window_offsets(0, 3) == [0, 1, 2]
+
+
+def test_decay_keeps_of_a_near_week_only_the_forecast_still_to_be_ordered() -> None:
+    """Input: customers order 10-42 days ahead; a Saturday replan (2027-01-02) of four weeks from Monday 01-04 whose
+    Thursdays are 5, 12, 19 and 26 days ahead: 0, 1/16, 9/32 and 1/2 of a week's forecast are still to be ordered.
+    Sku 0 has an order of 25 in week 2 (netted over its own week): the 0 left there stays 0; sku 1, unordered, keeps
+    only those shares of its 10 a week. Without decay every week keeps its 10."""
+    decay = ForecastDecay(date(2027, 1, 2), 10, 42)
+    weeks = [date(2027, 1, 4) + timedelta(weeks=i) for i in range(4)]
+    share = decay.still_to_order(weeks)
+    assert share.tolist() == [0.0, 2 / 32, 9 / 32, 16 / 32]
+    ordered = np.array([[0.0, 0.0, 25.0, 0.0], [0.0, 0.0, 0.0, 0.0]])
+    net = net_forecast(FORECAST, ordered, still_to_order=share)
+    assert net.tolist() == [[0.0, 0.625, 0.0, 5.0], [0.0, 0.625, 2.8125, 5.0]]
+    assert net_forecast(FORECAST, ordered).tolist() == [[10, 10, 0, 10], [10, 10, 10, 10]]
+
+
+def test_decay_with_equal_lead_days_is_a_hard_fence() -> None:
+    """Input: lead_min = lead_max = 14 as of Monday 2027-01-04: weeks whose Thursday is under 14 days ahead (the
+    running week, 3 days; next week, 10) plan no unordered forecast, later ones (17, 24 days) all of it."""
+    decay = ForecastDecay(date(2027, 1, 4), 14, 14)
+    weeks = [date(2027, 1, 4) + timedelta(weeks=i) for i in range(4)]
+    assert decay.still_to_order(weeks).tolist() == [0.0, 0.0, 1.0, 1.0]
+
+
+def test_the_decay_follows_the_capacity_policy() -> None:
+    """Input: the shipped rules (FORECAST-DECAY 0-42 days) and a policy without the rule (None: the whole forecast)."""
+    assert load_rulebook(REPO_ROOT / "rules").capacity_policy().forecast_lead_days == (0, 42)
+    assert CapacityPolicy(0.12, 0.10, 0.15, 3, 4, 0.10).forecast_lead_days is None
