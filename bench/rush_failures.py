@@ -5,7 +5,7 @@ the service did not promise at once for its date or did not ship by it, the revi
 on its promised day), the hours it needs, the hours its lines have before its date, and edd's outcome. An order is
 physically impossible when even all its lines with overtime, from the day it arrives, cannot make what stock lacks.
 
-    python bench/rush_failures.py [--size medium] [--weeks 13] [--seed 1] [--overtime 0.10]
+    python bench/rush_failures.py [--size medium] [--weeks 13] [--seed 1] [--overtime 0.10] [--rules DIR]
 """
 
 from __future__ import annotations
@@ -69,10 +69,11 @@ def main() -> None:
     parser.add_argument("--weeks", type=int, default=13)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--overtime", type=float, default=0.10)
+    parser.add_argument("--rules", type=Path, default=REPO_ROOT / "rules", help="the rule folder the service uses")
     args = parser.parse_args()
     _record_reviews()
     with tempfile.TemporaryDirectory(prefix="sop-rush-failures-") as workdir:
-        result = simulate(args.size, args.seed, args.weeks, ["service", "edd"], Path(workdir), REPO_ROOT / "rules")
+        result = simulate(args.size, args.seed, args.weeks, ["service", "edd"], Path(workdir), args.rules)
     plant = plant_model(generate_plant(size_named(args.size), args.seed, START - timedelta(days=2)))
     last = result.world.start + timedelta(days=7 * args.weeks - 1)
     svc, edd = (next(r for r in result.runs if r.name == n).tally.fates for n in ("service", "edd"))
