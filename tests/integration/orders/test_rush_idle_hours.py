@@ -195,10 +195,12 @@ async def _large_due_in_weeks(session: AsyncSession, plant: Plant, book: RuleBoo
 
 
 async def test_an_order_due_in_weeks_leaves_the_running_weeks_idle_hours(
-    asession: AsyncSession, plant: Plant, book: RuleBook
+    asession: AsyncSession, plant: Plant, book: RuleBook, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    policy = dataclasses.replace(book.capacity_policy(), rush_reserve_weeks_running_too=True)
+    monkeypatch.setattr(book, "capacity_policy", lambda: policy)
     # Tried: the large order of _large_due_in_weeks, then a rush of 25 widgets (2.5 h) due Wednesday. With the
-    # shipped rule (running_week_too) the large order takes none of the running week's idle hours or frozen-day
+    # setting running_week_too (not shipped) the large order takes none of the running week's idle hours or frozen-day
     # reserve, so the week's 4.8 h reserve is still there for the order due tomorrow.
     large = await _large_due_in_weeks(asession, plant, book)
     assert MONDAY not in await _reserve_weeks(asession, large.order.id)
@@ -213,7 +215,7 @@ async def test_without_running_week_too_an_order_due_in_weeks_takes_the_idle_hou
 ) -> None:
     policy = dataclasses.replace(book.capacity_policy(), rush_reserve_weeks_running_too=False)
     monkeypatch.setattr(book, "capacity_policy", lambda: policy)
-    # Tried: the large order of the last test with running_week_too false (as before the setting): promised its
+    # Tried: the large order of the last test with running_week_too false (shipped, as before the setting): promised its
     # date on its own week's reserve and the running week's idle hours, which it charges to this week's reserve.
     large = await _large_due_in_weeks(asession, plant, book)
     assert large.order.promised_date == MONDAY + timedelta(weeks=2, days=2), large.review
