@@ -208,11 +208,18 @@ class CapacityPolicy:
     # ... and the hours of day tasks made for no order whose units the sku's orders do not need this week (made by
     # the next replan instead)? Left out: no.
     rush_postpones_tasks: bool = False
+    # ... and the hours of day tasks made for orders promised more than rush_move_slack_days after the running week,
+    # of the priority tiers the rush tier may move (displacement), made by the next replan instead? Left out: no.
+    rush_moves_order_tasks: bool = False
+    rush_move_slack_days: int = 7
     # A rush order takes the rush reserve of its requested week and this many weeks before it, no earlier ones (they
     # stay for the rush orders due in them). None: any week's, as before the rule.
     rush_reserve_weeks_before_due: int | None = None
     # ... and none at all for an order due more than this many days ahead (it waits for regular hours). None: any.
     rush_reserve_days_ahead: int | None = None
+    # ... and the running week's frozen-day reserve and idle day hours follow the same limit (an order due in weeks
+    # leaves them to the rush orders due this week). Left out: no, they went to any rush order, as before the setting.
+    rush_reserve_weeks_running_too: bool = False
     # Forecast consumption: a firm order may take the plan's forecast hours of its own SKU (or FAMILY; NONE: no
     # order may) on line-weeks from backward_weeks before its requested week, and forward_weeks from it on.
     forecast_match: str = "SKU"
@@ -257,10 +264,13 @@ class CapacityPolicy:
                 "rush_lead_days": self.rush_lead_days,
                 "rush_replaces_stock_tasks": self.rush_replaces_stock_tasks,
                 "rush_takes_idle_hours": self.rush_takes_idle_hours, "rush_postpones_tasks": self.rush_postpones_tasks,
+                "rush_moves_order_tasks": self.rush_moves_order_tasks,
+                "rush_move_slack_days": self.rush_move_slack_days,
                 **({} if self.rush_reserve_weeks_before_due is None else {
                     "rush_reserve_weeks_before_due": self.rush_reserve_weeks_before_due}),
                 **({} if self.rush_reserve_days_ahead is None else {
                     "rush_reserve_days_ahead": self.rush_reserve_days_ahead}),
+                "rush_reserve_weeks_running_too": self.rush_reserve_weeks_running_too,
                 "forecast_match": self.forecast_match, "forecast_backward_weeks": self.forecast_backward_weeks,
                 "forecast_forward_weeks": self.forecast_forward_weeks,
                 **({} if self.forecast_lead_days is None else {
@@ -310,11 +320,15 @@ def capacity_policy(evaluation: Evaluation) -> CapacityPolicy:
     if idle is not None:
         rush_inside["rush_takes_idle_hours"] = idle.params["use"]
         rush_inside["rush_postpones_tasks"] = bool(idle.params.get("postpone_tasks"))
+        rush_inside["rush_moves_order_tasks"] = bool(idle.params.get("move_order_tasks"))
+        if idle.params.get("slack_days") is not None:
+            rush_inside["rush_move_slack_days"] = idle.params["slack_days"]
     near = evaluation.first("rush_reserve_weeks")
     if near is not None:
         rush_inside["rush_reserve_weeks_before_due"] = near.params["before_due"]
         if near.params.get("days_ahead") is not None:
             rush_inside["rush_reserve_days_ahead"] = near.params["days_ahead"]
+        rush_inside["rush_reserve_weeks_running_too"] = bool(near.params.get("running_week_too"))
     split = evaluation.first("min_split")
     split_units, split_percent = (split.params["units"], split.params["percent"]) if split else (1.0, 10.0)
     consumption = evaluation.first("forecast_consumption")

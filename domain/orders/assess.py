@@ -136,11 +136,14 @@ async def assess(session: AsyncSession, book: RuleBook, request: Request, today:
     stock_cuts: list[StockCut] = []  # the stock tasks the chosen promise replaces
     postponable: Postponable | None = None
     if rush.rush:
-        view = _reserve_near_date(view, request.requested, today, policy)
+        first_reserve_week = _first_reserve_week(view, request.requested, today, policy)
+        view = _reserve_near_date(view, first_reserve_week)
+        # The running week's frozen-day reserve and idle hours are its reserve too, when the policy says so.
+        running_open = not policy.rush_reserve_weeks_running_too or first_reserve_week <= view.weeks[0]
         near_ctp, near_rates = build_ctp(view, context)
         with_reserve = promise_order(near_ctp, near_rates, view, stock, request.requested, earliest_day,
                                      use_reserve=True)
-        inside = None if with_reserve.fits else await frozen_rush_view(session, view, policy, today,
+        inside = None if with_reserve.fits or not running_open else await frozen_rush_view(session, view, policy, today,
                                                                        request.requested, earliest_day, request.held)
         if inside is not None:
             rush_ctp, rush_rates = build_ctp(inside.view, context)
@@ -148,8 +151,10 @@ async def assess(session: AsyncSession, book: RuleBook, request: Request, today:
                                       use_reserve=True)
             if in_window.fits:
                 with_reserve, promise_from = in_window, inside.start
-        idle = None if with_reserve.fits else await idle_rush_view(session, view, policy, today, request.requested,
-                                                                   earliest_day, request.held)
+        idle = None if with_reserve.fits or not running_open else await idle_rush_view(
+            session, view, policy, today, request.requested, earliest_day, request.held,
+            movable_tiers=policy.displacement[rush.tier].may_move if rush.may_displace and rush.tier in
+            policy.displacement else ())
         if idle is not None:
             idle_ctp, idle_rates = build_ctp(idle.view, context)
             on_idle = promise_order(idle_ctp, idle_rates, idle.view, stock, request.requested, idle.start,
@@ -195,15 +200,22 @@ async def assess(session: AsyncSession, book: RuleBook, request: Request, today:
     return assessment
 
 
-def _reserve_near_date(view: LedgerView, requested: date, today: date, policy: CapacityPolicy) -> LedgerView:
-    """The view without the rush reserve the policy keeps for rush orders due in days: of the weeks before the
-    requested one, and all of it for an order due further ahead than the policy's days."""
+def _first_reserve_week(view: LedgerView, requested: date, today: date, policy: CapacityPolicy) -> date:
+    """The first week whose rush reserve the order may take: the policy keeps the reserve of the weeks before the
+    requested one for the rush orders due in them, and all of it from an order due further ahead than its days."""
     weeks_before, days_ahead = policy.rush_reserve_weeks_before_due, policy.rush_reserve_days_ahead
     if weeks_before is None and days_ahead is None:
-        return view
+        return view.weeks[0]
     first = week_start(requested) - timedelta(weeks=weeks_before if weeks_before is not None else len(view.weeks))
     if days_ahead is not None and (requested - today).days > days_ahead:
         first = view.weeks[-1] + timedelta(days=7)
+    return first
+
+
+def _reserve_near_date(view: LedgerView, first: date) -> LedgerView:
+    """The view without the rush reserve of the weeks before `first`."""
+    if first <= view.weeks[0]:
+        return view
     reserve = view.reserve.copy()
     reserve[:, [wi for wi, week in enumerate(view.weeks) if week < first]] = 0.0
     return dataclasses.replace(view, reserve=reserve)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -17,7 +18,14 @@ from domain.capacity.holding import Holding
 from domain.capacity.ledger import LedgerView
 from domain.orders.frozen_rush import reserve_rows
 from domain.orders.promise import OrderPromise
-from domain.planning import StockCut, StockHours, idle_day_hours, replaceable_stock_hours, trim_stock_tasks
+from domain.planning import (
+    StockCut,
+    StockHours,
+    idle_day_hours,
+    movable_order_tasks,
+    replaceable_stock_hours,
+    trim_stock_tasks,
+)
 from rules import CapacityPolicy
 
 
@@ -40,8 +48,8 @@ class IdleRush:
 
 
 async def idle_rush_view(session: AsyncSession, view: LedgerView, policy: CapacityPolicy, today: date,
-                         requested: date, earliest_day: date, given_back: Holding | None = None
-                         ) -> IdleRush | None:
+                         requested: date, earliest_day: date, given_back: Holding | None = None,
+                         movable_tiers: Collection[str] = ()) -> IdleRush | None:
     """None when the policy keeps idle hours from rush orders, or the lead days leave the running week.
 
     The running week's reserve is its share of the days before the due date (frozen_rush.py), but the floor keeps
@@ -49,7 +57,8 @@ async def idle_rush_view(session: AsyncSession, view: LedgerView, policy: Capaci
     its lines have idle up to its date, as long as the line-week's reserve (whichever days it was meant for) and
     its hours left at all cover them. The frozen days count only when rush orders may use their reserve. The
     reservation checks the whole week's reserve (open share 1), so the running week offers reserve hours only: its
-    regular hours stay with the views that check the open share."""
+    regular hours stay with the views that check the open share.
+    movable_tiers: the priority tiers whose orders' day tasks this rush order may move (rush_moves_order_tasks)."""
     if not policy.rush_takes_idle_hours:
         return None
     start = today + timedelta(days=policy.rush_lead_days)
@@ -61,7 +70,15 @@ async def idle_rush_view(session: AsyncSession, view: LedgerView, policy: Capaci
     idle = await idle_day_hours(session, view.line_ids, start, requested)
     later = await replaceable_stock_hours(session, view.line_ids, today, start, requested, forecast_only=False) \
         if policy.rush_postpones_tasks else StockHours([], [])
-    postponable = {line_id: idle.get(line_id, 0.0) + hours for line_id, hours in later.by_cut_line().items()}
+    moved: list[StockCut] = []
+    if policy.rush_moves_order_tasks:
+        after = running + timedelta(days=6 + policy.rush_move_slack_days)
+        moved = await movable_order_tasks(session, view.line_ids, start, requested, after, movable_tiers)
+    # Stock tasks give up their hours first, then orders' tasks.
+    cuts = later.cuts + moved
+    postponable = dict(idle)
+    for cut in cuts:
+        postponable[cut.line_id] = postponable.get(cut.line_id, 0.0) + cut.hours
     held = await reserve_rows(session, view.line_ids, running)
     if given_back is not None:
         back = given_back.rush_used_back(running)
@@ -77,7 +94,7 @@ async def idle_rush_view(session: AsyncSession, view: LedgerView, policy: Capaci
         claimed[:, 0] = 0.0
     return IdleRush(dataclasses.replace(view, residual=residual, reserve=reserve, claimed=claimed,
                                         open_share=np.ones(len(view.line_ids))), start,
-                   Postponable(idle, later.cuts))
+                   Postponable(idle, cuts))
 
 
 async def postpone_tasks(session: AsyncSession, postponable: Postponable | None, promise: OrderPromise,

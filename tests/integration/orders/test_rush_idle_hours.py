@@ -177,3 +177,47 @@ async def test_an_order_due_beyond_the_policys_days_takes_no_reserve(
     assert large.review is not None and large.order.rush
     assert large.review.decision is not ReviewDecision.ACCEPT or large.order.promised_date != due
     assert await _reserve_weeks(asession, large.order.id) == {}
+
+
+async def _large_due_in_weeks(session: AsyncSession, plant: Plant, book: RuleBook):  # type: ignore[no-untyped-def]
+    """On Tuesday (frozen window), with 4 h idle each day this week and no regular hour left in the next two weeks:
+    60 widgets at 6,000 each (6 h, rush for its amount: LARGE) due in two weeks' time, more than its own week's
+    4.8 h reserve holds."""
+    await half_idle_plan(session, plant)
+    session.add_all(CapacityLedger(line_id=plant.line.id, week=MONDAY + timedelta(weeks=w), capacity_hours=40.0,
+                                   reserve_hours=4.8, planned_hours=35.2, promised_hours=0.0, rush_hours_used=0.0,
+                                   lost_hours=0.0) for w in (1, 2))
+    await session.commit()
+    due = MONDAY + timedelta(weeks=2, days=2)
+    large = await create_order(session, PLANNER, book, order("REG", due, ("W-1", 60, "6000")), TUESDAY)
+    assert large.review is not None and large.order.rush
+    return large
+
+
+async def test_an_order_due_in_weeks_leaves_the_running_weeks_idle_hours(
+    asession: AsyncSession, plant: Plant, book: RuleBook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    policy = dataclasses.replace(book.capacity_policy(), rush_reserve_weeks_running_too=True)
+    monkeypatch.setattr(book, "capacity_policy", lambda: policy)
+    # Tried: the large order of _large_due_in_weeks, then a rush of 25 widgets (2.5 h) due Wednesday. With the
+    # setting running_week_too (not shipped) the large order takes none of the running week's idle hours or frozen-day
+    # reserve, so the week's 4.8 h reserve is still there for the order due tomorrow.
+    large = await _large_due_in_weeks(asession, plant, book)
+    assert MONDAY not in await _reserve_weeks(asession, large.order.id)
+    assert (await _week_row(asession, plant)).rush_hours_used == pytest.approx(0.0)
+    rush = await create_order(asession, PLANNER, book, order("KEY", WEDNESDAY, ("W-1", 25)), TUESDAY)
+    assert rush.review is not None and rush.review.decision is ReviewDecision.ACCEPT, rush.review
+    assert rush.order.promised_date == WEDNESDAY
+
+
+async def test_without_running_week_too_an_order_due_in_weeks_takes_the_idle_hours(
+    asession: AsyncSession, plant: Plant, book: RuleBook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    policy = dataclasses.replace(book.capacity_policy(), rush_reserve_weeks_running_too=False)
+    monkeypatch.setattr(book, "capacity_policy", lambda: policy)
+    # Tried: the large order of the last test with running_week_too false (shipped, as before the setting): promised its
+    # date on its own week's reserve and the running week's idle hours, which it charges to this week's reserve.
+    large = await _large_due_in_weeks(asession, plant, book)
+    assert large.order.promised_date == MONDAY + timedelta(weeks=2, days=2), large.review
+    assert (await _reserve_weeks(asession, large.order.id)).get(MONDAY, 0.0) > 0.0
+    assert (await _week_row(asession, plant)).rush_hours_used > 0.0
