@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.events.outbox import Outbox
@@ -14,6 +13,7 @@ from domain.floor.progress import report_progress
 from domain.floor.stock import check_safety_stock
 from domain.models import Alert, MaterialReceipt, Product, ProductionOrder, ProductionOrderStatus
 from tests.integration.floor.plant import MES, MONDAY, TODAY, add_order, build_plant, plan_in_force
+from tests.integration.orders.statements import statements
 
 
 async def _set_stock(asession: AsyncSession, product_id: int, on_hand: float) -> None:
@@ -87,16 +87,7 @@ async def test_a_sku_at_safety_stock_without_alert_or_suggestion_costs_two_state
     (they were read, then alerts, then suggestions: four statements for nothing to do)."""
     plant = await build_plant(asession)
     await _set_stock(asession, plant.widget.id, 80)
-    sent: list[str] = []
-    sync_engine = asession.bind.sync_engine  # type: ignore[union-attr]
-
-    def note(_conn: Any, _cursor: Any, sql: str, *_: Any) -> None:
-        sent.append(sql)
-
-    event.listen(sync_engine, "before_cursor_execute", note)
-    try:
+    with statements(asession.bind) as sent:  # type: ignore[arg-type]
         assert await check_safety_stock(asession, [plant.widget.id], Outbox(), TODAY) == []
-    finally:
-        event.remove(sync_engine, "before_cursor_execute", note)
     assert len(sent) == 2, sent
     assert "product_substitutes" not in " ".join(sent)

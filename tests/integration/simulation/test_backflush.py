@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.models import BomItem, Material
 from domain.simulation import store
 from tests.integration.floor.conftest import asession  # noqa: F401  (the fixture)
 from tests.integration.floor.plant import build_plant
+from tests.integration.orders.statements import statements
 
 
 async def test_backflush_takes_every_material_of_the_bill_at_once_and_never_below_zero(
@@ -25,17 +24,8 @@ async def test_backflush_takes_every_material_of_the_bill_at_once_and_never_belo
     await asession.commit()
     bom = await store.bill_of_materials(asession, "W-1")
     assert bom == [(plant.steel.id, 2.0), (bolt.id, 3.0)]
-    sent: list[str] = []
-    sync_engine = asession.bind.sync_engine  # type: ignore[union-attr]
-
-    def note(_conn: Any, _cursor: Any, sql: str, *_: Any) -> None:
-        sent.append(sql)
-
-    event.listen(sync_engine, "before_cursor_execute", note)
-    try:
+    with statements(asession.bind) as sent:  # type: ignore[arg-type]
         await store.backflush(asession, bom, 20)
-    finally:
-        event.remove(sync_engine, "before_cursor_execute", note)
     await asession.commit()
     assert [sql.split()[0] for sql in sent] == ["UPDATE"], sent
     on_hand = dict((await asession.execute(select(Material.code, Material.on_hand))).all())
