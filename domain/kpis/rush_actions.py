@@ -107,7 +107,7 @@ async def rush_actions_page(session: AsyncSession, first: int, after: Position |
     page = await fetch_page(session, _with_actions(open_only), DUE_FIRST, RushInsertion.id, first, after)
     rows = await session.execute(select(Order, Customer).join(Customer, Customer.id == Order.customer_id)
                                  .where(Order.id.in_({r.order_id for r in page.rows})))
-    orders = {order.id: (order, customer) for order, customer in rows.tuples()}
+    orders = {order.id: (order, customer) for order, customer in rows}
     return page, {r.id: _of(r, *orders[r.order_id]) for r in page.rows}
 
 

@@ -39,11 +39,11 @@ async def plan_items_page(
     page = await fetch_page(session, _items(plan_id, daily, week, line_code), order_key(daily), PlanItem.id, first,
                             after)
     lines = dict((await session.execute(select(ProductionLine.id, ProductionLine.code).where(
-        ProductionLine.id.in_({i.line_id for i in page.rows})))).tuples().all())
+        ProductionLine.id.in_({i.line_id for i in page.rows})))).all())
     skus = dict((await session.execute(select(Product.id, Product.sku).where(
-        Product.id.in_({i.product_id for i in page.rows})))).tuples().all())
+        Product.id.in_({i.product_id for i in page.rows})))).all())
     owners = {i.order_id for i in page.rows if i.order_id is not None}  # inserted tasks name their order
-    codes = dict((await session.execute(select(Order.id, Order.code).where(Order.id.in_(owners)))).tuples().all()
+    codes = dict((await session.execute(select(Order.id, Order.code).where(Order.id.in_(owners)))).all()
                  ) if owners else {}
     return page, {i.id: PlanItemRow(i.week, i.day, lines[i.line_id], skus[i.product_id], i.quantity, i.hours,
                                     i.crew_hours, i.quantity_made, i.frozen, codes.get(i.order_id))
