@@ -17,6 +17,14 @@ from solver.daily import day_room, unplaced_hours
 
 
 @dataclass(frozen=True)
+class KeptItem:
+    """The plan in force's item a kept task copies."""
+
+    order_id: int | None
+    quantity_made: float
+
+
+@dataclass(frozen=True)
 class FirstWeek:
     """The first week as a replan finds it: the days before `open_from` are over or frozen and keep
     the plan in force's tasks; new work goes only on the days from `open_from` on."""
@@ -25,6 +33,10 @@ class FirstWeek:
     kept: list[DailyTask]
     open_from: int  # first day (0 = Monday) that takes new work
     frozen_days: int  # leading days marked frozen in the new plan
+    # What each kept task carries over from the plan in force's item, beside kept: the order it is made for (a rush
+    # order's inserted task) and the quantity already reported made. Without them a mid-week replan hands the
+    # order's task to the sku's earliest promise and counts the week's progress twice.
+    kept_from: tuple[KeptItem, ...] = ()
 
     def hours_left(self, snapshot: PlantSnapshot) -> np.ndarray:
         """[L] most hours the week can still hold: the kept tasks plus what the open days can make."""
@@ -36,8 +48,10 @@ class FirstWeek:
         return kept + room[:, self.open_from :].sum(axis=1)
 
 
-def _previous_tasks(session: Session, snapshot: PlantSnapshot, plan_id: int, days: int) -> list[DailyTask]:
-    """The plan in force's tasks on the first `days` days of the first week, as solver tasks."""
+def _previous_tasks(session: Session, snapshot: PlantSnapshot, plan_id: int,
+                    days: int) -> tuple[list[DailyTask], tuple[KeptItem, ...]]:
+    """The plan in force's tasks on the first `days` days of the first week, as solver tasks, and what each
+    carries over from its item."""
     problem = snapshot.problem
     monday = problem.weeks[0]
     route_of = {
@@ -46,13 +60,13 @@ def _previous_tasks(session: Session, snapshot: PlantSnapshot, plan_id: int, day
     }
     line_index = {line_id: i for i, line_id in enumerate(snapshot.line_ids)}
     product_index = {product_id: i for i, product_id in enumerate(snapshot.product_ids)}
-    tasks = []
+    tasks, origins = [], []
     for item in session.scalars(
         select(PlanItem).where(
             PlanItem.plan_id == plan_id,
             PlanItem.day >= monday,
             PlanItem.day < monday + timedelta(days=days),
-        )
+        ).order_by(PlanItem.id)
     ):
         route = route_of.get((item.product_id, item.line_id))
         if route is None:
@@ -69,7 +83,8 @@ def _previous_tasks(session: Session, snapshot: PlantSnapshot, plan_id: int, day
                 True,
             )
         )
-    return tasks
+        origins.append(KeptItem(item.order_id, float(item.quantity_made)))
+    return tasks, tuple(origins)
 
 
 def _laid_out(session: Session, plan_id: int, monday: date) -> bool:
@@ -105,7 +120,8 @@ def first_week(
     closed = min(max((frozen_until(today, frozen_days) - monday).days + 1, 0), 7)
     if previous_plan_id is None or not _laid_out(session, previous_plan_id, monday):
         return FirstWeek(day_hours, [], min(today.weekday(), closed), closed)
-    return FirstWeek(day_hours, _previous_tasks(session, snapshot, previous_plan_id, closed), closed, closed)
+    kept, kept_from = _previous_tasks(session, snapshot, previous_plan_id, closed)
+    return FirstWeek(day_hours, kept, closed, closed, kept_from)
 
 
 def first_week_tasks(
@@ -125,6 +141,10 @@ def first_week_tasks(
         open_from=week.open_from,
         due_day=snapshot.due_day,
     )
+    # The solver hands the kept tasks back as the same objects: match them by identity, not by their fields (an
+    # inserted task and a make-to-stock task may share day, line and sku).
+    origin = {id(task): item for task, item in zip(week.kept, week.kept_from, strict=True)}
+    none = KeptItem(None, 0.0)
     rows: list[dict[str, object]] = [
         {
             "week": problem.weeks[0],
@@ -134,8 +154,9 @@ def first_week_tasks(
             "quantity": float(task.quantity),
             "hours": float(task.hours),
             "crew_hours": float(task.crew_hours),
-            "quantity_made": 0.0,
+            "quantity_made": origin.get(id(task), none).quantity_made,
             "frozen": bool(task.frozen),
+            "order_id": origin.get(id(task), none).order_id,
         }
         for task in tasks
     ]

@@ -99,6 +99,7 @@ def save_plan(
             "crew_hours": 0.0,
             "quantity_made": 0.0,
             "frozen": bool(w < problem.frozen),
+            "order_id": None,
         }
         for r, w in zip(route.tolist(), week.tolist(), strict=True)
     ]

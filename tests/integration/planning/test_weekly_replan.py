@@ -200,3 +200,31 @@ def test_replan_tells_each_late_order_once(session: Session) -> None:
     session.commit()
     assert second.late_event_ids == [] and alert.id not in second.alert_ids
     assert session.scalar(select(func.count()).select_from(OrderEvent).where(OrderEvent.kind == "LATE")) == 1
+
+
+def test_a_mid_week_replan_keeps_the_order_and_the_progress_of_the_frozen_tasks(session: Session) -> None:
+    # Tried: a frozen task of the plan in force made for an order (a rush order's inserted task) with 3 units
+    # reported made, then a replan of the running week. The new plan's copy used to lose both: what the line made
+    # went to the sku's earliest promise instead of the order, and plan completion counted the 3 units again.
+    build_plant(session)
+    first = replan(session, today=TODAY, settings=ReplanSettings(horizon_weeks=4), actor=None).plan
+    session.commit()
+    order = session.scalars(select(Order).order_by(Order.id)).first()
+    assert order is not None
+    task = session.scalars(select(PlanItem).where(
+        PlanItem.plan_id == first.id, PlanItem.day.is_not(None),
+        PlanItem.day < first.horizon_start + timedelta(days=3), PlanItem.quantity >= 3)
+        .order_by(PlanItem.day, PlanItem.id)).first()
+    assert task is not None, "the plant plans tasks on the frozen days"
+    task.order_id, task.quantity_made = order.id, 3.0
+    session.commit()
+    second = replan(session, today=TODAY, settings=ReplanSettings(horizon_weeks=4), actor=None).plan
+    session.commit()
+    copies = session.scalars(select(PlanItem).where(
+        PlanItem.plan_id == second.id, PlanItem.day == task.day, PlanItem.line_id == task.line_id,
+        PlanItem.product_id == task.product_id)).all()
+    assert [(c.order_id, c.quantity_made, c.quantity) for c in copies if c.order_id is not None] == \
+        [(order.id, 3.0, task.quantity)]
+    others = session.scalars(select(PlanItem).where(PlanItem.plan_id == second.id, PlanItem.id.not_in(
+        [c.id for c in copies]))).all()
+    assert all(o.order_id is None and o.quantity_made == 0 for o in others)
