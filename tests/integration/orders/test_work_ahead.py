@@ -1,5 +1,6 @@
 """Work ahead (capacity policy work_ahead): a line's idle hours make open orders early, and an order made in full gives
-its later hours back, so a new order can be promised where it could not before."""
+its later hours back, so a new order can be promised where it could not before; and an order whose components arrive
+before the weeks it can be made in is not short of them."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from domain.models import CapacityLedger, CapacityReservation, Order, OrderStatu
 from domain.orders.review import create_order, quote_order
 from rules import RuleBook
 from tests.integration.floor.plant import MES
-from tests.integration.orders.plant import PLANNER, TODAY, Plant, order
+from tests.integration.orders.plant import PLANNER, TODAY, Plant, order, short_of_steel
 
 IN_TWO_WEEKS = TODAY + timedelta(days=15)  # a Friday: this week's open days, next week and that week have room
 
@@ -76,3 +77,22 @@ async def test_orders_promised_beyond_days_ahead_and_units_taken_on_other_lines_
     # Less than a quarter hour idle, or no order within reach: nothing to make.
     assert await work_ahead(asession, "L1", TODAY, 0.2, days_ahead=60) == []
     assert await work_ahead(asession, "L1", TODAY, 8.0, days_ahead=5) == []
+
+
+async def test_components_due_before_the_weeks_the_order_is_made_in_are_not_a_shortage(
+    asession: AsyncSession, plant: Plant, book: RuleBook
+) -> None:
+    # No steel on hand, 1,000 due next Friday; 200 W-1 wanted in two weeks. The first weeks with room begin today,
+    # before the steel: made from next week on (as it arrives) the order is still ready by its date. It was proposed
+    # its own date for MATERIAL before (the simulation's customers took 31 such proposals in 8 weeks).
+    await short_of_steel(asession, plant, 0.0, (TODAY + timedelta(days=8), 1000.0))
+    created = await create_order(asession, PLANNER, book, order("REG", IN_TWO_WEEKS, ("W-1", 200)), TODAY)
+    assert created.review is not None and created.review.decision is ReviewDecision.ACCEPT
+    assert created.order.promised_date == IN_TWO_WEEKS and created.review.facts["material.fits"] is True
+    weeks = set((await asession.scalars(select(CapacityReservation.week)
+                                        .where(CapacityReservation.order_id == created.order.id))).all())
+    assert weeks and min(weeks) >= TODAY + timedelta(days=4)  # next Monday on: the week the steel comes
+
+    # Steel due after the requested date is a shortage still: the date the steel allows is proposed.
+    late = await quote_order(asession, PLANNER, book, order("REG", TODAY + timedelta(days=6), ("W-1", 100)), TODAY)
+    assert late.decision is ReviewDecision.PROPOSE_DATE and late.facts["material.fits"] is False
