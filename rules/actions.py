@@ -95,6 +95,7 @@ ACTIONS: dict[str, dict[str, tuple[Param, ...]]] = {
                                  _p("forward_weeks", "int", minimum=0, maximum=8)),
         "forecast_decay": (_p("lead_days_min", "int", minimum=0, maximum=182),
                            _p("lead_days_max", "int", minimum=0, maximum=182)),
+        "work_ahead": (_p("days_ahead", "int", minimum=0, maximum=182),),
         "plan_approval": (_p("max_changes", "int", minimum=0, maximum=100_000),
                           _p("max_broken_promises", "int", minimum=0, maximum=100_000)),
     },

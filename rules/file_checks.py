@@ -26,7 +26,8 @@ SETTINGS = {"capacity_policy": ("reserve_share", "frozen_window", "weekly_cutoff
 # settings with a default in code (a rule file written before them still loads), given at most once
 OPTIONAL_SETTINGS = {"capacity_policy": ("stock_first", "min_split", "rush_in_frozen_window", "forecast_consumption",
                                          "plan_approval", "rush_replaces_stock_tasks",
-                                         "rush_takes_idle_hours", "rush_reserve_weeks", "forecast_decay"),
+                                         "rush_takes_idle_hours", "rush_reserve_weeks", "forecast_decay",
+                                         "work_ahead"),
                      "scorecards": ("missing_kpi",)}
 
 

@@ -231,6 +231,10 @@ class CapacityPolicy:
     # Plan consensus (R5): a draft within these bounds goes into force alone, a larger one waits for sales and
     # production. Left out: every replan goes into force at once, as before the rule.
     plan_approval: PlanApproval | None = None
+    # Work ahead: a line idle at a day's end makes what open orders promised within this many days still need (their
+    # hours in later weeks go back to the ledger when they are made in full). None: the idle hours are lost, as
+    # before the rule.
+    work_ahead_days: int | None = None
 
     @property
     def forecast_netting(self) -> tuple[str, int, int]:
@@ -276,6 +280,7 @@ class CapacityPolicy:
                 **({} if self.forecast_lead_days is None else {
                     "forecast_lead_days_min": self.forecast_lead_days[0],
                     "forecast_lead_days_max": self.forecast_lead_days[1]}),
+                **({} if self.work_ahead_days is None else {"work_ahead_days": self.work_ahead_days}),
                 **({} if self.plan_approval is None else {
                     "plan_approval_max_changes": self.plan_approval.max_changes,
                     "plan_approval_max_broken_promises": self.plan_approval.max_broken_promises}),
@@ -341,6 +346,9 @@ def capacity_policy(evaluation: Evaluation) -> CapacityPolicy:
             raise ValueError("forecast_decay: lead_days_min is more than lead_days_max")
         forecast["forecast_lead_days"] = (decay.params["lead_days_min"], decay.params["lead_days_max"])
     approval = evaluation.first("plan_approval")
+    ahead = evaluation.first("work_ahead")
+    if ahead is not None:
+        forecast["work_ahead_days"] = ahead.params["days_ahead"]
     return CapacityPolicy(
         plan_approval=None if approval is None else PlanApproval(approval.params["max_changes"],
                                                                  approval.params["max_broken_promises"]),

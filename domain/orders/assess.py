@@ -190,6 +190,12 @@ async def assess(session: AsyncSession, book: RuleBook, request: Request, today:
     need = min((u.week for line in chosen.lines for u in line.uses), default=week_start(request.requested))
     # Units from stock need no components: only what is still to make is checked.
     material = check_materials(context, stock.to_make, max(need, today), today)
+    if not material.fits and chosen.fits and not rush.rush:
+        # The first weeks with room may come before the components: made as they arrive, the order may still be
+        # ready by its date, and then materials do not stand in its way (it was proposed its own date before).
+        bounded = _as_materials_arrive(view, context, stock, request.requested, earliest_day, today)
+        if bounded is not None:
+            chosen, material = bounded
     facts.update(material_facts(material))
     facts = _compact(facts)
     review = book.review(facts)
@@ -198,6 +204,23 @@ async def assess(session: AsyncSession, book: RuleBook, request: Request, today:
                             stock_cuts=stock_cuts, postponable=postponable)
     _plan_deliveries(assessment, request, view, context, quantities, promise_from, today, policy)
     return assessment
+
+
+def _as_materials_arrive(view: LedgerView, context: OrderContext, stock: StockCover, requested: date,
+                         earliest_day: date, today: date) -> tuple[OrderPromise, MaterialCheck] | None:
+    """The regular promise with materials bounding each week, and the materials checked by its last week, when it is
+    ready by the requested date on components in stock or due (not on a purchase still to place); else None."""
+    ids, available, bill = material_arrays(context, view.weeks, today)
+    if not ids:
+        return None
+    ctp, rates = build_ctp(view, context, (available, bill))
+    bounded = promise_order(ctp, rates, view, stock, requested, earliest_day, use_reserve=False)
+    if not bounded.fits:
+        return None
+    last = max((use.week for line in bounded.lines for use in line.uses), default=week_start(requested))
+    # By the end of its last week, but no later than the requested day: what comes after it is too late.
+    check = check_materials(context, stock.to_make, max(min(last + timedelta(days=6), requested), today), today)
+    return (bounded, check) if check.fits else None
 
 
 def _first_reserve_week(view: LedgerView, requested: date, today: date, policy: CapacityPolicy) -> date:

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.floor import OPEN_STATUSES, report_incident, report_progress
+from domain.floor import OPEN_STATUSES, report_incident, report_progress, work_ahead
 from domain.models import (
     CurrentPlan,
     IncidentKind,
@@ -56,10 +56,12 @@ async def produce(session: AsyncSession, run: ServiceRun, today: date) -> None:
     lost = {f.line: f.hours for f in run.world.failures if f.day == today}
     for code in regular:
         run.tally.open_hours[(code, week)] = run.tally.open_hours.get((code, week), 0.0) + regular[code]
+    used = dict.fromkeys(regular, 0.0)
     for code, sku, quantity, hours, order_code in rows:
         share = 1.0 if code not in lost else max(1 - lost[code] / max(regular[code], hours, 1e-9), 0.0)
         planned = float(quantity) * share
         made = float(int(planned * run.world.yield_on(today, index[code])))
+        used[code] += float(hours) * share
         if planned < 1:
             continue
         if sku not in run.boms:
@@ -70,6 +72,29 @@ async def produce(session: AsyncSession, run: ServiceRun, today: date) -> None:
                               scrap_reason="yield" if planned > made else None, order_code=order_code)
         run.tally.made_hours[(code, week)] = run.tally.made_hours.get((code, week), 0.0) + float(hours) * share
         run.tally.scrap_cost += (planned - made) * run.plant.product(sku).unit_cost
+    days_ahead = run.book.capacity_policy().work_ahead_days
+    if days_ahead is not None:
+        idle = {code: regular[code] - lost.get(code, 0.0) - used[code] for code in regular}
+        await _work_ahead(session, run, today, idle, days_ahead)
+
+
+async def _work_ahead(session: AsyncSession, run: ServiceRun, today: date, idle: dict[str, float],
+                      days_ahead: int) -> None:
+    """The hours each line has left idle at the day's end make what open orders still need (work_ahead.py)."""
+    week = run.tally.week_of(today)
+    index = {line.code: i for i, line in enumerate(run.plant.lines)}
+    taken: dict[int, float] = {}
+    for code, hours in idle.items():
+        for task in await work_ahead(session, code, today, hours, days_ahead=days_ahead, taken=taken):
+            made = float(int(task.quantity * run.world.yield_on(today, index[code])))
+            if task.sku not in run.boms:
+                run.boms[task.sku] = await store.bill_of_materials(session, task.sku)
+            await store.backflush(session, run.boms[task.sku], task.quantity)
+            await report_progress(session, PRINCIPAL, line_code=code, sku=task.sku, quantity=made,
+                                  scrap=task.quantity - made, scrap_reason="yield" if task.quantity > made else None,
+                                  order_code=task.order_code)
+            run.tally.made_hours[(code, week)] = run.tally.made_hours.get((code, week), 0.0) + task.hours
+            run.tally.scrap_cost += (task.quantity - made) * run.plant.product(task.sku).unit_cost
 
 
 async def ship_ready(session: AsyncSession, run: ServiceRun, today: date) -> None:
