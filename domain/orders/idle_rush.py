@@ -23,6 +23,7 @@ from domain.planning import (
     StockHours,
     idle_day_hours,
     movable_order_tasks,
+    overtime_day_hours,
     replaceable_stock_hours,
     trim_stock_tasks,
 )
@@ -31,10 +32,12 @@ from rules import CapacityPolicy
 
 @dataclass(frozen=True)
 class Postponable:
-    """Hours idle on each line up to the date, and the tasks that may give up more (earliest first)."""
+    """Hours idle on each line up to the date, and the tasks that may give up more (earliest first); overtime: the
+    hours each line may still work beyond its regular ones this week (what the cuts leave the promise to make)."""
 
     idle: dict[int, float]
     cuts: list[StockCut]
+    overtime: dict[int, float] = dataclasses.field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,12 @@ async def idle_rush_view(session: AsyncSession, view: LedgerView, policy: Capaci
     postponable = dict(idle)
     for cut in cuts:
         postponable[cut.line_id] = postponable.get(cut.line_id, 0.0) + cut.hours
+    # Overtime last (it costs): the floor works the rush task beyond the day's hours (insert_day_tasks lays what no
+    # day has room for on the last day). The hours are still charged to the line-week's reserve below.
+    overtime = await overtime_day_hours(session, view.line_ids, start, requested, policy.overtime_share) \
+        if policy.rush_takes_overtime else {}
+    for line_id, hours in overtime.items():
+        postponable[line_id] = postponable.get(line_id, 0.0) + hours
     held = await reserve_rows(session, view.line_ids, running)
     if given_back is not None:
         back = given_back.rush_used_back(running)
@@ -94,7 +103,7 @@ async def idle_rush_view(session: AsyncSession, view: LedgerView, policy: Capaci
         claimed[:, 0] = 0.0
     return IdleRush(dataclasses.replace(view, residual=residual, reserve=reserve, claimed=claimed,
                                         open_share=np.ones(len(view.line_ids))), start,
-                   Postponable(idle, cuts))
+                   Postponable(idle, cuts, overtime))
 
 
 async def postpone_tasks(session: AsyncSession, postponable: Postponable | None, promise: OrderPromise,

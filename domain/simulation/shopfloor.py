@@ -56,6 +56,7 @@ async def produce(session: AsyncSession, run: ServiceRun, today: date) -> None:
     lost = {f.line: f.hours for f in run.world.failures if f.day == today}
     for code in regular:
         run.tally.open_hours[(code, week)] = run.tally.open_hours.get((code, week), 0.0) + regular[code]
+    worked = dict.fromkeys(regular, 0.0)
     for code, sku, quantity, hours, order_code in rows:
         share = 1.0 if code not in lost else max(1 - lost[code] / max(regular[code], hours, 1e-9), 0.0)
         planned = float(quantity) * share
@@ -69,7 +70,11 @@ async def produce(session: AsyncSession, run: ServiceRun, today: date) -> None:
         await report_progress(session, PRINCIPAL, line_code=code, sku=sku, quantity=made, scrap=planned - made,
                               scrap_reason="yield" if planned > made else None, order_code=order_code)
         run.tally.made_hours[(code, week)] = run.tally.made_hours.get((code, week), 0.0) + float(hours) * share
+        worked[code] += float(hours) * share
         run.tally.scrap_cost += (planned - made) * run.plant.product(sku).unit_cost
+    # Tasks beyond a day's regular hours are worked as overtime (rush orders laid on a full day, or the plan's own).
+    extra = sum(max(hours - regular[code], 0.0) for code, hours in worked.items())
+    run.tally.floor_overtime[week] = run.tally.floor_overtime.get(week, 0.0) + extra
 
 
 async def ship_ready(session: AsyncSession, run: ServiceRun, today: date) -> None:
