@@ -21,6 +21,7 @@ from domain.orders.promise import OrderPromise
 from domain.planning import (
     StockCut,
     StockHours,
+    any_working_day,
     idle_day_hours,
     movable_order_tasks,
     overtime_day_hours,
@@ -83,9 +84,13 @@ async def idle_rush_view(session: AsyncSession, view: LedgerView, policy: Capaci
     for cut in cuts:
         postponable[cut.line_id] = postponable.get(cut.line_id, 0.0) + cut.hours
     # Overtime last (it costs): the floor works the rush task beyond the day's hours (insert_day_tasks lays what no
-    # day has room for on the last day). The hours are still charged to the line-week's reserve below.
-    overtime = await overtime_day_hours(session, view.line_ids, start, requested, policy.overtime_share) \
-        if policy.rush_takes_overtime else {}
+    # day has room for on the last day). The hours are still charged to the line-week's reserve below. With
+    # overtime_same_day the lines may work it on the day of arrival, after that day's tasks, when no line of the
+    # order works a day from the lead days to the date (received on Friday for Saturday on a five-day line).
+    same_day = (policy.rush_takes_overtime and policy.rush_overtime_same_day and week_start(today) == running
+                and start > today and not await any_working_day(session, view.line_ids, start, requested))
+    overtime = await overtime_day_hours(session, view.line_ids, today if same_day else start, requested,
+                                        policy.overtime_share) if policy.rush_takes_overtime else {}
     for line_id, hours in overtime.items():
         postponable[line_id] = postponable.get(line_id, 0.0) + hours
     held = await reserve_rows(session, view.line_ids, running)
@@ -102,7 +107,7 @@ async def idle_rush_view(session: AsyncSession, view: LedgerView, policy: Capaci
     if claimed is not None:
         claimed[:, 0] = 0.0
     return IdleRush(dataclasses.replace(view, residual=residual, reserve=reserve, claimed=claimed,
-                                        open_share=np.ones(len(view.line_ids))), start,
+                                        open_share=np.ones(len(view.line_ids))), today if same_day else start,
                    Postponable(idle, cuts, overtime))
 
 

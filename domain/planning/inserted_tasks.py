@@ -60,6 +60,15 @@ async def idle_day_hours(session: AsyncSession, line_ids: list[int], first_day: 
             for line_id in line_ids}
 
 
+async def any_working_day(session: AsyncSession, line_ids: list[int], first_day: date, last_day: date) -> bool:
+    """Whether any of these lines has hours on a day from first_day to last_day (within first_day's week)."""
+    monday = week_start(first_day)
+    days = [first_day + timedelta(days=d) for d in range((min(last_day, monday + timedelta(days=6)) - first_day).days
+                                                          + 1)]
+    calendars = await line_weeks(session, line_ids, [monday]) if line_ids and days else {}
+    return any(calendar.day_hours(day) > 0 for calendar in calendars.values() for day in days)
+
+
 async def overtime_day_hours(session: AsyncSession, line_ids: list[int], first_day: date, last_day: date,
                              share: float) -> dict[int, float]:
     """line id -> overtime hours the line may still work on its working days from first_day to last_day (within

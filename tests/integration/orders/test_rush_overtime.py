@@ -90,3 +90,26 @@ async def test_the_overtime_the_plan_already_takes_counts(asession: AsyncSession
     saturday = MONDAY + timedelta(days=5)
     assert await overtime_day_hours(asession, [plant.line.id], saturday, saturday, 0.10) == {
         plant.line.id: pytest.approx(0.0)}
+
+
+async def test_a_rush_for_saturday_received_on_friday_is_made_in_fridays_overtime(
+    asession: AsyncSession, plant: Plant, book: RuleBook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _overtime_line(asession, plant, 8.0)
+    plan_id = await half_idle_plan(asession, plant)
+    friday, saturday = MONDAY + timedelta(days=4), MONDAY + timedelta(days=5)
+    # Tried: on Friday, 25 widgets (2.5 h) due Saturday; the line works Monday to Friday. From the day after its
+    # arrival it has no working day before its date: refused without overtime_same_day (shipped: yes).
+    policy = dataclasses.replace(book.capacity_policy(), rush_overtime_same_day=False)
+    monkeypatch.setattr(book, "capacity_policy", lambda: policy)
+    refused = await create_order(asession, PLANNER, book, order("KEY", saturday, ("W-1", 25)), friday)
+    assert refused.review is not None and refused.review.decision is not ReviewDecision.ACCEPT
+    monkeypatch.setattr(book, "capacity_policy", lambda: dataclasses.replace(policy, rush_overtime_same_day=True))
+    rush = await create_order(asession, PLANNER, book, order("KEY", saturday, ("W-1", 25)), friday)
+    assert rush.review is not None and rush.review.decision is ReviewDecision.ACCEPT, rush.review
+    assert rush.order.promised_date == saturday
+    # Made on Friday, after the day's tasks (25 and the make-up unit), charged to the week's reserve.
+    assert await tasks_of(asession, plan_id, plant.widget.id) == {friday: (pytest.approx(26.0), pytest.approx(2.6),
+                                                                           False)}
+    assert (await _week_row(asession, plant)).rush_hours_used == pytest.approx(2.5)
+    assert await asession.run_sync(ledger_violations) == []
