@@ -89,8 +89,11 @@ async def idle_rush_view(session: AsyncSession, view: LedgerView, policy: Capaci
     # order works a day from the lead days to the date (received on Friday for Saturday on a five-day line).
     same_day = (policy.rush_takes_overtime and policy.rush_overtime_same_day and week_start(today) == running
                 and start > today and not await any_working_day(session, view.line_ids, start, requested))
+    # Only for an order due in the running week: one due in weeks has its own week's hours, and overtime spent now
+    # for it leaves none to the orders due tomorrow.
+    in_week = requested <= running + timedelta(days=6)
     overtime = await overtime_day_hours(session, view.line_ids, today if same_day else start, requested,
-                                        policy.overtime_share) if policy.rush_takes_overtime else {}
+                                        policy.overtime_share) if policy.rush_takes_overtime and in_week else {}
     for line_id, hours in overtime.items():
         postponable[line_id] = postponable.get(line_id, 0.0) + hours
     held = await reserve_rows(session, view.line_ids, running)

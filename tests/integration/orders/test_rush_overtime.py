@@ -10,13 +10,16 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.capacity.calendar import weeks_from
 from domain.capacity.checks import ledger_violations
+from domain.capacity.ledger import load_ledger
 from domain.models import ReviewDecision
+from domain.orders.idle_rush import idle_rush_view
 from domain.orders.review import create_order
 from domain.planning import overtime_day_hours
 from rules import RuleBook
 from tests.integration.orders.plant import PLANNER, Plant, order
-from tests.integration.orders.test_rush_day_tasks import MONDAY, TUESDAY, tasks_of
+from tests.integration.orders.test_rush_day_tasks import MONDAY, TUESDAY, plan_in_force, tasks_of
 from tests.integration.orders.test_rush_idle_hours import WEDNESDAY, _week_row, half_idle_plan
 
 
@@ -113,3 +116,21 @@ async def test_a_rush_for_saturday_received_on_friday_is_made_in_fridays_overtim
                                                                            False)}
     assert (await _week_row(asession, plant)).rush_hours_used == pytest.approx(2.5)
     assert await asession.run_sync(ledger_violations) == []
+
+
+async def test_an_order_due_in_weeks_gets_no_overtime_of_the_running_week(
+    asession: AsyncSession, plant: Plant, book: RuleBook
+) -> None:
+    await _overtime_line(asession, plant, 8.0)
+    await plan_in_force(asession, plant)  # 0.96 h idle a day, the rest planned
+    policy = dataclasses.replace(book.capacity_policy(), rush_postpones_tasks=False, rush_takes_overtime=True)
+    earliest_day = TUESDAY + timedelta(days=2)  # after the frozen window
+    view = await load_ledger(asession, [plant.line.id], weeks_from(TUESDAY, 4), policy.reserve_share, earliest_day,
+                             create_missing=False)
+    # Tried on Tuesday: a rush order due Wednesday is offered the week's 4 h of overtime (10% of 40 h); one due in two
+    # weeks' time is not (it has its own week's hours; overtime spent now for it leaves none to the orders due
+    # this week).
+    near = await idle_rush_view(asession, view, policy, TUESDAY, WEDNESDAY, earliest_day)
+    far = await idle_rush_view(asession, view, policy, TUESDAY, MONDAY + timedelta(weeks=2, days=2), earliest_day)
+    assert near is not None and near.postponable.overtime == {plant.line.id: pytest.approx(4.0)}
+    assert far is not None and far.postponable.overtime == {}
