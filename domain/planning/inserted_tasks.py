@@ -153,7 +153,8 @@ async def insert_day_tasks(
     the order they are made for (order_id), so the floor reports them against it: without it, what they made went
     to the sku's earliest promise, often a late order, and the order inserted for its date missed it.
     A rush order's tasks carry a make-up allowance (rush=True): they are its only run before its date, so they start
-    units for a low day's yield (RUSH_ALLOWANCE_QUANTILE) and one unit more each for the part unit the floor loses.
+    units for a low day's yield (RUSH_ALLOWANCE_QUANTILE; at least the plant's allowance, a product made once or twice
+    lately has no spread of its own) and one unit more each for the part unit the floor loses.
     """
     plan_id = await session.scalar(select(CurrentPlan.plan_id))
     if plan_id is None or not holdings or due < first_day:
@@ -165,7 +166,7 @@ async def insert_day_tasks(
         select(Routing.line_id, Routing.product_id, Routing.units_per_hour)
         .where(Routing.line_id.in_({h.line_id for h in holdings})))).all()}
     allowances = await scrap_allowances(session, sorted({h.product_id for h in holdings}),
-                                        RUSH_ALLOWANCE_QUANTILE if rush else ALLOWANCE_QUANTILE)
+                                        RUSH_ALLOWANCE_QUANTILE if rush else ALLOWANCE_QUANTILE, plant_floor=rush)
     crews = dict((await session.execute(select(ProductionLine.id, ProductionLine.crew_size)
                                         .where(ProductionLine.id.in_({h.line_id for h in holdings})))).all())
     by_line: dict[int, list[WeekHours]] = defaultdict(list)

@@ -217,3 +217,25 @@ async def test_a_task_made_for_an_order_starts_a_scrap_allowance_for_a_day_below
     tasks = await tasks_of(asession, plan_id, plant.widget.id)
     assert sum(quantity for quantity, _, _ in tasks.values()) == 56.0
     assert sum(hours for _, hours, _ in tasks.values()) == pytest.approx(5.6)
+
+
+async def test_a_rush_task_starts_at_least_the_plants_allowance(
+    asession: AsyncSession, plant: Plant, book: RuleBook
+) -> None:
+    """Tried: W-1 made twice lately at 100% (no spread of its own), the spare part five times at 98, 96, 100, 94 and
+    97%; then a rush order of 50 W-1 due Friday. At W-1's own allowance (1.0) its tasks started its 50 units and a
+    make-up unit each, and a day at 97% leaves it short; they start the plant's allowance instead."""
+    plan_id = await plan_in_force(asession, plant, share=0.5)
+    noon = datetime.combine(TODAY, time(12), tzinfo=UTC)
+    for product, good in ((plant.widget, 100.0), (plant.widget, 100.0), *((plant.spare, g) for g in (
+            98.0, 96.0, 100.0, 94.0, 97.0))):
+        asession.add(ProgressEvent(line_id=plant.line.id, product_id=product.id, quantity=good, scrap=100.0 - good,
+                                   at=noon - timedelta(days=3)))
+    await asession.commit()
+    with clock.pinned(noon):
+        rush = await create_order(asession, PLANNER, book, order("REG", TODAY + timedelta(days=1), ("W-1", 50)),
+                                  TODAY)
+    assert rush.order.rush and rush.order.promised_date == TODAY + timedelta(days=1)
+    tasks = await tasks_of(asession, plan_id, plant.widget.id)
+    # Cut over Thursday and Friday: 52 at W-1's own allowance (50 and a make-up unit a day), 54 at the plant's.
+    assert sum(quantity for quantity, _, _ in tasks.values()) == 54.0
