@@ -212,6 +212,12 @@ class CapacityPolicy:
     # of the priority tiers the rush tier may move (displacement), made by the next replan instead? Left out: no.
     rush_moves_order_tasks: bool = False
     rush_move_slack_days: int = 7
+    # ... and the overtime its lines may still work in the running week (overtime_limit's share of the week's regular
+    # hours, at most the line's own maximum, less the overtime the week's day tasks already load)? Left out: no.
+    rush_takes_overtime: bool = False
+    # ... on the day the order arrives (after that day's tasks, which stay as they are) when its lines work no day from
+    # the lead days to its date: a rush order received on Friday for Saturday on a five-day line.
+    rush_overtime_same_day: bool = False
     # A rush order takes the rush reserve of its requested week and this many weeks before it, no earlier ones (they
     # stay for the rush orders due in them). None: any week's, as before the rule.
     rush_reserve_weeks_before_due: int | None = None
@@ -270,6 +276,8 @@ class CapacityPolicy:
                 "rush_takes_idle_hours": self.rush_takes_idle_hours, "rush_postpones_tasks": self.rush_postpones_tasks,
                 "rush_moves_order_tasks": self.rush_moves_order_tasks,
                 "rush_move_slack_days": self.rush_move_slack_days,
+                "rush_takes_overtime": self.rush_takes_overtime,
+                "rush_overtime_same_day": self.rush_overtime_same_day,
                 **({} if self.rush_reserve_weeks_before_due is None else {
                     "rush_reserve_weeks_before_due": self.rush_reserve_weeks_before_due}),
                 **({} if self.rush_reserve_days_ahead is None else {
@@ -326,6 +334,8 @@ def capacity_policy(evaluation: Evaluation) -> CapacityPolicy:
         rush_inside["rush_takes_idle_hours"] = idle.params["use"]
         rush_inside["rush_postpones_tasks"] = bool(idle.params.get("postpone_tasks"))
         rush_inside["rush_moves_order_tasks"] = bool(idle.params.get("move_order_tasks"))
+        rush_inside["rush_takes_overtime"] = bool(idle.params.get("overtime"))
+        rush_inside["rush_overtime_same_day"] = bool(idle.params.get("overtime_same_day"))
         if idle.params.get("slack_days") is not None:
             rush_inside["rush_move_slack_days"] = idle.params["slack_days"]
     near = evaluation.first("rush_reserve_weeks")

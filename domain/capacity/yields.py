@@ -29,6 +29,9 @@ ALLOWANCE_QUANTILE = 0.1
 # losing its part unit, and an order short by one unit waits a week for the sku's next run (no forecast units of the
 # near weeks lie beside it once forecast decay plans none).
 PLAN_ALLOWANCE_QUANTILE = 0.02
+# A rush order's task is its only run before its date (due in a day or two, no replan in between): it starts enough
+# units for the reports' 2nd-percentile yield, as the weekly plan's firm orders do, not the 10th.
+RUSH_ALLOWANCE_QUANTILE = PLAN_ALLOWANCE_QUANTILE
 
 
 def yield_of(good: float, scrap: float) -> float:
@@ -111,17 +114,24 @@ def _reports(product_ids: Sequence[int] | None) -> Select[int, float, float]:
     return statement if product_ids is None else statement.where(ProgressEvent.product_id.in_(list(product_ids)))
 
 
-async def scrap_allowances(session: AsyncSession, product_ids: Sequence[int]) -> dict[int, float]:
+async def scrap_allowances(session: AsyncSession, product_ids: Sequence[int], quantile: float = ALLOWANCE_QUANTILE,
+                           *, plant_floor: bool = False) -> dict[int, float]:
     """product id -> units to start per unit the trailing yield asks for, for a task made for one order: the trailing
     yield over a low one (ALLOWANCE_QUANTILE of the recent reports' yields), at least 1. A product without recent
     reports is planned at NO_HISTORY, yet the floor scraps it like the others: it starts 1 / the low yield of every
-    product's recent reports (with 500 skus most orders are for one not made in weeks). Absent: no report at all."""
-    allowances = _allowances((await session.execute(_reports(product_ids))).all())
+    product's recent reports (with 500 skus most orders are for one not made in weeks). Absent: no report at all.
+    plant_floor: every product starts at least the plant's allowance (its reports' trailing yield over their low
+    one), as the weekly plan's firm orders do: a product made once or twice lately has no spread of its own (a rush
+    order's task, its only run, came out one unit short)."""
+    allowances = _allowances((await session.execute(_reports(product_ids))).all(), quantile)
     unmade = [product_id for product_id in product_ids if product_id not in allowances]
-    if unmade:
+    if unmade or plant_floor:
         plant = [(float(good), float(scrap or 0.0)) for _, good, scrap in (await session.execute(_reports(None))).all()]
         if plant:
-            allowances.update({product_id: NO_HISTORY / _low_yield(plant) for product_id in unmade})
+            allowances.update({product_id: NO_HISTORY / _low_yield(plant, quantile) for product_id in unmade})
+            if plant_floor:
+                spread = yield_of(sum(g for g, _ in plant), sum(sc for _, sc in plant)) / _low_yield(plant, quantile)
+                allowances = {product_id: max(allowance, spread) for product_id, allowance in allowances.items()}
     return allowances
 
 

@@ -21,8 +21,10 @@ from domain.orders.promise import OrderPromise
 from domain.planning import (
     StockCut,
     StockHours,
+    any_working_day,
     idle_day_hours,
     movable_order_tasks,
+    overtime_day_hours,
     replaceable_stock_hours,
     trim_stock_tasks,
 )
@@ -31,10 +33,12 @@ from rules import CapacityPolicy
 
 @dataclass(frozen=True)
 class Postponable:
-    """Hours idle on each line up to the date, and the tasks that may give up more (earliest first)."""
+    """Hours idle on each line up to the date, and the tasks that may give up more (earliest first); overtime: the
+    hours each line may still work beyond its regular ones this week (what the cuts leave the promise to make)."""
 
     idle: dict[int, float]
     cuts: list[StockCut]
+    overtime: dict[int, float] = dataclasses.field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,19 @@ async def idle_rush_view(session: AsyncSession, view: LedgerView, policy: Capaci
     postponable = dict(idle)
     for cut in cuts:
         postponable[cut.line_id] = postponable.get(cut.line_id, 0.0) + cut.hours
+    # Overtime last (it costs): the floor works the rush task beyond the day's hours (insert_day_tasks lays what no
+    # day has room for on the last day). The hours are still charged to the line-week's reserve below. With
+    # overtime_same_day the lines may work it on the day of arrival, after that day's tasks, when no line of the
+    # order works a day from the lead days to the date (received on Friday for Saturday on a five-day line).
+    same_day = (policy.rush_takes_overtime and policy.rush_overtime_same_day and week_start(today) == running
+                and start > today and not await any_working_day(session, view.line_ids, start, requested))
+    # Only for an order due in the running week: one due in weeks has its own week's hours, and overtime spent now
+    # for it leaves none to the orders due tomorrow.
+    in_week = requested <= running + timedelta(days=6)
+    overtime = await overtime_day_hours(session, view.line_ids, today if same_day else start, requested,
+                                        policy.overtime_share) if policy.rush_takes_overtime and in_week else {}
+    for line_id, hours in overtime.items():
+        postponable[line_id] = postponable.get(line_id, 0.0) + hours
     held = await reserve_rows(session, view.line_ids, running)
     if given_back is not None:
         back = given_back.rush_used_back(running)
@@ -93,8 +110,8 @@ async def idle_rush_view(session: AsyncSession, view: LedgerView, policy: Capaci
     if claimed is not None:
         claimed[:, 0] = 0.0
     return IdleRush(dataclasses.replace(view, residual=residual, reserve=reserve, claimed=claimed,
-                                        open_share=np.ones(len(view.line_ids))), start,
-                   Postponable(idle, cuts))
+                                        open_share=np.ones(len(view.line_ids))), today if same_day else start,
+                   Postponable(idle, cuts, overtime))
 
 
 async def postpone_tasks(session: AsyncSession, postponable: Postponable | None, promise: OrderPromise,

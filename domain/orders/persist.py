@@ -182,11 +182,12 @@ def _missing(promise: OrderPromise, held: list[CapacityReservation], *others: Or
 
 
 async def _join_day_tasks(session: AsyncSession, lines: list[OrderLine], a: Assessment) -> None:
-    await join_day_tasks(session, lines, a.promise, a.tasks_from, a.promised_date, a.frozen_until)
+    await join_day_tasks(session, lines, a.promise, a.tasks_from, a.promised_date, a.frozen_until, rush=a.rush.rush)
 
 
 async def join_day_tasks(session: AsyncSession, lines: list[OrderLine], promise: OrderPromise,
-                         first_day: date | None, promised: date | None, frozen: date | None) -> None:
+                         first_day: date | None, promised: date | None, frozen: date | None, *,
+                         rush: bool = False) -> None:
     """Hours promised in the running week are made in it: the plan in force's day tasks take them from the
     first day the promise counted, up to the promised date (the weekend replan would come too late)."""
     if first_day is None or promised is None or frozen is None:
@@ -196,7 +197,7 @@ async def join_day_tasks(session: AsyncSession, lines: list[OrderLine], promise:
                 for line in promise.lines for use in line.uses if use.week == week]
     if holdings:
         await insert_day_tasks(session, holdings, first_day, promised, frozen_until=frozen,
-                               order_id=lines[0].order_id)
+                               order_id=lines[0].order_id, rush=rush)
 
 
 async def record_rush(session: AsyncSession, order: Order, a: Assessment, *, new: bool = False) -> None:

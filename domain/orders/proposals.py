@@ -117,7 +117,7 @@ async def respond_to_proposal(
             # Hours of the running week join its day tasks, as an order accepted at once (_still_possible's days).
             frozen = frozen_until(today, book.capacity_policy().frozen_days)
             await join_day_tasks(session, lines, promise, max(today, frozen + timedelta(days=1)), order.promised_date,
-                                 frozen)
+                                 frozen, rush=order.rush)
             events.append(record_order_event(
                 session, order, kinds.PROPOSAL_ACCEPTED, actor=principal.actor, to_status=OrderStatus.ACCEPTED,
                 message=f"the customer accepted; promised {order.promised_date.isoformat()}"))

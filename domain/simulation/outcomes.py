@@ -30,12 +30,17 @@ class Tally:
     stock_value: list[float] = field(default_factory=list)  # at each day's end
     made_hours: dict[tuple[str, int], float] = field(default_factory=dict)  # (line, week) -> hours worked
     open_hours: dict[tuple[str, int], float] = field(default_factory=dict)  # (line, week) -> regular hours
-    overtime_hours: dict[int, float] = field(default_factory=dict)  # week -> hours
+    overtime_hours: dict[int, float] = field(default_factory=dict)  # week -> hours the plan asked for
+    floor_overtime: dict[int, float] = field(default_factory=dict)  # week -> task hours worked beyond the days' hours
     scrap_cost: float = 0.0
     overtime_rate: float = 60.0
 
     def week_of(self, day: date) -> int:
         return (day - self.world.start).days // 7
+
+    def overtime_of(self, week: int) -> float:
+        """The week's overtime: what the plan asked for, or what the floor worked beyond the days' hours if more."""
+        return max(self.overtime_hours.get(week, 0.0), self.floor_overtime.get(week, 0.0))
 
 
 def _rate(numerator: float, denominator: float) -> dict[str, float]:
@@ -90,7 +95,7 @@ def figures(tally: Tally) -> dict[str, dict[str, float]]:
     cogs = out.pop("cost_of_goods")["numerator"]
     out["inventory_turns"] = _rate(cogs * 52 / world.weeks, average_stock)
     out["average_stock_value"] = _rate(average_stock, 1)
-    overtime = sum(tally.overtime_hours.values())
+    overtime = sum(tally.overtime_of(week) for week in set(tally.overtime_hours) | set(tally.floor_overtime))
     out["overtime_hours"] = _rate(overtime, 1)
     out["utilisation"] = _rate(sum(tally.made_hours.values()), sum(tally.open_hours.values()))
     margin = out["revenue"]["numerator"] - cogs - tally.scrap_cost - overtime * tally.overtime_rate
@@ -110,7 +115,7 @@ def weekly(tally: Tally) -> dict[str, list[float]]:
         those = [f for f in fates if first <= f.order.requested < first + timedelta(days=7)]
         for key, entry in order_figures(those, world.start, last).items():
             series.setdefault(key, []).append(entry["value"] if entry["denominator"] != 1 else entry["numerator"])
-        overtime = tally.overtime_hours.get(week, 0.0)
+        overtime = tally.overtime_of(week)
         series.setdefault("overtime_hours", []).append(round(overtime, 2))
         # Scrap is not told apart by week: the weekly margin is shipped margin less overtime only.
         series.setdefault("gross_margin", []).append(

@@ -45,7 +45,7 @@ async def produce(session: AsyncSession, run: ServiceRun, today: date) -> None:
     made for one order is reported against it while the order is open (as an MES reporting by work order)."""
     week = run.tally.week_of(today)
     rows = (await session.execute(
-        select(ProductionLine.code, Product.sku, PlanItem.quantity, PlanItem.hours, Order.code)
+        select(ProductionLine.code, Product.sku, PlanItem.quantity, PlanItem.hours, Order.code, Order.promised_date)
         .join(CurrentPlan, CurrentPlan.plan_id == PlanItem.plan_id)
         .join(ProductionLine, ProductionLine.id == PlanItem.line_id).join(Product, Product.id == PlanItem.product_id)
         .outerjoin(Order, (Order.id == PlanItem.order_id) & Order.status.in_(OPEN_STATUSES))
@@ -56,12 +56,11 @@ async def produce(session: AsyncSession, run: ServiceRun, today: date) -> None:
     lost = {f.line: f.hours for f in run.world.failures if f.day == today}
     for code in regular:
         run.tally.open_hours[(code, week)] = run.tally.open_hours.get((code, week), 0.0) + regular[code]
-    used = dict.fromkeys(regular, 0.0)
-    for code, sku, quantity, hours, order_code in rows:
-        share = 1.0 if code not in lost else max(1 - lost[code] / max(regular[code], hours, 1e-9), 0.0)
+    worked = dict.fromkeys(regular, 0.0)
+    shares = failure_shares([(code, float(hours), promised) for code, _, _, hours, _, promised in rows], lost, regular)
+    for (code, sku, quantity, hours, order_code, _), share in zip(rows, shares, strict=True):
         planned = float(quantity) * share
         made = float(int(planned * run.world.yield_on(today, index[code])))
-        used[code] += float(hours) * share
         if planned < 1:
             continue
         if sku not in run.boms:
@@ -71,10 +70,14 @@ async def produce(session: AsyncSession, run: ServiceRun, today: date) -> None:
         await report_progress(session, PRINCIPAL, line_code=code, sku=sku, quantity=made, scrap=planned - made,
                               scrap_reason="yield" if planned > made else None, order_code=order_code)
         run.tally.made_hours[(code, week)] = run.tally.made_hours.get((code, week), 0.0) + float(hours) * share
+        worked[code] += float(hours) * share
         run.tally.scrap_cost += (planned - made) * run.plant.product(sku).unit_cost
+    # Tasks beyond a day's regular hours are worked as overtime (rush orders laid on a full day, or the plan's own).
+    extra = sum(max(hours - regular[code], 0.0) for code, hours in worked.items())
+    run.tally.floor_overtime[week] = run.tally.floor_overtime.get(week, 0.0) + extra
     days_ahead = run.book.capacity_policy().work_ahead_days
     if days_ahead is not None:
-        idle = {code: regular[code] - lost.get(code, 0.0) - used[code] for code in regular}
+        idle = {code: max(regular[code] - lost.get(code, 0.0) - worked[code], 0.0) for code in regular}
         await _work_ahead(session, run, today, idle, days_ahead)
 
 
@@ -95,6 +98,24 @@ async def _work_ahead(session: AsyncSession, run: ServiceRun, today: date, idle:
                                   order_code=task.order_code)
             run.tally.made_hours[(code, week)] = run.tally.made_hours.get((code, week), 0.0) + task.hours
             run.tally.scrap_cost += (task.quantity - made) * run.plant.product(task.sku).unit_cost
+
+
+def failure_shares(tasks: list[tuple[str, float, date | None]], lost: dict[str, float], regular: dict[str, float]
+                   ) -> list[float]:
+    """The share of each task (line code, hours, promised date of the order it is made for) the floor makes on a day
+    a failure takes hours off its line: the hours the line still works (each task cut by the lost share of the day)
+    go to the tasks of the orders promised first (a rush order inserted for its date before the plan's stock and
+    later orders' tasks), the rest after them, in plan order."""
+    shares = [1.0] * len(tasks)
+    for code, hours_lost in lost.items():
+        mine = [i for i, (line, _, _) in enumerate(tasks) if line == code]
+        left = sum(tasks[i][1] * max(1 - hours_lost / max(regular.get(code, 0.0), tasks[i][1], 1e-9), 0.0)
+                   for i in mine)
+        for i in sorted(mine, key=lambda i: (tasks[i][2] is None, tasks[i][2] or date.max)):
+            hours = tasks[i][1]
+            shares[i] = min(max(left / hours, 0.0), 1.0) if hours > 0 else 0.0
+            left -= hours * shares[i]
+    return shares
 
 
 async def ship_ready(session: AsyncSession, run: ServiceRun, today: date) -> None:

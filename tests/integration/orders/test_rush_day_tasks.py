@@ -78,7 +78,7 @@ async def test_a_rush_accepted_on_tuesday_is_in_wednesdays_tasks(
     assert small.order.rush and small.order.promised_date == wednesday
     # On Wednesday, frozen (a replan of the running week keeps it); Tuesday's tasks on the floor stay as they were.
     assert await tasks_of(asession, plan_id, plant.widget.id) == {
-        wednesday: (pytest.approx(9.0), pytest.approx(0.9), True)}
+        wednesday: (pytest.approx(10.0), pytest.approx(1.0), True)}  # 9 and the rush task's make-up unit
     # Tried: 20 more units due Wednesday. What is left of one day's reserve cannot make them: no promise for then.
     big = await create_order(asession, PLANNER, book, order("KEY", wednesday, ("W-1", 20)), TUESDAY)
     assert big.review is not None and big.review.decision is not ReviewDecision.ACCEPT
@@ -96,7 +96,7 @@ async def test_a_rush_due_after_the_window_is_made_on_its_open_days(
     rush = await create_order(asession, PLANNER, book, order("KEY", thursday, ("W-1", 15)), TUESDAY)
     assert rush.review is not None and rush.review.decision is ReviewDecision.ACCEPT, rush.review
     assert await tasks_of(asession, plan_id, plant.widget.id) == {
-        thursday: (pytest.approx(15.0), pytest.approx(1.5), False)}
+        thursday: (pytest.approx(16.0), pytest.approx(1.6), False)}  # 15 and the make-up unit
     # Tried: 25 units due Thursday (2.5 h): the reserve of Wednesday and Thursday holds 1.92 h, so no promise.
     big = await create_order(asession, PLANNER, book, order("KEY", thursday, ("W-1", 25)), TUESDAY)
     assert big.review is not None and big.review.decision is not ReviewDecision.ACCEPT
@@ -108,12 +108,13 @@ async def test_a_rush_cut_over_two_days_starts_whole_units_on_each(
     plan_id = await plan_in_force(asession, plant)
     friday = TUESDAY + timedelta(days=3)
     # Tried: 15 units (1.5 h) due Friday for a strategic customer (rush). Thursday and Friday have 0.96 h of room
-    # each, so the order is cut over both: 9.6 and 5.4 units by the hours, started as 10 and 5 whole units.
+    # each, so the order is cut over both: 9.6 and 5.4 units by the hours, started as 10 and 5 whole units, and a
+    # make-up unit on each (a rush task loses its part unit to the floor's whole good units).
     rush = await create_order(asession, PLANNER, book, order("STRAT", friday, ("W-1", 15)), TUESDAY)
     assert rush.review is not None and rush.review.decision is ReviewDecision.ACCEPT, rush.review
     thursday = friday - timedelta(days=1)
     assert await tasks_of(asession, plan_id, plant.widget.id) == {
-        thursday: (10.0, pytest.approx(1.0), False), friday: (5.0, pytest.approx(0.5), False)}
+        thursday: (11.0, pytest.approx(1.1), False), friday: (6.0, pytest.approx(0.6), False)}
 
 
 async def test_without_the_policy_rule_a_rush_inside_the_window_waits_for_its_end(
@@ -138,7 +139,7 @@ async def test_an_order_promised_in_the_open_days_joins_their_tasks(
     assert regular.order.status is OrderStatus.ACCEPTED and regular.order.promised_date == TODAY + timedelta(days=1)
     tasks = await tasks_of(asession, plan_id, plant.widget.id)
     assert set(tasks) <= {TODAY, TODAY + timedelta(days=1)}
-    assert sum(h for _, h, _ in tasks.values()) == pytest.approx(5.0)
+    assert sum(h for _, h, _ in tasks.values()) == pytest.approx(5.2)  # due tomorrow, so rush: a make-up unit a day
     assert not any(frozen for _, _, frozen in tasks.values())
 
 
@@ -159,7 +160,8 @@ async def test_a_proposal_accepted_for_the_running_week_joins_its_tasks(
     accepted = await respond_to_proposal(asession, PLANNER, book, proposed.order.code, proposed.order.version, True,
                                          TODAY)
     assert accepted.order.status is OrderStatus.ACCEPTED and accepted.order.promised_date == saturday
-    assert await tasks_of(asession, plan_id, plant.widget.id) == {TODAY: (10.0, pytest.approx(1.0), False)}
+    # 10 and the rush task's make-up unit.
+    assert await tasks_of(asession, plan_id, plant.widget.id) == {TODAY: (11.0, pytest.approx(1.1), False)}
 
 
 async def test_without_a_plan_in_force_an_order_adds_no_task(
@@ -184,7 +186,8 @@ async def test_a_task_inserted_for_an_order_names_it_and_what_it_makes_goes_to_t
     assert rush.order.rush and rush.order.promised_date == friday, rush.review
     tasks = (await asession.execute(select(PlanItem.order_id, func.sum(PlanItem.quantity)).where(
         PlanItem.plan_id == plan_id, PlanItem.product_id == plant.widget.id).group_by(PlanItem.order_id))).all()
-    assert sorted(tasks) == [(regular.order.id, 50.0), (rush.order.id, 9.0)]
+    # Both due tomorrow, so both rush: a make-up unit on each task (the 50 are cut over Thursday and Friday).
+    assert sorted(tasks) == [(regular.order.id, 52.0), (rush.order.id, 10.0)]
     made = await report_progress(asession, PLANNER, line_code="L1", sku="W-1", quantity=9.0,
                                  order_code=rush.order.code)
     assert [o.code for o in made.orders] == [rush.order.code]
@@ -198,7 +201,9 @@ async def test_a_task_made_for_an_order_starts_a_scrap_allowance_for_a_day_below
     """Tried: five recent reports at 98, 96, 100, 94 and 97% (trailing yield 97%, 10th percentile 94.8%), of W-1
     itself or (W-1 never made lately, planned at 100%) of the spare part only, then a regular order of 50 W-1 due
     Friday. Started at the trailing yield (or as 50 units), a day below it left the order a unit short and waiting for
-    the sku's next run; the tasks start 50 / 0.948 = 52.7 -> 53 either way (the plant's allowance without reports)."""
+    the sku's next run. Due tomorrow, the order is rush: its tasks start the rush make-up allowance, for the 2nd
+    percentile (94.16%) instead of the 10th, and a unit more per task: 56 either way (the plant's allowance without
+    reports); 53 at the 10th percentile without the make-up unit."""
     plan_id = await plan_in_force(asession, plant, share=0.5)
     noon = datetime.combine(TODAY, time(12), tzinfo=UTC)
     for good in (98.0, 96.0, 100.0, 94.0, 97.0):
@@ -210,5 +215,27 @@ async def test_a_task_made_for_an_order_starts_a_scrap_allowance_for_a_day_below
                                      TODAY)
     assert regular.order.promised_date == TODAY + timedelta(days=1)
     tasks = await tasks_of(asession, plan_id, plant.widget.id)
-    assert sum(quantity for quantity, _, _ in tasks.values()) == 53.0
-    assert sum(hours for _, hours, _ in tasks.values()) == pytest.approx(5.3)
+    assert sum(quantity for quantity, _, _ in tasks.values()) == 56.0
+    assert sum(hours for _, hours, _ in tasks.values()) == pytest.approx(5.6)
+
+
+async def test_a_rush_task_starts_at_least_the_plants_allowance(
+    asession: AsyncSession, plant: Plant, book: RuleBook
+) -> None:
+    """Tried: W-1 made twice lately at 100% (no spread of its own), the spare part five times at 98, 96, 100, 94 and
+    97%; then a rush order of 50 W-1 due Friday. At W-1's own allowance (1.0) its tasks started its 50 units and a
+    make-up unit each, and a day at 97% leaves it short; they start the plant's allowance instead."""
+    plan_id = await plan_in_force(asession, plant, share=0.5)
+    noon = datetime.combine(TODAY, time(12), tzinfo=UTC)
+    for product, good in ((plant.widget, 100.0), (plant.widget, 100.0), *((plant.spare, g) for g in (
+            98.0, 96.0, 100.0, 94.0, 97.0))):
+        asession.add(ProgressEvent(line_id=plant.line.id, product_id=product.id, quantity=good, scrap=100.0 - good,
+                                   at=noon - timedelta(days=3)))
+    await asession.commit()
+    with clock.pinned(noon):
+        rush = await create_order(asession, PLANNER, book, order("REG", TODAY + timedelta(days=1), ("W-1", 50)),
+                                  TODAY)
+    assert rush.order.rush and rush.order.promised_date == TODAY + timedelta(days=1)
+    tasks = await tasks_of(asession, plan_id, plant.widget.id)
+    # Cut over Thursday and Friday: 52 at W-1's own allowance (50 and a make-up unit a day), 54 at the plant's.
+    assert sum(quantity for quantity, _, _ in tasks.values()) == 54.0

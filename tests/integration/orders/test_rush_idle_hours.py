@@ -46,7 +46,7 @@ async def test_a_rush_takes_wednesdays_idle_hours(asession: AsyncSession, plant:
     assert rush.review is not None and rush.review.decision is ReviewDecision.ACCEPT, rush.review
     assert rush.order.rush and rush.order.promised_date == WEDNESDAY
     assert await tasks_of(asession, plan_id, plant.widget.id) == {
-        WEDNESDAY: (pytest.approx(25.0), pytest.approx(2.5), True)}
+        WEDNESDAY: (pytest.approx(26.0), pytest.approx(2.6), True)}  # 25 and the rush task's make-up unit
     row = await _week_row(asession, plant)
     assert (row.rush_hours_used, row.promised_hours) == (pytest.approx(2.5), pytest.approx(0.0))
     assert await asession.run_sync(ledger_violations) == []
@@ -142,7 +142,7 @@ async def test_a_rush_postpones_a_task_no_order_needs_this_week(
     rush = await create_order(asession, PLANNER, book, order("KEY", WEDNESDAY, ("W-1", 25)), TUESDAY)
     assert rush.review is not None and rush.review.decision is ReviewDecision.ACCEPT, rush.review
     assert await tasks_of(asession, plan_id, plant.widget.id) == {
-        WEDNESDAY: (pytest.approx(25.0), pytest.approx(2.5), True)}
+        WEDNESDAY: (pytest.approx(26.0), pytest.approx(2.6), True)}  # 25 and the rush task's make-up unit
     spare = await tasks_of(asession, plan_id, plant.spare.id)
     assert spare[WEDNESDAY][:2] == (pytest.approx(70.4 - 15.4), pytest.approx(7.04 - 1.54))
     assert spare[TUESDAY + timedelta(days=2)][:2] == (pytest.approx(70.4), pytest.approx(7.04))

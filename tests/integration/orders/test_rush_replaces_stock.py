@@ -47,7 +47,7 @@ async def test_a_rush_the_reserve_cannot_hold_replaces_stock_tasks(
     assert rush.review is not None and rush.review.decision is ReviewDecision.ACCEPT, rush.review
     assert rush.order.rush and rush.order.promised_date == THURSDAY
     assert await tasks_of(asession, plan_id, plant.widget.id) == {
-        WEDNESDAY: (pytest.approx(25.0), pytest.approx(2.5), True)}
+        WEDNESDAY: (pytest.approx(26.0), pytest.approx(2.6), True)}  # 25 and the rush task's make-up unit
     spare = await tasks_of(asession, plan_id, plant.spare.id)
     assert spare[WEDNESDAY][:2] == (pytest.approx(70.4 - 25.0), pytest.approx(7.04 - 2.5))
     assert spare[THURSDAY][:2] == (pytest.approx(70.4), pytest.approx(7.04))  # not needed: left as it was

@@ -43,3 +43,10 @@ def test_what_does_not_fit_goes_on_the_last_day() -> None:
     placed = spread(5.0, {DAYS[0]: 1.0, DAYS[1]: 1.0}, DAYS)
     assert placed == {DAYS[0]: 1.0, DAYS[1]: 1.0, DAYS[2]: pytest.approx(3.0)}
     assert sum(placed.values()) == pytest.approx(5.0)
+
+
+def test_a_rush_task_starts_a_make_up_unit_per_task() -> None:
+    # The floor reports whole good units: a task of 10 at 97% makes 9, so a rush order (one run before its date)
+    # starts one unit more on each task, without the next task counting it as made.
+    assert whole_units({DAYS[0]: 0.96, DAYS[1]: 0.54}, 10.0, spare=1.0) == {
+        DAYS[0]: (11.0, pytest.approx(1.1)), DAYS[1]: (6.0, pytest.approx(0.6))}
