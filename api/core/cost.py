@@ -11,11 +11,12 @@ above the limit)."""
 from __future__ import annotations
 
 import datetime
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import (
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -36,6 +37,7 @@ from graphql import (
     get_nullable_type,
     value_from_ast,
 )
+from graphql import ExecutionResult as GraphQLExecutionResult
 from strawberry.extensions import SchemaExtension
 
 from domain import kpis
@@ -80,6 +82,9 @@ def series_buckets(arguments: Mapping[str, Any]) -> int:
 
 # Lists whose length the arguments (of the field and the fields above it) tell, by `Type.field`.
 SIZED_LISTS: dict[str, Callable[[Mapping[str, Any]], int]] = {"KpiReport.series": series_buckets}
+# The arguments those sizes read (series_buckets: the period of the kpis field). No other argument changes an
+# estimate, so no other is coerced: createOrder's whole input was, on every create.
+SIZING_ARGUMENTS = frozenset({"granularity", "from", "to"})
 
 
 class QueryCost:
@@ -89,6 +94,9 @@ class QueryCost:
                  variables: Mapping[str, Any], unknown_first: int, stop_above: int) -> None:
         self.schema, self.fragments, self.variables = schema, fragments, variables
         self.unknown_first, self.stop_above = unknown_first, stop_above
+        # Whether the estimate depended on the request's variables (a page size or a period given as one): an
+        # estimate that did not holds for every request of the same document and operation.
+        self.read_variables = False
 
     def of(self, operation: OperationDefinitionNode) -> int:
         root = self.schema.get_root_type(operation.operation)
@@ -99,7 +107,8 @@ class QueryCost:
         values: dict[str, Any] = {}
         for argument in node.arguments or ():
             definition = field_args.get(argument.name.value)
-            if definition is not None:
+            if definition is not None and argument.name.value in SIZING_ARGUMENTS:
+                self.read_variables = True  # conservatively: a literal period is rare enough not to cache
                 value = value_from_ast(argument.value, definition.type, dict(self.variables))
                 if value is not Undefined:
                     values[argument.name.value] = value
@@ -116,6 +125,7 @@ class QueryCost:
             if isinstance(value, IntValueNode):
                 return min(max(0, int(value.value)), self.unknown_first)
             if isinstance(value, VariableNode):
+                self.read_variables = True
                 given = self.variables.get(value.name.value)
                 return min(max(0, given), self.unknown_first) if isinstance(given, int) else self.unknown_first
             return self.unknown_first
@@ -170,7 +180,43 @@ class QueryCost:
                     yield from self._fields(fragment.selection_set, on, seen | {name})
 
 
-def cost_extension(max_cost: int, unknown_first: int) -> type[SchemaExtension]:
+class Estimates:
+    """The estimates that did not read variables, by schema, document and operation name: a partner sends the
+    same createOrder text every time, and parsing caches its document (one object per text, while cached)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._kept: OrderedDict[tuple[GraphQLSchema, DocumentNode, str | None], int] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def estimate(self, schema: GraphQLSchema, document: DocumentNode, operation_name: str | None,
+                 variables: Mapping[str, Any], unknown_first: int, stop_above: int) -> int | None:
+        """The operation's estimate; None when the document has no such operation (execution reports it)."""
+        key = (schema, document, operation_name)
+        kept = self._kept.get(key)
+        if kept is not None:
+            self._kept.move_to_end(key)
+            return kept
+        operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+        chosen = [o for o in operations if operation_name is None
+                  or (o.name is not None and o.name.value == operation_name)]
+        if not chosen:
+            return None
+        fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+        cost = QueryCost(schema, fragments, variables, unknown_first, stop_above)
+        estimate = cost.of(chosen[0])
+        if not cost.read_variables:
+            self._kept[key] = estimate
+            if len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+        return estimate
+
+
+def cost_extension(max_cost: int, unknown_first: int, cache_size: int) -> type[SchemaExtension]:
+    estimates = Estimates(cache_size)
+
     class CostLimit(SchemaExtension):
         """Refuses, before execution, an operation estimated above max_cost (LIMIT_EXCEEDED)."""
 
@@ -178,20 +224,14 @@ def cost_extension(max_cost: int, unknown_first: int) -> type[SchemaExtension]:
             context = self.execution_context
             document = context.graphql_document
             if document is not None:
-                operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-                chosen = [o for o in operations if context.operation_name is None
-                          or (o.name is not None and o.name.value == context.operation_name)]
-                if chosen:
-                    fragments = {d.name.value: d for d in document.definitions
-                                 if isinstance(d, FragmentDefinitionNode)}
-                    estimate = QueryCost(context.schema._schema, fragments, context.variables or {}, unknown_first,
-                                         max_cost).of(chosen[0])
-                    if estimate > max_cost:
-                        # Counting stops once over the limit: say that much, not a total.
-                        context.result = GraphQLExecutionResult(data=None, errors=[GraphQLError(
-                            f"this request may resolve more than {max_cost:,} objects, the most one request may: "
-                            "ask for fewer rows (first), fewer aliases or fewer nested lists",
-                            extensions={"code": "LIMIT_EXCEEDED", "limit": max_cost})])
+                estimate = estimates.estimate(context.schema._schema, document, context.operation_name,
+                                              context.variables or {}, unknown_first, max_cost)
+                if estimate is not None and estimate > max_cost:
+                    # Counting stops once over the limit: say that much, not a total.
+                    context.result = GraphQLExecutionResult(data=None, errors=[GraphQLError(
+                        f"this request may resolve more than {max_cost:,} objects, the most one request may: "
+                        "ask for fewer rows (first), fewer aliases or fewer nested lists",
+                        extensions={"code": "LIMIT_EXCEEDED", "limit": max_cost})])
             yield
 
     return CostLimit

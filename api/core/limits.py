@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from graphql import (
@@ -27,12 +27,7 @@ from graphql import (
 from graphql.language.visitor import VisitorAction
 from graphql.utilities.validate_input_value import validate_input_literal
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxTokensLimiter,
-    ParserCache,
-    SchemaExtension,
-)
+from strawberry.extensions import ParserCache, SchemaExtension
 from strawberry.extensions.max_aliases import create_validator as aliases_validator
 from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
 
@@ -108,13 +103,20 @@ class ArgumentValuesRule(ValuesOfCorrectTypeRule):
         return SKIP
 
 
-class NamedArgumentErrors(SchemaExtension):
-    def on_operation(self) -> Any:
-        rules = self.execution_context.validation_rules
-        self.execution_context.validation_rules = tuple(
-            ArgumentValuesRule if rule is ValuesOfCorrectTypeRule else rule for rule in rules
-        )
-        yield
+def document_rules(max_tokens: int, extra_rules: tuple[type[ASTValidationRule], ...]) -> type[SchemaExtension]:
+    """The parse options and validation rules of every operation, set in one extension (each extension costs
+    every request an instance and its hook wrappers: three of them did this before): the token limit,
+    graphql-core's literal-value rule replaced by ArgumentValuesRule (the argument path named), `extra_rules` added."""
+
+    class DocumentRules(SchemaExtension):
+        def on_operation(self) -> Iterator[None]:
+            context = self.execution_context
+            context.parse_options["max_tokens"] = max_tokens
+            context.validation_rules = (*(ArgumentValuesRule if rule is ValuesOfCorrectTypeRule else rule
+                                          for rule in context.validation_rules), *extra_rules)
+            yield
+
+    return DocumentRules
 
 
 def limit_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
@@ -130,12 +132,10 @@ def limit_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
         max_mutations_rule(settings.max_mutations),
         MaxIntrospectionDepthRule,
     )
-    rules: list[type[ASTValidationRule]] = [NoSchemaIntrospectionCustomRule] if settings.production else []
+    rules: tuple[type[ASTValidationRule], ...] = (NoSchemaIntrospectionCustomRule,) if settings.production else ()
     return [
-        NamedArgumentErrors,
-        cost_extension(settings.max_query_cost, settings.max_page_size),
-        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: AddValidationRules(rules),
+        document_rules(settings.max_tokens, rules),
+        cost_extension(settings.max_query_cost, settings.max_page_size, DOCUMENT_CACHE_SIZE),
         # A repeated query text (a screen polling its page) is parsed and validated once, not per request;
         # the parse key holds max_tokens (parse options) and the validation key the rules above.
         lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),

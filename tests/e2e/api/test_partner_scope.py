@@ -155,3 +155,20 @@ async def test_a_partner_still_reads_its_own_orders(gql: GraphQLClient, plant: P
 def test_a_subscription_selecting_an_internal_field_is_refused() -> None:
     """Subscriptions reach only OrderEvent and Alert today, all allowed; the check still covers the root."""
     assert fields_outside(SCHEMA, parse("subscription { orderEvents { kind } alerts { id } }"), PARTNER_FIELDS) == []
+
+
+async def test_the_scope_check_is_made_once_per_document_and_still_refuses(gql: GraphQLClient, plant: Plant) -> None:
+    """The walk is cached per document (api/core/scope.py refused_to_partners): the second request with the same
+    text is refused alike without walking again, and the cache is per document, not per caller: a viewer is served."""
+    from api.core.scope import refused_to_partners
+
+    query = "{ orders { edges { node { code grossMargin } } } } # cached once"
+    first = await gql(query, key=plant.keys["partner"])
+    walks = refused_to_partners.cache_info().misses
+    again = await gql(query, key=plant.keys["partner"])
+    assert refused_to_partners.cache_info().misses == walks  # served from the cache
+    for body in (first, again):
+        assert body["data"] is None and body["errors"][0]["extensions"]["code"] == "FORBIDDEN", body
+        assert body["errors"][0]["extensions"]["fields"] == ["Order.grossMargin"]
+    viewer = await gql(query, key=plant.keys["viewer"])
+    assert "errors" not in viewer, viewer

@@ -68,3 +68,33 @@ def test_a_kpi_series_weighs_its_buckets() -> None:
     assert estimate("2017-01-02", "revenue") == KPI_REPORT + 52 * (KPI_REPORT + 1)  # 79,552: served
     assert estimate("2017-01-02", "revenue costAllocation { __typename }") > 100_000  # refused
     assert estimate("2025-12-22", "revenue") == KPI_REPORT + 520 * (KPI_REPORT + 1)
+
+
+def test_an_estimate_without_variables_is_kept_per_document_and_one_with_them_is_not() -> None:
+    """api/core/cost.py Estimates: createOrder's text is estimated once (its input is not coerced: no argument of it
+    sizes a list); a page size given as a variable is estimated on every request, with that request's value."""
+    from graphql import parse
+
+    from api.core.cost import Estimates
+    from api.schema import build_schema
+
+    schema = build_schema()._schema
+    estimates = Estimates(2)
+    create = parse("mutation($input: OrderInput!) { createOrder(input: $input) { order { code } errors { code } } }")
+    # createOrder, order, its code, errors (a list: LIST_GUESS) and their code
+    assert estimates.estimate(schema, create, None, {"input": {"code": "X"}}, 500, 10**9) == 1 + 1 + 1 + 1 + 10
+    assert len(estimates) == 1
+    assert estimates.estimate(schema, create, None, {"input": "not an input"}, 500, 10**9) == 14
+    paged = parse("query($n: Int) { orders(first: $n) { edges { node { code } } } }")
+    small = estimates.estimate(schema, paged, None, {"n": 2}, 500, 10**9)
+    large = estimates.estimate(schema, paged, None, {"n": 400}, 500, 10**9)
+    assert small is not None and large is not None and small < large
+    assert len(estimates) == 1  # the variable page size is not kept
+    assert estimates.estimate(schema, paged, "Other", {}, 500, 10**9) is None  # no such operation
+
+
+async def test_a_refused_document_stays_refused_when_sent_again(gql: GraphQLClient, plant: Plant) -> None:
+    query = "{ " + " ".join(f"a{i}: {HEAVY}" for i in range(30)) + " }"
+    for _ in range(2):  # the second estimate comes from the cache
+        error = await error_of(gql, query)
+        assert error["extensions"]["code"] == "LIMIT_EXCEEDED", error
