@@ -12,6 +12,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.capacity import one_message
 from domain.capacity.finished_stock import HOLDS_STOCK
 from domain.models import Order, OrderLine, Product
 from rules import CapacityPolicy
@@ -131,9 +132,17 @@ async def take_stock(session: AsyncSession, lines: Sequence[OrderLine], cover: S
     # FOR NO KEY UPDATE: every open order's lines hold a KEY SHARE lock on their products (the foreign
     # key), which FOR UPDATE would wait for, deadlocking two orders of one product; shipments and
     # progress reports update on_hand and so still wait for this lock.
-    await (await session.connection()).execute(LOCK_PRODUCTS, {"ids": sorted(wanted)})
+    ids = {"ids": sorted(wanted)}
+    counted: dict[int, tuple[float, float, float]] | None = None
+    if session.get_bind().dialect.name == "postgresql":
+        # The lock and the count in one round trip: the count is a statement of its own in the message, so it runs
+        # after the lock was granted, with a snapshot that sees what the lock's last holder committed.
+        _, rows = await one_message.fetch_all(session, [(LOCK_PRODUCTS, ids), (FREE_STOCK, ids)])
+        counted = {product_id: (on_hand, safety, held) for product_id, on_hand, safety, held in rows}
+    else:
+        await (await session.connection()).execute(LOCK_PRODUCTS, ids)
     free = await free_stock(session, list(wanted), cover.take_safety_stock,
-                            freed=wanted if inserted_holding else None)
+                            freed=wanted if inserted_holding else None, read=counted)
     short = [f"product {pid}: {q:g} wanted, {free.get(pid, 0):g} free" for pid, q in sorted(wanted.items())
              if q > free.get(pid, 0) + UNIT_TOLERANCE]
     if short:
