@@ -9,7 +9,7 @@ commit.py sends the held INSERTs, ledger UPDATEs and the COMMIT this way; reads 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
 import psycopg
@@ -29,9 +29,12 @@ def bound(dialect: Dialect, statement: Executable, params: Mapping[str, Any]) ->
     key = (dialect.name, id(statement))
     if key not in _compiled:
         _compiled[key] = (statement, cast(SQLCompiler, statement.compile(dialect=dialect)))  # type: ignore[attr-defined]
-    state = _compiled[key][1].construct_expanded_state(dict(params))
+    compiled = _compiled[key][1]
+    state = compiled.construct_expanded_state(dict(params))
     values = dict(state.parameters)
-    for name, process in state.processors.items():
+    # The statement's own processors, and those of the values an expanding IN list was rendered into.
+    processors = {**cast(Mapping[str, Callable[[Any], Any]], compiled._bind_processors), **state.processors}
+    for name, process in processors.items():
         if name in values and values[name] is not None:
             values[name] = process(values[name])
     return state.statement, values

@@ -1,6 +1,6 @@
-"""createOrder's reads that belong together go in one round trip on PostgreSQL (domain/capacity/one_message.py): the
-ledger rows with the forecast rows the order may consume, and the products' lock with the count of their free stock
-(issue 15 item 2: fewer round trips). The answers stay those of one statement each."""
+"""createOrder's statements that belong together go in one round trip on PostgreSQL (domain/capacity/one_message.py):
+the ledger rows with the forecast rows the order may consume; the order's own rows with the products' lock and the
+count of their free stock (issue 15 item 2: fewer round trips). The answers stay those of one statement each."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ async def _stock(session: AsyncSession, plant: Plant, on_hand: float) -> None:
     await session.commit()
 
 
-async def test_the_ledger_and_forecast_rows_and_the_stock_lock_and_count_go_as_two_messages(
+async def test_the_ledger_and_forecast_rows_then_the_order_the_stock_lock_and_count_go_as_two_messages(
     engine: AsyncEngine, asession: AsyncSession, plant: Plant, book: RuleBook
 ) -> None:
     """Input tried: 300 widgets on hand and an order of 100 W-1 next week (the policy lets it consume its sku's
@@ -65,13 +65,13 @@ async def test_the_ledger_and_forecast_rows_and_the_stock_lock_and_count_go_as_t
     lock = [s for s in seen if "FOR NO KEY UPDATE" in s]
     assert len(lock) == 1, seen
     assert len(sent) == 2, sent
-    reads, stock = sent
+    reads, written = sent
     assert [s.split(" FROM ")[1].split()[0] for s in reads] == ["capacity_ledger", "forecast_hours"], reads
-    assert stock[0].startswith("SELECT products.id FROM products") and len(stock) == 2, stock
-    # The lock comes after the order's own rows went in (they hold the units), the count right after the lock.
-    first_write = next(i for i, s in enumerate(seen) if "INSERT INTO orders" in s)
-    assert seen.index(lock[0]) > first_write > seen.index(ledger[0])
-    assert "FROM order_lines" in seen[seen.index(lock[0]) + 1]
+    # The order's own rows (they hold the units), then the lock, then the count: one message.
+    assert len(written) == 3 and "INSERT INTO orders" in written[0], written
+    assert written[1].startswith("SELECT products.id FROM products") and written[1] == lock[0], written
+    assert "FROM order_lines" in written[2] and written[2].endswith("FROM products WHERE products.id IN (1::INTEGER)")
+    assert seen.index(lock[0]) > seen.index(ledger[0])
 
 
 async def test_units_taken_between_deciding_and_writing_are_decided_again_from_fresh_facts(
