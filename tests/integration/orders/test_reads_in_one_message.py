@@ -11,7 +11,8 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Integer, bindparam, func, literal_column, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 import domain.orders.review as review_module
@@ -103,3 +104,21 @@ async def test_units_taken_between_deciding_and_writing_are_decided_again_from_f
     assert first.order.status is OrderStatus.ACCEPTED
     held = await asession.scalar(select(func.sum(OrderLine.quantity_from_stock)))
     assert held == 150.0
+
+
+async def test_a_failing_statement_in_a_message_is_raised_as_sqlalchemy_would_have_raised_it(
+    engine: AsyncEngine, asession: AsyncSession, plant: Plant
+) -> None:
+    """Bad input tried: a message whose first statement divides by zero. The error comes as DBAPIError with the
+    server's SQLSTATE (retry.py and outage.py read it: deadlock, lock timeout); after the rollback the session's
+    connection takes the next message, and every statement's rows come back in order."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("one message is PostgreSQL's (SQLite runs one statement at a time)")
+    failing = select(literal_column("1") / bindparam("zero", type_=Integer))
+    with pytest.raises(DBAPIError) as raised:
+        await one_message.fetch_all(asession, [(failing, {"zero": 0}), (select(func.count()).select_from(
+            OrderLine.__table__), {})])
+    assert getattr(raised.value.orig, "sqlstate", None) == "22012"
+    await asession.rollback()
+    rows = await one_message.fetch_all(asession, [(failing, {"zero": 1}), (select(literal_column("'it ran'")), {})])
+    assert rows == [[(1,)], [("it ran",)]]
