@@ -129,21 +129,30 @@ CLAIMED_ROWS = (
 )
 
 
+def claimed_rows_params(claim: ForecastClaim | None) -> dict[str, Any] | None:
+    """CLAIMED_ROWS' values for this claim; None: the claim reads no rows (none, or no line it may consume on)."""
+    if claim is None or not claim.lines:
+        return None
+    products = set().union(*(entry[1] for entry in claim.lines.values()))
+    return {"line_ids": sorted(claim.lines), "product_ids": sorted(products), "first": claim.first,
+            "last": claim.last}
+
+
 async def claimable_hours(session: AsyncSession, claim: ForecastClaim | None, line_ids: Sequence[int],
-                          weeks: Sequence[date], back: Mapping[tuple[int, date, int], float] | None = None
-                          ) -> tuple[np.ndarray, ForecastClaim | None]:
+                          weeks: Sequence[date], back: Mapping[tuple[int, date, int], float] | None = None,
+                          read: Sequence[ForecastRow] | None = None) -> tuple[np.ndarray, ForecastClaim | None]:
     """[L, W] forecast hours the claim may consume, in line_ids x weeks order (zeros without a claim), and the claim
     with the rows read (consume takes from these). back: (line, week, product) -> hours an order decided again gives
-    back to that forecast row before it takes (return_forecast): counted as there."""
+    back to that forecast row before it takes (return_forecast): counted as there. read: CLAIMED_ROWS' rows for
+    the claim, read already (with the ledger rows, ledger.load_ledger)."""
     room = np.zeros((len(line_ids), len(weeks)))
-    if claim is None or not claim.lines:
+    params = claimed_rows_params(claim)
+    if claim is None or params is None:
         return room, claim
     lindex, windex = {line_id: i for i, line_id in enumerate(line_ids)}, {w: i for i, w in enumerate(weeks)}
-    products = set().union(*(entry[1] for entry in claim.lines.values()))
     rows: list[ForecastRow] = []
-    for row_id, line_id, week, product_id, hours in await (await session.connection()).execute(CLAIMED_ROWS, {
-            "line_ids": sorted(claim.lines), "product_ids": sorted(products), "first": claim.first,
-            "last": claim.last}):
+    found = read if read is not None else await (await session.connection()).execute(CLAIMED_ROWS, params)
+    for row_id, line_id, week, product_id, hours in found:
         hours = float(hours) + (back or {}).get((line_id, week, product_id), 0.0)
         rows.append((row_id, line_id, week, product_id, hours))
         if line_id in lindex and week in windex and product_id in claim.lines[line_id][1]:

@@ -33,11 +33,14 @@ from sqlalchemy import cast as sql_cast
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
 
-from domain.capacity import held_rows, lock_timing
+from domain.capacity import held_rows, lock_timing, one_message
 from domain.capacity.forecast_hours import (
+    CLAIMED_ROWS,
     ForecastClaim,
+    ForecastRow,
     ForecastTaken,
     claimable_hours,
+    claimed_rows_params,
     consume,
     give_back,
     return_forecast,
@@ -119,7 +122,7 @@ async def load_ledger(
     """
     ids = sorted(set(line_ids))
     calendar = await line_weeks(session, ids, weeks)
-    found = await _rows(session, ids, weeks)
+    found, claimed = await _rows_and_claimed(session, ids, weeks, claim)
     fresh: dict[tuple[int, date], tuple[float, ...]] = {}
     for line_id in ids:
         for week in weeks:
@@ -150,7 +153,7 @@ async def load_ledger(
             reserve[li, wi] = min(share * reserved - rush_used, left[li, wi])
     open_share = np.array([shares[line_id] for line_id in ids])
     claimable, claim = await claimable_hours(session, claim, ids, weeks,
-                                             given_back.forecast_back() if given_back is not None else None)
+                                             given_back.forecast_back() if given_back is not None else None, claimed)
     # An over-promised line-week (after an incident) still lets the order turn its forecast hours into its promise:
     # that moves hours from planned to promised and over-promises nothing more.
     with_claim = np.where(claimable > 0, np.maximum(residual, 0.0) + claimable, residual)
@@ -177,6 +180,18 @@ async def _rows(session: AsyncSession, ids: list[int], weeks: list[date]) -> dic
     rows = await (await session.connection()).execute(LEDGER_ROWS, {"line_ids": ids, "first": weeks[0],
                                                                     "last": weeks[-1]})
     return {(row[0], row[1]): tuple(row[2:]) for row in rows}
+
+
+async def _rows_and_claimed(session: AsyncSession, ids: list[int], weeks: list[date], claim: ForecastClaim | None
+                            ) -> tuple[dict[tuple[int, date], tuple[float, ...]], list[ForecastRow] | None]:
+    """The ledger rows (as _rows) and, on PostgreSQL, the forecast rows the claim may consume (CLAIMED_ROWS) in the
+    same round trip (one_message.py); None: not read here (SQLite, or a claim that reads none)."""
+    wanted = claimed_rows_params(claim)
+    if wanted is None or session.get_bind().dialect.name != "postgresql":
+        return await _rows(session, ids, weeks), None
+    ledger_rows, claimed = await one_message.fetch_all(session, [
+        (LEDGER_ROWS, {"line_ids": ids, "first": weeks[0], "last": weeks[-1]}), (CLAIMED_ROWS, wanted)])
+    return {(row[0], row[1]): tuple(row[2:]) for row in ledger_rows}, cast(list[ForecastRow], claimed)
 
 
 def _take_statement(give_back: bool = False) -> Any:

@@ -12,6 +12,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.capacity import one_message
 from domain.capacity.finished_stock import HOLDS_STOCK
 from domain.models import Order, OrderLine, Product
 from rules import CapacityPolicy
@@ -111,8 +112,26 @@ async def stock_cover(session: AsyncSession, policy: CapacityPolicy, product_ids
     return cover_lines(product_ids, quantities, free, ship_day, take_safety_stock)
 
 
+def units_wanted(lines: Sequence[OrderLine], cover: StockCover) -> dict[int, float]:
+    """Product id -> the units the cover takes from stock for these lines."""
+    wanted: dict[int, float] = defaultdict(float)
+    for line, quantity in zip(lines, cover.from_stock, strict=True):
+        if quantity > 0:
+            wanted[line.product_id] += quantity
+    return dict(wanted)
+
+
+def lock_and_count(wanted: Mapping[int, float]) -> list[tuple[Any, dict[str, Any]]]:
+    """The statements take_stock runs, in order (nothing when no unit is wanted): the products locked in id order,
+    then their stock counted. A new order sends them with its own rows (new_rows.insert_new_order's `then`)."""
+    if not wanted:
+        return []
+    ids = {"ids": sorted(wanted)}
+    return [(LOCK_PRODUCTS, ids), (FREE_STOCK, ids)]
+
+
 async def take_stock(session: AsyncSession, lines: Sequence[OrderLine], cover: StockCover, *,
-                     inserted_holding: bool = False) -> None:
+                     inserted_holding: bool = False, counted: Sequence[Sequence[Any]] | None = None) -> None:
     """Hold the covered units for the order's lines, or raise StockTaken if they are no longer free.
 
     The products' rows are locked first, in id order: a concurrent order on PostgreSQL waits here
@@ -121,19 +140,25 @@ async def take_stock(session: AsyncSession, lines: Sequence[OrderLine], cover: S
 
     inserted_holding: the lines were inserted with their quantity_from_stock already set (a new order: no UPDATE of
     its lines afterwards), so the count includes them and they are added back before the same test.
+    counted: the rows of lock_and_count's statements, run already by the caller (with the order's own rows).
     """
-    wanted: dict[int, float] = defaultdict(float)
-    for line, quantity in zip(lines, cover.from_stock, strict=True):
-        if quantity > 0:
-            wanted[line.product_id] += quantity
+    wanted = units_wanted(lines, cover)
     if not wanted:
         return
     # FOR NO KEY UPDATE: every open order's lines hold a KEY SHARE lock on their products (the foreign
     # key), which FOR UPDATE would wait for, deadlocking two orders of one product; shipments and
     # progress reports update on_hand and so still wait for this lock.
-    await (await session.connection()).execute(LOCK_PRODUCTS, {"ids": sorted(wanted)})
+    if counted is None:
+        # The lock and the count in one round trip on PostgreSQL: the count is a statement of its own in the
+        # message, so it runs after the lock was granted, with a snapshot that sees what the lock's last holder
+        # committed (SQLite runs them one by one).
+        counted = await one_message.fetch_all(session, lock_and_count(wanted)) \
+            if session.get_bind().dialect.name == "postgresql" else \
+            [[tuple(row) for row in await (await session.connection()).execute(statement, values)]
+             for statement, values in lock_and_count(wanted)]
+    read = {product_id: (on_hand, safety, held) for product_id, on_hand, safety, held in counted[1]}
     free = await free_stock(session, list(wanted), cover.take_safety_stock,
-                            freed=wanted if inserted_holding else None)
+                            freed=wanted if inserted_holding else None, read=read)
     short = [f"product {pid}: {q:g} wanted, {free.get(pid, 0):g} free" for pid, q in sorted(wanted.items())
              if q > free.get(pid, 0) + UNIT_TOLERANCE]
     if short:

@@ -3,6 +3,7 @@ on PostgreSQL all five in one statement (data-modifying WITH), on SQLite one INS
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
@@ -11,6 +12,7 @@ from sqlalchemy import ARRAY, Executable, Table, bindparam, func, insert, inspec
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 
+from domain.capacity import one_message
 from domain.models import Delivery, DeliveryStatus, Order, OrderEvent, OrderLine, OrderReview, utcnow
 
 ORDERS, LINES, EVENTS = (cast(Table, m.__table__) for m in (Order, OrderLine, OrderEvent))
@@ -56,11 +58,15 @@ def _values(row: Any, columns: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 async def insert_new_order(session: AsyncSession, order: Order, lines: list[OrderLine], review: dict[str, Any],
-                           deliveries: list[NewDelivery], event: OrderEvent) -> None:
+                           deliveries: list[NewDelivery], event: OrderEvent,
+                           then: Sequence[tuple[Executable, Mapping[str, Any]]] = ()) -> list[list[tuple[Any, ...]]]:
     """Insert the order with its lines, review (column values but order_id), deliveries and CREATED event (every
     column set by the caller; ids are filled in here). The order and its lines then join the session as if read
     from it: later changes (a hold for sign-offs) are UPDATEs, and the GraphQL payload reads them with no
     statement. The event stays out of the session (it is announced by id after the commit).
+
+    then: statements to run right after the INSERTs; on PostgreSQL they go in the same message (one_message.py) and
+    their rows are returned, on SQLite they run here, one by one, and their rows are returned likewise.
 
     Raises IntegrityError, as a flush did, when the code or the customer's reference is taken."""
     order_values = _values(order, ORDER_COLUMNS)
@@ -78,7 +84,8 @@ async def insert_new_order(session: AsyncSession, order: Order, lines: list[Orde
         params.update({"d_line_no": [lines[d.line_index].line_no for d in deliveries],
                        "d_quantity": [d.quantity for d in deliveries], "d_date": [d.date for d in deliveries],
                        "d_status": [d.status for d in deliveries]})
-        rows = (await connection.execute(ONE_STATEMENT, params)).all()
+        # With the statements the caller sends after it (the products' lock and stock count), in one round trip.
+        rows, *after = await one_message.fetch_all(session, [(ONE_STATEMENT, params), *then])
         order.id, event.id = rows[0][1], rows[0][2]
         ids = [line_id for line_id, _, _ in rows]
     else:
@@ -91,6 +98,8 @@ async def insert_new_order(session: AsyncSession, order: Order, lines: list[Orde
                 {"order_id": order.id, "order_line_id": ids[d.line_index], "quantity": d.quantity, "date": d.date,
                  "status": d.status} for d in deliveries])
         event.id = (await connection.execute(INSERT_EVENT, {**event_values, "order_id": order.id})).scalar_one()
+        after = [[tuple(row) for row in await connection.execute(statement, dict(values))]
+                 for statement, values in then]
     event.order_id = order.id
     for line, line_id in zip(lines, ids, strict=True):
         line.id, line.order_id = line_id, order.id
@@ -105,6 +114,7 @@ async def insert_new_order(session: AsyncSession, order: Order, lines: list[Orde
         if stale is not None and stale is not row:
             session.expunge(stale)
     session.add(order)  # with its lines (cascade): persistent, nothing pending
+    return after
 
 
 def _params(table: Table, prefix: str, keys: list[str]) -> list[Any]:

@@ -105,8 +105,8 @@ def new_deliveries(a: Assessment) -> list[NewDelivery]:
 
 
 async def reserve_promise(session: AsyncSession, order: Order, lines: list[OrderLine], a: Assessment,
-                          actor: str | None, *, new: bool = False, release: Holding | None = None
-                          ) -> list[OrderEvent]:
+                          actor: str | None, *, new: bool = False, release: Holding | None = None,
+                          counted: list[list[tuple[Any, ...]]] | None = None) -> list[OrderEvent]:
     """Hold the accepted promise's finished goods and hours; first free what displaced orders held, then promise
     them again. Stock before hours, as a progress report locks its product before the ledger. A tentative promise
     holds nothing: the customers it needs hours from are asked first (domain/orders/negotiation_open.py).
@@ -114,14 +114,15 @@ async def reserve_promise(session: AsyncSession, order: Order, lines: list[Order
     What the caller has pending, the production orders and the reservations go in before the ledger UPDATE, so
     the ledger rows stay locked only for the commit. new: the order was inserted in this transaction
     (no production orders of its own to cancel, its lines' products known). release: what the order, decided
-    again, held: given back in the same pass over the ledger rows (ledger.reserve_all)."""
+    again, held: given back in the same pass over the ledger rows (ledger.reserve_all). counted: the products' lock
+    and stock count, sent already with the new order's rows (finished_goods.lock_and_count)."""
     if a.tentative:
         asked = await open_negotiations(session, order, a, actor)
         await give_back_only(session, release)
         return asked
     events: list[OrderEvent] = []
     # A new order's lines went in holding their units already (create_order): no UPDATE of them here.
-    await take_stock(session, lines, a.stock, inserted_holding=new)
+    await take_stock(session, lines, a.stock, inserted_holding=new, counted=counted)
     moved = a.displacement.moved if a.displacement else []
     for m in moved:  # their hours become the free hours the displacement counted on, forecast ones too
         await release_order(session, m.order.id, to_forecast=False)

@@ -28,6 +28,7 @@ from domain.models import (
 from domain.orders.assess import Assessment, Request, assess
 from domain.orders.context import OrderContext, load_context, load_customer_products
 from domain.orders.facts import PricedLine, amount_of, margin_of
+from domain.orders.finished_goods import lock_and_count, units_wanted
 from domain.orders.holds import hold_for_sign_offs, needs_people
 from domain.orders.inputs import LineInput, OrderInput, validate_amount, validate_lines, validate_requested_date
 from domain.orders.keyed import keyed_change
@@ -133,8 +134,11 @@ async def create_order(
                    "substitutes": [[s.sku, s.for_sku, s.on_hand] for s in result.substitutes],
                    "sign_offs": [r.role for r in a.review.sign_offs] if needs_people(a) else []},
         )
+        taking = not waiting and a.decision is ReviewDecision.ACCEPT and not a.tentative
         try:
-            await insert_new_order(session, *result_rows, created)
+            # The products' lock and stock count go with the order's rows (one round trip on PostgreSQL).
+            counted = await insert_new_order(session, *result_rows, created,
+                                             then=lock_and_count(units_wanted(lines, a.stock)) if taking else ())
         except IntegrityError as taken:
             # A taken code or reference fails the unique index on insert: no check-then-insert window.
             raise await number_taken(session, taken, order.customer_id, data.customer_code, numbers) from None
@@ -145,7 +149,8 @@ async def create_order(
         elif a.decision is ReviewDecision.ACCEPT:
             # Stock, forecast and ledger rows are locked here, just before the commit; when another order took
             # the hours or units since they were read, CapacityTaken/StockTaken: decided again from fresh facts.
-            events.extend(await reserve_promise(session, order, lines, a, principal.actor, new=True))
+            events.extend(await reserve_promise(session, order, lines, a, principal.actor, new=True,
+                                                counted=counted or None))
         return OrderResult(order, result)
 
     outcome = await keyed_change(session, "createOrder", principal, data.idempotency_key, data.body(), create)

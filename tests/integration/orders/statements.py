@@ -11,7 +11,7 @@ import psycopg
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.capacity import commit
+from domain.capacity import commit, one_message
 
 WITH_COMMIT = "WITH THE COMMIT "  # prefix of a statement sent in the commit's one message (domain/capacity/commit.py)
 
@@ -19,7 +19,8 @@ WITH_COMMIT = "WITH THE COMMIT "  # prefix of a statement sent in the commit's o
 @contextmanager
 def statements(engine: AsyncEngine) -> Iterator[list[str]]:
     """Every statement in order, one line each; those sent in the commit's one message (the ledger UPDATEs and the
-    COMMIT, which SQLAlchemy does not see) prefixed with WITH_COMMIT."""
+    COMMIT, which SQLAlchemy does not see) prefixed with WITH_COMMIT; those sent together before it (one_message.py)
+    as they are."""
     seen: list[str] = []
 
     def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
@@ -31,9 +32,17 @@ def statements(engine: AsyncEngine) -> Iterator[list[str]]:
         seen.extend(WITH_COMMIT + " ".join(statement.split()) for statement in message)
         await send(cursor, message)
 
+    together = one_message.send
+
+    async def recorded_together(cursor: psycopg.AsyncClientCursor[Any], message: list[str]) -> None:
+        # Statements sent together outside the commit (one_message.fetch_all): each as SQLAlchemy would have shown it.
+        seen.extend(" ".join(statement.split()) for statement in message)
+        await together(cursor, message)
+
     event.listen(engine.sync_engine, "before_cursor_execute", record)
     try:
-        with mock.patch.object(commit, "send", recorded_send):
+        with mock.patch.object(commit, "send", recorded_send), \
+                mock.patch.object(one_message, "send", recorded_together):
             yield seen
     finally:
         event.remove(engine.sync_engine, "before_cursor_execute", record)

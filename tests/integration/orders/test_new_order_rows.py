@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from domain import clock
@@ -19,6 +18,7 @@ from domain.orders.product_reads import read_products
 from domain.orders.review import create_order
 from rules import RuleBook
 from tests.integration.orders.plant import PLANNER, TODAY, Plant, order
+from tests.integration.orders.statements import statements
 
 IN_TWO_WEEKS = TODAY + timedelta(days=15)
 
@@ -36,19 +36,12 @@ async def test_a_new_orders_rows_are_the_ones_it_returns(
 ) -> None:
     """Input tried: 100 widgets (made) and 30 spares (500 in stock: taken from stock) in two weeks, accepted. The
     rows in the database are the order, lines (ids in line order), deliveries, review and event the use case
-    returned and announced; on PostgreSQL they went in as one statement."""
-    seen: list[str] = []
-
-    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        seen.append(" ".join(statement.split()))
-
+    returned and announced; on PostgreSQL they went in as one statement (in one message with the products' lock and
+    stock count that followed)."""
     published = Published()
-    event.listen(engine.sync_engine, "before_cursor_execute", record)
-    try:
+    with statements(engine) as seen:  # SQLAlchemy's statements and those sent in one message (one_message.py)
         created = await create_order(asession, PLANNER, book, order("REG", IN_TWO_WEEKS, ("W-1", 100), ("S-1", 30)),
                                      TODAY, publisher=published)  # type: ignore[arg-type]
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", record)
     mine = created.order
     assert mine.status is OrderStatus.ACCEPTED and mine.promised_date == IN_TWO_WEEKS
     returned = [(ln.id, ln.line_no, ln.product_id, ln.quantity, ln.quantity_from_stock) for ln in mine.lines]

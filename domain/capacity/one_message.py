@@ -1,0 +1,74 @@
+"""Several statements as one simple-query message on a session's psycopg connection (PostgreSQL only).
+
+The values are bound on the client (psycopg's AsyncClientCursor.mogrify, as SQLAlchemy would convert them), so the
+statements go in one round trip and skip SQLAlchemy's per-statement work (about 0.3-0.6 ms of Python each). The
+server runs them in order, each with a snapshot of its own (READ COMMITTED): a statement that waited for a row lock is
+followed by one that sees what the lock's holder committed. A statement that fails skips the rest of the message.
+commit.py sends the held INSERTs, ledger UPDATEs and the COMMIT this way; reads that belong together use fetch_all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, cast
+
+import psycopg
+from sqlalchemy import Executable
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.compiler import SQLCompiler
+
+# (dialect, id of the statement) -> the statement (kept, so its id stays its own) and its compiled form
+_compiled: dict[tuple[str, int], tuple[Executable, SQLCompiler]] = {}
+
+
+def bound(dialect: Dialect, statement: Executable, params: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The statement's SQL for psycopg (compiled once; expanding IN lists rendered for these values) and its values,
+    converted as SQLAlchemy's execution would (an enum member to its stored value)."""
+    key = (dialect.name, id(statement))
+    if key not in _compiled:
+        _compiled[key] = (statement, cast(SQLCompiler, statement.compile(dialect=dialect)))  # type: ignore[attr-defined]
+    compiled = _compiled[key][1]
+    state = compiled.construct_expanded_state(dict(params))
+    values = dict(state.parameters)
+    # The statement's own processors, and those of the values an expanding IN list was rendered into.
+    processors = {**cast(Mapping[str, Callable[[Any], Any]], compiled._bind_processors), **state.processors}
+    for name, process in processors.items():
+        if name in values and values[name] is not None:
+            values[name] = process(values[name])
+    return state.statement, values
+
+
+async def client_cursor(session: AsyncSession) -> tuple[psycopg.AsyncClientCursor[Any], Dialect]:
+    """A client-side-binding cursor on the connection (and in the transaction) the session uses."""
+    connection = await session.connection()
+    driver = (await connection.get_raw_connection()).driver_connection
+    assert isinstance(driver, psycopg.AsyncConnection), "one message needs PostgreSQL through psycopg"
+    return psycopg.AsyncClientCursor(driver), connection.dialect
+
+
+async def send(cursor: psycopg.AsyncClientCursor[Any], statements: Sequence[str]) -> None:
+    """The statements as one message (simple-query protocol: no parameters left, so several statements may go).
+    commit.send is the commit's own (tests record the two apart)."""
+    await cursor.execute("; ".join(statements))
+
+
+async def fetch_all(session: AsyncSession, statements: Sequence[tuple[Executable, Mapping[str, Any]]]
+                    ) -> list[list[tuple[Any, ...]]]:
+    """Run these (statement, values) in one message; every statement's rows, in order. A database error is raised
+    as SQLAlchemy would have wrapped it (retry.py and outage.py read DBAPIError: deadlock, lock timeout)."""
+    cursor, dialect = await client_cursor(session)
+    sql = [cursor.mogrify(*bound(dialect, statement, params)) for statement, params in statements]
+    try:
+        await send(cursor, sql)
+        results: list[list[tuple[Any, ...]]] = []
+        for index in range(len(sql)):
+            if index:
+                cursor.nextset()
+            results.append(list(await cursor.fetchall()))
+        return results
+    except psycopg.Error as error:
+        raise DBAPIError.instance("; ".join(sql), None, error, psycopg.Error, dialect=dialect) from error
+    finally:
+        await cursor.close()
