@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import Engine
 
@@ -50,13 +51,14 @@ async def test_a_rush_accepted_on_tuesday_is_in_wednesdays_tasks(
     plan_in_force(db, plant)
     with clock.pinned(datetime.combine(TUESDAY, time(10), tzinfo=UTC)):
         # Due Wednesday, the last frozen day: URGENT. 20 units: the 10 on hand are safety stock, which a rush order
-        # may take (STOCK-FIRST rush_takes_safety_stock), so 10 are made: 1 h, inside Wednesday's 2.4 h reserve.
+        # may take (STOCK-FIRST rush_takes_safety_stock), so 10 are made, and the rush task's make-up unit (the floor
+        # reports whole good units): 11 units, 1.1 h, inside Wednesday's 2.4 h reserve.
         rush = (await create(gql, "KEY", WEDNESDAY, 20))["order"]
         assert rush["status"] == "ACCEPTED" and rush["rush"], rush
         assert rush["promisedDate"] == WEDNESDAY.isoformat()
         plan = (await gql(TASKS, {}))["data"]["plan"]
         made = [(i["day"], i["quantity"], i["hours"]) for i in plan["items"] if i["sku"] == "W-1"]
-        assert made == [(WEDNESDAY.isoformat(), 10.0, 1.0)]
+        assert made == [(WEDNESDAY.isoformat(), 11.0, pytest.approx(1.1))]
         # The floor sees whose units the inserted task makes; the plan's own stock tasks belong to no order.
         assert {i["orderCode"] for i in plan["items"] if i["sku"] == "W-1"} == {rush["code"]}
         assert {i["orderCode"] for i in plan["items"] if i["sku"] == "S-1"} == {None}
