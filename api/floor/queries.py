@@ -1,4 +1,4 @@
-"""Floor queries: the feedback production has to act on, and the forecasts sales submitted."""
+"""Floor queries: feedback to act on, the forecasts sales submitted, what an idle line should make ahead."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ from typing import Annotated
 import strawberry
 
 from api.core.context import Context
+from api.core.convert import from_attributes
 from api.core.pagination import After, Connection, First
 from api.core.permissions import require
 from api.floor.feedback_pages import feedback_connection
-from api.floor.types import Feedback, Forecast
-from domain import models
+from api.floor.types import Feedback, Forecast, WorkAheadTask
+from domain import clock, models
+from domain.floor import work_ahead_for_line
 from domain.floor.feedback import FeedbackFilter
 from domain.floor.forecasts import forecasts_in
 from domain.models import Role
@@ -62,3 +64,23 @@ class FloorQueries:
             rows = await forecasts_in(session, sku=sku, family=family, start=from_, weeks=weeks,
                                       every_submission=all_submissions)
         return [Forecast.from_row(row, code) for row, code in rows]
+
+    @strawberry.field(
+        description="What `lineCode` should make now with the `idleHours` its day's tasks and rush orders left it, "
+        "asked at the day's end (capacity policy WORK-AHEAD): open orders made on that line and promised within the "
+        "rule's days_ahead, earliest promise first, for what they still need. An order made in full gives back the "
+        "hours it held in later weeks. Empty when the rules have no WORK-AHEAD. NOT_FOUND for an unknown line, "
+        "INVALID for hours outside 0..24. Not for partners (FORBIDDEN)."
+    )
+    async def work_ahead(
+        self,
+        info: strawberry.Info[Context, None],
+        line_code: Annotated[str, strawberry.argument(description="The line with idle hours.")],
+        idle_hours: Annotated[float, strawberry.argument(description="Its hours left idle today, 0 to 24.")],
+    ) -> list[WorkAheadTask]:
+        ctx = info.context
+        require(ctx.user, Role.VIEWER, Role.MES, Role.PLANNER)
+        async with ctx.db() as session:
+            tasks = await work_ahead_for_line(session, ctx.rule_book().capacity_policy(), line_code, idle_hours,
+                                              clock.today())
+        return [from_attributes(WorkAheadTask, task) for task in tasks]

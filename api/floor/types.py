@@ -152,3 +152,13 @@ class ForecastPayload:
     errors: list[UserError] = strawberry.field(
         description="Why it was refused (week not a Monday, low > mid or mid > high, unknown sku); empty on "
                     "success.")
+
+
+@strawberry.type(description="Units of one open order a line should start now with hours it has left idle (capacity "
+                             "policy WORK-AHEAD); report them with reportProgress and the order's code.")
+class WorkAheadTask:
+    order_code: str = strawberry.field(description="The order they are made for.")
+    sku: str = strawberry.field(description="The product to make.")
+    quantity: float = strawberry.field(
+        description="Units to start, whole, grossed up for the product's observed scrap.")
+    hours: float = strawberry.field(description="The line hours they take.")

@@ -2,7 +2,7 @@
 
 What other feature folders may use of it is exported here; its modules are its own."""
 
-from domain.floor.ahead import AheadTask, work_ahead
+from domain.floor.ahead import AheadTask, work_ahead, work_ahead_for_line
 from domain.floor.alerts import late_order_key, raise_alert_sync
 from domain.floor.at_risk import move_first
 from domain.floor.demand import OPEN_STATUSES
@@ -22,4 +22,4 @@ from domain.floor.stock import check_safety_stock, safety_stock_key
 __all__ = ["OPEN_STATUSES", "AheadTask", "at_risk_event", "check_safety_stock", "late_order_key", "mark_late_sync",
            "material_alert_key", "material_shortages", "move_first", "plan_material_needs", "raise_alert_sync",
            "receipts_due", "recheck_material_sync", "report_incident", "report_progress", "safety_stock_key",
-           "work_ahead"]
+           "work_ahead", "work_ahead_for_line"]

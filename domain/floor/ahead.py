@@ -17,8 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.capacity.yields import LOWEST_YIELD, NO_HISTORY, observed_yields
+from domain.errors import InvalidInput
 from domain.floor.demand import OPEN_STATUSES
+from domain.floor.lookup import line_by_code
 from domain.models import Order, OrderLine, Product, ProductionLine, Routing
+from rules import CapacityPolicy
 
 # Below this an hour or a unit is round-off, not work.
 MIN_HOURS = 0.25
@@ -67,3 +70,16 @@ async def work_ahead(session: AsyncSession, line_code: str, today: date, idle_ho
         taken[line_id] = taken.get(line_id, 0.0) + started * good_share
         left -= hours
     return tasks
+
+
+async def work_ahead_for_line(session: AsyncSession, policy: CapacityPolicy, line_code: str, idle_hours: float,
+                              today: date) -> list[AheadTask]:
+    """What an MES asks at a day's end: the tasks for `idle_hours` of `line_code` under the capacity policy's
+    WORK-AHEAD rule (none without it). Unknown line: NotFound; hours that are not a finite amount in 0..24:
+    InvalidInput."""
+    if not math.isfinite(idle_hours) or not 0 <= idle_hours <= 24:
+        raise InvalidInput(f"idleHours must be a number of hours from 0 to 24, not {idle_hours}", ["idleHours"])
+    await line_by_code(session, line_code, ["lineCode"])
+    if policy.work_ahead_days is None:
+        return []
+    return await work_ahead(session, line_code, today, idle_hours, days_ahead=policy.work_ahead_days)
