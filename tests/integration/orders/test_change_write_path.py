@@ -19,6 +19,7 @@ from domain.orders.results import ReviewResult
 from domain.orders.review import create_order
 from rules import RuleBook
 from tests.integration.orders.plant import PLANNER, TODAY, Plant, order
+from tests.integration.orders.rivals import rival_after_first_decision
 from tests.integration.orders.statements import after_the_ledger_update, statements
 
 IN_TWO_WEEKS = TODAY + timedelta(days=15)
@@ -96,20 +97,8 @@ async def test_hours_taken_between_deciding_and_writing_an_update_are_decided_ag
     finds the hours gone: it is reviewed again on what RIVAL left (344.8 units), so it is not accepted."""
     first = await create_order(asession, PLANNER, book, order("REG", IN_TWO_WEEKS, ("W-1", 100), code="FIRST"),
                                TODAY)
-    real = changes_module.review_result
-    reviews: list[str] = []
-
-    async def competing(session: AsyncSession, *args: Any, **kwargs: Any) -> ReviewResult:
-        result = await real(session, *args, **kwargs)
-        reviews.append(result.decision.value)
-        if len(reviews) == 1:  # FIRST's change is decided: RIVAL takes the hours now
-            async with sessions() as other:
-                rival = await create_order(other, PLANNER, book,
-                                           order("REG", IN_TWO_WEEKS, ("W-1", 500), code="RIVAL"), TODAY)
-            assert rival.order.status is OrderStatus.ACCEPTED
-        return result
-
-    monkeypatch.setattr(changes_module, "review_result", competing)
+    reviews = rival_after_first_decision(monkeypatch, changes_module, sessions, book,
+                                         order("REG", IN_TWO_WEEKS, ("W-1", 500), code="RIVAL"), TODAY)
     updated = await update_order(asession, PLANNER, book, UpdateInput(
         first.order.code, 1, lines=(LineInput("W-1", 500),)), TODAY)
     assert reviews[0] == "ACCEPT" and len(reviews) == 2 and reviews[1] != "ACCEPT"

@@ -18,10 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 import domain.orders.review as review_module
 from domain.capacity import one_message
 from domain.models import OrderLine, OrderStatus
-from domain.orders.results import ReviewResult
 from domain.orders.review import create_order
 from rules import RuleBook
 from tests.integration.orders.plant import PLANNER, TODAY, Plant, order
+from tests.integration.orders.rivals import rival_after_first_decision
 from tests.integration.orders.statements import statements
 
 NEXT_WEEK = TODAY + timedelta(days=7)
@@ -84,20 +84,9 @@ async def test_units_taken_between_deciding_and_writing_are_decided_again_from_f
     (a statement of its own in the message: a fresh snapshot), so the first order is decided again and makes its
     units instead: the shelf's 150 are counted once."""
     await _stock(asession, plant, 150.0)
-    real = review_module.review_result
-    reviews: list[float] = []
-
-    async def competing(session: AsyncSession, a: Any, *args: Any, **kwargs: Any) -> ReviewResult:
-        result = await real(session, a, *args, **kwargs)
-        reviews.append(sum(a.stock.from_stock))
-        if len(reviews) == 1:  # the first decision of FIRST is made: RIVAL takes the units now
-            async with sessions() as other:
-                rival = await create_order(other, PLANNER, book,
-                                           order("REG", NEXT_WEEK, ("W-1", 150), code="RIVAL"), TODAY)
-            assert rival.order.status is OrderStatus.ACCEPTED
-        return result
-
-    monkeypatch.setattr(review_module, "review_result", competing)
+    reviews = rival_after_first_decision(monkeypatch, review_module, sessions, book,
+                                         order("REG", NEXT_WEEK, ("W-1", 150), code="RIVAL"), TODAY,
+                                         note=lambda _, args: sum(args[0].stock.from_stock))
     first = await create_order(asession, PLANNER, book, order("REG", NEXT_WEEK, ("W-1", 150), code="FIRST"), TODAY)
     # FIRST counted on the shelf, RIVAL took it, FIRST decided again with nothing on the shelf for it.
     assert reviews == [150.0, 150.0, 0.0]

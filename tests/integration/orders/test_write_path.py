@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -12,10 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 import domain.orders.review as review_module
 from domain.models import CapacityReservation, OrderStatus, ProductionOrder, ProductionOrderStatus
-from domain.orders.results import ReviewResult
 from domain.orders.review import create_order
 from rules import RuleBook
 from tests.integration.orders.plant import PLANNER, TODAY, Plant, order
+from tests.integration.orders.rivals import rival_after_first_decision
 from tests.integration.orders.statements import WITH_COMMIT, after_the_ledger_update, statements
 
 IN_TWO_WEEKS = TODAY + timedelta(days=15)
@@ -57,20 +56,8 @@ async def test_hours_taken_between_deciding_and_writing_are_decided_again_from_f
     """Input tried: 500 widgets by the date (844.8 regular units free up to it); after it has decided, and before
     it writes, another order takes 500 of them. The first order's conditional UPDATE finds the hours gone and
     the order is reviewed again: the 344.8 units left cannot make 500, so it is not accepted for that date."""
-    real = review_module.review_result
-    reviews: list[str] = []
-
-    async def competing(session: AsyncSession, *args: Any, **kwargs: Any) -> ReviewResult:
-        result = await real(session, *args, **kwargs)
-        reviews.append(result.decision.value)
-        if len(reviews) == 1:  # the first decision of FIRST is made: RIVAL takes the hours now
-            async with sessions() as other:
-                rival = await create_order(other, PLANNER, book,
-                                           order("REG", IN_TWO_WEEKS, ("W-1", 500), code="RIVAL"), TODAY)
-            assert rival.order.status is OrderStatus.ACCEPTED
-        return result
-
-    monkeypatch.setattr(review_module, "review_result", competing)
+    reviews = rival_after_first_decision(monkeypatch, review_module, sessions, book,
+                                         order("REG", IN_TWO_WEEKS, ("W-1", 500), code="RIVAL"), TODAY)
     first = await create_order(asession, PLANNER, book,
                                order("REG", IN_TWO_WEEKS, ("W-1", 500), code="FIRST"), TODAY)
     # FIRST decided ACCEPT, RIVAL was accepted, FIRST decided again on what RIVAL left.
