@@ -11,7 +11,6 @@ above the limit)."""
 from __future__ import annotations
 
 import datetime
-from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -40,6 +39,7 @@ from graphql import (
 from graphql import ExecutionResult as GraphQLExecutionResult
 from strawberry.extensions import SchemaExtension
 
+from api.core.per_schema import PerSchemaCache
 from domain import kpis
 from domain.errors import DomainError
 
@@ -185,8 +185,7 @@ class Estimates:
     same createOrder text every time, and parsing caches its document (one object per text, while cached)."""
 
     def __init__(self, size: int) -> None:
-        self.size = size
-        self._kept: OrderedDict[tuple[GraphQLSchema, DocumentNode, str | None], int] = OrderedDict()
+        self._kept: PerSchemaCache[tuple[DocumentNode, str | None], int] = PerSchemaCache(size)
 
     def __len__(self) -> int:
         return len(self._kept)
@@ -194,10 +193,8 @@ class Estimates:
     def estimate(self, schema: GraphQLSchema, document: DocumentNode, operation_name: str | None,
                  variables: Mapping[str, Any], unknown_first: int, stop_above: int) -> int | None:
         """The operation's estimate; None when the document has no such operation (execution reports it)."""
-        key = (schema, document, operation_name)
-        kept = self._kept.get(key)
+        kept = self._kept.get(schema, (document, operation_name))
         if kept is not None:
-            self._kept.move_to_end(key)
             return kept
         operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
         chosen = [o for o in operations if operation_name is None
@@ -208,9 +205,7 @@ class Estimates:
         cost = QueryCost(schema, fragments, variables, unknown_first, stop_above)
         estimate = cost.of(chosen[0])
         if not cost.read_variables:
-            self._kept[key] = estimate
-            if len(self._kept) > self.size:
-                self._kept.popitem(last=False)
+            self._kept.put(schema, (document, operation_name), estimate)
         return estimate
 
 

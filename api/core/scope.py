@@ -10,7 +10,6 @@ to the schema later, is refused with FORBIDDEN and no data, so a new internal fi
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import lru_cache
 from typing import Any
 
 from graphql import DocumentNode, FieldNode, GraphQLError, GraphQLSchema, TypeInfo, TypeInfoVisitor, Visitor, visit
@@ -19,6 +18,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from api.core.limits import DOCUMENT_CACHE_SIZE
+from api.core.per_schema import PerSchemaCache
 from domain.models import Role
 
 
@@ -101,11 +101,16 @@ def fields_outside(schema: GraphQLSchema, document: DocumentNode, allowed: froze
     return list(found)
 
 
-@lru_cache(maxsize=DOCUMENT_CACHE_SIZE)
+REFUSED: PerSchemaCache[DocumentNode, tuple[str, ...]] = PerSchemaCache(DOCUMENT_CACHE_SIZE)
+
+
 def refused_to_partners(schema: GraphQLSchema, document: DocumentNode) -> tuple[str, ...]:
     """fields_outside the partners' list, once per document: a partner's system sends the same few texts every
     time, and the walk with type information cost ~0.12 ms of each of its requests."""
-    return tuple(fields_outside(schema, document, PARTNER_FIELDS))
+    refused = REFUSED.get(schema, document)
+    if refused is None:
+        refused = REFUSED.put(schema, document, tuple(fields_outside(schema, document, PARTNER_FIELDS)))
+    return refused
 
 
 class PartnerScope(SchemaExtension):

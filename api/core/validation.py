@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from graphql import (
@@ -32,6 +31,7 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
+from api.core.per_schema import PerSchemaCache
 from domain.config import Settings
 
 STRAWBERRY_RULES = (MaybeNullValidationRule, OneOfInputValidationRule)  # what strawberry's validate_document adds
@@ -122,7 +122,6 @@ def shape_errors(document: DocumentNode, limits: ShapeLimits) -> list[GraphQLErr
     return []
 
 
-@lru_cache(maxsize=256)
 def _validate(schema: GraphQLSchema, document: DocumentNode, rules: tuple[type[ASTValidationRule], ...],
               limits: ShapeLimits, limit_rules: tuple[type[ASTValidationRule], ...], hide_suggestions: bool
               ) -> list[GraphQLError]:
@@ -139,6 +138,11 @@ def _validate(schema: GraphQLSchema, document: DocumentNode, rules: tuple[type[A
     return validate(schema, document, (*others, *STRAWBERRY_RULES), hide_suggestions=hide_suggestions)
 
 
+ValidationKey = tuple[DocumentNode, tuple[type[ASTValidationRule], ...], ShapeLimits,
+                      tuple[type[ASTValidationRule], ...], bool]
+VALIDATED: PerSchemaCache[ValidationKey, list[GraphQLError]] = PerSchemaCache(256)
+
+
 def validation_extension(limits: ShapeLimits, limit_rules: tuple[type[ASTValidationRule], ...],
                          hide_suggestions: bool) -> Callable[[], SchemaExtension]:
     """Replaces strawberry's validation (and its ValidationCache): shape limits, limit rules, then the rest.
@@ -150,9 +154,12 @@ def validation_extension(limits: ShapeLimits, limit_rules: tuple[type[ASTValidat
         def on_validate(self) -> Iterator[None]:
             context = self.execution_context
             if context.graphql_document is not None and context.validation_rules:
-                context.pre_execution_errors = _validate(context.schema._schema, context.graphql_document,
-                                                         tuple(context.validation_rules), limits, limit_rules,
-                                                         hide_suggestions)
+                schema, document = context.schema._schema, context.graphql_document
+                key = (document, tuple(context.validation_rules), limits, limit_rules, hide_suggestions)
+                errors = VALIDATED.get(schema, key)
+                if errors is None:
+                    errors = VALIDATED.put(schema, key, _validate(schema, *key))
+                context.pre_execution_errors = errors
             yield
 
     return BoundedValidation
