@@ -23,7 +23,7 @@ def uvicorn_calls(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["--port", "99999"], "Invalid value for '--port': 99999 is not in the range 1<=x<=65535."),
+    (["--port=65536"], "Invalid value for '--port': 65536 is not in the range 1<=x<=65535."),
     (["--port", "0"], "Invalid value for '--port': 0 is not in the range 1<=x<=65535."),
     (["--workers", "0"], "Invalid value for '--workers': 0 is not in the range x>=1."),
     (["--workers", "2"], "Invalid value for --workers: 2 workers need PostgreSQL; sqlite:///"),
