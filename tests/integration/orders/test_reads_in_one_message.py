@@ -46,7 +46,7 @@ async def _stock(session: AsyncSession, plant: Plant, on_hand: float) -> None:
     await session.commit()
 
 
-async def test_the_ledger_and_forecast_rows_then_the_order_the_stock_lock_and_count_go_as_two_messages(
+async def test_the_products_then_the_ledger_and_forecast_rows_then_the_order_the_stock_lock_and_count_as_messages(
     engine: AsyncEngine, asession: AsyncSession, plant: Plant, book: RuleBook
 ) -> None:
     """Input tried: 300 widgets on hand and an order of 100 W-1 next week (the policy lets it consume its sku's
@@ -65,8 +65,10 @@ async def test_the_ledger_and_forecast_rows_then_the_order_the_stock_lock_and_co
         return
     lock = [s for s in seen if "FOR NO KEY UPDATE" in s]
     assert len(lock) == 1, seen
-    assert len(sent) == 2, sent
-    reads, written = sent
+    assert len(sent) == 3, sent
+    products, reads, written = sent
+    # The products' stock, yields and forecast: one statement, bound on the client too (no SQLAlchemy execution).
+    assert len(products) == 1 and products[0].startswith("SELECT products.id, products.on_hand"), products
     assert [s.split(" FROM ")[1].split()[0] for s in reads] == ["capacity_ledger", "forecast_hours"], reads
     # The order's own rows (they hold the units), then the lock, then the count: one message.
     assert len(written) == 3 and "INSERT INTO orders" in written[0], written
