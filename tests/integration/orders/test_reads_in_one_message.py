@@ -113,3 +113,28 @@ async def test_a_failing_statement_in_a_message_is_raised_as_sqlalchemy_would_ha
     await asession.rollback()
     rows = await one_message.fetch_all(asession, [(failing, {"zero": 1}), (select(literal_column("'it ran'")), {})])
     assert rows == [[(1,)], [("it ran",)]]
+
+
+async def test_a_transaction_looks_its_connection_up_once_and_the_next_transaction_looks_again(
+    engine: AsyncEngine, asession: AsyncSession, plant: Plant
+) -> None:
+    """Input tried: three messages in one transaction, a commit, then two more. The session is asked for its connection
+    once per transaction (two in all, not five), the first three run in one server transaction, and after the commit
+    nothing is kept: the next messages run in a new one."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("one message is PostgreSQL's (SQLite runs one statement at a time)")
+    asked: list[int] = []
+    connection = AsyncSession.connection
+
+    async def counted(self: AsyncSession, *args: Any, **kwargs: Any) -> Any:
+        asked.append(1)
+        return await connection(self, *args, **kwargs)
+
+    transaction = select(func.txid_current())
+    with mock.patch.object(AsyncSession, "connection", counted):
+        first = [await one_message.fetch_all(asession, [(transaction, {})]) for _ in range(3)]
+        await asession.commit()
+        assert one_message._DRIVER not in asession.sync_session.info
+        second = [await one_message.fetch_all(asession, [(transaction, {})]) for _ in range(2)]
+    assert len(asked) == 2
+    assert first[0] == first[1] == first[2] and second[0] == second[1] and second[0] != first[0]
