@@ -90,8 +90,8 @@ def _rendered(compiled: SQLCompiler, params: Mapping[str, Any], expanding: list[
 _DRIVER = "sop.one_message_driver"
 
 
-async def client_cursor(session: AsyncSession) -> tuple[psycopg.AsyncClientCursor[Any], Dialect]:
-    """A client-side-binding cursor on the connection (and in the transaction) the session uses.
+async def _driver(session: AsyncSession) -> tuple[psycopg.AsyncConnection[Any], Dialect]:
+    """The psycopg connection of the session's transaction, and its dialect.
 
     The connection is looked up once per transaction: session.connection() (a greenlet switch) cost about as much
     as binding a statement, and a createOrder asks five times. A new transaction (after a commit or rollback) is
@@ -104,7 +104,35 @@ async def client_cursor(session: AsyncSession) -> tuple[psycopg.AsyncClientCurso
         driver = (await connection.get_raw_connection()).driver_connection
         assert isinstance(driver, psycopg.AsyncConnection), "one message needs PostgreSQL through psycopg"
         kept = sync.info[_DRIVER] = (sync.get_transaction(), driver, connection.dialect)
-    return psycopg.AsyncClientCursor(kept[1]), kept[2]
+    return kept[1], kept[2]
+
+
+async def client_cursor(session: AsyncSession) -> tuple[psycopg.AsyncClientCursor[Any], Dialect]:
+    """A client-side-binding cursor on the connection (and in the transaction) the session uses."""
+    driver, dialect = await _driver(session)
+    return psycopg.AsyncClientCursor(driver), dialect
+
+
+async def fetch_one(session: AsyncSession, statement: Executable, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    """One statement's rows, bound on the server as SQLAlchemy's execution binds them (psycopg prepares a statement
+    it has run a few times on the connection, so the server plans it once), without SQLAlchemy's per-call work
+    (cache key, execution context, result processing: the caller converts what it reads, e.g. an enum's value).
+    A database error is raised as fetch_all raises it."""
+    driver, dialect = await _driver(session)
+    sql, values = bound(dialect, statement, params)
+    cursor = driver.cursor()
+    try:
+        await execute(cursor, sql, values)
+        return list(await cursor.fetchall())
+    except psycopg.Error as error:
+        raise DBAPIError.instance(sql, None, error, psycopg.Error, dialect=dialect) from error
+    finally:
+        await cursor.close()
+
+
+async def execute(cursor: psycopg.AsyncCursor[Any], sql: str, values: Mapping[str, Any]) -> None:
+    """fetch_one's statement, bound on the server (tests record it here, as they record send's messages)."""
+    await cursor.execute(sql, values)
 
 
 @event.listens_for(Session, "after_transaction_end")

@@ -63,8 +63,8 @@ async def read_products(session: AsyncSession, product_ids: list[int], requested
     ids = sorted(set(product_ids))
     values = {"ids": ids, "product_ids": ids, "since": clock.now() - timedelta(weeks=TRAILING_WEEKS), "week": week,
               "week_end": week + timedelta(days=7), "exclude_order_id": 0}  # ids start at 1: 0 excludes nothing
-    # On PostgreSQL bound on the client and sent as is (one_message.py): no SQLAlchemy execution for the statement.
-    rows = ((await one_message.fetch_all(session, [(PRODUCT_READS, values)]))[0]
+    # On PostgreSQL through one_message.fetch_one: no SQLAlchemy execution (cache key, context, result processing).
+    rows = (await one_message.fetch_one(session, PRODUCT_READS, values)
             if session.get_bind().dialect.name == "postgresql"
             else (await (await session.connection()).execute(PRODUCT_READS, values)).all())
     yields, practice = yields_of_rows([(row[0], *row[4:8]) for row in rows])

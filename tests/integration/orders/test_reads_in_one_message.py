@@ -11,7 +11,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from sqlalchemy import Integer, bindparam, func, literal_column, select
+from sqlalchemy import Integer, bindparam, func, literal_column, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
@@ -46,7 +46,7 @@ async def _stock(session: AsyncSession, plant: Plant, on_hand: float) -> None:
     await session.commit()
 
 
-async def test_the_products_then_the_ledger_and_forecast_rows_then_the_order_the_stock_lock_and_count_as_messages(
+async def test_the_ledger_and_forecast_rows_then_the_order_the_stock_lock_and_count_go_as_two_messages(
     engine: AsyncEngine, asession: AsyncSession, plant: Plant, book: RuleBook
 ) -> None:
     """Input tried: 300 widgets on hand and an order of 100 W-1 next week (the policy lets it consume its sku's
@@ -65,10 +65,8 @@ async def test_the_products_then_the_ledger_and_forecast_rows_then_the_order_the
         return
     lock = [s for s in seen if "FOR NO KEY UPDATE" in s]
     assert len(lock) == 1, seen
-    assert len(sent) == 3, sent
-    products, reads, written = sent
-    # The products' stock, yields and forecast: one statement, bound on the client too (no SQLAlchemy execution).
-    assert len(products) == 1 and products[0].startswith("SELECT products.id, products.on_hand"), products
+    assert len(sent) == 2, sent
+    reads, written = sent
     assert [s.split(" FROM ")[1].split()[0] for s in reads] == ["capacity_ledger", "forecast_hours"], reads
     # The order's own rows (they hold the units), then the lock, then the count: one message.
     assert len(written) == 3 and "INSERT INTO orders" in written[0], written
@@ -138,3 +136,25 @@ async def test_a_transaction_looks_its_connection_up_once_and_the_next_transacti
         second = [await one_message.fetch_all(asession, [(transaction, {})]) for _ in range(2)]
     assert len(asked) == 2
     assert first[0] == first[1] == first[2] and second[0] == second[1] and second[0] != first[0]
+
+
+async def test_a_statement_fetched_alone_is_bound_on_the_server_and_prepared_once_it_repeats(
+    engine: AsyncEngine, asession: AsyncSession, plant: Plant
+) -> None:
+    """Input tried: the product reads of one W-1 order (domain/orders/product_reads.py) run six times in one
+    transaction. They come back as SQLAlchemy's execution gave them, and the server holds the statement as a
+    prepared one (psycopg prepares what a connection runs five times): a statement sent with its values bound on
+    the client (fetch_all's messages) is parsed and planned anew every time."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("fetch_one is PostgreSQL's")
+    from domain.models import utcnow
+    from domain.orders.product_reads import PRODUCT_READS, read_products
+
+    read = [await read_products(asession, [plant.widget.id], NEXT_WEEK) for _ in range(6)]
+    values = {"ids": [plant.widget.id], "product_ids": [plant.widget.id], "since": utcnow() - timedelta(weeks=13),
+              "week": NEXT_WEEK, "week_end": NEXT_WEEK + timedelta(days=7), "exclude_order_id": 0}
+    by_sqlalchemy = [tuple(row) for row in await asession.execute(PRODUCT_READS, values)]
+    assert read[0] == read[5] and read[0].stock == {row[0]: row[1:4] for row in by_sqlalchemy}
+    prepared = (await asession.execute(select(func.count()).select_from(text("pg_prepared_statements")).where(
+        text("statement LIKE 'SELECT products.id, products.on_hand%'")))).scalar_one()
+    assert prepared >= 1
