@@ -25,6 +25,7 @@ _compiled: dict[tuple[str, int], tuple[Executable, SQLCompiler]] = {}
 # (dialect, id of the statement, lengths of its expanding lists) -> its SQL with those lists rendered and the bind
 # processors of the rendered values; None: the rendering names the values otherwise than expected (always expanded)
 _expanded: dict[tuple[str, int, tuple[int, ...]], tuple[str, Mapping[str, Callable[[Any], Any]]] | None] = {}
+EXPANDED_KEPT = 2000  # renderings kept at most (a few kB each)
 
 
 def bound(dialect: Dialect, statement: Executable, params: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -43,6 +44,8 @@ def bound(dialect: Dialect, statement: Executable, params: Mapping[str, Any]) ->
     shape = (*key, tuple(len(params[name]) for name in expanding))
     if shape not in _expanded:
         sql, values = _expanded_now(compiled, params)
+        if len(_expanded) >= EXPANDED_KEPT:  # list lengths vary with orders: a bound on what is kept, not an LRU
+            _expanded.clear()
         _expanded[shape] = _rendered(compiled, params, expanding, sql, values)
         return sql, values
     kept = _expanded[shape]

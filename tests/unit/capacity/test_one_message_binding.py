@@ -37,3 +37,15 @@ def test_a_kept_rendering_gives_what_the_expansion_gives_for_every_length() -> N
     kept = [key for key in one_message._expanded if key[1] == id(STATEMENT)]
     assert sorted(key[2] for key in kept) == [(1, 0), (3, 2)]  # (ids, statuses): one rendering per shape, reused
     assert all(one_message._expanded[key] is not None for key in kept)
+
+
+def test_what_is_kept_is_bounded_and_binding_goes_on_past_the_bound(monkeypatch: Any) -> None:
+    """Input tried: a bound of 3 renderings and ids lists of 1 to 5 values: never more than 3 kept, and every call
+    still gives SQLAlchemy's expansion."""
+    monkeypatch.setattr(one_message, "EXPANDED_KEPT", 3)
+    one_message._expanded.clear()
+    for length in range(1, 6):
+        params = {"ids": list(range(length)), "statuses": [OrderStatus.ACCEPTED], "since": date(2026, 12, 7),
+                  "not_status": OrderStatus.CLOSED}
+        assert one_message.bound(DIALECT, STATEMENT, params) == _sqlalchemy(params)
+        assert len(one_message._expanded) <= 3
