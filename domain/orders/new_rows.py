@@ -83,12 +83,8 @@ async def insert_new_order(session: AsyncSession, order: Order, lines: list[Orde
         params.update({"d_line_no": [lines[d.line_index].line_no for d in deliveries],
                        "d_quantity": [d.quantity for d in deliveries], "d_date": [d.date for d in deliveries],
                        "d_status": [d.status for d in deliveries]})
-        # With the statements the caller sends after it (the products' lock and stock count), in one round trip; alone
-        # (no unit from stock), bound on the server: prepared once it repeats, where a message is planned every time.
-        if then:
-            rows, *after = await one_message.fetch_all(session, [(ONE_STATEMENT, params), *then])
-        else:
-            rows, after = await one_message.fetch_one(session, ONE_STATEMENT, params), []
+        # With the statements the caller sends after it (the products' lock and stock count), in one round trip.
+        rows, *after = await one_message.fetch_all(session, [(ONE_STATEMENT, params), *then])
         order.id, event.id = rows[0][1], rows[0][2]
         ids = [line_id for line_id, _, _ in rows]
     else:

@@ -158,24 +158,3 @@ async def test_a_statement_fetched_alone_is_bound_on_the_server_and_prepared_onc
     prepared = (await asession.execute(select(func.count()).select_from(text("pg_prepared_statements")).where(
         text("statement LIKE 'SELECT products.id, products.on_hand%'")))).scalar_one()
     assert prepared >= 1
-
-
-async def test_a_new_order_that_takes_no_stock_is_inserted_by_a_statement_the_server_prepares(
-    engine: AsyncEngine, asession: AsyncSession, plant: Plant, book: RuleBook
-) -> None:
-    """Input tried: six orders of 10 W-1 next week with no widget on the shelf (no stock lock or count follows the
-    order's rows): each is saved with its lines, and the order's one INSERT statement is held by the server as a
-    prepared statement (psycopg prepares what a connection runs five times), not planned anew for every order."""
-    if engine.dialect.name != "postgresql":
-        pytest.skip("fetch_one is PostgreSQL's")
-    await _stock(asession, plant, 0.0)
-    with messages() as sent:
-        for number in range(6):
-            created = await create_order(asession, PLANNER, book, order("REG", NEXT_WEEK, ("W-1", 10),
-                                                                        code=f"P-{number}"), TODAY)
-            assert created.order.status is OrderStatus.ACCEPTED and len(created.order.lines) == 1
-    assert not [m for m in sent if any("INSERT INTO orders" in s for s in m)], sent  # not a client-bound message
-    prepared = (await asession.execute(select(func.count()).select_from(text("pg_prepared_statements")).where(
-        text("statement LIKE 'WITH new_order AS%INSERT INTO orders%'")))).scalar_one()
-    assert prepared >= 1
-    assert await asession.scalar(select(func.count()).select_from(OrderLine).where(OrderLine.quantity == 10)) == 6
