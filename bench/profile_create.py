@@ -164,6 +164,13 @@ async def drive(url: str, key: str, work: Workload, warm: int, orders: int, prof
 
     for module in sends:
         module.send = recorded(module)
+    execute = one_message.execute  # one_message.fetch_one's statements (bound on the server): one round trip each
+
+    async def recorded_execute(cursor: Any, sql: str, values: Any) -> None:
+        seen.append(" ".join(sql.split())[:150])
+        await execute(cursor, sql, values)
+
+    one_message.execute = recorded_execute  # type: ignore[assignment]
     try:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as http:
             async def one() -> None:
@@ -196,6 +203,7 @@ async def drive(url: str, key: str, work: Workload, warm: int, orders: int, prof
     finally:
         for module, send in sends.items():
             module.send = send
+        one_message.execute = execute  # type: ignore[assignment]
         await app.state.broker.close()
         await app.state.engine.dispose()
 

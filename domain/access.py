@@ -6,13 +6,14 @@ import hashlib
 import hmac
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from domain import reference
+from domain.capacity import one_message
 from domain.models import ApiKey, MasterDataVersion, Role, RuleRevision, api_key_customers, utcnow
 
 KEY_PREFIX = "sop"
@@ -130,14 +131,22 @@ async def sign_in_with_key(session: AsyncSession, key: str, now: datetime | None
     prefix = _prefix_of(key)
     if prefix is None:
         return SignIn(None, None)
-    rows = (await (await session.connection()).execute(KEY_ROW, {"prefix": prefix})).all()
+    rows = await _key_rows(session, prefix)
     if not rows:
         return SignIn(None, None)
     key_id, digest, role, name, revoked_at, expires_at, last_used_at, _, rules, version = rows[0]
     reference.observe(session, version)
-    row = KeyRow(key_id, digest, role, name, revoked_at, expires_at,
-                 frozenset(r.customer_id for r in rows if r.customer_id is not None), last_used_at)
+    row = KeyRow(key_id, digest, Role(role), name, revoked_at, expires_at,
+                 frozenset(r[7] for r in rows if r[7] is not None), last_used_at)
     return SignIn(row.principal(key, now or utcnow()), rules, row.last_used_at)
+
+
+async def _key_rows(session: AsyncSession, prefix: str) -> list[tuple[Any, ...]]:
+    """KEY_ROW's rows; on PostgreSQL through one_message.fetch_one, without SQLAlchemy's per-call execution work (the
+    statement runs on every request)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return await one_message.fetch_one(session, KEY_ROW, {"prefix": prefix})
+    return [tuple(row) for row in await (await session.connection()).execute(KEY_ROW, {"prefix": prefix})]
 
 
 async def record_key_use(session: AsyncSession, key_id: int, now: datetime) -> None:

@@ -22,7 +22,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.compiler import SQLCompiler
 
-from domain.capacity import held_rows, lock_timing
+from domain.capacity import held_rows, lock_timing, one_message
 from domain.capacity.ledger import (
     CAPACITY_TAKEN_STATE,
     LOCKED_AT,
@@ -48,15 +48,12 @@ async def commit(session: AsyncSession) -> None:
         await session.commit()
         return
     await session.flush()  # every other write goes in first, before any ledger row is locked
-    connection = await session.connection()
+    cursor, dialect = await one_message.client_cursor(session)
     timed = lock_timing.enabled() and bool(entries)
-    compiled = _statement(connection.dialect, timed)
+    compiled = _statement(dialect, timed)
     sql = str(compiled)
-    driver = (await connection.get_raw_connection()).driver_connection
-    assert isinstance(driver, psycopg.AsyncConnection)
-    cursor = psycopg.AsyncClientCursor(driver)
     inserts = [cursor.mogrify(insert_sql, values) for statement, given in rows
-               for insert_sql, values in _driver_insert(connection.dialect, statement, given)]
+               for insert_sql, values in _driver_insert(dialect, statement, given)]
     updates = [cursor.mogrify(sql, dict(compiled.construct_params(e) or {})) for e in entries]
     if entries:
         lock_timing.mark(session)
@@ -70,7 +67,7 @@ async def commit(session: AsyncSession) -> None:
         if error.sqlstate == CAPACITY_TAKEN_STATE:
             raise CapacityTaken(error.diag.message_primary or str(error)) from None
         # As SQLAlchemy would have wrapped it: retry.py and outage.py read DBAPIError (deadlock, lock timeout).
-        raise DBAPIError.instance(sql, None, error, psycopg.Error, dialect=connection.dialect) from error
+        raise DBAPIError.instance(sql, None, error, psycopg.Error, dialect=dialect) from error
     finally:
         await cursor.close()
     # The server has committed: psycopg's commit on an idle connection sends nothing; this ends SQLAlchemy's

@@ -72,8 +72,7 @@ async def insert_new_order(session: AsyncSession, order: Order, lines: list[Orde
     order_values = _values(order, ORDER_COLUMNS)
     line_values = [_values(line, LINE_COLUMNS) for line in lines]
     event_values = _values(event, EVENT_COLUMNS)
-    connection = await session.connection()
-    if connection.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         if any(order_values[key] is not None for key in NOT_YET):
             raise ValueError(f"a new order has none of {sorted(NOT_YET)}")
         params = {f"o_{key}": order_values[key] for key in NEW_ORDER_KEYS}
@@ -89,6 +88,7 @@ async def insert_new_order(session: AsyncSession, order: Order, lines: list[Orde
         order.id, event.id = rows[0][1], rows[0][2]
         ids = [line_id for line_id, _, _ in rows]
     else:
+        connection = await session.connection()
         order.id = (await connection.execute(INSERT_ORDER, order_values)).scalar_one()
         ids = list((await connection.execute(INSERT_LINES, [{"order_id": order.id, **row} for row in line_values]
                                              )).scalars())

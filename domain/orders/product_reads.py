@@ -11,6 +11,7 @@ from sqlalchemy import Date, Table, and_, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import clock
+from domain.capacity import one_message
 from domain.capacity.calendar import week_start
 from domain.capacity.yields import REPORTED_AND_PRACTICE, TRAILING_WEEKS, yields_of_rows
 from domain.models import Forecast, Order, OrderLine, OrderStatus, Product
@@ -59,10 +60,13 @@ class ProductReads:
 async def read_products(session: AsyncSession, product_ids: list[int], requested: date) -> ProductReads:
     """The products' stock, yields, practice and requested-week forecast (a new order: no order excluded)."""
     week = week_start(requested)
-    rows = (await (await session.connection()).execute(PRODUCT_READS, {
-        "ids": sorted(set(product_ids)), "product_ids": sorted(set(product_ids)),
-        "since": clock.now() - timedelta(weeks=TRAILING_WEEKS), "week": week, "week_end": week + timedelta(days=7),
-        "exclude_order_id": 0})).all()  # ids start at 1: 0 excludes nothing
+    ids = sorted(set(product_ids))
+    values = {"ids": ids, "product_ids": ids, "since": clock.now() - timedelta(weeks=TRAILING_WEEKS), "week": week,
+              "week_end": week + timedelta(days=7), "exclude_order_id": 0}  # ids start at 1: 0 excludes nothing
+    # On PostgreSQL through one_message.fetch_one: no SQLAlchemy execution (cache key, context, result processing).
+    rows = (await one_message.fetch_one(session, PRODUCT_READS, values)
+            if session.get_bind().dialect.name == "postgresql"
+            else (await (await session.connection()).execute(PRODUCT_READS, values)).all())
     yields, practice = yields_of_rows([(row[0], *row[4:8]) for row in rows])
     return ProductReads({row[0]: (row[1], row[2], row[3]) for row in rows}, yields, practice, week,
                         {row[0]: (row[8], float(row[9] or 0.0)) for row in rows})

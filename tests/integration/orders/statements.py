@@ -39,10 +39,18 @@ def statements(engine: AsyncEngine) -> Iterator[list[str]]:
         seen.extend(" ".join(statement.split()) for statement in message)
         await together(cursor, message)
 
+    execute = one_message.execute
+
+    async def recorded_execute(cursor: psycopg.AsyncCursor[Any], sql: str, values: Any) -> None:
+        # A statement one_message.fetch_one runs (bound on the server, as SQLAlchemy's are): as SQLAlchemy shows it.
+        seen.append(" ".join(sql.split()))
+        await execute(cursor, sql, values)
+
     event.listen(engine.sync_engine, "before_cursor_execute", record)
     try:
         with mock.patch.object(commit, "send", recorded_send), \
-                mock.patch.object(one_message, "send", recorded_together):
+                mock.patch.object(one_message, "send", recorded_together), \
+                mock.patch.object(one_message, "execute", recorded_execute):
             yield seen
     finally:
         event.remove(engine.sync_engine, "before_cursor_execute", record)

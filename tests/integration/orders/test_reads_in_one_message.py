@@ -11,7 +11,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from sqlalchemy import Integer, bindparam, func, literal_column, select
+from sqlalchemy import Integer, bindparam, func, literal_column, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
@@ -111,3 +111,50 @@ async def test_a_failing_statement_in_a_message_is_raised_as_sqlalchemy_would_ha
     await asession.rollback()
     rows = await one_message.fetch_all(asession, [(failing, {"zero": 1}), (select(literal_column("'it ran'")), {})])
     assert rows == [[(1,)], [("it ran",)]]
+
+
+async def test_a_transaction_looks_its_connection_up_once_and_the_next_transaction_looks_again(
+    engine: AsyncEngine, asession: AsyncSession, plant: Plant
+) -> None:
+    """Input tried: three messages in one transaction, a commit, then two more. The session is asked for its connection
+    once per transaction (two in all, not five), the first three run in one server transaction, and after the commit
+    nothing is kept: the next messages run in a new one."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("one message is PostgreSQL's (SQLite runs one statement at a time)")
+    asked: list[int] = []
+    connection = AsyncSession.connection
+
+    async def counted(self: AsyncSession, *args: Any, **kwargs: Any) -> Any:
+        asked.append(1)
+        return await connection(self, *args, **kwargs)
+
+    transaction = select(func.txid_current())
+    with mock.patch.object(AsyncSession, "connection", counted):
+        first = [await one_message.fetch_all(asession, [(transaction, {})]) for _ in range(3)]
+        await asession.commit()
+        assert one_message._DRIVER not in asession.sync_session.info
+        second = [await one_message.fetch_all(asession, [(transaction, {})]) for _ in range(2)]
+    assert len(asked) == 2
+    assert first[0] == first[1] == first[2] and second[0] == second[1] and second[0] != first[0]
+
+
+async def test_a_statement_fetched_alone_is_bound_on_the_server_and_prepared_once_it_repeats(
+    engine: AsyncEngine, asession: AsyncSession, plant: Plant
+) -> None:
+    """Input tried: the product reads of one W-1 order (domain/orders/product_reads.py) run six times in one
+    transaction. They come back as SQLAlchemy's execution gave them, and the server holds the statement as a
+    prepared one (psycopg prepares what a connection runs five times): a statement sent with its values bound on
+    the client (fetch_all's messages) is parsed and planned anew every time."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("fetch_one is PostgreSQL's")
+    from domain.models import utcnow
+    from domain.orders.product_reads import PRODUCT_READS, read_products
+
+    read = [await read_products(asession, [plant.widget.id], NEXT_WEEK) for _ in range(6)]
+    values = {"ids": [plant.widget.id], "product_ids": [plant.widget.id], "since": utcnow() - timedelta(weeks=13),
+              "week": NEXT_WEEK, "week_end": NEXT_WEEK + timedelta(days=7), "exclude_order_id": 0}
+    by_sqlalchemy = [tuple(row) for row in await asession.execute(PRODUCT_READS, values)]
+    assert read[0] == read[5] and read[0].stock == {row[0]: row[1:4] for row in by_sqlalchemy}
+    prepared = (await asession.execute(select(func.count()).select_from(text("pg_prepared_statements")).where(
+        text("statement LIKE 'SELECT products.id, products.on_hand%'")))).scalar_one()
+    assert prepared >= 1
