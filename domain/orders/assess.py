@@ -162,7 +162,7 @@ async def assess(session: AsyncSession, book: RuleBook, request: Request, today:
             if on_idle.fits:
                 with_reserve, promise_from, postponable = on_idle, idle.start, idle.postponable
         # Stock tasks' hours come on top of the widest reserve view so far.
-        base = idle.view if idle is not None else inside.view if inside is not None else view
+        base = idle.within_reserve() if idle is not None else inside.view if inside is not None else view
         stocked = None if with_reserve.fits else await stock_rush_view(
             session, base, context, policy, today, request.requested, earliest_day)
         if stocked is not None:
