@@ -162,7 +162,7 @@ async def assess(session: AsyncSession, book: RuleBook, request: Request, today:
             if on_idle.fits:
                 with_reserve, promise_from, postponable = on_idle, idle.start, idle.postponable
         # Stock tasks' hours come on top of the widest reserve view so far.
-        base = idle.view if idle is not None else inside.view if inside is not None else view
+        base = idle.within_reserve() if idle is not None else inside.view if inside is not None else view
         stocked = None if with_reserve.fits else await stock_rush_view(
             session, base, context, policy, today, request.requested, earliest_day)
         if stocked is not None:
@@ -189,7 +189,8 @@ async def assess(session: AsyncSession, book: RuleBook, request: Request, today:
     findings = capacity_findings(chosen, view, weeks[-1] + timedelta(days=6), frozen)
     need = min((u.week for line in chosen.lines for u in line.uses), default=week_start(request.requested))
     # Units from stock need no components: only what is still to make is checked.
-    material = check_materials(context, stock.to_make, max(need, today), today)
+    # A rush order's lines start on promise_from (the lead days): components due by then are in time for it.
+    material = check_materials(context, stock.to_make, max(need, promise_from if rush.rush else today), today)
     if not material.fits and chosen.fits and not rush.rush:
         # The first weeks with room may come before the components: made as they arrive, the order may still be
         # ready by its date, and then materials do not stand in its way (it was proposed its own date before).

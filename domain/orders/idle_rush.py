@@ -50,6 +50,13 @@ class IdleRush:
     start: date
     postponable: Postponable
 
+    def within_reserve(self) -> LedgerView:
+        """The view without the running week's regular hours beyond the reserve (rush_beyond_reserve): the stock
+        tasks' view adds its own regular hours there, and only the reserve's are postponed for it."""
+        residual = self.view.residual.copy()
+        residual[:, 0] = 0.0
+        return dataclasses.replace(self.view, residual=residual)
+
 
 async def idle_rush_view(session: AsyncSession, view: LedgerView, policy: CapacityPolicy, today: date,
                          requested: date, earliest_day: date, given_back: Holding | None = None,
@@ -103,9 +110,13 @@ async def idle_rush_view(session: AsyncSession, view: LedgerView, policy: Capaci
     residual, reserve = view.residual.copy(), view.reserve.copy()
     for li, line_id in enumerate(view.line_ids):
         reserved, used = held.get(line_id, (0.0, 0.0))  # no ledger row yet: nothing to charge
-        week_left = reserved - used if view.left is None else min(reserved - used, float(view.left[li, 0]))
-        reserve[li, 0] = max(min(postponable.get(line_id, idle.get(line_id, 0.0)), week_left), 0.0)
-        residual[li, 0] = 0.0
+        whole = reserved - used if view.left is None else float(view.left[li, 0])  # the line-week's hours left
+        room = postponable.get(line_id, idle.get(line_id, 0.0))
+        reserve[li, 0] = max(min(room, reserved - used, whole), 0.0)
+        # The floor has the hours (idle, postponed, overtime) but the reserve is spent: the rest of the week's regular
+        # hours the ledger holds for nobody (frozen days too, as the week's reserve; open share 1 below).
+        residual[li, 0] = max(min(room - reserve[li, 0], whole - max(reserved - used, 0.0)), 0.0) \
+            if policy.rush_beyond_reserve else 0.0
     claimed = None if view.claimed is None else view.claimed.copy()
     if claimed is not None:
         claimed[:, 0] = 0.0
@@ -115,16 +126,18 @@ async def idle_rush_view(session: AsyncSession, view: LedgerView, policy: Capaci
 
 
 async def postpone_tasks(session: AsyncSession, postponable: Postponable | None, promise: OrderPromise,
-                         tasks_from: date | None) -> None:
+                         tasks_from: date | None, *, regular_too: bool = False) -> None:
     """Cut the postponable tasks by the reserve hours the promise takes on each line in the running week beyond the
-    line's idle hours, earliest first, so the order's own task takes their place on the days before its date."""
+    line's idle hours, earliest first, so the order's own task takes their place on the days before its date.
+    regular_too: its regular hours of the running week count too (the idle view's beyond the reserve; not when stock
+    tasks gave those up already)."""
     if postponable is None or not postponable.cuts or tasks_from is None:
         return
     running = week_start(tasks_from)
     over: dict[int, float] = defaultdict(float)
     for line in promise.lines:
         for use in line.uses:
-            if use.week == running and use.from_reserve:
+            if use.week == running and (use.from_reserve or regular_too):
                 over[use.line_id] += use.hours
     for line_id, hours in postponable.idle.items():
         over[line_id] -= hours

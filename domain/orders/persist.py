@@ -127,7 +127,7 @@ async def reserve_promise(session: AsyncSession, order: Order, lines: list[Order
     for m in moved:  # their hours become the free hours the displacement counted on, forecast ones too
         await release_order(session, m.order.id, to_forecast=False)
     if not a.stock_cuts:
-        await postpone_tasks(session, a.postponable, a.promise, a.tasks_from)
+        await postpone_tasks(session, a.postponable, a.promise, a.tasks_from, regular_too=True)
         await _join_day_tasks(session, lines, a)  # reads the plan in force: before the ledger rows are locked
     held = a.promise.reservations(order.id, [ln.id for ln in lines])
     # The production orders go in before the hours are taken (a lost race rolls them back with the rest), so that
