@@ -84,20 +84,3 @@ def test_the_decay_follows_the_capacity_policy() -> None:
     """Input: the shipped rules (FORECAST-DECAY 0-42 days) and a policy without the rule (None: the whole forecast)."""
     assert load_rulebook(REPO_ROOT / "rules").capacity_policy().forecast_lead_days == (0, 42)
     assert CapacityPolicy(0.12, 0.10, 0.15, 3, 4, 0.10).forecast_lead_days is None
-
-
-def test_the_shipped_window_nets_the_weeks_an_order_covers_after_its_own() -> None:
-    """Input: the shipped rules' window, a forecast of 10 a week for 10 weeks, and one order of 70 (seven weeks of
-    demand, as a medium plant's order is) due in week 3, weeks 0-1 consumed by earlier orders already. The order nets
-    weeks 2-8 (2 before its own, its own and the 5 after it: 7 weeks of 10), so the plan does not make those weeks'
-    forecast a second time; week 9 keeps its 10. With forward_weeks 1 (the window before) weeks 4-8 kept their 50
-    units, and the hours they held were refused to every other sku's orders."""
-    policy = load_rulebook(REPO_ROOT / "rules").capacity_policy()
-    match, backward, forward = policy.forecast_netting
-    forecast = np.full((1, 10), 10.0)
-    forecast[0, :2] = 0.0
-    ordered = np.zeros((1, 10))
-    ordered[0, 3] = 70.0
-    net = net_forecast(forecast, ordered, match=match, backward_weeks=backward, forward_weeks=forward)
-    assert net[0, 2:9].tolist() == [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], net
-    assert net[0, 9] == 10.0

@@ -351,7 +351,7 @@ def test_min_split_is_optional_at_most_once_and_within_bounds(rules_copy: pathli
     text = text.replace("      - min_split: {units: 5, percent: 5}\n", "")
     # The cut takes FORECAST-CONSUMPTION (between MIN-SPLIT and the displacements) too: its default applies.
     text = text.replace(", min_split_units: 1, min_split_share: 0.10", "")
-    text = text.replace("forecast_forward_weeks: 6", "forecast_forward_weeks: 0")
+    text = text.replace("forecast_forward_weeks: 1", "forecast_forward_weeks: 0")
     (rules_copy / "capacity_policy.yaml").write_text(text)
     assert load_rulebook(rules_copy).capacity_policy().min_split(800.0) == 80.0
 
