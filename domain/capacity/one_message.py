@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
 import psycopg
+from psycopg.types.json import _JsonWrapper
 from sqlalchemy import Executable, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
@@ -20,8 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.sql.compiler import SQLCompiler
 
-# (dialect, id of the statement) -> the statement (kept, so its id stays its own) and its compiled form
-_compiled: dict[tuple[str, int], tuple[Executable, SQLCompiler]] = {}
+# (dialect, id of the statement) -> the statement (kept, so its id stays its own), its compiled form and the names of
+# its expanding IN lists (SQLAlchemy's bind names: an IN over constants has an anonymous one, valued by the statement)
+_compiled: dict[tuple[str, int], tuple[Executable, SQLCompiler, list[str]]] = {}
 # (dialect, id of the statement, lengths of its expanding lists) -> its SQL with those lists rendered and the bind
 # processors of the rendered values; None: the rendering names the values otherwise than expected (always expanded)
 _expanded: dict[tuple[str, int, tuple[int, ...]], tuple[str, Mapping[str, Callable[[Any], Any]]] | None] = {}
@@ -33,26 +35,30 @@ def bound(dialect: Dialect, statement: Executable, params: Mapping[str, Any]) ->
     converted as SQLAlchemy's execution would (an enum member to its stored value).
 
     The rendering of the IN lists is kept per list lengths: SQLAlchemy's expansion, run per call, was most of the
-    CPU of binding a message's statements (a createOrder binds six)."""
+    CPU of binding a message's statements (a createOrder binds seven)."""
     key = (dialect.name, id(statement))
     if key not in _compiled:
-        _compiled[key] = (statement, cast(SQLCompiler, statement.compile(dialect=dialect)))  # type: ignore[attr-defined]
-    compiled = _compiled[key][1]
-    expanding = sorted({p.key for p in compiled.post_compile_params})
-    if compiled.literal_execute_params or any(not isinstance(params.get(name), list | tuple) for name in expanding):
+        made = cast(SQLCompiler, statement.compile(dialect=dialect))  # type: ignore[attr-defined]
+        _compiled[key] = (statement, made, sorted({made.bind_names[p] for p in made.post_compile_params}))
+    _, compiled, expanding = _compiled[key]
+    if compiled.literal_execute_params:
         return _expanded_now(compiled, params)
-    shape = (*key, tuple(len(params[name]) for name in expanding))
+    # The statement's own values too: an IN over constants (a status list) is valued by its bind, not by params.
+    given = dict(compiled.construct_params(dict(params)) or {})
+    if any(not isinstance(given.get(name), list | tuple) for name in expanding):
+        return _expanded_now(compiled, params)
+    shape = (*key, tuple(len(given[name]) for name in expanding))
     if shape not in _expanded:
         sql, values = _expanded_now(compiled, params)
         if len(_expanded) >= EXPANDED_KEPT:  # list lengths vary with orders: a bound on what is kept, not an LRU
             _expanded.clear()
-        _expanded[shape] = _rendered(compiled, params, expanding, sql, values)
+        _expanded[shape] = _rendered(compiled, params, given, expanding, sql, values)
         return sql, values
     kept = _expanded[shape]
     if kept is None:
         return _expanded_now(compiled, params)
     sql, processors = kept
-    return sql, _values(compiled, params, expanding, processors)
+    return sql, _values(given, expanding, processors)
 
 
 def _expanded_now(compiled: SQLCompiler, params: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -67,26 +73,36 @@ def _expanded_now(compiled: SQLCompiler, params: Mapping[str, Any]) -> tuple[str
     return state.statement, values
 
 
-def _values(compiled: SQLCompiler, params: Mapping[str, Any], expanding: list[str],
-            processors: Mapping[str, Callable[[Any], Any]]) -> dict[str, Any]:
-    """The values for a kept rendering: each expanding list's items as name_1, name_2, ... (SQLAlchemy's names)."""
-    values = dict(compiled.construct_params(dict(params)) or {})
+def _values(given: dict[str, Any], expanding: list[str], processors: Mapping[str, Callable[[Any], Any]]
+            ) -> dict[str, Any]:
+    """The values for a kept rendering (given: construct_params' values, changed here): each expanding list's items
+    as name_1, name_2, ... (SQLAlchemy's names)."""
     for name in expanding:
-        for index, item in enumerate(values.pop(name), 1):
-            values[f"{name}_{index}"] = item
+        for index, item in enumerate(given.pop(name), 1):
+            given[f"{name}_{index}"] = item
     for name, process in processors.items():
-        if name in values and values[name] is not None:
-            values[name] = process(values[name])
-    return values
+        if name in given and given[name] is not None:
+            given[name] = process(given[name])
+    return given
 
 
-def _rendered(compiled: SQLCompiler, params: Mapping[str, Any], expanding: list[str], sql: str,
+def _rendered(compiled: SQLCompiler, params: Mapping[str, Any], given: dict[str, Any], expanding: list[str], sql: str,
               values: dict[str, Any]) -> tuple[str, Mapping[str, Callable[[Any], Any]]] | None:
     """What to keep of this expansion: its SQL and processors, if _values gives the very values it gave (else None:
     this statement is expanded on every call, as before)."""
     state = compiled.construct_expanded_state(dict(params))
     processors = {**cast(Mapping[str, Callable[[Any], Any]], compiled._bind_processors), **state.processors}
-    return (sql, processors) if _values(compiled, params, expanding, processors) == values else None
+    mine = _values(dict(given), expanding, processors)
+    return (sql, processors) if mine.keys() == values.keys() and all(
+        _same(mine[name], values[name]) for name in values) else None
+
+
+def _same(mine: Any, theirs: Any) -> bool:
+    """Equal values; a JSON column's processor wraps its value (psycopg's Json, which compares by identity): the
+    wrapped values are compared."""
+    if type(mine) is not type(theirs):
+        return False
+    return bool(mine.obj == theirs.obj) if isinstance(mine, _JsonWrapper) else bool(mine == theirs)
 
 
 # session.info: (the transaction, its psycopg connection, the dialect), as client_cursor last found them

@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql
 
 from domain.capacity import one_message
-from domain.models import Order, OrderStatus
+from domain.models import Order, OrderReview, OrderStatus
 
 DIALECT = postgresql.psycopg.dialect()  # type: ignore[attr-defined]
 # Two IN lists, an enum (converted to its stored value) and a date: the kinds of values createOrder's reads bind.
@@ -49,3 +49,28 @@ def test_what_is_kept_is_bounded_and_binding_goes_on_past_the_bound(monkeypatch:
                   "not_status": OrderStatus.CLOSED}
         assert one_message.bound(DIALECT, STATEMENT, params) == _sqlalchemy(params)
         assert len(one_message._expanded) <= 3
+
+
+# An IN over constants (its bind is anonymous and valued by the statement, as createOrder's product reads filter
+# order statuses) and a JSON value (its processor wraps it in psycopg's Json, which compares by identity).
+CONSTANT_IN = select(Order.id).where(Order.id.in_(bindparam("ids", expanding=True)),
+                                     Order.status.in_([OrderStatus.ACCEPTED, OrderStatus.RECEIVED]))
+WITH_JSON = select(OrderReview.id).where(OrderReview.id.in_(bindparam("ids", expanding=True)),
+                                         OrderReview.facts == bindparam("facts", type_=OrderReview.facts.type))
+
+
+def test_an_in_over_constants_and_a_json_value_are_kept_too() -> None:
+    """Input tried: each statement bound twice for 2 ids (the second call uses what the first kept), against
+    SQLAlchemy's expansion of the same call; both renderings kept (they were expanded anew on every call)."""
+    one_message._expanded.clear()
+    calls: list[tuple[Any, dict[str, Any]]] = [(CONSTANT_IN, {"ids": [4, 8]}),
+                                              (WITH_JSON, {"ids": [4, 8], "facts": {"order.amount": 7}})]
+    for statement, params in calls:
+        for _ in range(2):
+            sql, values = one_message.bound(DIALECT, statement, params)
+            expected_sql, expected = one_message._expanded_now(statement.compile(dialect=DIALECT), params)  # type: ignore[arg-type]
+            assert sql == expected_sql and values.keys() == expected.keys()
+            assert all(one_message._same(values[name], expected[name]) for name in expected)
+        assert one_message._expanded[(DIALECT.name, id(statement), (2,) if statement is WITH_JSON else (2, 2))] \
+            is not None
+    assert sorted(v for k, v in values.items() if k.startswith("ids")) == [4, 8]
