@@ -45,6 +45,10 @@ async def _half_full_week(session: AsyncSession, plant: Plant) -> int:
     return plan_id
 
 
+async def test_the_shipped_rules_let_rush_orders_shift_tasks(book: RuleBook) -> None:
+    assert book.capacity_policy().rush_shifts_tasks
+
+
 @pytest.mark.parametrize("shift", [True, False])
 async def test_a_rush_due_in_the_frozen_days_pushes_a_task_to_thursday(
     asession: AsyncSession, plant: Plant, book: RuleBook, monkeypatch: pytest.MonkeyPatch, shift: bool
