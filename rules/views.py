@@ -221,6 +221,9 @@ class CapacityPolicy:
     # ... and, what the line-week's reserve cannot hold of those hours, the week's regular hours the ledger still has
     # free (its frozen days' too): the hours are on the floor, only the ledger's reserve was short. Left out: no.
     rush_beyond_reserve: bool = False
+    # ... and, before overtime, the hours of the days' tasks (made for no order, or for orders of the tiers the rush
+    # tier may move) that the lines' idle hours after its date can make again before their units are needed? No.
+    rush_shifts_tasks: bool = False
     # A rush order takes the rush reserve of its requested week and this many weeks before it, no earlier ones (they
     # stay for the rush orders due in them). None: any week's, as before the rule.
     rush_reserve_weeks_before_due: int | None = None
@@ -282,6 +285,7 @@ class CapacityPolicy:
                 "rush_takes_overtime": self.rush_takes_overtime,
                 "rush_overtime_same_day": self.rush_overtime_same_day,
                 "rush_beyond_reserve": self.rush_beyond_reserve,
+                "rush_shifts_tasks": self.rush_shifts_tasks,
                 **({} if self.rush_reserve_weeks_before_due is None else {
                     "rush_reserve_weeks_before_due": self.rush_reserve_weeks_before_due}),
                 **({} if self.rush_reserve_days_ahead is None else {
@@ -341,6 +345,7 @@ def capacity_policy(evaluation: Evaluation) -> CapacityPolicy:
         rush_inside["rush_takes_overtime"] = bool(idle.params.get("overtime"))
         rush_inside["rush_overtime_same_day"] = bool(idle.params.get("overtime_same_day"))
         rush_inside["rush_beyond_reserve"] = bool(idle.params.get("beyond_reserve"))
+        rush_inside["rush_shifts_tasks"] = bool(idle.params.get("shift_tasks"))
         if idle.params.get("slack_days") is not None:
             rush_inside["rush_move_slack_days"] = idle.params["slack_days"]
     near = evaluation.first("rush_reserve_weeks")

@@ -26,6 +26,8 @@ from domain.planning import (
     movable_order_tasks,
     overtime_day_hours,
     replaceable_stock_hours,
+    shift_tasks,
+    shiftable_tasks,
     trim_stock_tasks,
 )
 from rules import CapacityPolicy
@@ -39,6 +41,8 @@ class Postponable:
     idle: dict[int, float]
     cuts: list[StockCut]
     overtime: dict[int, float] = dataclasses.field(default_factory=dict)
+    shifted: frozenset[int] = frozenset()  # indexes of the cuts laid again after the date (rush_shifts_tasks)
+    due: date | None = None  # the rush order's date: shifted work goes on the days after it
 
 
 @dataclass(frozen=True)
@@ -85,8 +89,13 @@ async def idle_rush_view(session: AsyncSession, view: LedgerView, policy: Capaci
     if policy.rush_moves_order_tasks:
         after = running + timedelta(days=6 + policy.rush_move_slack_days)
         moved = await movable_order_tasks(session, view.line_ids, start, requested, after, movable_tiers)
-    # Stock tasks give up their hours first, then orders' tasks.
+    # Stock tasks give up their hours first, then orders' tasks; then the tasks the days after the date can make again.
     cuts = later.cuts + moved
+    shifted: frozenset[int] = frozenset()
+    if policy.rush_shifts_tasks:
+        shifts = await shiftable_tasks(session, view.line_ids, today, start, requested, cuts, movable_tiers)
+        shifted = frozenset(range(len(cuts), len(cuts) + len(shifts)))
+        cuts = cuts + shifts
     postponable = dict(idle)
     for cut in cuts:
         postponable[cut.line_id] = postponable.get(cut.line_id, 0.0) + cut.hours
@@ -122,7 +131,7 @@ async def idle_rush_view(session: AsyncSession, view: LedgerView, policy: Capaci
         claimed[:, 0] = 0.0
     return IdleRush(dataclasses.replace(view, residual=residual, reserve=reserve, claimed=claimed,
                                         open_share=np.ones(len(view.line_ids))), today if same_day else start,
-                   Postponable(idle, cuts, overtime))
+                   Postponable(idle, cuts, overtime, shifted, requested))
 
 
 async def postpone_tasks(session: AsyncSession, postponable: Postponable | None, promise: OrderPromise,
@@ -142,9 +151,16 @@ async def postpone_tasks(session: AsyncSession, postponable: Postponable | None,
     for line_id, hours in postponable.idle.items():
         over[line_id] -= hours
     taken: dict[tuple[int, int], float] = defaultdict(float)
-    for cut in postponable.cuts:
+    moved: list[tuple[StockCut, float]] = []
+    for i, cut in enumerate(postponable.cuts):
         hours = min(cut.hours, over[cut.line_id])
         if hours > 0:
-            taken[(cut.line_id, cut.product_id)] += hours
+            if i in postponable.shifted:
+                moved.append((cut, hours))
+            else:
+                taken[(cut.line_id, cut.product_id)] += hours
             over[cut.line_id] -= hours
-    await trim_stock_tasks(session, postponable.cuts, taken)
+    await trim_stock_tasks(session, [cut for i, cut in enumerate(postponable.cuts) if i not in postponable.shifted],
+                           taken)
+    if moved and postponable.due is not None:
+        await shift_tasks(session, moved, postponable.due)

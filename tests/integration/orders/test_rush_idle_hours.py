@@ -56,7 +56,7 @@ async def test_no_more_than_the_idle_hours_of_the_days_before_the_date(
     asession: AsyncSession, plant: Plant, book: RuleBook, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await half_idle_plan(asession, plant)
-    policy = dataclasses.replace(book.capacity_policy(), rush_postpones_tasks=False)
+    policy = dataclasses.replace(book.capacity_policy(), rush_shifts_tasks=False, rush_postpones_tasks=False)
     monkeypatch.setattr(book, "capacity_policy", lambda: policy)
     # Tried: 45 widgets (4.5 h) due Wednesday: more than Wednesday's 4 h idle, though the week's reserve has 4.8 h
     # (without postponing Wednesday's spare task, which no order needs: last tests).
@@ -155,7 +155,7 @@ async def test_without_postponing_only_the_idle_hours_count(
     asession: AsyncSession, plant: Plant, book: RuleBook, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     plan_id = await plan_in_force(asession, plant)
-    policy = dataclasses.replace(book.capacity_policy(), rush_postpones_tasks=False)
+    policy = dataclasses.replace(book.capacity_policy(), rush_shifts_tasks=False, rush_postpones_tasks=False)
     monkeypatch.setattr(book, "capacity_policy", lambda: policy)
     # Tried: the rush of the last test with postpone_tasks off: Wednesday's 0.96 h idle cannot hold 2.5 h.
     rush = await create_order(asession, PLANNER, book, order("KEY", WEDNESDAY, ("W-1", 25)), TUESDAY)

@@ -53,7 +53,7 @@ async def _plan_for(session: AsyncSession, plant: Plant, book: RuleBook, due_in_
 
 async def test_a_rush_moves_a_task_of_an_order_due_weeks_later(asession: AsyncSession, plant: Plant,
                                                                book: RuleBook, monkeypatch: pytest.MonkeyPatch) -> None:
-    policy = dataclasses.replace(book.capacity_policy(), rush_moves_order_tasks=True)
+    policy = dataclasses.replace(book.capacity_policy(), rush_shifts_tasks=False, rush_moves_order_tasks=True)
     monkeypatch.setattr(book, "capacity_policy", lambda: policy)
     wednesday_task, _ = await _plan_for(asession, plant, book, 35)
     # Tried: on Tuesday, a key customer's 25 widgets (2.5 h, URGENT) due Wednesday. Wednesday has 0.96 h idle; its
@@ -70,7 +70,7 @@ async def test_a_rush_moves_a_task_of_an_order_due_weeks_later(asession: AsyncSe
 
 async def test_not_the_task_of_an_order_due_within_the_slack(asession: AsyncSession, plant: Plant,
                                                              book: RuleBook, monkeypatch: pytest.MonkeyPatch) -> None:
-    policy = dataclasses.replace(book.capacity_policy(), rush_moves_order_tasks=True)
+    policy = dataclasses.replace(book.capacity_policy(), rush_shifts_tasks=False, rush_moves_order_tasks=True)
     monkeypatch.setattr(book, "capacity_policy", lambda: policy)
     wednesday_task, _ = await _plan_for(asession, plant, book, 11)
     # Tried: the rush of the last test when the order is promised next week's Friday (within 7 days of this week's
@@ -83,7 +83,7 @@ async def test_not_the_task_of_an_order_due_within_the_slack(asession: AsyncSess
 
 async def test_switched_off_the_orders_tasks_stay(asession: AsyncSession, plant: Plant, book: RuleBook,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    policy = dataclasses.replace(book.capacity_policy(), rush_moves_order_tasks=False)
+    policy = dataclasses.replace(book.capacity_policy(), rush_shifts_tasks=False, rush_moves_order_tasks=False)
     monkeypatch.setattr(book, "capacity_policy", lambda: policy)
     await _plan_for(asession, plant, book, 35)
     # Tried: the rush of the first test with move_order_tasks off (shipped, as before the setting): refused its date.

@@ -24,8 +24,9 @@ from tests.integration.orders.test_rush_idle_hours import WEDNESDAY, _week_row, 
 
 
 def _policy(book: RuleBook, monkeypatch: pytest.MonkeyPatch, overtime: bool) -> None:
-    # Without postponing tasks: the idle hours and the overtime alone are tried.
-    policy = dataclasses.replace(book.capacity_policy(), rush_postpones_tasks=False, rush_takes_overtime=overtime)
+    # Without postponing or shifting tasks: the idle hours and the overtime alone are tried.
+    policy = dataclasses.replace(book.capacity_policy(), rush_shifts_tasks=False,
+                                 rush_postpones_tasks=False, rush_takes_overtime=overtime)
     monkeypatch.setattr(book, "capacity_policy", lambda: policy)
 
 
@@ -123,7 +124,8 @@ async def test_an_order_due_in_weeks_gets_no_overtime_of_the_running_week(
 ) -> None:
     await _overtime_line(asession, plant, 8.0)
     await plan_in_force(asession, plant)  # 0.96 h idle a day, the rest planned
-    policy = dataclasses.replace(book.capacity_policy(), rush_postpones_tasks=False, rush_takes_overtime=True)
+    policy = dataclasses.replace(book.capacity_policy(), rush_shifts_tasks=False,
+                                 rush_postpones_tasks=False, rush_takes_overtime=True)
     earliest_day = TUESDAY + timedelta(days=2)  # after the frozen window
     view = await load_ledger(asession, [plant.line.id], weeks_from(TUESDAY, 4), policy.reserve_share, earliest_day,
                              create_missing=False)

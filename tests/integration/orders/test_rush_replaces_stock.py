@@ -24,7 +24,7 @@ WEDNESDAY, THURSDAY = TUESDAY + timedelta(days=1), TUESDAY + timedelta(days=2)
 def no_postponing(book: RuleBook, monkeypatch: pytest.MonkeyPatch) -> None:
     """The stock rule alone: postponing tasks no order needs this week (rush_takes_idle_hours) would take the same
     stock tasks' hours first."""
-    policy = dataclasses.replace(book.capacity_policy(), rush_postpones_tasks=False)
+    policy = dataclasses.replace(book.capacity_policy(), rush_shifts_tasks=False, rush_postpones_tasks=False)
     monkeypatch.setattr(book, "capacity_policy", lambda: policy)
 
 
@@ -77,7 +77,8 @@ async def test_switched_off_the_rush_does_not_touch_stock_tasks(
     asession: AsyncSession, plant: Plant, book: RuleBook, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     plan_id = await stock_plan(asession, plant)
-    policy = dataclasses.replace(book.capacity_policy(), rush_replaces_stock_tasks=False, rush_postpones_tasks=False)
+    policy = dataclasses.replace(book.capacity_policy(), rush_shifts_tasks=False,
+                                 rush_replaces_stock_tasks=False, rush_postpones_tasks=False)
     monkeypatch.setattr(book, "capacity_policy", lambda: policy)
     # Tried: the rush of the first test with the capacity policy's rule off: refused, the stock tasks as planned.
     rush = await create_order(asession, PLANNER, book, order("KEY", THURSDAY, ("W-1", 25)), TUESDAY)
