@@ -15,7 +15,7 @@ from domain.capacity.calendar import week_start
 from domain.capacity.line_hours import line_weeks
 from domain.capacity.yields import NO_HISTORY, observed_yields
 from domain.models import CurrentPlan, Order, Plan, PlanItem
-from domain.planning.stock_tasks import MIN_SHARE, StockCut, _slack
+from domain.planning.stock_tasks import MIN_SHARE, StockCut, units_spare
 
 
 async def _later_room(session: AsyncSession, plan_id: int, line_ids: Sequence[int], first_day: date, last_day: date
@@ -81,7 +81,7 @@ async def shiftable_tasks(session: AsyncSession, line_ids: Sequence[int], today:
         .order_by(PlanItem.day, PlanItem.line_id, PlanItem.id))).all()
     products = sorted({row.product_id for row in rows if row.order_id is None})
     yields = await observed_yields(session, products) if products else {}
-    slack = await _slack(session, plan_id, products, yields, today, end) if products else {}
+    slack = await units_spare(session, plan_id, products, yields, today, end) if products else {}
     gone: dict[int, float] = defaultdict(float)
     for cut in given:
         gone[cut.task_id] += cut.hours

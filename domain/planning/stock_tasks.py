@@ -89,7 +89,7 @@ async def replaceable_stock_hours(session: AsyncSession, line_ids: Sequence[int]
                               .where(ForecastHours.week == week, ForecastHours.line_id.in_(list(line_ids)),
                                      ForecastHours.product_id.in_(products)))).all()}
     yields = await observed_yields(session, products)
-    slack = await _slack(session, plan_id, products, yields, today, end)
+    slack = await units_spare(session, plan_id, products, yields, today, end)
     cuts: list[StockCut] = []
     taken: dict[tuple[int, int], float] = defaultdict(float)
     for task_id, line_id, product_id, day, quantity, hours, made in candidates:
@@ -112,8 +112,8 @@ async def replaceable_stock_hours(session: AsyncSession, line_ids: Sequence[int]
     return StockHours(cuts, rows)
 
 
-async def _slack(session: AsyncSession, plan_id: int, products: list[int], yields: Mapping[int, float], today: date,
-                 end: date) -> dict[int, dict[date, float]]:
+async def units_spare(session: AsyncSession, plan_id: int, products: list[int], yields: Mapping[int, float],
+                      today: date, end: date) -> dict[int, dict[date, float]]:
     """product -> day -> good units its day tasks start from today up to that day, less what its waiting orders
     need by then (due in the week, or holding hours in it: those by the week's end)."""
     days = [today + timedelta(days=d) for d in range((end - today).days + 1)]
