@@ -32,17 +32,27 @@ def _policies(value: str) -> list[str]:
               help="A candidate rule folder: the service runs with it too, as the column service:candidate.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for report.md, figures.json and the plots [default: var/simulate/<size>-<seed>].")
+@click.option("--keep-db", is_flag=True,
+              help="Keep the service's SQLite database in the --out folder (service.db, service-candidate.db), so "
+                   "its orders, review reasons and plans can be read after the run with SOP_DATABASE_URL.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON line last.")
 def simulate_cli(weeks: int, size: str, seed: int, policies: str, candidate: Path | None, out: Path | None,
-                 as_json: bool) -> None:
+                 keep_db: bool, as_json: bool) -> None:
     """Run the service and baseline policies over one seeded world and compare them (issue 14)."""
     settings = load_settings()
     out = out or Path("var") / "simulate" / f"{size}-{seed}"
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="sop-simulate-") as workdir:
-        result = simulate(size, seed, weeks, _policies(policies), Path(workdir), settings.rules_dir, candidate)
+    names = _policies(policies)
+    if keep_db:
+        result = simulate(size, seed, weeks, names, out, settings.rules_dir, candidate)
+    else:
+        with tempfile.TemporaryDirectory(prefix="sop-simulate-") as workdir:
+            result = simulate(size, seed, weeks, names, Path(workdir), settings.rules_dir, candidate)
     seconds = time.perf_counter() - started
     report = write_report(result, out)
     click.echo(f"report: {report}")
+    if keep_db:
+        for kept in sorted(out.glob("service*.db")):
+            click.echo(f"database: sqlite:///{kept.resolve()}")
     if as_json:
         click.echo(json_line(result, seconds))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import create_engine, text
 
 from cli import cli
 from domain.config import REPO_ROOT
@@ -80,3 +81,31 @@ def test_a_candidate_rule_folder_runs_as_a_fourth_column(tmp_path: Path) -> None
     policies = json.loads(result.output.strip().splitlines()[-1])["simulate"]["policies"]
     assert list(policies) == ["naive", "service:candidate"]
     assert "service:candidate" in (tmp_path / "out" / "report.md").read_text()
+
+
+def test_keep_db_leaves_the_service_database_to_read_after_the_run(tmp_path: Path) -> None:
+    # Input tried: one week on the small plant with --keep-db; the kept file is then opened by `sop check`.
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["simulate", "--weeks", "1", "--size", "small", "--seed", "3", "--policies",
+                                      "service,naive", "--out", str(out), "--keep-db"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    kept = out / "service.db"
+    assert f"database: sqlite:///{kept.resolve()}" in result.output
+    url = f"sqlite:///{kept.resolve()}"
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            codes = connection.execute(text("SELECT code FROM orders WHERE code LIKE 'SIM-%'")).scalars().all()
+    finally:
+        engine.dispose()
+    assert codes, "the world's orders are in the kept database"
+    check = CliRunner().invoke(cli, ["check"], env={"SOP_DATABASE_URL": url}, catch_exceptions=False)
+    assert check.exit_code == 0, check.output
+    assert "0 violations" in check.output
+
+
+def test_without_keep_db_no_database_is_left_in_the_out_folder(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["simulate", "--weeks", "1", "--size", "small", "--seed", "3", "--policies",
+                                      "naive", "--out", str(tmp_path)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert not list(tmp_path.glob("*.db")) and "database:" not in result.output
