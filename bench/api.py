@@ -354,7 +354,7 @@ def main() -> None:
         with (sop_serve(1, {**env, "SOP_LEDGER_LOCK_LOG": str(prefixes[1])}, Path(tmp), name="serve-1") as one,
               sop_serve(2, {**env, "SOP_LEDGER_LOCK_LOG": str(prefixes[2])}, Path(tmp), name="serve-2") as two):
             result.update(run(mixed_phase(one, two, partners, skus, args.clients, args.seconds,
-                                          {n: LockLog(p) for n, p in prefixes.items()}, meter, args.client)))
+                                          {n: LockLog(p) for n, p in prefixes.items()}, meter, args.client, url)))
         result["sop_check"] = sop_check(url)
     ratio = result["page_ratio"]
     result["cpu_ms_per_request"] = {  # the issue 15 scenarios side by side

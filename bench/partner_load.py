@@ -14,6 +14,7 @@ import asyncio
 import random
 import time
 from collections import Counter
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -25,6 +26,7 @@ import numpy as np
 
 from bench.cpu_budget import CpuMeter, Snapshot, connections_by_process
 from bench.lean_http import LeanClient, LeanResponse
+from bench.pg_waits import WaitSampler
 
 Client = httpx.AsyncClient | LeanClient
 Response = httpx.Response | LeanResponse
@@ -101,6 +103,8 @@ class MixedRun:
     lock_hold_server_updates_ms: list[float] = field(default_factory=list)
     cpu_spans: list[tuple[Snapshot, Snapshot]] = field(default_factory=list)
     connections_by_process: list[list[int]] = field(default_factory=list)  # at the end of each span
+    backend_counts: Counter[str] = field(default_factory=Counter)  # pg_stat_activity samples (bench/pg_waits.py)
+    backend_samples: int = 0
 
     def summary(self, deadline_seconds: float) -> dict[str, Any]:
         answered = sum(len(v) for v in self.latencies.values())
@@ -116,6 +120,9 @@ class MixedRun:
             "server_cpu_ms_per_request": round(1000 * self.server_cpu_seconds / max(answered, 1), 2),
             **({"cpu_ms_per_request": CpuMeter.budget(self.cpu_spans, answered)} if self.cpu_spans else {}),
             **({"connections_by_process": self.connections_by_process} if self.connections_by_process else {}),
+            **({"postgres_backends_mean": {k: round(n / self.backend_samples, 2)
+                                           for k, n in self.backend_counts.most_common()}}
+               if self.backend_samples else {}),
             "ledger_lock_hold": {"transactions": len(self.lock_hold_ms), **percentiles(self.lock_hold_ms)},
             "ledger_lock_hold_server": {"transactions": len(self.lock_hold_server_ms),
                                         **percentiles(self.lock_hold_server_ms)},
@@ -187,8 +194,10 @@ def partner_clients(partners: list[Partner], skus: list[str], clients: int, tag:
 
 
 async def closed_loop(url: str, pids: list[int], members: list[PartnerClient], seconds: float,
-                      lock_log: LockLog, meter: CpuMeter, client: str = "lean") -> MixedRun:
-    """Each partner system sends again as soon as it has its answer, for `seconds`."""
+                      lock_log: LockLog, meter: CpuMeter, client: str = "lean", database_url: str | None = None
+                      ) -> MixedRun:
+    """Each partner system sends again as soon as it has its answer, for `seconds`; with `database_url`, what the
+    database's backends were doing is sampled meanwhile (bench/pg_waits.py)."""
     run = MixedRun()
     for member in members:
         member.run = run
@@ -197,17 +206,20 @@ async def closed_loop(url: str, pids: list[int], members: list[PartnerClient], s
     updates_log = lock_log.updates or LockLog(lock_log.prefix, with_server=False)
     server_log.take(), updates_log.take()
     async with http_client(client, len(members)) as http:
-        before = meter.snapshot(pids)
-        started = time.perf_counter()
-        deadline = started + seconds
+        with WaitSampler(database_url) if database_url else nullcontext() as sampler:
+            before = meter.snapshot(pids)
+            started = time.perf_counter()
+            deadline = started + seconds
 
-        async def loop(member: PartnerClient) -> None:
-            while time.perf_counter() < deadline:
-                await member.send(http, url)
+            async def loop(member: PartnerClient) -> None:
+                while time.perf_counter() < deadline:
+                    await member.send(http, url)
 
-        await asyncio.gather(*(loop(m) for m in members))
-        run.seconds = time.perf_counter() - started
-        after = meter.snapshot(pids)
+            await asyncio.gather(*(loop(m) for m in members))
+            run.seconds = time.perf_counter() - started
+            after = meter.snapshot(pids)
+        if sampler:
+            run.backend_counts, run.backend_samples = sampler.counts, sampler.samples
         run.cpu_spans.append((before, after))
         run.connections_by_process.append(connections_by_process(pids, urlsplit(url).port or 80))
         run.server_cpu_seconds = sum(after.servers.values()) - sum(before.servers.values())
@@ -232,4 +244,6 @@ def merged(runs: list[MixedRun]) -> MixedRun:
         out.lock_hold_server_updates_ms.extend(r.lock_hold_server_updates_ms)
         out.cpu_spans.extend(r.cpu_spans)
         out.connections_by_process.extend(r.connections_by_process)
+        out.backend_counts.update(r.backend_counts)
+        out.backend_samples += r.backend_samples
     return out

@@ -32,8 +32,8 @@ def log(message: str) -> None:
 
 
 async def mixed_phase(one: Serve, two: Serve, partners: list[Partner], skus: list[str], clients: int,
-                      seconds: float, lock_logs: dict[int, LockLog], meter: CpuMeter, client: str = "lean"
-                      ) -> dict[str, Any]:
+                      seconds: float, lock_logs: dict[int, LockLog], meter: CpuMeter, client: str = "lean",
+                      database_url: str | None = None) -> dict[str, Any]:
     """Closed loops of `clients` partners against `one` (1 worker) and `two` (2 workers), alternated in halves."""
     members = {n: partner_clients(partners, skus, clients, f"w{n}") for n in (1, 2)}
     for serve in (one, two):  # the warm-up also gives each client open orders to change and cancel later
@@ -45,7 +45,8 @@ async def mixed_phase(one: Serve, two: Serve, partners: list[Partner], skus: lis
         for serve in (one, two):
             log(f"mixed, round {round_no}: {clients} partners, {seconds / 2:.0f} s, {serve.workers} worker(s)")
             runs[serve.workers].append(await closed_loop(serve.url, serve.pids(), members[serve.workers],
-                                                         seconds / 2, lock_logs[serve.workers], meter, client))
+                                                         seconds / 2, lock_logs[serve.workers], meter, client,
+                                                         database_url))
     deadline = Settings().request_timeout_seconds
     single, double = merged(runs[1]).summary(deadline), merged(runs[2]).summary(deadline)
     return {

@@ -196,7 +196,10 @@ def sop_serve(workers: int, env: Mapping[str, str], log_dir: Path, *, name: str 
     log = log_dir / f"{name}-{port}.log"
     with log.open("wb") as out:
         command = [sop, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
-        process = subprocess.Popen(command, cwd=REPO_ROOT, env={**os.environ, **env}, stdout=out,
+        # The console script's path does not hold the checkout, so an editable install would serve the code it was
+        # installed from (another worktree): put this checkout first, as `python -m uvicorn` from it does.
+        path = os.pathsep.join(filter(None, (str(REPO_ROOT), os.environ.get("PYTHONPATH"))))
+        process = subprocess.Popen(command, cwd=REPO_ROOT, env={**os.environ, "PYTHONPATH": path, **env}, stdout=out,
                                    stderr=subprocess.STDOUT)
     try:
         serve = Serve(Server(process, port, log), workers)
