@@ -19,7 +19,7 @@ CPU per create, the paced run at `--paced-rps`, ledger lock hold times (SOP_LEDG
 to COMMIT; PostgreSQL's clock where the UPDATE went with the COMMIT, the client's beside it) and `sop check` on the
 database afterwards. The figures the issue names are top-level keys.
 Usage: .venv/bin/python bench/api.py [--size small|medium|large] [--seconds 20] [--clients 50] [--paced-rps 100]
-       [--client lean|httpx]
+       [--client lean|httpx] [--loop uvloop|asyncio]
 """
 
 from __future__ import annotations
