@@ -2,13 +2,16 @@
 
 Creates a fresh database, migrates it, loads the demo plant (`--size`, default medium), creates keys, starts
 the API (`uvicorn api.app:create_app --factory`) and the baseline (bench/plain_orders_app.py: the same page
-as plain JSON from the same domain queries) on loopback, and measures with `--clients` concurrent httpx
+as plain JSON from the same domain queries) on loopback, and measures with `--clients` concurrent
 clients for `--seconds` per scenario: (a) the GraphQL `orders(first: 50)` page with customer, lines{product}
 and review, (b) createOrder of valid orders for demo customers and skus, (c) the plain page. Each is also
 measured with one client (the service time without queueing). SQL statements per page are counted in-process
 (a before_cursor_execute counter) for first: 10 and first: 50. The database is dropped at the end, also on
 failure. Prints one JSON line last. The machine is shared (2 cores, other work): the load generator runs on
-the same cores, so server CPU per request is reported beside requests/s; both are noisy.
+the same cores, so server CPU per request is reported beside requests/s; both are noisy. Each scenario also
+says where the machine's CPU went per request (`cpu_ms_per_request`: the load generator, the servers, PostgreSQL's
+backends of the bench database and its background processes, other work, the idle share; bench/cpu_budget.py).
+The load generator is the lean client (bench/lean_http.py, on uvloop) unless `--client httpx`.
 
 Issue 15 adds, in the same run: partners' createOrder/updateOrder/cancelOrder (bench/partner_load.py) in a closed
 loop of `--clients` against `sop serve --workers 1` and `--workers 2` side by side (alternated halves), server
@@ -16,6 +19,7 @@ CPU per create, the paced run at `--paced-rps`, ledger lock hold times (SOP_LEDG
 to COMMIT; PostgreSQL's clock where the UPDATE went with the COMMIT, the client's beside it) and `sop check` on the
 database afterwards. The figures the issue names are top-level keys.
 Usage: .venv/bin/python bench/api.py [--size small|medium|large] [--seconds 20] [--clients 50] [--paced-rps 100]
+       [--client lean|httpx] [--loop uvloop|asyncio]
 """
 
 from __future__ import annotations
@@ -38,12 +42,15 @@ from typing import Any
 
 import httpx
 import numpy as np
+import uvloop
 from sqlalchemy import event, select
+from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from api.app import create_app
-from bench.partner_load import LockLog, Partner, cpu_seconds, percentiles
+from bench.cpu_budget import CpuMeter, Snapshot
+from bench.partner_load import Client, LockLog, Partner, Response, http_client, percentiles
 from bench.plain_orders_app import create_app as create_plain_app
 from bench.scale_out import issue_15_verdicts, mixed_phase, sop_check
 from domain.config import Settings
@@ -64,7 +71,7 @@ CREATE = """mutation($input: OrderInput!) { createOrder(input: $input) {
 PAGE_RATIO_TARGET = 3.0
 CREATE_P95_TARGET_MS = 50.0
 PARTNERS = 10  # partner keys for the mixed closed loop, each with its share of the customers
-Request = Callable[[httpx.AsyncClient], Awaitable[bool]]
+Request = Callable[[Client], Awaitable[bool]]
 
 
 @dataclass
@@ -73,16 +80,18 @@ class Run:
     failures: int = 0
     seconds: float = 0.0
     server_cpu_seconds: float = 0.0
+    cpu_spans: list[tuple[Snapshot, Snapshot]] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
         done = len(self.latencies)
         ms = np.percentile(np.array(self.latencies) * 1000, [50, 95, 99]) if done else [float("nan")] * 3
         return {"requests": done, "failures": self.failures, "rps": round(done / self.seconds, 1),
                 "p50_ms": round(float(ms[0]), 1), "p95_ms": round(float(ms[1]), 1), "p99_ms": round(float(ms[2]), 1),
-                "server_cpu_ms_per_request": round(1000 * self.server_cpu_seconds / max(done, 1), 2)}
+                "server_cpu_ms_per_request": round(1000 * self.server_cpu_seconds / max(done, 1), 2),
+                "cpu_ms_per_request": CpuMeter.budget(self.cpu_spans, done)}
 
 
-async def drive(http: httpx.AsyncClient, request: Request, server: Server, clients: int, seconds: float,
+async def drive(http: Client, request: Request, server: Server, meter: CpuMeter, clients: int, seconds: float,
                 rate: float | None = None) -> Run:
     """`clients` workers for `seconds`; a failed request counts as a failure, not a latency.
 
@@ -113,16 +122,19 @@ async def drive(http: httpx.AsyncClient, request: Request, server: Server, clien
             else:
                 run.failures += 1
 
-    cpu_before, started = cpu_seconds(server.process.pid), time.perf_counter()
+    before = meter.snapshot([server.process.pid])
+    started = time.perf_counter()
     await asyncio.gather(*(worker(i) for i in range(clients)))
     run.seconds = time.perf_counter() - started
-    run.server_cpu_seconds = cpu_seconds(server.process.pid) - cpu_before
+    after = meter.snapshot([server.process.pid])
+    run.cpu_spans.append((before, after))
+    run.server_cpu_seconds = sum(after.servers.values()) - sum(before.servers.values())
     return run
 
 
 def merged(runs: list[Run]) -> Run:
     return Run([x for r in runs for x in r.latencies], sum(r.failures for r in runs), sum(r.seconds for r in runs),
-               sum(r.server_cpu_seconds for r in runs))
+               sum(r.server_cpu_seconds for r in runs), [span for r in runs for span in r.cpu_spans])
 
 
 @dataclass
@@ -133,24 +145,25 @@ class Workload:
     customers: list[str]
     skus: list[str]
     lock_log: LockLog
+    meter: CpuMeter
     statuses: dict[str, int] = field(default_factory=dict)
     problems: dict[str, int] = field(default_factory=dict)
     codes: itertools.count[int] = field(default_factory=itertools.count)
     rng: random.Random = field(default_factory=lambda: random.Random(7))
 
-    def failed(self, response: httpx.Response) -> bool:
+    def failed(self, response: Response) -> bool:
         """Count a failure by its status and the start of its body (the JSON line reports them)."""
         reason = f"{response.status_code} {response.text[:160]}"
         self.problems[reason] = self.problems.get(reason, 0) + 1
         return False
 
-    def answer(self, response: httpx.Response) -> Any:
+    def answer(self, response: Response) -> Any:
         try:
             return response.json() if response.status_code == 200 else None
         except ValueError:
             return None
 
-    async def graphql_page(self, http: httpx.AsyncClient) -> bool:
+    async def graphql_page(self, http: Client) -> bool:
         response = await http.post(f"{self.api.url}/graphql", json={"query": PAGE, "variables": {"first": PAGE_SIZE}},
                                    headers={"Authorization": f"Bearer {self.keys['viewer']}"})
         body = self.answer(response)
@@ -158,7 +171,7 @@ class Workload:
             return self.failed(response)
         return True
 
-    async def plain_page(self, http: httpx.AsyncClient) -> bool:
+    async def plain_page(self, http: Client) -> bool:
         response = await http.get(f"{self.plain.url}/orders", params={"first": PAGE_SIZE},
                                   headers={"Authorization": f"Bearer {self.keys['viewer']}"})
         body = self.answer(response)
@@ -173,7 +186,7 @@ class Workload:
         return {"code": f"BENCH-{os.getpid()}-{next(self.codes)}", "customerCode": rng.choice(self.customers),
                 "requestedDate": due.isoformat(), "lines": lines}
 
-    async def create_order(self, http: httpx.AsyncClient) -> bool:
+    async def create_order(self, http: Client) -> bool:
         response = await http.post(f"{self.api.url}/graphql",
                                    json={"query": CREATE, "variables": {"input": self.order_input()}},
                                    headers={"Authorization": f"Bearer {self.keys['planner']}"})
@@ -246,31 +259,31 @@ async def statements_per_page(url: str, key: str) -> dict[str, Any]:
             "plain_first_50": plain_50}
 
 
-async def measure(work: Workload, clients: int, seconds: float, paced_rate: float) -> dict[str, Any]:
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(limits=limits, timeout=60.0) as http:
+async def measure(work: Workload, clients: int, seconds: float, paced_rate: float, client: str) -> dict[str, Any]:
+    meter = work.meter
+    async with http_client(client, clients) as http:
         log("warming up")
         for request, server in ((work.plain_page, work.plain), (work.graphql_page, work.api)):
-            await drive(http, request, server, min(clients, 10), 2.0)
+            await drive(http, request, server, meter, min(clients, 10), 2.0)
         pages: dict[str, list[Run]] = {"plain": [], "graphql": []}
         for round_no in (1, 2):  # alternated, so a burst of other work on the machine hits both alike
             log(f"pages, round {round_no}: {clients} clients, {seconds / 2:.0f} s each")
-            pages["plain"].append(await drive(http, work.plain_page, work.plain, clients, seconds / 2))
-            pages["graphql"].append(await drive(http, work.graphql_page, work.api, clients, seconds / 2))
+            pages["plain"].append(await drive(http, work.plain_page, work.plain, meter, clients, seconds / 2))
+            pages["graphql"].append(await drive(http, work.graphql_page, work.api, meter, clients, seconds / 2))
         log(f"createOrder: {clients} clients, {seconds:.0f} s")
         work.lock_log.take()
         server_log = work.lock_log.server or LockLog(work.lock_log.prefix, with_server=False)
         server_log.take()
-        creates = await drive(http, work.create_order, work.api, clients, seconds)
+        creates = await drive(http, work.create_order, work.api, meter, clients, seconds)
         await asyncio.sleep(0.2)
         creates_lock_hold, creates_lock_hold_server = work.lock_log.take(), server_log.take()
         statuses, work.statuses = work.statuses, {}
         log(f"createOrder: {clients} clients sending {paced_rate:g} orders/s in all, {seconds:.0f} s")
-        paced = await drive(http, work.create_order, work.api, clients, seconds, rate=paced_rate)
+        paced = await drive(http, work.create_order, work.api, meter, clients, seconds, rate=paced_rate)
         work.statuses = {}
         single_seconds = min(5.0, seconds / 4)
         log(f"one client, {single_seconds:.0f} s each")
-        single = {name: (await drive(http, request, server, 1, single_seconds)).summary()
+        single = {name: (await drive(http, request, server, meter, 1, single_seconds)).summary()
                   for name, request, server in (("plain_page", work.plain_page, work.plain),
                                                 ("graphql_page", work.graphql_page, work.api),
                                                 ("create_order", work.create_order, work.api))}
@@ -304,6 +317,10 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--paced-rps", type=float, default=20.0,
                         help="orders/s the clients send in all in the paced createOrder run (each on a schedule)")
+    parser.add_argument("--client", choices=("lean", "httpx"), default="lean",
+                        help="the load generator's HTTP client (bench/lean_http.py, or httpx.AsyncClient)")
+    parser.add_argument("--loop", choices=("uvloop", "asyncio"), default="uvloop",
+                        help="the load generator's event loop")
     parser.add_argument("--server", default=os.environ.get("SOP_TEST_POSTGRES_URL",
                                                            "postgresql://postgres@127.0.0.1:5432/test"))
     args = parser.parse_args()
@@ -312,19 +329,22 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     load_start = os.getloadavg()
     result: dict[str, Any] = {"bench": "api", "size": args.size, "clients": args.clients,
-                              "seconds_per_scenario": args.seconds, "cpus": os.cpu_count()}
+                              "seconds_per_scenario": args.seconds, "cpus": os.cpu_count(),
+                              "load_generator": {"client": args.client, "loop": args.loop}}
+    run = uvloop.run if args.loop == "uvloop" else asyncio.run
     with tempfile.TemporaryDirectory() as tmp, fresh_database("postgresql", Path(tmp)) as url:
         started = time.perf_counter()
         keys, customers, skus, orders, partners = prepare(url, args.size)
         result.update(orders_in_database=orders, load_seconds=round(time.perf_counter() - started, 1))
         log(f"{args.size} plant loaded: {orders} orders, {len(customers)} customers, {len(skus)} routed skus")
         result["sql_statements_per_page"] = asyncio.run(statements_per_page(url, keys["viewer"]))
+        meter = CpuMeter(str(make_url(url).database))
         env = {"SOP_DATABASE_URL": url, "SOP_LEDGER_LOCK_LOG": str(Path(tmp) / "lock-api")}
         with (uvicorn_server("api.app:create_app", env, Path(tmp), name="api") as api,
               uvicorn_server("bench.plain_orders_app:create_app", env, Path(tmp), name="plain") as plain):
-            work = Workload(api, plain, keys, customers, skus, LockLog(Path(tmp) / "lock-api"))
+            work = Workload(api, plain, keys, customers, skus, LockLog(Path(tmp) / "lock-api"), meter)
             try:
-                result.update(asyncio.run(measure(work, args.clients, args.seconds, args.paced_rps)))
+                result.update(run(measure(work, args.clients, args.seconds, args.paced_rps, args.client)))
             finally:
                 if work.problems:
                     for server in (api, plain):
@@ -333,10 +353,17 @@ def main() -> None:
         log("partners' creates, updates and cancels: sop serve --workers 1 and --workers 2, side by side")
         with (sop_serve(1, {**env, "SOP_LEDGER_LOCK_LOG": str(prefixes[1])}, Path(tmp), name="serve-1") as one,
               sop_serve(2, {**env, "SOP_LEDGER_LOCK_LOG": str(prefixes[2])}, Path(tmp), name="serve-2") as two):
-            result.update(asyncio.run(mixed_phase(one, two, partners, skus, args.clients, args.seconds,
-                                                  {n: LockLog(p) for n, p in prefixes.items()})))
+            result.update(run(mixed_phase(one, two, partners, skus, args.clients, args.seconds,
+                                          {n: LockLog(p) for n, p in prefixes.items()}, meter, args.client, url)))
         result["sop_check"] = sop_check(url)
     ratio = result["page_ratio"]
+    result["cpu_ms_per_request"] = {  # the issue 15 scenarios side by side
+        "create_single_client": result["single_client"]["create_order"]["cpu_ms_per_request"],
+        "create_paced": result["create_order_paced"]["cpu_ms_per_request"],
+        "create_closed_loop_1_process": result["create_order"]["cpu_ms_per_request"],
+        "mixed_closed_loop_workers_1": result["partners_mixed_workers_1"]["cpu_ms_per_request"],
+        "mixed_closed_loop_workers_2": result["partners_mixed_workers_2"]["cpu_ms_per_request"],
+    }
     result.update(
         page_ratio_target=PAGE_RATIO_TARGET,
         page_ratio_ok=max(ratio["rps"], ratio["server_cpu_per_request"]) <= PAGE_RATIO_TARGET,
@@ -347,7 +374,8 @@ def main() -> None:
         **issue_15_verdicts(result),
         loadavg_start=[round(x, 2) for x in load_start], loadavg_end=[round(x, 2) for x in os.getloadavg()],
         note="2 shared cores; load generator on the same cores; closed-loop clients, so latency under load is "
-             "mostly queueing (clients / rps); server CPU excludes PostgreSQL's own backends",
+             "mostly queueing (clients / rps); server CPU excludes PostgreSQL's own backends "
+             "(cpu_ms_per_request has them)",
     )
     print(json.dumps(result))
 

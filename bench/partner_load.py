@@ -3,24 +3,33 @@
 Used by bench/api.py (issue 15 items 3 and 4). Each client is one partner system with its own key and customers:
 it creates orders and later changes (new requested date) or cancels the ones it holds open, always with the
 version it was last given, as an ERP does. A request answered with a GraphQL error, a 5xx or no answer is a
-failure; a mutation answered with a UserError (e.g. FROZEN_WINDOW) is an answer and counted by its code. Server
-CPU is summed over the serving processes (/proc); ledger lock hold times come from SOP_LEDGER_LOCK_LOG files.
+failure; a mutation answered with a UserError (e.g. FROZEN_WINDOW) is an answer and counted by its code. CPU per
+request of the load generator, the serving processes and PostgreSQL comes from /proc (bench/cpu_budget.py); ledger
+lock hold times from SOP_LEDGER_LOCK_LOG files. The clients are httpx's or the lean one (bench/lean_http.py).
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import time
 from collections import Counter
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import numpy as np
+
+from bench.cpu_budget import CpuMeter, Snapshot, connections_by_process
+from bench.lean_http import LeanClient, LeanResponse
+from bench.pg_waits import WaitSampler
+
+Client = httpx.AsyncClient | LeanClient
+Response = httpx.Response | LeanResponse
 
 CREATE = """mutation($input: OrderInput!) { createOrder(input: $input) {
   order { code status version } errors { code message } } }"""
@@ -32,10 +41,12 @@ OPEN = {"RECEIVED", "ACCEPTED", "PROPOSED"}  # statuses a partner still changes 
 CREATE_SHARE, UPDATE_SHARE = 0.6, 0.25  # the rest cancels (only orders the client holds open)
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process (Linux /proc/<pid>/stat fields 14 and 15)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def http_client(kind: str, connections: int) -> Client:
+    """The benches' load generator: "lean" (bench/lean_http.py) or "httpx", keeping up to `connections` open."""
+    if kind == "lean":
+        return LeanClient(timeout=60.0)
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    return httpx.AsyncClient(limits=limits, timeout=60.0)
 
 
 def percentiles(samples: list[float]) -> dict[str, float]:
@@ -90,6 +101,10 @@ class MixedRun:
     lock_hold_ms: list[float] = field(default_factory=list)
     lock_hold_server_ms: list[float] = field(default_factory=list)
     lock_hold_server_updates_ms: list[float] = field(default_factory=list)
+    cpu_spans: list[tuple[Snapshot, Snapshot]] = field(default_factory=list)
+    connections_by_process: list[list[int]] = field(default_factory=list)  # at the end of each span
+    backend_counts: Counter[str] = field(default_factory=Counter)  # pg_stat_activity samples (bench/pg_waits.py)
+    backend_samples: int = 0
 
     def summary(self, deadline_seconds: float) -> dict[str, Any]:
         answered = sum(len(v) for v in self.latencies.values())
@@ -103,6 +118,11 @@ class MixedRun:
             "past_deadline": sum(x > deadline_seconds for x in every) + self.failures["timeout"],
             "failures": dict(self.failures), "refused_by_code": dict(self.refused), "statuses": dict(self.statuses),
             "server_cpu_ms_per_request": round(1000 * self.server_cpu_seconds / max(answered, 1), 2),
+            **({"cpu_ms_per_request": CpuMeter.budget(self.cpu_spans, answered)} if self.cpu_spans else {}),
+            **({"connections_by_process": self.connections_by_process} if self.connections_by_process else {}),
+            **({"postgres_backends_mean": {k: round(n / self.backend_samples, 2)
+                                           for k, n in self.backend_counts.most_common()}}
+               if self.backend_samples else {}),
             "ledger_lock_hold": {"transactions": len(self.lock_hold_ms), **percentiles(self.lock_hold_ms)},
             "ledger_lock_hold_server": {"transactions": len(self.lock_hold_server_ms),
                                         **percentiles(self.lock_hold_server_ms)},
@@ -136,7 +156,7 @@ class PartnerClient:
             return "update", UPDATE, {"code": code, "expectedVersion": self.open[code], "requestedDate": self._due()}
         return "cancel", CANCEL, {"code": code, "expectedVersion": self.open[code], "reason": "bench"}
 
-    async def send(self, http: httpx.AsyncClient, url: str) -> None:
+    async def send(self, http: Client, url: str) -> None:
         kind, query, variables = self.next_request()
         started = time.perf_counter()
         try:
@@ -174,27 +194,35 @@ def partner_clients(partners: list[Partner], skus: list[str], clients: int, tag:
 
 
 async def closed_loop(url: str, pids: list[int], members: list[PartnerClient], seconds: float,
-                      lock_log: LockLog) -> MixedRun:
-    """Each partner system sends again as soon as it has its answer, for `seconds`."""
+                      lock_log: LockLog, meter: CpuMeter, client: str = "lean", database_url: str | None = None
+                      ) -> MixedRun:
+    """Each partner system sends again as soon as it has its answer, for `seconds`; with `database_url`, what the
+    database's backends were doing is sampled meanwhile (bench/pg_waits.py)."""
     run = MixedRun()
     for member in members:
         member.run = run
-    limits = httpx.Limits(max_connections=len(members), max_keepalive_connections=len(members))
     lock_log.take()  # only this run's transactions
     server_log = lock_log.server or LockLog(lock_log.prefix, with_server=False)
     updates_log = lock_log.updates or LockLog(lock_log.prefix, with_server=False)
     server_log.take(), updates_log.take()
-    async with httpx.AsyncClient(limits=limits, timeout=60.0) as http:
-        cpu_before, started = sum(cpu_seconds(p) for p in pids), time.perf_counter()
-        deadline = started + seconds
+    async with http_client(client, len(members)) as http:
+        with WaitSampler(database_url) if database_url else nullcontext() as sampler:
+            before = meter.snapshot(pids)
+            started = time.perf_counter()
+            deadline = started + seconds
 
-        async def loop(member: PartnerClient) -> None:
-            while time.perf_counter() < deadline:
-                await member.send(http, url)
+            async def loop(member: PartnerClient) -> None:
+                while time.perf_counter() < deadline:
+                    await member.send(http, url)
 
-        await asyncio.gather(*(loop(m) for m in members))
-        run.seconds = time.perf_counter() - started
-        run.server_cpu_seconds = sum(cpu_seconds(p) for p in pids) - cpu_before
+            await asyncio.gather(*(loop(m) for m in members))
+            run.seconds = time.perf_counter() - started
+            after = meter.snapshot(pids)
+        if sampler:
+            run.backend_counts, run.backend_samples = sampler.counts, sampler.samples
+        run.cpu_spans.append((before, after))
+        run.connections_by_process.append(connections_by_process(pids, urlsplit(url).port or 80))
+        run.server_cpu_seconds = sum(after.servers.values()) - sum(before.servers.values())
     await asyncio.sleep(0.2)  # the last commits' lines
     run.lock_hold_ms, run.lock_hold_server_ms = lock_log.take(), server_log.take()
     run.lock_hold_server_updates_ms = updates_log.take()
@@ -214,4 +242,8 @@ def merged(runs: list[MixedRun]) -> MixedRun:
         out.lock_hold_ms.extend(r.lock_hold_ms)
         out.lock_hold_server_ms.extend(r.lock_hold_server_ms)
         out.lock_hold_server_updates_ms.extend(r.lock_hold_server_updates_ms)
+        out.cpu_spans.extend(r.cpu_spans)
+        out.connections_by_process.extend(r.connections_by_process)
+        out.backend_counts.update(r.backend_counts)
+        out.backend_samples += r.backend_samples
     return out

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bench.cpu_budget import CpuMeter
 from bench.partner_load import LockLog, MixedRun, Partner, closed_loop, merged, partner_clients
 from domain.config import Settings
 from tests.e2e.multiprocess.servers import Serve
@@ -31,18 +32,21 @@ def log(message: str) -> None:
 
 
 async def mixed_phase(one: Serve, two: Serve, partners: list[Partner], skus: list[str], clients: int,
-                      seconds: float, lock_logs: dict[int, LockLog]) -> dict[str, Any]:
+                      seconds: float, lock_logs: dict[int, LockLog], meter: CpuMeter, client: str = "lean",
+                      database_url: str | None = None) -> dict[str, Any]:
     """Closed loops of `clients` partners against `one` (1 worker) and `two` (2 workers), alternated in halves."""
     members = {n: partner_clients(partners, skus, clients, f"w{n}") for n in (1, 2)}
     for serve in (one, two):  # the warm-up also gives each client open orders to change and cancel later
         log(f"warming up sop serve --workers {serve.workers}")
-        await closed_loop(serve.url, serve.pids(), members[serve.workers], 3.0, lock_logs[serve.workers])
+        await closed_loop(serve.url, serve.pids(), members[serve.workers], 3.0, lock_logs[serve.workers], meter,
+                          client)
     runs: dict[int, list[MixedRun]] = {1: [], 2: []}
     for round_no in (1, 2):
         for serve in (one, two):
             log(f"mixed, round {round_no}: {clients} partners, {seconds / 2:.0f} s, {serve.workers} worker(s)")
             runs[serve.workers].append(await closed_loop(serve.url, serve.pids(), members[serve.workers],
-                                                         seconds / 2, lock_logs[serve.workers]))
+                                                         seconds / 2, lock_logs[serve.workers], meter, client,
+                                                         database_url))
     deadline = Settings().request_timeout_seconds
     single, double = merged(runs[1]).summary(deadline), merged(runs[2]).summary(deadline)
     return {

@@ -187,6 +187,14 @@ def _serving(serve: Serve, timeout: float) -> None:
                        f"{serve.server.log_tail()}")
 
 
+def checkout_first(env: Mapping[str, str]) -> dict[str, str]:
+    """`env` with this checkout first on PYTHONPATH. A console script's import path does not hold the checkout, so an
+    editable install would serve the tree it was installed from (another worktree), not the code under test;
+    `python -m uvicorn` run from the checkout already has it first."""
+    path = os.pathsep.join(filter(None, (str(REPO_ROOT), env.get("PYTHONPATH"))))
+    return {**env, "PYTHONPATH": path}
+
+
 @contextmanager
 def sop_serve(workers: int, env: Mapping[str, str], log_dir: Path, *, name: str = "serve",
               timeout: float = 180.0) -> Iterator[Serve]:
@@ -196,7 +204,7 @@ def sop_serve(workers: int, env: Mapping[str, str], log_dir: Path, *, name: str 
     log = log_dir / f"{name}-{port}.log"
     with log.open("wb") as out:
         command = [sop, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
-        process = subprocess.Popen(command, cwd=REPO_ROOT, env={**os.environ, **env}, stdout=out,
+        process = subprocess.Popen(command, cwd=REPO_ROOT, env=checkout_first({**os.environ, **env}), stdout=out,
                                    stderr=subprocess.STDOUT)
     try:
         serve = Serve(Server(process, port, log), workers)
