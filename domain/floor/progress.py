@@ -108,8 +108,11 @@ async def report_progress(
     at = bounds.instant(at, ["at"], past_only=True) or utcnow()
     line = await line_by_code(session, line_code, ["lineCode"])
     product = await product_by_sku(session, sku, ["sku"])
+    waiting = await orders_waiting_for(session, product.id)
     if order_code is not None:
-        order = await order_by_code(session, order_code, ["orderCode"])
+        # The named order is most often among those waiting, read with them: read alone only when it is not.
+        named = next((o for o in waiting if o.code == order_code), None)
+        order = named or await order_by_code(session, order_code, ["orderCode"])
         if all(item.product_id != product.id for item in order.lines):
             raise InvalidInput(f"order {order_code!r} has no line for sku {sku!r}", ["orderCode"])
         if order.status not in (*OPEN_STATUSES, OrderStatus.IN_STOCK):
@@ -118,9 +121,7 @@ async def report_progress(
             )
         # The named order first; what it does not need goes to the others waiting, as an unnamed report's would
         # (a task started whole units gross of yield: left as free stock, they were lost to orders waiting).
-        waiting = [order, *(o for o in await orders_waiting_for(session, product.id) if o.id != order.id)]
-    else:
-        waiting = await orders_waiting_for(session, product.id)
+        waiting = [order, *(o for o in waiting if o.id != order.id)]
 
     event = ProgressEvent(
         line_id=line.id, product_id=product.id, order_id=waiting[0].id if order_code else None,
