@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import InstanceState, selectinload
 
 from domain.access import Principal
 from domain.bounds import shown
@@ -27,7 +27,7 @@ async def _by_code(session: AsyncSession, model: type[ProductionLine] | type[Pro
     found: dict[tuple[type, str], ProductionLine | Product] = session.info.setdefault(_FOUND, {})
     row = found.get((model, code))
     if row is not None:
-        state = inspect(row)
+        state: InstanceState[ProductionLine | Product] = inspect(row)
         if state.session_id == session.sync_session.hash_key and not state.expired and not state.expired_attributes \
                 and not state.deleted and getattr(row, column.key) == code:
             return row
