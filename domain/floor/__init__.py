@@ -17,9 +17,9 @@ from domain.floor.materials import (
     recheck_material_sync,
 )
 from domain.floor.progress import report_progress
-from domain.floor.stock import check_safety_stock, safety_stock_key
+from domain.floor.stock import check_products, check_safety_stock, safety_stock_key
 
-__all__ = ["OPEN_STATUSES", "AheadTask", "at_risk_event", "check_safety_stock", "late_order_key", "mark_late_sync",
-           "material_alert_key", "material_shortages", "move_first", "plan_material_needs", "raise_alert_sync",
-           "receipts_due", "recheck_material_sync", "report_incident", "report_progress", "safety_stock_key",
-           "work_ahead", "work_ahead_for_line"]
+__all__ = ["OPEN_STATUSES", "AheadTask", "at_risk_event", "check_products", "check_safety_stock", "late_order_key",
+           "mark_late_sync", "material_alert_key", "material_shortages", "move_first", "plan_material_needs",
+           "raise_alert_sync", "receipts_due", "recheck_material_sync", "report_incident", "report_progress",
+           "safety_stock_key", "work_ahead", "work_ahead_for_line"]

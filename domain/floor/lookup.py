@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import InstanceState, selectinload
 
 from domain.access import Principal
 from domain.bounds import shown
@@ -14,17 +14,39 @@ from domain.errors import NotFound
 from domain.models import Material, Order, Product, ProductionLine
 from domain.scoping import may_see_customer
 
+# session.info key: (model, code) -> the row these lookups found in this session, held so it stays in the map.
+_FOUND = "floor.lookup.found"
+
+
+async def _by_code(session: AsyncSession, model: type[ProductionLine] | type[Product], code: str
+                   ) -> ProductionLine | Product | None:
+    """The row with that code; the one this session found before while it is still loaded there, as the SELECT
+    would return it (a query does not refresh an object the session holds): every floor report names a line and
+    a sku, two SELECTs a report that built nothing new."""
+    column = ProductionLine.code if model is ProductionLine else Product.sku
+    found: dict[tuple[type, str], ProductionLine | Product] = session.info.setdefault(_FOUND, {})
+    row = found.get((model, code))
+    if row is not None:
+        state: InstanceState[ProductionLine | Product] = inspect(row)
+        if state.session_id == session.sync_session.hash_key and not state.expired and not state.expired_attributes \
+                and not state.deleted and getattr(row, column.key) == code:
+            return row
+    row = await session.scalar(select(model).where(column == code))
+    if row is not None:
+        found[(model, code)] = row
+    return row
+
 
 async def line_by_code(session: AsyncSession, code: str, field: Sequence[str]) -> ProductionLine:
-    line = await session.scalar(select(ProductionLine).where(ProductionLine.code == code))
-    if line is None:
+    line = await _by_code(session, ProductionLine, code)
+    if not isinstance(line, ProductionLine):
         raise NotFound(f"production line {shown(code)} does not exist", field)
     return line
 
 
 async def product_by_sku(session: AsyncSession, sku: str, field: Sequence[str]) -> Product:
-    product = await session.scalar(select(Product).where(Product.sku == sku))
-    if product is None:
+    product = await _by_code(session, Product, sku)
+    if not isinstance(product, Product):
         raise NotFound(f"product {shown(sku)} does not exist", field)
     return product
 

@@ -22,7 +22,7 @@ from domain.floor.lateness import mark_late
 from domain.floor.lookup import line_by_code, order_by_code, product_by_sku
 from domain.floor.plan_progress import count_against_plan
 from domain.floor.production_progress import count_against_production_orders
-from domain.floor.stock import check_safety_stock
+from domain.floor.stock import check_products
 from domain.models import (
     Alert,
     Order,
@@ -46,18 +46,21 @@ class ProgressOutcome:
     late: list[Order] = field(default_factory=list)  # orders found past their promise by this report
 
 
-async def _take_into_stock(session: AsyncSession, product: Product, made: float, scrapped: float) -> None:
-    """In the database, not from the copy read earlier, so concurrent reports never lose units. The product's copy
-    is read again by check_safety_stock (populate_existing) before anything looks at its stock."""
+async def _take_into_stock(session: AsyncSession, product: Product, made: float, scrapped: float) -> Product:
+    """In the database, not from the copy read earlier, so concurrent reports never lose units; the product's copy
+    comes back with the row as the UPDATE left it (RETURNING), fresh for check_products without a SELECT."""
     used = made + scrapped
-    await session.execute(
+    fresh = await session.scalars(
         update(Product)
         .where(Product.id == product.id)
         .values(
             on_hand=Product.on_hand + made,
             work_in_progress=case((Product.work_in_progress > used, Product.work_in_progress - used), else_=0.0),
         )
+        .returning(Product)
+        .execution_options(synchronize_session=False, populate_existing=True)
     )
+    return fresh.one()
 
 
 async def _advance(
@@ -108,8 +111,11 @@ async def report_progress(
     at = bounds.instant(at, ["at"], past_only=True) or utcnow()
     line = await line_by_code(session, line_code, ["lineCode"])
     product = await product_by_sku(session, sku, ["sku"])
+    waiting = await orders_waiting_for(session, product.id)
     if order_code is not None:
-        order = await order_by_code(session, order_code, ["orderCode"])
+        # The named order is most often among those waiting, read with them: read alone only when it is not.
+        named = next((o for o in waiting if o.code == order_code), None)
+        order = named or await order_by_code(session, order_code, ["orderCode"])
         if all(item.product_id != product.id for item in order.lines):
             raise InvalidInput(f"order {order_code!r} has no line for sku {sku!r}", ["orderCode"])
         if order.status not in (*OPEN_STATUSES, OrderStatus.IN_STOCK):
@@ -118,16 +124,14 @@ async def report_progress(
             )
         # The named order first; what it does not need goes to the others waiting, as an unnamed report's would
         # (a task started whole units gross of yield: left as free stock, they were lost to orders waiting).
-        waiting = [order, *(o for o in await orders_waiting_for(session, product.id) if o.id != order.id)]
-    else:
-        waiting = await orders_waiting_for(session, product.id)
+        waiting = [order, *(o for o in waiting if o.id != order.id)]
 
     event = ProgressEvent(
         line_id=line.id, product_id=product.id, order_id=waiting[0].id if order_code else None,
         quantity=made, scrap=scrapped, scrap_reason=scrap_reason, at=at, reported_by=principal.actor,
     )
     session.add(event)
-    await _take_into_stock(session, product, made, scrapped)
+    product = await _take_into_stock(session, product, made, scrapped)
     if made > 0:
         session.add(StockMovement(
             product_id=product.id, kind=StockMovementKind.PRODUCED, quantity=made, at=at,
@@ -144,7 +148,7 @@ async def report_progress(
             touched.append(order)
     plan_items = await count_against_plan(session, line.id, product.id, at.date(), made)
     await count_against_production_orders(session, product.id, made, allocations)
-    alerts = await check_safety_stock(session, [product.id], outbox, at.date())
+    alerts = await check_products(session, [product], outbox, at.date())
     late = await mark_late(session, outbox, at.date(), principal.actor)
     await commit(session)
     await outbox.publish(broker)

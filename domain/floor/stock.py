@@ -106,6 +106,12 @@ async def check_safety_stock(
         select(Product).where(Product.id.in_(set(product_ids)))
         .execution_options(populate_existing=True).order_by(Product.id)
     ))
+    return await check_products(session, products, outbox, today)
+
+
+async def check_products(session: AsyncSession, products: list[Product], outbox: Outbox, today: date) -> list[Alert]:
+    """check_safety_stock for products whose copies are as fresh as the database (just read or returned by the
+    UPDATE that moved their stock), in id order."""
     short = [p.id for p in products if p.on_hand < p.safety_stock]
     if short:  # substitutes are named only for skus below safety stock: read them for those alone
         await session.scalars(select(Product).where(Product.id.in_(short)).options(selectinload(Product.substitutes))

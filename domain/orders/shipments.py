@@ -11,7 +11,7 @@ from domain.errors import InvalidInput, InvalidTransition
 from domain.events import kinds
 from domain.events.order_history import record_order_event
 from domain.events.outbox import EventBroker, Outbox
-from domain.floor import check_safety_stock
+from domain.floor import check_products
 from domain.models import (
     Delivery,
     DeliveryStatus,
@@ -68,14 +68,18 @@ def _quantities(data: ShipInput, lines: list[OrderLine], skus: dict[int, str]) -
     return wanted
 
 
-async def _take_from_stock(session: AsyncSession, product_id: int, sku: str, quantity: float, field: list[str]) -> None:
-    """In the database and only if the units are there: stock never goes negative, whatever ran meanwhile."""
-    taken = await session.execute(
+async def _take_from_stock(session: AsyncSession, product_id: int, sku: str, quantity: float, field: list[str]
+                           ) -> Product:
+    """In the database and only if the units are there: stock never goes negative, whatever ran meanwhile. The
+    product's copy comes back with the row as the UPDATE left it (RETURNING), fresh for the safety-stock check."""
+    taken = (await session.scalars(
         update(Product).where(Product.id == product_id, Product.on_hand >= quantity)
-        .values(on_hand=Product.on_hand - quantity).execution_options(synchronize_session=False))
-    if taken.rowcount != 1:  # type: ignore[attr-defined]
+        .values(on_hand=Product.on_hand - quantity).returning(Product)
+        .execution_options(synchronize_session=False, populate_existing=True))).one_or_none()
+    if taken is None:
         on_hand = await session.scalar(select(Product.on_hand).where(Product.id == product_id))
         raise InvalidInput(f"{quantity:g} of {sku} to ship but only {on_hand or 0:g} in stock", field)
+    return taken
 
 
 async def _mark_delivered(session: AsyncSession, order: Order, lines: list[OrderLine]) -> None:
@@ -112,12 +116,13 @@ async def ship_order(session: AsyncSession, principal: Principal, data: ShipInpu
             select(Product.id, Product.sku).where(Product.id.in_([line.product_id for line in lines])))).all())
         wanted = _quantities(data, lines, skus)
         shipped: list[str] = []
+        taken: dict[int, Product] = {}
         for line in lines:
             if line.id not in wanted:
                 continue
             quantity, where = wanted[line.id]
             sku = skus[line.product_id]
-            await _take_from_stock(session, line.product_id, sku, quantity, where)
+            taken[line.product_id] = await _take_from_stock(session, line.product_id, sku, quantity, where)
             line.quantity_shipped += quantity
             session.add(StockMovement(product_id=line.product_id, kind=StockMovementKind.SHIPPED, quantity=-quantity,
                                       at=at, order_id=order.id, note=f"shipped for {order.code}"))
@@ -132,7 +137,7 @@ async def ship_order(session: AsyncSession, principal: Principal, data: ShipInpu
         else:
             outbox.order_events.append(record_order_event(session, order, kinds.SHIPPED_PART, actor=principal.actor,
                                                           message=text))
-        await check_safety_stock(session, [ln.product_id for ln in lines if ln.id in wanted], outbox, at.date())
+        await check_products(session, [taken[product_id] for product_id in sorted(taken)], outbox, at.date())
         return OrderResult(order)
 
     outcome = await keyed_change(session, "shipOrder", principal, data.idempotency_key, data.body(), ship)
