@@ -185,7 +185,7 @@ class Estimates:
     same createOrder text every time, and parsing caches its document (one object per text, while cached)."""
 
     def __init__(self, size: int) -> None:
-        self._kept: PerSchemaCache[tuple[DocumentNode, str | None], int] = PerSchemaCache(size)
+        self._kept: PerSchemaCache[str | None, int] = PerSchemaCache(size)  # by document and operation name
 
     def __len__(self) -> int:
         return len(self._kept)
@@ -193,7 +193,7 @@ class Estimates:
     def estimate(self, schema: GraphQLSchema, document: DocumentNode, operation_name: str | None,
                  variables: Mapping[str, Any], unknown_first: int, stop_above: int) -> int | None:
         """The operation's estimate; None when the document has no such operation (execution reports it)."""
-        kept = self._kept.get(schema, (document, operation_name))
+        kept = self._kept.get(schema, document, operation_name)
         if kept is not None:
             return kept
         operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
@@ -205,7 +205,7 @@ class Estimates:
         cost = QueryCost(schema, fragments, variables, unknown_first, stop_above)
         estimate = cost.of(chosen[0])
         if not cost.read_variables:
-            self._kept.put(schema, (document, operation_name), estimate)
+            self._kept.put(schema, document, operation_name, estimate)
         return estimate
 
 

@@ -101,15 +101,15 @@ def fields_outside(schema: GraphQLSchema, document: DocumentNode, allowed: froze
     return list(found)
 
 
-REFUSED: PerSchemaCache[DocumentNode, tuple[str, ...]] = PerSchemaCache(DOCUMENT_CACHE_SIZE)
+REFUSED: PerSchemaCache[None, tuple[str, ...]] = PerSchemaCache(DOCUMENT_CACHE_SIZE)
 
 
 def refused_to_partners(schema: GraphQLSchema, document: DocumentNode) -> tuple[str, ...]:
     """fields_outside the partners' list, once per document: a partner's system sends the same few texts every
     time, and the walk with type information cost ~0.12 ms of each of its requests."""
-    refused = REFUSED.get(schema, document)
+    refused = REFUSED.get(schema, document, None)
     if refused is None:
-        refused = REFUSED.put(schema, document, tuple(fields_outside(schema, document, PARTNER_FIELDS)))
+        refused = REFUSED.put(schema, document, None, tuple(fields_outside(schema, document, PARTNER_FIELDS)))
     return refused
 
 

@@ -138,8 +138,8 @@ def _validate(schema: GraphQLSchema, document: DocumentNode, rules: tuple[type[A
     return validate(schema, document, (*others, *STRAWBERRY_RULES), hide_suggestions=hide_suggestions)
 
 
-ValidationKey = tuple[DocumentNode, tuple[type[ASTValidationRule], ...], ShapeLimits,
-                      tuple[type[ASTValidationRule], ...], bool]
+# With the document: the rules, the limits, the limit rules and hide_suggestions.
+ValidationKey = tuple[tuple[type[ASTValidationRule], ...], ShapeLimits, tuple[type[ASTValidationRule], ...], bool]
 VALIDATED: PerSchemaCache[ValidationKey, list[GraphQLError]] = PerSchemaCache(256)
 
 
@@ -155,10 +155,10 @@ def validation_extension(limits: ShapeLimits, limit_rules: tuple[type[ASTValidat
             context = self.execution_context
             if context.graphql_document is not None and context.validation_rules:
                 schema, document = context.schema._schema, context.graphql_document
-                key = (document, tuple(context.validation_rules), limits, limit_rules, hide_suggestions)
-                errors = VALIDATED.get(schema, key)
+                key = (tuple(context.validation_rules), limits, limit_rules, hide_suggestions)
+                errors = VALIDATED.get(schema, document, key)
                 if errors is None:
-                    errors = VALIDATED.put(schema, key, _validate(schema, *key))
+                    errors = VALIDATED.put(schema, document, key, _validate(schema, document, *key))
                 context.pre_execution_errors = errors
             yield
 

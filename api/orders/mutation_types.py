@@ -8,6 +8,7 @@ from decimal import Decimal
 import strawberry
 
 from api.core.errors import UserError
+from api.core.input_plans import planned_input
 from api.orders.negotiation_types import RushMove
 from api.orders.review_types import Criterion, CriterionResult, Delivery, FiredRule, Review
 from api.orders.types import Order
@@ -15,6 +16,7 @@ from domain.orders import inputs
 from domain.orders.results import ReviewResult
 
 
+@planned_input
 @strawberry.input(description="One product of an order being created, quoted or changed.")
 class OrderLineInput:
     sku: str = strawberry.field(
@@ -28,6 +30,7 @@ class OrderLineInput:
         return inputs.LineInput(self.sku, self.quantity, self.unit_price)
 
 
+@planned_input
 @strawberry.input(description="A new order, for quoteOrder (dry run) or createOrder.")
 class OrderInput:
     customer_code: str = strawberry.field(
@@ -50,6 +53,7 @@ class OrderInput:
                                  self.code, self.idempotency_key, self.customer_reference)
 
 
+@planned_input
 @strawberry.input(description="A change of an order's date or lines; the order is reviewed again.")
 class UpdateOrderInput:
     code: str = strawberry.field(description="The plant's order number.")

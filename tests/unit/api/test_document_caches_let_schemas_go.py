@@ -10,8 +10,10 @@ from __future__ import annotations
 import gc
 import weakref
 
-from graphql import parse
+import pytest
+from graphql import DocumentNode, parse
 
+from api.core.cost import Estimates
 from api.core.per_schema import PerSchemaCache
 from api.core.scope import REFUSED, refused_to_partners
 from api.core.validation import VALIDATED
@@ -35,13 +37,34 @@ def test_a_schema_whose_app_is_gone_leaves_the_caches() -> None:
 
 
 def test_each_schema_keeps_its_last_results_and_drops_the_least_recently_used() -> None:
-    # Input: a cache of two per schema; three keys put in one schema, the first read again before the third.
+    # Input: a cache of two per schema; three documents put in one schema, the first read again before the third.
     schema, other = build_schema()._schema, build_schema()._schema
+    a, b, c = parse("{ a }"), parse("{ b }"), parse("{ c }")
     cache: PerSchemaCache[str, int] = PerSchemaCache(2)
-    cache.put(schema, "a", 1)
-    cache.put(schema, "b", 2)
-    assert cache.get(schema, "a") == 1  # now "b" is the least recently used
-    cache.put(schema, "c", 3)
-    assert (cache.get(schema, "a"), cache.get(schema, "b"), cache.get(schema, "c")) == (1, None, 3)
-    assert cache.get(other, "a") is None  # another schema's results are its own
+    cache.put(schema, a, "x", 1)
+    cache.put(schema, b, "x", 2)
+    assert cache.get(schema, a, "x") == 1  # now b is the least recently used
+    cache.put(schema, c, "x", 3)
+    assert (cache.get(schema, a, "x"), cache.get(schema, b, "x"), cache.get(schema, c, "x")) == (1, None, 3)
+    assert cache.get(schema, a, "y") is None  # the rest of the key counts too
+    assert cache.get(other, a, "x") is None  # another schema's results are its own
     assert len(cache) == 2 and cache.schemas() == 1
+
+
+def test_a_document_is_found_by_identity_without_hashing_its_tree(monkeypatch: pytest.MonkeyPatch) -> None:
+    # graphql-core 3.3's nodes hash their whole tree on every call (~15 us for createOrder's text, six times per
+    # request when the caches hashed it). Input: a document hashed only through a counter; the same text parsed
+    # again (another object) is a miss, not an error.
+    hashed: list[object] = []
+    monkeypatch.setattr(DocumentNode, "__hash__", lambda node: hashed.append(node) or 0)
+    schema = build_schema()._schema
+    document = parse("mutation($input: OrderInput!) { createOrder(input: $input) { order { code } } }")
+    cache: PerSchemaCache[str | None, int] = PerSchemaCache(4)
+    cache.put(schema, document, None, 7)
+    assert cache.get(schema, document, None) == 7
+    assert cache.get(schema, parse("mutation($input: OrderInput!) { createOrder(input: $input) { order { code } } }"),
+                     None) is None
+    estimates = Estimates(4)
+    for _ in range(2):
+        assert estimates.estimate(schema, document, None, {"input": {}}, 500, 10**9) == 3
+    assert hashed == []
