@@ -122,9 +122,10 @@ async def idle_rush_view(session: AsyncSession, view: LedgerView, policy: Capaci
                                         policy.overtime_share) if policy.rush_takes_overtime and in_week else {}
     for line_id, hours in overtime.items():
         postponable[line_id] = postponable.get(line_id, 0.0) + hours
-    # Overtime worked is hours the line-week has beyond its regular ones: the ledger's week may grow by them where
-    # what it has left cannot hold the order (overtime_into_ledger writes it with the promise). Only where the ledger
-    # holds the floor's own hours (idle, postponed, shifted) first: the line works overtime only beyond those.
+    # Overtime worked is hours the line-week has beyond its regular ones: its capacity and rush reserve in the ledger
+    # may grow by them where the reserve cannot hold the order (overtime_into_ledger writes it with the promise). Only
+    # where the ledger holds the floor's own hours (idle, postponed, shifted) first: the line works overtime only
+    # beyond those, so the week never gains more than the floor works.
     adds = {line_id: hours for line_id, hours in overtime.items()
             if policy.rush_overtime_adds_hours and view.left is not None
             and float(view.left[view.line_ids.index(line_id), 0]) + HOURS_TOLERANCE >= floor_hours(
@@ -137,9 +138,10 @@ async def idle_rush_view(session: AsyncSession, view: LedgerView, policy: Capaci
     for li, line_id in enumerate(view.line_ids):
         reserved, used = held.get(line_id, (0.0, 0.0))  # no ledger row yet: nothing to charge
         whole = reserved - used if view.left is None else float(view.left[li, 0])  # the line-week's hours left
-        whole += adds.get(line_id, 0.0)
         room = postponable.get(line_id, idle.get(line_id, 0.0))
-        reserve[li, 0] = max(min(room, reserved - used, whole), 0.0)
+        # Overtime the ledger's week may gain (overtime_adds_hours) is rush capacity: capacity and reserve grow alike.
+        add = adds.get(line_id, 0.0)
+        reserve[li, 0] = max(min(room, reserved - used + add, whole + add), 0.0)
         # The floor has the hours (idle, postponed, overtime) but the reserve is spent: the rest of the week's regular
         # hours the ledger holds for nobody (frozen days too, as the week's reserve; open share 1 below).
         residual[li, 0] = max(min(room - reserve[li, 0], whole - max(reserved - used, 0.0)), 0.0) \

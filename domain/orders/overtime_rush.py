@@ -1,4 +1,4 @@
-"""The overtime a rush order is made in, as hours of its line-week in the ledger (capacity policy
+"""The overtime a rush order is made in, as rush hours of its line-week in the ledger (capacity policy
 rush_takes_idle_hours overtime_adds_hours): the floor works them beyond the days' hours, so the week has them."""
 
 from __future__ import annotations
@@ -19,9 +19,11 @@ from domain.orders.promise import OrderPromise
 
 async def overtime_into_ledger(session: AsyncSession, postponable: Postponable | None, promise: OrderPromise,
                                tasks_from: date | None, release: Holding | None = None) -> None:
-    """Grow each line's running-week capacity in the ledger by the overtime the promise needs beyond the hours the
-    line-week has left (rush_overtime_adds_hours), at most the overtime the idle view offered, before its hours are
-    taken: the floor works them beyond the days' hours (insert_day_tasks), so the ledger counts them as the week's.
+    """Grow each line's running-week capacity and rush reserve in the ledger by the reserve hours the promise takes
+    beyond what the line-week's reserve (and its hours at all) have left (rush_overtime_adds_hours), at most the
+    overtime the idle view offered, before its hours are taken: the floor works them beyond the days' hours
+    (insert_day_tasks), so the ledger counts them as the week's rush hours. The idle view offered them only where the
+    ledger holds the floor's own idle and given-up hours, so the week gains no more than the line works in overtime.
     release: what the order, decided again, gives back in the same pass (counted free)."""
     if postponable is None or not postponable.adds_hours or tasks_from is None:
         return
@@ -32,7 +34,7 @@ async def overtime_into_ledger(session: AsyncSession, postponable: Postponable |
         for use in line.uses:
             if use.week == running and use.line_id in postponable.adds_hours:
                 (rush if use.from_reserve else regular)[use.line_id] += use.hours
-    lines = sorted(set(regular) | set(rush))
+    lines = sorted(rush)
     if not lines:
         return
     rows: LedgerRows = {(row.line_id, row.week): (row.capacity_hours, row.reserve_hours, row.lost_hours,
@@ -45,15 +47,13 @@ async def overtime_into_ledger(session: AsyncSession, postponable: Postponable |
         if (line_id, running) not in rows:
             continue
         capacity, reserved, lost, planned, promised, rush_used = rows[(line_id, running)]
-        # Short on regular hours (capacity - reserve - lost) and on the line-week's hours at all, as the ledger's
-        # conditional UPDATE tests them (open share 1: the idle view's).
-        short = max(promised + regular[line_id] - (capacity - reserved - lost - planned),
+        # Short on the reserve and on the line-week's hours at all, as the ledger's conditional UPDATE tests the
+        # reserve hours (open share 1: the idle view's).
+        short = max(rush_used + rush[line_id] - reserved,
                     planned + promised + rush_used + regular[line_id] + rush[line_id] - (capacity - lost), 0.0)
-        # The promise takes regular hours before the reserve's, so the regular hours may be short by more than the
-        # line works in overtime (by up to the reserve it leaves): the idle view offered the overtime only where the
-        # ledger's week holds the floor's own hours, so the week's hours stay within its regular and overtime ones.
         adds = min(short, postponable.adds_hours[line_id])
         if adds > HOURS_TOLERANCE:
             await session.execute(update(CapacityLedger).where(
                 CapacityLedger.line_id == line_id, CapacityLedger.week == running)
-                .values(capacity_hours=CapacityLedger.capacity_hours + adds))
+                .values(capacity_hours=CapacityLedger.capacity_hours + adds,
+                        reserve_hours=CapacityLedger.reserve_hours + adds))

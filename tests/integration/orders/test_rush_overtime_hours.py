@@ -52,13 +52,13 @@ async def test_overtime_adds_the_hours_the_ledgers_week_lacks(
         return
     assert rush.review.decision is ReviewDecision.ACCEPT, rush.review
     assert rush.order.promised_date == WEDNESDAY
-    # The promise takes the regular hours first (3.2 h, which the week gains as overtime) and 3.8 h of the reserve;
-    # the floor works them on Wednesday beyond its 8 h, one task each with its make-up unit.
-    assert (row.capacity_hours, row.rush_hours_used, row.promised_hours) == (
-        pytest.approx(43.2), pytest.approx(3.8), pytest.approx(3.2))
+    # The week's 4.8 h reserve and 2.2 h of overtime, which the ledger's week gains as rush hours (capacity and
+    # reserve alike); the floor works 3.1 h beyond Wednesday's 8 h (with the make-up unit).
+    assert (row.capacity_hours, row.reserve_hours, row.rush_hours_used, row.promised_hours) == (
+        pytest.approx(42.2), pytest.approx(7.0), pytest.approx(7.0), pytest.approx(0.0))
     tasks = (await asession.execute(select(PlanItem.day, func.sum(PlanItem.quantity)).where(
         PlanItem.plan_id == plan_id, PlanItem.product_id == plant.widget.id).group_by(PlanItem.day))).all()
-    assert [(day, float(units)) for day, units in tasks] == [(WEDNESDAY, pytest.approx(72.0))]
+    assert [(day, float(units)) for day, units in tasks] == [(WEDNESDAY, pytest.approx(71.0))]
     assert await asession.run_sync(ledger_violations) == []
 
 

@@ -29,11 +29,11 @@ def test_a_replan_of_the_running_week_keeps_its_overtime_hours(db: Engine) -> No
         row = session.scalars(select(CapacityLedger).where(CapacityLedger.week == MONDAY)
                               .order_by(CapacityLedger.line_id)).first()
         assert row is not None
-        before = row.capacity_hours
-        row.capacity_hours = before + 3.0
+        before = (row.capacity_hours, row.reserve_hours)
+        row.capacity_hours, row.reserve_hours = before[0] + 3.0, before[1] + 3.0
         session.commit()
         replan(session, today=MONDAY + timedelta(days=1), settings=ReplanSettings(), actor="test", force=True)
         session.commit()
         session.refresh(row)
-        assert row.capacity_hours == before + 3.0
+        assert (row.capacity_hours, row.reserve_hours) == (before[0] + 3.0, before[1] + 3.0)
         assert ledger_violations(session) == []
