@@ -224,6 +224,12 @@ class CapacityPolicy:
     # ... and, before overtime, the hours of the days' tasks (made for no order, or for orders of the tiers the rush
     # tier may move) that the lines' idle hours after its date can make again before their units are needed? No.
     rush_shifts_tasks: bool = False
+    # ... and the overtime it is laid on adds the line-week's hours in the ledger (capacity), where the week's hours the
+    # ledger has left cannot hold the order although the floor works it beyond the days' hours? Left out: no.
+    rush_overtime_adds_hours: bool = False
+    # ... and with overtime_same_day, the arrival day's idle hours and its tasks that may give up hours (postponed,
+    # moved) count too, before its overtime: the line makes the rush order that afternoon instead. Left out: no.
+    rush_same_day_tasks: bool = False
     # A rush order takes the rush reserve of its requested week and this many weeks before it, no earlier ones (they
     # stay for the rush orders due in them). None: any week's, as before the rule.
     rush_reserve_weeks_before_due: int | None = None
@@ -286,6 +292,8 @@ class CapacityPolicy:
                 "rush_overtime_same_day": self.rush_overtime_same_day,
                 "rush_beyond_reserve": self.rush_beyond_reserve,
                 "rush_shifts_tasks": self.rush_shifts_tasks,
+                "rush_overtime_adds_hours": self.rush_overtime_adds_hours,
+                "rush_same_day_tasks": self.rush_same_day_tasks,
                 **({} if self.rush_reserve_weeks_before_due is None else {
                     "rush_reserve_weeks_before_due": self.rush_reserve_weeks_before_due}),
                 **({} if self.rush_reserve_days_ahead is None else {
@@ -346,6 +354,8 @@ def capacity_policy(evaluation: Evaluation) -> CapacityPolicy:
         rush_inside["rush_overtime_same_day"] = bool(idle.params.get("overtime_same_day"))
         rush_inside["rush_beyond_reserve"] = bool(idle.params.get("beyond_reserve"))
         rush_inside["rush_shifts_tasks"] = bool(idle.params.get("shift_tasks"))
+        rush_inside["rush_overtime_adds_hours"] = bool(idle.params.get("overtime_adds_hours"))
+        rush_inside["rush_same_day_tasks"] = bool(idle.params.get("same_day_tasks"))
         if idle.params.get("slack_days") is not None:
             rush_inside["rush_move_slack_days"] = idle.params["slack_days"]
     near = evaluation.first("rush_reserve_weeks")

@@ -22,6 +22,7 @@ from domain.models import (
 )
 from domain.orders.assess import Assessment
 from domain.orders.finished_goods import release_stock, take_stock
+from domain.orders.overtime_rush import overtime_into_ledger
 from domain.orders.production_orders import cancel_suggested
 from domain.orders.stock_rush import replace_stock_tasks
 
@@ -62,6 +63,7 @@ async def hold_for_sign_offs(session: AsyncSession, order: Order, lines: list[Or
     await take_stock(session, lines, a.stock)
     await session.flush()
     await create_rows(session, a.promise.missing_rows)  # rows the decision only imagined (a new week)
+    await overtime_into_ledger(session, a.postponable, a.promise, a.tasks_from, release)
     consumed = await reserve_all(session, a.promise.reservations(order.id, [ln.id for ln in lines]),
                                  a.promise.open_shares, a.promise.claim, release=release)
     await replace_stock_tasks(session, a.stock_cuts, a.tasks_from, consumed)

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.capacity.calendar import week_start
 from domain.capacity.holding import Holding
-from domain.capacity.ledger import LedgerView
+from domain.capacity.ledger import HOURS_TOLERANCE, LedgerView
 from domain.orders.frozen_rush import reserve_rows
 from domain.orders.promise import OrderPromise
 from domain.planning import (
@@ -43,6 +43,14 @@ class Postponable:
     overtime: dict[int, float] = dataclasses.field(default_factory=dict)
     shifted: frozenset[int] = frozenset()  # indexes of the cuts laid again after the date (rush_shifts_tasks)
     due: date | None = None  # the rush order's date: shifted work goes on the days after it
+    # line id -> hours the line-week's capacity in the ledger may grow by, as the floor works them in overtime
+    # (rush_overtime_adds_hours); empty: the ledger's hours bound the promise as they are.
+    adds_hours: dict[int, float] = dataclasses.field(default_factory=dict)
+
+
+def floor_hours(postponable: Postponable, line_id: int) -> float:
+    """Hours the line has for the order within its days' regular hours: idle, and what the cuts give up."""
+    return postponable.idle.get(line_id, 0.0) + sum(cut.hours for cut in postponable.cuts if cut.line_id == line_id)
 
 
 @dataclass(frozen=True)
@@ -82,29 +90,31 @@ async def idle_rush_view(session: AsyncSession, view: LedgerView, policy: Capaci
     running = view.weeks[0]
     if week_start(start) != running or requested < start:
         return None
-    idle = await idle_day_hours(session, view.line_ids, start, requested)
-    later = await replaceable_stock_hours(session, view.line_ids, today, start, requested, forecast_only=False) \
+    # With overtime_same_day the lines may work it on the day of arrival, after that day's tasks, when no line of the
+    # order works a day from the lead days to the date (received on Friday for Saturday on a five-day line); with
+    # same_day_tasks that day's idle hours and tasks count first, as the lead days' would (the afternoon makes it).
+    same_day = (policy.rush_takes_overtime and policy.rush_overtime_same_day and week_start(today) == running
+                and start > today and not await any_working_day(session, view.line_ids, start, requested))
+    first = today if same_day and policy.rush_same_day_tasks else start
+    idle = await idle_day_hours(session, view.line_ids, first, requested)
+    later = await replaceable_stock_hours(session, view.line_ids, today, first, requested, forecast_only=False) \
         if policy.rush_postpones_tasks else StockHours([], [])
     moved: list[StockCut] = []
     if policy.rush_moves_order_tasks:
         after = running + timedelta(days=6 + policy.rush_move_slack_days)
-        moved = await movable_order_tasks(session, view.line_ids, start, requested, after, movable_tiers)
+        moved = await movable_order_tasks(session, view.line_ids, first, requested, after, movable_tiers)
     # Stock tasks give up their hours first, then orders' tasks; then the tasks the days after the date can make again.
     cuts = later.cuts + moved
     shifted: frozenset[int] = frozenset()
     if policy.rush_shifts_tasks:
-        shifts = await shiftable_tasks(session, view.line_ids, today, start, requested, cuts, movable_tiers)
+        shifts = await shiftable_tasks(session, view.line_ids, today, first, requested, cuts, movable_tiers)
         shifted = frozenset(range(len(cuts), len(cuts) + len(shifts)))
         cuts = cuts + shifts
     postponable = dict(idle)
     for cut in cuts:
         postponable[cut.line_id] = postponable.get(cut.line_id, 0.0) + cut.hours
     # Overtime last (it costs): the floor works the rush task beyond the day's hours (insert_day_tasks lays what no
-    # day has room for on the last day). The hours are still charged to the line-week's reserve below. With
-    # overtime_same_day the lines may work it on the day of arrival, after that day's tasks, when no line of the
-    # order works a day from the lead days to the date (received on Friday for Saturday on a five-day line).
-    same_day = (policy.rush_takes_overtime and policy.rush_overtime_same_day and week_start(today) == running
-                and start > today and not await any_working_day(session, view.line_ids, start, requested))
+    # day has room for on the last day). The hours are still charged to the line-week's reserve below.
     # Only for an order due in the running week: one due in weeks has its own week's hours, and overtime spent now
     # for it leaves none to the orders due tomorrow.
     in_week = requested <= running + timedelta(days=6)
@@ -112,6 +122,14 @@ async def idle_rush_view(session: AsyncSession, view: LedgerView, policy: Capaci
                                         policy.overtime_share) if policy.rush_takes_overtime and in_week else {}
     for line_id, hours in overtime.items():
         postponable[line_id] = postponable.get(line_id, 0.0) + hours
+    # Overtime worked is hours the line-week has beyond its regular ones: its capacity and rush reserve in the ledger
+    # may grow by them where the reserve cannot hold the order (overtime_into_ledger writes it with the promise). Only
+    # where the ledger holds the floor's own hours (idle, postponed, shifted) first: the line works overtime only
+    # beyond those, so the week never gains more than the floor works.
+    adds = {line_id: hours for line_id, hours in overtime.items()
+            if policy.rush_overtime_adds_hours and view.left is not None
+            and float(view.left[view.line_ids.index(line_id), 0]) + HOURS_TOLERANCE >= floor_hours(
+                Postponable(idle, cuts), line_id)}
     held = await reserve_rows(session, view.line_ids, running)
     if given_back is not None:
         back = given_back.rush_used_back(running)
@@ -121,7 +139,9 @@ async def idle_rush_view(session: AsyncSession, view: LedgerView, policy: Capaci
         reserved, used = held.get(line_id, (0.0, 0.0))  # no ledger row yet: nothing to charge
         whole = reserved - used if view.left is None else float(view.left[li, 0])  # the line-week's hours left
         room = postponable.get(line_id, idle.get(line_id, 0.0))
-        reserve[li, 0] = max(min(room, reserved - used, whole), 0.0)
+        # Overtime the ledger's week may gain (overtime_adds_hours) is rush capacity: capacity and reserve grow alike.
+        add = adds.get(line_id, 0.0)
+        reserve[li, 0] = max(min(room, reserved - used + add, whole + add), 0.0)
         # The floor has the hours (idle, postponed, overtime) but the reserve is spent: the rest of the week's regular
         # hours the ledger holds for nobody (frozen days too, as the week's reserve; open share 1 below).
         residual[li, 0] = max(min(room - reserve[li, 0], whole - max(reserved - used, 0.0)), 0.0) \
@@ -131,7 +151,7 @@ async def idle_rush_view(session: AsyncSession, view: LedgerView, policy: Capaci
         claimed[:, 0] = 0.0
     return IdleRush(dataclasses.replace(view, residual=residual, reserve=reserve, claimed=claimed,
                                         open_share=np.ones(len(view.line_ids))), today if same_day else start,
-                   Postponable(idle, cuts, overtime, shifted, requested))
+                   Postponable(idle, cuts, overtime, shifted, requested, adds))
 
 
 async def postpone_tasks(session: AsyncSession, postponable: Postponable | None, promise: OrderPromise,
@@ -164,3 +184,4 @@ async def postpone_tasks(session: AsyncSession, postponable: Postponable | None,
                            taken)
     if moved and postponable.due is not None:
         await shift_tasks(session, moved, postponable.due)
+

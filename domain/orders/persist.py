@@ -30,6 +30,7 @@ from domain.orders.finished_goods import take_stock
 from domain.orders.idle_rush import postpone_tasks
 from domain.orders.negotiation_open import open_negotiations
 from domain.orders.new_rows import NewDelivery
+from domain.orders.overtime_rush import overtime_into_ledger
 from domain.orders.production_orders import raise_for_order, replaced_by_released
 from domain.orders.promise import OrderPromise
 from domain.orders.results import ReviewResult
@@ -137,6 +138,7 @@ async def reserve_promise(session: AsyncSession, order: Order, lines: list[Order
     await session.flush()
     # Rows the decision only imagined (the horizon reached a new week): made just before their hours are taken.
     await create_rows(session, _missing(a.promise, held, *(m.promise for m in moved)))
+    await overtime_into_ledger(session, a.postponable, a.promise, a.tasks_from, release)
     consumed = await reserve_all(session, held, a.promise.open_shares, a.promise.claim,
                                  products={ln.id: ln.product_id for ln in lines}, release=release)
     if a.stock_cuts:  # the stock tasks give up the hours first, then the order's own tasks take their place

@@ -44,14 +44,20 @@ def refresh_ledger(session: Session, snapshot: PlantSnapshot, result: PlanResult
             rush_used = current.rush_hours_used if current else 0.0
             # The snapshot's capacity is net of incidents; the ledger keeps calendar and lost apart.
             capacity = float(calendar[li, wi] + lost)
-            free = max(capacity - float(reserve[li, wi]) - lost - promised, 0.0)
+            reserved = float(reserve[li, wi])
+            if current is not None and wi == 0:
+                # The running week keeps the overtime a rush order added to it as rush hours (orders/overtime_rush.py):
+                # its promise holds those hours.
+                capacity = max(capacity, current.capacity_hours)
+                reserved = max(reserved, current.reserve_hours)
+            free = max(capacity - reserved - lost - promised, 0.0)
             beyond_orders = max(float(planned[li, wi]) - promised - rush_used, 0.0)
             rows.append(
                 {
                     "line_id": line_id,
                     "week": week,
                     "capacity_hours": capacity,
-                    "reserve_hours": float(reserve[li, wi]),
+                    "reserve_hours": reserved,
                     "planned_hours": min(beyond_orders, free),
                 }
             )
