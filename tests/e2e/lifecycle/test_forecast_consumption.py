@@ -32,18 +32,14 @@ FORECAST_PER_WEEK = 800.0  # 80 of the line's 88 regular hours a week
 @pytest.fixture
 async def app(db: Engine, db_url: str, tmp_path: Path) -> AsyncIterator[Starlette]:
     """The app on the shipped rules without FORECAST-DECAY: the plan holds the whole forecast of the near weeks, so
-    the line stays full of W-1's hours (tests/unit/planning/test_forecast_netting.py tries the decay); and without
-    FIRM-BEFORE-FORECAST (after it), so only W-1's orders may have them
-    (tests/integration/orders/test_firm_before_forecast.py tries that rule)."""
+    the line stays full of W-1's hours (tests/unit/planning/test_forecast_netting.py tries the decay)."""
     rules = tmp_path / "rules"
     shutil.copytree(DEFAULT_RULES_DIR, rules)
     policy = rules / "capacity_policy.yaml"
     text = policy.read_text()
     start = text.index("  - id: FORECAST-DECAY")
     text = text[:start] + text[text.index("  - id: MIN-SPLIT"):]
-    text = text.replace("\n             forecast_lead_days_min: 0, forecast_lead_days_max: 42,", "")
-    policy.write_text(text.replace("\n             firm_before_forecast_tiers: [KEY, REGULAR, STRATEGIC], "
-                                   "firm_backward_weeks: 13, firm_forward_weeks: 1,", ""))
+    policy.write_text(text.replace("\n             forecast_lead_days_min: 0, forecast_lead_days_max: 42,", ""))
     async with serving(db_url, rules_dir=rules) as application:
         yield application
 
