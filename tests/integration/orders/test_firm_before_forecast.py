@@ -52,23 +52,33 @@ async def _spare_hours(session: AsyncSession, plant: Plant) -> dict[date, float]
     return {week: float(hours) for week, hours in rows}
 
 
-def _without_rule(book: RuleBook, monkeypatch: pytest.MonkeyPatch, **changes: object) -> None:
-    policy = dataclasses.replace(book.capacity_policy(), **changes)  # type: ignore[arg-type]
+EVERY_TIER = frozenset({"STRATEGIC", "KEY", "REGULAR"})
+
+
+def _policy(book: RuleBook, monkeypatch: pytest.MonkeyPatch, **changes: object) -> None:
+    """The shipped policy with firm orders before forecast for every tier (13 weeks back, the requested week), and
+    these changes."""
+    settings = {"firm_before_forecast_tiers": EVERY_TIER, "firm_backward_weeks": 13, "firm_forward_weeks": 1,
+                **changes}
+    policy = dataclasses.replace(book.capacity_policy(), **settings)  # type: ignore[arg-type]
     monkeypatch.setattr(book, "capacity_policy", lambda: policy)
 
 
-async def test_the_shipped_rules_put_firm_orders_before_forecast(book: RuleBook) -> None:
+async def test_the_shipped_rules_keep_forecast_hours_for_their_own_sku(book: RuleBook) -> None:
+    """Measured on the medium simulation it cost margin and promises kept (README, "Firm orders before forecast"):
+    the rule ships with no tier listed."""
     policy = book.capacity_policy()
-    assert policy.firm_before_forecast_tiers == {"STRATEGIC", "KEY", "REGULAR"}
-    assert policy.firm_forward_weeks >= 1
+    assert policy.firm_before_forecast_tiers == frozenset()
+    assert (policy.firm_backward_weeks, policy.firm_forward_weeks) == (13, 1)
 
 
 async def test_an_order_takes_other_skus_forecast_hours_the_free_hours_cannot_give(
-    asession: AsyncSession, plant: Plant, book: RuleBook
+    asession: AsyncSession, plant: Plant, book: RuleBook, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Tried: every regular hour planned for S-1's forecast, then 100 W-1 (10 h) due on the Friday three weeks on.
     # Without the rule nothing is free in the horizon: refused (the next test). With it, W-1 is promised its date on
     # S-1's hours; the ledger moves 10 h from planned to promised and S-1's forecast rows lose the same 10 h.
+    _policy(book, monkeypatch)
     await _full_of_spare_forecast(asession, plant)
     before = await _spare_hours(asession, plant)
     friday = REQUESTED_WEEK + timedelta(days=4)
@@ -99,7 +109,7 @@ async def test_an_order_takes_other_skus_forecast_hours_the_free_hours_cannot_gi
 async def test_without_the_rule_or_the_customers_tier_the_forecast_hours_stay_the_forecasts(
     asession: AsyncSession, plant: Plant, book: RuleBook, monkeypatch: pytest.MonkeyPatch, changes: dict[str, object]
 ) -> None:
-    _without_rule(book, monkeypatch, **changes)
+    _policy(book, monkeypatch, **changes)
     await _full_of_spare_forecast(asession, plant)
     before = await _spare_hours(asession, plant)
     result = await create_order(asession, PLANNER, book, order("REG", REQUESTED_WEEK + timedelta(days=4),
@@ -115,7 +125,7 @@ async def test_free_hours_come_before_other_skus_forecast_and_the_window_bounds_
     # Tried: 2 h free a week, the rest S-1's forecast; the window is the requested week only (backward 0, forward 1).
     # 100 W-1 (10 h) due in three weeks: the free hours of every week up to it (2 h in each of weeks 1-3: 6 h)
     # cannot hold it, so it takes S-1's forecast, but only in the requested week, and that week's 2 free hours first.
-    _without_rule(book, monkeypatch, firm_backward_weeks=0, firm_forward_weeks=1)
+    _policy(book, monkeypatch, firm_backward_weeks=0, firm_forward_weeks=1)
     await _full_of_spare_forecast(asession, plant, free=2.0)
     friday = REQUESTED_WEEK + timedelta(days=4)
     result = await create_order(asession, PLANNER, book, order("KEY", friday, ("W-1", 100)), TODAY)
