@@ -27,7 +27,7 @@ SETTINGS = {"capacity_policy": ("reserve_share", "frozen_window", "weekly_cutoff
 OPTIONAL_SETTINGS = {"capacity_policy": ("stock_first", "min_split", "rush_in_frozen_window", "forecast_consumption",
                                          "plan_approval", "rush_replaces_stock_tasks",
                                          "rush_takes_idle_hours", "rush_reserve_weeks", "forecast_decay",
-                                         "work_ahead"),
+                                         "work_ahead", "firm_before_forecast"),
                      "scorecards": ("missing_kpi",)}
 
 

@@ -243,6 +243,13 @@ class CapacityPolicy:
     forecast_match: str = "SKU"
     forecast_backward_weeks: int = 2
     forecast_forward_weeks: int = 0
+    # Firm orders before forecast: a regular order of these customer tiers that the free hours (and its own forecast's)
+    # cannot hold by its requested date may take any sku's forecast hours on its lines, in whole weeks after the frozen
+    # window from firm_backward_weeks before its requested week to firm_forward_weeks from it on (1: that week).
+    # Empty: no order may, as before the rule.
+    firm_before_forecast_tiers: frozenset[str] = frozenset()
+    firm_backward_weeks: int = 0
+    firm_forward_weeks: int = 1
     # Forecast decay: customers order (min, max) days ahead, so the weekly plan holds of a near week's forecast nobody
     # ordered only the share still to be ordered. None: all of it, as before the rule.
     forecast_lead_days: tuple[int, int] | None = None
@@ -301,6 +308,9 @@ class CapacityPolicy:
                 "rush_reserve_weeks_running_too": self.rush_reserve_weeks_running_too,
                 "forecast_match": self.forecast_match, "forecast_backward_weeks": self.forecast_backward_weeks,
                 "forecast_forward_weeks": self.forecast_forward_weeks,
+                **({} if not self.firm_before_forecast_tiers else {
+                    "firm_before_forecast_tiers": sorted(self.firm_before_forecast_tiers),
+                    "firm_backward_weeks": self.firm_backward_weeks, "firm_forward_weeks": self.firm_forward_weeks}),
                 **({} if self.forecast_lead_days is None else {
                     "forecast_lead_days_min": self.forecast_lead_days[0],
                     "forecast_lead_days_max": self.forecast_lead_days[1]}),
@@ -370,6 +380,11 @@ def capacity_policy(evaluation: Evaluation) -> CapacityPolicy:
     forecast = {} if consumption is None else {"forecast_match": consumption.params["match"],
                                                "forecast_backward_weeks": consumption.params["backward_weeks"],
                                                "forecast_forward_weeks": consumption.params["forward_weeks"]}
+    firm = evaluation.first("firm_before_forecast")
+    if firm is not None:
+        forecast.update(firm_before_forecast_tiers=frozenset(firm.params["customer_tiers"]),
+                        firm_backward_weeks=firm.params["backward_weeks"],
+                        firm_forward_weeks=firm.params["forward_weeks"])
     decay = evaluation.first("forecast_decay")
     if decay is not None:
         if decay.params["lead_days_min"] > decay.params["lead_days_max"]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, cast
@@ -55,6 +55,11 @@ class ForecastClaim:
     # can give up (domain/planning/stock_tasks.py). The window first..last never holds the running week.
     stock_week: date | None = None
     stock_skus: Mapping[int, frozenset[int]] = dataclasses.field(default_factory=dict)
+    # Firm before forecast: weeks others_first..others_last whose forecast hours of any sku on the claim's lines the
+    # order may consume once the line-week's free regular hours (free_first, as load_ledger read them) are used up.
+    others_first: date | None = None
+    others_last: date | None = None
+    free_first: Mapping[tuple[int, date], float] = dataclasses.field(default_factory=dict)
 
     def covers(self, line_id: int, week: date, product_id: int) -> frozenset[int]:
         """The products whose forecast hours a use of product_id on this line-week may consume (empty: none)."""
@@ -64,6 +69,22 @@ class ForecastClaim:
         if week == self.stock_week:
             return self.stock_skus.get(line_id, frozenset())
         return entry[1] if self.first <= week <= self.last else frozenset()
+
+    def takes_others(self, line_id: int, week: date, product_id: int | None = None) -> bool:
+        """May a use (of product_id; None: of the line's product) on this line-week consume any sku's forecast?"""
+        entry = self.lines.get(line_id)
+        if entry is None or self.others_first is None or self.others_last is None or week == self.stock_week:
+            return False
+        return (product_id is None or entry[0] == product_id) and self.others_first <= week <= self.others_last
+
+    def may_consume(self, line_id: int, week: date, row_product: int) -> bool:
+        """Is this forecast row's product one the claim may consume on its line-week (own window or others')?"""
+        entry = self.lines.get(line_id)
+        if entry is None:
+            return False
+        if week == self.stock_week:
+            return row_product in self.stock_skus.get(line_id, frozenset())
+        return (self.first <= week <= self.last and row_product in entry[1]) or self.takes_others(line_id, week)
 
 
 def with_stock_hours(claim: ForecastClaim | None, routes: Mapping[int, Sequence[int]], week: date,
@@ -118,6 +139,26 @@ async def forecast_claim(session: AsyncSession, routes: Mapping[int, Sequence[in
     return ForecastClaim(lines, first, week + timedelta(weeks=forward_weeks - 1))
 
 
+def with_other_skus(claim: ForecastClaim | None, routes: Mapping[int, Sequence[int]], requested: date,
+                    backward_weeks: int, forward_weeks: int, open_from: date) -> ForecastClaim:
+    """The claim that may also consume any sku's forecast hours on the order's lines (firm before forecast), from
+    backward_weeks before the requested week to forward_weeks from it on (1: the requested week), in whole weeks
+    from open_from (the first day after the frozen window): the running week's tasks are on the floor already."""
+    if claim is None:  # match NONE: no forecast of its own, the other skus' still
+        made_on: dict[int, set[int]] = defaultdict(set)
+        for product_id, line_ids in routes.items():
+            for line_id in line_ids:
+                made_on[line_id].add(product_id)
+        week = requested - timedelta(days=requested.weekday())
+        lines = {line_id: (next(iter(ps)), frozenset[int]()) for line_id, ps in made_on.items() if len(ps) == 1}
+        claim = ForecastClaim(lines, week, week - timedelta(weeks=1))  # an empty window of its own
+    week = requested - timedelta(days=requested.weekday())
+    first = max(week - timedelta(weeks=backward_weeks),
+                open_from + timedelta(days=(7 - open_from.weekday()) % 7))
+    return dataclasses.replace(claim, rows=None, others_first=first,
+                               others_last=week + timedelta(weeks=forward_weeks - 1))
+
+
 # Built once (a statement per order, not its construction): the forecast rows of :line_ids and :product_ids a claim
 # may consume from, weeks :first to :last.
 CLAIMED_ROWS = (
@@ -129,13 +170,35 @@ CLAIMED_ROWS = (
 )
 
 
+# The same for a claim that may consume any sku's forecast hours on its lines (firm before forecast).
+LINES_ROWS = (
+    select(FORECAST.c.id, FORECAST.c.line_id, FORECAST.c.week, FORECAST.c.product_id, FORECAST.c.hours)
+    .where(FORECAST.c.line_id.in_(bindparam("line_ids", expanding=True)),
+           FORECAST.c.week >= bindparam("first", type_=Date), FORECAST.c.week <= bindparam("last", type_=Date))
+    .order_by(FORECAST.c.id)
+)
+
+
 def claimed_rows_params(claim: ForecastClaim | None) -> dict[str, Any] | None:
     """CLAIMED_ROWS' values for this claim; None: the claim reads no rows (none, or no line it may consume on)."""
-    if claim is None or not claim.lines:
+    if claim is None or not claim.lines or claim.others_first is not None:
         return None
     products = set().union(*(entry[1] for entry in claim.lines.values()))
     return {"line_ids": sorted(claim.lines), "product_ids": sorted(products), "first": claim.first,
             "last": claim.last}
+
+
+def claimed_rows_query(claim: ForecastClaim | None) -> tuple[Any, dict[str, Any]] | None:
+    """The statement and values that read the forecast rows this claim may consume; None: it reads none."""
+    params = claimed_rows_params(claim)
+    if params is not None:
+        return CLAIMED_ROWS, params
+    if claim is None or not claim.lines or claim.others_first is None or claim.others_last is None:
+        return None
+    own = claim.first <= claim.last
+    first = min(claim.first, claim.others_first) if own else claim.others_first
+    last = max(claim.last, claim.others_last) if own else claim.others_last
+    return LINES_ROWS, {"line_ids": sorted(claim.lines), "first": first, "last": last}
 
 
 async def claimable_hours(session: AsyncSession, claim: ForecastClaim | None, line_ids: Sequence[int],
@@ -146,16 +209,16 @@ async def claimable_hours(session: AsyncSession, claim: ForecastClaim | None, li
     back to that forecast row before it takes (return_forecast): counted as there. read: CLAIMED_ROWS' rows for
     the claim, read already (with the ledger rows, ledger.load_ledger)."""
     room = np.zeros((len(line_ids), len(weeks)))
-    params = claimed_rows_params(claim)
-    if claim is None or params is None:
+    query = claimed_rows_query(claim)
+    if claim is None or query is None:
         return room, claim
     lindex, windex = {line_id: i for i, line_id in enumerate(line_ids)}, {w: i for i, w in enumerate(weeks)}
     rows: list[ForecastRow] = []
-    found = read if read is not None else await (await session.connection()).execute(CLAIMED_ROWS, params)
+    found = read if read is not None else await (await session.connection()).execute(*query)
     for row_id, line_id, week, product_id, hours in found:
         hours = float(hours) + (back or {}).get((line_id, week, product_id), 0.0)
         rows.append((row_id, line_id, week, product_id, hours))
-        if line_id in lindex and week in windex and product_id in claim.lines[line_id][1]:
+        if line_id in lindex and week in windex and claim.may_consume(line_id, week, product_id):
             room[lindex[line_id], windex[week]] += max(float(hours), 0.0)
     return room, dataclasses.replace(claim, rows=tuple(rows))
 
@@ -171,8 +234,9 @@ async def consume(session: AsyncSession, reservations: Sequence[CapacityReservat
                   claim: ForecastClaim | None, line_products: Mapping[int, int] | None = None
                   ) -> dict[tuple[int, date, int], float]:
     """Set each regular reservation's forecast_hours to what it consumes of its claim, and take them from the
-    forecast rows (own product first); raise ForecastTaken if a concurrent order took them first. Returns the
-    hours taken per (line, week, product whose forecast hours they were).
+    forecast rows (own product first; with firm before forecast, other skus' only for what the line-week's free hours
+    do not hold); raise ForecastTaken if a concurrent order took them first. Returns the hours taken per (line, week,
+    product whose forecast hours they were).
 
     line_products: order line id -> product id, when the caller has them (else one statement reads them)."""
     for r in reservations:
@@ -184,33 +248,41 @@ async def consume(session: AsyncSession, reservations: Sequence[CapacityReservat
     known = line_products is not None and wanted_lines <= set(line_products)
     product_of = dict(line_products or {}) if known else await _products(session, list(wanted_lines))
     wanted = {(r.line_id, r.week): claim.covers(r.line_id, r.week, product_of[r.order_line_id]) for r in regular}
+    others = {(r.line_id, r.week) for r in regular
+              if claim.takes_others(r.line_id, r.week, product_of[r.order_line_id])}
     products = set().union(*wanted.values())
-    if not products:
+    if not products and not others:
         return {}
     rows: dict[tuple[int, date], list[tuple[int, int, float]]] = defaultdict(list)
     where: dict[int, tuple[int, date, int]] = {}
     # Read while deciding (the claim's rows: the CONSUME condition checks they still hold the hours), or now.
-    found = claim.rows if claim.rows is not None else await (await session.connection()).execute(
-        select(ForecastHours.id, ForecastHours.line_id, ForecastHours.week, ForecastHours.product_id,
-               ForecastHours.hours)
-        .where(ForecastHours.line_id.in_({r.line_id for r in regular}), ForecastHours.product_id.in_(products),
-               ForecastHours.week >= claim.first, ForecastHours.week <= claim.last)
-        .order_by(ForecastHours.id)
-    )
+    query = claimed_rows_query(claim)
+    found: Iterable[Any] = claim.rows if claim.rows is not None else [] if query is None else await (
+        await session.connection()).execute(*query)
     for row_id, line_id, week, product_id, hours in found:
-        if product_id in wanted.get((line_id, week), ()):
+        if product_id in wanted.get((line_id, week), ()) or (line_id, week) in others:
             rows[(line_id, week)].append((row_id, product_id, float(hours)))
             where[row_id] = (line_id, week, product_id)
     left = {row_id: hours for entries in rows.values() for row_id, _, hours in entries}
+    free = {key: max(claim.free_first.get(key, 0.0), 0.0) for key in others}
     takes: dict[int, float] = defaultdict(float)
-    for r in sorted(regular, key=lambda r: (r.line_id, r.week)):
-        own = product_of[r.order_line_id]
-        for row_id, _, _ in sorted(rows.get((r.line_id, r.week), []), key=lambda e: (e[1] != own, e[0])):
-            take = min(r.hours - r.forecast_hours, max(left[row_id], 0.0))
+
+    def take_from(r: CapacityReservation, entries: list[tuple[int, int, float]], up_to: float) -> None:
+        for row_id, _, _ in entries:
+            take = min(up_to - r.forecast_hours, max(left[row_id], 0.0))
             if take > TOLERANCE:
                 r.forecast_hours += take
                 left[row_id] -= take
                 takes[row_id] += take
+
+    for r in sorted(regular, key=lambda r: (r.line_id, r.week)):
+        own, key = product_of[r.order_line_id], (r.line_id, r.week)
+        entries = sorted(rows.get(key, []), key=lambda e: (e[1] != own, e[0]))
+        take_from(r, [e for e in entries if e[1] in wanted[key]], r.hours)
+        if key in others:  # the line-week's free hours first, then other skus' forecast for the rest
+            from_free = min(r.hours - r.forecast_hours, free[key])
+            free[key] -= from_free
+            take_from(r, [e for e in entries if e[1] not in wanted[key]], r.hours - from_free)
     if takes:
         result = await (await session.connection()).execute(
             CONSUME, [{"row_id": row_id, "take": take} for row_id, take in sorted(takes.items())])

@@ -35,12 +35,11 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from domain.capacity import held_rows, lock_timing, one_message
 from domain.capacity.forecast_hours import (
-    CLAIMED_ROWS,
     ForecastClaim,
     ForecastRow,
     ForecastTaken,
     claimable_hours,
-    claimed_rows_params,
+    claimed_rows_query,
     consume,
     give_back,
     return_forecast,
@@ -152,6 +151,10 @@ async def load_ledger(
             left[li, wi] = capacity - lost - planned - promised - rush_used
             reserve[li, wi] = min(share * reserved - rush_used, left[li, wi])
     open_share = np.array([shares[line_id] for line_id in ids])
+    if claim is not None and claim.others_first is not None:  # other skus' forecast only beyond the free hours
+        claim = dataclasses.replace(claim, free_first={
+            (line_id, week): max(float(residual[li, wi]), 0.0)
+            for li, line_id in enumerate(ids) for wi, week in enumerate(weeks)})
     claimable, claim = await claimable_hours(session, claim, ids, weeks,
                                              given_back.forecast_back() if given_back is not None else None, claimed)
     # An over-promised line-week (after an incident) still lets the order turn its forecast hours into its promise:
@@ -184,13 +187,13 @@ async def _rows(session: AsyncSession, ids: list[int], weeks: list[date]) -> dic
 
 async def _rows_and_claimed(session: AsyncSession, ids: list[int], weeks: list[date], claim: ForecastClaim | None
                             ) -> tuple[dict[tuple[int, date], tuple[float, ...]], list[ForecastRow] | None]:
-    """The ledger rows (as _rows) and, on PostgreSQL, the forecast rows the claim may consume (CLAIMED_ROWS) in the
-    same round trip (one_message.py); None: not read here (SQLite, or a claim that reads none)."""
-    wanted = claimed_rows_params(claim)
+    """The ledger rows (as _rows) and, on PostgreSQL, the forecast rows the claim may consume (claimed_rows_query) in
+    the same round trip (one_message.py); None: not read here (SQLite, or a claim that reads none)."""
+    wanted = claimed_rows_query(claim)
     if wanted is None or session.get_bind().dialect.name != "postgresql":
         return await _rows(session, ids, weeks), None
     ledger_rows, claimed = await one_message.fetch_all(session, [
-        (LEDGER_ROWS, {"line_ids": ids, "first": weeks[0], "last": weeks[-1]}), (CLAIMED_ROWS, wanted)])
+        (LEDGER_ROWS, {"line_ids": ids, "first": weeks[0], "last": weeks[-1]}), wanted])
     return {(row[0], row[1]): tuple(row[2:]) for row in ledger_rows}, cast(list[ForecastRow], claimed)
 
 

@@ -28,7 +28,14 @@ from domain.orders.frozen_rush import frozen_rush_view
 from domain.orders.idle_rush import Postponable, idle_rush_view
 from domain.orders.materials import MaterialCheck, check_materials, material_arrays
 from domain.orders.maturity import maturity_facts
-from domain.orders.promise import OrderPromise, build_ctp, order_claim, promise_order, split_parts
+from domain.orders.promise import (
+    OrderPromise,
+    build_ctp,
+    order_claim,
+    promise_order,
+    split_parts,
+    takes_other_forecast,
+)
 from domain.orders.rush import Displacement, plan_displacement
 from domain.orders.stock_rush import stock_rush_view
 from domain.orders.tier_allocation import without_other_tiers_allocation
@@ -124,6 +131,11 @@ async def assess(session: AsyncSession, book: RuleBook, request: Request, today:
                                   freed=freed, read=read)
         facts.update(stock_facts(stock))
         regular = promise_order(ctp, rates, view, stock, request.requested, earliest_day, use_reserve=False)
+    if not regular.fits and takes_other_forecast(policy, context, rush.rush):
+        # Firm orders before forecast: the hours the plan holds for other skus' forecast nobody ordered yet.
+        view = await _with_other_skus(session, request, policy, today, weeks, earliest_day, saving)
+        ctp, rates = build_ctp(view, context)
+        regular = promise_order(ctp, rates, view, stock, request.requested, earliest_day, use_reserve=False)
     chosen = regular
     facts["order.rush"] = rush.rush
     facts["rush.tier"] = rush.tier
@@ -205,6 +217,17 @@ async def assess(session: AsyncSession, book: RuleBook, request: Request, today:
                             stock_cuts=stock_cuts, postponable=postponable)
     _plan_deliveries(assessment, request, view, context, quantities, promise_from, today, policy)
     return assessment
+
+
+async def _with_other_skus(session: AsyncSession, request: Request, policy: CapacityPolicy, today: date,
+                           weeks: list[date], earliest_day: date, saving: bool) -> LedgerView:
+    """The order's ledger view with any sku's forecast hours on its lines in firm_before_forecast's window claimable
+    (beyond the free hours: forecast_hours.consume takes those first)."""
+    context = request.context
+    claim = await order_claim(session, context, request.requested, policy, earliest_day, other_skus=True)
+    view = await load_ledger(session, context.line_ids, weeks, policy.reserve_share, earliest_day,
+                             create_missing=saving, claim=claim, given_back=request.held)
+    return await without_other_tiers_allocation(session, view, policy, context.customer.tier.value, today)
 
 
 def _as_materials_arrive(view: LedgerView, context: OrderContext, stock: StockCover, requested: date,

@@ -9,7 +9,7 @@ from datetime import date
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.capacity.forecast_hours import ForecastClaim, forecast_claim
+from domain.capacity.forecast_hours import ForecastClaim, forecast_claim, with_other_skus
 from domain.capacity.ledger import LedgerView
 from domain.capacity.yields import NO_HISTORY
 from domain.models import CapacityReservation
@@ -148,10 +148,21 @@ def split_parts(promise: OrderPromise, context: OrderContext, policy: CapacityPo
             for line in promise.lines]
 
 
+def takes_other_forecast(policy: CapacityPolicy, context: OrderContext, rush: bool) -> bool:
+    """May this order take other skus' forecast hours on its lines when the free ones fall short (capacity policy
+    firm_before_forecast: regular orders of the customer tiers it lists; rush orders have the reserve)?"""
+    return not rush and context.customer.tier.value in policy.firm_before_forecast_tiers
+
+
 async def order_claim(session: AsyncSession, context: OrderContext, requested: date, policy: CapacityPolicy,
-                      open_from: date) -> ForecastClaim | None:
+                      open_from: date, *, other_skus: bool = False) -> ForecastClaim | None:
     """The forecast hours this order may consume (capacity policy forecast_consumption): its products' own, in whole
-    weeks from open_from (the first day after the frozen window)."""
+    weeks from open_from (the first day after the frozen window). other_skus: also any sku's on its lines beyond the
+    free hours, in firm_before_forecast's window."""
     routes = {p.id: [line_id for line_id, _ in context.routes[p.id]] for p in context.products}
-    return await forecast_claim(session, routes, requested, policy.forecast_match, policy.forecast_backward_weeks,
-                                policy.forecast_forward_weeks, open_from)
+    claim = await forecast_claim(session, routes, requested, policy.forecast_match, policy.forecast_backward_weeks,
+                                 policy.forecast_forward_weeks, open_from)
+    if not other_skus:
+        return claim
+    return with_other_skus(claim, routes, requested, policy.firm_backward_weeks, policy.firm_forward_weeks,
+                           open_from)

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.access import Principal
 from domain.capacity.calendar import frozen_until, weeks_from
 from domain.capacity.commit import commit
-from domain.capacity.ledger import hold_writes, load_ledger, reserve_all
+from domain.capacity.ledger import LedgerView, hold_writes, load_ledger, reserve_all
 from domain.events import EventPublisher, kinds
 from domain.events.order_history import record_order_event
 from domain.models import (
@@ -43,7 +43,7 @@ from domain.orders.persist import (
     review_row,
     write_deliveries,
 )
-from domain.orders.promise import OrderPromise, build_ctp, order_claim, promise_order
+from domain.orders.promise import OrderPromise, build_ctp, order_claim, promise_order, takes_other_forecast
 from domain.orders.results import OrderResult, review_result
 from domain.orders.retry import with_retries
 from domain.orders.review import load_lines, priced_lines, publish
@@ -58,24 +58,35 @@ async def _still_possible(session: AsyncSession, book: RuleBook, order: Order, l
     earliest = max(today, frozen_until(today, policy.frozen_days) + timedelta(days=1))
     if any(day < earliest for _, _, day in proposed):
         return None
-    claim = await order_claim(session, context, order.requested_date, policy, earliest)
-    view = await load_ledger(session, context.line_ids, weeks_from(today, PROMISE_HORIZON_WEEKS),
-                             policy.reserve_share, earliest, create_missing=True, claim=claim)
-    ctp, rates = build_ctp(view, context)
-    last = max(day for _, _, day in proposed)
     # Stock first here too: the covered units ship from the shelf, only the rest needs the hours proposed.
     stock = await stock_cover(session, policy, [ln.product_id for ln in lines], [ln.quantity for ln in lines], today,
                               rush=order.rush)
-    promise = promise_order(ctp, rates, view, stock, last, earliest, use_reserve=order.rush)
+    # The free hours (and its own forecast's) first; other skus' forecast hours only if they fall short, as assess.
+    for other_skus in (False, True) if takes_other_forecast(policy, context, order.rush) else (False,):
+        claim = await order_claim(session, context, order.requested_date, policy, earliest, other_skus=other_skus)
+        view = await load_ledger(session, context.line_ids, weeks_from(today, PROMISE_HORIZON_WEEKS),
+                                 policy.reserve_share, earliest, create_missing=True, claim=claim)
+        promise = _keeps_every_delivery(view, context, stock, proposed, earliest, order.rush)
+        if promise is not None:
+            return promise, stock
+    return None
+
+
+def _keeps_every_delivery(view: LedgerView, context: OrderContext, stock: StockCover,
+                          proposed: list[tuple[int, float, date]], earliest: date, rush: bool) -> OrderPromise | None:
+    """The promise on this view for the last proposed day if every proposed delivery is ready by its day; else None."""
+    ctp, rates = build_ctp(view, context)
+    last = max(day for _, _, day in proposed)
+    promise = promise_order(ctp, rates, view, stock, last, earliest, use_reserve=rush)
     if not promise.fits:
         return None
     for day in sorted({day for _, _, day in proposed if day < last}):
-        early = promise_order(ctp, rates, view, stock, day, earliest, use_reserve=order.rush)
-        for index in range(len(lines)):
+        early = promise_order(ctp, rates, view, stock, day, earliest, use_reserve=rush)
+        for index in range(len(early.lines)):
             due = sum(q for line_index, q, d in proposed if line_index == index and d <= day)
             if early.lines[index].by_requested + 1e-6 < due:
                 return None
-    return promise, stock
+    return promise
 
 
 async def respond_to_proposal(
