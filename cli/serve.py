@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+from typing import Any
 
 import click
 
@@ -32,7 +33,11 @@ def _refuse_busy(host: str, port: int) -> None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1),
               help="API processes (PostgreSQL for more than one).")
-def serve(host: str, port: int, workers: int) -> None:
+@click.option("--reuse-port/--shared-socket", default=True, show_default=True,
+              help="With several workers on Linux: a listening socket per worker (SO_REUSEPORT), so the kernel "
+                   "spreads connections evenly; --shared-socket is uvicorn's one socket that the first worker "
+                   "to wake accepts from.")
+def serve(host: str, port: int, workers: int, reuse_port: bool) -> None:
     """Serve GraphQL (and GraphiQL in development) on http://HOST:PORT/graphql."""
     settings = load_settings()
     url = settings.database_url
@@ -46,5 +51,11 @@ def serve(host: str, port: int, workers: int) -> None:
     os.environ.setdefault("SOP_API_PROCESSES", str(workers))
     import uvicorn
 
-    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info",
-                timeout_worker_healthcheck=settings.worker_healthcheck_seconds)
+    from cli.worker_sockets import kernel_balances, serve_workers
+
+    options: dict[str, Any] = {"factory": True, "host": host, "port": port, "workers": workers, "log_level": "info",
+                               "timeout_worker_healthcheck": settings.worker_healthcheck_seconds}
+    if workers > 1 and reuse_port and kernel_balances():
+        serve_workers(uvicorn.Config("api.app:create_app", **options))
+    else:
+        uvicorn.run("api.app:create_app", **options)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from cli import cli
+from cli import cli, worker_sockets
 from tests.ports import free_port
 
 
@@ -58,10 +58,35 @@ def test_serve_tells_its_workers_how_many_share_the_rate_limits(
     monkeypatch.setattr(serve_module, "require_migrated", lambda url: None)
     monkeypatch.setattr(serve_module, "_refuse_busy", lambda host, port: None)
     seen: list[str | None] = []
-    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: seen.append(os.environ.get("SOP_API_PROCESSES")))
+    def record(*args: Any, **kwargs: Any) -> None:
+        seen.append(os.environ.get("SOP_API_PROCESSES"))
+
+    monkeypatch.setattr(uvicorn, "run", record)
+    monkeypatch.setattr(worker_sockets, "serve_workers", record)
     result = CliRunner().invoke(cli, ["serve", "--workers", "3"], env={"SOP_DATABASE_URL": "postgresql://u@h/db"})
     assert result.exit_code == 0, result.output
     assert seen == [expected]
+
+
+@pytest.mark.parametrize(("flag", "runs"), [([], "own sockets"), (["--shared-socket"], "uvicorn.run")])
+def test_several_workers_listen_on_a_socket_each_unless_told_to_share_one(
+    flag: list[str], runs: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--workers 2 on PostgreSQL, with and without --shared-socket (a SO_REUSEPORT socket per worker on Linux)."""
+    import importlib
+
+    import uvicorn
+
+    serve_module = importlib.import_module("cli.serve")
+    monkeypatch.setattr(serve_module, "require_migrated", lambda url: None)
+    monkeypatch.setattr(serve_module, "_refuse_busy", lambda host, port: None)
+    seen: list[tuple[str, int]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: seen.append(("uvicorn.run", kwargs["workers"])))
+    monkeypatch.setattr(worker_sockets, "serve_workers", lambda config: seen.append(("own sockets", config.workers)))
+    result = CliRunner().invoke(cli, ["serve", "--workers", "2", *flag],
+                                env={"SOP_DATABASE_URL": "postgresql://u@h/db"})
+    assert result.exit_code == 0, result.output
+    assert seen == [(runs if worker_sockets.kernel_balances() else "uvicorn.run", 2)]
 
 
 def test_serve_gives_uvicorn_the_configured_worker_health_check(tmp_path: Path, uvicorn_calls: list[Any]) -> None:
