@@ -47,9 +47,10 @@ def refresh_ledger(session: Session, snapshot: PlantSnapshot, result: PlanResult
             reserved = float(reserve[li, wi])
             if current is not None and wi == 0:
                 # The running week keeps the overtime a rush order added to it as rush hours (orders/overtime_rush.py):
-                # its promise holds those hours.
-                capacity = max(capacity, current.capacity_hours)
-                reserved = max(reserved, current.reserve_hours)
+                # its promise holds those hours. Bounded by the rush hours used, so hours the calendar no longer has
+                # (a line's shifts cut in master data) are not kept beyond what rush orders hold.
+                capacity = max(capacity, min(current.capacity_hours, capacity + rush_used))
+                reserved = max(reserved, min(current.reserve_hours, reserved + rush_used))
             free = max(capacity - reserved - lost - promised, 0.0)
             beyond_orders = max(float(planned[li, wi]) - promised - rush_used, 0.0)
             rows.append(

@@ -31,9 +31,29 @@ def test_a_replan_of_the_running_week_keeps_its_overtime_hours(db: Engine) -> No
         assert row is not None
         before = (row.capacity_hours, row.reserve_hours)
         row.capacity_hours, row.reserve_hours = before[0] + 3.0, before[1] + 3.0
+        row.rush_hours_used += 3.0  # the rush order's promise, which holds them
         session.commit()
         replan(session, today=MONDAY + timedelta(days=1), settings=ReplanSettings(), actor="test", force=True)
         session.commit()
         session.refresh(row)
         assert (row.capacity_hours, row.reserve_hours) == (before[0] + 3.0, before[1] + 3.0)
+
+
+def test_a_replan_does_not_keep_running_week_hours_no_rush_order_holds(db: Engine) -> None:
+    """Input: as above, but 3 h added to the line-week's capacity and reserve with no rush hours used (as if the
+    line's calendar had shrunk since): the replan puts the calendar's hours back."""
+    load_demo(db, PLANT, seed=1, today=TODAY)
+    with Session(db) as session:
+        replan(session, today=MONDAY, settings=ReplanSettings(), actor="test")
+        session.commit()
+        row = session.scalars(select(CapacityLedger).where(CapacityLedger.week == MONDAY)
+                              .order_by(CapacityLedger.line_id)).first()
+        assert row is not None and row.rush_hours_used == 0.0
+        before = (row.capacity_hours, row.reserve_hours)
+        row.capacity_hours, row.reserve_hours = before[0] + 3.0, before[1] + 3.0
+        session.commit()
+        replan(session, today=MONDAY + timedelta(days=1), settings=ReplanSettings(), actor="test", force=True)
+        session.commit()
+        session.refresh(row)
+        assert (row.capacity_hours, row.reserve_hours) == before
         assert ledger_violations(session) == []
