@@ -131,7 +131,7 @@ async def load_ledger(
     if fresh and create_missing:
         await create_rows(session, {key: (capacity, reserved) for key, (capacity, reserved, *_) in fresh.items()})
         # Read again: a concurrent order may have created and filled some of them first.
-        found = await _rows(session, ids, weeks)
+        found = await ledger_rows(session, ids, weeks)
     missing = {key: (capacity, reserved) for key, (capacity, reserved, *_) in fresh.items() if key not in found}
     found = {**fresh, **found}
     if given_back is not None:
@@ -178,7 +178,8 @@ async def create_rows(session: AsyncSession, rows: Mapping[tuple[int, date], tup
     ])
 
 
-async def _rows(session: AsyncSession, ids: list[int], weeks: list[date]) -> dict[tuple[int, date], tuple[float, ...]]:
+async def ledger_rows(session: AsyncSession, ids: list[int], weeks: list[date]
+                      ) -> dict[tuple[int, date], tuple[float, ...]]:
     """(line, week) -> capacity, reserve, lost, planned, promised and rush hours used, as stored."""
     rows = await (await session.connection()).execute(LEDGER_ROWS, {"line_ids": ids, "first": weeks[0],
                                                                     "last": weeks[-1]})
@@ -187,14 +188,15 @@ async def _rows(session: AsyncSession, ids: list[int], weeks: list[date]) -> dic
 
 async def _rows_and_claimed(session: AsyncSession, ids: list[int], weeks: list[date], claim: ForecastClaim | None
                             ) -> tuple[dict[tuple[int, date], tuple[float, ...]], list[ForecastRow] | None]:
-    """The ledger rows (as _rows) and, on PostgreSQL, the forecast rows the claim may consume (claimed_rows_query) in
-    the same round trip (one_message.py); None: not read here (SQLite, or a claim that reads none)."""
+    """The ledger rows (as ledger_rows) and, on PostgreSQL, the forecast rows the claim may consume
+    (claimed_rows_query) in the same round trip (one_message.py); None: not read here (SQLite, or a claim that reads
+    none)."""
     wanted = claimed_rows_query(claim)
     if wanted is None or session.get_bind().dialect.name != "postgresql":
-        return await _rows(session, ids, weeks), None
-    ledger_rows, claimed = await one_message.fetch_all(session, [
+        return await ledger_rows(session, ids, weeks), None
+    stored, claimed = await one_message.fetch_all(session, [
         (LEDGER_ROWS, {"line_ids": ids, "first": weeks[0], "last": weeks[-1]}), wanted])
-    return {(row[0], row[1]): tuple(row[2:]) for row in ledger_rows}, cast(list[ForecastRow], claimed)
+    return {(row[0], row[1]): tuple(row[2:]) for row in stored}, cast(list[ForecastRow], claimed)
 
 
 def _take_statement(give_back: bool = False) -> Any:

@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.capacity.calendar import week_start
 from domain.capacity.holding import Holding, LedgerRows
-from domain.capacity.ledger import HOURS_TOLERANCE
+from domain.capacity.ledger import HOURS_TOLERANCE, ledger_rows
 from domain.models import CapacityLedger
 from domain.orders.idle_rush import Postponable
 from domain.orders.promise import OrderPromise
@@ -37,10 +37,7 @@ async def overtime_into_ledger(session: AsyncSession, postponable: Postponable |
     lines = sorted(rush)
     if not lines:
         return
-    rows: LedgerRows = {(row.line_id, row.week): (row.capacity_hours, row.reserve_hours, row.lost_hours,
-                                                   row.planned_hours, row.promised_hours, row.rush_hours_used)
-                        for row in (await session.scalars(select(CapacityLedger).where(
-                            CapacityLedger.line_id.in_(lines), CapacityLedger.week == running))).all()}
+    rows: LedgerRows = await ledger_rows(session, lines, [running])
     if release is not None:
         rows = release.freed(rows)
     for line_id in lines:
