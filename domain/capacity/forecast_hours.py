@@ -20,6 +20,7 @@ import numpy as np
 from sqlalchemy import Date, Float, Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.capacity.calendar import week_start
 from domain.db import dialect_insert
 from domain.models import CapacityReservation, ForecastHours, OrderLine, Product
 
@@ -126,17 +127,27 @@ async def forecast_claim(session: AsyncSession, routes: Mapping[int, Sequence[in
             by_family[family].add(product_id)
         family_of = dict(rows)
         members = {p: frozenset(by_family[family_of[p]]) if p in family_of else members[p] for p in routes}
+    lines = {line_id: (product_id, members[product_id]) for line_id, product_id in _one_product_lines(routes).items()}
+    week = week_start(requested)
+    first = week - timedelta(weeks=backward_weeks)
+    if open_from is not None:
+        first = max(first, _next_whole_week(open_from))
+    # forward_weeks counts from the requested week itself: its hours may come after the requested day (0: none).
+    return ForecastClaim(lines, first, week + timedelta(weeks=forward_weeks - 1))
+
+
+def _one_product_lines(routes: Mapping[int, Sequence[int]]) -> dict[int, int]:
+    """Line id -> the order's product made on it, for the lines that make exactly one of the order's products."""
     made_on: dict[int, set[int]] = defaultdict(set)
     for product_id, line_ids in routes.items():
         for line_id in line_ids:
             made_on[line_id].add(product_id)
-    lines = {line_id: (next(iter(ps)), members[next(iter(ps))]) for line_id, ps in made_on.items() if len(ps) == 1}
-    week = requested - timedelta(days=requested.weekday())
-    first = week - timedelta(weeks=backward_weeks)
-    if open_from is not None:
-        first = max(first, open_from + timedelta(days=(7 - open_from.weekday()) % 7))  # the next whole week
-    # forward_weeks counts from the requested week itself: its hours may come after the requested day (0: none).
-    return ForecastClaim(lines, first, week + timedelta(weeks=forward_weeks - 1))
+    return {line_id: next(iter(ps)) for line_id, ps in made_on.items() if len(ps) == 1}
+
+
+def _next_whole_week(day: date) -> date:
+    """The Monday on or after `day`: the first whole week from it."""
+    return day + timedelta(days=(7 - day.weekday()) % 7)
 
 
 def with_other_skus(claim: ForecastClaim | None, routes: Mapping[int, Sequence[int]], requested: date,
@@ -144,17 +155,11 @@ def with_other_skus(claim: ForecastClaim | None, routes: Mapping[int, Sequence[i
     """The claim that may also consume any sku's forecast hours on the order's lines (firm before forecast), from
     backward_weeks before the requested week to forward_weeks from it on (1: the requested week), in whole weeks
     from open_from (the first day after the frozen window): the running week's tasks are on the floor already."""
+    week = week_start(requested)
     if claim is None:  # match NONE: no forecast of its own, the other skus' still
-        made_on: dict[int, set[int]] = defaultdict(set)
-        for product_id, line_ids in routes.items():
-            for line_id in line_ids:
-                made_on[line_id].add(product_id)
-        week = requested - timedelta(days=requested.weekday())
-        lines = {line_id: (next(iter(ps)), frozenset[int]()) for line_id, ps in made_on.items() if len(ps) == 1}
+        lines = {line_id: (product_id, frozenset[int]()) for line_id, product_id in _one_product_lines(routes).items()}
         claim = ForecastClaim(lines, week, week - timedelta(weeks=1))  # an empty window of its own
-    week = requested - timedelta(days=requested.weekday())
-    first = max(week - timedelta(weeks=backward_weeks),
-                open_from + timedelta(days=(7 - open_from.weekday()) % 7))
+    first = max(week - timedelta(weeks=backward_weeks), _next_whole_week(open_from))
     return dataclasses.replace(claim, rows=None, others_first=first,
                                others_last=week + timedelta(weeks=forward_weeks - 1))
 
