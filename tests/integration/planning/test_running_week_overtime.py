@@ -19,15 +19,20 @@ MONDAY = date(2026, 12, 7)
 PLANT = DemoSize("small-ish", products=30, families=4, lines=5, customers=40, orders=600)
 
 
+def _replanned_on_monday(db: Engine, session: Session) -> CapacityLedger | None:
+    """The demo plant replanned on Monday; its first line's ledger row of the running week."""
+    load_demo(db, PLANT, seed=1, today=TODAY)
+    replan(session, today=MONDAY, settings=ReplanSettings(), actor="test")
+    session.commit()
+    return session.scalars(select(CapacityLedger).where(CapacityLedger.week == MONDAY)
+                           .order_by(CapacityLedger.line_id)).first()
+
+
 def test_a_replan_of_the_running_week_keeps_its_overtime_hours(db: Engine) -> None:
     """Input: the demo plant replanned on Monday; 3 h of overtime added to one line's running week (as a rush
     order's promise adds them); a replan on Tuesday, which plans the running week again."""
-    load_demo(db, PLANT, seed=1, today=TODAY)
     with Session(db) as session:
-        replan(session, today=MONDAY, settings=ReplanSettings(), actor="test")
-        session.commit()
-        row = session.scalars(select(CapacityLedger).where(CapacityLedger.week == MONDAY)
-                              .order_by(CapacityLedger.line_id)).first()
+        row = _replanned_on_monday(db, session)
         assert row is not None
         before = (row.capacity_hours, row.reserve_hours)
         row.capacity_hours, row.reserve_hours = before[0] + 3.0, before[1] + 3.0
@@ -42,12 +47,8 @@ def test_a_replan_of_the_running_week_keeps_its_overtime_hours(db: Engine) -> No
 def test_a_replan_does_not_keep_running_week_hours_no_rush_order_holds(db: Engine) -> None:
     """Input: as above, but 3 h added to the line-week's capacity and reserve with no rush hours used (as if the
     line's calendar had shrunk since): the replan puts the calendar's hours back."""
-    load_demo(db, PLANT, seed=1, today=TODAY)
     with Session(db) as session:
-        replan(session, today=MONDAY, settings=ReplanSettings(), actor="test")
-        session.commit()
-        row = session.scalars(select(CapacityLedger).where(CapacityLedger.week == MONDAY)
-                              .order_by(CapacityLedger.line_id)).first()
+        row = _replanned_on_monday(db, session)
         assert row is not None and row.rush_hours_used == 0.0
         before = (row.capacity_hours, row.reserve_hours)
         row.capacity_hours, row.reserve_hours = before[0] + 3.0, before[1] + 3.0
