@@ -38,7 +38,7 @@ from domain.models import (
 )
 from domain.orders.assess import Request, assess
 from domain.orders.batch_review import close_review_alert
-from domain.orders.context import OrderContext, load_context, load_order_context
+from domain.orders.context import OrderContext, load_context, load_order_context, order_customer
 from domain.orders.facts import PricedLine, amount_of, margin_of
 from domain.orders.finished_goods import release_stock
 from domain.orders.holds import close_pending
@@ -117,8 +117,7 @@ async def update_order(session: AsyncSession, principal: Principal, book: RuleBo
         ensure_version(order, data.expected_version)
         # Decide first, writing nothing and holding no lock; what the order holds is free for its new promise.
         lines = await load_lines(session, order.id)
-        customer = await session.get(Customer, order.customer_id)
-        assert customer is not None
+        customer = await order_customer(session, order.customer_id)
         context, priced = await _new_terms(session, customer, lines, data.lines)
         held = await holding_of(session, order.id, _units_held(order, lines, replaced=data.lines is not None))
         requested = data.requested_date or order.requested_date
