@@ -150,11 +150,12 @@ def _check_customer(customer: Customer, code: str) -> None:
 
 async def load_context(session: AsyncSession, customer: Customer, lines: tuple[LineInput, ...],
                        by_sku: dict[str, Product] | None = None, routes: Routes | None = None,
-                       requested: date | None = None) -> OrderContext:
+                       requested: date | None = None, order_id: int | None = None) -> OrderContext:
     """Products by sku (NotFound names the line), routes, key materials and receipts.
 
-    by_sku and routes: when already read with the customer (load_customer_products). requested: a new order's
-    requested date: its products' stock and that week's forecast are read with the yields (product_reads.py).
+    by_sku and routes: when already read with the customer (load_customer_products). requested: the order's
+    requested date: its products' stock and that week's forecast are read with the yields (product_reads.py);
+    order_id: a saved order's, whose own lines do not count as ordered of that week.
     """
     skus = [line.sku for line in lines]
     if by_sku is None:
@@ -181,7 +182,7 @@ async def load_context(session: AsyncSession, customer: Customer, lines: tuple[L
     if requested is None:
         yields, practice = await yields_and_practice(session, ids)
         return OrderContext(customer, products, dict(routes), bom, materials, receipts, yields, practice)
-    reads = await read_products(session, ids, requested)
+    reads = await read_products(session, ids, requested, order_id)
     return OrderContext(customer, products, dict(routes), bom, materials, receipts, reads.yields, reads.practice,
                         reads)
 
@@ -252,9 +253,10 @@ async def _read_bills(session: AsyncSession, product_ids: list[int] | None) -> d
             for p in (product_ids if product_ids is not None else bom)}
 
 
-async def load_order_context(session: AsyncSession, customer: Customer, product_ids: list[int]) -> OrderContext:
+async def load_order_context(session: AsyncSession, customer: Customer, product_ids: list[int],
+                             requested: date | None = None, order_id: int | None = None) -> OrderContext:
     """The context of a saved order: its products (in line order), their routes and key materials; products and
-    routes from the process's copy when trusted (as a new order's), else read."""
+    routes from the process's copy when trusted (as a new order's), else read. requested, order_id: as load_context."""
     cache = await _masters(session)
     if cache is not None and all(pid in cache.product_ids for pid in product_ids):
         by_id: dict[int, Product] = {pid: cache.product_ids[pid] for pid in product_ids}
@@ -263,4 +265,4 @@ async def load_order_context(session: AsyncSession, customer: Customer, product_
         by_id, routes = {p.id: p for p in (await session.scalars(
             select(Product).where(Product.id.in_(product_ids)))).all()}, None
     lines = tuple(LineInput(by_id[pid].sku, 1.0) for pid in product_ids)
-    return await load_context(session, customer, lines, {p.sku: p for p in by_id.values()}, routes)
+    return await load_context(session, customer, lines, {p.sku: p for p in by_id.values()}, routes, requested, order_id)
