@@ -7,8 +7,11 @@ budget) and, when the server has pg_stat_statements loaded (shared_preload_libra
 the server's `postgres` database if missing), each statement's calls, planning and execution time, rows and
 buffer hits per create. The statement times are wall clock inside the backend (PostgreSQL has no CPU per
 statement), but with one client at a time a backend waits for little besides its own work and the WAL flush at
-COMMIT. Prints the top statements to stderr and one JSON line last.
+COMMIT. `--perf FILE` records the whole machine with `perf record` (sampling, no call graphs) during the timed part
+only, for `perf report -i FILE --comm postgres --sort sym`: where the backends' CPU goes by function.
+Prints the top statements to stderr and one JSON line last.
 Usage: .venv/bin/python bench/pg_cost.py [--size medium] [--orders 300] [--server postgresql://...:5433/test]
+       [--perf FILE]
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ import argparse
 import asyncio
 import json
 import os
+import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -65,7 +70,35 @@ def statement_stats(server: str, database: str, reset: bool) -> list[tuple[Any, 
         engine.dispose()
 
 
-async def drive(url: str, server: str, key: str, work: Workload, warm: int, orders: int) -> dict[str, Any]:
+def last_statements(server: str, database: str) -> dict[int, str]:
+    """Each backend of `database` and the last statement it ran (which connection it is: pool, LISTEN, NOTIFY)."""
+    engine = create_engine(admin_url(server).replace("postgresql://", "postgresql+psycopg://"))
+    try:
+        with engine.connect() as conn:
+            return {pid: " ".join(query.split())[:80] for pid, query in conn.execute(
+                text("SELECT pid, query FROM pg_stat_activity WHERE datname = :database"), {"database": database})}
+    finally:
+        engine.dispose()
+
+
+def start_perf(out: Path | None) -> subprocess.Popen[bytes] | None:
+    """`perf record` of every CPU into `out` until stop_perf (None: no recording)."""
+    if out is None:
+        return None
+    recorder = subprocess.Popen(["perf", "record", "-a", "-F", "1999", "-o", str(out)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1.0)  # perf opens its events before the timed part starts
+    return recorder
+
+
+def stop_perf(recorder: subprocess.Popen[bytes] | None) -> None:
+    if recorder is not None:
+        recorder.send_signal(signal.SIGINT)
+        recorder.wait(timeout=60)
+
+
+async def drive(url: str, server: str, key: str, work: Workload, warm: int, orders: int,
+                perf: Path | None = None) -> dict[str, Any]:
     database = str(make_url(url).database)
     app = create_app(Settings(database_url=url))
     statuses: dict[str, int] = {}
@@ -84,13 +117,16 @@ async def drive(url: str, server: str, key: str, work: Workload, warm: int, orde
                 await one()
             statuses.clear()
             statement_stats(server, database, reset=True)
+            recorder = start_perf(perf)
             backends, shared = postgres_cpu(database)
             cpu, wall = time.process_time(), time.perf_counter()
             for _ in range(orders):
                 await one()
             cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
             backends_after, shared_after = postgres_cpu(database)
+            stop_perf(recorder)
             rows = statement_stats(server, database, reset=False)
+            last = last_statements(server, database)
     finally:
         await app.state.broker.close()
         await app.state.engine.dispose()
@@ -102,6 +138,8 @@ async def drive(url: str, server: str, key: str, work: Workload, warm: int, orde
         "postgres_shared_cpu_ms_per_create": round(1000 * (shared_after - shared) / orders, 3),
         "in_process_cpu_ms_per_create": round(1000 * cpu / orders, 3),
         "wall_ms_per_create": round(1000 * wall / orders, 3),
+        "backends": [{"pid": pid, "cpu_ms_per_create": round(1000 * (cpu_after - backends.get(pid, 0.0)) / orders, 3),
+                      "last_statement": last.get(pid, "")} for pid, cpu_after in sorted(backends_after.items())],
     }
     if rows is not None:
         per = [{"plan_ms": round(plan / orders, 4), "exec_ms": round(run / orders, 4),
@@ -121,6 +159,7 @@ def main() -> None:
     parser.add_argument("--size", choices=("small", "medium", "large"), default="medium")
     parser.add_argument("--orders", type=int, default=300)
     parser.add_argument("--warm", type=int, default=30)
+    parser.add_argument("--perf", type=Path, help="perf record the timed part into this file")
     parser.add_argument("--server", default=os.environ.get("SOP_TEST_POSTGRES_URL",
                                                            "postgresql://postgres@127.0.0.1:5432/test"))
     args = parser.parse_args()
@@ -129,7 +168,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, fresh_database("postgresql", Path(tmp)) as url:
         keys, customers, skus, _, _ = prepare(url, args.size)
         work = Workload(None, None, keys, customers, skus, None, None)  # type: ignore[arg-type]
-        result = asyncio.run(drive(url, args.server, keys["planner"], work, args.warm, args.orders))
+        result = asyncio.run(drive(url, args.server, keys["planner"], work, args.warm, args.orders, args.perf))
     for row in result.get("top_statements", []):
         print(f"{row['plan_ms']:7.3f} {row['exec_ms']:7.3f} x{row['calls']:<5} plans {row['plans']:<4} "
               f"rows {row['rows']:<6} blk {row['blocks']:<7} wal {row['wal_records']:<5} {row['query'][:150]}",
