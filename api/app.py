@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -27,7 +28,7 @@ from api.graphiql import graphiql_assets_mount
 from api.schema import build_schema
 from domain.capacity import lock_timing
 from domain.config import Settings, load_settings
-from domain.db import Timeouts, async_engine, async_sessions
+from domain.db import Timeouts, async_engine, async_sessions, is_postgres
 from domain.events import EventPublisher, make_broker
 from domain.notices import DeliveryPolicy, deliver_forever
 from domain.orders.hold_expiry import expire_forever as expire_holds_forever
@@ -35,10 +36,19 @@ from domain.orders.negotiation_expiry import expire_forever as expire_negotiatio
 from domain.rules_sync import rules_at_start
 
 
+def api_engine(settings: Settings) -> AsyncEngine:
+    """The API process's engine: its PostgreSQL connections stay open (a fixed pool, no overflow that closes on
+    return); SQLite has no pool sizes to set."""
+    timeouts = Timeouts(settings.statement_timeout_ms, settings.lock_timeout_ms)
+    if not is_postgres(settings.database_url):
+        return async_engine(settings.database_url, timeouts)
+    return async_engine(settings.database_url, timeouts, pool_size=settings.db_pool_size, max_overflow=0)
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     """Build the app; nothing connects until the first request (tests need no lifespan)."""
     settings = settings or load_settings()
-    engine = async_engine(settings.database_url, Timeouts(settings.statement_timeout_ms, settings.lock_timeout_ms))
+    engine = api_engine(settings)
     broker = make_broker(settings.database_url)
     metrics = Metrics()
     if settings.ledger_lock_log is not None:

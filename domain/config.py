@@ -78,6 +78,12 @@ def _processes(text: str) -> int:
     return int(text)
 
 
+def _pool_size(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise SettingInvalid(f"SOP_DB_POOL_SIZE={text!r} must be a whole number of connections, 1 or more")
+    return int(text)
+
+
 # Failed sign-ins per client address: a person mistyping is not slowed, a client looping on a wrong key is.
 DEFAULT_FAILED_SIGN_INS = "10/min burst 10"
 
@@ -124,6 +130,11 @@ class Settings:
         default_factory=lambda: rate_limit("SOP_RATE_LIMIT_FAILED_SIGN_INS", DEFAULT_FAILED_SIGN_INS))
     # API processes sharing the database (all hosts, all workers); `sop serve --workers N` sets it to N.
     api_processes: int = 1
+    # PostgreSQL connections each API process keeps open, and never more: a request past them waits for one.
+    # Connections beyond a pool's size close when returned; under 25 requests in flight a process with 10 kept
+    # and 20 overflow opened and closed ~190 backends in two bench loops, ~6 ms of the machine a request
+    # (docs/scaling.md, "the connection pool"). Size PostgreSQL's max_connections for processes x this.
+    db_pool_size: int = 30
     # `sop serve --workers N`: uvicorn kills a worker that does not answer its supervisor's ping within this many
     # seconds and starts another. uvicorn's 5 s is shorter than a worker's start on a loaded host (measured on
     # 2 busy cores: 5-20 s), so every new worker was killed while starting, for ever (bench/faults.py).
@@ -183,6 +194,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         failed_sign_in_limit=rate_limit("SOP_RATE_LIMIT_FAILED_SIGN_INS",
                                         env.get("SOP_RATE_LIMIT_FAILED_SIGN_INS") or DEFAULT_FAILED_SIGN_INS),
         api_processes=_processes(env.get("SOP_API_PROCESSES") or "1"),
+        db_pool_size=_pool_size(env.get("SOP_DB_POOL_SIZE") or "30"),
         worker_healthcheck_seconds=int(env.get("SOP_WORKER_HEALTHCHECK_SECONDS", "30")),
         metrics_token=env.get("SOP_METRICS_TOKEN") or None,
         oidc=oidc_settings(env),

@@ -65,8 +65,8 @@ def _policy(book: RuleBook, monkeypatch: pytest.MonkeyPatch, **changes: object) 
 
 
 async def test_the_shipped_rules_keep_forecast_hours_for_their_own_sku(book: RuleBook) -> None:
-    """Measured on the medium simulation it cost margin and promises kept (README, "Firm orders before forecast"):
-    the rule ships with no tier listed."""
+    """Measured on the medium simulation it cost margin and promises kept (docs/simulation-log.md, "Firm orders
+    before forecast"): the rule ships with no tier listed."""
     policy = book.capacity_policy()
     assert policy.firm_before_forecast_tiers == frozenset()
     assert (policy.firm_backward_weeks, policy.firm_forward_weeks) == (13, 1)

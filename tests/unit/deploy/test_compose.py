@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from cli.serve import serve
+from domain.config import load_settings
 
 DEPLOY = Path(__file__).resolve().parents[3] / "deploy"
 
@@ -46,6 +47,17 @@ def test_the_api_command_uses_options_sop_serve_has_and_processes_match_the_rate
     assert {word for word in command[2:] if word.startswith("--")} <= known
     workers = int(command[command.index("--workers") + 1])
     assert int(api["environment"]["SOP_API_PROCESSES"]) == workers * api["deploy"]["replicas"]
+
+
+def test_postgres_admits_every_api_processs_pool_and_listener_with_room_for_commands() -> None:
+    """Input tried: the postgres command's max_connections against SOP_API_PROCESSES x (SOP_DB_POOL_SIZE + 1)."""
+    services = _compose()["services"]
+    command = " ".join(services["postgres"]["command"])
+    found = re.search(r"max_connections=(\d+)", command)
+    env = services["api"]["environment"]
+    settings = load_settings({k: str(v) for k, v in env.items()})
+    needed = settings.api_processes * (settings.db_pool_size + 1)
+    assert found is not None and int(found.group(1)) >= needed + 10
 
 
 def test_the_proxy_sends_to_every_api_replica_on_the_port_it_listens_on() -> None:
