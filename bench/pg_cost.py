@@ -7,8 +7,9 @@ budget) and, when the server has pg_stat_statements loaded (shared_preload_libra
 the server's `postgres` database if missing), each statement's calls, planning and execution time, rows and
 buffer hits per create. The statement times are wall clock inside the backend (PostgreSQL has no CPU per
 statement), but with one client at a time a backend waits for little besides its own work and the WAL flush at
-COMMIT. `--perf FILE` records the whole machine with `perf record` (sampling, no call graphs) during the timed part
-only, for `perf report -i FILE --comm postgres --sort sym`: where the backends' CPU goes by function.
+COMMIT. `--perf FILE` records the bench database's backends with `perf record` (sampling, with call graphs from
+DWARF unwinding) during the timed part only, for `perf report -i FILE --children`: where their CPU goes by function
+(parse, plan, execute, commit).
 Prints the top statements to stderr and one JSON line last.
 Usage: .venv/bin/python bench/pg_cost.py [--size medium] [--orders 300] [--server postgresql://...:5433/test]
        [--perf FILE]
@@ -81,11 +82,12 @@ def last_statements(server: str, database: str) -> dict[int, str]:
         engine.dispose()
 
 
-def start_perf(out: Path | None) -> subprocess.Popen[bytes] | None:
-    """`perf record` of every CPU into `out` until stop_perf (None: no recording)."""
+def start_perf(out: Path | None, pids: list[int]) -> subprocess.Popen[bytes] | None:
+    """`perf record` of these processes into `out` until stop_perf (None: no recording)."""
     if out is None:
         return None
-    recorder = subprocess.Popen(["perf", "record", "-a", "-F", "1999", "-o", str(out)],
+    recorder = subprocess.Popen(["perf", "record", "-F", "999", "--call-graph", "dwarf,16384", "-o", str(out),
+                                 "-p", ",".join(map(str, pids))],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(1.0)  # perf opens its events before the timed part starts
     return recorder
@@ -117,7 +119,7 @@ async def drive(url: str, server: str, key: str, work: Workload, warm: int, orde
                 await one()
             statuses.clear()
             statement_stats(server, database, reset=True)
-            recorder = start_perf(perf)
+            recorder = start_perf(perf, sorted(postgres_cpu(database)[0]))
             backends, shared = postgres_cpu(database)
             cpu, wall = time.process_time(), time.perf_counter()
             for _ in range(orders):
