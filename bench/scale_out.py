@@ -15,7 +15,7 @@ from typing import Any
 from bench.cpu_budget import CpuMeter
 from bench.partner_load import LockLog, MixedRun, Partner, closed_loop, merged, partner_clients
 from domain.config import Settings
-from tests.e2e.multiprocess.servers import Serve
+from tests.e2e.multiprocess.servers import Serve, checkout_first
 
 # Issue 15's acceptance (on a quiet machine) and the figures it started from (same bench, medium plant).
 TARGETS = {"create_order_cpu_ms": ("<=", 5.0), "create_order_p95_ms_single_client": ("<=", 15.0),
@@ -66,10 +66,12 @@ async def mixed_phase(one: Serve, two: Serve, partners: list[Partner], skus: lis
 
 
 def sop_check(url: str) -> dict[str, Any]:
-    """`sop check` on the bench database: exit code and its last lines (0: no ledger or stock violation)."""
+    """`sop check` on the bench database: exit code and its last lines (0: no ledger or stock violation). The checkout's
+    code, as the servers run it: the console script alone imports the tree it was installed from, which refuses a
+    database migrated by a branch's newer migration."""
     sop = str(Path(sys.executable).with_name("sop"))
-    done = subprocess.run([sop, "check"], env={**os.environ, "SOP_DATABASE_URL": url}, capture_output=True,
-                          text=True, timeout=600)
+    done = subprocess.run([sop, "check"], env=checkout_first({**os.environ, "SOP_DATABASE_URL": url}),
+                          capture_output=True, text=True, timeout=600)
     return {"exit_code": done.returncode, "ok": done.returncode == 0,
             "output": (done.stdout + done.stderr).strip().splitlines()[-3:]}
 

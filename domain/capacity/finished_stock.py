@@ -18,6 +18,6 @@ def held_for_orders() -> Select[int, float]:
     return (
         select(OrderLine.product_id, func.sum(OrderLine.quantity_ready))
         .join(Order, Order.id == OrderLine.order_id)
-        .where(keeps_promise(HOLDS_STOCK))
+        .where(OrderLine.holds_units, keeps_promise(HOLDS_STOCK))  # a line without units ready adds 0
         .group_by(OrderLine.product_id)
     )

@@ -65,19 +65,27 @@ def observed_yields_sync(session: Session, product_ids: Sequence[int] | None = N
 PROGRESS = cast(Table, ProgressEvent.__table__)
 
 
-def _reported_and_practice() -> Select[Any]:
-    """Per product: good and scrapped units over the trailing weeks (the yield), and all-time reports with good
-    units and their units (how practised the floor is: maturity facts). One scan, built once."""
+def _sums() -> list[Any]:
+    """Good and scrapped units over the trailing weeks (from :since: the yield), and all-time reports with good units
+    and their units (how practised the floor is: maturity facts)."""
     p = PROGRESS.c
     recent = p.at >= bindparam("since", type_=p.at.type)
     good = p.quantity > 0
-    return (
-        select(p.product_id, func.sum(case((recent, p.quantity), else_=0.0)), func.sum(case((recent, p.scrap),
-                                                                                           else_=0.0)),
-               func.sum(case((good, 1), else_=0)), func.sum(case((good, p.quantity), else_=0.0)))
-        .where(p.product_id.in_(bindparam("product_ids", expanding=True)))
+    return [func.sum(case((recent, p.quantity), else_=0.0)), func.sum(case((recent, p.scrap), else_=0.0)),
+            func.sum(case((good, 1), else_=0)), func.sum(case((good, p.quantity), else_=0.0))]
+
+
+def _reported_and_practice() -> Select[Any]:
+    """Per product asked (:product_ids): the product id and _sums. One scan, built once."""
+    p = PROGRESS.c
+    return select(p.product_id, *_sums()).where(p.product_id.in_(bindparam("product_ids", expanding=True))) \
         .group_by(p.product_id)
-    )
+
+
+def progress_of(product_id: Any) -> Select[Any]:
+    """_sums of one product's reports (product_id: a column of the enclosing statement): one row, NULL sums when
+    the product has no report, as an outer join to REPORTED_AND_PRACTICE gives them."""
+    return select(*_sums()).where(PROGRESS.c.product_id == product_id)
 
 
 REPORTED_AND_PRACTICE = _reported_and_practice()
