@@ -36,6 +36,8 @@ class ReferenceCache:
     version: int | None = None
     customers: dict[str, Any] = field(default_factory=dict)  # code -> Customer (detached, read only)
     products: dict[str, Any] = field(default_factory=dict)  # sku -> Product (detached, read only)
+    customer_ids: dict[int, Any] = field(default_factory=dict)  # id -> the same Customer (a saved order names ids)
+    product_ids: dict[int, Any] = field(default_factory=dict)  # id -> the same Product
     routes: dict[int, list[tuple[int, float]]] = field(default_factory=dict)  # product id -> (line id, units/hour)
     bills: dict[int, Any] = field(default_factory=dict)  # product id -> its bill, key components and receipts
     calendars: dict[tuple[int, date, date], Any] = field(default_factory=dict)  # (line, start, end) -> LineWeeks
@@ -46,7 +48,8 @@ class ReferenceCache:
         if self.version is not None and version <= self.version:
             return
         self.version = version
-        for entries in (self.customers, self.products, self.routes, self.bills, self.calendars, self.whole):
+        for entries in (self.customers, self.products, self.customer_ids, self.product_ids, self.routes, self.bills,
+                        self.calendars, self.whole):
             entries.clear()
 
 

@@ -38,7 +38,7 @@ from domain.models import (
 )
 from domain.orders.assess import Request, assess
 from domain.orders.batch_review import close_review_alert
-from domain.orders.context import OrderContext, load_context, load_order_context
+from domain.orders.context import OrderContext, load_context, load_order_context, order_customer
 from domain.orders.facts import PricedLine, amount_of, margin_of
 from domain.orders.finished_goods import release_stock
 from domain.orders.holds import close_pending
@@ -60,15 +60,16 @@ def _snapshot(order: Order, lines: list[OrderLine]) -> dict[str, Any]:
             "lines": [[ln.product_id, ln.quantity, str(ln.unit_price)] for ln in lines]}
 
 
-async def _new_terms(session: AsyncSession, customer: Customer, lines: list[OrderLine],
-                     new: tuple[LineInput, ...] | None) -> tuple[OrderContext, list[PricedLine]]:
-    """The context and priced lines of the order after the change (new lines replace the old); reads only."""
+async def _new_terms(session: AsyncSession, order: Order, customer: Customer, lines: list[OrderLine],
+                     new: tuple[LineInput, ...] | None, requested: date) -> tuple[OrderContext, list[PricedLine]]:
+    """The context and priced lines of the order after the change (new lines replace the old); reads only. The
+    products' stock, yields and `requested` week's forecast come in one statement, as a new order's."""
     if new is None:
-        context = await load_order_context(session, customer, [ln.product_id for ln in lines])
+        context = await load_order_context(session, customer, [ln.product_id for ln in lines], requested, order.id)
         return context, priced_lines(context, [LineInput(context.products[i].sku, ln.quantity, ln.unit_price)
                                                for i, ln in enumerate(lines)])
     validate_lines(new)
-    context = await load_context(session, customer, new)
+    context = await load_context(session, customer, new, requested=requested, order_id=order.id)
     return context, priced_lines(context, new)
 
 
@@ -117,11 +118,10 @@ async def update_order(session: AsyncSession, principal: Principal, book: RuleBo
         ensure_version(order, data.expected_version)
         # Decide first, writing nothing and holding no lock; what the order holds is free for its new promise.
         lines = await load_lines(session, order.id)
-        customer = await session.get(Customer, order.customer_id)
-        assert customer is not None
-        context, priced = await _new_terms(session, customer, lines, data.lines)
-        held = await holding_of(session, order.id, _units_held(order, lines, replaced=data.lines is not None))
+        customer = await order_customer(session, order.customer_id)
         requested = data.requested_date or order.requested_date
+        context, priced = await _new_terms(session, order, customer, lines, data.lines, requested)
+        held = await holding_of(session, order.id, _units_held(order, lines, replaced=data.lines is not None))
         hint = order.rush_cause if order.rush else RushCause.CUSTOMER_CHANGE
         a = await assess(session, book, Request(context, priced, requested, order.id, hint, held=held), today,
                          saving=False)
@@ -135,10 +135,13 @@ async def update_order(session: AsyncSession, principal: Principal, book: RuleBo
         await drop_reservations(session, held)
         if data.lines is not None:
             lines = await _replace_lines(session, order, lines, context, priced)
-        order.requested_date = requested
         await insert_review(session, order, a, result)
         await write_deliveries(session, order, lines, a)
-        await record_rush(session, order, a)
+        # Set after the deliveries' DELETE, whose autoflush would write it as an UPDATE of its own: it goes in the one
+        # UPDATE of the order with its new version and promise.
+        order.requested_date = requested
+        if order.rush or a.rush.rush:  # a RushInsertion is written only for a rush order: none to read or delete
+            await record_rush(session, order, a)
         status = settled_status(order, a)
         events.append(record_order_event(
             session, order, kinds.UPDATED, actor=principal.actor, to_status=status, before=before,
@@ -176,8 +179,8 @@ async def cancel_order(session: AsyncSession, principal: Principal, book: RuleBo
         await close_pending(session, order.id, "the order was cancelled", principal.actor)
         await session.execute(delete(Delivery).where(Delivery.order_id == order.id))
         await drop_reservations(session, held)
-        order.cancelled_at = utcnow()
         await close_review_alert(session, order.code)
+        order.cancelled_at = utcnow()  # after the alert's UPDATE (its autoflush): one UPDATE of the order, status too
         events.append(record_order_event(
             session, order, kinds.CANCELLED, actor=principal.actor, to_status=OrderStatus.CANCELLED,
             message=f"cancelled{': ' + data.reason if data.reason else ''}; {held.total_hours:g} h given back",

@@ -72,12 +72,8 @@ async def load_customer_products(session: AsyncSession, code: str, skus: list[st
     """The customer (NotFound if none), those of the skus that exist and their routes, in one statement; from this
     process's copy of all customers, products and routes when the transaction read the master-data version
     (domain/reference.py: the copy is read whole on first use after the version moved)."""
-    cache = reference.trusted(session)
+    cache = await _masters(session)
     if cache is not None:
-        if "customers" not in cache.whole:
-            await _read_all_customers_and_products(session)
-        cache = reference.trusted(session)
-    if cache is not None and "customers" in cache.whole:
         held: Customer | None = cache.customers.get(code)
         if held is None:
             raise NotFound(f"customer {shown(code)} does not exist", ["customerCode"])
@@ -94,6 +90,26 @@ async def load_customer_products(session: AsyncSession, code: str, skus: list[st
             routes[product.id].append((line_id, units_per_hour))
     _check_customer(customer, code)
     return customer, {product.sku: product for _, product, _, _ in rows if product is not None}, routes
+
+
+async def _masters(session: AsyncSession) -> reference.ReferenceCache | None:
+    """This process's copy of every customer, product and route when this transaction may use it (read whole on
+    first use after the master-data version moved), else None: read from the database."""
+    cache = reference.trusted(session)
+    if cache is not None and "customers" not in cache.whole:
+        await _read_all_customers_and_products(session)
+        cache = reference.trusted(session)
+    return cache if cache is not None and "customers" in cache.whole else None
+
+
+async def order_customer(session: AsyncSession, customer_id: int) -> Customer:
+    """A saved order's customer: from the process's copy (read only, detached) when trusted, else the session's."""
+    cache = await _masters(session)
+    customer: Customer | None = cache.customer_ids.get(customer_id) if cache is not None else None
+    if customer is None:  # no copy, or a customer newer than the copy: the database has it (the order names it)
+        customer = await session.get(Customer, customer_id)
+    assert customer is not None
+    return customer
 
 
 # Built once: every customer; every product with its routes on lines not retired (the cache's whole copy).
@@ -120,8 +136,10 @@ async def _read_all_customers_and_products(session: AsyncSession) -> None:
     for row in (*customers, *products.values()):
         session.expunge(row)
     cache.products.update(products)
+    cache.product_ids.update({p.id: p for p in products.values()})
     cache.routes.update(routes)
     cache.customers.update({c.code: c for c in customers})
+    cache.customer_ids.update({c.id: c for c in customers})
     cache.whole.add("customers")
 
 
@@ -132,11 +150,12 @@ def _check_customer(customer: Customer, code: str) -> None:
 
 async def load_context(session: AsyncSession, customer: Customer, lines: tuple[LineInput, ...],
                        by_sku: dict[str, Product] | None = None, routes: Routes | None = None,
-                       requested: date | None = None) -> OrderContext:
+                       requested: date | None = None, order_id: int | None = None) -> OrderContext:
     """Products by sku (NotFound names the line), routes, key materials and receipts.
 
-    by_sku and routes: when already read with the customer (load_customer_products). requested: a new order's
-    requested date: its products' stock and that week's forecast are read with the yields (product_reads.py).
+    by_sku and routes: when already read with the customer (load_customer_products). requested: the order's
+    requested date: its products' stock and that week's forecast are read with the yields (product_reads.py);
+    order_id: a saved order's, whose own lines do not count as ordered of that week.
     """
     skus = [line.sku for line in lines]
     if by_sku is None:
@@ -163,7 +182,7 @@ async def load_context(session: AsyncSession, customer: Customer, lines: tuple[L
     if requested is None:
         yields, practice = await yields_and_practice(session, ids)
         return OrderContext(customer, products, dict(routes), bom, materials, receipts, yields, practice)
-    reads = await read_products(session, ids, requested)
+    reads = await read_products(session, ids, requested, order_id)
     return OrderContext(customer, products, dict(routes), bom, materials, receipts, reads.yields, reads.practice,
                         reads)
 
@@ -234,8 +253,16 @@ async def _read_bills(session: AsyncSession, product_ids: list[int] | None) -> d
             for p in (product_ids if product_ids is not None else bom)}
 
 
-async def load_order_context(session: AsyncSession, customer: Customer, product_ids: list[int]) -> OrderContext:
-    """The context of a saved order: its products (in line order), their routes and key materials."""
-    by_id = {p.id: p for p in (await session.scalars(select(Product).where(Product.id.in_(product_ids)))).all()}
+async def load_order_context(session: AsyncSession, customer: Customer, product_ids: list[int],
+                             requested: date | None = None, order_id: int | None = None) -> OrderContext:
+    """The context of a saved order: its products (in line order), their routes and key materials; products and
+    routes from the process's copy when trusted (as a new order's), else read. requested, order_id: as load_context."""
+    cache = await _masters(session)
+    if cache is not None and all(pid in cache.product_ids for pid in product_ids):
+        by_id: dict[int, Product] = {pid: cache.product_ids[pid] for pid in product_ids}
+        routes: Routes | None = {pid: cache.routes[pid] for pid in by_id if cache.routes.get(pid)}
+    else:  # no copy, or a product newer than the copy
+        by_id, routes = {p.id: p for p in (await session.scalars(
+            select(Product).where(Product.id.in_(product_ids)))).all()}, None
     lines = tuple(LineInput(by_id[pid].sku, 1.0) for pid in product_ids)
-    return await load_context(session, customer, lines)
+    return await load_context(session, customer, lines, {p.sku: p for p in by_id.values()}, routes, requested, order_id)

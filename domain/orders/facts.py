@@ -109,7 +109,7 @@ async def forecast_excess_pct(
     """
     week = week_start(requested)
     latest: dict[int, tuple[float | None, float]] = {}
-    if context.reads is not None and context.reads.week == week and exclude_order_id is None:
+    if context.reads is not None and context.reads.week == week and context.reads.exclude_order_id == exclude_order_id:
         latest = context.reads.forecast  # read with the products' stock (product_reads.py)
     else:
         rows = await (await session.connection()).execute(FORECAST_AND_ORDERED, {

@@ -1,5 +1,6 @@
-"""What a review reads per product of a new order, in one statement: free stock, yield and practice, the requested
-week's forecast and what is ordered of it (three statements before, four for a rush order that re-read the stock)."""
+"""What a review reads per product of an order (new, or saved and decided again), in one statement: free stock,
+yield and practice, the requested week's forecast and what is ordered of it (three statements before, four for a
+rush order that re-read the stock)."""
 
 from __future__ import annotations
 
@@ -76,14 +77,18 @@ class ProductReads:
     practice: dict[int, tuple[int, float]]
     week: date  # the requested week the forecast figures are of
     forecast: dict[int, tuple[float | None, float]]  # product id -> latest mid forecast (None: none), ordered
+    exclude_order_id: int | None = None  # the saved order whose own lines "ordered" leaves out (None: a new order)
 
 
-async def read_products(session: AsyncSession, product_ids: list[int], requested: date) -> ProductReads:
-    """The products' stock, yields, practice and requested-week forecast (a new order: no order excluded)."""
+async def read_products(session: AsyncSession, product_ids: list[int], requested: date,
+                        exclude_order_id: int | None = None) -> ProductReads:
+    """The products' stock, yields, practice and requested-week forecast; what is ordered of the week leaves out
+    exclude_order_id's own lines (a saved order decided again; None: a new order, nothing left out)."""
     week = week_start(requested)
     ids = sorted(set(product_ids))
     values = {"ids": ids, "since": clock.now() - timedelta(weeks=TRAILING_WEEKS), "week": week,
-              "week_end": week + timedelta(days=7), "exclude_order_id": 0}  # ids start at 1: 0 excludes nothing
+              "week_end": week + timedelta(days=7),
+              "exclude_order_id": exclude_order_id or 0}  # ids start at 1: 0 excludes nothing
     # On PostgreSQL through one_message.fetch_one: no SQLAlchemy execution (cache key, context, result processing).
     rows = (await one_message.fetch_one(session, PRODUCT_READS, values)
             if session.get_bind().dialect.name == "postgresql"
@@ -91,4 +96,4 @@ async def read_products(session: AsyncSession, product_ids: list[int], requested
                                                              {**values, "product_ids": ids})).all())
     yields, practice = yields_of_rows([(row[0], *row[4:8]) for row in rows])
     return ProductReads({row[0]: (row[1], row[2], row[3]) for row in rows}, yields, practice, week,
-                        {row[0]: (row[8], float(row[9] or 0.0)) for row in rows})
+                        {row[0]: (row[8], float(row[9] or 0.0)) for row in rows}, exclude_order_id)

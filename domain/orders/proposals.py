@@ -19,7 +19,6 @@ from domain.capacity.ledger import LedgerView, hold_writes, load_ledger, reserve
 from domain.events import EventPublisher, kinds
 from domain.events.order_history import record_order_event
 from domain.models import (
-    Customer,
     Delivery,
     DeliveryStatus,
     Order,
@@ -30,7 +29,7 @@ from domain.models import (
     utcnow,
 )
 from domain.orders.assess import PROMISE_HORIZON_WEEKS, Request, assess
-from domain.orders.context import OrderContext, load_order_context
+from domain.orders.context import OrderContext, load_order_context, order_customer
 from domain.orders.finished_goods import StockCover, stock_cover, take_stock
 from domain.orders.inputs import LineInput
 from domain.orders.lookup import claim_version, order_to_change
@@ -112,8 +111,7 @@ async def respond_to_proposal(
                                              to_status=OrderStatus.CANCELLED, message="the customer declined"))
             await session.commit()
             return OrderResult(order)
-        customer = await session.get(Customer, order.customer_id)
-        assert customer is not None
+        customer = await order_customer(session, order.customer_id)
         context = await load_order_context(session, customer, [ln.product_id for ln in lines])
         deliveries = (await session.scalars(select(Delivery).where(Delivery.order_id == order.id))).all()
         by_id = {ln.id: i for i, ln in enumerate(lines)}

@@ -21,7 +21,7 @@ from domain.models import (
     OrderReview,
     OrderStatus,
 )
-from domain.orders.context import OrderContext, load_order_context
+from domain.orders.context import OrderContext, load_order_context, order_customer
 from domain.orders.finished_goods import StockCover
 from domain.orders.promise import OrderPromise, build_ctp, promise_order, split_parts
 from rules import CapacityPolicy, PriorityOutcome, RuleBook, RushOutcome
@@ -153,8 +153,7 @@ async def plan_displacement(
     contexts: dict[int, OrderContext] = {}
     line_ids = set(context.line_ids)
     for order in orders:
-        customer = await session.get(Customer, order.customer_id)
-        assert customer is not None
+        customer = await order_customer(session, order.customer_id)
         products = [ln.product_id for ln in holdings[order.id][1]]
         contexts[order.id] = await load_order_context(session, customer, products)
         line_ids.update(contexts[order.id].line_ids)

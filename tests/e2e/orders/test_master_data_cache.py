@@ -105,3 +105,43 @@ async def test_a_process_that_never_cached_reads_everything(client: httpx.AsyncC
     gql = GraphQLClient(client, shop.keys["planner"])
     answer = await gql(CREATE, order("NONE-1", customer="NOBODY"))
     assert [e["code"] for e in answer["data"]["createOrder"]["errors"]] == ["NOT_FOUND"], answer
+
+
+UPDATE = """mutation($input: UpdateOrderInput!) { updateOrder(input: $input) {
+  order { code status version } errors { code message } } }"""
+
+
+async def test_an_update_takes_its_master_data_from_the_cache_and_sees_a_route_moved(
+    app: Starlette, gql: GraphQLClient, shop: Shop, db: Engine
+) -> None:
+    """Input tried: an order for W-1 (made on L1) is moved to a later date twice through A: the second update reads
+    no customer, product or route (the order names them by id; the cache keeps them by id too). Then engine B moves
+    W-1's route to a new line L2: A's next update holds hours on L2, as a fresh process would."""
+    sql = Statements(app)
+    for code in ("UPD-0", "UPD-1"):  # the first records the key's use in a session of its own: uncached
+        assert (await gql(CREATE, order(code)))["data"]["createOrder"]["errors"] == []
+    version = 1
+
+    async def moved(days: int) -> dict[str, Any]:
+        nonlocal version
+        due = (date.today() + timedelta(days=days)).isoformat()
+        answer = await gql(UPDATE, {"input": {"code": "UPD-1", "expectedVersion": version, "requestedDate": due}})
+        assert answer["data"]["updateOrder"]["errors"] == [], answer
+        version = answer["data"]["updateOrder"]["order"]["version"]
+        return answer
+
+    await moved(49)
+    sql.seen.clear()
+    assert (await moved(56))["data"]["updateOrder"]["order"]["status"] == "ACCEPTED"
+    assert sql.reading("customers") == [] and sql.reading("routings") == [], sql.seen
+    # The free stock is read fresh (products.on_hand, written all day); the product rows themselves are not.
+    assert [s for s in sql.reading("products") if "products.sku" in s] == [], sql.seen
+    assert reserved_lines(db, "UPD-1") == {"L1"}
+
+    with session_scope(db) as s:  # engine B: what another process, `sop import` or psql would do
+        l2 = make_production_line(s, "L2", weekly_capacity_hours=200.0)
+        w1 = s.scalar(select(Product.id).where(Product.sku == "W-1"))
+        s.execute(delete(Routing).where(Routing.product_id == w1))
+        s.add(Routing(line_id=l2.id, product_id=w1, units_per_hour=10.0))
+    assert (await moved(63))["data"]["updateOrder"]["order"]["status"] == "ACCEPTED"
+    assert reserved_lines(db, "UPD-1") == {"L2"}

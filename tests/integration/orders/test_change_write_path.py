@@ -130,3 +130,27 @@ async def test_an_order_changed_between_deciding_and_writing_is_a_version_confli
     assert conflict.value.current_version == 2
     await asession.rollback()
     assert await _held_units(asession) == pytest.approx(200.0)
+
+
+async def test_an_update_and_a_cancel_read_and_write_their_order_once(
+    engine: AsyncEngine, asession: AsyncSession, plant: Plant, book: RuleBook
+) -> None:
+    """Input tried: an accepted order of 100 widgets moved a week later, then cancelled. Each writes the order row in
+    two UPDATEs only: the version claim and one with everything else (the new date and promise; the cancel time and
+    status). The update reads its product's stock, yields and the week's forecast in one statement, and, the order
+    being no rush order before or after, no rush insertion."""
+    created = await create_order(asession, PLANNER, book, order("REG", IN_TWO_WEEKS, ("W-1", 100)), TODAY)
+    with statements(engine) as seen:
+        updated = await update_order(asession, PLANNER, book, UpdateInput(
+            created.order.code, 1, requested_date=IN_TWO_WEEKS + timedelta(days=7)), TODAY)
+    assert updated.order.status is OrderStatus.ACCEPTED and not updated.order.rush
+    assert len([s for s in seen if s.startswith("UPDATE orders ")]) == 2, seen
+    assert not any("rush_insertions" in s for s in seen), seen
+    forecast_reads = [s for s in seen if "FROM forecasts" in s]
+    assert len(forecast_reads) == 1 and "products.on_hand" in forecast_reads[0], seen
+    assert not any(s.startswith("SELECT progress_events") for s in seen), seen  # the yields came with it
+    with statements(engine) as seen:
+        cancelled = await cancel_order(asession, PLANNER, book, CancelInput(created.order.code, 2, "not needed"),
+                                       TODAY)
+    assert cancelled.order.status is OrderStatus.CANCELLED
+    assert len([s for s in seen if s.startswith("UPDATE orders ")]) == 2, seen
