@@ -21,7 +21,7 @@ from domain.api_keys import create_api_key
 from domain.config import DEFAULT_RULES_DIR
 from domain.db import session_scope, sync_engine
 from domain.models import Customer, Product, Routing
-from tests.e2e.multiprocess.servers import stop, uvicorn_workers, worker_started
+from tests.e2e.multiprocess.servers import checkout_first, stop, uvicorn_workers, worker_started
 from tests.ports import free_port
 
 SOP = str(Path(sys.executable).with_name("sop"))  # the venv's `sop`, beside the interpreter running the bench
@@ -29,7 +29,8 @@ SOP = str(Path(sys.executable).with_name("sop"))  # the venv's `sop`, beside the
 
 def sop(env: dict[str, str], *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
     """Run one `sop` command; raise with its output when it fails."""
-    done = subprocess.run([SOP, *args], env={**os.environ, **env}, capture_output=True, text=True, timeout=timeout)
+    done = subprocess.run([SOP, *args], env=checkout_first({**os.environ, **env}), capture_output=True, text=True,
+                          timeout=timeout)
     if done.returncode != 0:
         output = done.stdout[-2000:] + done.stderr[-2000:]
         raise RuntimeError(f"sop {' '.join(args)} exited {done.returncode}:\n{output}")
@@ -121,7 +122,7 @@ def served(env: dict[str, str], workers: int, log_dir: Path) -> Iterator[Served]
     log = log_dir / f"serve-{port}.log"
     with log.open("wb") as out:
         process = subprocess.Popen([SOP, "serve", "--port", str(port), "--workers", str(workers)],
-                                   env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT,
+                                   env=checkout_first({**os.environ, **env}), stdout=out, stderr=subprocess.STDOUT,
                                    start_new_session=True)
     server = Served(process, port, log)
     try:

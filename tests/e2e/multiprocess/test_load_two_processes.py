@@ -27,7 +27,7 @@ from domain.capacity.checks import ledger_violations
 from domain.db import session_scope
 from domain.demo.loader import book_demo_orders
 from rules import load_rulebook
-from tests.e2e.multiprocess.servers import Serve, sop_serve
+from tests.e2e.multiprocess.servers import Serve, checkout_first, sop_serve
 
 CLIENTS_PER_PROCESS = 6
 STEPS_PER_CLIENT = 8
@@ -145,6 +145,6 @@ def test_two_sop_serve_processes_never_double_book_under_concurrent_writes(
     with db.connect() as conn:
         assert conn.execute(OVERBOOKED).all() == []
         assert conn.execute(HELD_BY_CLOSED).all() == []
-    done = subprocess.run([SOP, "check"], env={**os.environ, "SOP_DATABASE_URL": postgres_url},
+    done = subprocess.run([SOP, "check"], env=checkout_first({**os.environ, "SOP_DATABASE_URL": postgres_url}),
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0 and ": 0 violations" in done.stdout, done.stdout + done.stderr

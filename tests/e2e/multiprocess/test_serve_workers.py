@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.e2e.multiprocess.servers import stop, uvicorn_workers, worker_started
+from tests.e2e.multiprocess.servers import checkout_first, stop, uvicorn_workers, worker_started
 from tests.ports import free_port
 
 SOP = str(Path(sys.executable).with_name("sop"))
@@ -42,7 +42,7 @@ def _serving(process: subprocess.Popen[bytes], log: Path, port: int, timeout: fl
 def test_a_worker_silent_longer_than_uvicorns_default_health_check_is_kept(postgres_url: str, tmp_path: Path) -> None:
     """Input tried: one of two workers stopped (SIGSTOP) for 8 s, then continued."""
     port, log = free_port(), tmp_path / "serve.log"
-    env = {**os.environ, "SOP_DATABASE_URL": postgres_url}
+    env = checkout_first({**os.environ, "SOP_DATABASE_URL": postgres_url})
     env.pop("SOP_WORKER_HEALTHCHECK_SECONDS", None)  # the default is what is tested
     with log.open("wb") as out:
         process = subprocess.Popen([SOP, "serve", "--workers", "2", "--port", str(port)], env=env, stdout=out,
