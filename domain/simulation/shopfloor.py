@@ -126,7 +126,7 @@ async def ship_ready(session: AsyncSession, run: ServiceRun, today: date) -> Non
     # order by code (20k on the medium plant) and read all order lines for the NOT IN, 11.5 ms a day against 1.0.
     short = select(OrderLine.id).where(OrderLine.order_id == Order.id, OrderLine.quantity_to_make > 1e-9).exists()
     ready = sorted((await session.execute(select(Order.code, Order.version).where(
-        Order.status.in_(SHIPPABLE), ~short))).tuples().all())
+        Order.status.in_(SHIPPABLE), ~short))).all(), key=lambda row: row.code)
     for code, version in ready:
         await ship_order(session, PRINCIPAL, ShipInput(code, version))
         await session.commit()
