@@ -111,7 +111,7 @@ async def report_progress(
     at = bounds.instant(at, ["at"], past_only=True) or utcnow()
     line = await line_by_code(session, line_code, ["lineCode"])
     product = await product_by_sku(session, sku, ["sku"])
-    waiting = await orders_waiting_for(session, product.id, made, order_code)
+    waiting = await orders_waiting_for(session, product.id)
     if order_code is not None:
         # The named order is most often among those waiting, read with them: read alone only when it is not.
         named = next((o for o in waiting if o.code == order_code), None)
@@ -123,8 +123,7 @@ async def report_progress(
                 f"order {order_code!r} is {order.status.value}: it takes no progress", ["orderCode"]
             )
         # The named order first; what it does not need goes to the others waiting, as an unnamed report's would
-        # (a task started whole units gross of yield: left as free stock, they were lost to orders waiting). Read
-        # alone, it was not waiting: the others were read as far as the whole quantity reaches, enough either way.
+        # (a task started whole units gross of yield: left as free stock, they were lost to orders waiting).
         waiting = [order, *(o for o in waiting if o.id != order.id)]
 
     event = ProgressEvent(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.capacity.checks import ledger_violations
@@ -113,28 +113,3 @@ async def test_what_the_named_order_does_not_need_goes_to_the_next_waiting_order
     await report_progress(asession, MES, line_code="L1", sku="W-1", quantity=35, order_code="SO-1", at=AT)
     made = dict((await asession.execute(select(OrderLine.order_id, OrderLine.quantity_made))).all())
     assert made == {named.id: 30, waiting.id: 5}
-
-
-async def test_only_the_orders_a_report_reaches_are_built(asession: AsyncSession) -> None:
-    plant = await build_plant(asession)
-    named = await add_order(asession, "SO-1", plant.regular, plant.widget, 30, promised=TODAY + timedelta(days=2))
-    first = await add_order(asession, "SO-2", plant.regular, plant.widget, 20, promised=TODAY)
-    last = await add_order(asession, "SO-3", plant.regular, plant.widget, 20, promised=TODAY + timedelta(days=1))
-    asession.expunge_all()
-    # Tried: 35 made for SO-1: it takes 30, the 5 over go to SO-2 (earliest promise), nothing reaches SO-3, which is
-    # locked with the others waiting but not read into the session (allocation.orders_waiting_for).
-    built: list[str] = []
-
-    def loaded(order: Order, _context: object) -> None:
-        built.append(order.code)
-
-    event.listen(Order, "load", loaded)
-    try:
-        outcome = await report_progress(asession, MES, line_code="L1", sku="W-1", quantity=35, order_code="SO-1",
-                                        at=AT)
-    finally:
-        event.remove(Order, "load", loaded)
-    assert [o.code for o in outcome.orders] == ["SO-1", "SO-2"]
-    assert sorted(built) == ["SO-1", "SO-2"]
-    made = dict((await asession.execute(select(OrderLine.order_id, OrderLine.quantity_made))).all())
-    assert made == {named.id: 30, first.id: 5, last.id: 0}
