@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 
 from domain import clock
 from domain.capacity.checks import ledger_violations
@@ -21,23 +21,24 @@ def replan_week(run: ServiceRun, today: date) -> None:
                               netting=policy.forecast_netting, forecast_lead_days=policy.forecast_lead_days)
     cutoff = datetime.combine(today - timedelta(days=(today.weekday() - policy.cutoff_weekday) % 7), time.max,
                               tzinfo=clock.now().tzinfo)
-    with session_scope(_engine(run)) as session:
-        outcome = replan(session, today=today, settings=settings, actor="simulation", cutoff=cutoff)
-        # The overtime the newest plan asks of its first week (a weekend replan plans from next Monday).
-        monday = outcome.plan.horizon_start
-        overtime = session.scalars(select(LineWeekLoad.overtime_hours).where(
-            LineWeekLoad.plan_id == outcome.plan.id, LineWeekLoad.week == monday)).all()
-        run.tally.overtime_hours[run.tally.week_of(monday)] = float(sum(overtime))
+    engine = sync_engine(run.url, scratch=True)
+    try:
+        with session_scope(engine) as session:
+            outcome = replan(session, today=today, settings=settings, actor="simulation", cutoff=cutoff)
+            # The overtime the newest plan asks of its first week (a weekend replan plans from next Monday).
+            monday = outcome.plan.horizon_start
+            overtime = session.scalars(select(LineWeekLoad.overtime_hours).where(
+                LineWeekLoad.plan_id == outcome.plan.id, LineWeekLoad.week == monday)).all()
+            run.tally.overtime_hours[run.tally.week_of(monday)] = float(sum(overtime))
+    finally:
+        engine.dispose()
 
 
 def check_ledger(run: ServiceRun, today: date) -> None:
-    with session_scope(_engine(run)) as session:
-        run.violations.extend((today, v) for v in ledger_violations(session))
-        run.checked_days += 1
-
-
-def _engine(run: ServiceRun) -> Engine:
-    """The run's sync engine, made at its first use; the run disposes of it at its end (run.py)."""
-    if run.sync_engine is None:
-        run.sync_engine = sync_engine(run.url, scratch=True)
-    return run.sync_engine
+    engine = sync_engine(run.url, scratch=True)
+    try:
+        with session_scope(engine) as session:
+            run.violations.extend((today, v) for v in ledger_violations(session))
+            run.checked_days += 1
+    finally:
+        engine.dispose()

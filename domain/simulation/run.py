@@ -87,8 +87,6 @@ def _service(name: str, rules_dir: Path, plant: PlantModel, world: World, size: 
             asyncio.run(drive())
     finally:
         clock.pin(None)
-        if run.sync_engine is not None:
-            run.sync_engine.dispose()
     return PolicyRun(name, tally, run.violations, run.checked_days, dict(sorted(run.mechanisms.items())))
 
 

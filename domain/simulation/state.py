@@ -6,8 +6,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Engine
-
 from domain.access import Principal
 from domain.models import Role
 from domain.simulation.outcomes import Tally
@@ -34,6 +32,3 @@ class ServiceRun:
     mechanisms: Counter[str] = field(default_factory=Counter)
     receipt_ids: dict[int, int] = field(default_factory=dict)
     boms: dict[str, list[tuple[int, float]]] = field(default_factory=dict)  # sku -> (material id, per unit)
-    # The weekly replan's and the ledger check's engine, made once a run: SQLAlchemy caches compiled statements per
-    # engine, and a new engine each week compiled all of a replan's statements again.
-    sync_engine: Engine | None = None
