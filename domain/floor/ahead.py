@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.capacity.yields import LOWEST_YIELD, NO_HISTORY, observed_yields
@@ -37,6 +37,15 @@ class AheadTask:
     hours: float
 
 
+def _promised_by(last: date) -> Select[int]:
+    """Ids of the open orders promised for a day up to `last`, read from the (status, promised_date) index alone.
+
+    With the filter on the orders of the join instead, SQLite's planner (with ANALYZE's statistics, as the demo load
+    leaves them) walked ix_orders_promised_date: every order ever promised up to that day, 20k on the medium demo
+    plant, 7 ms a call against 0.6 ms; the simulation asks for each line every day (21 of its 189 CPU s)."""
+    return select(Order.id).where(Order.status.in_(OPEN_STATUSES), Order.promised_date <= last)
+
+
 async def work_ahead(session: AsyncSession, line_code: str, today: date, idle_hours: float, *, days_ahead: int,
                      taken: dict[int, float] | None = None) -> list[AheadTask]:
     """Tasks for `idle_hours` of `line_code` today: open orders made on this line and promised within days_ahead
@@ -51,8 +60,7 @@ async def work_ahead(session: AsyncSession, line_code: str, today: date, idle_ho
         .join(OrderLine, OrderLine.order_id == Order.id).join(Product, Product.id == OrderLine.product_id)
         .join(Routing, Routing.product_id == OrderLine.product_id)
         .join(ProductionLine, ProductionLine.id == Routing.line_id)
-        .where(ProductionLine.code == line_code, Order.status.in_(OPEN_STATUSES),
-               Order.promised_date.is_not(None), Order.promised_date <= today + timedelta(days=days_ahead),
+        .where(ProductionLine.code == line_code, Order.id.in_(_promised_by(today + timedelta(days=days_ahead))),
                OrderLine.quantity - OrderLine.quantity_made - OrderLine.quantity_from_stock > 1e-6,
                Routing.units_per_hour > 0)
         .order_by(Order.promised_date, Order.id, OrderLine.line_no))).all()

@@ -122,9 +122,11 @@ async def ship_ready(session: AsyncSession, run: ServiceRun, today: date) -> Non
     """Orders whose every unit is made or taken from stock leave the same day (customers take early deliveries);
     an order waits until all of it is there (no part shipments in the simulation). The demo plant's open orders
     ship too: left in stock, their goods were counted as stock and never freed (only the world's are judged)."""
-    short = select(OrderLine.order_id).where(OrderLine.quantity_to_make > 1e-9)
-    ready = (await session.execute(select(Order.code, Order.version).where(
-        Order.status.in_(SHIPPABLE), Order.id.not_in(short)).order_by(Order.code))).all()
+    # Each shippable order's lines probed by its index, sorted here: with ORDER BY in the query SQLite walked every
+    # order by code (20k on the medium plant) and read all order lines for the NOT IN, 11.5 ms a day against 1.0.
+    short = select(OrderLine.id).where(OrderLine.order_id == Order.id, OrderLine.quantity_to_make > 1e-9).exists()
+    ready = sorted((await session.execute(select(Order.code, Order.version).where(
+        Order.status.in_(SHIPPABLE), ~short))).all(), key=lambda row: row.code)
     for code, version in ready:
         await ship_order(session, PRINCIPAL, ShipInput(code, version))
         await session.commit()
