@@ -92,8 +92,9 @@ FIELDS: dict[str, FieldType] = {
 }
 
 # Facts added after reviews were stored, with the value an order reviewed before them had: so stored facts
-# still replay (backtest) and a caller that does not know the fact gets the old verdict.
-FACT_DEFAULTS: dict[str, Any] = {"product.runs_made": 0, "product.units_made": 0.0}
+# still replay (backtest) and a caller that does not know the fact gets the old verdict. order.rush: the review
+# rules read it since REJECT-MARGIN spares a rush order's thin margin; a caller without it reviews a regular order.
+FACT_DEFAULTS: dict[str, Any] = {"product.runs_made": 0, "product.units_made": 0.0, "order.rush": False}
 
 COMPARISONS = (">", ">=", "<", "<=", "==", "!=")
 OPERATORS_BY_KIND: dict[str, tuple[str, ...]] = {

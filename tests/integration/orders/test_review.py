@@ -125,6 +125,23 @@ async def test_a_margin_below_the_minimum_is_rejected_for_margin(
     assert "REJECT-MARGIN" in [f.rule for f in review.fired_rules]
 
 
+async def test_a_rush_order_at_a_thin_margin_is_promised_and_at_a_loss_refused(
+    asession: AsyncSession, plant: Plant, book: RuleBook
+) -> None:
+    """Input tried: T-1 (cost 9.70) due tomorrow, an URGENT rush order: at its 3% list margin it runs on the rush
+    reserve (REJECT-MARGIN spares a rush order from 0 to 5%), its MARGIN still failed; at 9.60 (-1%) it is refused."""
+    tomorrow = TODAY + timedelta(days=1)
+    thin = await create_order(asession, PLANNER, book, order("KEY", tomorrow, ("T-1", 10)), TODAY)
+    review = thin.review
+    assert review is not None and review.facts["order.rush"] is True
+    assert review.decision is ReviewDecision.ACCEPT and thin.order.promised_date == tomorrow
+    assert not next(c for c in review.criteria if c.criterion == "MARGIN").passed
+    assert "REJECT-MARGIN" not in [f.rule for f in review.fired_rules]
+    loss = await create_order(asession, PLANNER, book, order("KEY", tomorrow, ("T-1", 10, "9.60")), TODAY)
+    assert loss.review is not None and loss.review.decision is ReviewDecision.REJECT
+    assert "REJECT-MARGIN" in [f.rule for f in loss.review.fired_rules]
+
+
 async def test_a_price_below_the_tier_minimum_fails_the_margin_criterion(
     asession: AsyncSession, plant: Plant, book: RuleBook
 ) -> None:

@@ -35,15 +35,15 @@ def test_check_of_named_files_shows_their_paths(rules_copy: pathlib.Path) -> Non
     code, _, err = run("check", path)
     assert code == 1 and err.startswith(f"{path}:")
     code, out, _ = run("check", str(rules_copy / "review.yaml"))
-    assert code == 0 and "10 example(s) passed" in out
+    assert code == 0 and "13 example(s) passed" in out
 
 
 def test_test_prints_a_table_and_fails_on_a_broken_example(rules_copy: pathlib.Path) -> None:
     code, out, _ = run("--folder", str(rules_copy), "test")
-    assert code == 0 and "26/26 examples passed" in out and "due in 2 days is urgent" in out
+    assert code == 0 and "29/29 examples passed" in out and "due in 2 days is urgent" in out
     edit(rules_copy, "rush.yaml", "when: order.days_to_due < 3", "when: order.days_to_due < 1")
     code, out, _ = run("--folder", str(rules_copy), "test")
-    assert code == 1 and "FAIL  expected rush true, got false" in out and "24/26 examples passed" in out
+    assert code == 1 and "FAIL  expected rush true, got false" in out and "27/29 examples passed" in out
 
 
 def test_backtest_prints_changes_per_rule_and_order(rules_copy: pathlib.Path, tmp_path: pathlib.Path) -> None:
@@ -70,7 +70,7 @@ def test_folder_is_accepted_after_the_sub_command(rules_copy: pathlib.Path) -> N
         code, _, err = run(*args)
         assert code == 1 and "rush.yaml:" in err, args
     code, out, _ = run("test", "--folder", str(rules_copy))
-    assert code == 1 and "24/26 examples passed" in out
+    assert code == 1 and "27/29 examples passed" in out
 
 
 def test_folder_given_twice_differently_is_refused(rules_copy: pathlib.Path, tmp_path: pathlib.Path) -> None:

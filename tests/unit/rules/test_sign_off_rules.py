@@ -24,7 +24,6 @@ ROUTES = {
         "    when: {any: [order.rush == true, capacity.fits == false]}\n"
         "    then:\n      - require_sign_off: {role: production, hold_hours: 8}\n\n"
         "  # --- The outcome: the highest priority wins",
-    "  material.fits: true\n\nexamples:": "  material.fits: true\n  order.rush: false\n\nexamples:",
 }
 
 
