@@ -74,7 +74,7 @@ def main() -> None:
     one_message.bound = recorded  # type: ignore[assignment]
     with tempfile.TemporaryDirectory() as tmp, fresh_database("postgresql", Path(tmp)) as url:
         keys, customers, skus, _, _ = prepare(url, args.size)
-        work = Workload(None, None, keys, customers, skus, None)  # type: ignore[arg-type]
+        work = Workload(None, None, keys, customers, skus, None, None)  # type: ignore[arg-type]
         asyncio.run(profile_create.drive(url, keys["planner"], work, 5, args.orders, None))
         one_message.bound = original  # type: ignore[assignment]
         by = asyncio.run(_adaptation(args.server, calls[-5 * args.orders:]))

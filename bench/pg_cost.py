@@ -36,7 +36,7 @@ from sqlalchemy.engine import make_url
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from api.app import create_app
-from bench.api import CREATE, Workload, prepare
+from bench.api import Workload, prepare
 from bench.cpu_budget import postgres_cpu
 from domain.config import Settings
 from tests.dbutil import fresh_database
@@ -107,13 +107,7 @@ async def drive(url: str, server: str, key: str, work: Workload, warm: int, orde
     try:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as http:
             async def one() -> None:
-                variables = {"input": work.order_input()}
-                response = await http.post("/graphql", json={"query": CREATE, "variables": variables},
-                                           headers={"Authorization": f"Bearer {key}"})
-                body = response.json()
-                assert "errors" not in body and not body["data"]["createOrder"]["errors"], response.text
-                status = body["data"]["createOrder"]["order"]["status"]
-                statuses[status] = statuses.get(status, 0) + 1
+                await work.create_in_process(http, key, statuses)
 
             for _ in range(warm):
                 await one()

@@ -174,13 +174,7 @@ async def drive(url: str, key: str, work: Workload, warm: int, orders: int, prof
     try:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as http:
             async def one() -> None:
-                variables = {"input": work.order_input()}
-                response = await http.post("/graphql", json={"query": CREATE, "variables": variables},
-                                           headers={"Authorization": f"Bearer {key}"})
-                body = response.json()
-                assert "errors" not in body and not body["data"]["createOrder"]["errors"], response.text
-                status = body["data"]["createOrder"]["order"]["status"]
-                statuses[status] = statuses.get(status, 0) + 1
+                await work.create_in_process(http, key, statuses)
 
             for _ in range(warm):
                 await one()
@@ -232,7 +226,7 @@ def main() -> None:
     os.environ["SOP_TEST_POSTGRES_URL"] = args.server
     with tempfile.TemporaryDirectory() as tmp, fresh_database("postgresql", Path(tmp)) as url:
         keys, customers, skus, _, _ = prepare(url, args.size)
-        work = Workload(None, None, keys, customers, skus, None)  # type: ignore[arg-type]
+        work = Workload(None, None, keys, customers, skus, None, None)  # type: ignore[arg-type]
         # Unprofiled and untimed first (the client's CPU is in the same process: measured alone below).
         plain_cpu, plain_wall, _ = asyncio.run(drive(url, keys["planner"], work, args.warm, args.orders, None))
         if args.plain:
