@@ -149,7 +149,9 @@ async def update_order(session: AsyncSession, principal: Principal, book: RuleBo
             after={**_snapshot(order, lines), "status": status.value, "decision": a.decision.value}))
         await close_review_alert(session, order.code)
         # Stock, then the ledger rows: the old hours given back and the new ones taken in one pass.
-        _, moved = await settle_review(session, order, lines, a, principal.actor, release=held)
+        # Its SUGGESTED production orders were cancelled above: an acceptance raises them again, with no second UPDATE.
+        _, moved = await settle_review(session, order, lines, a, principal.actor, release=held,
+                                       suggested_cancelled=True)
         events.extend(moved)
         return OrderResult(order, result)
 

@@ -62,7 +62,8 @@ async def _expire_one(session: AsyncSession, book: RuleBook, order_id: int, now:
     result = await review_result(session, a, context, [p.quantity for p in priced], book.version)
     session.add(review_row(order, a, result))
     await write_deliveries(session, order, lines, a)
-    status, moved = await settle_review(session, order, lines, a, SYSTEM)
+    # release_hold cancelled its SUGGESTED production orders: an acceptance raises them again, with no second UPDATE.
+    status, moved = await settle_review(session, order, lines, a, SYSTEM, suggested_cancelled=True)
     await record_rush(session, order, a)
     waiting = f"; waiting again for {', '.join(r.role for r in a.review.sign_offs)}" \
         if status is OrderStatus.RECEIVED else ""

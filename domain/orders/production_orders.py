@@ -56,10 +56,12 @@ async def raise_for_order(session: AsyncSession, order: Order, lines: Sequence[O
     return raised
 
 
-async def replaced_by_released(session: AsyncSession, order_id: int) -> dict[int, float]:
+async def replaced_by_released(session: AsyncSession, order_id: int, *, cancelled: bool = False) -> dict[int, float]:
     """Cancel the order's SUGGESTED production orders; product id -> units its RELEASED ones make (they stay: the
-    floor may have started them, so only what they do not cover is raised again)."""
-    await cancel_suggested(session, order_id)
+    floor may have started them, so only what they do not cover is raised again). cancelled: the caller cancelled
+    them already in this transaction, after locking the order (updateOrder): a second UPDATE would find none."""
+    if not cancelled:
+        await cancel_suggested(session, order_id)
     return {product_id: float(quantity or 0.0) for product_id, quantity in await session.execute(
         select(ProductionOrder.product_id, func.sum(ProductionOrder.quantity))
         .where(ProductionOrder.order_id == order_id, ProductionOrder.status == ProductionOrderStatus.RELEASED)

@@ -24,6 +24,7 @@ from tests.e2e.api.conftest import GraphQLClient, serving
 from tests.e2e.api.test_oidc import AUDIENCE, Issuer, issuer  # noqa: F401 - the suite's local issuer
 from tests.e2e.orders.conftest import Shop
 from tests.factories import make_api_key
+from tests.integration.orders.statements import statements
 
 DUE = (date.today() + timedelta(days=28)).isoformat()
 ORDER = """code version status promisedDate review { decision criteria { criterion passed } }
@@ -201,7 +202,10 @@ async def test_an_order_whose_process_matured_meanwhile_is_accepted_when_its_hol
         for day in (1, 2, 3):
             s.add(ProgressEvent(line_id=line.id, product_id=product.id, quantity=40.0, scrap=0.0,
                                 at=datetime.now(UTC) - timedelta(days=day)))
-    assert await expire(sessions, 49) == [order["code"]]
+    with statements(sessions.kw["bind"]) as seen:
+        assert await expire(sessions, 49) == [order["code"]]
+    # Its SUGGESTED production orders are cancelled once (release_hold), not again before they are raised anew.
+    assert len([s for s in seen if s.startswith("UPDATE production_orders")]) == 1, seen
     after = (await gql(READ, {"code": order["code"]}))["data"]["order"]
     assert after["status"] == "ACCEPTED" and after["promisedDate"] == DUE
     assert [s["status"] for s in after["signOffs"]] == ["EXPIRED"]

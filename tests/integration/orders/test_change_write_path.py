@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 import domain.orders.changes as changes_module
 from domain.errors import VersionConflict
-from domain.models import CapacityReservation, OrderStatus
+from domain.models import CapacityReservation, OrderStatus, ProductionOrder
 from domain.orders.changes import cancel_order, update_order
 from domain.orders.inputs import CancelInput, LineInput, UpdateInput
 from domain.orders.results import ReviewResult
@@ -154,3 +154,21 @@ async def test_an_update_and_a_cancel_read_and_write_their_order_once(
                                        TODAY)
     assert cancelled.order.status is OrderStatus.CANCELLED
     assert len([s for s in seen if s.startswith("UPDATE orders ")]) == 2, seen
+
+
+async def test_an_accepted_update_cancels_its_suggested_production_orders_once(
+    engine: AsyncEngine, asession: AsyncSession, plant: Plant, book: RuleBook
+) -> None:
+    """Input tried: an accepted order of 100 widgets (no stock: a SUGGESTED production order) grown to 300 by the
+    same date, accepted again. Its SUGGESTED production order is cancelled in one UPDATE, after the version claim,
+    and one for 300 is raised in its place."""
+    created = await create_order(asession, PLANNER, book, order("REG", IN_TWO_WEEKS, ("W-1", 100)), TODAY)
+    with statements(engine) as seen:
+        updated = await update_order(asession, PLANNER, book, UpdateInput(
+            created.order.code, 1, lines=(LineInput("W-1", 300),)), TODAY)
+    assert updated.order.status is OrderStatus.ACCEPTED
+    assert len([s for s in seen if s.startswith("UPDATE production_orders")]) == 1, seen
+    suggested = (await asession.execute(select(ProductionOrder.status, ProductionOrder.quantity)
+                                        .where(ProductionOrder.order_id == created.order.id)
+                                        .order_by(ProductionOrder.id))).all()
+    assert [(s.value, q) for s, q in suggested] == [("CANCELLED", 100.0), ("SUGGESTED", 300.0)]
