@@ -4,10 +4,11 @@ Counts, from a server's statement log (`--log`: the server runs with log_stateme
 per createOrder, orders page, updateOrder and a page followed by an updateOrder (a mix), driven one after another
 through the ASGI app in this process: ROLLBACKs, DEALLOCATE ALLs, executions of a prepared (named) statement, and
 prepares (a name's first execution on a backend since its last DEALLOCATE ALL: the server parsed and planned it
-again). Needs a private cluster (the log).
+again). Needs a private cluster (the log). Without `--log`, times each kind instead (wall and in-process CPU per
+request, and the CPU of the bench database's backends from /proc): run it so under `flock /work/bench.lock`.
 Prints one JSON line.
 Usage: .venv/bin/python bench/pg_prepared.py --server postgresql://postgres@127.0.0.1:5499/test --log FILE
-       [--size small] [--requests 100]
+       [--size small] [--requests 100]   (or without --log, on any server, for the times)
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import os
 import re
 import sys
 import tempfile
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -30,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from api.app import create_app
 from bench.api import CREATE, PAGE, Workload, prepare
+from bench.cpu_budget import postgres_cpu
 from bench.partner_load import UPDATE
 from domain.config import Settings
 from tests.dbutil import fresh_database
@@ -71,7 +74,16 @@ def counts(lines: list[str], requests: int) -> dict[str, float]:
     return {k: round(v / requests, 2) for k, v in total.items()}
 
 
-async def drive(url: str, server: str, log: Path, work: Workload, requests: int) -> dict[str, Any]:
+def times(database: str, requests: int, backends: dict[int, float], cpu: float, wall: float) -> dict[str, float]:
+    """Per request since (backends' CPU, process CPU, wall clock) were read."""
+    after = postgres_cpu(database)[0]
+    backend = sum(t - backends.get(pid, 0.0) for pid, t in after.items())
+    return {"wall_ms": round(1000 * (time.perf_counter() - wall) / requests, 3),
+            "in_process_cpu_ms": round(1000 * (time.process_time() - cpu) / requests, 3),
+            "postgres_backend_cpu_ms": round(1000 * backend / requests, 3)}
+
+
+async def drive(url: str, server: str, log: Path | None, work: Workload, requests: int) -> dict[str, Any]:
     app = create_app(Settings(database_url=url))
     codes: list[tuple[str, int]] = []
     result: dict[str, Any] = {}
@@ -110,6 +122,13 @@ async def drive(url: str, server: str, log: Path, work: Workload, requests: int)
             for kind, one in kinds:
                 for _ in range(5):
                     await one()
+                if log is None:
+                    database = url.rsplit("/", 1)[1]
+                    started = (postgres_cpu(database)[0], time.process_time(), time.perf_counter())
+                    for _ in range(requests):
+                        await one()
+                    result[kind] = times(database, requests, *started)
+                    continue
                 start = log.stat().st_size
                 mark(server, f"{kind} start")
                 for _ in range(requests):
@@ -129,14 +148,15 @@ def main() -> None:
     parser.add_argument("--size", choices=("small", "medium", "large"), default="small")
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--server", required=True)
-    parser.add_argument("--log", type=Path, required=True)
+    parser.add_argument("--log", type=Path, help="the server's statement log (else: times)")
     args = parser.parse_args()
     os.environ["SOP_TEST_POSTGRES_URL"] = args.server
     with tempfile.TemporaryDirectory() as tmp, fresh_database("postgresql", Path(tmp)) as url:
         keys, customers, skus, _, _ = prepare(url, args.size)
         work = Workload(None, None, keys, customers, skus, None, None)  # type: ignore[arg-type]
         result = asyncio.run(drive(url, args.server, args.log, work, args.requests))
-    print(json.dumps({"bench": "pg_prepared", "size": args.size, "requests": args.requests, **result}))
+    print(json.dumps({"bench": "pg_prepared", "size": args.size, "requests": args.requests, **result,
+                      "loadavg": [round(x, 2) for x in os.getloadavg()]}))
 
 
 if __name__ == "__main__":
