@@ -8,7 +8,10 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from sqlalchemy import event
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction
 from starlette.requests import Request
 from starlette.websockets import WebSocket
 
@@ -24,6 +27,7 @@ if TYPE_CHECKING:
     from api.core.rate_limits import RateLimits
 
 L = TypeVar("L")
+_FLUSHED = "sop_flushed"  # session.info: the open transaction has flushed (it may hold writes)
 
 
 class NotAuthenticated(Exception):
@@ -45,6 +49,9 @@ class Context:
     # graphql-transport-ws puts the connection_init payload here (it carries the Authorization).
     connection_params: dict[str, Any] | None = None
     _session: AsyncSession | None = field(default=None, repr=False)
+    # A use case (api/core/mutations.py) left the session's transaction open: it may hold writes, even unflushed
+    # ones sent on the raw connection (domain/capacity/one_message.py), so close() rolls it back.
+    use_case_open: bool = field(default=False, repr=False)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
     _loaders: dict[Callable[[Context], Any], Any] = field(default_factory=dict, repr=False)
 
@@ -95,4 +102,30 @@ class Context:
         async with self._lock:
             if self._session is not None:
                 session, self._session = self._session, None
-                await session.close()
+                try:
+                    if self._only_read(session):
+                        await session.commit()
+                except SQLAlchemyError:
+                    pass  # it only read: nothing to keep; close() below discards the connection's state
+                finally:
+                    self.use_case_open = False
+                    await session.close()
+
+    def _only_read(self, session: AsyncSession) -> bool:
+        """The open transaction read only, so ending it with COMMIT loses nothing it should not keep. Why not a
+        ROLLBACK: psycopg forgets its prepared statements at every ROLLBACK (and sends DEALLOCATE ALL if it had
+        any), so a connection that served a read request parsed and planned every statement again (issue 15)."""
+        return (session.in_transaction() and not self.use_case_open and not session.info.get(_FLUSHED)
+                and not (session.new or session.dirty or session.deleted))
+
+
+@event.listens_for(Session, "after_flush")
+def _mark_flushed(session: Session, _: Any) -> None:
+    session.info[_FLUSHED] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_flushed(session: Session, transaction: SessionTransaction) -> None:
+    """A new transaction starts with nothing written."""
+    if transaction.parent is None:
+        session.info.pop(_FLUSHED, None)

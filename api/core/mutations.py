@@ -38,6 +38,7 @@ async def run_use_case(
     """
     ctx = info.context
     async with ctx.db() as session:
+        ctx.use_case_open = True
         try:
             value = await use_case(session, ctx.user)
         except (DomainError, FactRejected) as exc:
@@ -51,5 +52,7 @@ async def run_use_case(
             raise
         finally:
             session.expunge_all()
+            # Committed or rolled back: what the request reads next may end with COMMIT (Context.close).
+            ctx.use_case_open = session.in_transaction()
     ctx.reset_loaders()  # later fields of this request read what the use case wrote
     return Outcome(value)
