@@ -72,15 +72,10 @@ def rate_limit(variable: str, text: str) -> RateLimit | None:
     return RateLimit(count / _SECONDS[match[2].lower()], burst, wanted)
 
 
-def _processes(text: str) -> int:
+def _count(variable: str, text: str, of: str) -> int:
+    """A whole number, 1 or more, of `of` (processes, connections)."""
     if not text.strip().isdigit() or int(text) < 1:
-        raise SettingInvalid(f"SOP_API_PROCESSES={text!r} must be a whole number of processes, 1 or more")
-    return int(text)
-
-
-def _pool_size(text: str) -> int:
-    if not text.strip().isdigit() or int(text) < 1:
-        raise SettingInvalid(f"SOP_DB_POOL_SIZE={text!r} must be a whole number of connections, 1 or more")
+        raise SettingInvalid(f"{variable}={text!r} must be a whole number of {of}, 1 or more")
     return int(text)
 
 
@@ -193,8 +188,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         rate_limit_per_key=rate_limit("SOP_RATE_LIMIT_PER_KEY", env.get("SOP_RATE_LIMIT_PER_KEY") or "off"),
         failed_sign_in_limit=rate_limit("SOP_RATE_LIMIT_FAILED_SIGN_INS",
                                         env.get("SOP_RATE_LIMIT_FAILED_SIGN_INS") or DEFAULT_FAILED_SIGN_INS),
-        api_processes=_processes(env.get("SOP_API_PROCESSES") or "1"),
-        db_pool_size=_pool_size(env.get("SOP_DB_POOL_SIZE") or "30"),
+        api_processes=_count("SOP_API_PROCESSES", env.get("SOP_API_PROCESSES") or "1", "processes"),
+        db_pool_size=_count("SOP_DB_POOL_SIZE", env.get("SOP_DB_POOL_SIZE") or "30", "connections"),
         worker_healthcheck_seconds=int(env.get("SOP_WORKER_HEALTHCHECK_SECONDS", "30")),
         metrics_token=env.get("SOP_METRICS_TOKEN") or None,
         oidc=oidc_settings(env),
