@@ -11,7 +11,8 @@ import pytest
 from rules import RulesError, load_rulebook
 from tests.unit.rules.conftest import edit
 
-SETTING = re.compile(r"      - rush_in_frozen_window: \{use_reserve: true, lead_days: 1(, arrival_day_fallback: \w+)?\}")
+SETTING = re.compile(r"      - rush_in_frozen_window: \{use_reserve: true, lead_days: 1"
+                     r"(, arrival_day_fallback: \w+)?\}")
 
 
 def _set(folder: pathlib.Path, value: str | None) -> None:
