@@ -38,8 +38,8 @@ from domain.capacity.line_hours import line_weeks
 from domain.config import REPO_ROOT
 from domain.demo import generate_plant, size_named
 from domain.models import CurrentPlan, Order, PlanItem
-from domain.orders import assess as assess_module
 from domain.orders import review as review_module
+from domain.orders import running_rush as running_rush_module
 from domain.orders.idle_rush import IdleRush
 from domain.simulation import json_line, mechanisms, service, simulate
 from domain.simulation.outcomes import OrderFate
@@ -89,7 +89,7 @@ def _record_reviews() -> None:
 
 def _probe_reviews() -> None:
     """Hook the service's order taking, review and idle view, to read the cross-week facts at the first review."""
-    take, review, idle_view = service._take_order, review_module.assess, assess_module.idle_rush_view
+    take, review, idle_view = service._take_order, review_module.assess, running_rush_module.idle_rush_view
 
     async def taking(session: AsyncSession, run: Any, o: WorldOrder, today: date) -> None:
         _taking.append((o, run.plant.product(o.sku).hours_per_unit))
@@ -112,7 +112,7 @@ def _probe_reviews() -> None:
 
     service._take_order = taking  # type: ignore[assignment]
     review_module.assess = assessed  # type: ignore[assignment]
-    assess_module.idle_rush_view = idle  # type: ignore[assignment]
+    running_rush_module.idle_rush_view = idle  # type: ignore[assignment]
 
 
 async def _probe(session: AsyncSession, book: Any, request: Any, a: Any, today: date) -> Probe:

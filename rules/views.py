@@ -199,6 +199,9 @@ class CapacityPolicy:
     # days after today (the day's tasks already on the floor stay as they are)? Left out: no, as before the rule.
     rush_reserve_in_frozen_window: bool = False
     rush_lead_days: int = 1
+    # ... and when the lead days give a rush order no promise by its date, may it try again from the day it arrives
+    # (lead 0), taking that promise only when it is ready by the date? Left out: no.
+    rush_arrival_day_fallback: bool = False
     # May a rush order take the running week's hours the plan gives to make-to-stock day tasks (tasks made for no
     # order), from the rush lead days on, trimming those tasks instead of adding to them? Left out: no.
     rush_replaces_stock_tasks: bool = False
@@ -291,6 +294,7 @@ class CapacityPolicy:
                 "min_split_units": self.min_split_units, "min_split_share": self.min_split_share,
                 "rush_reserve_in_frozen_window": self.rush_reserve_in_frozen_window,
                 "rush_lead_days": self.rush_lead_days,
+                "rush_arrival_day_fallback": self.rush_arrival_day_fallback,
                 "rush_replaces_stock_tasks": self.rush_replaces_stock_tasks,
                 "rush_takes_idle_hours": self.rush_takes_idle_hours, "rush_postpones_tasks": self.rush_postpones_tasks,
                 "rush_moves_order_tasks": self.rush_moves_order_tasks,
@@ -351,7 +355,9 @@ def capacity_policy(evaluation: Evaluation) -> CapacityPolicy:
         "rush_takes_safety_stock": bool(stock.params.get("rush_takes_safety_stock"))}
     frozen_rush = evaluation.first("rush_in_frozen_window")
     rush_inside = {} if frozen_rush is None else {"rush_reserve_in_frozen_window": frozen_rush.params["use_reserve"],
-                                                  "rush_lead_days": frozen_rush.params["lead_days"]}
+                                                  "rush_lead_days": frozen_rush.params["lead_days"],
+                                                  "rush_arrival_day_fallback": bool(
+                                                      frozen_rush.params.get("arrival_day_fallback"))}
     stock_tasks = evaluation.first("rush_replaces_stock_tasks")
     if stock_tasks is not None:
         rush_inside["rush_replaces_stock_tasks"] = stock_tasks.params["replace"]

@@ -24,8 +24,7 @@ from domain.orders.facts import (
     stock_facts,
 )
 from domain.orders.finished_goods import StockCover, stock_cover
-from domain.orders.frozen_rush import frozen_rush_view
-from domain.orders.idle_rush import Postponable, idle_rush_view
+from domain.orders.idle_rush import Postponable
 from domain.orders.materials import MaterialCheck, check_materials, material_arrays
 from domain.orders.maturity import maturity_facts
 from domain.orders.promise import (
@@ -36,8 +35,8 @@ from domain.orders.promise import (
     split_parts,
     takes_other_forecast,
 )
+from domain.orders.running_rush import RushAsk, RushFit, arrival_day_fit, running_week_fit
 from domain.orders.rush import Displacement, plan_displacement
-from domain.orders.stock_rush import stock_rush_view
 from domain.orders.tier_allocation import without_other_tiers_allocation
 from domain.planning import StockCut
 from rules import CapacityPolicy, PriorityOutcome, ReviewOutcome, RuleBook, RushOutcome
@@ -147,43 +146,20 @@ async def assess(session: AsyncSession, book: RuleBook, request: Request, today:
     promise_from = earliest_day  # the first day the chosen promise has the lines make the order
     stock_cuts: list[StockCut] = []  # the stock tasks the chosen promise replaces
     postponable: Postponable | None = None
+    ask: RushAsk | None = None  # a rush order as the running week's views see it
     if rush.rush:
         first_reserve_week = _first_reserve_week(view, request.requested, today, policy)
         view = _reserve_near_date(view, first_reserve_week)
         # The running week's frozen-day reserve and idle hours are its reserve too, when the policy says so.
         running_open = not policy.rush_reserve_weeks_running_too or first_reserve_week <= view.weeks[0]
         near_ctp, near_rates = build_ctp(view, context)
-        with_reserve = promise_order(near_ctp, near_rates, view, stock, request.requested, earliest_day,
-                                     use_reserve=True)
-        inside = None if with_reserve.fits or not running_open else await frozen_rush_view(session, view, policy, today,
-                                                                       request.requested, earliest_day, request.held)
-        if inside is not None:
-            rush_ctp, rush_rates = build_ctp(inside.view, context)
-            in_window = promise_order(rush_ctp, rush_rates, inside.view, stock, request.requested, inside.start,
-                                      use_reserve=True)
-            if in_window.fits:
-                with_reserve, promise_from = in_window, inside.start
-        idle = None if with_reserve.fits or not running_open else await idle_rush_view(
-            session, view, policy, today, request.requested, earliest_day, request.held,
-            movable_tiers=policy.displacement[rush.tier].may_move if rush.may_displace and rush.tier in
-            policy.displacement else ())
-        if idle is not None:
-            idle_ctp, idle_rates = build_ctp(idle.view, context)
-            on_idle = promise_order(idle_ctp, idle_rates, idle.view, stock, request.requested, idle.start,
-                                    use_reserve=True)
-            if on_idle.fits:
-                with_reserve, promise_from, postponable = on_idle, idle.start, idle.postponable
-        # Stock tasks' hours come on top of the widest reserve view so far.
-        base = idle.within_reserve() if idle is not None else inside.view if inside is not None else view
-        stocked = None if with_reserve.fits else await stock_rush_view(
-            session, base, context, policy, today, request.requested, earliest_day)
-        if stocked is not None:
-            stock_ctp, stock_rates = build_ctp(stocked.view, context)
-            on_stock = promise_order(stock_ctp, stock_rates, stocked.view, stock, request.requested, stocked.start,
-                                     use_reserve=True)
-            if on_stock.fits:
-                with_reserve, promise_from, stock_cuts = on_stock, stocked.start, stocked.cuts
-                postponable = idle.postponable if idle is not None else None
+        plain = RushFit(promise_order(near_ctp, near_rates, view, stock, request.requested, earliest_day,
+                                      use_reserve=True), earliest_day)
+        ask = RushAsk(view, context, stock, request.requested, request.held,
+                      policy.displacement[rush.tier].may_move if rush.may_displace and rush.tier in policy.displacement
+                      else (), running_open, plain)
+        fit = await running_week_fit(session, ask, policy, today, earliest_day)
+        with_reserve, promise_from, stock_cuts, postponable = fit.promise, fit.start, fit.stock_cuts, fit.postponable
         facts["capacity.rush_reserve_fits"] = with_reserve.fits
         if not regular.fits:
             chosen = with_reserve
@@ -196,6 +172,13 @@ async def assess(session: AsyncSession, book: RuleBook, request: Request, today:
         )
         if displacement is not None:
             chosen, promise_from, stock_cuts, postponable = displacement.promise, earliest_day, [], None
+    # Only when the lead days gave no promise by the date: the arrival day, if the policy says so.
+    arrival = await arrival_day_fit(session, ask, policy, today, earliest_day) \
+        if ask is not None and not chosen.fits else None
+    if arrival is not None:
+        chosen, promise_from, stock_cuts, postponable = arrival.promise, arrival.start, arrival.stock_cuts, \
+            arrival.postponable
+        facts["capacity.rush_reserve_fits"] = True
     horizon_days = (weeks[-1] + timedelta(days=7) - request.requested).days + 1
     facts.update(capacity_facts(chosen, horizon_days, split_parts(chosen, context, policy)))
     findings = capacity_findings(chosen, view, weeks[-1] + timedelta(days=6), frozen)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -160,36 +161,62 @@ async def insert_day_tasks(
     if plan_id is None or not holdings or due < first_day:
         return 0
     monday = week_start(first_day)
-    last = min(due, monday + timedelta(days=6))
-    calendars = await line_weeks(session, sorted({h.line_id for h in holdings}), [monday])
+    lines = sorted({h.line_id for h in holdings})
     rates = {(line_id, product_id): rate for line_id, product_id, rate in (await session.execute(
         select(Routing.line_id, Routing.product_id, Routing.units_per_hour)
-        .where(Routing.line_id.in_({h.line_id for h in holdings})))).all()}
+        .where(Routing.line_id.in_(lines)))).all()}
     allowances = await scrap_allowances(session, sorted({h.product_id for h in holdings}),
                                         RUSH_ALLOWANCE_QUANTILE if rush else ALLOWANCE_QUANTILE, plant_floor=rush)
     crews = dict((await session.execute(select(ProductionLine.id, ProductionLine.crew_size)
-                                        .where(ProductionLine.id.in_({h.line_id for h in holdings})))).all())
+                                        .where(ProductionLine.id.in_(lines)))).all())
+    added = 0
+    for holding, placed in await _lay(session, plan_id, holdings, first_day, due):
+        line_id = holding.line_id
+        rate = rates.get((line_id, holding.product_id), 0.0)
+        for day, (quantity, hours) in whole_units(placed, rate, allowances.get(holding.product_id, 1.0),
+                                                  spare=1.0 if rush else 0.0).items():
+            session.add(PlanItem(
+                plan_id=plan_id, week=monday, day=day, line_id=line_id, product_id=holding.product_id,
+                quantity=quantity, hours=hours, crew_hours=hours * float(crews.get(line_id, 1)),
+                quantity_made=0.0, frozen=day <= frozen_until, order_id=order_id,
+            ))
+            added += 1
+    return added
+
+
+async def first_task_day(session: AsyncSession, holdings: list[WeekHours], first_day: date, due: date,
+                         freed: Mapping[tuple[int, date], float] | None = None) -> date | None:
+    """The earliest day insert_day_tasks would lay these holdings on, with the plan in force's day load as it is now
+    less `freed` ((line id, day) -> hours of tasks the order may cut first; at most what they give up, so no later
+    than the day the tasks are laid). None without a plan in force, or nothing to lay."""
+    plan_id = await session.scalar(select(CurrentPlan.plan_id))
+    if plan_id is None or not holdings or due < first_day:
+        return None
+    return min((day for _, placed in await _lay(session, plan_id, holdings, first_day, due, freed) for day in placed),
+               default=None)
+
+
+async def _lay(session: AsyncSession, plan_id: int, holdings: list[WeekHours], first_day: date, due: date,
+               freed: Mapping[tuple[int, date], float] | None = None) -> list[tuple[WeekHours, dict[date, float]]]:
+    """Each holding with its hours per day, on the line's working days from first_day up to due (within first_day's
+    week), each day's room what the plan in force's tasks leave free (and `freed`) less the holdings before it."""
+    monday = week_start(first_day)
+    last = min(due, monday + timedelta(days=6))
+    calendars = await line_weeks(session, sorted({h.line_id for h in holdings}), [monday])
     by_line: dict[int, list[WeekHours]] = defaultdict(list)
     for holding in holdings:
         by_line[holding.line_id].append(holding)
-    added = 0
+    laid: list[tuple[WeekHours, dict[date, float]]] = []
     for line_id, held in sorted(by_line.items()):
         calendar = calendars[line_id]
         days = [first_day + timedelta(days=d) for d in range((last - first_day).days + 1)]
         days = [day for day in days if calendar.day_hours(day) > 0] or days[-1:]
         load = await _day_load(session, plan_id, line_id, days)
-        room = {day: calendar.day_hours(day) - load.get(day, 0.0) for day in days}
+        room = {day: calendar.day_hours(day) - load.get(day, 0.0) + (freed or {}).get((line_id, day), 0.0)
+                for day in days}
         for holding in held:
-            rate = rates.get((line_id, holding.product_id), 0.0)
             placed = spread(holding.hours, room, days)
             for day, hours in placed.items():
                 room[day] -= hours
-            for day, (quantity, hours) in whole_units(placed, rate, allowances.get(holding.product_id, 1.0),
-                                                      spare=1.0 if rush else 0.0).items():
-                session.add(PlanItem(
-                    plan_id=plan_id, week=monday, day=day, line_id=line_id, product_id=holding.product_id,
-                    quantity=quantity, hours=hours, crew_hours=hours * float(crews.get(line_id, 1)),
-                    quantity_made=0.0, frozen=day <= frozen_until, order_id=order_id,
-                ))
-                added += 1
-    return added
+            laid.append((holding, placed))
+    return laid
