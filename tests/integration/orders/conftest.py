@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -19,6 +20,15 @@ from tests.integration.orders.plant import Plant, build_plant
 @pytest.fixture(scope="session")
 def book() -> RuleBook:
     return load_rulebook(DEFAULT_RULES_DIR)
+
+
+@pytest.fixture
+def lead_days_only(book: RuleBook, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shipped policy without the arrival-day fallback: for scenarios about what the lead days' hours give a rush
+    order (refused or proposed there, which the fallback would turn into a promise from the arrival day;
+    test_rush_arrival_day.py covers the fallback)."""
+    policy = dataclasses.replace(book.capacity_policy(), rush_arrival_day_fallback=False)
+    monkeypatch.setattr(book, "capacity_policy", lambda: policy)
 
 
 @pytest.fixture

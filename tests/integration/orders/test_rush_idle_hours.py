@@ -17,6 +17,8 @@ from rules import RuleBook
 from tests.integration.orders.plant import PLANNER, TODAY, Plant, order
 from tests.integration.orders.test_rush_day_tasks import MONDAY, TUESDAY, plan_in_force, tasks_of
 
+pytestmark = pytest.mark.usefixtures("lead_days_only")  # refusals the arrival-day fallback would turn into promises
+
 WEDNESDAY = TUESDAY + timedelta(days=1)
 
 

@@ -22,6 +22,8 @@ from tests.integration.orders.plant import PLANNER, Plant, order
 from tests.integration.orders.test_rush_day_tasks import MONDAY, TUESDAY, plan_in_force, tasks_of
 from tests.integration.orders.test_rush_idle_hours import WEDNESDAY, _week_row, half_idle_plan
 
+pytestmark = pytest.mark.usefixtures("lead_days_only")  # refusals the arrival-day fallback would turn into promises
+
 
 def _policy(book: RuleBook, monkeypatch: pytest.MonkeyPatch, overtime: bool) -> None:
     # Without postponing or shifting tasks: the idle hours and the overtime alone are tried.

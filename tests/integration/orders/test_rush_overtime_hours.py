@@ -19,6 +19,8 @@ from tests.integration.orders.plant import PLANNER, Plant, order
 from tests.integration.orders.test_rush_day_tasks import MONDAY, TUESDAY, tasks_of
 from tests.integration.orders.test_rush_idle_hours import WEDNESDAY, _week_row, half_idle_plan
 
+pytestmark = pytest.mark.usefixtures("lead_days_only")  # refusals the arrival-day fallback would turn into promises
+
 FRIDAY, SATURDAY = MONDAY + timedelta(days=4), MONDAY + timedelta(days=5)
 
 

@@ -17,6 +17,8 @@ from rules import RuleBook
 from tests.integration.orders.plant import PLANNER, Plant, order
 from tests.integration.orders.test_rush_day_tasks import MONDAY, TUESDAY, plan_in_force, tasks_of
 
+pytestmark = pytest.mark.usefixtures("lead_days_only")  # refusals the arrival-day fallback would turn into promises
+
 WEDNESDAY, THURSDAY = TUESDAY + timedelta(days=1), TUESDAY + timedelta(days=2)
 
 

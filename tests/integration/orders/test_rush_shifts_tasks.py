@@ -20,6 +20,8 @@ from tests.integration.orders.plant import PLANNER, Plant, order
 from tests.integration.orders.test_rush_day_tasks import MONDAY, TUESDAY, plan_in_force
 from tests.integration.orders.test_rush_idle_hours import WEDNESDAY
 
+pytestmark = pytest.mark.usefixtures("lead_days_only")  # refusals the arrival-day fallback would turn into promises
+
 THURSDAY = WEDNESDAY + timedelta(days=1)
 
 

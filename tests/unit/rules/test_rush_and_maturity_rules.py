@@ -10,7 +10,7 @@ import pytest
 from rules import RuleBook, RulesError, load_rulebook
 from tests.unit.rules.conftest import edit
 
-SETTING = "      - rush_in_frozen_window: {use_reserve: true, lead_days: 1, arrival_day_fallback: false}"
+SETTING = "      - rush_in_frozen_window: {use_reserve: true, lead_days: 1, arrival_day_fallback: true}"
 
 
 def test_the_shipped_policy_gives_rush_orders_the_reserve_of_the_frozen_days(book: RuleBook) -> None:
@@ -32,7 +32,7 @@ def test_left_out_the_frozen_window_stays_closed_to_rush_orders(rules_copy: path
     (rules_copy / "capacity_policy.yaml").write_text(text[:start] + text[end:])
     edit(rules_copy, "capacity_policy.yaml", "rush_reserve_in_frozen_window: true,", "")
     edit(rules_copy, "capacity_policy.yaml", "rush_lead_days: 1,", "")
-    edit(rules_copy, "capacity_policy.yaml", "rush_arrival_day_fallback: false,", "")
+    edit(rules_copy, "capacity_policy.yaml", "rush_arrival_day_fallback: true,", "")
     assert load_rulebook(rules_copy).capacity_policy().rush_reserve_in_frozen_window is False
 
 
