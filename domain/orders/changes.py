@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import bounds
 from domain.access import Principal
+from domain.capacity import held_rows
 from domain.capacity.finished_stock import HOLDS_STOCK
 from domain.capacity.holding import holding_of
 from domain.capacity.ledger import drop_reservations, hold_writes, send_held
@@ -46,7 +47,7 @@ from domain.orders.inputs import CancelInput, LineInput, UpdateInput, validate_l
 from domain.orders.keyed import keyed_change
 from domain.orders.lookup import claim_version, ensure_version, order_to_change, refuse_frozen
 from domain.orders.negotiations import after_cancel, open_negotiation, refuse_while_negotiating
-from domain.orders.persist import give_back_only, insert_review, record_rush, write_deliveries
+from domain.orders.persist import drop_deliveries, give_back_only, insert_review, record_rush, write_deliveries
 from domain.orders.production_orders import cancel_suggested
 from domain.orders.results import OrderResult, review_result
 from domain.orders.review import load_lines, priced_lines, publish
@@ -99,6 +100,16 @@ async def _replace_lines(session: AsyncSession, order: Order, lines: list[OrderL
     return replaced
 
 
+async def _close_sign_offs(session: AsyncSession, order: Order, why: str, actor: str | None) -> None:
+    """The order's PENDING sign-offs expire (close_pending). Only a RECEIVED order can have any: a sign-off is asked
+    for only with the order set RECEIVED (holds.hold_for_sign_offs via settle_review or create_order), and every
+    way out of RECEIVED while they are pending closes them (sign-off, its expiry, this change), each with a new
+    version; the status was read at the version just claimed, so for any other status the read is skipped (as
+    sign_offs.sign_off_order skips it)."""
+    if order.status is OrderStatus.RECEIVED:
+        await close_pending(session, order.id, why, actor)
+
+
 async def update_order(session: AsyncSession, principal: Principal, book: RuleBook, data: UpdateInput, today: date,
                        publisher: EventPublisher | None = None) -> OrderResult:
     """Change the date and/or lines; the order is reviewed again and holds the hours of its new promise."""
@@ -110,6 +121,7 @@ async def update_order(session: AsyncSession, principal: Principal, book: RuleBo
     async def update() -> OrderResult:
         events.clear()
         hold_writes(session)  # the ledger UPDATE goes with the COMMIT (keyed_change)
+        held_rows.hold(session)  # and the writes nothing reads back before it (review, deliveries, rows, alert)
         if data.requested_date is not None:
             validate_requested_date(data.requested_date, today)
         order = await order_to_change(session, principal, data.code)
@@ -131,12 +143,13 @@ async def update_order(session: AsyncSession, principal: Principal, book: RuleBo
         before = _snapshot(order, lines)
         await release_stock(session, order.id)
         await cancel_suggested(session, order.id)
-        await close_pending(session, order.id, "the order was changed and reviewed again", principal.actor)
+        await _close_sign_offs(session, order, "the order was changed and reviewed again", principal.actor)
         await drop_reservations(session, held)
         if data.lines is not None:
             lines = await _replace_lines(session, order, lines, context, priced)
         await insert_review(session, order, a, result)
-        await write_deliveries(session, order, lines, a)
+        # Replaced lines took their deliveries with them (_replace_lines): none left to delete.
+        await write_deliveries(session, order, lines, a, new=data.lines is not None)
         # Set after the deliveries' DELETE, whose autoflush would write it as an UPDATE of its own: it goes in the one
         # UPDATE of the order with its new version and promise.
         order.requested_date = requested
@@ -170,6 +183,7 @@ async def cancel_order(session: AsyncSession, principal: Principal, book: RuleBo
     async def cancel() -> OrderResult:
         events.clear()
         hold_writes(session)
+        held_rows.hold(session)  # the deliveries' DELETE and the alert's UPDATE go with the COMMIT too
         order = await order_to_change(session, principal, data.code)
         await refuse_frozen(session, order, None, today, book.capacity_policy().frozen_days)
         ensure_version(order, data.expected_version)
@@ -178,8 +192,8 @@ async def cancel_order(session: AsyncSession, principal: Principal, book: RuleBo
         await claim_version(session, order, data.expected_version)
         await release_stock(session, order.id)
         await cancel_suggested(session, order.id)
-        await close_pending(session, order.id, "the order was cancelled", principal.actor)
-        await session.execute(delete(Delivery).where(Delivery.order_id == order.id))
+        await _close_sign_offs(session, order, "the order was cancelled", principal.actor)
+        await drop_deliveries(session, order.id)
         await drop_reservations(session, held)
         await close_review_alert(session, order.code)
         order.cancelled_at = utcnow()  # after the alert's UPDATE (its autoflush): one UPDATE of the order, status too
