@@ -41,17 +41,17 @@ from domain.orders.assess import Request, assess
 from domain.orders.batch_review import close_review_alert
 from domain.orders.context import OrderContext, load_context, load_order_context, order_customer
 from domain.orders.facts import PricedLine, amount_of, margin_of
-from domain.orders.finished_goods import release_stock
+from domain.orders.finished_goods import defer_release, release_stock, units_wanted
 from domain.orders.holds import close_pending
 from domain.orders.inputs import CancelInput, LineInput, UpdateInput, validate_lines, validate_requested_date
 from domain.orders.keyed import keyed_change
-from domain.orders.lookup import claim_version, ensure_version, order_to_change, refuse_frozen
+from domain.orders.lookup import claim_version_with, ensure_version, order_to_change, refuse_frozen
 from domain.orders.negotiations import after_cancel, open_negotiation, refuse_while_negotiating
 from domain.orders.persist import drop_deliveries, give_back_only, insert_review, record_rush, write_deliveries
-from domain.orders.production_orders import cancel_suggested
+from domain.orders.production_orders import CANCEL_SUGGESTED, RELEASED_UNITS
 from domain.orders.results import OrderResult, review_result
 from domain.orders.review import load_lines, priced_lines, publish
-from domain.orders.settle import settle_review, settled_status
+from domain.orders.settle import settle_review, settled_status, takes_stock
 from rules import RuleBook
 
 
@@ -139,10 +139,19 @@ async def update_order(session: AsyncSession, principal: Principal, book: RuleBo
                          saving=False)
         result = await review_result(session, a, context, [p.quantity for p in priced], book.version)
         # Then write: the version first (VERSION_CONFLICT if another change took it), the ledger last.
-        await claim_version(session, order, data.expected_version)
+        # With the claim, in its message: the SUGGESTED production orders cancelled (an acceptance raises them again)
+        # and what the RELEASED ones make (they stay: only what they do not cover is raised).
+        _, released_rows = await claim_version_with(session, order, data.expected_version, [
+            (CANCEL_SUGGESTED, {"of_order": order.id}), (RELEASED_UNITS, {"of_order": order.id})])
+        released = {product_id: float(units or 0.0) for product_id, units in released_rows}
         before = _snapshot(order, lines)
-        await release_stock(session, order.id)
-        await cancel_suggested(session, order.id)
+        if data.lines is None and takes_stock(a) and units_wanted(lines, a.stock):
+            # Its lines stay and take units again: the UPDATE that takes them gives the old ones back too
+            # (take_stock), one UPDATE of the lines instead of two.
+            defer_release(session, order.id)
+        elif data.lines is None:
+            await release_stock(session, order.id)
+        # Else the old lines go with what they hold (_replace_lines deletes them): nothing to give back first.
         await _close_sign_offs(session, order, "the order was changed and reviewed again", principal.actor)
         await drop_reservations(session, held)
         if data.lines is not None:
@@ -162,9 +171,10 @@ async def update_order(session: AsyncSession, principal: Principal, book: RuleBo
             after={**_snapshot(order, lines), "status": status.value, "decision": a.decision.value}))
         await close_review_alert(session, order.code)
         # Stock, then the ledger rows: the old hours given back and the new ones taken in one pass.
-        # Its SUGGESTED production orders were cancelled above: an acceptance raises them again, with no second UPDATE.
+        # Its SUGGESTED production orders were cancelled with the claim: an acceptance raises them again, with no
+        # second UPDATE, and reads its RELEASED ones no second time.
         _, moved = await settle_review(session, order, lines, a, principal.actor, release=held,
-                                       suggested_cancelled=True)
+                                       suggested_cancelled=True, released=released)
         events.extend(moved)
         return OrderResult(order, result)
 
@@ -189,9 +199,8 @@ async def cancel_order(session: AsyncSession, principal: Principal, book: RuleBo
         ensure_version(order, data.expected_version)
         held = await holding_of(session, order.id)
         negotiating = await open_negotiation(session, order.id) is not None
-        await claim_version(session, order, data.expected_version)
+        await claim_version_with(session, order, data.expected_version, [(CANCEL_SUGGESTED, {"of_order": order.id})])
         await release_stock(session, order.id)
-        await cancel_suggested(session, order.id)
         await _close_sign_offs(session, order, "the order was cancelled", principal.actor)
         await drop_deliveries(session, order.id)
         await drop_reservations(session, held)

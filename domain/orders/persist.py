@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any, cast
 
@@ -124,7 +125,8 @@ def new_deliveries(a: Assessment) -> list[NewDelivery]:
 async def reserve_promise(session: AsyncSession, order: Order, lines: list[OrderLine], a: Assessment,
                           actor: str | None, *, new: bool = False, release: Holding | None = None,
                           counted: list[list[tuple[Any, ...]]] | None = None,
-                          suggested_cancelled: bool = False) -> list[OrderEvent]:
+                          suggested_cancelled: bool = False,
+                          released: Mapping[int, float] | None = None) -> list[OrderEvent]:
     """Hold the accepted promise's finished goods and hours; first free what displaced orders held, then promise
     them again. Stock before hours, as a progress report locks its product before the ledger. A tentative promise
     holds nothing: the customers it needs hours from are asked first (domain/orders/negotiation_open.py).
@@ -134,7 +136,8 @@ async def reserve_promise(session: AsyncSession, order: Order, lines: list[Order
     (no production orders of its own to cancel, its lines' products known). release: what the order, decided
     again, held: given back in the same pass over the ledger rows (ledger.reserve_all). counted: the products' lock
     and stock count, sent already with the new order's rows (finished_goods.lock_and_count). suggested_cancelled:
-    the caller cancelled the order's SUGGESTED production orders already in this transaction (not again)."""
+    the caller cancelled the order's SUGGESTED production orders already in this transaction (not again). released:
+    product id -> units its RELEASED production orders make, read by the caller with that cancel (not read again)."""
     if a.tentative:
         asked = await open_negotiations(session, order, a, actor)
         await give_back_only(session, release)
@@ -151,7 +154,8 @@ async def reserve_promise(session: AsyncSession, order: Order, lines: list[Order
     held = a.promise.reservations(order.id, [ln.id for ln in lines])
     # The production orders go in before the hours are taken (a lost race rolls them back with the rest), so that
     # the ledger UPDATE is the last statement before the commit.
-    released = {} if new else await replaced_by_released(session, order.id, cancelled=suggested_cancelled)
+    if released is None:
+        released = {} if new else await replaced_by_released(session, order.id, cancelled=suggested_cancelled)
     await raise_for_order(session, order, lines, a.stock.to_make, held, released=released)
     await session.flush()
     # Rows the decision only imagined (the horizon reached a new week): made just before their hours are taken.
