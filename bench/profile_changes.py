@@ -5,7 +5,9 @@ twice a create per request; this says which kind costs what. Creates a fresh Pos
 plant (`--size`, default medium), then through the ASGI app (httpx ASGITransport: no sockets, the app `sop serve`
 runs), one request at a time with a partner key: `--orders` creates, an update of each (new requested date), a
 cancel of each, after a warm-up of the same. Prints one JSON line: CPU ms per request of each kind (the client's
-share measured alone and taken off), statements per request, and with `--out` the cProfile stats of each kind
+share measured alone and taken off), statements per request (SQLAlchemy's: those sent on the raw connection by
+domain/capacity/one_message.py and commit.py are not among them) and round trips per request (SQLAlchemy's
+statements plus the messages one_message.py and commit.py send), and with `--out` the cProfile stats of each kind
 (<out>-<kind>.pstats and a text summary). Usage:
   .venv/bin/python bench/profile_changes.py [--size medium] [--orders 150] [--out bench/profiles/changes]
 """
@@ -35,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from api.app import create_app
 from bench.api import prepare
 from bench.partner_load import CANCEL, CREATE, UPDATE
+from domain.capacity import commit, one_message
 from domain.config import Settings
 from tests.dbutil import fresh_database
 
@@ -50,6 +53,8 @@ class Kinds:
         self.system = dict.fromkeys(KINDS, 0.0)  # of which the kernel's (sockets: a round trip's send and receive)
         self.requests = dict.fromkeys(KINDS, 0)
         self.statements = dict.fromkeys(KINDS, 0)
+        self.trips = dict.fromkeys(KINDS, 0)
+        self.messages = 0  # raw-connection messages of the request being sent (one_message.py, commit.py)
         self.profiles = {k: cProfile.Profile(time.process_time) for k in KINDS} if profiled else {}
         self.seen = 0
         self.listing: list[str] | None = None  # the statements of the request being sent, when wanted
@@ -69,13 +74,24 @@ async def run(url: str, key: str, customers: list[str], skus: list[str], orders:
             kinds.listing.append(" ".join(statement.split())[:160])
 
     event.listen(app.state.engine.sync_engine, "before_cursor_execute", count)
+
+    def counted(send: Any) -> Any:
+        async def sent(*args: Any) -> None:
+            kinds.messages += 1
+            await send(*args)
+        return sent
+
+    patches = [(module, name, getattr(module, name))
+               for module, name in ((one_message, "send"), (one_message, "execute"), (commit, "send"))]
+    for module, name, real in patches:
+        setattr(module, name, counted(real))
     try:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as http:
             async def send(kind: str, variables: dict[str, Any], timed: bool) -> dict[str, Any]:
                 body = {"query": QUERIES[kind], "variables": {"input": variables}}
                 headers = {"Authorization": f"Bearer {key}"}
                 profile = kinds.profiles.get(kind) if timed else None
-                kinds.seen = 0
+                kinds.seen = kinds.messages = 0
                 kinds.listing = [] if timed and kind not in kinds.sql else None
                 cpu, system = time.process_time(), os.times().system
                 if profile is not None:
@@ -93,6 +109,7 @@ async def run(url: str, key: str, customers: list[str], skus: list[str], orders:
                     kinds.system[kind] += kernel
                     kinds.requests[kind] += 1
                     kinds.statements[kind] += kinds.seen
+                    kinds.trips[kind] += kinds.seen + kinds.messages
                     if kinds.listing is not None:
                         kinds.sql[kind] = kinds.listing
                 return payload["order"]  # type: ignore[no-any-return]
@@ -118,6 +135,8 @@ async def run(url: str, key: str, customers: list[str], skus: list[str], orders:
             await round_of(warm, timed=False)
             await round_of(orders, timed=True)
     finally:
+        for module, name, real in patches:
+            setattr(module, name, real)
         await app.state.broker.close()
         await app.state.engine.dispose()
 
@@ -168,6 +187,7 @@ def main() -> None:
         "of_which_system_ms": {k: round(1000 * plain.system[k] / plain.requests[k], 2) for k in KINDS},
         "client_cpu_ms": round(client_ms, 2),
         "sql_statements": {k: round(plain.statements[k] / plain.requests[k], 1) for k in KINDS},
+        "round_trips": {k: round(plain.trips[k] / plain.requests[k], 1) for k in KINDS},
         "mix_60_25_15_ms": round(sum(share * (1000 * plain.cpu[k] / plain.requests[k] - client_ms)
                                      for k, share in zip(KINDS, (0.6, 0.25, 0.15), strict=True)), 2),
         "load": [round(x, 2) for x in os.getloadavg()],

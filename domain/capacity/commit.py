@@ -1,6 +1,7 @@
 """Commit a transaction whose ledger UPDATEs were held (ledger.hold_writes): on PostgreSQL they go with the COMMIT.
 
-The held INSERTs (held_rows: a new order's reservations and production orders), the held REBOOK entries, in
+The held writes (held_rows: a new order's reservations and production orders; a changed order's review, deliveries
+and closed alert too), the held REBOOK entries, in
 (line, week) order, and the COMMIT are sent as one simple-query message (their values bound on the client), so the
 server locks the ledger rows, updates them and commits without waiting for the client at any point: no turn of this
 process's event loop, and no other request's work, can come between the first UPDATE and the COMMIT while the rows
@@ -41,7 +42,7 @@ _COMMITTED = "SELECT clock_timestamp()"
 
 
 async def commit(session: AsyncSession) -> None:
-    """session.commit(), with the held INSERTs and ledger UPDATEs sent in the same message as the COMMIT."""
+    """session.commit(), with the held writes and ledger UPDATEs sent in the same message as the COMMIT."""
     entries = take_held(session)
     rows = held_rows.take(session)
     if not entries and not rows:
@@ -52,8 +53,9 @@ async def commit(session: AsyncSession) -> None:
     timed = lock_timing.enabled() and bool(entries)
     compiled = _statement(dialect, timed)
     sql = str(compiled)
-    inserts = [cursor.mogrify(insert_sql, values) for statement, given in rows
-               for insert_sql, values in _driver_insert(dialect, statement, given)]
+    inserts = [cursor.mogrify(held_sql, values) for statement, given in rows
+               for held_sql, values in (_driver_insert(dialect, statement, given) if isinstance(statement, Insert)
+                                        else [one_message.bound(dialect, statement, p) for p in given])]
     updates = [cursor.mogrify(sql, dict(compiled.construct_params(e) or {})) for e in entries]
     if entries:
         lock_timing.mark(session)

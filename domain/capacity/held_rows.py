@@ -1,22 +1,25 @@
-"""INSERTs a transaction keeps for its commit's round trip: rows nothing reads back before the COMMIT.
+"""Writes a transaction keeps for its commit's round trip: rows and changes nothing reads back before the COMMIT.
 
-A createOrder on PostgreSQL asks for it (`hold(session)`, with ledger.hold_writes): its reservation and production
-order rows then go in commit.py's one message, before the held ledger UPDATEs and the COMMIT, instead of a round
-trip each (about 0.6 ms of Python per statement through SQLAlchemy). A lost race still rolls them back: the
-message's ledger UPDATE fails, and the transaction with it. A transaction that did not ask (SQLite, every other use
-case) executes them at once, as before. Each row must carry every column the table needs (no Python-side defaults
-are applied in the message).
+createOrder, updateOrder and cancelOrder on PostgreSQL ask for it (`hold(session)`, with ledger.hold_writes): their
+reservation and production order rows (and an update's review, deliveries and closed alert) then go in commit.py's
+one message, before the held ledger UPDATEs and the COMMIT, instead of a round trip each (about 0.6 ms of Python per
+statement through SQLAlchemy). A lost race still rolls them back: the message's ledger UPDATE fails, and the
+transaction with it. A transaction that did not ask (SQLite, every other use case) executes them at once, as before.
+Each row must carry every column the table needs (no Python-side defaults are applied in the message). A held
+UPDATE or DELETE (`write`) must be a statement built once with named parameters (one_message.bound keeps its
+compiled form by the statement's id), and is sent in the order it was held, after the held INSERTs before it.
 """
 
 from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import Insert, event
+from sqlalchemy import Delete, Insert, Update, event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
 
-ROWS = "rows_held"  # session.info: [(INSERT statement, rows)] for commit.py
+ROWS = "rows_held"  # session.info: [(INSERT, UPDATE or DELETE statement, rows)] for commit.py
+Held = Insert | Update | Delete
 
 
 def hold(session: AsyncSession) -> None:
@@ -34,20 +37,30 @@ async def insert_rows(session: AsyncSession, statement: Insert, rows: list[dict[
     """INSERT these rows: kept for the commit when the transaction holds its rows, else executed now."""
     if not rows:
         return
-    held = cast(list[tuple[Insert, list[dict[str, Any]]]] | None, session.sync_session.info.get(ROWS))
+    await _held_or_now(session, statement, rows)
+
+
+async def write(session: AsyncSession, statement: Update | Delete, params: dict[str, Any]) -> None:
+    """Run this UPDATE or DELETE (built once, named parameters): kept for the commit when the transaction holds its
+    writes, else executed now. Nothing in the transaction may read what it changes before the commit."""
+    await _held_or_now(session, statement, [params])
+
+
+async def _held_or_now(session: AsyncSession, statement: Held, rows: list[dict[str, Any]]) -> None:
+    held = cast(list[tuple[Held, list[dict[str, Any]]]] | None, session.sync_session.info.get(ROWS))
     if held is None:
         await (await session.connection()).execute(statement, rows)
     else:
         held.append((statement, rows))
 
 
-def take(session: AsyncSession) -> list[tuple[Insert, list[dict[str, Any]]]]:
-    """The held INSERTs in the order they were made, no longer held."""
-    return cast(list[tuple[Insert, list[dict[str, Any]]]], session.sync_session.info.pop(ROWS, None) or [])
+def take(session: AsyncSession) -> list[tuple[Held, list[dict[str, Any]]]]:
+    """The held writes in the order they were made, no longer held."""
+    return cast(list[tuple[Held, list[dict[str, Any]]]], session.sync_session.info.pop(ROWS, None) or [])
 
 
 async def send(session: AsyncSession) -> None:
-    """Execute the held INSERTs now (the transaction is about to read what they write); later ones are held again."""
+    """Execute the held writes now (the transaction is about to read what they write); later ones are held again."""
     held = take(session)
     if not held:
         return
@@ -71,4 +84,4 @@ def _forget(session: Session) -> None:
 @event.listens_for(Session, "before_commit")
 def _refuse(session: Session) -> None:
     if session.info.get(ROWS):
-        raise RuntimeError("INSERTs are held for the commit: commit with domain.capacity.commit.commit")
+        raise RuntimeError("writes are held for the commit: commit with domain.capacity.commit.commit")

@@ -16,10 +16,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.bulk_rows import insert_rows
+from domain.capacity import held_rows
 from domain.events import kinds
 from domain.models import Alert, Order, OrderLine, OrderReview, ProductionLine, ReviewDecision, utcnow
 from domain.orders.batch_writes import in_chunks
@@ -33,6 +34,9 @@ from domain.orders.promise import OrderPromise, split_parts
 from rules import CapacityPolicy, RuleBook
 
 REVIEWS, ALERTS = cast(Table, OrderReview.__table__), cast(Table, Alert.__table__)
+# Built once (a held write is kept compiled by the statement's id): the order's open review alert answered.
+CLOSE_REVIEW_ALERT = (update(ALERTS).where(ALERTS.c.dedup_key == bindparam("alert_key"), ALERTS.c.open)
+                      .values(open=False, closed_at=bindparam("at")))
 VERB = {ReviewDecision.REJECT: "reject", ReviewDecision.PROPOSE_DATE: "propose another date for",
         ReviewDecision.SPLIT: "split"}
 
@@ -147,9 +151,9 @@ async def review_booked(session: AsyncSession, book: RuleBook, items: list[ToRev
 
 
 async def close_review_alert(session: AsyncSession, order_code: str) -> None:
-    """A person changed or cancelled the order: its review is no longer the import's, so the alert is answered."""
-    await session.execute(update(ALERTS).where(ALERTS.c.dedup_key == review_alert_key(order_code), ALERTS.c.open)
-                          .values(open=False, closed_at=utcnow()))
+    """A person changed or cancelled the order: its review is no longer the import's, so the alert is answered (in
+    the commit's message when the transaction holds its writes: nothing reads the alert before it)."""
+    await held_rows.write(session, CLOSE_REVIEW_ALERT, {"alert_key": review_alert_key(order_code), "at": utcnow()})
 
 
 def horizon_end_of(weeks: Sequence[date]) -> date:

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import bounds
 from domain.access import Principal
+from domain.capacity import held_rows
 from domain.capacity.finished_stock import HOLDS_STOCK
 from domain.capacity.holding import holding_of
 from domain.capacity.ledger import drop_reservations, hold_writes, send_held
@@ -40,17 +41,17 @@ from domain.orders.assess import Request, assess
 from domain.orders.batch_review import close_review_alert
 from domain.orders.context import OrderContext, load_context, load_order_context, order_customer
 from domain.orders.facts import PricedLine, amount_of, margin_of
-from domain.orders.finished_goods import release_stock
+from domain.orders.finished_goods import defer_release, release_stock, units_wanted
 from domain.orders.holds import close_pending
 from domain.orders.inputs import CancelInput, LineInput, UpdateInput, validate_lines, validate_requested_date
 from domain.orders.keyed import keyed_change
-from domain.orders.lookup import claim_version, ensure_version, order_to_change, refuse_frozen
+from domain.orders.lookup import claim_version_with, ensure_version, order_to_change, refuse_frozen
 from domain.orders.negotiations import after_cancel, open_negotiation, refuse_while_negotiating
-from domain.orders.persist import give_back_only, insert_review, record_rush, write_deliveries
-from domain.orders.production_orders import cancel_suggested
+from domain.orders.persist import drop_deliveries, give_back_only, insert_review, record_rush, write_deliveries
+from domain.orders.production_orders import CANCEL_SUGGESTED, RELEASED_UNITS
 from domain.orders.results import OrderResult, review_result
 from domain.orders.review import load_lines, priced_lines, publish
-from domain.orders.settle import settle_review, settled_status
+from domain.orders.settle import settle_review, settled_status, takes_stock
 from rules import RuleBook
 
 
@@ -99,6 +100,16 @@ async def _replace_lines(session: AsyncSession, order: Order, lines: list[OrderL
     return replaced
 
 
+async def _close_sign_offs(session: AsyncSession, order: Order, why: str, actor: str | None) -> None:
+    """The order's PENDING sign-offs expire (close_pending). Only a RECEIVED order can have any: a sign-off is asked
+    for only with the order set RECEIVED (holds.hold_for_sign_offs via settle_review or create_order), and every
+    way out of RECEIVED while they are pending closes them (sign-off, its expiry, this change), each with a new
+    version; the status was read at the version just claimed, so for any other status the read is skipped (as
+    sign_offs.sign_off_order skips it)."""
+    if order.status is OrderStatus.RECEIVED:
+        await close_pending(session, order.id, why, actor)
+
+
 async def update_order(session: AsyncSession, principal: Principal, book: RuleBook, data: UpdateInput, today: date,
                        publisher: EventPublisher | None = None) -> OrderResult:
     """Change the date and/or lines; the order is reviewed again and holds the hours of its new promise."""
@@ -110,6 +121,7 @@ async def update_order(session: AsyncSession, principal: Principal, book: RuleBo
     async def update() -> OrderResult:
         events.clear()
         hold_writes(session)  # the ledger UPDATE goes with the COMMIT (keyed_change)
+        held_rows.hold(session)  # and the writes nothing reads back before it (review, deliveries, rows, alert)
         if data.requested_date is not None:
             validate_requested_date(data.requested_date, today)
         order = await order_to_change(session, principal, data.code)
@@ -127,16 +139,26 @@ async def update_order(session: AsyncSession, principal: Principal, book: RuleBo
                          saving=False)
         result = await review_result(session, a, context, [p.quantity for p in priced], book.version)
         # Then write: the version first (VERSION_CONFLICT if another change took it), the ledger last.
-        await claim_version(session, order, data.expected_version)
+        # With the claim, in its message: the SUGGESTED production orders cancelled (an acceptance raises them again)
+        # and what the RELEASED ones make (they stay: only what they do not cover is raised).
+        _, released_rows = await claim_version_with(session, order, data.expected_version, [
+            (CANCEL_SUGGESTED, {"of_order": order.id}), (RELEASED_UNITS, {"of_order": order.id})])
+        released = {product_id: float(units or 0.0) for product_id, units in released_rows}
         before = _snapshot(order, lines)
-        await release_stock(session, order.id)
-        await cancel_suggested(session, order.id)
-        await close_pending(session, order.id, "the order was changed and reviewed again", principal.actor)
+        if data.lines is None and takes_stock(a) and units_wanted(lines, a.stock):
+            # Its lines stay and take units again: the UPDATE that takes them gives the old ones back too
+            # (take_stock), one UPDATE of the lines instead of two.
+            defer_release(session, order.id)
+        elif data.lines is None:
+            await release_stock(session, order.id)
+        # Else the old lines go with what they hold (_replace_lines deletes them): nothing to give back first.
+        await _close_sign_offs(session, order, "the order was changed and reviewed again", principal.actor)
         await drop_reservations(session, held)
         if data.lines is not None:
             lines = await _replace_lines(session, order, lines, context, priced)
         await insert_review(session, order, a, result)
-        await write_deliveries(session, order, lines, a)
+        # Replaced lines took their deliveries with them (_replace_lines): none left to delete.
+        await write_deliveries(session, order, lines, a, new=data.lines is not None)
         # Set after the deliveries' DELETE, whose autoflush would write it as an UPDATE of its own: it goes in the one
         # UPDATE of the order with its new version and promise.
         order.requested_date = requested
@@ -149,9 +171,10 @@ async def update_order(session: AsyncSession, principal: Principal, book: RuleBo
             after={**_snapshot(order, lines), "status": status.value, "decision": a.decision.value}))
         await close_review_alert(session, order.code)
         # Stock, then the ledger rows: the old hours given back and the new ones taken in one pass.
-        # Its SUGGESTED production orders were cancelled above: an acceptance raises them again, with no second UPDATE.
+        # Its SUGGESTED production orders were cancelled with the claim: an acceptance raises them again, with no
+        # second UPDATE, and reads its RELEASED ones no second time.
         _, moved = await settle_review(session, order, lines, a, principal.actor, release=held,
-                                       suggested_cancelled=True)
+                                       suggested_cancelled=True, released=released)
         events.extend(moved)
         return OrderResult(order, result)
 
@@ -170,16 +193,16 @@ async def cancel_order(session: AsyncSession, principal: Principal, book: RuleBo
     async def cancel() -> OrderResult:
         events.clear()
         hold_writes(session)
+        held_rows.hold(session)  # the deliveries' DELETE and the alert's UPDATE go with the COMMIT too
         order = await order_to_change(session, principal, data.code)
         await refuse_frozen(session, order, None, today, book.capacity_policy().frozen_days)
         ensure_version(order, data.expected_version)
         held = await holding_of(session, order.id)
         negotiating = await open_negotiation(session, order.id) is not None
-        await claim_version(session, order, data.expected_version)
+        await claim_version_with(session, order, data.expected_version, [(CANCEL_SUGGESTED, {"of_order": order.id})])
         await release_stock(session, order.id)
-        await cancel_suggested(session, order.id)
-        await close_pending(session, order.id, "the order was cancelled", principal.actor)
-        await session.execute(delete(Delivery).where(Delivery.order_id == order.id))
+        await _close_sign_offs(session, order, "the order was cancelled", principal.actor)
+        await drop_deliveries(session, order.id)
         await drop_reservations(session, held)
         await close_review_alert(session, order.code)
         order.cancelled_at = utcnow()  # after the alert's UPDATE (its autoflush): one UPDATE of the order, status too

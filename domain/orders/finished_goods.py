@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, case, func, select, update
+from sqlalchemy import Table, bindparam, case, event, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session, SessionTransaction
 
 from domain.capacity import one_message
 from domain.capacity.finished_stock import HOLDS_STOCK
@@ -65,6 +66,23 @@ def _free_stock_statement() -> Any:
 
 
 FREE_STOCK = _free_stock_statement()  # built once: a statement per order, not its construction
+
+
+def _releasable_statement() -> Any:
+    """Per product asked (:ids): the units of order :order_id that release_stock would give back now (taken from stock
+    and not shipped), as held_for_orders counts them (only while the order's status holds stock)."""
+    lines, orders = (cast(Table, m.__table__) for m in (OrderLine, Order))
+    back = case((lines.c.quantity_from_stock > lines.c.quantity_shipped,
+                 lines.c.quantity_from_stock - lines.c.quantity_shipped), else_=0.0)
+    return (select(lines.c.product_id, func.sum(back))
+            .select_from(lines.join(orders, orders.c.id == lines.c.order_id))
+            .where(lines.c.order_id == bindparam("order_id"), lines.c.product_id.in_(bindparam("ids", expanding=True)),
+                   orders.c.status.in_(HOLDS_STOCK))
+            .group_by(lines.c.product_id))
+
+
+RELEASABLE = _releasable_statement()
+DEFERRED = "stock_release_deferred"  # session.info: the order whose release_stock waits for take_stock (or the end)
 LOCK_PRODUCTS = (select(Product.id).where(Product.id.in_(bindparam("ids", expanding=True))).order_by(Product.id)
                  .with_for_update(key_share=True))  # built once: products :ids locked in id order
 
@@ -143,10 +161,16 @@ async def take_stock(session: AsyncSession, lines: Sequence[OrderLine], cover: S
     inserted_holding: the lines were inserted with their quantity_from_stock already set (a new order: no UPDATE of
     its lines afterwards), so the count includes them and they are added back before the same test.
     counted: the rows of lock_and_count's statements, run already by the caller (with the order's own rows).
+
+    A release deferred for the lines' order (defer_release: an updated order keeping its lines) is done here by the
+    same UPDATE of the lines that takes the new units: what it would give back is counted as free (RELEASABLE, after
+    the lock, in the same message), and every line is set to what it takes now, as release-then-take left them.
     """
     wanted = units_wanted(lines, cover)
     if not wanted:
         return
+    deferred = session.sync_session.info.get(DEFERRED)
+    own = deferred if lines and counted is None and lines[0].order_id == deferred else None
     # FOR NO KEY UPDATE: every open order's lines hold a KEY SHARE lock on their products (the foreign
     # key), which FOR UPDATE would wait for, deadlocking two orders of one product; shipments and
     # progress reports update on_hand and so still wait for this lock.
@@ -154,13 +178,18 @@ async def take_stock(session: AsyncSession, lines: Sequence[OrderLine], cover: S
         # The lock and the count in one round trip on PostgreSQL: the count is a statement of its own in the
         # message, so it runs after the lock was granted, with a snapshot that sees what the lock's last holder
         # committed (SQLite runs them one by one).
-        counted = await one_message.fetch_all(session, lock_and_count(wanted)) \
+        statements = lock_and_count(wanted)
+        if own is not None:
+            statements.append((RELEASABLE, {"order_id": own, "ids": sorted(wanted)}))
+        counted = await one_message.fetch_all(session, statements) \
             if session.get_bind().dialect.name == "postgresql" else \
             [[tuple(row) for row in await (await session.connection()).execute(statement, values)]
-             for statement, values in lock_and_count(wanted)]
+             for statement, values in statements]
     read = {product_id: (on_hand, safety, held) for product_id, on_hand, safety, held in counted[1]}
-    free = await free_stock(session, list(wanted), cover.take_safety_stock,
-                            freed=wanted if inserted_holding else None, read=read)
+    freed: Mapping[int, float] | None = wanted if inserted_holding else None
+    if own is not None:
+        freed = {product_id: float(units or 0.0) for product_id, units in counted[2]}
+    free = await free_stock(session, list(wanted), cover.take_safety_stock, freed=freed, read=read)
     short = [f"product {pid}: {q:g} wanted, {free.get(pid, 0):g} free" for pid, q in sorted(wanted.items())
              if q > free.get(pid, 0) + UNIT_TOLERANCE]
     if short:
@@ -168,6 +197,26 @@ async def take_stock(session: AsyncSession, lines: Sequence[OrderLine], cover: S
     if not inserted_holding:
         for line, quantity in zip(lines, cover.from_stock, strict=True):
             line.quantity_from_stock = quantity
+    if own is not None:
+        del session.sync_session.info[DEFERRED]  # every line now holds what it takes: nothing left to release
+
+
+def defer_release(session: AsyncSession, order_id: int) -> None:
+    """release_stock(order_id), but by take_stock's UPDATE of the order's lines, which the caller knows will take
+    units in this transaction (one UPDATE of the lines, not two). A commit with the release still deferred fails."""
+    session.sync_session.info[DEFERRED] = order_id
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_deferred(session: Session, previous: SessionTransaction) -> None:
+    if not previous.nested:
+        session.info.pop(DEFERRED, None)
+
+
+@event.listens_for(Session, "before_commit")
+def _refuse_deferred(session: Session) -> None:
+    if DEFERRED in session.info:
+        raise RuntimeError("a stock release was deferred to a take_stock that did not run")
 
 
 async def release_stock(session: AsyncSession, order_id: int) -> None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.capacity import held_rows
 from domain.capacity.holding import Holding
 from domain.capacity.ledger import create_rows, release_order, reserve_all
 from domain.models import (
@@ -27,6 +29,10 @@ from domain.orders.production_orders import cancel_suggested
 from domain.orders.stock_rush import replace_stock_tasks
 
 SYSTEM = "system:sign-off-hold"  # the actor of what the hold's clock does (expiry), not a person
+DELIVERIES = cast(Table, Delivery.__table__)
+# Built once: held for the commit after the deliveries' held INSERT when the transaction holds its writes.
+PROPOSE_DELIVERIES = (update(DELIVERIES).where(DELIVERIES.c.order_id == bindparam("of_order"))
+                      .values(status=DeliveryStatus.PROPOSED))
 
 
 def needs_people(a: Assessment) -> bool:
@@ -49,8 +55,11 @@ async def hold_for_sign_offs(session: AsyncSession, order: Order, lines: list[Or
     else is written first, so the ledger rows stay locked only for the commit."""
     now = utcnow()
     order.promised_date = None
-    await session.execute(update(Delivery).where(Delivery.order_id == order.id)
-                          .values(status=DeliveryStatus.PROPOSED).execution_options(synchronize_session=False))
+    if held_rows.holding(session):  # its deliveries' INSERT is held too (persist.write_deliveries): after it
+        await held_rows.write(session, PROPOSE_DELIVERIES, {"of_order": order.id})
+    else:
+        await session.execute(update(Delivery).where(Delivery.order_id == order.id)
+                              .values(status=DeliveryStatus.PROPOSED).execution_options(synchronize_session=False))
     until = now + timedelta(hours=min(request.hold_hours for request in a.review.sign_offs))
     session.add_all(OrderSignOff(order_id=order.id, role=request.role, status=SignOffStatus.PENDING, rule=request.rule,
                                  request_reason=request.reason, requested_at=now, hold_until=until)

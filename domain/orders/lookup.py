@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time
+from typing import Any, NoReturn, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Executable, Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import Principal
 from domain.bounds import shown
+from domain.capacity import one_message
 from domain.capacity.calendar import frozen_until, week_start
 from domain.errors import FrozenWindow, InvalidTransition, NotFound, VersionConflict
 from domain.models import CapacityReservation, Order, OrderStatus
@@ -47,6 +50,29 @@ def ensure_version(order: Order, expected: int) -> None:
             current_version=int(order.version), field=["expectedVersion"])
 
 
+ORDERS = cast(Table, Order.__table__)
+CLAIM = (update(ORDERS).where(ORDERS.c.id == bindparam("of_order"), ORDERS.c.version == bindparam("expected"))
+         .values(version=bindparam("claimed")).returning(ORDERS.c.id))  # built once: claim_version_with's
+
+
+async def claim_version_with(session: AsyncSession, order: Order, expected: int,
+                             then: Sequence[tuple[Executable, Mapping[str, Any]]]) -> list[list[tuple[Any, ...]]]:
+    """claim_version, and right after it these statements (each must return rows: a write with RETURNING); their
+    rows. On PostgreSQL all in one message (one_message.fetch_all): the server runs them after the claim, in order;
+    when the claim fails, VersionConflict as claim_version raises it, and the caller's rollback undoes the rest."""
+    if session.get_bind().dialect.name != "postgresql":
+        await claim_version(session, order, expected)
+        connection = await session.connection()
+        return [[tuple(row) for row in await connection.execute(statement, dict(values))]
+                for statement, values in then]
+    claimed, *rows = await one_message.fetch_all(session, [
+        (CLAIM, {"of_order": order.id, "expected": expected, "claimed": expected + 1}), *then])
+    if len(claimed) != 1:
+        await _conflict(session, order, expected)
+    order.version = expected
+    return rows
+
+
 async def claim_version(session: AsyncSession, order: Order, expected: int) -> None:
     """One conditional UPDATE: of two writers holding the same version exactly one gets past here.
 
@@ -58,12 +84,16 @@ async def claim_version(session: AsyncSession, order: Order, expected: int) -> N
         .values(version=expected + 1).execution_options(synchronize_session=False)
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        current = await session.scalar(
-            select(Order.version).where(Order.id == order.id).execution_options(populate_existing=True))
-        raise VersionConflict(
-            f"order {order.code} is at version {current}, not {expected}: read it again and retry",
-            current_version=int(current or order.version), field=["expectedVersion"])
+        await _conflict(session, order, expected)
     order.version = expected
+
+
+async def _conflict(session: AsyncSession, order: Order, expected: int) -> NoReturn:
+    current = await session.scalar(
+        select(Order.version).where(Order.id == order.id).execution_options(populate_existing=True))
+    raise VersionConflict(
+        f"order {order.code} is at version {current}, not {expected}: read it again and retry",
+        current_version=int(current or order.version), field=["expectedVersion"])
 
 
 async def refuse_frozen(session: AsyncSession, order: Order, new_date: date | None, today: date,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, insert, select
+from sqlalchemy import Table, bindparam, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.capacity import held_rows
 from domain.capacity.calendar import week_start
 from domain.capacity.holding import Holding
 from domain.capacity.ledger import create_rows, release_order, reserve_all
@@ -24,6 +26,7 @@ from domain.models import (
     OrderStatus,
     ReviewDecision,
     RushInsertion,
+    utcnow,
 )
 from domain.orders.assess import Assessment
 from domain.orders.finished_goods import take_stock
@@ -38,6 +41,9 @@ from domain.orders.stock_rush import replace_stock_tasks
 from domain.planning import WeekHours, insert_day_tasks
 
 REVIEWS, DELIVERIES = cast(Table, OrderReview.__table__), cast(Table, Delivery.__table__)
+# Built once (held_rows keeps a held statement's compiled form by its id).
+ADD_REVIEW, ADD_DELIVERIES = insert(REVIEWS), insert(DELIVERIES)
+DROP_DELIVERIES = delete(DELIVERIES).where(DELIVERIES.c.order_id == bindparam("order_id"))
 STATUS_OF = {
     ReviewDecision.ACCEPT: OrderStatus.ACCEPTED,
     ReviewDecision.PROPOSE_DATE: OrderStatus.PROPOSED,
@@ -63,8 +69,9 @@ def review_row(order: Order, a: Assessment, result: ReviewResult) -> OrderReview
 
 
 async def insert_review(session: AsyncSession, order: Order, a: Assessment, result: ReviewResult) -> None:
-    """The review row as one plain INSERT (nothing reads it back as an object in this transaction)."""
-    await (await session.connection()).execute(insert(REVIEWS), review_values(order, a, result))
+    """The review row as one plain INSERT (nothing reads it back as an object in this transaction); held for the
+    commit's message when the transaction holds its writes (held_rows)."""
+    await held_rows.insert_rows(session, ADD_REVIEW, [{**review_values(order, a, result), "created_at": utcnow()}])
 
 
 def review_values(order: Order, a: Assessment, result: ReviewResult) -> dict[str, Any]:
@@ -86,15 +93,25 @@ async def write_deliveries(session: AsyncSession, order: Order, lines: list[Orde
                            *, new: bool = False) -> None:
     """Replace the order's deliveries: PROMISED when accepted, PROPOSED while the customer decides.
 
-    new: the order was inserted in this transaction, so it has none to delete yet.
+    new: the order has none to delete (inserted in this transaction, or its lines, and so their deliveries, were
+    just replaced). When the transaction holds its writes (held_rows: updateOrder, cancelOrder on PostgreSQL) the
+    DELETE and INSERT go in the commit's message; nothing reads the order's deliveries before it.
     """
     if not new:
-        await session.execute(delete(Delivery).where(Delivery.order_id == order.id))
+        await drop_deliveries(session, order.id)
     # One INSERT for all of them, with no objects to track.
     if deliveries := new_deliveries(a):
-        await (await session.connection()).execute(insert(DELIVERIES), [
+        await held_rows.insert_rows(session, ADD_DELIVERIES, [
             {"order_id": order.id, "order_line_id": lines[d.line_index].id, "quantity": d.quantity, "date": d.date,
              "status": d.status} for d in deliveries])
+
+
+async def drop_deliveries(session: AsyncSession, order_id: int) -> None:
+    """Delete the order's deliveries: in the commit's message when the transaction holds its writes (held_rows)."""
+    if held_rows.holding(session):
+        await held_rows.write(session, DROP_DELIVERIES, {"order_id": order_id})
+    else:
+        await session.execute(delete(Delivery).where(Delivery.order_id == order_id))
 
 
 def new_deliveries(a: Assessment) -> list[NewDelivery]:
@@ -108,7 +125,8 @@ def new_deliveries(a: Assessment) -> list[NewDelivery]:
 async def reserve_promise(session: AsyncSession, order: Order, lines: list[OrderLine], a: Assessment,
                           actor: str | None, *, new: bool = False, release: Holding | None = None,
                           counted: list[list[tuple[Any, ...]]] | None = None,
-                          suggested_cancelled: bool = False) -> list[OrderEvent]:
+                          suggested_cancelled: bool = False,
+                          released: Mapping[int, float] | None = None) -> list[OrderEvent]:
     """Hold the accepted promise's finished goods and hours; first free what displaced orders held, then promise
     them again. Stock before hours, as a progress report locks its product before the ledger. A tentative promise
     holds nothing: the customers it needs hours from are asked first (domain/orders/negotiation_open.py).
@@ -118,7 +136,8 @@ async def reserve_promise(session: AsyncSession, order: Order, lines: list[Order
     (no production orders of its own to cancel, its lines' products known). release: what the order, decided
     again, held: given back in the same pass over the ledger rows (ledger.reserve_all). counted: the products' lock
     and stock count, sent already with the new order's rows (finished_goods.lock_and_count). suggested_cancelled:
-    the caller cancelled the order's SUGGESTED production orders already in this transaction (not again)."""
+    the caller cancelled the order's SUGGESTED production orders already in this transaction (not again). released:
+    product id -> units its RELEASED production orders make, read by the caller with that cancel (not read again)."""
     if a.tentative:
         asked = await open_negotiations(session, order, a, actor)
         await give_back_only(session, release)
@@ -135,7 +154,8 @@ async def reserve_promise(session: AsyncSession, order: Order, lines: list[Order
     held = a.promise.reservations(order.id, [ln.id for ln in lines])
     # The production orders go in before the hours are taken (a lost race rolls them back with the rest), so that
     # the ledger UPDATE is the last statement before the commit.
-    released = {} if new else await replaced_by_released(session, order.id, cancelled=suggested_cancelled)
+    if released is None:
+        released = {} if new else await replaced_by_released(session, order.id, cancelled=suggested_cancelled)
     await raise_for_order(session, order, lines, a.stock.to_make, held, released=released)
     await session.flush()
     # Rows the decision only imagined (the horizon reached a new week): made just before their hours are taken.

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, func, insert, select, update
+from sqlalchemy import Select, Table, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.capacity import held_rows
@@ -23,7 +23,19 @@ from domain.models import CapacityReservation, Order, OrderLine, ProductionOrder
 from domain.paging import PARSERS, Page, Position, SortKey, fetch_page
 
 UNIT_TOLERANCE = 1e-6
-ADD_PRODUCTION_ORDERS = insert(cast(Table, ProductionOrder.__table__))
+PRODUCTION_ORDERS = cast(Table, ProductionOrder.__table__)
+ADD_PRODUCTION_ORDERS = insert(PRODUCTION_ORDERS)
+# Built once, for a message of statements (one_message.fetch_all, after an order's version claim): the order's
+# SUGGESTED production orders cancelled (cancel_suggested), and the units its RELEASED ones make per product
+# (replaced_by_released's read).
+CANCEL_SUGGESTED = (update(PRODUCTION_ORDERS)
+                    .where(PRODUCTION_ORDERS.c.order_id == bindparam("of_order"),
+                           PRODUCTION_ORDERS.c.status == ProductionOrderStatus.SUGGESTED)
+                    .values(status=ProductionOrderStatus.CANCELLED).returning(PRODUCTION_ORDERS.c.id))
+RELEASED_UNITS = (select(PRODUCTION_ORDERS.c.product_id, func.sum(PRODUCTION_ORDERS.c.quantity))
+                  .where(PRODUCTION_ORDERS.c.order_id == bindparam("of_order"),
+                         PRODUCTION_ORDERS.c.status == ProductionOrderStatus.RELEASED)
+                  .group_by(PRODUCTION_ORDERS.c.product_id))
 
 
 def order_reason(order_code: str) -> str:

@@ -20,7 +20,7 @@ from domain.orders.review import create_order
 from rules import RuleBook
 from tests.integration.orders.plant import PLANNER, TODAY, Plant, order
 from tests.integration.orders.rivals import rival_after_first_decision
-from tests.integration.orders.statements import after_the_ledger_update, statements
+from tests.integration.orders.statements import WITH_COMMIT, after_the_ledger_update, statements
 
 IN_TWO_WEEKS = TODAY + timedelta(days=15)
 FREE_BY_THEN = 844.8  # regular widget units the lines can make by IN_TWO_WEEKS on the empty plant
@@ -56,7 +56,9 @@ async def test_an_update_reads_everything_first_and_locks_the_ledger_only_to_wri
     assert any("FROM capacity_ledger" in s for s in seen[:first_write])
     # The one ledger UPDATE (give back 100, take 300) is the last statement before the commit.
     assert after_the_ledger_update(seen, engine.dialect.name) == []
-    assert any(s.startswith("INSERT INTO capacity_reservations") for s in seen[first_write:])
+    # The new reservations go in the commit's message on PostgreSQL (held_rows), at once on SQLite.
+    held = WITH_COMMIT if engine.dialect.name == "postgresql" else ""
+    assert any(s.startswith(held + "INSERT INTO capacity_reservations") for s in seen[first_write:]), seen
     assert await _held_units(asession) == pytest.approx(300.0)
 
 
@@ -172,3 +174,49 @@ async def test_an_accepted_update_cancels_its_suggested_production_orders_once(
                                         .where(ProductionOrder.order_id == created.order.id)
                                         .order_by(ProductionOrder.id))).all()
     assert [(s.value, q) for s, q in suggested] == [("CANCELLED", 100.0), ("SUGGESTED", 300.0)]
+
+
+def _before_the_commit(seen: list[str]) -> list[str]:
+    """The statements of a change not sent in the commit's message (each one a round trip, but those one_message.py
+    sends together)."""
+    return [s for s in seen if not s.startswith(WITH_COMMIT)]
+
+
+# Statements an update (new date, accepted again) and a cancel of an accepted order of one line send before the
+# commit's message, on PostgreSQL and on SQLite (which sends everything one by one). A bound: one more (an N+1, a
+# write that left the message, a read come back) fails the test.
+UPDATE_STATEMENTS = {"postgresql": 19, "sqlite": 26}  # 26 and 26 before held writes (2026-12-06)
+CANCEL_STATEMENTS = {"postgresql": 9, "sqlite": 12}  # 12 and 13 before
+
+
+async def test_an_update_and_a_cancel_send_their_writes_with_the_commit_and_skip_what_cannot_be(
+    engine: AsyncEngine, asession: AsyncSession, plant: Plant, book: RuleBook
+) -> None:
+    """Input tried: an accepted order of 100 widgets moved a week later, then cancelled. On PostgreSQL the review,
+    the deliveries (DELETE and INSERT), the review alert's UPDATE, the production order and reservation rows go in
+    the commit's one message, not a round trip each; an ACCEPTED order has no PENDING sign-off (only a RECEIVED
+    one can), so neither change reads them; the statements before the commit stay within a fixed count."""
+    dialect = engine.dialect.name
+    created = await create_order(asession, PLANNER, book, order("REG", IN_TWO_WEEKS, ("W-1", 100)), TODAY)
+    with statements(engine) as seen:
+        updated = await update_order(asession, PLANNER, book, UpdateInput(
+            created.order.code, 1, requested_date=IN_TWO_WEEKS + timedelta(days=7)), TODAY)
+    assert updated.order.status is OrderStatus.ACCEPTED
+    assert not any("FROM order_sign_offs" in s for s in seen), seen
+    if dialect == "postgresql":
+        held = [s.removeprefix(WITH_COMMIT).split(" (")[0] for s in seen if s.startswith(WITH_COMMIT)]
+        assert held[:6] == ["INSERT INTO order_reviews", "DELETE FROM deliveries WHERE deliveries.order_id = "
+                            f"{created.order.id}::INTEGER", "INSERT INTO deliveries",
+                            held[3], "INSERT INTO production_orders", "INSERT INTO capacity_reservations"], held
+        assert held[3].startswith("UPDATE alerts SET open=false"), held
+    assert len(_before_the_commit(seen)) <= UPDATE_STATEMENTS[dialect], _before_the_commit(seen)
+    with statements(engine) as seen:
+        cancelled = await cancel_order(asession, PLANNER, book, CancelInput(created.order.code, 2, "not needed"),
+                                       TODAY)
+    assert cancelled.order.status is OrderStatus.CANCELLED
+    assert not any("FROM order_sign_offs" in s for s in seen), seen
+    if dialect == "postgresql":
+        assert any(s.startswith(WITH_COMMIT + "DELETE FROM deliveries") for s in seen), seen
+        assert any(s.startswith(WITH_COMMIT + "UPDATE alerts") for s in seen), seen
+    assert len(_before_the_commit(seen)) <= CANCEL_STATEMENTS[dialect], _before_the_commit(seen)
+    assert await _held_units(asession) == 0.0
