@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from domain.capacity.transaction_marks import transaction_mark
-from domain.db import async_engine, async_sessions
 
 MARK = "test_mark_held"  # keys of this test only: no use case sets them
 ANY = "test_mark_any_value"
@@ -75,16 +72,6 @@ def test_a_key_is_registered_once() -> None:
     transaction_mark(MARK, REFUSAL)  # again, as a module imported twice would: no second set of listeners
     with pytest.raises(ValueError, match="registered already"):
         transaction_mark(MARK, "another refusal")
-
-
-@pytest.fixture
-async def asession(db_url: str, db: Engine) -> AsyncIterator[AsyncSession]:
-    engine = async_engine(db_url)
-    try:
-        async with async_sessions(engine)() as session:
-            yield session
-    finally:
-        await engine.dispose()
 
 
 async def test_an_async_session_is_marked_through_its_sync_session(asession: AsyncSession) -> None:
