@@ -14,11 +14,13 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import Delete, Insert, Update, event
+from sqlalchemy import Delete, Insert, Update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session, SessionTransaction
+
+from domain.capacity.transaction_marks import transaction_mark
 
 ROWS = "rows_held"  # session.info: [(INSERT, UPDATE or DELETE statement, rows)] for commit.py
+transaction_mark(ROWS, "writes are held for the commit: commit with domain.capacity.commit.commit")
 Held = Insert | Update | Delete
 
 
@@ -68,20 +70,3 @@ async def send(session: AsyncSession) -> None:
     connection = await session.connection()
     for statement, rows in held:
         await connection.execute(statement, rows)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _drop(session: Session, previous: SessionTransaction) -> None:
-    if not previous.nested:
-        session.info.pop(ROWS, None)
-
-
-@event.listens_for(Session, "after_commit")
-def _forget(session: Session) -> None:
-    session.info.pop(ROWS, None)
-
-
-@event.listens_for(Session, "before_commit")
-def _refuse(session: Session) -> None:
-    if session.info.get(ROWS):
-        raise RuntimeError("writes are held for the commit: commit with domain.capacity.commit.commit")

@@ -21,7 +21,6 @@ from sqlalchemy import (
     bindparam,
     case,
     delete,
-    event,
     func,
     insert,
     not_,
@@ -31,7 +30,6 @@ from sqlalchemy import (
 )
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session, SessionTransaction
 
 from domain.capacity import held_rows, lock_timing, one_message
 from domain.capacity.forecast_hours import (
@@ -46,6 +44,7 @@ from domain.capacity.forecast_hours import (
 )
 from domain.capacity.holding import Holding
 from domain.capacity.line_hours import line_weeks
+from domain.capacity.transaction_marks import transaction_mark
 from domain.db import dialect_insert
 from domain.models import CapacityLedger, CapacityReservation, utcnow
 
@@ -265,6 +264,7 @@ REBOOK_OR_FAIL_TIMED = select(case(
     else_=sql_cast(_REFUSE, Text)))
 CAPACITY_TAKEN_STATE = "SOP01"
 HELD = "ledger_writes_held"  # session.info: this transaction's REBOOK entries, kept for commit.py
+transaction_mark(HELD, "ledger UPDATEs are held for the commit: commit with domain.capacity.commit.commit")
 NOTHING_BACK = {"back_regular": 0.0, "back_rush": 0.0, "back_forecast": 0.0}
 # Releasing needs no test: the hours were taken by this order (in line, week order, like taking).
 GIVE_BACK = (
@@ -366,23 +366,6 @@ async def send_held(session: AsyncSession) -> None:
 
 def _held(session: AsyncSession) -> list[dict[str, Any]] | None:
     return cast(list[dict[str, Any]] | None, session.sync_session.info.get(HELD))
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _drop_held(session: Session, previous: SessionTransaction) -> None:
-    if not previous.nested:  # a savepoint rolled back leaves the transaction's held UPDATEs to its commit
-        session.info.pop(HELD, None)
-
-
-@event.listens_for(Session, "after_commit")
-def _forget_held(session: Session) -> None:
-    session.info.pop(HELD, None)  # holding is for one transaction: the next one holds only if it asks
-
-
-@event.listens_for(Session, "before_commit")
-def _refuse_held(session: Session) -> None:
-    if session.info.get(HELD):
-        raise RuntimeError("ledger UPDATEs are held for the commit: commit with domain.capacity.commit.commit")
 
 
 def _with_give_back(entries: list[dict[str, Any]], release: Holding) -> list[dict[str, Any]]:

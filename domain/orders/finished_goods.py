@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, case, event, func, select, update
+from sqlalchemy import Table, bindparam, case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session, SessionTransaction
 
 from domain.capacity import one_message
 from domain.capacity.finished_stock import HOLDS_STOCK
+from domain.capacity.transaction_marks import transaction_mark
 from domain.models import Order, OrderLine, Product
 from rules import CapacityPolicy
 
@@ -83,6 +83,8 @@ def _releasable_statement() -> Any:
 
 RELEASABLE = _releasable_statement()
 DEFERRED = "stock_release_deferred"  # session.info: the order whose release_stock waits for take_stock (or the end)
+# Refused whenever set, whatever the order id: a deferred release is work the commit would lose.
+transaction_mark(DEFERRED, "a stock release was deferred to a take_stock that did not run", held=lambda _order_id: True)
 LOCK_PRODUCTS = (select(Product.id).where(Product.id.in_(bindparam("ids", expanding=True))).order_by(Product.id)
                  .with_for_update(key_share=True))  # built once: products :ids locked in id order
 
@@ -205,18 +207,6 @@ def defer_release(session: AsyncSession, order_id: int) -> None:
     """release_stock(order_id), but by take_stock's UPDATE of the order's lines, which the caller knows will take
     units in this transaction (one UPDATE of the lines, not two). A commit with the release still deferred fails."""
     session.sync_session.info[DEFERRED] = order_id
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _drop_deferred(session: Session, previous: SessionTransaction) -> None:
-    if not previous.nested:
-        session.info.pop(DEFERRED, None)
-
-
-@event.listens_for(Session, "before_commit")
-def _refuse_deferred(session: Session) -> None:
-    if DEFERRED in session.info:
-        raise RuntimeError("a stock release was deferred to a take_stock that did not run")
 
 
 async def release_stock(session: AsyncSession, order_id: int) -> None:

@@ -1,4 +1,4 @@
-"""An async session on the test database for the floor's use cases (rows are wiped by the `db` fixture)."""
+"""An async session on the test database for the use cases (rows are wiped by the `db` fixture); orders/ has its own."""
 
 from __future__ import annotations
 
