@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from domain.simulation.outcomes import rush_causes
+from domain.simulation.outcomes import Tally, rush_causes
 from domain.simulation.run import Simulation
 
 # The JSON line's keys per policy, exactly as the issue names them (rates in 0..1, money and hours as is).
@@ -59,14 +59,22 @@ def _cell(entry: dict[str, float], key: str) -> str:
     return f"{entry['value']:.1%} ({entry['numerator']:g}/{entry['denominator']:g})"
 
 
-def _causes(name: str, table: dict[str, dict[str, int]]) -> list[str]:
-    """World cause x the cause the service recorded: are sales charged for the right orders?"""
+def _causes(name: str, tally: Tally) -> list[str]:
+    """World cause x the cause the service recorded, and what sales bore for each world cause: are sales charged for
+    the right orders?"""
+    table = rush_causes(tally)
+    world_cause = {o.code: o.rush_cause or "not rush" for o in tally.world.orders}
+    charged: dict[str, float] = {}
+    for charge in tally.rush_charges:
+        charged[world_cause[charge.code]] = charged.get(world_cause[charge.code], 0.0) + charge.forecast_error_cost
     rows = ["", f"Rush causes, {name}: the world's (rows) against the one the service recorded (columns; the service "
-            "derives it from the customer's forecast: domain/orders/assess.py `_cause`):", "",
-            "| world / recorded | " + " | ".join(CAUSES) + " |", "|---|" + "---|" * len(CAUSES)]
+            "derives it from the forecast of the order's week: domain/orders/assess.py `_cause`), and the "
+            "forecast-error cost sales bore for them:", "",
+            "| world / recorded | " + " | ".join(CAUSES) + " | sales bore |", "|---|" + "---|" * (len(CAUSES) + 1)]
     for world in (*CAUSES[:3], "not rush"):
         if world in table:
-            rows.append(f"| {world} | " + " | ".join(str(table[world].get(c, 0)) for c in CAUSES) + " |")
+            rows.append(f"| {world} | " + " | ".join(str(table[world].get(c, 0)) for c in CAUSES)
+                        + f" | {charged.get(world, 0.0):,.0f} |")
     return rows
 
 
@@ -85,7 +93,7 @@ def markdown(simulation: Simulation, notes: list[str] | None = None) -> str:
              COST_NOTE]
     for run in simulation.runs:
         if run.name.startswith("service"):
-            rows += _causes(run.name, rush_causes(run.tally))
+            rows += _causes(run.name, run.tally)
     for run in simulation.runs:
         if run.violations:
             rows.append(f"- {run.name}: {len(run.violations)} ledger violations at day ends, first: "
