@@ -31,6 +31,10 @@ def summary(lines: list[dict[str, Any]]) -> dict[str, Any]:
     for policy in runs[0]["policies"]:
         out[policy] = {}
         for key in runs[0]["policies"][policy]:
+            # A figure older lines lack (forecast_error_cost_allocated came later) is summarised only when every
+            # line has it: a mean over some seeds would read as one over all.
+            if any(key not in run["policies"][policy] for run in runs):
+                continue
             values = [run["policies"][policy][key] for run in runs]
             out[policy][key] = {"mean": round(statistics.fmean(values), 4),
                                 "sd": round(statistics.stdev(values), 4) if len(values) > 1 else 0.0,

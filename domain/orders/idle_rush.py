@@ -162,6 +162,33 @@ async def postpone_tasks(session: AsyncSession, postponable: Postponable | None,
     tasks gave those up already)."""
     if postponable is None or not postponable.cuts or tasks_from is None:
         return
+    taken: dict[tuple[int, int], float] = defaultdict(float)
+    moved: list[tuple[StockCut, float]] = []
+    for i, hours in cuts_taken(postponable, promise, tasks_from, regular_too=regular_too).hours.items():
+        cut = postponable.cuts[i]
+        if i in postponable.shifted:
+            moved.append((cut, hours))
+        else:
+            taken[(cut.line_id, cut.product_id)] += hours
+    await trim_stock_tasks(session, [cut for i, cut in enumerate(postponable.cuts) if i not in postponable.shifted],
+                           taken)
+    if moved and postponable.due is not None:
+        await shift_tasks(session, moved, postponable.due)
+
+
+@dataclass(frozen=True)
+class CutsTaken:
+    """What a promise takes of its running week's floor beyond the lines' idle hours: hours per postponable cut
+    (by index, earliest first), and per line the hours neither idle nor the cuts hold (the overtime it offered)."""
+
+    hours: dict[int, float]
+    beyond: dict[int, float]
+
+
+def cuts_taken(postponable: Postponable, promise: OrderPromise, tasks_from: date, *,
+               regular_too: bool = False) -> CutsTaken:
+    """The one reading of which tasks give up hours to the promise: postpone_tasks cuts them, rush_adjustment
+    charges them (regular_too as in postpone_tasks)."""
     running = week_start(tasks_from)
     over: dict[int, float] = defaultdict(float)
     for line in promise.lines:
@@ -170,18 +197,10 @@ async def postpone_tasks(session: AsyncSession, postponable: Postponable | None,
                 over[use.line_id] += use.hours
     for line_id, hours in postponable.idle.items():
         over[line_id] -= hours
-    taken: dict[tuple[int, int], float] = defaultdict(float)
-    moved: list[tuple[StockCut, float]] = []
+    taken: dict[int, float] = {}
     for i, cut in enumerate(postponable.cuts):
         hours = min(cut.hours, over[cut.line_id])
         if hours > 0:
-            if i in postponable.shifted:
-                moved.append((cut, hours))
-            else:
-                taken[(cut.line_id, cut.product_id)] += hours
+            taken[i] = hours
             over[cut.line_id] -= hours
-    await trim_stock_tasks(session, [cut for i, cut in enumerate(postponable.cuts) if i not in postponable.shifted],
-                           taken)
-    if moved and postponable.due is not None:
-        await shift_tasks(session, moved, postponable.due)
-
+    return CutsTaken(taken, {line_id: hours for line_id, hours in over.items() if hours > HOURS_TOLERANCE})

@@ -37,6 +37,7 @@ from domain.orders.overtime_rush import overtime_into_ledger
 from domain.orders.production_orders import raise_for_order, replaced_by_released
 from domain.orders.promise import OrderPromise
 from domain.orders.results import ReviewResult
+from domain.orders.rush_adjustment import RushAdjustment, rush_adjustment
 from domain.orders.stock_rush import replace_stock_tasks
 from domain.planning import WeekHours, insert_day_tasks
 
@@ -239,6 +240,8 @@ async def record_rush(session: AsyncSession, order: Order, a: Assessment, *, new
     row.succeeded = accepted and a.promised_date is not None and a.promised_date <= order.requested_date
     row.reserve_hours_used = a.promise.reserve_hours if accepted else 0.0
     row.displaced_order_ids = [m.order.id for m in a.displacement.moved] if a.displacement and accepted else []
+    adjustment = rush_adjustment(a) if accepted else RushAdjustment(0.0, 0)
+    row.overtime_hours, row.changeovers = adjustment.overtime_hours, adjustment.changeovers
     row.forecast_excess_pct = a.facts.get("forecast.excess_pct")
     if existing is None:
         session.add(row)

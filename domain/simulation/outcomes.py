@@ -20,6 +20,26 @@ class OrderFate:
     shipped: date | None = None
 
 
+FORECAST_ERROR = "DEMAND_ABOVE_FORECAST"  # the rush cause whose cost R15 puts partly on sales
+
+
+@dataclass(frozen=True)
+class RushCharge:
+    """One rush order as the service's cost allocation (R15) saw it: the cause it recorded, what the adjustment
+    cost and the part the rule book puts on sales."""
+
+    code: str
+    week: int  # of the order's arrival
+    cause: str
+    cost: float
+    sales_cost: float
+
+    @property
+    def forecast_error_cost(self) -> float:
+        """The sales part when the service found demand above forecast (a customer change's share is not one)."""
+        return self.sales_cost if self.cause == FORECAST_ERROR else 0.0
+
+
 @dataclass
 class Tally:
     """Filled by a policy as the days pass; read by `figures` at the end."""
@@ -34,6 +54,8 @@ class Tally:
     floor_overtime: dict[int, float] = field(default_factory=dict)  # week -> task hours worked beyond the days' hours
     scrap_cost: float = 0.0
     overtime_rate: float = 60.0
+    # The service's rush insertions, read from its database after the run; the baselines record none.
+    rush_charges: list[RushCharge] = field(default_factory=list)
 
     def week_of(self, day: date) -> int:
         return (day - self.world.start).days // 7
@@ -100,6 +122,10 @@ def figures(tally: Tally) -> dict[str, dict[str, float]]:
     out["utilisation"] = _rate(sum(tally.made_hours.values()), sum(tally.open_hours.values()))
     margin = out["revenue"]["numerator"] - cogs - tally.scrap_cost - overtime * tally.overtime_rate
     out["gross_margin"] = _rate(margin, 1)
+    # Money over money: the value is the share of the rush adjustment cost sales bear for forecast errors.
+    total = sum(c.cost for c in tally.rush_charges)
+    out["forecast_error_cost_allocated"] = _rate(sum(c.forecast_error_cost for c in tally.rush_charges), total)
+    out["rush_adjustment_cost"] = _rate(total, 1)
     return out
 
 
@@ -125,7 +151,25 @@ def weekly(tally: Tally) -> dict[str, list[float]]:
         made = sum(h for (_, w), h in tally.made_hours.items() if w == week)
         open_ = sum(h for (_, w), h in tally.open_hours.items() if w == week)
         series.setdefault("utilisation", []).append(round(made / open_, 4) if open_ else 0.0)
+        # Money by the week the rush orders arrived (the weekly series carry amounts, not the share).
+        charges = [c for c in tally.rush_charges if c.week == week]
+        series.setdefault("forecast_error_cost_allocated", []).append(
+            round(sum(c.forecast_error_cost for c in charges), 2))
+        series.setdefault("rush_adjustment_cost", []).append(round(sum(c.cost for c in charges), 2))
     return series
+
+
+def rush_causes(tally: Tally) -> dict[str, dict[str, int]]:
+    """The world's rush cause ('not rush' for a regular order) -> the cause the service recorded ('not recorded')
+    -> orders: whether sales are charged for the right orders."""
+    recorded = {c.code: c.cause for c in tally.rush_charges}
+    table: dict[str, dict[str, int]] = {}
+    for o in tally.world.orders:
+        world, service = o.rush_cause or "not rush", recorded.get(o.code, "not recorded")
+        if o.rush or o.code in recorded:
+            row = table.setdefault(world, {})
+            row[service] = row.get(service, 0) + 1
+    return {world: dict(sorted(row.items())) for world, row in sorted(table.items())}
 
 
 def heat(tally: Tally) -> list[list[float]]:

@@ -6,15 +6,28 @@ import json
 from pathlib import Path
 from typing import Any
 
+from domain.simulation.outcomes import Tally, rush_causes
 from domain.simulation.run import Simulation
 
 # The JSON line's keys per policy, exactly as the issue names them (rates in 0..1, money and hours as is).
 JSON_KEYS = ("promises_kept", "on_time", "rush_success", "regular_on_time", "fill_rate", "inventory_turns",
-             "overtime_hours", "revenue", "gross_margin")
+             "overtime_hours", "revenue", "gross_margin", "forecast_error_cost_allocated", "rush_adjustment_cost")
 TABLE = ("promises_kept", "on_time", "rush_success", "rush_on_time", "regular_on_time", "fill_rate",
          "inventory_turns", "average_stock_value", "overtime_hours", "utilisation", "rejected", "proposed",
-         "revenue", "gross_margin")
-MONEY = {"revenue", "gross_margin", "average_stock_value", "overtime_hours"}  # amounts, not rates
+         "revenue", "gross_margin", "forecast_error_cost_allocated", "rush_adjustment_cost")
+# Amounts, not rates: the JSON line and the table give the numerator.
+MONEY = {"revenue", "gross_margin", "average_stock_value", "overtime_hours", "forecast_error_cost_allocated",
+         "rush_adjustment_cost"}
+SHARE_OF_MONEY = {"forecast_error_cost_allocated"}  # money over money: the table shows the share too
+CAUSES = ("DEMAND_ABOVE_FORECAST", "CUSTOMER_CHANGE", "INTERNAL", "not recorded")
+COST_NOTE = (
+    "forecast_error_cost_allocated: the money rules/cost_allocation.yaml puts on sales for the rush orders the "
+    "service recorded as demand above forecast, of the capacity-adjustment cost of all the run's rush orders "
+    "(rush_adjustment_cost: overtime hours x SOP_OVERTIME_HOUR_COST + changeovers x SOP_CHANGEOVER_COST + "
+    "displaced orders x SOP_DISPLACED_ORDER_COST, as the service's RushInsertion rows record them; "
+    "domain/kpis/cost_allocation.py). "
+    "The cell and the JSON line give the money; the share in brackets is its value. naive and edd show 0: they keep "
+    "no record of rush insertions and have no allocation rule, so the adjustment cost stays with production.")
 
 
 def _value(entry: dict[str, float], key: str) -> float:
@@ -37,11 +50,32 @@ def json_line(simulation: Simulation, seconds: float | None = None) -> str:
 
 
 def _cell(entry: dict[str, float], key: str) -> str:
+    if key in SHARE_OF_MONEY:
+        return f"{entry['numerator']:,.0f} of {entry['denominator']:,.0f} ({entry['value']:.1%})"
     if key in MONEY:
         return f"{entry['numerator']:,.0f}"
     if key == "inventory_turns":
         return f"{entry['value']:.2f}"
     return f"{entry['value']:.1%} ({entry['numerator']:g}/{entry['denominator']:g})"
+
+
+def _causes(name: str, tally: Tally) -> list[str]:
+    """World cause x the cause the service recorded, and what sales bore for each world cause: are sales charged for
+    the right orders?"""
+    table = rush_causes(tally)
+    world_cause = {o.code: o.rush_cause or "not rush" for o in tally.world.orders}
+    charged: dict[str, float] = {}
+    for charge in tally.rush_charges:
+        charged[world_cause[charge.code]] = charged.get(world_cause[charge.code], 0.0) + charge.forecast_error_cost
+    rows = ["", f"Rush causes, {name}: the world's (rows) against the one the service recorded (columns; the service "
+            "derives it from the forecast of the order's week: domain/orders/assess.py `_cause`), and the "
+            "forecast-error cost sales bore for them:", "",
+            "| world / recorded | " + " | ".join(CAUSES) + " | sales bore |", "|---|" + "---|" * (len(CAUSES) + 1)]
+    for world in (*CAUSES[:3], "not rush"):
+        if world in table:
+            rows.append(f"| {world} | " + " | ".join(str(table[world].get(c, 0)) for c in CAUSES)
+                        + f" | {charged.get(world, 0.0):,.0f} |")
+    return rows
 
 
 def markdown(simulation: Simulation, notes: list[str] | None = None) -> str:
@@ -55,7 +89,11 @@ def markdown(simulation: Simulation, notes: list[str] | None = None) -> str:
     summaries = [run.summary()["figures"] for run in simulation.runs]
     for key in TABLE:
         rows.append(f"| {key} | " + " | ".join(_cell(s[key], key) for s in summaries) + " |")
-    rows += ["", "Rates show (numerator/denominator); money in the company currency; inventory turns a year."]
+    rows += ["", "Rates show (numerator/denominator); money in the company currency; inventory turns a year.", "",
+             COST_NOTE]
+    for run in simulation.runs:
+        if run.name.startswith("service"):
+            rows += _causes(run.name, run.tally)
     for run in simulation.runs:
         if run.violations:
             rows.append(f"- {run.name}: {len(run.violations)} ledger violations at day ends, first: "

@@ -16,9 +16,10 @@ from domain.demo import DemoPlant, generate_plant, load_demo, size_named
 from domain.migrate import upgrade_database
 from domain.simulation import store
 from domain.simulation.baselines import run_baseline
-from domain.simulation.outcomes import Tally, figures, heat, weekly
+from domain.simulation.outcomes import Tally, figures, heat, rush_causes, weekly
 from domain.simulation.planner import replan_week
 from domain.simulation.plant import PlantModel, plant_model
+from domain.simulation.rush_costs import read_rush_charges
 from domain.simulation.service import run_days
 from domain.simulation.state import ServiceRun
 from domain.simulation.world import World, build_world
@@ -42,7 +43,7 @@ class PolicyRun:
 
     def summary(self) -> dict[str, Any]:
         return {"figures": figures(self.tally), "weekly": weekly(self.tally), "heat": heat(self.tally),
-                "lines": self.tally.lines}
+                "lines": self.tally.lines, "rush_causes": rush_causes(self.tally)}
 
 
 @dataclass
@@ -87,6 +88,7 @@ def _service(name: str, rules_dir: Path, plant: PlantModel, world: World, size: 
             asyncio.run(drive())
     finally:
         clock.pin(None)
+    tally.rush_charges = read_rush_charges(url, book, world)
     return PolicyRun(name, tally, run.violations, run.checked_days, dict(sorted(run.mechanisms.items())))
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.capacity.checks import ledger_violations
-from domain.models import CapacityLedger, CapacityReservation, ReviewDecision
+from domain.models import CapacityLedger, CapacityReservation, ReviewDecision, RushInsertion
 from domain.orders.review import create_order
 from rules import RuleBook
 from tests.integration.orders.plant import PLANNER, TODAY, Plant, order
@@ -150,6 +150,9 @@ async def test_a_rush_postpones_a_task_no_order_needs_this_week(
     assert spare[TUESDAY + timedelta(days=2)][:2] == (pytest.approx(70.4), pytest.approx(7.04))
     row = await _week_row(asession, plant)
     assert (row.planned_hours, row.rush_hours_used) == (pytest.approx(35.2), pytest.approx(2.5))
+    # R15's record of it: the spare task it cut is one changeover; idle and the cut held it without overtime.
+    recorded = await asession.scalar(select(RushInsertion).where(RushInsertion.order_id == rush.order.id))
+    assert recorded is not None and (recorded.overtime_hours, recorded.changeovers) == (0.0, 1)
     assert await asession.run_sync(ledger_violations) == []
 
 

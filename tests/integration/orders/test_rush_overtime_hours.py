@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.capacity.checks import ledger_violations
-from domain.models import PlanItem, ReviewDecision
+from domain.models import PlanItem, ReviewDecision, RushInsertion
 from domain.orders.review import create_order
 from rules import RuleBook
 from tests.integration.orders.plant import PLANNER, Plant, order
@@ -61,6 +61,10 @@ async def test_overtime_adds_the_hours_the_ledgers_week_lacks(
     tasks = (await asession.execute(select(PlanItem.day, func.sum(PlanItem.quantity)).where(
         PlanItem.plan_id == plan_id, PlanItem.product_id == plant.widget.id).group_by(PlanItem.day))).all()
     assert [(day, float(units)) for day, units in tasks] == [(WEDNESDAY, pytest.approx(71.0))]
+    # R15's record of it: the 3 h beyond Wednesday's 4 h idle are overtime; no task was cut, so no changeover.
+    recorded = await asession.scalar(select(RushInsertion).where(RushInsertion.order_id == rush.order.id))
+    assert recorded is not None
+    assert (recorded.overtime_hours, recorded.changeovers) == (pytest.approx(3.0), 0)
     assert await asession.run_sync(ledger_violations) == []
 
 

@@ -1,11 +1,13 @@
 """Four simulated weeks on the small plant: the capacity ledger is sound at every day's end, on every backend,
-and the same seed gives the same JSON line byte for byte."""
+the forecast-error cost is the service database's own allocation, and the same seed gives the same JSON line byte
+for byte."""
 
 from __future__ import annotations
 
 import json
 import shutil
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,8 +15,11 @@ from click.testing import CliRunner
 from sqlalchemy import create_engine, text
 
 from cli import cli
-from domain.config import REPO_ROOT
+from domain.config import REPO_ROOT, load_settings
+from domain.db import session_scope, sync_engine
+from domain.kpis import AdjustmentRates, Period, cost_allocation_report
 from domain.simulation import Simulation, simulate
+from rules import load_rulebook
 from tests.dbutil import backends, fresh_database
 
 pytestmark = pytest.mark.slow
@@ -22,11 +27,18 @@ WEEKS = 4
 
 
 @pytest.fixture(scope="module", params=backends())
-def simulation(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Simulation]:
+def simulated(request: pytest.FixtureRequest,
+              tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Simulation, str]]:
+    """The simulation and the service's database it ran on."""
     tmp = tmp_path_factory.mktemp("simulate")
     with fresh_database(request.param, tmp) as url:
         yield simulate("small", 2, WEEKS, ["service", "naive", "edd"], tmp, REPO_ROOT / "rules",
-                       check_ledger=True, database_url=url)
+                       check_ledger=True, database_url=url), url
+
+
+@pytest.fixture(scope="module")
+def simulation(simulated: tuple[Simulation, str]) -> Simulation:
+    return simulated[0]
 
 
 def test_the_ledger_is_never_over_promised_at_any_day_end(simulation: Simulation) -> None:
@@ -46,6 +58,38 @@ def test_every_order_of_the_world_is_answered_and_judged(simulation: Simulation)
     answers = {run.name: sum(f.promised is None or f.proposed for f in run.tally.fates.values())
                for run in simulation.runs}
     assert answers["naive"] == answers["edd"] == 0 < answers["service"]
+
+
+def test_the_forecast_error_cost_is_the_service_databases_cost_allocation(
+    simulated: tuple[Simulation, str]
+) -> None:
+    simulation, url = simulated
+    start = simulation.world.start
+    engine = sync_engine(url)
+    try:
+        with session_scope(engine) as session:
+            report = cost_allocation_report(session, Period(start, start + timedelta(days=7 * WEEKS)),
+                                            load_rulebook(REPO_ROOT / "rules"),
+                                            AdjustmentRates.from_settings(load_settings()))
+    finally:
+        engine.dispose()
+    sales = sum(c.sales_cost for c in report.rush_orders if c.cause == "DEMAND_ABOVE_FORECAST")
+    service, naive, edd = (run.summary() for run in simulation.runs)
+    allocated = service["figures"]["forecast_error_cost_allocated"]
+    assert report.total_cost > 0, "the service records what its rush insertions adjust"
+    assert (allocated["numerator"], allocated["denominator"]) == (round(sales, 2), round(report.total_cost, 2))
+    assert allocated["numerator"] <= allocated["denominator"]
+    assert service["figures"]["rush_adjustment_cost"]["numerator"] == round(report.total_cost, 2)
+    # The weekly series (by arrival week) add up to the run's figures.
+    assert sum(service["weekly"]["rush_adjustment_cost"]) == pytest.approx(report.total_cost, abs=0.05)
+    assert sum(service["weekly"]["forecast_error_cost_allocated"]) == pytest.approx(sales, abs=0.05)
+    # Every rush order the service recorded is in the cause table, which counts the world's rush orders too.
+    causes = service["rush_causes"]
+    assert sum(n for row in causes.values() for cause, n in row.items() if cause != "not recorded") == len(
+        report.rush_orders)
+    for baseline in (naive, edd):  # no record of rush insertions, no allocation rule: production bears it all
+        assert baseline["figures"]["forecast_error_cost_allocated"] == {"value": 0.0, "numerator": 0,
+                                                                         "denominator": 0}
 
 
 def _json_line(tmp: Path) -> dict[str, object]:

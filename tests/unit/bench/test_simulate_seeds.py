@@ -54,3 +54,18 @@ def test_a_run_summary_line_in_the_file_is_left_out(tmp_path: Path) -> None:
     _, summary = _run(tmp_path, first)
     code, again = _run(tmp_path, [*first, {"simulate_seeds": summary}])
     assert code == 0 and again == summary
+
+
+def test_the_forecast_error_cost_is_summarised_when_every_seed_has_it(tmp_path: Path) -> None:
+    # Tried: two seeds whose service carries the forecast-error cost (3,000 and 5,000 sales bore), then the same
+    # with a line from before the figure existed: the mean over some seeds only is left out.
+    lines = [_line(1, (0.99, 0.92, 0.96, 0.99, 19.0e6), NAIVE, EDD),
+             _line(2, (0.99, 0.92, 0.94, 0.99, 19.0e6), NAIVE, EDD)]
+    for line, cost in zip(lines, (3000.0, 5000.0), strict=True):
+        line["simulate"]["policies"]["service"]["forecast_error_cost_allocated"] = cost
+    _, summary = _run(tmp_path, lines)
+    assert summary["policies"]["service"]["forecast_error_cost_allocated"] == {
+        "mean": 4000.0, "sd": round(2 ** 0.5 * 1000, 4), "min": 3000.0, "max": 5000.0}
+    _, mixed = _run(tmp_path, [*lines, _line(3, (0.99, 0.92, 0.96, 0.99, 19.0e6), NAIVE, EDD)])
+    assert "forecast_error_cost_allocated" not in mixed["policies"]["service"]
+    assert mixed["policies"]["service"]["on_time"]["mean"] == 0.92
