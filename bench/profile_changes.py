@@ -38,20 +38,18 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import event
+from sqlalchemy import create_engine, event, make_url, text
 
 # The checkout whose code is profiled: this one, or an A/B child's (PROFILE_TREE), imported before any other.
 sys.path.insert(0, os.environ.get("PROFILE_TREE") or str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, make_url, text  # noqa: E402
-
-from api.app import create_app  # noqa: E402
-from bench.api import prepare  # noqa: E402
-from bench.partner_load import CANCEL, CREATE, UPDATE  # noqa: E402
-from bench.profile_create import StageTimer  # noqa: E402
-from domain.capacity import commit, one_message  # noqa: E402
-from domain.config import Settings  # noqa: E402
-from tests.dbutil import fresh_database  # noqa: E402
+from api.app import create_app
+from bench.api import prepare
+from bench.partner_load import CANCEL, CREATE, UPDATE
+from bench.profile_create import StageTimer
+from domain.capacity import commit, one_message
+from domain.config import Settings
+from tests.dbutil import fresh_database
 
 KINDS = ("create", "update", "cancel")
 QUERIES = {"create": CREATE, "update": UPDATE, "cancel": CANCEL}
@@ -60,8 +58,8 @@ QUERIES = {"create": CREATE, "update": UPDATE, "cancel": CANCEL}
 CHANGE_STAGES: dict[str, list[tuple[str, str]]] = {
     "auth": [("api.core.view", "sign_in")],
     "facts": [("domain.orders.changes", name) for name in (
-        "order_to_change", "refuse_while_negotiating", "refuse_frozen", "load_lines", "order_customer", "_new_terms",
-        "holding_of", "assess", "review_result", "open_negotiation")],
+        "order_to_change", "order_to_change_with", "refuse_while_negotiating", "refuse_frozen", "load_lines",
+        "order_customer", "_new_terms", "holding_of", "assess", "review_result", "open_negotiation")],
     "rules": [("rules.book", "RuleBook.review"), ("rules.book", "RuleBook.rush"), ("rules.book", "RuleBook.priority"),
               ("rules.book", "RuleBook.capacity_policy")],
     "ctp": [("domain.orders.assess", "promise_order"), ("domain.orders.assess", "build_ctp")],
@@ -221,7 +219,8 @@ def measure(url: str, key: str, customers: list[str], skus: list[str], args: arg
         "sql_statements": {k: round(plain.statements[k] / plain.requests[k], 1) for k in KINDS},
         "round_trips": {k: round(plain.trips[k] / plain.requests[k], 1) for k in KINDS},
         # The split run's stages per request; http_graphql is what is left of its (timed) request's server CPU.
-        "split_ms": {k: {**{stage: round(1000 * spent / split.requests[k], 2) for stage, spent in split.split[k].items()},
+        "split_ms": {k: {**{stage: round(1000 * spent / split.requests[k], 2)
+                            for stage, spent in split.split[k].items()},
                          "http_graphql": round(1000 * (split.cpu[k] - sum(split.split[k].values())) / split.requests[k]
                                                - client_ms, 2)} for k in ("update", "cancel")},
         "mix_60_25_15_ms": round(sum(share * server_ms(k) for k, share in zip(KINDS, (0.6, 0.25, 0.15), strict=True)),

@@ -45,8 +45,8 @@ from domain.orders.finished_goods import defer_release, release_stock, units_wan
 from domain.orders.holds import close_pending
 from domain.orders.inputs import CancelInput, LineInput, UpdateInput, validate_lines, validate_requested_date
 from domain.orders.keyed import keyed_change
-from domain.orders.lookup import claim_version_with, ensure_version, order_to_change, refuse_frozen
-from domain.orders.negotiations import after_cancel, open_negotiation, refuse_while_negotiating
+from domain.orders.lookup import claim_version_with, ensure_version, order_to_change_with, refuse_frozen
+from domain.orders.negotiations import NEGOTIATING, after_cancel, refuse_while_negotiating
 from domain.orders.persist import drop_deliveries, give_back_only, insert_review, record_rush, write_deliveries
 from domain.orders.production_orders import CANCEL_SUGGESTED, RELEASED_UNITS
 from domain.orders.results import OrderResult, review_result
@@ -124,8 +124,8 @@ async def update_order(session: AsyncSession, principal: Principal, book: RuleBo
         held_rows.hold(session)  # and the writes nothing reads back before it (review, deliveries, rows, alert)
         if data.requested_date is not None:
             validate_requested_date(data.requested_date, today)
-        order = await order_to_change(session, principal, data.code)
-        await refuse_while_negotiating(session, order)
+        order, asked = await order_to_change_with(session, principal, data.code, NEGOTIATING)
+        refuse_while_negotiating(order, asked)  # its negotiation read with it: no round trip of its own
         await refuse_frozen(session, order, data.requested_date, today, book.capacity_policy().frozen_days)
         ensure_version(order, data.expected_version)
         # Decide first, writing nothing and holding no lock; what the order holds is free for its new promise.
@@ -194,11 +194,11 @@ async def cancel_order(session: AsyncSession, principal: Principal, book: RuleBo
         events.clear()
         hold_writes(session)
         held_rows.hold(session)  # the deliveries' DELETE and the alert's UPDATE go with the COMMIT too
-        order = await order_to_change(session, principal, data.code)
+        order, asked = await order_to_change_with(session, principal, data.code, NEGOTIATING)
+        negotiating = asked is not None
         await refuse_frozen(session, order, None, today, book.capacity_policy().frozen_days)
         ensure_version(order, data.expected_version)
         held = await holding_of(session, order.id)
-        negotiating = await open_negotiation(session, order.id) is not None
         await claim_version_with(session, order, data.expected_version, [(CANCEL_SUGGESTED, {"of_order": order.id})])
         await release_stock(session, order.id)
         await _close_sign_offs(session, order, "the order was cancelled", principal.actor)
