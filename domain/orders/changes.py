@@ -211,6 +211,9 @@ async def cancel_order(session: AsyncSession, principal: Principal, book: RuleBo
             message=f"cancelled{': ' + data.reason if data.reason else ''}; {held.total_hours:g} h given back",
             before={"promised_date": order.promised_date.isoformat() if order.promised_date else None},
             after={"released_hours": held.total_hours}))
+        # The order's one UPDATE goes with the COMMIT too (not flushed by give_back_only): nothing changes it after
+        # this but after_cancel, which runs after send_held has sent it.
+        await held_rows.write_changes(session, order)
         await give_back_only(session, held)  # the last write, unless negotiations end: they read the freed ledger
         if negotiating:
             await send_held(session)  # the rush order's re-review reads the freed ledger
