@@ -13,7 +13,8 @@ writes, commit; the rest is HTTP + GraphQL), timed as bench/profile_create.py ti
 
 A/B: `--ab TREE [TREE ...]` loads the plant once, then runs each checkout's code in turn (`--rounds` times,
 alternated) in a child process on its own copy of that database (CREATE DATABASE ... TEMPLATE), with this file's
-driver; one JSON line per run, with its tree and round. Usage:
+driver; one JSON line per run, with its tree and round (with `--out`, each run's cProfile too, and its Python
+function calls per request). Usage:
   .venv/bin/python bench/profile_changes.py [--size medium] [--orders 150] [--out bench/profiles/changes]
   .venv/bin/python bench/profile_changes.py --ab /work/main . --rounds 2 --orders 100
 """
@@ -230,13 +231,16 @@ def measure(url: str, key: str, customers: list[str], skus: list[str], args: arg
     if args.out is not None:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         text_out = io.StringIO()
+        calls = {}
         for kind, profile in profiled.profiles.items():
             path = f"{args.out}-{kind}.pstats"
             profile.dump_stats(path)
+            calls[kind] = round(pstats.Stats(path).total_calls / profiled.requests[kind])  # type: ignore[attr-defined]
             text_out.write(f"\n==== {kind} ====\n")
             pstats.Stats(path, stream=text_out).sort_stats("cumulative").print_stats(70)
         sql = "".join(f"\nSQL of one {k} (SQLAlchemy's statements):\n" + "\n".join(v) + "\n"
                       for k, v in plain.sql.items())
+        result["python_calls"] = calls  # function calls per request (cProfile; the client's share included)
         Path(f"{args.out}.txt").write_text(f"{json.dumps(result)}\n{sql}{text_out.getvalue()}")
     return result
 
@@ -276,6 +280,8 @@ def ab(args: argparse.Namespace) -> None:
                     command = [sys.executable, __file__, "--child", str(loaded), "--database",
                                make_url(url).set(database=copy).render_as_string(hide_password=False),
                                "--size", args.size, "--orders", str(args.orders), "--warm", str(args.warm)]
+                    if args.out is not None:  # each run's cProfile: <out>-<tree>-<round>
+                        command += ["--out", f"{args.out}-{Path(tree).resolve().name}-{round_no}"]
                     out = subprocess.run(command, env={**os.environ, "PROFILE_TREE": str(Path(tree).resolve())},
                                          stdout=subprocess.PIPE, text=True, check=True).stdout
                     line = json.loads(out.strip().splitlines()[-1])
