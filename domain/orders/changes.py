@@ -23,7 +23,7 @@ from domain.access import Principal
 from domain.capacity import held_rows
 from domain.capacity.finished_stock import HOLDS_STOCK
 from domain.capacity.holding import holding_of
-from domain.capacity.ledger import drop_reservations, hold_writes, send_held
+from domain.capacity.ledger import DROP_RESERVATIONS, dropped_as_read, hold_writes, send_held
 from domain.errors import InvalidInput
 from domain.events import EventPublisher, kinds
 from domain.events.order_history import record_order_event
@@ -139,10 +139,13 @@ async def update_order(session: AsyncSession, principal: Principal, book: RuleBo
                          saving=False)
         result = await review_result(session, a, context, [p.quantity for p in priced], book.version)
         # Then write: the version first (VERSION_CONFLICT if another change took it), the ledger last.
-        # With the claim, in its message: the SUGGESTED production orders cancelled (an acceptance raises them again)
-        # and what the RELEASED ones make (they stay: only what they do not cover is raised).
-        _, released_rows = await claim_version_with(session, order, data.expected_version, [
-            (CANCEL_SUGGESTED, {"of_order": order.id}), (RELEASED_UNITS, {"of_order": order.id})])
+        # With the claim, in its message: the SUGGESTED production orders cancelled (an acceptance raises them again),
+        # what the RELEASED ones make (they stay: only what they do not cover is raised) and the reservations read
+        # deleted (other rows than those read: CapacityTaken, decided again).
+        _, released_rows, dropped = await claim_version_with(session, order, data.expected_version, [
+            (CANCEL_SUGGESTED, {"of_order": order.id}), (RELEASED_UNITS, {"of_order": order.id}),
+            (DROP_RESERVATIONS, {"of_order": order.id})])
+        dropped_as_read(held, dropped)
         released = {product_id: float(units or 0.0) for product_id, units in released_rows}
         before = _snapshot(order, lines)
         if data.lines is None and takes_stock(a) and units_wanted(lines, a.stock):
@@ -153,7 +156,6 @@ async def update_order(session: AsyncSession, principal: Principal, book: RuleBo
             await release_stock(session, order.id)
         # Else the old lines go with what they hold (_replace_lines deletes them): nothing to give back first.
         await _close_sign_offs(session, order, "the order was changed and reviewed again", principal.actor)
-        await drop_reservations(session, held)
         if data.lines is not None:
             lines = await _replace_lines(session, order, lines, context, priced)
         await insert_review(session, order, a, result)
@@ -199,11 +201,12 @@ async def cancel_order(session: AsyncSession, principal: Principal, book: RuleBo
         await refuse_frozen(session, order, None, today, book.capacity_policy().frozen_days)
         ensure_version(order, data.expected_version)
         held = await holding_of(session, order.id)
-        await claim_version_with(session, order, data.expected_version, [(CANCEL_SUGGESTED, {"of_order": order.id})])
+        _, dropped = await claim_version_with(session, order, data.expected_version, [
+            (CANCEL_SUGGESTED, {"of_order": order.id}), (DROP_RESERVATIONS, {"of_order": order.id})])
+        dropped_as_read(held, dropped)  # its reservations deleted with the claim, in its message
         await release_stock(session, order.id)
         await _close_sign_offs(session, order, "the order was cancelled", principal.actor)
         await drop_deliveries(session, order.id)
-        await drop_reservations(session, held)
         await close_review_alert(session, order.code)
         order.cancelled_at = utcnow()  # after the alert's UPDATE (its autoflush): one UPDATE of the order, status too
         events.append(record_order_event(

@@ -179,6 +179,14 @@ async def test_an_accepted_update_cancels_its_suggested_production_orders_once(
     assert [(s.value, q) for s, q in suggested] == [("CANCELLED", 100.0), ("SUGGESTED", 300.0)]
 
 
+def _in_the_claims_message(seen: list[str], statement: str, place: int) -> None:
+    """The statement is sent in the version claim's message (lookup.claim_version_with), `place` statements after
+    the claim: no round trip of its own."""
+    claim = next(i for i, s in enumerate(seen) if s.startswith("UPDATE orders SET version=") and "RETURNING" in s)
+    assert seen[claim + place].startswith(statement), seen[claim:claim + place + 1]
+    assert sum(s.startswith(statement) for s in seen) == 1, seen
+
+
 def _before_the_commit(seen: list[str]) -> list[str]:
     """The statements of a change not sent in the commit's message (each one a round trip, but those one_message.py
     sends together)."""
@@ -216,6 +224,7 @@ async def test_an_update_and_a_cancel_send_their_writes_with_the_commit_and_skip
                             f"{created.order.id}::INTEGER", "INSERT INTO deliveries",
                             held[4], "INSERT INTO production_orders", "INSERT INTO capacity_reservations"], held
         assert held[4].startswith("UPDATE alerts SET open=false"), held
+        _in_the_claims_message(seen, "DELETE FROM capacity_reservations", 3)  # after the cancel and RELEASED read
     assert len(_before_the_commit(seen)) <= UPDATE_STATEMENTS[dialect], _before_the_commit(seen)
     with statements(engine) as seen:
         cancelled = await cancel_order(asession, PLANNER, book, CancelInput(created.order.code, 2, "not needed"),
@@ -226,5 +235,6 @@ async def test_an_update_and_a_cancel_send_their_writes_with_the_commit_and_skip
         assert any(s.startswith(WITH_COMMIT + "DELETE FROM deliveries") for s in seen), seen
         assert any(s.startswith(WITH_COMMIT + "UPDATE order_lines SET quantity_from_stock") for s in seen), seen
         assert any(s.startswith(WITH_COMMIT + "UPDATE alerts") for s in seen), seen
+        _in_the_claims_message(seen, "DELETE FROM capacity_reservations", 2)  # after the SUGGESTED cancel
     assert len(_before_the_commit(seen)) <= CANCEL_STATEMENTS[dialect], _before_the_commit(seen)
     assert await _held_units(asession) == 0.0
