@@ -58,8 +58,8 @@ async def answer(session: AsyncSession, book: RuleBook, order: Order, negotiatio
 
 # The negotiation under way an order is part of (asked to give way, or a rush order waiting for answers), read in the
 # order's own statement (lookup.order_to_change_with): its asked order's id (the order's own when it is the one asked,
-# another's when it is the rush order), or None. Opening or ending a negotiation moves the asked order's version, so a
-# change claims a version that saw it.
+# another's when it is the rush order), or None. Read before the claim without a lock, as the separate read was;
+# opening a negotiation moves the asked order's version, which the claim sees.
 NEGOTIATING = (select(RushNegotiation.order_id)
                .where((RushNegotiation.order_id == Order.id) | (RushNegotiation.rush_order_id == Order.id),
                       RushNegotiation.closed_at.is_(None))
