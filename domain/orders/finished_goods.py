@@ -232,6 +232,9 @@ async def release_stock(session: AsyncSession, order_id: int) -> None:
     synchronize_session did."""
     await held_rows.write(session, RELEASE, {"of_order": order_id})
     for loaded in list(session.sync_session.identity_map.values()):
-        if isinstance(loaded, OrderLine) and loaded.order_id == order_id and loaded.quantity_from_stock > 0:
+        # Only values loaded (an expired one would be read again, and lazily loading it here is not allowed).
+        values = loaded.__dict__ if isinstance(loaded, OrderLine) else {}
+        if values.get("order_id") == order_id and (values.get("quantity_from_stock") or 0) > 0 \
+                and "quantity_shipped" in values:
             set_committed_value(loaded, "quantity_from_stock",
-                                min(loaded.quantity_shipped, loaded.quantity_from_stock))
+                                min(values["quantity_shipped"], values["quantity_from_stock"]))

@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 import domain.orders.changes as changes_module
@@ -236,5 +236,8 @@ async def test_an_update_and_a_cancel_send_their_writes_with_the_commit_and_skip
         assert any(s.startswith(WITH_COMMIT + "UPDATE order_lines SET quantity_from_stock") for s in seen), seen
         assert any(s.startswith(WITH_COMMIT + "UPDATE alerts") for s in seen), seen
         _in_the_claims_message(seen, "DELETE FROM capacity_reservations", 2)  # after the SUGGESTED cancel
+    stored = (await asession.execute(text("SELECT status, version, cancelled_at IS NOT NULL FROM orders "
+                                          "WHERE id = :id"), {"id": created.order.id})).one()
+    assert tuple(stored) == ("CANCELLED", 3, True)  # the order's UPDATE, held on PostgreSQL, wrote what it changed
     assert len(_before_the_commit(seen)) <= CANCEL_STATEMENTS[dialect], _before_the_commit(seen)
     assert await _held_units(asession) == 0.0
