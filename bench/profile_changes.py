@@ -8,8 +8,15 @@ cancel of each, after a warm-up of the same. Prints one JSON line: CPU ms per re
 share measured alone and taken off), statements per request (SQLAlchemy's: those sent on the raw connection by
 domain/capacity/one_message.py and commit.py are not among them) and round trips per request (SQLAlchemy's
 statements plus the messages one_message.py and commit.py send), and with `--out` the cProfile stats of each kind
-(<out>-<kind>.pstats and a text summary). Usage:
+(<out>-<kind>.pstats and a text summary), and the split of each kind's server CPU by stage (auth, facts, rules, CTP,
+writes, commit; the rest is HTTP + GraphQL), timed as bench/profile_create.py times a create's.
+
+A/B: `--ab TREE [TREE ...]` loads the plant once, then runs each checkout's code in turn (`--rounds` times,
+alternated) in a child process on its own copy of that database (CREATE DATABASE ... TEMPLATE), with this file's
+driver; one JSON line per run, with its tree and round (with `--out`, each run's cProfile too, and its Python
+function calls per request). Usage:
   .venv/bin/python bench/profile_changes.py [--size medium] [--orders 150] [--out bench/profiles/changes]
+  .venv/bin/python bench/profile_changes.py --ab /work/main . --rounds 2 --orders 100
 """
 
 from __future__ import annotations
@@ -17,11 +24,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import importlib
 import io
 import json
 import os
 import pstats
 import random
+import subprocess
 import sys
 import tempfile
 import time
@@ -30,19 +39,34 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import event
+from sqlalchemy import create_engine, event, make_url, text
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# The checkout whose code is profiled: this one, or an A/B child's (PROFILE_TREE), imported before any other.
+sys.path.insert(0, os.environ.get("PROFILE_TREE") or str(Path(__file__).resolve().parent.parent))
 
 from api.app import create_app
 from bench.api import prepare
 from bench.partner_load import CANCEL, CREATE, UPDATE
+from bench.profile_create import StageTimer
 from domain.capacity import commit, one_message
 from domain.config import Settings
 from tests.dbutil import fresh_database
 
 KINDS = ("create", "update", "cancel")
 QUERIES = {"create": CREATE, "update": UPDATE, "cancel": CANCEL}
+# Stage -> (module, attribute) of an update's and a cancel's path (as imported by changes.py), timed as
+# bench/profile_create.py times a create's; nested stages are subtracted, the rest of a request is HTTP + GraphQL.
+CHANGE_STAGES: dict[str, list[tuple[str, str]]] = {
+    "auth": [("api.core.view", "sign_in")],
+    "facts": [("domain.orders.changes", name) for name in (
+        "order_to_change", "order_to_change_with", "refuse_while_negotiating", "refuse_frozen", "load_lines",
+        "order_customer", "_new_terms", "holding_of", "assess", "review_result", "open_negotiation")],
+    "rules": [("rules.book", "RuleBook.review"), ("rules.book", "RuleBook.rush"), ("rules.book", "RuleBook.priority"),
+              ("rules.book", "RuleBook.capacity_policy")],
+    "ctp": [("domain.orders.assess", "promise_order"), ("domain.orders.assess", "build_ctp")],
+    "writes": [("domain.orders.changes", "keyed_change")],  # the use case: what is not facts, rules, CTP, commit
+    "commit": [("domain.orders.keyed", "commit")],
+}
 
 
 class Kinds:
@@ -59,6 +83,8 @@ class Kinds:
         self.seen = 0
         self.listing: list[str] | None = None  # the statements of the request being sent, when wanted
         self.sql: dict[str, list[str]] = {}  # the first timed request's statements of each kind
+        self.timer: StageTimer | None = None  # the stages' CPU, when split
+        self.split = {k: dict.fromkeys(CHANGE_STAGES, 0.0) for k in KINDS}
 
 
 async def run(url: str, key: str, customers: list[str], skus: list[str], orders: int, warm: int,
@@ -66,7 +92,7 @@ async def run(url: str, key: str, customers: list[str], skus: list[str], orders:
     app = create_app(Settings(database_url=url))
     rng = random.Random(7)
     serial = iter(range(10**9))
-    tag = f"PC-{os.getpid()}-{'p' if kinds.profiles else 'c'}"  # each run its own codes (customer references)
+    tag = f"PC-{os.getpid()}-{id(kinds)}"  # each run its own codes (customer references)
 
     def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         kinds.seen += 1
@@ -93,6 +119,7 @@ async def run(url: str, key: str, customers: list[str], skus: list[str], orders:
                 profile = kinds.profiles.get(kind) if timed else None
                 kinds.seen = kinds.messages = 0
                 kinds.listing = [] if timed and kind not in kinds.sql else None
+                stages = dict(kinds.timer.totals) if kinds.timer is not None else {}
                 cpu, system = time.process_time(), os.times().system
                 if profile is not None:
                     profile.enable()
@@ -110,6 +137,9 @@ async def run(url: str, key: str, customers: list[str], skus: list[str], orders:
                     kinds.requests[kind] += 1
                     kinds.statements[kind] += kinds.seen
                     kinds.trips[kind] += kinds.seen + kinds.messages
+                    if kinds.timer is not None:
+                        for stage, spent in kinds.timer.totals.items():
+                            kinds.split[kind][stage] += spent - stages[stage]
                     if kinds.listing is not None:
                         kinds.sql[kind] = kinds.listing
                 return payload["order"]  # type: ignore[no-any-return]
@@ -161,6 +191,108 @@ async def client_only(orders: int) -> float:
         return (time.process_time() - cpu) / orders
 
 
+def measure(url: str, key: str, customers: list[str], skus: list[str], args: argparse.Namespace) -> dict[str, Any]:
+    """The timed run on a loaded database: one JSON result (and, with --out, the cProfile of a second run)."""
+    plain = Kinds(profiled=False)
+    asyncio.run(run(url, key, customers, skus, args.orders, args.warm, plain))
+    client_ms = 1000 * asyncio.run(client_only(args.orders))
+    split = Kinds(profiled=False)
+    split.timer = StageTimer()
+    split.timer.totals = dict.fromkeys(CHANGE_STAGES, 0.0)
+    installed = _install(split.timer)
+    try:
+        asyncio.run(run(url, key, customers, skus, args.orders, args.warm, split))
+    finally:
+        for owner, name, real in installed:
+            setattr(owner, name, real)
+    profiled = Kinds(profiled=args.out is not None)
+    if args.out is not None:
+        asyncio.run(run(url, key, customers, skus, args.orders, args.warm, profiled))
+
+    def server_ms(k: str) -> float:
+        return 1000 * plain.cpu[k] / plain.requests[k] - client_ms
+
+    result: dict[str, Any] = {
+        "bench": "profile_changes", "size": args.size, "orders": args.orders,
+        "server_cpu_ms": {k: round(server_ms(k), 2) for k in KINDS},
+        "of_which_system_ms": {k: round(1000 * plain.system[k] / plain.requests[k], 2) for k in KINDS},
+        "client_cpu_ms": round(client_ms, 2),
+        "sql_statements": {k: round(plain.statements[k] / plain.requests[k], 1) for k in KINDS},
+        "round_trips": {k: round(plain.trips[k] / plain.requests[k], 1) for k in KINDS},
+        # The split run's stages per request; http_graphql is what is left of its (timed) request's server CPU.
+        "split_ms": {k: {**{stage: round(1000 * spent / split.requests[k], 2)
+                            for stage, spent in split.split[k].items()},
+                         "http_graphql": round(1000 * (split.cpu[k] - sum(split.split[k].values())) / split.requests[k]
+                                               - client_ms, 2)} for k in ("update", "cancel")},
+        "mix_60_25_15_ms": round(sum(share * server_ms(k) for k, share in zip(KINDS, (0.6, 0.25, 0.15), strict=True)),
+                                 2),
+        "load": [round(x, 2) for x in os.getloadavg()],
+    }
+    if args.out is not None:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        text_out = io.StringIO()
+        calls = {}
+        for kind, profile in profiled.profiles.items():
+            path = f"{args.out}-{kind}.pstats"
+            profile.dump_stats(path)
+            calls[kind] = round(pstats.Stats(path).total_calls / profiled.requests[kind])  # type: ignore[attr-defined]
+            text_out.write(f"\n==== {kind} ====\n")
+            pstats.Stats(path, stream=text_out).sort_stats("cumulative").print_stats(70)
+        sql = "".join(f"\nSQL of one {k} (SQLAlchemy's statements):\n" + "\n".join(v) + "\n"
+                      for k, v in plain.sql.items())
+        result["python_calls"] = calls  # function calls per request (cProfile; the client's share included)
+        Path(f"{args.out}.txt").write_text(f"{json.dumps(result)}\n{sql}{text_out.getvalue()}")
+    return result
+
+
+def _install(timer: StageTimer) -> list[tuple[Any, str, Any]]:
+    """Wrap the stages' functions with the timer; what to put back."""
+    installed = []
+    for stage, targets in CHANGE_STAGES.items():
+        for module_name, attribute in targets:
+            owner: Any = importlib.import_module(module_name)
+            *path, name = attribute.split(".")
+            for part in path:
+                owner = getattr(owner, part)
+            if not hasattr(owner, name):
+                continue  # a tree without it (A/B against an older checkout)
+            installed.append((owner, name, getattr(owner, name)))
+            setattr(owner, name, timer.wrap(stage, getattr(owner, name)))
+    return installed
+
+
+def ab(args: argparse.Namespace) -> None:
+    """Load the plant once; each tree's code in turn, alternated, each run on its own copy of the database."""
+    admin = create_engine(make_url(args.server).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    with tempfile.TemporaryDirectory() as tmp, fresh_database("postgresql", Path(tmp)) as url:
+        _, _, skus, _, partners = prepare(url, args.size)
+        template = make_url(url).database
+        loaded = Path(tmp) / "loaded.json"
+        loaded.write_text(json.dumps({"key": partners[0].key, "customers": partners[0].customers, "skus": skus}))
+        for round_no in range(1, args.rounds + 1):
+            for tree in args.ab:
+                copy = f"{template}_ab"
+                with admin.connect() as conn:
+                    conn.execute(text(f'CREATE DATABASE "{copy}" TEMPLATE "{template}"'))
+                try:
+                    head = subprocess.run(["git", "-C", tree, "log", "-1", "--format=%h"], capture_output=True,
+                                          text=True, check=True).stdout.strip()
+                    command = [sys.executable, __file__, "--child", str(loaded), "--database",
+                               make_url(url).set(database=copy).render_as_string(hide_password=False),
+                               "--size", args.size, "--orders", str(args.orders), "--warm", str(args.warm)]
+                    if args.out is not None:  # each run's cProfile: <out>-<tree>-<round>
+                        command += ["--out", f"{args.out}-{Path(tree).resolve().name}-{round_no}"]
+                    out = subprocess.run(command, env={**os.environ, "PROFILE_TREE": str(Path(tree).resolve())},
+                                         stdout=subprocess.PIPE, text=True, check=True).stdout
+                    line = json.loads(out.strip().splitlines()[-1])
+                    print(json.dumps({"tree": f"{Path(tree).resolve().name} {head}", "round": round_no, **line}),
+                          flush=True)
+                finally:
+                    with admin.connect() as conn:
+                        conn.execute(text(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)'))
+        admin.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", choices=("small", "medium", "large"), default="medium")
@@ -169,40 +301,22 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help="prefix of the .pstats and .txt files to keep")
     parser.add_argument("--server", default=os.environ.get("SOP_TEST_POSTGRES_URL",
                                                            "postgresql://postgres@127.0.0.1:5432/test"))
+    parser.add_argument("--ab", nargs="+", metavar="TREE", help="checkouts whose code to run in turn (A/B)")
+    parser.add_argument("--rounds", type=int, default=2, help="A/B: runs of each tree, alternated")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)  # A/B: the loaded plant's keys, skus
+    parser.add_argument("--database", help=argparse.SUPPRESS)  # A/B: the copy to run on
     args = parser.parse_args()
     os.environ["SOP_TEST_POSTGRES_URL"] = args.server
+    if args.ab:
+        ab(args)
+        return
+    if args.child is not None:
+        loaded = json.loads(args.child.read_text())
+        print(json.dumps(measure(args.database, loaded["key"], loaded["customers"], loaded["skus"], args)))
+        return
     with tempfile.TemporaryDirectory() as tmp, fresh_database("postgresql", Path(tmp)) as url:
         _, _, skus, _, partners = prepare(url, args.size)
-        partner = partners[0]
-        plain = Kinds(profiled=False)
-        asyncio.run(run(url, partner.key, partner.customers, skus, args.orders, args.warm, plain))
-        client = client_only(args.orders)
-        client_ms = 1000 * asyncio.run(client)
-        profiled = Kinds(profiled=args.out is not None)
-        if args.out is not None:
-            asyncio.run(run(url, partner.key, partner.customers, skus, args.orders, args.warm, profiled))
-    result: dict[str, Any] = {
-        "bench": "profile_changes", "size": args.size, "orders": args.orders,
-        "server_cpu_ms": {k: round(1000 * plain.cpu[k] / plain.requests[k] - client_ms, 2) for k in KINDS},
-        "of_which_system_ms": {k: round(1000 * plain.system[k] / plain.requests[k], 2) for k in KINDS},
-        "client_cpu_ms": round(client_ms, 2),
-        "sql_statements": {k: round(plain.statements[k] / plain.requests[k], 1) for k in KINDS},
-        "round_trips": {k: round(plain.trips[k] / plain.requests[k], 1) for k in KINDS},
-        "mix_60_25_15_ms": round(sum(share * (1000 * plain.cpu[k] / plain.requests[k] - client_ms)
-                                     for k, share in zip(KINDS, (0.6, 0.25, 0.15), strict=True)), 2),
-        "load": [round(x, 2) for x in os.getloadavg()],
-    }
-    if args.out is not None:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        text = io.StringIO()
-        for kind, profile in profiled.profiles.items():
-            path = f"{args.out}-{kind}.pstats"
-            profile.dump_stats(path)
-            text.write(f"\n==== {kind} ====\n")
-            pstats.Stats(path, stream=text).sort_stats("cumulative").print_stats(70)
-        sql = "".join(f"\nSQL of one {k} (SQLAlchemy's statements):\n" + "\n".join(v) + "\n"
-                      for k, v in plain.sql.items())
-        Path(f"{args.out}.txt").write_text(f"{json.dumps(result)}\n{sql}{text.getvalue()}")
+        result = measure(url, partners[0].key, partners[0].customers, skus, args)
     print(json.dumps(result))
 
 

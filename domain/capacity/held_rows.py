@@ -14,14 +14,18 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import Delete, Insert, Update
+from sqlalchemy import Delete, Insert, Update, bindparam, inspect, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import ColumnProperty
+from sqlalchemy.orm.attributes import set_committed_value
 
 from domain.capacity.transaction_marks import transaction_mark
 
 ROWS = "rows_held"  # session.info: [(INSERT, UPDATE or DELETE statement, rows)] for commit.py
 transaction_mark(ROWS, "writes are held for the commit: commit with domain.capacity.commit.commit")
 Held = Insert | Update | Delete
+# (table, the changed columns' keys) -> the UPDATE of those columns by id, built once (one_message.bound's key)
+_updates: dict[tuple[str, tuple[str, ...]], Update] = {}
 
 
 def hold(session: AsyncSession) -> None:
@@ -46,6 +50,34 @@ async def write(session: AsyncSession, statement: Update | Delete, params: dict[
     """Run this UPDATE or DELETE (built once, named parameters): kept for the commit when the transaction holds its
     writes, else executed now. Nothing in the transaction may read what it changes before the commit."""
     await _held_or_now(session, statement, [params])
+
+
+async def write_changes(session: AsyncSession, instance: Any) -> None:
+    """The instance's unflushed column changes as one UPDATE by its id, through write() (held for the commit, or run
+    now), and the instance left as a flush would leave it: no ORM UPDATE of its own at the commit's flush. Nothing
+    is done (left to the flush) when a changed attribute is not a plain column or the table sets a column on update."""
+    state = inspect(instance)
+    table = state.mapper.local_table
+    if any(c.onupdate is not None or c.server_onupdate is not None for c in table.columns):
+        return
+    changed: dict[str, Any] = {}
+    for attribute in state.attrs:
+        if attribute.history.has_changes():
+            prop = state.mapper.get_property(attribute.key)
+            if not isinstance(prop, ColumnProperty) or len(prop.columns) != 1:
+                return
+            changed[prop.columns[0].key] = attribute.value
+    if not changed or state.key is None:
+        return
+    key = (table.name, tuple(sorted(changed)))
+    if key not in _updates:
+        _updates[key] = (update(table).where(table.c.id == bindparam("of_row"))  # type: ignore[attr-defined]
+                         .values({name: bindparam(f"new_{name}") for name in key[1]}))
+    await write(session, _updates[key], {"of_row": state.identity[0],
+                                          **{f"new_{name}": value for name, value in changed.items()}})
+    for attribute in state.attrs:
+        if attribute.history.has_changes():
+            set_committed_value(instance, attribute.key, attribute.value)
 
 
 async def _held_or_now(session: AsyncSession, statement: Held, rows: list[dict[str, Any]]) -> None:

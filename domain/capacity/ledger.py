@@ -386,12 +386,21 @@ def _with_give_back(entries: list[dict[str, Any]], release: Holding) -> list[dic
     return out
 
 
+# The reservation rows of an order decided again deleted, their ids returned (dropped_as_read checks them): built
+# once, sent with the order's version claim (lookup.claim_version_with), not a round trip of its own.
+DROP_RESERVATIONS = delete(RESERVATIONS).where(RESERVATIONS.c.order_id == bindparam("of_order")).returning(
+    RESERVATIONS.c.id)
+
+
 async def drop_reservations(session: AsyncSession, holding: Holding) -> None:
     """Delete the reservation rows of an order decided again, before its new ones go in; CapacityTaken (decide
     again from fresh facts) when they are no longer the ones it read (a concurrent change of the order)."""
-    mine = RESERVATIONS.c.order_id == holding.order_id
-    deleted = set((await session.execute(delete(RESERVATIONS).where(mine).returning(RESERVATIONS.c.id))).scalars())
-    if deleted != {h.id for h in holding.hours}:
+    dropped_as_read(holding, (await session.execute(DROP_RESERVATIONS, {"of_order": holding.order_id})).all())
+
+
+def dropped_as_read(holding: Holding, rows: Sequence[Sequence[Any]]) -> None:
+    """DROP_RESERVATIONS' rows: CapacityTaken unless they are the reservations the holding read."""
+    if {row[0] for row in rows} != {h.id for h in holding.hours}:
         raise CapacityTaken(f"order {holding.order_id}'s reservations changed while it was decided again")
 
 

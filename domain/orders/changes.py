@@ -23,7 +23,7 @@ from domain.access import Principal
 from domain.capacity import held_rows
 from domain.capacity.finished_stock import HOLDS_STOCK
 from domain.capacity.holding import holding_of
-from domain.capacity.ledger import drop_reservations, hold_writes, send_held
+from domain.capacity.ledger import DROP_RESERVATIONS, dropped_as_read, hold_writes, send_held
 from domain.errors import InvalidInput
 from domain.events import EventPublisher, kinds
 from domain.events.order_history import record_order_event
@@ -45,8 +45,8 @@ from domain.orders.finished_goods import defer_release, release_stock, units_wan
 from domain.orders.holds import close_pending
 from domain.orders.inputs import CancelInput, LineInput, UpdateInput, validate_lines, validate_requested_date
 from domain.orders.keyed import keyed_change
-from domain.orders.lookup import claim_version_with, ensure_version, order_to_change, refuse_frozen
-from domain.orders.negotiations import after_cancel, open_negotiation, refuse_while_negotiating
+from domain.orders.lookup import claim_version_with, ensure_version, order_to_change_with, refuse_frozen
+from domain.orders.negotiations import NEGOTIATING, after_cancel, refuse_while_negotiating
 from domain.orders.persist import drop_deliveries, give_back_only, insert_review, record_rush, write_deliveries
 from domain.orders.production_orders import CANCEL_SUGGESTED, RELEASED_UNITS
 from domain.orders.results import OrderResult, review_result
@@ -124,8 +124,8 @@ async def update_order(session: AsyncSession, principal: Principal, book: RuleBo
         held_rows.hold(session)  # and the writes nothing reads back before it (review, deliveries, rows, alert)
         if data.requested_date is not None:
             validate_requested_date(data.requested_date, today)
-        order = await order_to_change(session, principal, data.code)
-        await refuse_while_negotiating(session, order)
+        order, asked = await order_to_change_with(session, principal, data.code, NEGOTIATING)
+        refuse_while_negotiating(order, asked)  # its negotiation read with it: no round trip of its own
         await refuse_frozen(session, order, data.requested_date, today, book.capacity_policy().frozen_days)
         ensure_version(order, data.expected_version)
         # Decide first, writing nothing and holding no lock; what the order holds is free for its new promise.
@@ -139,10 +139,13 @@ async def update_order(session: AsyncSession, principal: Principal, book: RuleBo
                          saving=False)
         result = await review_result(session, a, context, [p.quantity for p in priced], book.version)
         # Then write: the version first (VERSION_CONFLICT if another change took it), the ledger last.
-        # With the claim, in its message: the SUGGESTED production orders cancelled (an acceptance raises them again)
-        # and what the RELEASED ones make (they stay: only what they do not cover is raised).
-        _, released_rows = await claim_version_with(session, order, data.expected_version, [
-            (CANCEL_SUGGESTED, {"of_order": order.id}), (RELEASED_UNITS, {"of_order": order.id})])
+        # With the claim, in its message: the SUGGESTED production orders cancelled (an acceptance raises them again),
+        # what the RELEASED ones make (they stay: only what they do not cover is raised) and the reservations read
+        # deleted (other rows than those read: CapacityTaken, decided again).
+        _, released_rows, dropped = await claim_version_with(session, order, data.expected_version, [
+            (CANCEL_SUGGESTED, {"of_order": order.id}), (RELEASED_UNITS, {"of_order": order.id}),
+            (DROP_RESERVATIONS, {"of_order": order.id})])
+        dropped_as_read(held, dropped)
         released = {product_id: float(units or 0.0) for product_id, units in released_rows}
         before = _snapshot(order, lines)
         if data.lines is None and takes_stock(a) and units_wanted(lines, a.stock):
@@ -153,7 +156,6 @@ async def update_order(session: AsyncSession, principal: Principal, book: RuleBo
             await release_stock(session, order.id)
         # Else the old lines go with what they hold (_replace_lines deletes them): nothing to give back first.
         await _close_sign_offs(session, order, "the order was changed and reviewed again", principal.actor)
-        await drop_reservations(session, held)
         if data.lines is not None:
             lines = await _replace_lines(session, order, lines, context, priced)
         await insert_review(session, order, a, result)
@@ -194,16 +196,17 @@ async def cancel_order(session: AsyncSession, principal: Principal, book: RuleBo
         events.clear()
         hold_writes(session)
         held_rows.hold(session)  # the deliveries' DELETE and the alert's UPDATE go with the COMMIT too
-        order = await order_to_change(session, principal, data.code)
+        order, asked = await order_to_change_with(session, principal, data.code, NEGOTIATING)
+        negotiating = asked is not None
         await refuse_frozen(session, order, None, today, book.capacity_policy().frozen_days)
         ensure_version(order, data.expected_version)
         held = await holding_of(session, order.id)
-        negotiating = await open_negotiation(session, order.id) is not None
-        await claim_version_with(session, order, data.expected_version, [(CANCEL_SUGGESTED, {"of_order": order.id})])
+        _, dropped = await claim_version_with(session, order, data.expected_version, [
+            (CANCEL_SUGGESTED, {"of_order": order.id}), (DROP_RESERVATIONS, {"of_order": order.id})])
+        dropped_as_read(held, dropped)  # its reservations deleted with the claim, in its message
         await release_stock(session, order.id)
         await _close_sign_offs(session, order, "the order was cancelled", principal.actor)
         await drop_deliveries(session, order.id)
-        await drop_reservations(session, held)
         await close_review_alert(session, order.code)
         order.cancelled_at = utcnow()  # after the alert's UPDATE (its autoflush): one UPDATE of the order, status too
         events.append(record_order_event(
@@ -211,6 +214,9 @@ async def cancel_order(session: AsyncSession, principal: Principal, book: RuleBo
             message=f"cancelled{': ' + data.reason if data.reason else ''}; {held.total_hours:g} h given back",
             before={"promised_date": order.promised_date.isoformat() if order.promised_date else None},
             after={"released_hours": held.total_hours}))
+        # The order's one UPDATE goes with the COMMIT too (not flushed by give_back_only): nothing changes it after
+        # this but after_cancel, which runs after send_held has sent it.
+        await held_rows.write_changes(session, order)
         await give_back_only(session, held)  # the last write, unless negotiations end: they read the freed ledger
         if negotiating:
             await send_held(session)  # the rush order's re-review reads the freed ledger

@@ -11,8 +11,9 @@ from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
-from domain.capacity import one_message
+from domain.capacity import held_rows, one_message
 from domain.capacity.finished_stock import HOLDS_STOCK
 from domain.capacity.transaction_marks import transaction_mark
 from domain.models import Order, OrderLine, Product
@@ -209,11 +210,31 @@ def defer_release(session: AsyncSession, order_id: int) -> None:
     session.sync_session.info[DEFERRED] = order_id
 
 
+def _release_statement() -> Any:
+    """The order's (:of_order) lines give back the units they hold from stock; what has shipped stays counted."""
+    lines = cast(Table, OrderLine.__table__)
+    return (update(lines).where(lines.c.order_id == bindparam("of_order"), lines.c.quantity_from_stock > 0)
+            .values(quantity_from_stock=case((lines.c.quantity_shipped < lines.c.quantity_from_stock,
+                                              lines.c.quantity_shipped), else_=lines.c.quantity_from_stock)))
+
+
+RELEASE = _release_statement()  # built once: held_rows.write keeps its compiled form
+
+
 async def release_stock(session: AsyncSession, order_id: int) -> None:
-    """Give back the units an order holds from stock; what has shipped of them stays counted as shipped."""
-    await session.execute(
-        update(OrderLine).where(OrderLine.order_id == order_id, OrderLine.quantity_from_stock > 0)
-        .values(quantity_from_stock=case(
-            (OrderLine.quantity_shipped < OrderLine.quantity_from_stock, OrderLine.quantity_shipped),
-            else_=OrderLine.quantity_from_stock))
-        .execution_options(synchronize_session="fetch"))
+    """Give back the units an order holds from stock; what has shipped of them stays counted as shipped.
+
+    In a transaction that holds its writes (held_rows: an update or cancel on PostgreSQL) the UPDATE goes with the
+    COMMIT, not a round trip of its own: nothing after it reads the lines' stock from the database before then
+    (take_stock reads only when it takes units, and an update keeping its lines that takes units defers its release
+    to that UPDATE instead, defer_release; ledger.send_held sends it first for a cancel that re-reviews its rush
+    order). The order's lines loaded in the session are set as the UPDATE leaves them, as the ORM's
+    synchronize_session did."""
+    await held_rows.write(session, RELEASE, {"of_order": order_id})
+    for loaded in list(session.sync_session.identity_map.values()):
+        # Only values loaded (an expired one would be read again, and lazily loading it here is not allowed).
+        values = loaded.__dict__ if isinstance(loaded, OrderLine) else {}
+        if values.get("order_id") == order_id and (values.get("quantity_from_stock") or 0) > 0 \
+                and "quantity_shipped" in values:
+            set_committed_value(loaded, "quantity_from_stock",
+                                min(values["quantity_shipped"], values["quantity_from_stock"]))

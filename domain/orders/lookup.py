@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time
 from typing import Any, NoReturn, cast
 
-from sqlalchemy import Executable, Table, bindparam, select, update
+from sqlalchemy import Executable, ScalarSelect, Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import Principal
@@ -25,21 +25,38 @@ CHANGEABLE = (OrderStatus.RECEIVED, OrderStatus.ACCEPTED, OrderStatus.PROPOSED, 
 
 async def order_for(session: AsyncSession, principal: Principal, code: str, field: list[str]) -> Order:
     """The order a writer names, whatever its status; another partner's order does not exist for a partner."""
+    return (await _order_with(session, principal, code, field, None))[0]
+
+
+async def _order_with(session: AsyncSession, principal: Principal, code: str, field: list[str],
+                      also: ScalarSelect[Any] | None) -> tuple[Order, Any]:
     ensure_may_write(principal)
-    order = await session.scalar(select(Order).where(Order.code == code, visible_orders(principal)))
+    statement = select(Order).where(Order.code == code, visible_orders(principal))
+    order: Order | None
+    if also is None:
+        order, value = await session.scalar(statement), None
+    else:
+        row = (await session.execute(statement.add_columns(also))).first()
+        order, value = (row[0], row[1]) if row is not None else (None, None)
     if order is None:
         raise NotFound(f"order {shown(code)} does not exist", field)
-    return order
+    return order, value
 
 
 async def order_to_change(session: AsyncSession, principal: Principal, code: str,
                           allowed: tuple[OrderStatus, ...] = CHANGEABLE) -> Order:
-    order = await order_for(session, principal, code, ["code"])
+    return (await order_to_change_with(session, principal, code, None, allowed))[0]
+
+
+async def order_to_change_with(session: AsyncSession, principal: Principal, code: str, also: ScalarSelect[Any] | None,
+                               allowed: tuple[OrderStatus, ...] = CHANGEABLE) -> tuple[Order, Any]:
+    """order_to_change, and in the same statement `also`: a subquery correlated to the order (one round trip)."""
+    order, value = await _order_with(session, principal, code, ["code"], also)
     if order.status not in allowed:
         raise InvalidTransition(
             f"order {code} is {order.status.value}; this change needs one of {', '.join(s.value for s in allowed)}",
             ["code"])
-    return order
+    return order, value
 
 
 def ensure_version(order: Order, expected: int) -> None:

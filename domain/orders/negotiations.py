@@ -56,18 +56,21 @@ async def answer(session: AsyncSession, book: RuleBook, order: Order, negotiatio
     return await _confirm(session, book, negotiation.rush_order_id, today, actor)
 
 
-async def open_negotiation(session: AsyncSession, order_id: int) -> RushNegotiation | None:
-    """A negotiation under way the order is part of: asked to give way, or a rush order waiting for answers."""
-    return await session.scalar(select(RushNegotiation).where(
-        (RushNegotiation.order_id == order_id) | (RushNegotiation.rush_order_id == order_id),
-        RushNegotiation.closed_at.is_(None)).limit(1))
+# The negotiation under way an order is part of (asked to give way, or a rush order waiting for answers), read in the
+# order's own statement (lookup.order_to_change_with): its asked order's id (the order's own when it is the one asked,
+# another's when it is the rush order), or None. Read before the claim without a lock, as the separate read was;
+# opening a negotiation moves the asked order's version, which the claim sees.
+NEGOTIATING = (select(RushNegotiation.order_id)
+               .where((RushNegotiation.order_id == Order.id) | (RushNegotiation.rush_order_id == Order.id),
+                      RushNegotiation.closed_at.is_(None))
+               .limit(1).correlate(Order).scalar_subquery())
 
 
-async def refuse_while_negotiating(session: AsyncSession, order: Order) -> None:
-    """A change waits for the answer: the order is asked to give way, or its promise waits for others' answers."""
-    row = await open_negotiation(session, order.id)
-    if row is not None:
-        waits = ("is asked to give way to a rush order: answer with respondToProposal first" if row.order_id == order.id
+def refuse_while_negotiating(order: Order, asked: int | None) -> None:
+    """A change waits for the answer: the order is asked to give way, or its promise waits for others' answers.
+    `asked`: the order's NEGOTIATING value."""
+    if asked is not None:
+        waits = ("is asked to give way to a rush order: answer with respondToProposal first" if asked == order.id
                  else "waits for other customers to agree to give way: cancel it or wait for the answer")
         raise InvalidTransition(f"order {order.code} {waits}", ["code"])
 

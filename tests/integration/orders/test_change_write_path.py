@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 import domain.orders.changes as changes_module
@@ -139,8 +139,9 @@ async def test_an_update_and_a_cancel_read_and_write_their_order_once(
 ) -> None:
     """Input tried: an accepted order of 100 widgets moved a week later, then cancelled. Each writes the order row in
     two UPDATEs only: the version claim and one with everything else (the new date and promise; the cancel time and
-    status). The update reads its product's stock, yields and the week's forecast in one statement, and, the order
-    being no rush order before or after, no rush insertion."""
+    status), the cancel's second in the commit's message on PostgreSQL. The update reads its product's stock, yields
+    and the week's forecast in one statement, and, the order being no rush order before or after, no rush
+    insertion."""
     created = await create_order(asession, PLANNER, book, order("REG", IN_TWO_WEEKS, ("W-1", 100)), TODAY)
     with statements(engine) as seen:
         updated = await update_order(asession, PLANNER, book, UpdateInput(
@@ -155,7 +156,9 @@ async def test_an_update_and_a_cancel_read_and_write_their_order_once(
         cancelled = await cancel_order(asession, PLANNER, book, CancelInput(created.order.code, 2, "not needed"),
                                        TODAY)
     assert cancelled.order.status is OrderStatus.CANCELLED
-    assert len([s for s in seen if s.startswith("UPDATE orders ")]) == 2, seen
+    assert len([s for s in seen if s.removeprefix(WITH_COMMIT).startswith("UPDATE orders ")]) == 2, seen
+    if engine.dialect.name == "postgresql":  # the second goes with the COMMIT (held_rows.write_changes)
+        assert any(s.startswith(WITH_COMMIT + "UPDATE orders SET") for s in seen), seen
 
 
 async def test_an_accepted_update_cancels_its_suggested_production_orders_once(
@@ -176,6 +179,14 @@ async def test_an_accepted_update_cancels_its_suggested_production_orders_once(
     assert [(s.value, q) for s, q in suggested] == [("CANCELLED", 100.0), ("SUGGESTED", 300.0)]
 
 
+def _in_the_claims_message(seen: list[str], statement: str, place: int) -> None:
+    """The statement is sent in the version claim's message (lookup.claim_version_with), `place` statements after
+    the claim: no round trip of its own."""
+    claim = next(i for i, s in enumerate(seen) if s.startswith("UPDATE orders SET version=") and "RETURNING" in s)
+    assert seen[claim + place].startswith(statement), seen[claim:claim + place + 1]
+    assert sum(s.startswith(statement) for s in seen) == 1, seen
+
+
 def _before_the_commit(seen: list[str]) -> list[str]:
     """The statements of a change not sent in the commit's message (each one a round trip, but those one_message.py
     sends together)."""
@@ -185,8 +196,10 @@ def _before_the_commit(seen: list[str]) -> list[str]:
 # Statements an update (new date, accepted again) and a cancel of an accepted order of one line send before the
 # commit's message, on PostgreSQL and on SQLite (which sends everything one by one). A bound: one more (an N+1, a
 # write that left the message, a read come back) fails the test.
-UPDATE_STATEMENTS = {"postgresql": 19, "sqlite": 26}  # 26 and 26 before held writes (2026-12-06)
-CANCEL_STATEMENTS = {"postgresql": 9, "sqlite": 12}  # 12 and 13 before
+# 26 and 26 before held writes (2026-12-06), 19 and 26 before the negotiation read went into the order's SELECT and the
+# stock release (and a cancel's order UPDATE) into the commit's message (updatecpu)
+UPDATE_STATEMENTS = {"postgresql": 17, "sqlite": 25}
+CANCEL_STATEMENTS = {"postgresql": 6, "sqlite": 11}  # 12 and 13, then 9 and 12 before
 
 
 async def test_an_update_and_a_cancel_send_their_writes_with_the_commit_and_skip_what_cannot_be(
@@ -205,10 +218,13 @@ async def test_an_update_and_a_cancel_send_their_writes_with_the_commit_and_skip
     assert not any("FROM order_sign_offs" in s for s in seen), seen
     if dialect == "postgresql":
         held = [s.removeprefix(WITH_COMMIT).split(" (")[0] for s in seen if s.startswith(WITH_COMMIT)]
-        assert held[:6] == ["INSERT INTO order_reviews", "DELETE FROM deliveries WHERE deliveries.order_id = "
+        # The stock release first (the order takes no units again: no take_stock to do it, nothing reads it back).
+        assert held[:7] == ["UPDATE order_lines SET quantity_from_stock=CASE WHEN", "INSERT INTO order_reviews",
+                            "DELETE FROM deliveries WHERE deliveries.order_id = "
                             f"{created.order.id}::INTEGER", "INSERT INTO deliveries",
-                            held[3], "INSERT INTO production_orders", "INSERT INTO capacity_reservations"], held
-        assert held[3].startswith("UPDATE alerts SET open=false"), held
+                            held[4], "INSERT INTO production_orders", "INSERT INTO capacity_reservations"], held
+        assert held[4].startswith("UPDATE alerts SET open=false"), held
+        _in_the_claims_message(seen, "DELETE FROM capacity_reservations", 3)  # after the cancel and RELEASED read
     assert len(_before_the_commit(seen)) <= UPDATE_STATEMENTS[dialect], _before_the_commit(seen)
     with statements(engine) as seen:
         cancelled = await cancel_order(asession, PLANNER, book, CancelInput(created.order.code, 2, "not needed"),
@@ -217,6 +233,11 @@ async def test_an_update_and_a_cancel_send_their_writes_with_the_commit_and_skip
     assert not any("FROM order_sign_offs" in s for s in seen), seen
     if dialect == "postgresql":
         assert any(s.startswith(WITH_COMMIT + "DELETE FROM deliveries") for s in seen), seen
+        assert any(s.startswith(WITH_COMMIT + "UPDATE order_lines SET quantity_from_stock") for s in seen), seen
         assert any(s.startswith(WITH_COMMIT + "UPDATE alerts") for s in seen), seen
+        _in_the_claims_message(seen, "DELETE FROM capacity_reservations", 2)  # after the SUGGESTED cancel
+    stored = (await asession.execute(text("SELECT status, version, cancelled_at IS NOT NULL FROM orders "
+                                          "WHERE id = :id"), {"id": created.order.id})).one()
+    assert tuple(stored) == ("CANCELLED", 3, True)  # the order's UPDATE, held on PostgreSQL, wrote what it changed
     assert len(_before_the_commit(seen)) <= CANCEL_STATEMENTS[dialect], _before_the_commit(seen)
     assert await _held_units(asession) == 0.0
