@@ -7,13 +7,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.models import BomItem, Material
 from domain.simulation import store
-from tests.integration.floor.conftest import asession  # noqa: F401  (the fixture)
 from tests.integration.floor.plant import build_plant
 from tests.integration.orders.statements import statements
 
 
 async def test_backflush_takes_every_material_of_the_bill_at_once_and_never_below_zero(
-        asession: AsyncSession) -> None:  # noqa: F811
+        asession: AsyncSession) -> None:
     """Input: W-1 needs 2 STEEL (100 on hand) and, added here, 3 BOLT (10 on hand); 20 units backflushed: STEEL
     100 -> 60, BOLT 10 -> 0 (60 asked for); one UPDATE for both (there was one per material, after a read)."""
     plant = await build_plant(asession)
