@@ -34,6 +34,13 @@ class EventPublisher:
     async def publish_order_event(self, order_event_id: int) -> None:
         await self._publish(ORDER_EVENTS, order_event_id)
 
+    def order_events_after_commit(self, order_event_ids: list[int]) -> list[str] | None:
+        """Statements that announce these order events when sent right after the writer's COMMIT, in the commit's
+        own message (domain/capacity/commit.py: announce_after_commit), when the broker can (PostgreSQL's NOTIFY);
+        None: publish them after the commit."""
+        after_commit = getattr(self.broker, "notify_statement", None)
+        return None if after_commit is None else [after_commit(ORDER_EVENTS, row_id) for row_id in order_event_ids]
+
     async def publish_alert(self, alert_id: int) -> None:
         await self._publish(ALERTS, alert_id)
 
