@@ -103,9 +103,10 @@ async def test_a_new_orders_notify_goes_in_the_commits_message_after_the_commit(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Input tried: 100 widgets in two weeks (accepted, made), then 20 (the same week) with a subscriber listening
-    through another broker (on SQLite the same one: it is in-process). On PostgreSQL the CREATED event's NOTIFY is sent after the COMMIT in the commit's one
-    message (its own transaction: no lock taken while the ledger rows are held), not by the publisher's connection;
-    the subscriber gets the event's id. On SQLite the publisher publishes after the commit as before."""
+    through another broker (on SQLite the same one: it is in-process). On PostgreSQL the CREATED event's NOTIFY is
+    sent after the COMMIT in the commit's one message (its own transaction: no lock taken while the ledger rows are
+    held), not by the publisher's connection; the subscriber gets the event's id. On SQLite the publisher publishes
+    after the commit as before."""
     broker = make_broker(db_url)
     listener = make_broker(db_url) if engine.dialect.name == "postgresql" else broker
     published: list[int] = []
