@@ -11,6 +11,7 @@ from typing import Any, cast
 from sqlalchemy import ARRAY, Executable, Table, bindparam, func, insert, inspect, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from domain.capacity import one_message
 from domain.models import Delivery, DeliveryStatus, Order, OrderEvent, OrderLine, OrderReview, utcnow
@@ -60,10 +61,11 @@ def _values(row: Any, columns: list[tuple[str, Any]]) -> dict[str, Any]:
 async def insert_new_order(session: AsyncSession, order: Order, lines: list[OrderLine], review: dict[str, Any],
                            deliveries: list[NewDelivery], event: OrderEvent,
                            then: Sequence[tuple[Executable, Mapping[str, Any]]] = ()) -> list[list[tuple[Any, ...]]]:
-    """Insert the order with its lines, review (column values but order_id), deliveries and CREATED event (every
-    column set by the caller; ids are filled in here). The order and its lines then join the session as if read
-    from it: later changes (a hold for sign-offs) are UPDATEs, and the GraphQL payload reads them with no
-    statement. The event stays out of the session (it is announced by id after the commit).
+    """Insert the order with its lines (order.lines is set here: the caller leaves it unset), review (column values
+    but order_id), deliveries and CREATED event (every column set by the caller; ids are filled in here). The order
+    and its lines then join the session as if read from it: later changes (a hold for sign-offs) are UPDATEs, and
+    the GraphQL payload reads them with no statement. The event stays out of the session (it is announced by id
+    after the commit).
 
     then: statements to run right after the INSERTs; on PostgreSQL they go in the same message (one_message.py) and
     their rows are returned, on SQLite they run here, one by one, and their rows are returned likewise.
@@ -103,7 +105,11 @@ async def insert_new_order(session: AsyncSession, order: Order, lines: list[Orde
     event.order_id = order.id
     for line, line_id in zip(lines, ids, strict=True):
         line.id, line.order_id = line_id, order.id
+        set_committed_value(line, "order", order)
         make_transient_to_detached(line)
+    # The order's lines as if loaded with it (both sides are lazy="raise"): no collection or backref events, which
+    # cost a create about as much as making the order object itself.
+    set_committed_value(order, "lines", list(lines))
     make_transient_to_detached(order)
     # A rolled-back attempt (a lost race retried in this session) left its rows in the identity map as persistent;
     # SQLite hands the same ids out again, so those stale objects would clash with these.

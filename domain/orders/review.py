@@ -118,7 +118,8 @@ async def create_order(
                  for i, (p, pl) in enumerate(zip(context.products, priced, strict=True))]
         order = Order(code=numbers.code, customer_reference=numbers.reference, customer_id=customer.id,
                       version=1, requested_date=data.requested_date, amount=amount_of(priced),
-                      gross_margin=margin_of(priced), received_at=utcnow(), created_by=principal.actor, lines=lines)
+                      gross_margin=margin_of(priced), received_at=utcnow(), created_by=principal.actor)
+        # Its lines join it when inserted (insert_new_order), as if loaded with it: no collection events here.
         order.status = apply_outcome(order, a)
         waiting = needs_people(a)  # R3: it stays RECEIVED until the people the review named sign off
         if waiting:
