@@ -36,7 +36,7 @@ from domain.capacity.ledger import (
 from domain.capacity.transaction_marks import transaction_mark
 
 log = logging.getLogger(__name__)
-AFTER_COMMIT = "sent_after_commit"  # session.info: SQL text commit() sends after the COMMIT, in the same message
+AFTER_COMMIT = "sent_after_commit"  # session.info: makers of the SQL text sent after the COMMIT, in its message
 transaction_mark(AFTER_COMMIT, "statements are kept for after the commit: commit with domain.capacity.commit.commit")
 _compiled: dict[tuple[str, bool], Compiled] = {}
 # (dialect, id of the INSERT, its columns) -> the statement, its SQL for psycopg and its bind processors (enum values)
@@ -46,15 +46,16 @@ _LOCKED_AND_UPDATED = f"SELECT current_setting('{LOCKED_AT}')::timestamptz, cloc
 _COMMITTED = "SELECT clock_timestamp()"
 
 
-def announce_after_commit(session: AsyncSession, statements: list[str]) -> bool:
+def announce_after_commit(session: AsyncSession, statements: Callable[[], list[str]]) -> bool:
     """Send these statements (announcements: a NOTIFY) in the commit's message, after the COMMIT, instead of a round
     trip of their own once commit() returned. They run in a transaction of their own after this one has committed,
     so they take no lock while its rows are held (NOTIFY's commit lock waits for a WAL flush), and one that fails is
     logged: the change stands, as when a publish after the commit fails. PostgreSQL only; False (nothing kept)
-    elsewhere. They are dropped with a rollback, so a lost race announces nothing."""
+    elsewhere. They are dropped with a rollback, so a lost race announces nothing. `statements` is called after the
+    commit's flush, so it may name rows (events) the session has not written yet."""
     if session.get_bind().dialect.name != "postgresql":
         return False
-    session.sync_session.info.setdefault(AFTER_COMMIT, []).extend(statements)
+    session.sync_session.info.setdefault(AFTER_COMMIT, []).append(statements)
     return True
 
 
@@ -73,11 +74,12 @@ async def commit(session: AsyncSession) -> None:
     """session.commit(), with the held writes and ledger UPDATEs sent in the same message as the COMMIT."""
     entries = take_held(session)
     rows = held_rows.take(session)
-    after = cast(list[str], session.sync_session.info.pop(AFTER_COMMIT, None) or [])
-    if not entries and not rows and not after:
+    announcing = cast(list[Callable[[], list[str]]], session.sync_session.info.pop(AFTER_COMMIT, None) or [])
+    if not entries and not rows and not announcing:
         await session.commit()
         return
     await session.flush()  # every other write goes in first, before any ledger row is locked
+    after = [statement for make in announcing for statement in make()]  # ids exist once flushed
     cursor, dialect = await one_message.client_cursor(session, _CountingCursor)
     timed = lock_timing.enabled() and bool(entries)
     compiled = _statement(dialect, timed)
@@ -93,7 +95,9 @@ async def commit(session: AsyncSession) -> None:
         try:
             await send(cursor, [*before_commit, "COMMIT", *([_COMMITTED] if timed else []), *after])
         except psycopg.Error:
-            if cursor.answered is None or cursor.answered <= len(before_commit) + 1 + timed:
+            # Answered up to the failed one: at or before the COMMIT, nothing was committed; after it (the timing
+            # read or an announcement), the change stands.
+            if cursor.answered is None or cursor.answered <= len(before_commit) + 1:
                 raise
             log.exception("the commit's message failed after its COMMIT (the change stands): %s", after)
         else:

@@ -156,7 +156,7 @@ async def create_order(
             events.extend(await reserve_promise(session, order, lines, a, principal.actor, new=True,
                                                 counted=counted or None))
         # The NOTIFY after the COMMIT in the commit's own message: no round trip of its own on the broker's connection.
-        notify = publisher.order_events_after_commit([e.id for e in events]) \
+        notify = publisher.order_events_after_commit(lambda: [e.id for e in events]) \
             if isinstance(publisher, EventPublisher) else None
         if notify is not None and announce_after_commit(session, notify):
             announced.append(True)

@@ -148,8 +148,10 @@ async def test_a_statement_failing_after_the_commit_leaves_the_change_standing(
         pytest.skip("statements after the COMMIT are PostgreSQL's (announce_after_commit keeps none elsewhere)")
     real = EventPublisher.order_events_after_commit
 
-    def failing(self: EventPublisher, ids: list[int]) -> list[str]:
-        return ["SELECT 1/0", *real(self, ids)]
+    def failing(self: EventPublisher, ids: Callable[[], list[int]]) -> Callable[[], list[str]]:
+        notify = real(self, ids)
+        assert notify is not None
+        return lambda: ["SELECT 1/0", *notify()]
 
     broker = make_broker(engine.url.render_as_string(False))
     try:
