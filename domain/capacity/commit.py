@@ -13,6 +13,7 @@ flushed before, and a failed take leaves none of it.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
@@ -32,7 +33,11 @@ from domain.capacity.ledger import (
     CapacityTaken,
     take_held,
 )
+from domain.capacity.transaction_marks import transaction_mark
 
+log = logging.getLogger(__name__)
+AFTER_COMMIT = "sent_after_commit"  # session.info: makers of the SQL text sent after the COMMIT, in its message
+transaction_mark(AFTER_COMMIT, "statements are kept for after the commit: commit with domain.capacity.commit.commit")
 _compiled: dict[tuple[str, bool], Compiled] = {}
 # (dialect, id of the INSERT, its columns) -> the statement, its SQL for psycopg and its bind processors (enum values)
 _inserts: dict[tuple[str, int, tuple[str, ...]], tuple[Insert, str, SQLCompiler]] = {}
@@ -41,15 +46,41 @@ _LOCKED_AND_UPDATED = f"SELECT current_setting('{LOCKED_AT}')::timestamptz, cloc
 _COMMITTED = "SELECT clock_timestamp()"
 
 
+def announce_after_commit(session: AsyncSession, statements: Callable[[], list[str]]) -> bool:
+    """Send these statements (announcements: a NOTIFY) in the commit's message, after the COMMIT, instead of a round
+    trip of their own once commit() returned. They run in a transaction of their own after this one has committed,
+    so they take no lock while its rows are held (NOTIFY's commit lock waits for a WAL flush), and one that fails is
+    logged: the change stands, as when a publish after the commit fails. PostgreSQL only; False (nothing kept)
+    elsewhere. They are dropped with a rollback, so a lost race announces nothing. `statements` is called after the
+    commit's flush, so it may name rows (events) the session has not written yet."""
+    if session.get_bind().dialect.name != "postgresql":
+        return False
+    session.sync_session.info.setdefault(AFTER_COMMIT, []).append(statements)
+    return True
+
+
+class _CountingCursor(psycopg.AsyncClientCursor[Any]):
+    """Counts the results a message got back, the failed one included: which statement failed (the server runs none
+    after it)."""
+
+    answered: int | None = None
+
+    def _check_results(self, results: list[Any]) -> None:
+        self.answered = len(results)
+        super()._check_results(results)
+
+
 async def commit(session: AsyncSession) -> None:
     """session.commit(), with the held writes and ledger UPDATEs sent in the same message as the COMMIT."""
     entries = take_held(session)
     rows = held_rows.take(session)
-    if not entries and not rows:
+    announcing = cast(list[Callable[[], list[str]]], session.sync_session.info.pop(AFTER_COMMIT, None) or [])
+    if not entries and not rows and not announcing:
         await session.commit()
         return
     await session.flush()  # every other write goes in first, before any ledger row is locked
-    cursor, dialect = await one_message.client_cursor(session)
+    after = [statement for make in announcing for statement in make()]  # ids exist once flushed
+    cursor, dialect = await one_message.client_cursor(session, _CountingCursor)
     timed = lock_timing.enabled() and bool(entries)
     compiled = _statement(dialect, timed)
     sql = str(compiled)
@@ -59,12 +90,19 @@ async def commit(session: AsyncSession) -> None:
     updates = [cursor.mogrify(sql, dict(compiled.construct_params(e) or {})) for e in entries]
     if entries:
         lock_timing.mark(session)
+    before_commit = [*inserts, *updates, _LOCKED_AND_UPDATED] if timed else [*inserts, *updates]
     try:
-        if timed:
-            await send(cursor, [*inserts, *updates, _LOCKED_AND_UPDATED, "COMMIT", _COMMITTED])
-            await _note_server_clocks(session, cursor, len(inserts) + len(updates))
+        try:
+            await send(cursor, [*before_commit, "COMMIT", *([_COMMITTED] if timed else []), *after])
+        except psycopg.Error:
+            # Answered up to the failed one: at or before the COMMIT, nothing was committed; after it (the timing
+            # read or an announcement), the change stands.
+            if cursor.answered is None or cursor.answered <= len(before_commit) + 1:
+                raise
+            log.exception("the commit's message failed after its COMMIT (the change stands): %s", after)
         else:
-            await send(cursor, [*inserts, *updates, "COMMIT"])
+            if timed:
+                await _note_server_clocks(session, cursor, len(inserts) + len(updates))
     except psycopg.Error as error:
         if error.sqlstate == CAPACITY_TAKEN_STATE:
             raise CapacityTaken(error.diag.message_primary or str(error)) from None

@@ -10,7 +10,7 @@ commit.py sends the held INSERTs, ledger UPDATEs and the COMMIT this way; reads 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import psycopg
 from psycopg.types.json import _JsonWrapper
@@ -126,10 +126,13 @@ async def _driver(session: AsyncSession) -> tuple[psycopg.AsyncConnection[Any], 
     return kept[1], kept[2]
 
 
-async def client_cursor(session: AsyncSession) -> tuple[psycopg.AsyncClientCursor[Any], Dialect]:
-    """A client-side-binding cursor on the connection (and in the transaction) the session uses."""
+C = TypeVar("C", bound=psycopg.AsyncClientCursor[Any])
+
+
+async def client_cursor(session: AsyncSession, kind: type[C]) -> tuple[C, Dialect]:
+    """A client-side-binding cursor (of this kind) on the connection (and in the transaction) the session uses."""
     driver, dialect = await _driver(session)
-    return psycopg.AsyncClientCursor(driver), dialect
+    return kind(driver), dialect
 
 
 async def fetch_one(session: AsyncSession, statement: Executable, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
@@ -171,7 +174,7 @@ async def fetch_all(session: AsyncSession, statements: Sequence[tuple[Executable
                     ) -> list[list[tuple[Any, ...]]]:
     """Run these (statement, values) in one message; every statement's rows, in order. A database error is raised
     as SQLAlchemy would have wrapped it (retry.py and outage.py read DBAPIError: deadlock, lock timeout)."""
-    cursor, dialect = await client_cursor(session)
+    cursor, dialect = await client_cursor(session, psycopg.AsyncClientCursor)
     sql = [cursor.mogrify(*bound(dialect, statement, params)) for statement, params in statements]
     try:
         await send(cursor, sql)

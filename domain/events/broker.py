@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Protocol
 
@@ -33,6 +33,16 @@ class EventPublisher:
 
     async def publish_order_event(self, order_event_id: int) -> None:
         await self._publish(ORDER_EVENTS, order_event_id)
+
+    def order_events_after_commit(self, events: Callable[[], list[int]]) -> Callable[[], list[str]] | None:
+        """Statements that announce these order events when sent right after the writer's COMMIT, in the commit's
+        own message (domain/capacity/commit.py: announce_after_commit), when the broker can (PostgreSQL's NOTIFY);
+        None: publish them after the commit. `events` gives the rows' ids and is called at the commit, after its
+        flush: an event recorded with session.add (a moved order's, a negotiation's) has no id before that."""
+        after_commit = getattr(self.broker, "notify_statement", None)
+        if after_commit is None:
+            return None
+        return lambda: [after_commit(ORDER_EVENTS, row_id) for row_id in events()]
 
     async def publish_alert(self, alert_id: int) -> None:
         await self._publish(ALERTS, alert_id)

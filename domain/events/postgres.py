@@ -35,6 +35,14 @@ class PostgresBroker:
         self._publisher: psycopg.AsyncConnection[object] | None = None
         self._publish_lock = asyncio.Lock()
 
+    @staticmethod
+    def notify_statement(channel: str, row_id: int) -> str:
+        """The NOTIFY that announces this row id, as SQL text a writer's connection sends (no parameters: the channel
+        is one of ours, the payload an integer)."""
+        if channel not in CHANNELS:
+            raise ValueError(f"unknown channel {channel!r}")
+        return f"NOTIFY {PREFIX}{channel}, '{int(row_id)}'"
+
     async def publish(self, channel: str, row_id: int) -> None:
         payload = str(row_id)
         assert len(payload) <= MAX_PAYLOAD

@@ -11,6 +11,7 @@ from typing import Any, cast
 from sqlalchemy import ARRAY, Executable, Table, bindparam, func, insert, inspect, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from domain.capacity import one_message
 from domain.models import Delivery, DeliveryStatus, Order, OrderEvent, OrderLine, OrderReview, utcnow
@@ -47,23 +48,32 @@ def _values(row: Any, columns: list[tuple[str, Any]]) -> dict[str, Any]:
     """The row's column values; a column left unset takes its default (or None) on the object too, so that the object
     is whole when it joins the session (an attribute it lacks would be read from the database)."""
     values = {}
+    given = row.__dict__
     for key, default in columns:
-        value = getattr(row, key)
+        value = given.get(key)
         if value is None and default is not None:
             value = default
-        if key not in row.__dict__ or value is not row.__dict__[key]:
-            setattr(row, key, value)
+        if key not in given or value is not given[key]:
+            _put(row, key, value)
         values[key] = value
     return values
+
+
+def _put(row: Any, key: str, value: Any) -> None:
+    """Set a column's value as loading does, into the instance's dict: no attribute event or history. Safe on rows
+    that join the session through make_transient_to_detached (it commits the dict as it is) or never join it (the
+    event); some 40 attribute events a create, each a few microseconds."""
+    row.__dict__[key] = value
 
 
 async def insert_new_order(session: AsyncSession, order: Order, lines: list[OrderLine], review: dict[str, Any],
                            deliveries: list[NewDelivery], event: OrderEvent,
                            then: Sequence[tuple[Executable, Mapping[str, Any]]] = ()) -> list[list[tuple[Any, ...]]]:
-    """Insert the order with its lines, review (column values but order_id), deliveries and CREATED event (every
-    column set by the caller; ids are filled in here). The order and its lines then join the session as if read
-    from it: later changes (a hold for sign-offs) are UPDATEs, and the GraphQL payload reads them with no
-    statement. The event stays out of the session (it is announced by id after the commit).
+    """Insert the order with its lines (order.lines is set here: the caller leaves it unset), review (column values
+    but order_id), deliveries and CREATED event (every column set by the caller; ids are filled in here). The order
+    and its lines then join the session as if read from it: later changes (a hold for sign-offs) are UPDATEs, and
+    the GraphQL payload reads them with no statement. The event stays out of the session (it is announced by id
+    after the commit).
 
     then: statements to run right after the INSERTs; on PostgreSQL they go in the same message (one_message.py) and
     their rows are returned, on SQLite they run here, one by one, and their rows are returned likewise.
@@ -85,11 +95,12 @@ async def insert_new_order(session: AsyncSession, order: Order, lines: list[Orde
                        "d_status": [d.status for d in deliveries]})
         # With the statements the caller sends after it (the products' lock and stock count), in one round trip.
         rows, *after = await one_message.fetch_all(session, [(ONE_STATEMENT, params), *then])
-        order.id, event.id = rows[0][1], rows[0][2]
+        _put(order, "id", rows[0][1])
+        _put(event, "id", rows[0][2])
         ids = [line_id for line_id, _, _ in rows]
     else:
         connection = await session.connection()
-        order.id = (await connection.execute(INSERT_ORDER, order_values)).scalar_one()
+        _put(order, "id", (await connection.execute(INSERT_ORDER, order_values)).scalar_one())
         ids = list((await connection.execute(INSERT_LINES, [{"order_id": order.id, **row} for row in line_values]
                                              )).scalars())
         await connection.execute(insert(REVIEWS), {**review, "order_id": order.id})
@@ -97,13 +108,18 @@ async def insert_new_order(session: AsyncSession, order: Order, lines: list[Orde
             await connection.execute(insert(DELIVERIES), [
                 {"order_id": order.id, "order_line_id": ids[d.line_index], "quantity": d.quantity, "date": d.date,
                  "status": d.status} for d in deliveries])
-        event.id = (await connection.execute(INSERT_EVENT, {**event_values, "order_id": order.id})).scalar_one()
+        _put(event, "id", (await connection.execute(INSERT_EVENT, {**event_values, "order_id": order.id})).scalar_one())
         after = [[tuple(row) for row in await connection.execute(statement, dict(values))]
                  for statement, values in then]
-    event.order_id = order.id
+    _put(event, "order_id", order.id)
     for line, line_id in zip(lines, ids, strict=True):
-        line.id, line.order_id = line_id, order.id
+        _put(line, "id", line_id)
+        _put(line, "order_id", order.id)
+        set_committed_value(line, "order", order)
         make_transient_to_detached(line)
+    # The order's lines as if loaded with it (both sides are lazy="raise"): no collection or backref events, which
+    # cost a create about as much as making the order object itself.
+    set_committed_value(order, "lines", list(lines))
     make_transient_to_detached(order)
     # A rolled-back attempt (a lost race retried in this session) left its rows in the identity map as persistent;
     # SQLite hands the same ids out again, so those stale objects would clash with these.

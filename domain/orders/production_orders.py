@@ -44,7 +44,7 @@ def order_reason(order_code: str) -> str:
 
 async def raise_for_order(session: AsyncSession, order: Order, lines: Sequence[OrderLine], to_make: Sequence[float],
                           reservations: Sequence[CapacityReservation], *, new: bool = False,
-                          released: Mapping[int, float] | None = None) -> list[ProductionOrder]:
+                          released: Mapping[int, float] | None = None) -> None:
     """A SUGGESTED production order for each line with units to make (to_make, in line order), from the hours
     the promise holds. new: the order was inserted in this transaction, so it has none yet (no statement).
     released: what replaced_by_released gave, when the caller read it before locking the ledger rows."""
@@ -58,14 +58,12 @@ async def raise_for_order(session: AsyncSession, order: Order, lines: Sequence[O
         if quantity <= UNIT_TOLERANCE or not held:
             continue
         rows.append(suggestion(order.id, order.code, line.line_no, line.product_id, quantity, held))
-    if held_rows.holding(session):  # createOrder on PostgreSQL: the rows go with the COMMIT, no objects tracked
+    if held_rows.holding(session):  # createOrder on PostgreSQL: the rows go with the COMMIT, no objects made
         made = utcnow()
         await held_rows.insert_rows(session, ADD_PRODUCTION_ORDERS, [
             {**row, "quantity_made": 0.0, "created_at": made} for row in rows])
-        return [ProductionOrder(**row) for row in rows]
-    raised = [ProductionOrder(**row) for row in rows]
-    session.add_all(raised)
-    return raised
+        return
+    session.add_all([ProductionOrder(**row) for row in rows])
 
 
 async def replaced_by_released(session: AsyncSession, order_id: int, *, cancelled: bool = False) -> dict[int, float]:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.access import Principal
 from domain.bounds import shown
 from domain.capacity import held_rows
+from domain.capacity.commit import announce_after_commit
 from domain.capacity.ledger import hold_writes
 from domain.errors import Forbidden, NotFound
 from domain.events import EventPublisher, kinds
@@ -99,9 +100,11 @@ async def create_order(
 ) -> OrderResult:
     """Review and save the order; an accepted one holds its line-week hours before the commit."""
     events: list[OrderEvent] = []
+    announced: list[bool] = []  # this attempt's events go in its commit's message, after the COMMIT (PostgreSQL)
 
     async def create() -> OrderResult:
         events.clear()
+        announced.clear()
         hold_writes(session)  # the ledger UPDATE goes with the COMMIT (keyed_change)
         held_rows.hold(session)  # and the reservation and production-order rows, which nothing reads back before it
         numbers = order_numbers(principal, data)
@@ -115,7 +118,8 @@ async def create_order(
                  for i, (p, pl) in enumerate(zip(context.products, priced, strict=True))]
         order = Order(code=numbers.code, customer_reference=numbers.reference, customer_id=customer.id,
                       version=1, requested_date=data.requested_date, amount=amount_of(priced),
-                      gross_margin=margin_of(priced), received_at=utcnow(), created_by=principal.actor, lines=lines)
+                      gross_margin=margin_of(priced), received_at=utcnow(), created_by=principal.actor)
+        # Its lines join it when inserted (insert_new_order), as if loaded with it: no collection events here.
         order.status = apply_outcome(order, a)
         waiting = needs_people(a)  # R3: it stays RECEIVED until the people the review named sign off
         if waiting:
@@ -151,10 +155,15 @@ async def create_order(
             # the hours or units since they were read, CapacityTaken/StockTaken: decided again from fresh facts.
             events.extend(await reserve_promise(session, order, lines, a, principal.actor, new=True,
                                                 counted=counted or None))
+        # The NOTIFY after the COMMIT in the commit's own message: no round trip of its own on the broker's connection.
+        notify = publisher.order_events_after_commit(lambda: [e.id for e in events]) \
+            if isinstance(publisher, EventPublisher) else None
+        if notify is not None and announce_after_commit(session, notify):
+            announced.append(True)
         return OrderResult(order, result)
 
     outcome = await keyed_change(session, "createOrder", principal, data.idempotency_key, data.body(), create)
-    if not outcome.replayed:
+    if not outcome.replayed and not announced:
         await publish(publisher, events)
     return outcome
 

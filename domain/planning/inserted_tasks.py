@@ -157,8 +157,10 @@ async def insert_day_tasks(
     units for a low day's yield (RUSH_ALLOWANCE_QUANTILE; at least the plant's allowance, a product made once or twice
     lately has no spread of its own) and one unit more each for the part unit the floor loses.
     """
+    if not holdings or due < first_day:  # nothing to lay: the plan in force is not read
+        return 0
     plan_id = await session.scalar(select(CurrentPlan.plan_id))
-    if plan_id is None or not holdings or due < first_day:
+    if plan_id is None:
         return 0
     monday = week_start(first_day)
     lines = sorted({h.line_id for h in holdings})
