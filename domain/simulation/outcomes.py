@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from domain.models import RushCause
 from domain.simulation.world import World, WorldOrder
 
 
@@ -18,9 +19,6 @@ class OrderFate:
     at_once: bool = False  # promised for the requested date on arrival
     from_stock: float = 0.0
     shipped: date | None = None
-
-
-FORECAST_ERROR = "DEMAND_ABOVE_FORECAST"  # the rush cause whose cost R15 puts partly on sales
 
 
 @dataclass(frozen=True)
@@ -37,7 +35,7 @@ class RushCharge:
     @property
     def forecast_error_cost(self) -> float:
         """The sales part when the service found demand above forecast (a customer change's share is not one)."""
-        return self.sales_cost if self.cause == FORECAST_ERROR else 0.0
+        return self.sales_cost if self.cause == RushCause.DEMAND_ABOVE_FORECAST else 0.0
 
 
 @dataclass

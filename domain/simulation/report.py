@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from domain.models import RushCause
 from domain.simulation.outcomes import Tally, rush_causes
 from domain.simulation.run import Simulation
 
@@ -19,7 +20,7 @@ TABLE = ("promises_kept", "on_time", "rush_success", "rush_on_time", "regular_on
 MONEY = {"revenue", "gross_margin", "average_stock_value", "overtime_hours", "forecast_error_cost_allocated",
          "rush_adjustment_cost"}
 SHARE_OF_MONEY = {"forecast_error_cost_allocated"}  # money over money: the table shows the share too
-CAUSES = ("DEMAND_ABOVE_FORECAST", "CUSTOMER_CHANGE", "INTERNAL", "not recorded")
+CAUSES = (*(cause.value for cause in RushCause), "not recorded")  # the recorded causes, then none
 COST_NOTE = (
     "forecast_error_cost_allocated: the money rules/cost_allocation.yaml puts on sales for the rush orders the "
     "service recorded as demand above forecast, of the capacity-adjustment cost of all the run's rush orders "
@@ -71,7 +72,7 @@ def _causes(name: str, tally: Tally) -> list[str]:
             "derives it from the forecast of the order's week: domain/orders/assess.py `_cause`), and the "
             "forecast-error cost sales bore for them:", "",
             "| world / recorded | " + " | ".join(CAUSES) + " | sales bore |", "|---|" + "---|" * (len(CAUSES) + 1)]
-    for world in (*CAUSES[:3], "not rush"):
+    for world in (*CAUSES[:-1], "not rush"):  # the world's causes are the recorded ones
         if world in table:
             rows.append(f"| {world} | " + " | ".join(str(table[world].get(c, 0)) for c in CAUSES)
                         + f" | {charged.get(world, 0.0):,.0f} |")
